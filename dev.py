@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Set up and run WellOS with nothing but Python 3.11+ and git.
+
+    python3 dev.py demo [--duration N] [--fresh]   the local platform with a simulated field
+    python3 dev.py test [pytest args]              lint, type checks, import contracts, all tests
+
+Both create `.venv` on first use and reinstall only when `pyproject.toml` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".wellos-installed"
+
+
+def _say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def _install_fingerprint() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create the virtualenv and install the project (editable, with dev extras)."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"WellOS needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        _say(f"creating virtualenv in {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = _install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    _say("installing WellOS and its dependencies (first run or pyproject.toml changed)")
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True, cwd=ROOT)
+    STAMP.write_text(fingerprint)
+
+
+def _run(command: list[str]) -> int:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env).returncode
+
+
+def run_checks() -> int:
+    """Static checks that gate the test run: ruff, mypy strict, import contracts."""
+    steps = [
+        ("ruff check", [str(BIN / "ruff"), "check", "."]),
+        ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
+        ("mypy (strict: shared/, edge_gateway/)", [str(BIN / "mypy")]),
+        ("import-linter", [str(BIN / "lint-imports")]),
+    ]
+    for title, command in steps:
+        _say(title)
+        code = _run(command)
+        if code != 0:
+            _say(f"{title} failed (exit {code})")
+            return code
+    return 0
+
+
+def run_tests(pytest_args: list[str]) -> int:
+    code = run_checks()
+    if code != 0:
+        return code
+    _say("pytest")
+    return _run([str(PYTHON), "-m", "pytest", *pytest_args])
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test", "wellos"}:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        return run_tests(rest)
+    if command == "demo":
+        return _run([str(BIN / "wellos"), "demo", *rest])
+    return _run([str(BIN / "wellos"), *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,111 @@
+"""Engines: one for the master registry, an LRU-bounded cache for tenant databases.
+
+A process may serve thousands of tenants; each cached engine keeps a small pool,
+the least recently used engine is disposed when the cache is full, and the
+serverless setting swaps pooling for NullPool (one connection per unit of work).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+from shared.adapters.sql.unit_of_work import SqlMasterUnitOfWork, SqlTenantUnitOfWork
+from shared.adapters.sql.urls import normalize_url
+from shared.core.domain.tenants import Tenant
+from shared.core.ports.secrets import Secrets
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    pool_size: int = 2
+    max_overflow: int = 3
+    pool_recycle_s: int = 1800
+    serverless: bool = False
+
+
+def create_engine(url: URL | str, pool: PoolSettings) -> Engine:
+    parsed = normalize_url(url) if isinstance(url, str) else url
+    if pool.serverless:
+        return sa.create_engine(parsed, poolclass=NullPool)
+    return sa.create_engine(
+        parsed,
+        pool_size=pool.pool_size,
+        max_overflow=pool.max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=pool.pool_recycle_s,
+    )
+
+
+class SqlMasterDatabase:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def unit_of_work(self) -> SqlMasterUnitOfWork:
+        return SqlMasterUnitOfWork(self.engine)
+
+
+class TenantEngineCache:
+    """Engines keyed by tenant id, at most `capacity` at once (least recently used goes)."""
+
+    def __init__(self, secrets: Secrets, capacity: int, pool: PoolSettings) -> None:
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self._secrets = secrets
+        self._capacity = capacity
+        self._pool = pool
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def engine_for(self, tenant: Tenant) -> Engine:
+        with self._lock:
+            engine = self._engines.get(tenant.id)
+            if engine is not None:
+                self._engines.move_to_end(tenant.id)
+                return engine
+        url = self._secrets.get(tenant.connection_secret_ref)
+        engine = create_engine(url, self._pool)
+        with self._lock:
+            existing = self._engines.get(tenant.id)
+            if existing is not None:
+                engine.dispose()
+                return existing
+            self._engines[tenant.id] = engine
+            while len(self._engines) > self._capacity:
+                _, evicted = self._engines.popitem(last=False)
+                evicted.dispose()
+        return engine
+
+    def forget(self, tenant_id: str) -> None:
+        with self._lock:
+            engine = self._engines.pop(tenant_id, None)
+        if engine is not None:
+            engine.dispose()
+
+    def cached_tenant_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._engines)
+
+    def dispose_all(self) -> None:
+        with self._lock:
+            engines = list(self._engines.values())
+            self._engines.clear()
+        for engine in engines:
+            engine.dispose()
+
+
+class SqlTenantDatabases:
+    def __init__(self, engines: TenantEngineCache) -> None:
+        self.engines = engines
+
+    def unit_of_work(self, tenant: Tenant) -> SqlTenantUnitOfWork:
+        return SqlTenantUnitOfWork(self.engines.engine_for(tenant))
+
+    def forget(self, tenant: Tenant) -> None:
+        self.engines.forget(tenant.id)

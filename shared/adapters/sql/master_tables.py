@@ -1,0 +1,82 @@
+"""Tables of the master registry database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from shared.adapters.sql.types import JSONType, UUIDType, utc_timestamp
+
+metadata = sa.MetaData()
+
+tenants = sa.Table(
+    "tenants",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("slug", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("tier", sa.String(32), nullable=False),
+    sa.Column("features", JSONType, nullable=False),
+    sa.Column("database_kind", sa.String(16), nullable=False),
+    sa.Column("connection_secret_ref", sa.String(200), nullable=False),
+    sa.Column("region", sa.String(64), nullable=False),
+    sa.Column("storage_provider", sa.String(32), nullable=False),
+    sa.Column("etl_config", JSONType, nullable=True),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("last_login_at", utc_timestamp(), nullable=True),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.UniqueConstraint("tenant_id", "email", name="uq_users_tenant_email"),
+)
+
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("family_id", UUIDType, nullable=False, index=True),
+    sa.Column("user_id", UUIDType, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("issued_at", utc_timestamp(), nullable=False),
+    sa.Column("expires_at", utc_timestamp(), nullable=False),
+    sa.Column("used_at", utc_timestamp(), nullable=True),
+    sa.Column("revoked_at", utc_timestamp(), nullable=True),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("throttle_key", sa.String(400), nullable=False),
+    sa.Column("at", utc_timestamp(), nullable=False),
+    sa.Index("ix_login_failures_key_at", "throttle_key", "at"),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("at", utc_timestamp(), nullable=False),
+    sa.Column("tenant_id", UUIDType, nullable=True, index=True),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("entity_id", sa.String(64), nullable=False),
+    sa.Column("before", JSONType, nullable=True),
+    sa.Column("after", JSONType, nullable=True),
+    sa.Column("request_id", sa.String(64), nullable=False),
+    sa.Column("details", JSONType, nullable=False),
+)

@@ -1,0 +1,10 @@
+"""Alembic environment of the tenant tree; run through shared.adapters.sql.migrate."""
+
+from alembic import context
+
+from shared.adapters.sql.tenant_tables import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,91 @@
+"""Units of work over one SQLAlchemy connection: commit explicitly or roll back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from shared.adapters.sql import tenant_tables as tables
+from shared.adapters.sql.master_repositories import (
+    SqlLoginAttemptLog,
+    SqlMasterAuditLog,
+    SqlRefreshTokenRepository,
+    SqlTenantRegistry,
+    SqlUserRepository,
+)
+from shared.adapters.sql.tenant_repositories import (
+    SqlAssignmentRepository,
+    SqlAuditLog,
+    SqlCatalogRepository,
+    SqlProductionRepository,
+    SqlWellRepository,
+)
+from shared.core.ports.master import (
+    LoginAttemptLog,
+    MasterAuditLog,
+    RefreshTokenRepository,
+    TenantRegistry,
+    UserRepository,
+)
+from shared.core.ports.tenant_data import (
+    AssignmentRepository,
+    AuditLog,
+    CatalogRepository,
+    ProductionRepository,
+    WellRepository,
+)
+
+
+class _ConnectionUnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    def _open(self) -> Connection:
+        self._connection = self._engine.connect()
+        self._connection.begin()
+        return self._connection
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._connection is not None:
+            self._connection.rollback()
+            self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("unit of work is not open")
+        self._connection.commit()
+        self._connection.begin()
+
+
+class SqlMasterUnitOfWork(_ConnectionUnitOfWork):
+    def __enter__(self) -> Self:
+        connection = self._open()
+        self.tenants: TenantRegistry = SqlTenantRegistry(connection)
+        self.users: UserRepository = SqlUserRepository(connection)
+        self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(connection)
+        self.login_attempts: LoginAttemptLog = SqlLoginAttemptLog(connection)
+        self.audit: MasterAuditLog = SqlMasterAuditLog(connection)
+        return self
+
+
+class SqlTenantUnitOfWork(_ConnectionUnitOfWork):
+    def __enter__(self) -> Self:
+        connection = self._open()
+        self.wells: WellRepository = SqlWellRepository(connection)
+        self.fields: CatalogRepository = SqlCatalogRepository(connection, tables.fields)
+        self.leases: CatalogRepository = SqlCatalogRepository(connection, tables.leases)
+        self.facilities: CatalogRepository = SqlCatalogRepository(connection, tables.facilities)
+        self.equipment: CatalogRepository = SqlCatalogRepository(connection, tables.equipment)
+        self.production: ProductionRepository = SqlProductionRepository(connection)
+        self.assignments: AssignmentRepository = SqlAssignmentRepository(connection)
+        self.audit: AuditLog = SqlAuditLog(connection)
+        return self

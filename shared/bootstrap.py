@@ -1,0 +1,113 @@
+"""The only place that chooses adapters and wires the application services."""
+
+from __future__ import annotations
+
+import secrets as token_generator
+from dataclasses import dataclass
+
+from shared.adapters.local.file_secrets import EnvFileSecrets
+from shared.adapters.security.passwords import Argon2PasswordHasher
+from shared.adapters.security.tokens import JwtAccessTokenCodec
+from shared.adapters.sql.engines import (
+    PoolSettings,
+    SqlMasterDatabase,
+    SqlTenantDatabases,
+    TenantEngineCache,
+    create_engine,
+)
+from shared.adapters.sql.migrate import upgrade
+from shared.adapters.sql.provisioning import SqlTenantProvisioner
+from shared.adapters.sql.urls import normalize_url
+from shared.core.application.auth import AuthPolicy, AuthService
+from shared.core.application.catalog import CatalogService
+from shared.core.application.production import ProductionService
+from shared.core.application.tenant_routing import TenantResolver
+from shared.core.application.tenants import TenantService
+from shared.core.application.users import UserService
+from shared.core.application.wells import WellService
+from shared.core.errors import SecretNotFoundError
+from shared.core.ports.secrets import Secrets
+from shared.settings import Settings
+
+JWT_SECRET_NAME = "jwt-signing-key"
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    secrets: Secrets
+    master: SqlMasterDatabase
+    tenant_databases: SqlTenantDatabases
+    resolver: TenantResolver
+    tenants: TenantService
+    auth: AuthService
+    users: UserService
+    wells: WellService
+    catalog: CatalogService
+    production: ProductionService
+
+    def migrate_master(self) -> str:
+        return upgrade(self.master.engine, "master")
+
+    def close(self) -> None:
+        self.tenant_databases.engines.dispose_all()
+        self.master.engine.dispose()
+
+
+def build_secrets(settings: Settings) -> Secrets:
+    return EnvFileSecrets(settings.resolved_secrets_file)
+
+
+def jwt_signing_key(settings: Settings, secrets: Secrets) -> str:
+    """The configured key, else the one in the secret store, else a new one stored there."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    try:
+        return secrets.get(JWT_SECRET_NAME)
+    except SecretNotFoundError:
+        key = token_generator.token_urlsafe(48)
+        secrets.set(JWT_SECRET_NAME, key)
+        return key
+
+
+def build_platform(settings: Settings | None = None, secrets: Secrets | None = None) -> Platform:
+    """Wire every service. Opens no connection: engines connect on first use."""
+    settings = settings or Settings()
+    secrets = secrets or build_secrets(settings)
+    master_url = normalize_url(settings.require_database_url())
+    pool = PoolSettings(
+        pool_size=settings.tenant_pool_size,
+        max_overflow=settings.tenant_pool_max_overflow,
+        serverless=settings.serverless,
+    )
+    master = SqlMasterDatabase(
+        create_engine(
+            master_url, PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
+        )
+    )
+    tenant_databases = SqlTenantDatabases(
+        TenantEngineCache(secrets, settings.tenant_engine_cache_size, pool)
+    )
+    hasher = Argon2PasswordHasher()
+    provisioner = SqlTenantProvisioner(master_url, settings.tenant_db_prefix)
+    policy = AuthPolicy(
+        access_ttl_s=settings.access_token_ttl_s,
+        refresh_ttl_s=settings.refresh_token_ttl_s,
+        failure_window_s=settings.login_failure_window_s,
+        max_failures_per_account=settings.login_max_failures_per_account,
+        max_failures_per_address=settings.login_max_failures_per_address,
+    )
+    tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
+    return Platform(
+        settings=settings,
+        secrets=secrets,
+        master=master,
+        tenant_databases=tenant_databases,
+        resolver=TenantResolver(master, settings.registry_cache_ttl_s),
+        tenants=TenantService(master, tenant_databases, provisioner, secrets, hasher),
+        auth=AuthService(master, hasher, tokens, policy),
+        users=UserService(master, hasher),
+        wells=WellService(tenant_databases, master),
+        catalog=CatalogService(tenant_databases),
+        production=ProductionService(tenant_databases),
+    )

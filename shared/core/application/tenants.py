@@ -1,0 +1,198 @@
+"""Tenant lifecycle: create (database, schema, first admin), list, suspend, resume, migrate."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from shared.core.application.clock import Clock, utc_now
+from shared.core.domain.roles import Role
+from shared.core.domain.tenants import Tenant, TenantStatus, validate_slug
+from shared.core.domain.users import User, UserStatus, generate_password, validate_email
+from shared.core.errors import DuplicateError, InputError, UnknownTenantError, WellOSError
+from shared.core.ports.databases import MasterDatabase, TenantDatabases, TenantProvisioner
+from shared.core.ports.master import MasterAuditEntry
+from shared.core.ports.secrets import Secrets
+from shared.core.ports.security import PasswordHasher
+
+
+@dataclass(frozen=True)
+class CreateTenant:
+    slug: str
+    name: str
+    admin_email: str
+    admin_name: str = "Administrator"
+    database_url: str | None = None
+    tier: str = "standard"
+    status: TenantStatus = TenantStatus.ACTIVE
+    region: str = "local"
+    storage_provider: str = "filesystem"
+    features: dict[str, Any] = field(default_factory=dict)
+    actor: str = "ops"
+
+
+@dataclass(frozen=True)
+class TenantCreated:
+    tenant: Tenant
+    admin_email: str
+    admin_password: str
+    database_created: bool
+    schema_revision: str
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    slug: str
+    ok: bool
+    revision: str
+    error: str = ""
+
+
+def secret_ref_for(slug: str) -> str:
+    return f"tenant-{slug}-database-url"
+
+
+class TenantService:
+    def __init__(
+        self,
+        master: MasterDatabase,
+        tenant_databases: TenantDatabases,
+        provisioner: TenantProvisioner,
+        secrets: Secrets,
+        hasher: PasswordHasher,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._master = master
+        self._tenant_databases = tenant_databases
+        self._provisioner = provisioner
+        self._secrets = secrets
+        self._hasher = hasher
+        self._clock = clock
+
+    def create(self, command: CreateTenant) -> TenantCreated:
+        slug = validate_slug(command.slug)
+        email = validate_email(command.admin_email, "admin_email")
+        name = command.name.strip()
+        if not name:
+            raise InputError("name", "must not be empty")
+        with self._master.unit_of_work() as uow:
+            if uow.tenants.get_by_slug(slug) is not None:
+                raise DuplicateError("slug", slug)
+        database = (
+            self._provisioner.describe(command.database_url)
+            if command.database_url
+            else self._provisioner.create_database(slug)
+        )
+        revision = self._provisioner.migrate(database.url)
+        secret_ref = secret_ref_for(slug)
+        self._secrets.set(secret_ref, database.url)
+        now = self._clock()
+        tenant = Tenant(
+            id=str(uuid.uuid4()),
+            slug=slug,
+            name=name,
+            status=command.status,
+            tier=command.tier,
+            database_kind=database.kind,
+            connection_secret_ref=secret_ref,
+            region=command.region,
+            storage_provider=command.storage_provider,
+            features=dict(command.features),
+            created_at=now,
+            updated_at=now,
+        )
+        password = generate_password()
+        admin = User(
+            id=str(uuid.uuid4()),
+            tenant_id=tenant.id,
+            email=email,
+            full_name=command.admin_name,
+            role=Role.ADMIN,
+            status=UserStatus.ACTIVE,
+            password_hash=self._hasher.hash(password),
+            created_at=now,
+        )
+        with self._master.unit_of_work() as uow:
+            uow.tenants.add(tenant)
+            uow.users.add(admin)
+            uow.audit.record(
+                MasterAuditEntry(
+                    action="tenant.created",
+                    entity="tenant",
+                    entity_id=tenant.id,
+                    actor=command.actor,
+                    at=now,
+                    tenant_id=tenant.id,
+                    after={"slug": slug, "name": name, "status": tenant.status.value},
+                    details={"database_created": database.created, "admin_email": email},
+                )
+            )
+            uow.commit()
+        return TenantCreated(tenant, email, password, database.created, revision)
+
+    def all(self) -> list[Tenant]:
+        with self._master.unit_of_work() as uow:
+            return uow.tenants.list()
+
+    def get(self, slug: str) -> Tenant:
+        with self._master.unit_of_work() as uow:
+            tenant = uow.tenants.get_by_slug(slug)
+        if tenant is None:
+            raise UnknownTenantError(slug)
+        return tenant
+
+    def suspend(self, slug: str, actor: str = "ops") -> Tenant:
+        return self._set_status(slug, TenantStatus.SUSPENDED, actor)
+
+    def resume(self, slug: str, actor: str = "ops") -> Tenant:
+        return self._set_status(slug, TenantStatus.ACTIVE, actor)
+
+    def _set_status(self, slug: str, status: TenantStatus, actor: str) -> Tenant:
+        now = self._clock()
+        with self._master.unit_of_work() as uow:
+            tenant = uow.tenants.get_by_slug(slug)
+            if tenant is None:
+                raise UnknownTenantError(slug)
+            if tenant.status is not status:
+                uow.tenants.set_status(tenant.id, status, now)
+                uow.audit.record(
+                    MasterAuditEntry(
+                        action=f"tenant.{status.value.lower()}",
+                        entity="tenant",
+                        entity_id=tenant.id,
+                        actor=actor,
+                        at=now,
+                        tenant_id=tenant.id,
+                        before={"status": tenant.status.value},
+                        after={"status": status.value},
+                    )
+                )
+                uow.commit()
+        if status is TenantStatus.SUSPENDED:
+            self._tenant_databases.forget(tenant)
+        return replace(tenant, status=status, updated_at=now)
+
+    def migrate(
+        self,
+        slugs: Sequence[str] | None = None,
+        on_result: Callable[[MigrationResult], None] | None = None,
+    ) -> list[MigrationResult]:
+        """Migrate the named tenants (all when None); one failure does not stop the rest."""
+        tenants = self.all() if slugs is None else [self.get(slug) for slug in slugs]
+        results = []
+        for tenant in tenants:
+            result = self._migrate_one(tenant)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+        return results
+
+    def _migrate_one(self, tenant: Tenant) -> MigrationResult:
+        try:
+            url = self._secrets.get(tenant.connection_secret_ref)
+            revision = self._provisioner.migrate(url)
+        except WellOSError as exc:
+            return MigrationResult(tenant.slug, False, "", exc.detail)
+        return MigrationResult(tenant.slug, True, revision)

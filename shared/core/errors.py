@@ -1,0 +1,131 @@
+"""Domain and application errors.
+
+Entrypoints map these types (never their messages) to HTTP status codes, CLI
+exit codes or queue retry decisions.
+
+    WellOSError
+    ├── InputError                  bad input, names the field        (422)
+    ├── NotFoundError               entity or route target missing    (404)
+    │   └── UnknownTenantError      no tenant with that slug          (404)
+    ├── ConflictError               state forbids the change          (409)
+    │   ├── DuplicateError          unique value already taken        (409)
+    │   └── IllegalTransitionError  status change not allowed         (409)
+    ├── AuthenticationError         missing/invalid credentials       (401)
+    ├── PermissionDeniedError       authenticated but not allowed     (403)
+    │   ├── TenantSuspendedError    tenant is suspended               (403)
+    │   └── TenantMismatchError     token of another tenant           (403)
+    ├── TenantRoutingError          no or reserved tenant in request  (400)
+    ├── ThrottledError              too many attempts                 (429)
+    └── InfrastructureError         a backing service failed          (503)
+        └── SecretNotFoundError     secret reference does not resolve
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class WellOSError(Exception):
+    """Base of every error WellOS raises on purpose."""
+
+    code = "wellos_error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InputError(WellOSError):
+    code = "invalid_input"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFoundError(WellOSError):
+    code = "not_found"
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key} not found")
+        self.entity = entity
+        self.key = key
+
+
+class UnknownTenantError(NotFoundError):
+    code = "unknown_tenant"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__("tenant", slug)
+
+
+class ConflictError(WellOSError):
+    code = "conflict"
+
+
+class DuplicateError(ConflictError):
+    code = "duplicate"
+
+    def __init__(self, field: str, value: object) -> None:
+        super().__init__(f"{field} {value!s} already exists")
+        self.field = field
+        self.value = value
+
+
+class IllegalTransitionError(ConflictError):
+    code = "illegal_transition"
+
+    def __init__(self, current: str, requested: str, allowed: Sequence[str]) -> None:
+        allowed_text = ", ".join(allowed) if allowed else "none (final status)"
+        super().__init__(f"cannot change status {current} to {requested}; allowed: {allowed_text}")
+        self.current = current
+        self.requested = requested
+        self.allowed = list(allowed)
+
+
+class AuthenticationError(WellOSError):
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(WellOSError):
+    code = "forbidden"
+
+
+class TenantSuspendedError(PermissionDeniedError):
+    code = "tenant_suspended"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"tenant {slug} is suspended")
+        self.slug = slug
+
+
+class TenantMismatchError(PermissionDeniedError):
+    code = "tenant_mismatch"
+
+    def __init__(self) -> None:
+        super().__init__("the token belongs to another tenant")
+
+
+class TenantRoutingError(WellOSError):
+    code = "tenant_required"
+
+
+class ThrottledError(WellOSError):
+    code = "throttled"
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+class InfrastructureError(WellOSError):
+    code = "unavailable"
+
+
+class SecretNotFoundError(InfrastructureError):
+    code = "secret_not_found"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"secret {name} not found")
+        self.name = name

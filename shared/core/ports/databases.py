@@ -1,0 +1,45 @@
+"""Ports that open units of work and provision tenant databases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from shared.core.domain.tenants import DatabaseKind, Tenant
+from shared.core.ports.master import MasterUnitOfWork
+from shared.core.ports.tenant_data import TenantUnitOfWork
+
+
+class MasterDatabase(Protocol):
+    def unit_of_work(self) -> MasterUnitOfWork: ...
+
+
+class TenantDatabases(Protocol):
+    """Opens units of work on the database of one tenant (and no other)."""
+
+    def unit_of_work(self, tenant: Tenant) -> TenantUnitOfWork: ...
+
+    def forget(self, tenant: Tenant) -> None:
+        """Drop any cached connection pool of `tenant` (after suspend or a URL change)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProvisionedDatabase:
+    url: str
+    kind: DatabaseKind
+    created: bool
+
+
+class TenantProvisioner(Protocol):
+    def create_database(self, slug: str) -> ProvisionedDatabase:
+        """Create a tenant database on the master's server and return its URL."""
+        ...
+
+    def describe(self, url: str) -> ProvisionedDatabase:
+        """Check an operator-given URL and tell its kind, without creating anything."""
+        ...
+
+    def migrate(self, url: str) -> str:
+        """Bring the tenant schema at `url` to head; returns the revision reached."""
+        ...

@@ -1,0 +1,110 @@
+"""Ports of the master registry: tenants, users, refresh tokens, throttling, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from shared.core.domain.tenants import Tenant, TenantStatus
+from shared.core.domain.users import User
+from shared.core.ports.pages import Page
+
+
+@dataclass(frozen=True)
+class RefreshTokenRecord:
+    id: str
+    family_id: str
+    user_id: str
+    tenant_id: str
+    token_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MasterAuditEntry:
+    action: str
+    entity: str
+    entity_id: str
+    actor: str
+    at: datetime
+    tenant_id: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    request_id: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class TenantRegistry(Protocol):
+    def add(self, tenant: Tenant) -> None: ...
+
+    def get(self, tenant_id: str) -> Tenant | None: ...
+
+    def get_by_slug(self, slug: str) -> Tenant | None: ...
+
+    def list(self) -> list[Tenant]: ...
+
+    def set_status(self, tenant_id: str, status: TenantStatus, at: datetime) -> None: ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None: ...
+
+    def get(self, tenant_id: str, user_id: str) -> User | None: ...
+
+    def get_by_email(self, tenant_id: str, email: str) -> User | None: ...
+
+    def list(self, tenant_id: str, limit: int, offset: int) -> Page[User]: ...
+
+    def update(self, user: User) -> None: ...
+
+
+class RefreshTokenRepository(Protocol):
+    def add(self, record: RefreshTokenRecord) -> None: ...
+
+    def get_by_hash(self, token_hash: str) -> RefreshTokenRecord | None: ...
+
+    def mark_used(self, token_id: str, at: datetime) -> bool:
+        """Mark the token used; False when it was already used (a replay)."""
+        ...
+
+    def revoke_family(self, family_id: str, at: datetime) -> None: ...
+
+    def revoke_user(self, user_id: str, at: datetime) -> None: ...
+
+
+class LoginAttemptLog(Protocol):
+    def record_failure(self, key: str, at: datetime) -> None: ...
+
+    def failures_since(self, key: str, since: datetime) -> int: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class MasterAuditLog(Protocol):
+    def record(self, entry: MasterAuditEntry) -> None: ...
+
+
+class MasterUnitOfWork(Protocol):
+    """One transaction on the master database; rolls back unless committed."""
+
+    tenants: TenantRegistry
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    login_attempts: LoginAttemptLog
+    audit: MasterAuditLog
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...

@@ -1,0 +1,67 @@
+"""Typed settings, read once per process from `WELLOS_*` environment variables.
+
+An explicit argument beats an environment variable: `Settings(database_url=...)`.
+Every setting is documented in README.md ("Settings").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "wellos"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WELLOS_", extra="ignore")
+
+    database_url: SecretStr | None = Field(
+        default=None, description="Master registry database (PostgreSQL URL)."
+    )
+    base_domain: str = Field(
+        default="localhost", description="Tenants live at {slug}.{base_domain}."
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="HS256 signing key (>= 32 chars); generated locally when unset."
+    )
+    access_token_ttl_s: int = Field(default=3600, ge=60)
+    refresh_token_ttl_s: int = Field(default=30 * 86400, ge=3600)
+    tenant_engine_cache_size: int = Field(default=64, ge=1)
+    tenant_pool_size: int = Field(default=2, ge=1)
+    tenant_pool_max_overflow: int = Field(default=3, ge=0)
+    serverless: bool = Field(
+        default=False, description="Use NullPool (one connection per request)."
+    )
+    registry_cache_ttl_s: float = Field(default=15.0, ge=0)
+    tenant_db_prefix: str = Field(default="wellos_t_", pattern=r"^[a-z_][a-z0-9_]{0,30}$")
+    state_dir: Path = Field(default_factory=default_state_dir)
+    secrets_file: Path | None = None
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    login_failure_window_s: int = Field(default=900, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=30, ge=1)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("base_domain")
+    @classmethod
+    def _lower_domain(cls, value: str) -> str:
+        return value.strip().lower().strip(".")
+
+    @property
+    def resolved_secrets_file(self) -> Path:
+        return self.secrets_file or self.state_dir / "secrets.json"
+
+    def require_database_url(self) -> str:
+        if self.database_url is None:
+            raise RuntimeError(
+                "WELLOS_DATABASE_URL is not set: point it at the master PostgreSQL database, "
+                "or run `wellos demo`, which starts an embedded PostgreSQL"
+            )
+        return self.database_url.get_secret_value()
