@@ -56,12 +56,16 @@ def mysql_server_url() -> str:
     if explicit:
         return explicit
     if not _port_open("127.0.0.1", 3306):
-        pytest.skip("MySQL/MariaDB-only test: no server on 127.0.0.1:3306 (set WELLOS_TEST_MYSQL_URL)")
+        pytest.skip(
+            "MySQL/MariaDB-only test: no server on 127.0.0.1:3306 (set WELLOS_TEST_MYSQL_URL)"
+        )
     return "mysql+pymysql://root@127.0.0.1:3306/mysql"
 
 
 def _admin_engine(server_url: str) -> sa.Engine:
-    return sa.create_engine(normalize_url(server_url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    return sa.create_engine(
+        normalize_url(server_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
 
 
 @pytest.fixture(scope="session")

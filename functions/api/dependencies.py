@@ -1,0 +1,79 @@
+"""FastAPI dependencies: the platform, the request's tenant, the authenticated actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from functions.api.logging import set_tenant
+from shared.bootstrap import Platform
+from shared.core.application.tenant_routing import slug_from_request
+from shared.core.domain.tenants import Tenant
+from shared.core.domain.users import Actor
+from shared.core.errors import AuthenticationError
+
+TENANT_HEADER = "x-wellos-tenant"
+
+bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform_holder.get()
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def get_tenant(request: Request, platform: PlatformDep) -> Tenant:
+    slug = slug_from_request(
+        request.headers.get("host"),
+        request.headers.get(TENANT_HEADER),
+        platform.settings.base_domain,
+    )
+    set_tenant(slug)
+    return platform.resolver.resolve(slug)
+
+
+TenantDep = Annotated[Tenant, Depends(get_tenant)]
+
+
+def get_actor(
+    request: Request,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("missing bearer access token")
+    request_id = getattr(request.state, "request_id", "")
+    return platform.auth.authenticate(tenant, credentials.credentials, request_id)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def get_paging(
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]
+
+
+def client_address(request: Request) -> str:
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,143 @@
+"""RFC 9457 problem details: every error the API returns, by exception type."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.core.application.production import BatchRejectedError
+from shared.core.errors import (
+    AuthenticationError,
+    ConflictError,
+    DuplicateError,
+    IllegalTransitionError,
+    InfrastructureError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    TenantRoutingError,
+    ThrottledError,
+    WellOSError,
+)
+
+log = logging.getLogger("wellos.api")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://wellos.dev/problems/"
+
+STATUS_BY_TYPE: list[tuple[type[WellOSError], int]] = [
+    (BatchRejectedError, 422),
+    (InputError, 422),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (TenantRoutingError, 400),
+    (ThrottledError, 429),
+    (InfrastructureError, 503),
+]
+
+
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": PROBLEM_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path,
+        "request_id": getattr(request.state, "request_id", ""),
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_for(error: WellOSError) -> int:
+    for error_type, status in STATUS_BY_TYPE:
+        if isinstance(error, error_type):
+            return status
+    return 500
+
+
+def _extra_fields(error: WellOSError) -> dict[str, Any]:
+    if isinstance(error, BatchRejectedError):
+        rows = [{"index": e.index, "field": e.field, "reason": e.reason} for e in error.errors]
+        return {"errors": rows}
+    if isinstance(error, InputError):
+        return {"field": error.field, "errors": [{"field": error.field, "reason": error.reason}]}
+    if isinstance(error, IllegalTransitionError):
+        return {"current": error.current, "requested": error.requested, "allowed": error.allowed}
+    if isinstance(error, DuplicateError):
+        return {"field": error.field}
+    return {}
+
+
+async def handle_domain_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, WellOSError)
+    status = status_for(error)
+    headers: dict[str, str] = {}
+    if isinstance(error, AuthenticationError):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, ThrottledError):
+        headers["Retry-After"] = str(error.retry_after_s)
+    if status >= 500:
+        log.error("request failed: %s (%s)", error.code, type(error).__name__)
+    title = error.code.replace("_", " ").capitalize()
+    return problem(
+        request, status, error.code, title, error.detail, headers, **_extra_fields(error)
+    )
+
+
+def _field_of(location: tuple[int | str, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def handle_validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    issues = list(error.errors())
+    if any(issue.get("type") == "json_invalid" for issue in issues):
+        return problem(
+            request, 400, "malformed_json", "Malformed JSON", "the body is not valid JSON"
+        )
+    errors = [
+        {"field": _field_of(tuple(i.get("loc", ()))), "reason": str(i.get("msg", ""))}
+        for i in issues
+    ]
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5])
+    return problem(request, 422, "invalid_input", "Invalid input", detail, errors=errors)
+
+
+async def handle_http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(
+        error.status_code, "http_error"
+    )
+    return problem(
+        request, error.status_code, code, code.replace("_", " ").capitalize(), str(error.detail)
+    )
+
+
+async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error (%s)", type(error).__name__)
+    return problem(request, 500, "internal_error", "Internal error", "an unexpected error occurred")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(WellOSError, handle_domain_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(Exception, handle_unexpected)

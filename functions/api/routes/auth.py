@@ -1,0 +1,38 @@
+"""Log in, refresh, log out, and who am I."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Request, Response
+
+from functions.api.dependencies import ActorDep, PlatformDep, TenantDep, client_address
+from functions.api.schemas.auth import LoginIn, MeOut, RefreshIn, TokenOut
+from shared.core.application.users import public_view
+from shared.core.domain.roles import ROLE_PERMISSIONS
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/api/v1/auth/login", response_model=TokenOut)
+def login(body: LoginIn, request: Request, platform: PlatformDep, tenant: TenantDep) -> TokenOut:
+    pair = platform.auth.login(tenant, body.email, body.password, client_address(request))
+    return TokenOut(**asdict(pair))
+
+
+@router.post("/api/v1/auth/refresh", response_model=TokenOut)
+def refresh(body: RefreshIn, platform: PlatformDep, tenant: TenantDep) -> TokenOut:
+    return TokenOut(**asdict(platform.auth.refresh(tenant, body.refresh_token)))
+
+
+@router.post("/api/v1/auth/logout", status_code=204)
+def logout(body: RefreshIn, platform: PlatformDep, tenant: TenantDep) -> Response:
+    platform.auth.logout(tenant, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.get("/api/v1/me", response_model=MeOut)
+def me(platform: PlatformDep, tenant: TenantDep, actor: ActorDep) -> MeOut:
+    user = platform.users.get(tenant, actor, actor.user_id)
+    permissions = sorted(p.value for p in ROLE_PERMISSIONS[user.role])
+    return MeOut(**public_view(user), tenant=tenant.slug, permissions=permissions)

@@ -1,0 +1,80 @@
+"""Daily production: one well-day, a date range, and the bulk upsert."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.common import to_values
+from functions.api.schemas.production import (
+    ProductionBatch,
+    ProductionBatchResult,
+    ProductionOut,
+    ProductionSeries,
+    ProductionValues,
+)
+from shared.core.ports.tenant_data import Record
+
+router = APIRouter(tags=["production"])
+
+
+@router.get("/api/v1/wells/{well_id}/production/{production_date}", response_model=ProductionOut)
+def get_day(
+    well_id: uuid.UUID,
+    production_date: date,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Record:
+    return platform.production.get_day(tenant, actor, str(well_id), production_date)
+
+
+@router.put(
+    "/api/v1/wells/{well_id}/production/{production_date}",
+    response_model=ProductionOut,
+    responses={201: {"model": ProductionOut, "description": "Created"}},
+)
+def put_day(
+    well_id: uuid.UUID,
+    production_date: date,
+    body: ProductionValues,
+    response: Response,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Record:
+    record, created = platform.production.put_day(
+        tenant, actor, str(well_id), production_date, to_values(body)
+    )
+    response.status_code = 201 if created else 200
+    return record
+
+
+@router.get("/api/v1/wells/{well_id}/production", response_model=ProductionSeries)
+def production_range(
+    well_id: uuid.UUID,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    start: Annotated[
+        date | None, Query(alias="from", description="First day (default: 30 days ago)")
+    ] = None,
+    end: Annotated[date | None, Query(alias="to", description="Last day (default: today)")] = None,
+) -> dict[str, Any]:
+    end = end or date.today()
+    start = start or end - timedelta(days=30)
+    items = platform.production.between(tenant, actor, str(well_id), start, end)
+    return {"well_id": well_id, "from": start, "to": end, "days": len(items), "items": items}
+
+
+@router.post("/api/v1/production:batch", response_model=ProductionBatchResult)
+def upsert_batch(
+    body: ProductionBatch, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> ProductionBatchResult:
+    """Upsert up to 5,000 well-days in one transaction; any invalid row rejects the batch."""
+    rows = [to_values(row) for row in body.rows]
+    return ProductionBatchResult(written=platform.production.upsert_batch(tenant, actor, rows))

@@ -1,0 +1,53 @@
+"""Users of the tenant (admins manage, managers read)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+
+from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.schemas.auth import UserCreatedOut, UserInvite, UserOut, UserPatch
+from functions.api.schemas.common import PageOut, page_out
+from shared.core.application.users import public_view
+from shared.core.ports.pages import Page
+
+router = APIRouter(tags=["users"])
+
+
+@router.get("/api/v1/users", response_model=PageOut[UserOut])
+def list_users(
+    platform: PlatformDep, tenant: TenantDep, actor: ActorDep, paging: PagingDep
+) -> dict[str, Any]:
+    page = platform.users.list(tenant, actor, paging.limit, paging.offset)
+    return page_out(Page([public_view(u) for u in page.items], page.total, page.limit, page.offset))
+
+
+@router.post("/api/v1/users", response_model=UserCreatedOut, status_code=201)
+def invite_user(
+    body: UserInvite, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    user, password = platform.users.invite(tenant, actor, body.email, body.full_name, body.role)
+    return {**public_view(user), "one_time_password": password}
+
+
+@router.get("/api/v1/users/{user_id}", response_model=UserOut)
+def get_user(
+    user_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    return public_view(platform.users.get(tenant, actor, str(user_id)))
+
+
+@router.patch("/api/v1/users/{user_id}", response_model=UserOut)
+def change_role(
+    user_id: uuid.UUID, body: UserPatch, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    return public_view(platform.users.change_role(tenant, actor, str(user_id), body.role))
+
+
+@router.post("/api/v1/users/{user_id}/deactivate", response_model=UserOut)
+def deactivate(
+    user_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    return public_view(platform.users.deactivate(tenant, actor, str(user_id)))

@@ -1,0 +1,57 @@
+"""Auth and users on the wire."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from functions.api.schemas.common import StrictInput
+from shared.core.domain.roles import Role
+from shared.core.domain.users import UserStatus
+
+
+class LoginIn(StrictInput):
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RefreshIn(StrictInput):
+    refresh_token: str = Field(min_length=10, max_length=512)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    full_name: str
+    role: Role
+    status: UserStatus
+    last_login_at: datetime | None
+    created_at: datetime | None
+
+
+class MeOut(UserOut):
+    tenant: str
+    permissions: list[str]
+
+
+class UserInvite(StrictInput):
+    email: str = Field(min_length=3, max_length=320)
+    full_name: str = Field(min_length=1, max_length=200)
+    role: Role
+
+
+class UserCreatedOut(UserOut):
+    one_time_password: str = Field(description="Shown once; give it to the user")
+
+
+class UserPatch(StrictInput):
+    role: Role

@@ -1,0 +1,64 @@
+"""Shared pieces of the API's models: strict inputs, pages, value conversion."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from shared.core.ports.pages import Page
+
+T = TypeVar("T")
+
+
+class StrictInput(BaseModel):
+    """Request bodies: unknown fields are errors, strings are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PatchInput(StrictInput):
+    """PATCH bodies: only the fields sent change; `not_null` fields may not be set to null."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _reject_nulls(self) -> PatchInput:
+        for name in self.model_fields_set:
+            if name in self.not_null and getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+
+def to_values(model: BaseModel, only_set: bool = False) -> dict[str, Any]:
+    """The model's data for the services: UUIDs as strings, enums as values."""
+    data = model.model_dump(exclude_unset=only_set)
+    return {key: _plain(value) for key, value in data.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
+        return value.value
+    return value
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+def page_out(page: Page[Any]) -> dict[str, Any]:
+    following = page.offset + page.limit
+    return {
+        "items": page.items,
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next_offset": following if following < page.total else None,
+    }

@@ -1,0 +1,90 @@
+"""Wells on the wire."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, computed_field
+
+from functions.api.schemas.common import PatchInput, StrictInput
+from shared.core.domain.api_number import format_api_number
+from shared.core.domain.wells import WellStatus, WellType
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Depth = Annotated[float, Field(ge=0, le=50_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class WellFields(StrictInput):
+    api_number: str | None = Field(
+        default=None, max_length=24, description="10, 12 or 14 digits, dashes allowed"
+    )
+    well_number: str | None = Field(default=None, max_length=50)
+    lease_id: uuid.UUID | None = None
+    field_id: uuid.UUID | None = None
+    spud_date: date | None = None
+    completion_date: date | None = None
+    first_production_date: date | None = None
+    plugged_date: date | None = None
+    surface_latitude: Latitude | None = None
+    surface_longitude: Longitude | None = None
+    bottom_hole_latitude: Latitude | None = None
+    bottom_hole_longitude: Longitude | None = None
+    total_depth_ft: Depth | None = None
+    true_vertical_depth_ft: Depth | None = None
+    ground_elevation_ft: Annotated[float, Field(ge=-1000, le=20_000)] | None = None
+
+
+class WellCreate(WellFields):
+    name: Name
+    well_type: WellType
+    status: WellStatus = WellStatus.PLANNED
+    is_horizontal: bool = False
+
+
+class WellPatch(WellFields, PatchInput):
+    not_null = frozenset({"name", "well_type", "status", "is_horizontal"})
+
+    name: Name | None = None
+    well_type: WellType | None = None
+    status: WellStatus | None = Field(default=None, description="Follows the well lifecycle")
+    is_horizontal: bool | None = None
+
+
+class WellOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    api_number: str | None
+    well_number: str | None
+    lease_id: uuid.UUID | None
+    field_id: uuid.UUID | None
+    well_type: WellType
+    status: WellStatus
+    spud_date: date | None
+    completion_date: date | None
+    first_production_date: date | None
+    plugged_date: date | None
+    surface_latitude: float | None
+    surface_longitude: float | None
+    bottom_hole_latitude: float | None
+    bottom_hole_longitude: float | None
+    total_depth_ft: float | None
+    true_vertical_depth_ft: float | None
+    ground_elevation_ft: float | None
+    is_horizontal: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def api_number_formatted(self) -> str | None:
+        return format_api_number(self.api_number) if self.api_number else None
+
+
+class AssignmentOut(BaseModel):
+    well_id: uuid.UUID
+    user_id: uuid.UUID
+    assigned: bool
