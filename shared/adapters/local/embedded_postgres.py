@@ -29,5 +29,5 @@ def start_embedded_postgres(data_dir: Path, fresh: bool = False) -> EmbeddedPost
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
+    server = pgserver.get_server(str(data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
     return EmbeddedPostgres(data_dir=data_dir, url=str(server.get_uri()), _server=server)
