@@ -1,17 +1,28 @@
 """Bulk upsert by dialect: the one place that knows PostgreSQL from MySQL.
 
-Each call sends one multi-row INSERT ... ON CONFLICT/ON DUPLICATE KEY statement,
-so a chunk of rows costs one round trip (executemany over pg8000 costs one per row).
+- PostgreSQL: COPY the rows into a session-local staging table, then one
+  `INSERT … SELECT … ON CONFLICT DO UPDATE` (pg8000 spends most of a multi-row
+  VALUES statement converting parameters; COPY streams text instead).
+- MySQL/MariaDB: multi-row `INSERT … ON DUPLICATE KEY UPDATE`.
+- Others (SQL Server): delete-then-insert per key, portable and slow.
+
+Rows repeating a primary key keep the last occurrence (a single upsert
+statement may not touch the same row twice).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.dialects import mysql
+
+MULTIROW_CHUNK = 500
 
 
 def upsert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -19,30 +30,88 @@ def upsert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[
     if not rows:
         return 0
     keys = [column.name for column in table.primary_key.columns]
-    updatable = [name for name in rows[0] if name not in keys]
+    unique_rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
     dialect = connection.dialect.name
-    if dialect == "postgresql":
-        pg_insert = postgresql.insert(table).values(list(rows))
-        statement: sa.Executable = pg_insert.on_conflict_do_update(
-            index_elements=keys, set_={name: pg_insert.excluded[name] for name in updatable}
-        )
+    if dialect == "postgresql" and connection.dialect.driver in ("pg8000", "psycopg"):
+        _upsert_postgres_copy(connection, table, keys, unique_rows)
     elif dialect in ("mysql", "mariadb"):
-        my_insert = mysql.insert(table).values(list(rows))
-        statement = my_insert.on_duplicate_key_update(
-            {name: my_insert.inserted[name] for name in updatable}
-        )
+        for start in range(0, len(unique_rows), MULTIROW_CHUNK):
+            _upsert_mysql(connection, table, keys, unique_rows[start : start + MULTIROW_CHUNK])
     else:
-        return _upsert_portable(connection, table, keys, rows)
-    connection.execute(statement)
-    return len(rows)
+        _upsert_portable(connection, table, keys, unique_rows)
+    return len(unique_rows)
+
+
+def _upsert_postgres_copy(
+    connection: Connection, table: sa.Table, keys: list[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    columns = list(rows[0])
+    quote = connection.dialect.identifier_preparer.quote
+    stage = quote(f"_stage_{table.name}")
+    column_list = ", ".join(quote(name) for name in columns)
+    updates = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in columns if n not in keys)
+    conflict = ", ".join(quote(k) for k in keys)
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
+        f"(LIKE {quote(table.name)} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
+    connection.exec_driver_sql(f"TRUNCATE {stage}")
+    _copy_text(connection, f"COPY {stage} ({column_list}) FROM STDIN", _encode(rows, columns))
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({column_list}) SELECT {column_list} FROM {stage} "
+        f"ON CONFLICT ({conflict}) {action}"
+    )
+    connection.exec_driver_sql(f"TRUNCATE {stage}")
+
+
+def _copy_text(connection: Connection, statement: str, payload: bytes) -> None:
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor: Any = dbapi_connection.cursor()
+    try:
+        if connection.dialect.driver == "pg8000":
+            cursor.execute(statement, stream=io.BytesIO(payload))
+        else:
+            with cursor.copy(statement) as copy:
+                copy.write(payload)
+    finally:
+        cursor.close()
+
+
+def _encode(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> bytes:
+    lines = ["\t".join(_text(row.get(name)) for name in columns) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _text(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float | int | uuid.UUID):
+        return str(value)
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _upsert_mysql(
+    connection: Connection, table: sa.Table, keys: list[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    updatable = [name for name in rows[0] if name not in keys]
+    statement = mysql.insert(table).values(list(rows))
+    connection.execute(
+        statement.on_duplicate_key_update({name: statement.inserted[name] for name in updatable})
+    )
 
 
 def _upsert_portable(
     connection: Connection, table: sa.Table, keys: list[str], rows: Sequence[Mapping[str, Any]]
-) -> int:
-    """Delete-then-insert fallback for dialects without an upsert clause (SQL Server)."""
+) -> None:
     for row in rows:
         match = sa.and_(*(table.c[key] == row[key] for key in keys))
         connection.execute(table.delete().where(match))
     connection.execute(table.insert(), [dict(row) for row in rows])
-    return len(rows)

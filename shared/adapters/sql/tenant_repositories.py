@@ -21,7 +21,7 @@ from shared.core.errors import ConflictError, NotFoundError
 from shared.core.ports.pages import Page
 from shared.core.ports.tenant_data import AuditEntry, Record, WellQuery
 
-PRODUCTION_CHUNK_ROWS = 1000
+PRODUCTION_CHUNK_ROWS = 5000
 
 
 def _record(row: sa.RowMapping) -> Record:
