@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from functions.api.logging import set_tenant
 from shared.bootstrap import Platform
@@ -28,14 +29,15 @@ def get_platform(request: Request) -> Platform:
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
-def get_tenant(request: Request, platform: PlatformDep) -> Tenant:
+async def get_tenant(request: Request, platform: PlatformDep) -> Tenant:
+    """Async so the tenant slug lands in the request's logging context, not a worker's."""
     slug = slug_from_request(
         request.headers.get("host"),
         request.headers.get(TENANT_HEADER),
         platform.settings.base_domain,
     )
     set_tenant(slug)
-    return platform.resolver.resolve(slug)
+    return await run_in_threadpool(platform.resolver.resolve, slug)
 
 
 TenantDep = Annotated[Tenant, Depends(get_tenant)]
