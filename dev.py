@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -47,6 +48,27 @@ def ensure_venv() -> None:
     STAMP.write_text(fingerprint)
 
 
+TOOLS = ROOT / ".tools"
+AZURITE = TOOLS / "node_modules" / ".bin" / "azurite-blob"
+
+
+def ensure_azurite() -> None:
+    """Install Azurite (npm) for the Blob Storage tests when Node.js is present."""
+    npm = shutil.which("npm")
+    if AZURITE.exists():
+        return
+    if npm is None or shutil.which("node") is None:
+        _say("Node.js not found: Azurite cannot run; Azure Blob tests will be skipped")
+        return
+    _say("installing Azurite (npm) into .tools/")
+    flags = ["--no-audit", "--no-fund", "--silent"]
+    command = [npm, "install", "--prefix", str(TOOLS), *flags, "azurite@3"]
+    try:
+        subprocess.run(command, cwd=ROOT, check=True, timeout=600)
+    except (subprocess.SubprocessError, OSError) as exc:
+        _say(f"Azurite install failed ({type(exc).__name__}); Azure Blob tests will be skipped")
+
+
 def _run(command: list[str]) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -73,6 +95,7 @@ def run_tests(pytest_args: list[str]) -> int:
     code = run_checks()
     if code != 0:
         return code
+    ensure_azurite()
     _say("pytest")
     return _run([str(PYTHON), "-m", "pytest", *pytest_args])
 
