@@ -1,0 +1,191 @@
+"""The reading-batch message: what an edge gateway sends and the drain accepts.
+
+A batch is one queue message. Its body is JSON (`ReadingBatchEnvelope`) whose
+`payload` is base64 of gzip-compressed JSON columns, so 10,000 readings fit the
+256 KB Service Bus Standard limit. The gateway signs the envelope with its
+secret (HMAC-SHA256 over `signing_input`); the drain recomputes the signature
+with the secret of the gateway the envelope names and accepts the batch only
+for the tenant that gateway belongs to.
+
+Version 1 payload columns (all the same length):
+    tag  - numeric tag id from the tenant's tag mapping (well and tag name live there)
+    t    - source timestamp, microseconds since the Unix epoch (UTC)
+    st   - server timestamp in microseconds, or null
+    v    - value (float) or null (bad quality values may carry no value)
+    q    - OPC-UA status code (uint32; 0 = Good)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONTRACT_VERSION: Literal[1] = 1
+ENCODING: Literal["gzip+json-columns"] = "gzip+json-columns"
+MAX_READINGS_PER_BATCH = 100_000
+_MICROS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    tag_id: int
+    source_ts_us: int
+    server_ts_us: int | None
+    value: float | None
+    status: int = 0
+
+
+class ReadingBatchEnvelope(BaseModel):
+    """The queue message body (JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    v: Literal[1] = CONTRACT_VERSION
+    tenant_id: uuid.UUID
+    gateway_id: uuid.UUID
+    batch_id: uuid.UUID
+    sequence: int = Field(ge=0)
+    created_at: datetime
+    historical: bool = False
+    count: int = Field(ge=1, le=MAX_READINGS_PER_BATCH)
+    encoding: Literal["gzip+json-columns"] = ENCODING
+    payload: str
+    signature: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class DecodedBatch:
+    envelope: ReadingBatchEnvelope
+    readings: list[Reading]
+
+
+class BatchRejectedError(Exception):
+    """A message the drain must dead-letter; `reason` is a short machine-readable code."""
+
+    def __init__(self, reason: str, description: str) -> None:
+        super().__init__(f"{reason}: {description}")
+        self.reason = reason
+        self.description = description
+
+
+def signing_input(envelope: ReadingBatchEnvelope) -> bytes:
+    """The bytes the HMAC covers: every field but the signature, payload by digest."""
+    digest = hashlib.sha256(envelope.payload.encode()).hexdigest()
+    parts = (
+        str(envelope.v),
+        str(envelope.tenant_id),
+        str(envelope.gateway_id),
+        str(envelope.batch_id),
+        str(envelope.sequence),
+        envelope.created_at.astimezone(UTC).isoformat(),
+        "1" if envelope.historical else "0",
+        str(envelope.count),
+        envelope.encoding,
+        digest,
+    )
+    return "\n".join(parts).encode()
+
+
+def sign(envelope: ReadingBatchEnvelope, secret: bytes) -> str:
+    return hmac.new(secret, signing_input(envelope), hashlib.sha256).hexdigest()
+
+
+def encode_payload(readings: Sequence[Reading]) -> str:
+    columns = {
+        "tag": [r.tag_id for r in readings],
+        "t": [r.source_ts_us for r in readings],
+        "st": [r.server_ts_us for r in readings],
+        "v": [r.value for r in readings],
+        "q": [r.status for r in readings],
+    }
+    raw = json.dumps(columns, separators=(",", ":"), allow_nan=False).encode()
+    return base64.b64encode(gzip.compress(raw, compresslevel=6)).decode()
+
+
+def build_batch(
+    *,
+    tenant_id: uuid.UUID,
+    gateway_id: uuid.UUID,
+    batch_id: uuid.UUID,
+    sequence: int,
+    readings: Sequence[Reading],
+    secret: bytes,
+    created_at: datetime | None = None,
+    historical: bool = False,
+) -> bytes:
+    """The signed message body for `readings` (the gateway side)."""
+    unsigned = ReadingBatchEnvelope(
+        tenant_id=tenant_id,
+        gateway_id=gateway_id,
+        batch_id=batch_id,
+        sequence=sequence,
+        created_at=created_at or datetime.now(UTC),
+        historical=historical,
+        count=len(readings),
+        payload=encode_payload(readings),
+        signature="0" * 64,
+    )
+    signed = unsigned.model_copy(update={"signature": sign(unsigned, secret)})
+    return signed.model_dump_json().encode()
+
+
+def parse_envelope(body: bytes) -> ReadingBatchEnvelope:
+    """Validate the envelope only (before the gateway's secret is known)."""
+    try:
+        return ReadingBatchEnvelope.model_validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first.get("loc", ())) or "body"
+        raise BatchRejectedError("invalid_envelope", f"{field}: {first.get('msg')}") from None
+
+
+def verify_and_decode(envelope: ReadingBatchEnvelope, secret: bytes) -> DecodedBatch:
+    """Check the signature, then decode and validate the payload columns."""
+    if not hmac.compare_digest(sign(envelope, secret), envelope.signature):
+        raise BatchRejectedError("bad_signature", "the signature does not match the gateway's key")
+    readings = _decode_columns(envelope.payload, envelope.count)
+    return DecodedBatch(envelope, readings)
+
+
+def _decode_columns(payload: str, count: int) -> list[Reading]:
+    try:
+        raw = gzip.decompress(base64.b64decode(payload, validate=True))
+        columns = json.loads(raw)
+        tags, times, server_times = columns["tag"], columns["t"], columns["st"]
+        values, statuses = columns["v"], columns["q"]
+    except (binascii.Error, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        raise BatchRejectedError(
+            "invalid_payload", f"cannot decode payload ({type(exc).__name__})"
+        ) from None
+    lengths = {len(tags), len(times), len(server_times), len(values), len(statuses)}
+    if lengths != {count}:
+        raise BatchRejectedError("invalid_payload", f"columns do not all hold {count} readings")
+    try:
+        return [
+            Reading(
+                int(tag),
+                int(t),
+                None if st is None else int(st),
+                None if v is None else float(v),
+                int(q),
+            )
+            for tag, t, st, v, q in zip(tags, times, server_times, values, statuses, strict=True)
+        ]
+    except (TypeError, ValueError) as exc:
+        raise BatchRejectedError("invalid_payload", f"a reading has a wrong type ({exc})") from None
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since the epoch for an aware datetime."""
+    return int(moment.timestamp() * _MICROS)
