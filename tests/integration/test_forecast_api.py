@@ -1,0 +1,95 @@
+"""The forecast endpoints fit a well's own production and project it."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pytest
+
+from shared.core.decline.arps import Hyperbolic
+
+
+@pytest.fixture
+def declining_well(acme):
+    """GIVEN a well with two years of daily oil following a known hyperbolic decline."""
+    response = acme.client.post(
+        "/api/v1/wells",
+        json={"name": "Decline 1H", "well_type": "OIL", "status": "PRODUCING"},
+        headers=acme.headers,
+    )
+    well_id = response.json()["id"]
+    truth = Hyperbolic(qi=400.0, di=0.004, b=0.8)
+    start = date.today() - timedelta(days=731)
+    rows = [
+        {
+            "well_id": well_id,
+            "production_date": (start + timedelta(days=day)).isoformat(),
+            "oil_bbl": float(truth.rate(day + 0.5)),
+            "gas_mcf": float(truth.rate(day + 0.5)) * 2.0,
+            "hours_on": 24,
+        }
+        for day in range(730)
+    ]
+    written = acme.client.post(
+        "/api/v1/production:batch", json={"rows": rows}, headers=acme.headers
+    )
+    assert written.status_code == 200, written.text
+    return well_id, truth
+
+
+def test_forecast_recovers_the_decline_and_reports_eur(acme, declining_well):
+    well_id, truth = declining_well
+    # WHEN the engineer asks for a 10-year forecast to 5 bbl/d
+    response = acme.client.get(
+        f"/api/v1/wells/{well_id}/forecast?months=120&economic_limit=5", headers=acme.headers
+    )
+    # THEN the fit recovers the initial rate, and EUR = produced + remaining
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["product"] == "oil"
+    assert body["parameters"]["qi"] == pytest.approx(truth.qi, rel=0.03)
+    assert body["eur"] == pytest.approx(body["produced"] + body["remaining"], rel=1e-9)
+    assert body["produced"] == pytest.approx(
+        sum(float(truth.rate(d + 0.5)) for d in range(730)), rel=0.01
+    )
+    rates = [point["rate"] for point in body["forecast"]]
+    assert rates == sorted(rates, reverse=True) and len(rates) <= 120
+    assert all(math.isfinite(rate) and rate >= 5 for rate in rates)
+
+
+def test_forecast_png_is_an_image(acme, declining_well):
+    well_id, _ = declining_well
+    response = acme.client.get(
+        f"/api/v1/wells/{well_id}/forecast.png?months=24", headers=acme.headers
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_forecast_without_history_is_a_clear_422(acme):
+    # GIVEN a well with no production
+    well = acme.client.post(
+        "/api/v1/wells", json={"name": "Dry", "well_type": "OIL"}, headers=acme.headers
+    )
+    # WHEN a forecast is asked for
+    response = acme.client.get(f"/api/v1/wells/{well.json()['id']}/forecast", headers=acme.headers)
+    # THEN a problem names what is missing
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["field"] == "production"
+
+
+def test_forecast_rejects_bad_parameters_naming_them(acme, declining_well):
+    well_id, _ = declining_well
+    response = acme.client.get(
+        f"/api/v1/wells/{well_id}/forecast?economic_limit=-1", headers=acme.headers
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "economic_limit"
+    response = acme.client.get(
+        f"/api/v1/wells/{well_id}/forecast?product=water", headers=acme.headers
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "product"
