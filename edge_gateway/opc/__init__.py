@@ -1,0 +1,1 @@
+"""OPC-UA acquisition (asyncua, one pinned version): sessions, subscriptions, polling."""

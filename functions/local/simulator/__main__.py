@@ -1,0 +1,69 @@
+"""One simulated RTU process: `python -m functions.local.simulator --wells 10 --tags 7`.
+
+Prints `READY <endpoint>` on stdout once it listens, then runs until SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from functions.local.simulator.catalog import FieldLayout
+from functions.local.simulator.server import RtuOptions, RtuServer
+
+
+def parse_args(argv: Sequence[str] | None) -> RtuOptions:
+    parser = argparse.ArgumentParser(prog="python -m functions.local.simulator")
+    parser.add_argument("--wells", type=int, default=10)
+    parser.add_argument("--tags", type=int, default=7)
+    parser.add_argument("--servers", type=int, default=1, help="RTUs in the whole field")
+    parser.add_argument("--index", type=int, default=0, help="which RTU this process is")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4840, help="base port (RTU k: port + k)")
+    parser.add_argument("--rate", type=float, default=1.0, help="updates per tag per second")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--bad-rate", type=float, default=0.001)
+    parser.add_argument("--fault-ramp-s", type=float, default=600.0)
+    parser.add_argument("--certificates", type=Path, help="enable Basic256Sha256 with certs here")
+    parser.add_argument("--secure-only", action="store_true", help="no unsecured endpoint")
+    args = parser.parse_args(argv)
+    layout = FieldLayout(args.wells, args.tags, args.servers, args.host, args.port)
+    return RtuOptions(
+        layout, args.index, args.rate, args.seed, args.bad_rate, args.fault_ramp_s,
+        args.certificates, args.secure_only,
+    )  # fmt: skip
+
+
+async def serve(options: RtuOptions) -> None:
+    rtu = RtuServer(options)
+    await rtu.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"READY {rtu.endpoint}", flush=True)
+    ticking = asyncio.create_task(rtu.run())
+    try:
+        await stop.wait()
+    finally:
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
+        await rtu.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.getLogger("asyncua").setLevel(logging.ERROR)
+    asyncio.run(serve(parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

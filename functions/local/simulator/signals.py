@@ -1,0 +1,113 @@
+"""Sensor values for a set of wells, computed for all tags at once per tick (numpy).
+
+value = base · well factor · (1 + drift · days) + daily cycle + noise, then fault
+effects that ramp in over `fault_ramp_s`, then the occasional bad-quality sample
+(BadSensorFailure or UncertainLastUsableValue, value kept).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from functions.local.simulator.catalog import TagSpec
+
+BAD_SENSOR_FAILURE = 0x808C0000
+UNCERTAIN_LAST_USABLE = 0x40900000
+
+FAULT_EFFECTS: dict[str, dict[str, float]] = {
+    "bearing_wear": {"vibration": 4.0, "motor_temperature": 0.2, "motor_current": 0.1},
+    "pump_off": {"motor_current": -0.45, "pump_fillage": -0.6, "flow_rate": -0.5},
+    "tubing_leak": {"tubing_pressure": -0.6, "casing_pressure": 0.15, "flow_rate": -0.3},
+    "gas_lock": {
+        "flow_rate": -0.9,
+        "motor_current": -0.3,
+        "pump_fillage": -0.8,
+        "pump_intake_pressure": 0.2,
+        "gas_rate": 0.3,
+    },
+}
+FAULTS = tuple(FAULT_EFFECTS)
+"""Bearing wear → rising vibration; pump-off → falling current;
+tubing leak → pressure decay; gas lock → no flow, swinging current."""
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ActiveFault:
+    name: str
+    since: float
+
+
+class FieldSignals:
+    def __init__(
+        self,
+        wells: Sequence[int],
+        specs: Sequence[TagSpec],
+        seed: int,
+        start: float,
+        fault_ramp_s: float = 600.0,
+        bad_rate: float = 0.001,
+    ) -> None:
+        self.wells = list(wells)
+        self.columns = {spec.name: i for i, spec in enumerate(specs)}
+        self._rng = np.random.default_rng(seed)
+        shape = (len(self.wells), len(specs))
+        factor = self._rng.uniform(0.7, 1.3, (shape[0], 1))
+        self._base: Floats = np.array([s.base for s in specs]) * factor
+        self._daily: Floats = np.array([s.daily for s in specs]) * self._base
+        self._noise: Floats = np.array([s.noise for s in specs]) * self._base
+        self._drift: Floats = np.array([s.drift for s in specs]) * np.ones(shape)
+        self._phase: Floats = self._rng.uniform(0, 2 * math.pi, shape)
+        self._start = start
+        self._ramp = fault_ramp_s
+        self.bad_rate = bad_rate
+        self.faults: dict[int, ActiveFault] = {}
+
+    def set_fault(self, well: int, name: str | None, now: float) -> None:
+        """Start (or clear, with None/"") a fault on a well; unknown names raise ValueError."""
+        if not name:
+            self.faults.pop(well, None)
+            return
+        if name not in FAULT_EFFECTS:
+            raise ValueError(f"unknown fault {name!r}; choose from {', '.join(FAULTS)}")
+        current = self.faults.get(well)
+        if current is None or current.name != name:
+            self.faults[well] = ActiveFault(name, now)
+
+    def sample(self, moment: float) -> tuple[Floats, npt.NDArray[np.uint32]]:
+        """Values and status codes, shape (wells, tags), for unix time `moment`."""
+        day = (moment % 86_400) / 86_400
+        days = (moment - self._start) / 86_400
+        values = self._base * (1 + self._drift * days)
+        values = values + self._daily * np.sin(2 * math.pi * day + self._phase)
+        values = values + self._noise * self._rng.standard_normal(values.shape)
+        self._apply_faults(values, moment)
+        np.maximum(values, 0.0, out=values)
+        status = np.zeros(values.shape, dtype=np.uint32)
+        if self.bad_rate > 0:
+            bad = self._rng.random(values.shape) < self.bad_rate
+            uncertain = self._rng.random(values.shape) < 0.3
+            status[bad] = BAD_SENSOR_FAILURE
+            status[bad & uncertain] = UNCERTAIN_LAST_USABLE
+        return values, status
+
+    def _apply_faults(self, values: Floats, moment: float) -> None:
+        for well, fault in self.faults.items():
+            row = self.wells.index(well) if well in self.wells else None
+            if row is None:
+                continue
+            severity = min(1.0, max(0.0, (moment - fault.since) / self._ramp))
+            for tag, change in FAULT_EFFECTS[fault.name].items():
+                column = self.columns.get(tag)
+                if column is not None:
+                    values[row, column] *= 1 + change * severity
+            current = self.columns.get("motor_current")
+            if fault.name == "gas_lock" and current is not None:
+                swing = 0.1 * self._base[row, current] * math.sin(2 * math.pi * moment / 30)
+                values[row, current] += swing * severity
