@@ -17,7 +17,16 @@ exit codes or queue retry decisions.
     ├── TenantRoutingError          no or reserved tenant in request  (400)
     ├── ThrottledError              too many attempts                 (429)
     └── InfrastructureError         a backing service failed          (503)
-        └── SecretNotFoundError     secret reference does not resolve
+        ├── SecretNotFoundError     secret reference does not resolve
+        ├── QueueError              the queue service failed
+        │   ├── QueueNotFoundError  no queue with that name
+        │   ├── MessageTooLargeError  message over the queue's size limit
+        │   └── LockLostError       receipt no longer holds the message
+        └── BlobError               the blob store failed
+            └── BlobNotFoundError   no blob at that key; also a NotFoundError (404)
+
+    InvalidBlobTokenError           upload/download token bad or expired (403),
+                                    a PermissionDeniedError
 """
 
 from __future__ import annotations
@@ -129,3 +138,46 @@ class SecretNotFoundError(InfrastructureError):
     def __init__(self, name: str) -> None:
         super().__init__(f"secret {name} not found")
         self.name = name
+
+
+class QueueError(InfrastructureError):
+    code = "queue_unavailable"
+
+
+class QueueNotFoundError(QueueError):
+    code = "queue_not_found"
+
+    def __init__(self, queue: str) -> None:
+        super().__init__(f"queue {queue} does not exist")
+        self.queue = queue
+
+
+class MessageTooLargeError(QueueError):
+    code = "message_too_large"
+
+    def __init__(self, queue: str, size: int, limit: int) -> None:
+        super().__init__(f"message of {size} bytes exceeds the {limit}-byte limit of queue {queue}")
+        self.queue = queue
+        self.size = size
+        self.limit = limit
+
+
+class LockLostError(QueueError):
+    """The receipt no longer holds the message: lock expired, already settled or redelivered."""
+
+    code = "message_lock_lost"
+
+
+class BlobError(InfrastructureError):
+    code = "blob_store_unavailable"
+
+
+class BlobNotFoundError(NotFoundError, BlobError):
+    code = "blob_not_found"
+
+    def __init__(self, key: str) -> None:
+        super().__init__("blob", key)
+
+
+class InvalidBlobTokenError(PermissionDeniedError):
+    code = "invalid_blob_token"

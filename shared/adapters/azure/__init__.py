@@ -1,0 +1,1 @@
+"""Azure adapters: Service Bus queue, Blob Storage, Key Vault (SDK clients injected)."""
