@@ -1,0 +1,320 @@
+"""HTTP API latency and throughput on the local host (uvicorn), plus the cold-start proxy.
+
+    .venv/bin/python bench/api.py [--requests 2000] [--concurrency 20] [--max-seconds 60]
+
+Seeds a fresh master database (`wellos_bench_<random>` on WELLOS_BENCH_DATABASE_URL
+or the PostgreSQL on 127.0.0.1:5432) with 2 tenants of 50 wells each, and 400 days
+of daily production for 10 wells per tenant, through the platform's services. Then
+serves the API with uvicorn in a subprocess and drives it over real HTTP (httpx)
+with `--concurrency` clients spread over both tenants:
+
+- `health`: `GET /api/v1/health`, the framework baseline (no tenant, no database)
+- `wells`: `GET /api/v1/wells?limit=50`
+- `production`: `GET /api/v1/wells/{id}/production?from&to`, one year of daily rows
+
+Each endpoint gets `--requests` requests (or `--max-seconds`, whichever ends first)
+after a warm-up. Also times `import function_app` in a fresh interpreter (median of
+3), the proxy for an Azure cold start. Targets: wells p99 < 50 ms, import < 1.5 s.
+The last line holds `key=value` pairs. Databases are dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from shared.adapters.sql.urls import normalize_url
+from shared.bootstrap import Platform, build_platform
+from shared.core.application.tenants import CreateTenant
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = os.environ.get(
+    "WELLOS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+TARGET_WELLS_P99_MS = 50.0
+TARGET_IMPORT_S = 1.5
+WELLS_PER_TENANT = 50
+WELLS_WITH_PRODUCTION = 10
+PRODUCTION_DAYS = 400
+MAX_BATCH_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Seeded:
+    slug: str
+    access_token: str
+    well_ids: list[str]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-WellOS-Tenant": self.slug, "Authorization": f"Bearer {self.access_token}"}
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    latencies_ms: list[float]
+    errors: int
+    seconds: float
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    @property
+    def rps(self) -> float:
+        return (len(self.latencies_ms) + self.errors) / self.seconds
+
+
+def seed_tenant(platform: Platform, slug: str) -> Seeded:
+    """A tenant with 50 wells, 400 days of production on 10 of them, and an admin's token."""
+    created = platform.tenants.create(
+        CreateTenant(slug=slug, name=f"{slug.title()} Oil", admin_email=f"admin@{slug}.test")
+    )
+    tenant = created.tenant
+    tokens = platform.auth.login(tenant, created.admin_email, created.admin_password, "bench")
+    actor = platform.auth.authenticate(tenant, tokens.access_token)
+    wells = [
+        platform.wells.create(tenant, actor, {"name": f"{slug} {n:03d}", "well_type": "OIL"})
+        for n in range(WELLS_PER_TENANT)
+    ]
+    queried = [str(well["id"]) for well in wells[:WELLS_WITH_PRODUCTION]]
+    rows = production_rows(queried, date.today())
+    for start in range(0, len(rows), MAX_BATCH_ROWS):
+        platform.production.upsert_batch(tenant, actor, rows[start : start + MAX_BATCH_ROWS])
+    return Seeded(slug, tokens.access_token, queried)
+
+
+def production_rows(well_ids: list[str], last_day: date) -> list[dict[str, Any]]:
+    return [
+        {"well_id": well_id, "production_date": last_day - timedelta(days=d),
+         "oil_bbl": 80.0 + d % 7, "gas_mcf": 240.0, "water_bbl": 35.0, "hours_on": 24.0}
+        for well_id in well_ids
+        for d in range(PRODUCTION_DAYS)
+    ]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", "functions.api.app:create_app", "--factory"]
+    command += f"--host 127.0.0.1 --port {port} --no-access-log --log-level warning".split()
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError(f"uvicorn did not start: {log.read_text()[-2000:]}")
+
+
+Calls = list[tuple[str, dict[str, str]]]
+
+
+async def drive(
+    clients: list[httpx.AsyncClient], calls: Calls, total: int, max_s: float
+) -> tuple[list[float], int, float]:
+    """`total` requests (or `max_s` seconds), each client waiting for its previous answer."""
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    started = time.perf_counter()
+    deadline = started + max_s
+
+    async def client(index: int, http: httpx.AsyncClient) -> None:
+        nonlocal issued, errors
+        while issued < total and time.perf_counter() < deadline:
+            url, headers = calls[(issued + index) % len(calls)]
+            issued += 1
+            sent = time.perf_counter()
+            response = await http.get(url, headers=headers)
+            if response.status_code == 200:
+                latencies.append((time.perf_counter() - sent) * 1000)
+            else:
+                errors += 1
+
+    await asyncio.gather(*(client(i, http) for i, http in enumerate(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+async def measure(name: str, base_url: str, calls: Calls, args: argparse.Namespace) -> Result:
+    """Warm up (connections, pools, caches), then measure with the same keep-alive clients."""
+    clients = [httpx.AsyncClient(base_url=base_url, timeout=30) for _ in range(args.concurrency)]
+    try:
+        await drive(clients, calls, 5 * len(clients), 30)
+        latencies, errors, seconds = await drive(clients, calls, args.requests, args.max_seconds)
+    finally:
+        for http in clients:
+            await http.aclose()
+    return Result(name, latencies, errors, seconds)
+
+
+def endpoint_calls(tenants: list[Seeded]) -> dict[str, Calls]:
+    end = date.today()
+    start = end - timedelta(days=365)
+    production = [
+        (f"/api/v1/wells/{well}/production?from={start}&to={end}", t.headers)
+        for t in tenants
+        for well in t.well_ids
+    ]
+    return {
+        "health": [("/api/v1/health", {})],
+        "wells": [("/api/v1/wells?limit=50", t.headers) for t in tenants],
+        "production": production,
+    }
+
+
+def import_seconds(env: dict[str, str], module: str) -> float:
+    """Median of 3 fresh interpreters importing `module`: the cold-start proxy."""
+    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+    command = [sys.executable, "-c", code]
+    return statistics.median(
+        float(subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True).stdout)
+        for _ in range(3)
+    )
+
+
+def run(args: argparse.Namespace, env: dict[str, str], tenants: list[Seeded]) -> list[Result]:
+    port = free_port()
+    server = start_server(env, port, Path(env["WELLOS_STATE_DIR"]) / "uvicorn.log")
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        url, headers = endpoint_calls(tenants)["production"][0]
+        year = httpx.get(base_url + url, headers=headers).json()
+        assert year["days"] == 366, f"expected a year of daily rows, got {year['days']}"
+        return [
+            asyncio.run(measure(name, base_url, calls, args))
+            for name, calls in endpoint_calls(tenants).items()
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def report(results: list[Result], import_app_s: float, import_lambda_s: float) -> None:
+    print(
+        f"{'endpoint':<11}{'ok':>7}{'errors':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'req/s':>9}"
+    )
+    for r in results:
+        print(
+            f"{r.name:<11}{len(r.latencies_ms):>7}{r.errors:>8}{r.percentile(50):>9.1f}"
+            f"{r.percentile(90):>9.1f}{r.percentile(99):>9.1f}{max(r.latencies_ms):>9.1f}"
+            f"{r.rps:>9.0f}"
+        )
+    print(
+        f"import function_app: {import_app_s:.2f} s   import functions.aws.api_handler: "
+        f"{import_lambda_s:.2f} s   (median of 3 fresh interpreters)"
+    )
+    by_name = {r.name: r for r in results}
+    pairs: dict[str, str] = {}
+    for r in results:
+        pairs[f"{r.name}_p50_ms"] = f"{r.percentile(50):.1f}"
+        pairs[f"{r.name}_p99_ms"] = f"{r.percentile(99):.1f}"
+        pairs[f"{r.name}_rps"] = f"{r.rps:.0f}"
+        pairs[f"{r.name}_errors"] = str(r.errors)
+    wells, health = by_name["wells"], by_name["health"]
+    pairs.update(
+        import_function_app_s=f"{import_app_s:.2f}",
+        import_api_handler_s=f"{import_lambda_s:.2f}",
+        ratio_wells_p99_vs_target=f"{wells.percentile(99) / TARGET_WELLS_P99_MS:.2f}",
+        ratio_import_vs_target=f"{import_app_s / TARGET_IMPORT_S:.2f}",
+        ratio_wells_vs_health_p50=f"{wells.percentile(50) / health.percentile(50):.1f}",
+    )
+    print(" ".join(f"{key}={value}" for key, value in pairs.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
+    parser.add_argument("--concurrency", type=int, default=20, help="concurrent clients")
+    parser.add_argument("--max-seconds", type=float, default=60, help="time cap per endpoint")
+    parser.add_argument(
+        "--serverless", action="store_true", help="serve with NullPool, as Functions/Lambda do"
+    )
+    args = parser.parse_args()
+    run_id = uuid.uuid4().hex[:8]
+    master_name, prefix = f"wellos_bench_{run_id}", f"wb_{run_id}_t_"
+    state_dir = Path(tempfile.mkdtemp(prefix="wellos-bench-"))
+    admin = sa.create_engine(
+        normalize_url(SERVER), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    settings = Settings(
+        database_url=normalize_url(SERVER).set(database=master_name).render_as_string(False),
+        state_dir=state_dir,
+        tenant_db_prefix=prefix,
+        jwt_secret=secrets.token_urlsafe(48),
+        serverless=args.serverless,
+    )
+    env = server_environment(settings)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{master_name}"'))
+    try:
+        platform = build_platform(settings)
+        platform.migrate_master()
+        print("seeding 2 tenants …", flush=True)
+        tenants = [seed_tenant(platform, slug) for slug in ("alpha", "bravo")]
+        platform.close()
+        results = run(args, env, tenants)
+        import_app_s = import_seconds(env, "function_app")
+        import_lambda_s = import_seconds(env, "functions.aws.api_handler")
+    finally:
+        drop_databases(admin, master_name, prefix)
+        shutil.rmtree(state_dir, ignore_errors=True)
+    report(results, import_app_s, import_lambda_s)
+
+
+def server_environment(settings: Settings) -> dict[str, str]:
+    """This process's environment without WELLOS_*, plus the bench's settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLOS_")}
+    assert settings.jwt_secret is not None
+    env.update(
+        WELLOS_DATABASE_URL=settings.require_database_url(),
+        WELLOS_STATE_DIR=str(settings.state_dir),
+        WELLOS_TENANT_DB_PREFIX=settings.tenant_db_prefix,
+        WELLOS_JWT_SECRET=settings.jwt_secret.get_secret_value(),
+        WELLOS_SERVERLESS=str(settings.serverless).lower(),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
+    with admin.connect() as connection:
+        tenant_dbs = connection.execute(
+            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": prefix + "%"}
+        ).scalars()
+        for name in [*tenant_dbs, master_name]:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

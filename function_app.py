@@ -1,0 +1,16 @@
+"""Azure Functions entry point (Python v2 programming model).
+
+Builds the HTTP API's function app and registers the blueprints of
+`functions/azure`. Importing this module does no I/O: `create_app` only reads
+settings, and the platform (engines, secrets) is built on the first request.
+"""
+
+from __future__ import annotations
+
+from functions.api.app import create_app
+from functions.azure.http import build_function_app, serverless_settings
+
+app = build_function_app(create_app(settings=serverless_settings()))
+
+# Queue and timer triggers live in blueprints under functions/azure; register each:
+# app.register_functions(ingest_blueprint)

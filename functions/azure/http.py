@@ -1,0 +1,27 @@
+"""The HTTP API as an Azure Functions app: one catch-all ASGI function.
+
+The function is anonymous at the Functions level: the API authenticates every
+request itself (bearer tokens per tenant), so a Functions key would only get in
+the way of browsers and field apps.
+"""
+
+from __future__ import annotations
+
+import os
+
+import azure.functions as func
+from starlette.types import ASGIApp
+
+from shared.settings import Settings
+
+
+def serverless_settings() -> Settings:
+    """Settings from the environment, with NullPool unless WELLOS_SERVERLESS says otherwise."""
+    if any(name.upper() == "WELLOS_SERVERLESS" for name in os.environ):
+        return Settings()
+    return Settings(serverless=True)
+
+
+def build_function_app(asgi_app: ASGIApp) -> func.AsgiFunctionApp:
+    """A function app whose one HTTP function serves `asgi_app` on every route and method."""
+    return func.AsgiFunctionApp(app=asgi_app, http_auth_level=func.AuthLevel.ANONYMOUS)
