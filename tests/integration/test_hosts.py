@@ -269,8 +269,8 @@ def test_azure_function_is_anonymous_and_catches_every_route_and_method():
 
     host = json.loads((ROOT / "host.json").read_text())
     # WHEN the Functions host indexes them
-    (function,) = function_app.app.get_functions()
-    trigger = function.get_trigger()
+    functions = {f.get_function_name(): f for f in function_app.app.get_functions()}
+    trigger = functions["http_app_func"].get_trigger()
     # THEN one anonymous HTTP function takes every method on every path, with no /api prefix
     assert trigger.auth_level == func.AuthLevel.ANONYMOUS
     assert trigger.route == "/{*route}"
