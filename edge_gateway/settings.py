@@ -42,7 +42,7 @@ class GatewaySettings(BaseSettings):
     sqs_region: str | None = None
     sqs_endpoint_url: str | None = None
 
-    max_buffer_bytes: int = Field(default=TWO_GB, ge=64 * 1024)
+    max_buffer_bytes: int = Field(default=TWO_GB, ge=16 * 1024)
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     flush_interval_s: float = Field(default=0.1, gt=0)
     max_pending_readings: int = Field(default=200_000, ge=1000)

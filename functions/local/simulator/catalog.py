@@ -7,9 +7,12 @@ Server `k` of `K` serves wells `k+1, k+1+K, …` on port `base_port + k`.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from pydantic import SecretStr
 
 from shared.core.ingest.gateway_config import (
     BatchSettings,
@@ -181,3 +184,16 @@ def _tag_config(
         "unit": tag.unit or None,
         "sampling_interval_ms": sampling_ms,
     }
+
+
+def config_json(config: GatewayConfig) -> str:
+    """The config as JSON with its secrets in clear (pydantic masks them on dump)."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        raise TypeError(f"cannot encode {type(value).__name__}")
+
+    return json.dumps(config.model_dump(mode="python"), default=plain, indent=2)
