@@ -1,0 +1,84 @@
+"""`wellos serve` and `wellos demo`: the API with uvicorn, alone or with demo tenants."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from functions.cli.output import handle_errors
+from functions.cli.runtime import load_settings
+
+HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
+PortOption = Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)]
+
+SERVE_EXAMPLES = """[bold]Examples:[/bold]
+
+  WELLOS_DATABASE_URL=postgresql://wellos@db:5432/wellos_master wellos serve
+
+  wellos serve --host 0.0.0.0 --port 8080
+"""
+
+DEMO_EXAMPLES = """[bold]Examples:[/bold]
+
+  wellos demo
+
+  wellos demo --fresh
+
+  wellos demo --duration 60 --port 7080
+
+  wellos demo --duration 30 --json > demo-events.jsonl
+"""
+
+
+@handle_errors
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
+    """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL.
+
+    The platform (engines, secrets) is built on the first request.
+    """
+    import uvicorn
+
+    from functions.api.app import create_app
+    from functions.local.server import ensure_port_free
+
+    settings = load_settings()
+    ensure_port_free(host, port)
+    uvicorn.run(create_app(settings=settings), host=host, port=port)
+
+
+@handle_errors
+def demo(
+    duration: Annotated[
+        float | None,
+        typer.Option(help="Stop by itself after this many seconds and print a summary.", min=0),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Wipe the demo's state (data, credentials) first.")
+    ] = False,
+    port: PortOption = 7071,
+    host: HostOption = "127.0.0.1",
+    json_output: Annotated[
+        bool,
+        typer.Option("--json", help="Print the ready and summary events as JSON lines only."),
+    ] = False,
+) -> None:
+    """Run the local platform with two demo tenants, acme and permian, on one port.
+
+    Starts an embedded PostgreSQL unless WELLOS_DATABASE_URL is set, provisions
+    and seeds the tenants once (fields, leases, ~20 wells, equipment, two years
+    of daily production), and serves the API until Ctrl-C. Prints the URLs, each
+    tenant admin's e-mail and password, and ready-to-paste curl lines. Data lives
+    in $WELLOS_STATE_DIR/demo and survives restarts.
+    """
+    from functions.local.demo import DemoOptions, run_demo
+
+    options = DemoOptions(
+        host=host, port=port, duration_s=duration, fresh=fresh, json_output=json_output
+    )
+    run_demo(options, load_settings(require_database=False))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve", epilog=SERVE_EXAMPLES)(serve)
+    app.command("demo", epilog=DEMO_EXAMPLES)(demo)

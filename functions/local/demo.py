@@ -1,0 +1,99 @@
+"""`wellos demo`: the local platform with two seeded tenants, served on one port.
+
+Start-up: the master database (embedded PostgreSQL unless WELLOS_DATABASE_URL
+is set), the master schema, the tenants `acme` and `permian` (created once,
+migrated on every start), their seed data (once), then the API with uvicorn
+until Ctrl-C or `--duration` seconds, and a summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from functions.api.app import create_app
+from functions.local.credentials import DemoState
+from functions.local.demo_database import count_production_rows, demo_master_url
+from functions.local.demo_output import DemoOutput, Endpoint, TenantCounts
+from functions.local.demo_tenants import DEMO_TENANTS, DemoTenant, open_demo_tenant
+from functions.local.seed import seed_tenant
+from functions.local.server import CountingApp, ServeResult, ensure_port_free, serve
+from shared.bootstrap import Platform, build_platform
+from shared.core.ports.tenant_data import WellQuery
+from shared.settings import Settings
+
+LOCAL_HOSTS = {"127.0.0.1", "0.0.0.0", "localhost", "::", "::1"}
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    host: str = "127.0.0.1"
+    port: int = 7071
+    duration_s: float | None = None
+    fresh: bool = False
+    json_output: bool = False
+
+
+def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeResult:
+    """Provision, seed and serve the demo; returns when it stops."""
+    settings = settings or Settings()
+    output = DemoOutput(options.json_output)
+    demo_dir = settings.state_dir / "demo"
+    ensure_port_free(options.host, options.port)
+    if options.fresh and demo_dir.exists():
+        output.say(f"--fresh: removing {demo_dir}")
+        shutil.rmtree(demo_dir)
+    with contextlib.ExitStack() as stack:
+        master_url = demo_master_url(settings, demo_dir / "pgdata", stack, output.say)
+        demo_settings = settings.model_copy(update={"database_url": SecretStr(master_url)})
+        platform = build_platform(demo_settings)
+        stack.callback(platform.close)
+        tenants = _prepare(platform, DemoState(demo_dir / "credentials.json"), output)
+        endpoint = Endpoint(_display_host(options.host), options.port, settings.base_domain)
+        app = CountingApp(create_app(platform))
+        result = serve(
+            app,
+            options.host,
+            options.port,
+            options.duration_s,
+            on_ready=lambda: output.ready(endpoint, tenants, options.duration_s),
+        )
+        output.summary(result, [count_tenant(platform, demo) for demo in tenants])
+        return result
+
+
+def _prepare(platform: Platform, state: DemoState, output: DemoOutput) -> list[DemoTenant]:
+    output.say("Migrating the master registry")
+    platform.migrate_master()
+    tenants = [open_demo_tenant(platform, spec, state, output.say) for spec in DEMO_TENANTS]
+    for demo in tenants:
+        _seed_once(platform, demo, state, output)
+    return tenants
+
+
+def _seed_once(platform: Platform, demo: DemoTenant, state: DemoState, output: DemoOutput) -> None:
+    """Seed unless the tenant has wells and its seed finished (a broken seed is resumed)."""
+    slug = demo.tenant.slug
+    wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=1)).total
+    if wells and state.is_seeded(slug):
+        output.say(f"{slug} already has {wells} wells: not seeding again")
+        return
+    started = time.monotonic()
+    with output.seeding(slug) as progress:
+        report = seed_tenant(platform, demo.tenant, demo.actor, progress=progress)
+    state.mark_seeded(slug)
+    output.seeded(slug, report, time.monotonic() - started)
+
+
+def count_tenant(platform: Platform, demo: DemoTenant) -> TenantCounts:
+    """Wells (through the service) and production rows of a demo tenant."""
+    wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=1)).total
+    return TenantCounts(demo.tenant.slug, wells, count_production_rows(platform, demo.tenant))
+
+
+def _display_host(host: str) -> str:
+    return "localhost" if host in LOCAL_HOSTS else host
