@@ -309,7 +309,8 @@ def server_environment(settings: Settings) -> dict[str, str]:
 def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
     with admin.connect() as connection:
         tenant_dbs = connection.execute(
-            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": prefix + "%"}
+            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+            {"p": prefix.replace("_", "\\_") + "%"},  # "_" is a LIKE wildcard
         ).scalars()
         for name in [*tenant_dbs, master_name]:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -21,6 +21,7 @@ from shared.adapters.sql.urls import normalize_url
 from shared.core.application.auth import AuthPolicy, AuthService
 from shared.core.application.catalog import CatalogService
 from shared.core.application.production import ProductionService
+from shared.core.application.sync import SyncService
 from shared.core.application.tenant_routing import TenantResolver
 from shared.core.application.tenants import TenantService
 from shared.core.application.users import UserService
@@ -45,6 +46,7 @@ class Platform:
     wells: WellService
     catalog: CatalogService
     production: ProductionService
+    sync: SyncService
 
     def migrate_master(self) -> str:
         return upgrade(self.master.engine, "master")
@@ -110,4 +112,5 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),
         production=ProductionService(tenant_databases),
+        sync=SyncService(tenant_databases),
     )

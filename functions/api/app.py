@@ -14,7 +14,16 @@ from fastapi import FastAPI
 from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import install_problem_handlers
-from functions.api.routes import auth, catalog, health, production, users, wells
+from functions.api.routes import (
+    auth,
+    catalog,
+    conflicts,
+    health,
+    production,
+    sync,
+    users,
+    wells,
+)
 from shared.bootstrap import Platform, build_platform
 from shared.settings import Settings
 
@@ -55,6 +64,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     app.state.platform_holder = PlatformHolder(lambda: platform or build_platform(chosen))
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
-    for module in (health, auth, users, wells, catalog, production):
+    for module in (health, auth, users, wells, catalog, production, sync, conflicts):
         app.include_router(module.router)
     return app

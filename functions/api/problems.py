@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.core.application.production import BatchRejectedError
+from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.errors import (
     AuthenticationError,
     ConflictError,
@@ -32,6 +33,7 @@ PROBLEM_BASE = "https://wellos.dev/problems/"
 
 STATUS_BY_TYPE: list[tuple[type[WellOSError], int]] = [
     (BatchRejectedError, 422),
+    (BatchTooLargeError, 413),
     (InputError, 422),
     (NotFoundError, 404),
     (ConflictError, 409),
@@ -76,6 +78,8 @@ def _extra_fields(error: WellOSError) -> dict[str, Any]:
     if isinstance(error, BatchRejectedError):
         rows = [{"index": e.index, "field": e.field, "reason": e.reason} for e in error.errors]
         return {"errors": rows}
+    if isinstance(error, BatchTooLargeError):
+        return {"max_events": error.max_events, "max_bytes": error.max_bytes}
     if isinstance(error, InputError):
         return {"field": error.field, "errors": [{"field": error.field, "reason": error.reason}]}
     if isinstance(error, IllegalTransitionError):

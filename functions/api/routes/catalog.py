@@ -8,32 +8,38 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas import catalog as s
-from functions.api.schemas.common import PageOut, StrictInput, page_out, to_values
+from functions.api.schemas.common import PageOut, page_out, to_values
 from shared.core.application.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 from shared.core.ports.tenant_data import Record
 
 router = APIRouter()
 
 
-class FieldFilter(StrictInput):
+class QueryFilter(BaseModel):
+    """Query filters share the query string with `limit`/`offset`, so other keys are ignored."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class FieldFilter(QueryFilter):
     status: Literal["ACTIVE", "INACTIVE"] | None = None
 
 
-class LeaseFilter(StrictInput):
+class LeaseFilter(QueryFilter):
     field_id: uuid.UUID | None = None
     status: Literal["ACTIVE", "INACTIVE"] | None = None
 
 
-class FacilityFilter(StrictInput):
+class FacilityFilter(QueryFilter):
     field_id: uuid.UUID | None = None
     facility_type: str | None = None
 
 
-class EquipmentFilter(StrictInput):
+class EquipmentFilter(QueryFilter):
     well_id: uuid.UUID | None = None
     facility_id: uuid.UUID | None = None
     equipment_type: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from shared.core.ports.pages import Page
 
@@ -13,9 +13,9 @@ T = TypeVar("T")
 
 
 class StrictInput(BaseModel):
-    """Request bodies: unknown fields are errors, strings are trimmed."""
+    """Request bodies: unknown fields are errors, strings are trimmed, numbers are finite."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class PatchInput(StrictInput):
@@ -23,12 +23,13 @@ class PatchInput(StrictInput):
 
     not_null: ClassVar[frozenset[str]] = frozenset()
 
-    @model_validator(mode="after")
-    def _reject_nulls(self) -> PatchInput:
-        for name in self.model_fields_set:
-            if name in self.not_null and getattr(self, name) is None:
-                raise ValueError(f"{name} may not be null")
-        return self
+    @field_validator("*", mode="after")
+    @classmethod
+    def _reject_nulls(cls, value: Any, info: ValidationInfo) -> Any:
+        # A field validator (not a model one) so the error names the field.
+        if value is None and info.field_name in cls.not_null:
+            raise ValueError("may not be null")
+        return value
 
 
 def to_values(model: BaseModel, only_set: bool = False) -> dict[str, Any]:

@@ -6,6 +6,7 @@ dialect-specific statement (bulk upsert) lives in `bulk.py`.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from shared.core.ports.pages import Page
 from shared.core.ports.tenant_data import AuditEntry, Record, WellQuery
 
 PRODUCTION_CHUNK_ROWS = 5000
+_API_SEPARATORS = re.compile(r"[\s\-.]")
 
 
 def _record(row: sa.RowMapping) -> Record:
@@ -57,6 +59,10 @@ class _TableRepository:
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     def get(self, entity_id: str) -> Record | None:
+        return self._row(entity_id)
+
+    def _row(self, entity_id: str) -> Record | None:
+        """The row by id, soft-deleted or not (what a write just produced)."""
         row = self._c.execute(sa.select(self._table).where(self._table.c.id == entity_id)).first()
         return _record(row._mapping) if row else None
 
@@ -81,7 +87,7 @@ class _TableRepository:
         return self._must_get(entity_id)
 
     def _must_get(self, entity_id: str) -> Record:
-        record = self.get(entity_id)
+        record = self._row(entity_id)
         if record is None:
             raise NotFoundError(self._table.name, entity_id)
         return record
@@ -110,8 +116,14 @@ class SqlWellRepository(_TableRepository):
         if query.field_id:
             where.append(c.field_id == query.field_id)
         if query.text:
-            pattern = f"%{query.text.lower()}%"
-            where.append(sa.or_(sa.func.lower(c.name).like(pattern), c.api_number.like(pattern)))
+            # API numbers are stored as 14 digits; people search in the dashed display form.
+            digits = _API_SEPARATORS.sub("", query.text)
+            where.append(
+                sa.or_(
+                    sa.func.lower(c.name).contains(query.text.lower(), autoescape=True),
+                    c.api_number.contains(digits or query.text, autoescape=True),
+                )
+            )
         if query.only_ids is not None:
             where.append(c.id.in_(list(query.only_ids)) if query.only_ids else sa.false())
         return self._page(where, [c.name, c.id], query.limit, query.offset)

@@ -8,6 +8,8 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from shared.adapters.sql import tenant_tables as tables
+from shared.adapters.sql.change_log import SqlChangeLog
+from shared.adapters.sql.field_repositories import SqlFieldRecordRepository
 from shared.adapters.sql.master_repositories import (
     SqlLoginAttemptLog,
     SqlMasterAuditLog,
@@ -15,6 +17,7 @@ from shared.adapters.sql.master_repositories import (
     SqlTenantRegistry,
     SqlUserRepository,
 )
+from shared.adapters.sql.sync_repositories import SqlConflictRepository, SqlSyncEventRepository
 from shared.adapters.sql.tenant_repositories import (
     SqlAssignmentRepository,
     SqlAuditLog,
@@ -28,6 +31,12 @@ from shared.core.ports.master import (
     RefreshTokenRepository,
     TenantRegistry,
     UserRepository,
+)
+from shared.core.ports.sync import (
+    ChangeLog,
+    ConflictRepository,
+    FieldRecordRepository,
+    SyncEventRepository,
 )
 from shared.core.ports.tenant_data import (
     AssignmentRepository,
@@ -88,4 +97,8 @@ class SqlTenantUnitOfWork(_ConnectionUnitOfWork):
         self.production: ProductionRepository = SqlProductionRepository(connection)
         self.assignments: AssignmentRepository = SqlAssignmentRepository(connection)
         self.audit: AuditLog = SqlAuditLog(connection)
+        self.sync_events: SyncEventRepository = SqlSyncEventRepository(connection)
+        self.field_records: FieldRecordRepository = SqlFieldRecordRepository(connection)
+        self.conflicts: ConflictRepository = SqlConflictRepository(connection)
+        self.changes: ChangeLog = SqlChangeLog(connection)
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.core.application.change_feed import record_changes
 from shared.core.application.clock import Clock
 from shared.core.domain.roles import Permission, Role, has_permission, sees_only_assigned_wells
 from shared.core.domain.users import Actor
@@ -48,6 +49,8 @@ def audit(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
+    """Record who changed what; well-scoped changes also go to the devices' change feed."""
+    at = clock()
     uow.audit.record(
         AuditEntry(
             action=action,
@@ -55,9 +58,10 @@ def audit(
             entity_id=entity_id,
             actor_id=actor.user_id,
             actor_email=actor.email,
-            at=clock(),
+            at=at,
             before=before,
             after=after,
             request_id=actor.request_id,
         )
     )
+    record_changes(uow, at, actor, action, entity, entity_id, before, after)

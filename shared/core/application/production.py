@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from shared.core.application.access import audit, ensure_well_visible, require, visible_well_ids
+from shared.core.application.change_feed import record_batch_changes
 from shared.core.application.clock import Clock, utc_now
 from shared.core.domain.production import PRODUCTION_FIELDS, validate_production_day
 from shared.core.domain.roles import Permission
@@ -116,6 +117,7 @@ class ProductionService:
                 None,
                 summary,
             )
+            record_batch_changes(uow, self._clock(), actor, "production.batch_upserted", prepared)
             uow.commit()
             return written
 

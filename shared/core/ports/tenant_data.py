@@ -10,9 +10,17 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.ports.pages import Page
+
+if TYPE_CHECKING:
+    from shared.core.ports.sync import (
+        ChangeLog,
+        ConflictRepository,
+        FieldRecordRepository,
+        SyncEventRepository,
+    )
 
 Record = dict[str, Any]
 
@@ -104,6 +112,10 @@ class TenantUnitOfWork(Protocol):
     production: ProductionRepository
     assignments: AssignmentRepository
     audit: AuditLog
+    sync_events: SyncEventRepository
+    field_records: FieldRecordRepository
+    conflicts: ConflictRepository
+    changes: ChangeLog
 
     def __enter__(self) -> Self: ...
 

@@ -5,6 +5,11 @@ from alembic import context
 from shared.adapters.sql.tenant_tables import metadata
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    compare_type=True,
+    version_table=context.config.attributes["version_table"],
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,63 @@
+"""Offline field sync: push a batch of events, pull what changed since a cursor."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.sync import (
+    ChangesOut,
+    SyncRequest,
+    SyncResponse,
+    parse_events,
+    result_out,
+)
+
+router = APIRouter(tags=["sync"])
+
+
+@router.post(
+    "/api/v1/sync",
+    response_model=SyncResponse,
+    responses={413: {"description": "Over 500 events or 1 MiB: split the batch"}},
+)
+async def sync(
+    body: SyncRequest,
+    request: Request,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> dict[str, Any]:
+    """Apply a device's batch: one outcome per event (applied, duplicate, conflict, rejected).
+
+    Events apply in `device_seq` order, each in its own transaction; sending the
+    same batch again answers `duplicate` for what was taken and changes nothing.
+    Needs `field-data:write` (field operators, for the wells assigned to them).
+    """
+    platform.sync.check_inline(actor, len(body.events), len(await request.body()))
+    events = parse_events(body.events)
+    device = body.device.to_domain()
+    outcomes = await run_in_threadpool(platform.sync.apply_batch, tenant, actor, device, events)
+    cursor = await run_in_threadpool(platform.sync.cursor, tenant, actor)
+    return {"results": [result_out(outcome) for outcome in outcomes], "cursor": cursor}
+
+
+@router.get("/api/v1/sync/changes", response_model=ChangesOut)
+def changes(
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    since: Annotated[
+        str | None, Query(max_length=200, description="Cursor from the last pull (none: all)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 200,
+) -> dict[str, Any]:
+    """What changed on the wells you may see: wells, equipment, production, others'
+    readings, notes, inspections, conflicts. Repeat with the returned cursor while
+    `has_more`."""
+    page = platform.sync.pull_changes(tenant, actor, since, limit)
+    items = [{**item, "by": item["actor_id"]} for item in page.items]
+    return {"changes": items, "cursor": page.cursor, "has_more": page.has_more}

@@ -1,0 +1,34 @@
+"""Errors of field sync and the review queue (mapped to HTTP by type).
+
+WellOSError
+├── BatchTooLargeError            over the inline limits; split it   (413)
+└── ConflictError
+    └── ConflictAlreadyResolvedError  resolved before (or by rule)   (409)
+"""
+
+from __future__ import annotations
+
+from shared.core.errors import ConflictError, WellOSError
+
+
+class BatchTooLargeError(WellOSError):
+    code = "batch_too_large"
+
+    def __init__(self, events: int, body_bytes: int, max_events: int, max_bytes: int) -> None:
+        super().__init__(
+            f"a sync batch takes at most {max_events} events and {max_bytes} bytes inline "
+            f"(got {events} events, {body_bytes} bytes); split it into smaller batches"
+        )
+        self.events = events
+        self.body_bytes = body_bytes
+        self.max_events = max_events
+        self.max_bytes = max_bytes
+
+
+class ConflictAlreadyResolvedError(ConflictError):
+    code = "conflict_already_resolved"
+
+    def __init__(self, conflict_id: str, status: str) -> None:
+        super().__init__(f"conflict {conflict_id} is {status}; it can be resolved only once")
+        self.conflict_id = conflict_id
+        self.status = status

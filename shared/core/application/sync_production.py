@@ -1,0 +1,108 @@
+"""PRODUCTION_LOGGED: every log is history; the highest stands in production_daily."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from shared.core.application.access import audit
+from shared.core.application.sync_apply import BatchContext, base_row, join_conflict
+from shared.core.domain.field_events import (
+    ConflictStatus,
+    EventOutcome,
+    FieldEvent,
+    OutcomeStatus,
+    ProductionLogged,
+    Rule,
+)
+from shared.core.domain.production import PRODUCTION_FIELDS, validate_production_day
+from shared.core.domain.sync_rules import (
+    ProductionClaim,
+    production_winner,
+    same_volumes,
+    volumes_rank,
+)
+from shared.core.errors import InputError
+from shared.core.ports.tenant_data import Record, TenantUnitOfWork
+
+SYNCED_VOLUMES = ("oil_bbl", "gas_mcf", "water_bbl", "hours_on")
+
+
+def _claim(row: Record) -> ProductionClaim:
+    return ProductionClaim(
+        str(row["event_id"]), row["device_id"], row["oil_bbl"], row["gas_mcf"], row["water_bbl"]
+    )
+
+
+def _validate(log: ProductionLogged, ctx: BatchContext) -> None:
+    try:
+        validate_production_day(log.date, asdict(log), ctx.received_at.date())
+    except InputError as exc:
+        field = "date" if exc.field == "production_date" else exc.field
+        raise InputError(f"payload.{field}", exc.reason) from exc
+
+
+def apply_production(
+    uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent, log: ProductionLogged
+) -> EventOutcome:
+    _validate(log, ctx)
+    records = uow.field_records
+    earlier = [_claim(row) for row in records.production_logs(event.well_id, log.date)]
+    row = {
+        **base_row(ctx, event),
+        **{name: getattr(log, name) for name in SYNCED_VOLUMES},
+        "production_date": log.date,
+        "tank_gauges": [asdict(gauge) for gauge in log.tank_gauges],
+        "is_winner": False,
+    }
+    records.add_production_log(row)
+    mine = _claim(row)
+    winner = production_winner([*earlier, mine])
+    if winner is mine:
+        records.mark_production_winner(event.well_id, log.date, event.id)
+        _raise_daily(uow, ctx, event.well_id, log)
+    rivals = [claim for claim in earlier if not same_volumes(claim, mine)]
+    if not rivals:
+        reason = "same volumes as an earlier log for this well-day" if earlier else None
+        return EventOutcome(None, OutcomeStatus.APPLIED, reason=reason)
+    slot = f"production/{event.well_id}/{log.date.isoformat()}"
+    members = [claim.event_id for claim in earlier] + [event.id]
+    status = ConflictStatus.AUTO_RESOLVED
+    conflict = join_conflict(
+        uow, ctx, event, slot, Rule.HIGHEST_VALUE, status, members, winner.event_id
+    )
+    reason = (
+        "this log stands for the well-day (highest value)"
+        if winner is mine
+        else "kept as history: a higher log stands for this well-day"
+    )
+    return EventOutcome(None, OutcomeStatus.CONFLICT, conflict.id, Rule.HIGHEST_VALUE, reason)
+
+
+def _raise_daily(
+    uow: TenantUnitOfWork, ctx: BatchContext, well_id: str, log: ProductionLogged
+) -> None:
+    """Write the winning log into production_daily, unless the day already holds more.
+
+    Field logs only ever raise a well-day: an office figure that is higher than
+    every field log stays (never under-report production).
+    """
+    current = uow.production.get_day(well_id, log.date)
+    if current is not None and volumes_rank(
+        current["oil_bbl"], current["gas_mcf"], current["water_bbl"]
+    ) >= volumes_rank(log.oil_bbl, log.gas_mcf, log.water_bbl):
+        return
+    row: Record = {name: (current or {}).get(name) for name in PRODUCTION_FIELDS}
+    row.update(
+        {name: getattr(log, name) for name in SYNCED_VOLUMES if getattr(log, name) is not None}
+    )
+    row.update(
+        well_id=well_id,
+        production_date=log.date,
+        is_estimated=bool(row.get("is_estimated")),
+        updated_at=ctx.clock(),
+        updated_by=ctx.actor.email,
+    )
+    uow.production.upsert_days([row])
+    after = uow.production.get_day(well_id, log.date)
+    entity_id = f"{well_id}/{log.date.isoformat()}"
+    audit(uow, ctx.clock, ctx.actor, "production.synced", "production", entity_id, current, after)
