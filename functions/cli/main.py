@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
-import typer
+import importlib
+from typing import Any
 
-from functions.cli import migrate, serving, tenants
+import typer
+from typer.core import TyperGroup
+
+from functions.cli import dca, migrate, serving, tenants
+
+# Commands whose modules are slow to import (asyncua): loaded only when named or listed.
+LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate"}
+
+
+class LazyGroup(TyperGroup):
+    """Keeps `wellos tenant list` fast: heavy command modules load on first use.
+
+    `ctx` and the commands are typer's vendored click types (`typer._click`), which
+    typer does not export; hence `Any`.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *LAZY_COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module_name = LAZY_COMMANDS.get(cmd_name)
+        if module_name is None:
+            return super().get_command(ctx, cmd_name)
+        holder = typer.Typer(rich_markup_mode="rich")
+        importlib.import_module(module_name).register(holder)
+        command = typer.main.get_command(holder)
+        command.name = cmd_name
+        return command
+
 
 app = typer.Typer(
     name="wellos",
+    cls=LazyGroup,
     help="WellOS operations: provision tenants, migrate their databases, serve the API, "
     "run the local demo. Settings come from WELLOS_* environment variables.",
     no_args_is_help=True,
@@ -17,6 +47,7 @@ app = typer.Typer(
     "  wellos migrate --all",
 )
 app.add_typer(tenants.app, name="tenant")
+app.add_typer(dca.dca_app, name="dca")
 migrate.register(app)
 serving.register(app)
 

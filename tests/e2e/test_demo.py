@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -214,10 +216,20 @@ def test_restarting_the_demo_keeps_its_credentials_and_data(demo_env, tmp_path):
     assert credentials.stat().st_mode & 0o777 == 0o600
 
 
-def test_demo_starts_an_embedded_postgresql_without_a_database_url(tmp_path):
+@pytest.fixture
+def state_dir() -> Iterator[Path]:
+    """A state folder outside pytest's tmp_path: running as root, the embedded server
+    runs as the user `pgserver`, who must traverse the folder's parents, and every
+    pytest session resets /tmp/pytest-of-<user> to mode 0700."""
+    path = Path(tempfile.mkdtemp(prefix="wellos-demo-e2e-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_demo_starts_an_embedded_postgresql_without_a_database_url(tmp_path, state_dir):
     # GIVEN no WELLOS_DATABASE_URL
     env = {key: value for key, value in os.environ.items() if key != "WELLOS_DATABASE_URL"}
-    env.update(WELLOS_STATE_DIR=str(tmp_path / "state"), PYTHONUNBUFFERED="1")
+    env.update(WELLOS_STATE_DIR=str(state_dir), PYTHONUNBUFFERED="1")
 
     # WHEN the demo runs briefly
     demo = start_demo(env, tmp_path, "--duration", "1", "--json")
@@ -228,7 +240,7 @@ def test_demo_starts_an_embedded_postgresql_without_a_database_url(tmp_path):
     ready, summary = demo.events()
     assert [t["slug"] for t in ready["tenants"]] == ["acme", "permian"]
     assert all(t["wells"] == 20 and t["production_rows"] > 10_000 for t in summary["tenants"])
-    assert (tmp_path / "state" / "demo" / "pgdata" / "PG_VERSION").exists()
+    assert (state_dir / "demo" / "pgdata" / "PG_VERSION").exists()
     assert "Starting the embedded PostgreSQL" in demo.stderr
 
     # WHEN it runs again with --fresh

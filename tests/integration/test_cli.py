@@ -257,6 +257,9 @@ def test_an_unreachable_database_is_an_infrastructure_error(cli_env):
         ["migrate"],
         ["serve"],
         ["demo"],
+        ["dca", "evaluate"],
+        ["dca", "fit"],
+        ["simulate-field"],
     ],
 )
 def test_every_command_has_help_with_examples(wellos, command):
