@@ -16,6 +16,11 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
+from shared.adapters.sql.drivers import (
+    install_pg8000_decoders,
+    pg8000_connect_args,
+    split_sslmode,
+)
 from shared.adapters.sql.unit_of_work import SqlMasterUnitOfWork, SqlTenantUnitOfWork
 from shared.adapters.sql.urls import normalize_url
 from shared.core.domain.tenants import Tenant
@@ -24,23 +29,33 @@ from shared.core.ports.secrets import Secrets
 
 @dataclass(frozen=True)
 class PoolSettings:
-    pool_size: int = 2
-    max_overflow: int = 3
+    pool_size: int = 3
+    max_overflow: int = 5
     pool_recycle_s: int = 1800
     serverless: bool = False
 
 
-def create_engine(url: URL | str, pool: PoolSettings) -> Engine:
-    parsed = normalize_url(url) if isinstance(url, str) else url
+def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | None = None) -> Engine:
+    """An engine with WellOS's pooling and driver tuning (see `drivers`)."""
+    options = {"isolation_level": isolation_level} if isolation_level else {}
+    parsed, sslmode = split_sslmode(normalize_url(url) if isinstance(url, str) else url)
+    pg8000 = parsed.drivername == "postgresql+pg8000"
+    connect_args = pg8000_connect_args(parsed, sslmode) if pg8000 else {}
     if pool.serverless:
-        return sa.create_engine(parsed, poolclass=NullPool)
-    return sa.create_engine(
-        parsed,
-        pool_size=pool.pool_size,
-        max_overflow=pool.max_overflow,
-        pool_pre_ping=True,
-        pool_recycle=pool.pool_recycle_s,
-    )
+        engine = sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args, **options)
+    else:
+        engine = sa.create_engine(
+            parsed,
+            pool_size=pool.pool_size,
+            max_overflow=pool.max_overflow,
+            pool_pre_ping=True,
+            pool_recycle=pool.pool_recycle_s,
+            connect_args=connect_args,
+            **options,
+        )
+    if pg8000:
+        install_pg8000_decoders(engine)
+    return engine
 
 
 class SqlMasterDatabase:

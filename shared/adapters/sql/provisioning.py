@@ -7,14 +7,14 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.migrate import upgrade
-from shared.adapters.sql.urls import normalize_url, redacted
+from shared.adapters.sql.engines import PoolSettings, create_engine
+from shared.adapters.sql.urls import normalize_url
 from shared.core.domain.tenants import DatabaseKind
 from shared.core.errors import InfrastructureError, InputError
 from shared.core.ports.databases import ProvisionedDatabase
 
+ONE_SHOT = PoolSettings(serverless=True)
 _KINDS = {
     "postgresql": DatabaseKind.POSTGRESQL,
     "mysql": DatabaseKind.MYSQL,
@@ -38,9 +38,7 @@ class SqlTenantProvisioner:
 
     def create_database(self, slug: str) -> ProvisionedDatabase:
         name = database_name(self._prefix, slug)
-        engine = sa.create_engine(
-            self._server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
-        )
+        engine = create_engine(self._server_url, ONE_SHOT, isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as connection:
                 exists = connection.execute(
@@ -77,12 +75,14 @@ class SqlTenantProvisioner:
         )
 
     def migrate(self, url: str) -> str:
-        engine = sa.create_engine(normalize_url(url), poolclass=NullPool)
+        from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
+
+        engine = create_engine(url, ONE_SHOT)
         try:
             return upgrade(engine, "tenant")
         except SQLAlchemyError as exc:
             raise InfrastructureError(
-                f"migrating {redacted(normalize_url(url))} failed: {type(exc).__name__}"
+                f"migrating database {normalize_url(url).database} failed: {type(exc).__name__}"
             ) from exc
         finally:
             engine.dispose()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -26,6 +29,7 @@ class AuthPolicy:
     failure_window_s: int = 900
     max_failures_per_account: int = 5
     max_failures_per_address: int = 30
+    user_cache_ttl_s: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,17 @@ class AuthService:
         tokens: AccessTokenCodec,
         policy: AuthPolicy,
         clock: Clock = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._master = master
         self._hasher = hasher
         self._tokens = tokens
         self._policy = policy
         self._clock = clock
+        self._monotonic = monotonic
         self._dummy_hash = hasher.hash(secrets.token_urlsafe(16))
+        self._users: dict[tuple[str, str], tuple[float, User | None]] = {}
+        self._users_lock = threading.Lock()
 
     def login(self, tenant: Tenant, email: str, password: str, address: str) -> TokenPair:
         email = normalize_email(email)
@@ -123,11 +131,32 @@ class AuthService:
         claims = self._tokens.decode(access_token)
         if claims.tenant_id != tenant.id:
             raise TenantMismatchError()
-        with self._master.unit_of_work() as uow:
-            user = uow.users.get(tenant.id, claims.subject)
+        user = self._cached_user(tenant.id, claims.subject)
         if user is None or user.status is not UserStatus.ACTIVE:
             raise AuthenticationError("user is not active")
         return Actor(user.id, user.email, user.role, tenant.id, tenant.slug, request_id)
+
+    def _cached_user(self, tenant_id: str, user_id: str) -> User | None:
+        """Users looked up at most every `user_cache_ttl_s`: one query fewer per request."""
+        key = (tenant_id, user_id)
+        now = self._monotonic()
+        with self._users_lock:
+            cached = self._users.get(key)
+        if cached is not None and now - cached[0] < self._policy.user_cache_ttl_s:
+            return cached[1]
+        with self._master.unit_of_work() as uow:
+            user = uow.users.get(tenant_id, user_id)
+        with self._users_lock:
+            if len(self._users) > 10_000:
+                self._users.clear()
+            self._users[key] = (now, user)
+        return user
+
+    def forget_user(self, user_id: str) -> None:
+        """Drop a changed user from this process's cache (role change, deactivation)."""
+        with self._users_lock:
+            for key in [key for key in self._users if key[1] == user_id]:
+                del self._users[key]
 
     def _issue(
         self, uow: MasterUnitOfWork, tenant: Tenant, user: User, family_id: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -26,11 +27,16 @@ def public_view(user: User) -> dict[str, Any]:
 
 class UserService:
     def __init__(
-        self, master: MasterDatabase, hasher: PasswordHasher, clock: Clock = utc_now
+        self,
+        master: MasterDatabase,
+        hasher: PasswordHasher,
+        clock: Clock = utc_now,
+        on_user_changed: Callable[[str], None] | None = None,
     ) -> None:
         self._master = master
         self._hasher = hasher
         self._clock = clock
+        self._on_user_changed = on_user_changed or (lambda _user_id: None)
 
     def list(self, tenant: Tenant, actor: Actor, limit: int, offset: int) -> Page[User]:
         require(actor, Permission.USERS_READ)
@@ -88,7 +94,8 @@ class UserService:
                 {"role": role.value},
             )
             uow.commit()
-            return after
+        self._on_user_changed(user_id)
+        return after
 
     def deactivate(self, tenant: Tenant, actor: Actor, user_id: str) -> User:
         require(actor, Permission.USERS_DELETE)
@@ -104,7 +111,8 @@ class UserService:
                 {"status": before.status.value}, {"status": after.status.value},
             )  # fmt: skip
             uow.commit()
-            return after
+        self._on_user_changed(user_id)
+        return after
 
     def _audit(
         self,

@@ -1,0 +1,80 @@
+"""Per-driver connection tuning, applied by `engines.create_engine`.
+
+pg8000 needs two things to be fast:
+- an SSL decision made once: with `ssl_context=None` it builds a new SSL
+  context for every connection (~60 ms here). `sslmode` in the URL decides:
+  `disable`, `require` (encrypt, no verification), `verify-full` (encrypt and
+  verify the server). Without `sslmode`, loopback hosts and unix sockets
+  connect in plain text and any other host requires SSL.
+- fast date/time decoders: its `strptime` decoders cost ~20 µs a value,
+  `fromisoformat` under 1 µs.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pg8000 import converters
+from sqlalchemy.engine import URL
+
+from shared.core.errors import InputError
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+SSL_MODES = frozenset({"disable", "require", "verify-full"})
+TIMESTAMPTZ_OID, TIMESTAMP_OID, DATE_OID = 1184, 1114, 1082
+
+
+def split_sslmode(url: URL) -> tuple[URL, str | None]:
+    """The URL without `sslmode`, and the mode it named."""
+    mode = url.query.get("sslmode")
+    if mode is None:
+        return url, None
+    if not isinstance(mode, str) or mode not in SSL_MODES:
+        raise InputError("sslmode", f"use one of {', '.join(sorted(SSL_MODES))}")
+    return url.difference_update_query(["sslmode"]), mode
+
+
+@functools.cache
+def _ssl_context(verify: bool) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def pg8000_connect_args(url: URL, sslmode: str | None) -> dict[str, Any]:
+    local = "unix_sock" in url.query or (url.host or "localhost") in LOOPBACK_HOSTS
+    mode = sslmode or ("disable" if local else "require")
+    if mode == "disable":
+        return {"ssl_context": False}
+    return {"ssl_context": _ssl_context(verify=mode == "verify-full")}
+
+
+def _fast(parse: Callable[[str], Any], fallback: Callable[[str], Any]) -> Callable[[str], Any]:
+    def decode(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError:
+            return fallback(text)
+
+    return decode
+
+
+_DECODERS = {
+    TIMESTAMPTZ_OID: _fast(datetime.fromisoformat, converters.timestamptz_in),
+    TIMESTAMP_OID: _fast(datetime.fromisoformat, converters.timestamp_in),
+    DATE_OID: _fast(date.fromisoformat, converters.date_in),
+}
+
+
+def install_pg8000_decoders(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _register(dbapi_connection: Any, _record: Any) -> None:
+        for oid, decoder in _DECODERS.items():
+            dbapi_connection.register_in_adapter(oid, decoder)
