@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from edge_gateway.aio import wait_event
 from edge_gateway.buffer import ReadingBuffer
 from edge_gateway.metrics import GatewayMetrics
 from shared.core.ingest.contract import Reading
@@ -59,10 +60,7 @@ class ReadingSink:
     async def run(self) -> None:
         """Write every flush interval (or sooner when a chunk is full) until closed."""
         while not self._closing:
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._interval)
-            except TimeoutError:
-                pass
+            await wait_event(self._wake, self._interval)
             self._wake.clear()
             await self.flush()
         await self.flush()

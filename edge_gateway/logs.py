@@ -27,6 +27,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _AfterLossNoise(logging.Filter):
+    """asyncua's publish loop logs a traceback each second between a connection loss and
+    our disconnect; the session runner already logged the loss."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            record.getMessage().startswith("Publish iteration crashed")
+            and isinstance(error, ConnectionError)
+        )
+
+
 def setup_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -35,3 +47,4 @@ def setup_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # asyncua logs every publish at INFO; keep its warnings only.
     logging.getLogger("asyncua").setLevel(logging.WARNING)
+    logging.getLogger("asyncua.client.ua_session").addFilter(_AfterLossNoise())

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from edge_gateway.aio import wait_event
 from edge_gateway.batching import BatchCutter
 from edge_gateway.buffer import ReadingBuffer, StoredBatch
 from edge_gateway.metrics import GatewayMetrics
@@ -82,7 +83,7 @@ class Publisher:
             self.wake.clear()
             if self._buffer.batch_count == 0:
                 self.degraded = False
-                await _wait(self.wake, 1.0)
+                await wait_event(self.wake, 1.0)
 
     async def publish_available(self) -> bool:
         """Send one chunk of the oldest batches; False when nothing was sent."""
@@ -131,10 +132,3 @@ class Publisher:
         log.error("queue refused batch %s as too large (%s); splitting it", largest.batch_id, exc)
         self._buffer.release()
         await asyncio.to_thread(self._cutter.split, largest)
-
-
-async def _wait(event: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(event.wait(), seconds)
-    except TimeoutError:
-        pass

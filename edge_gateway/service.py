@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 
+from edge_gateway.aio import wait_event
 from edge_gateway.batching import BatchCutter, BatchLimits, Identity, limits_for
 from edge_gateway.buffer import ReadingBuffer
 from edge_gateway.config_source import ConfigSource, LoadedConfig
@@ -121,7 +122,8 @@ class GatewayService:
         await _cancel(cutter)
         self.metrics.batches_cut += len(await asyncio.to_thread(self.cutter.cut_ready, True))
         try:
-            await asyncio.wait_for(self._published_all(), self.settings.shutdown_grace_s)
+            async with asyncio.timeout(self.settings.shutdown_grace_s):
+                await self._published_all()
         except TimeoutError:
             log.warning(
                 "stopping with %s batches unsent; they stay on disk", self.buffer.batch_count
@@ -136,10 +138,7 @@ class GatewayService:
     async def _cut_loop(self) -> None:
         while True:
             tick = min(0.5, self._limits().max_age_s / 4)
-            try:
-                await asyncio.wait_for(self.sink.written.wait(), tick)
-            except TimeoutError:
-                pass
+            await wait_event(self.sink.written, tick)
             self.sink.written.clear()
             batches = await asyncio.to_thread(self.cutter.cut_ready)
             if batches:

@@ -50,7 +50,9 @@ class GatewaySettings(BaseSettings):
     shutdown_grace_s: float = Field(default=10.0, ge=0)
 
     opc_timeout_s: float = Field(default=4.0, gt=0)
-    watchdog_interval_s: float = Field(default=1.0, gt=0)
+    watchdog_interval_s: float = Field(
+        default=5.0, gt=0, description="Keepalive probe interval (and its timeout)."
+    )
     reconnect_initial_s: float = Field(default=0.5, gt=0)
     reconnect_max_s: float = Field(default=30.0, gt=0)
     no_data_timeout_s: float = Field(

@@ -20,6 +20,7 @@ from asyncua.common.subscription import Subscription
 from asyncua.ua.status_codes import StatusCodes
 from asyncua.ua.uaerrors import UaStatusCodeError
 
+from edge_gateway.aio import wait_event
 from edge_gateway.errors import SessionLostError
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.metrics import ConnectionMetrics, GatewayMetrics
@@ -99,7 +100,8 @@ class ConnectionRunner:
         self.metrics.state = "connecting"
         try:
             await secure(session.client, self.connection)
-            await asyncio.wait_for(session.client.connect(), self._options.client.timeout_s * 3)
+            async with asyncio.timeout(self._options.client.timeout_s * 3):
+                await session.client.connect()
             self.metrics.sessions += 1
             self.metrics.state = "connected"
             log.info(
@@ -149,11 +151,7 @@ class ConnectionRunner:
     async def _watch(self, session: _Session) -> None:
         interval = self._options.client.watchdog_interval_s
         while True:
-            try:
-                await asyncio.wait_for(session.lost.wait(), interval)
-            except TimeoutError:
-                pass
-            if session.lost.is_set():
+            if await wait_event(session.lost, interval):
                 raise SessionLostError("connection lost")
             self._check_alive(session, time.monotonic())
 
@@ -171,6 +169,7 @@ class ConnectionRunner:
 
 async def _disconnect(client: Client, timeout_s: float) -> None:
     try:
-        await asyncio.wait_for(client.disconnect(), timeout_s)
+        async with asyncio.timeout(timeout_s):
+            await client.disconnect()
     except (Exception, TimeoutError) as exc:  # the session is being dropped anyway
         log.debug("disconnect failed quietly: %s", exc)

@@ -53,6 +53,7 @@ def test_readings_resume_after_the_opc_server_restarts(field, tmp_path):
     )
     settings = settings_for(tmp_path / "state", write_config(tmp_path / "g.json", config))
     with RunningGateway(settings, SqliteQueue(settings.queue_path)) as gateway:
+        wait_for(lambda: bool(gateway.metrics.connections), 10, "the connection to start")
         connection = next(iter(gateway.metrics.connections.values()))
         wait_for(lambda: gateway.metrics.readings_published >= 24, 20, "readings before")
         # WHEN the RTU dies without a goodbye and comes back on the same endpoint
@@ -89,8 +90,11 @@ def _gateway_process(config_file: Path, state: Path, log: Path) -> subprocess.Po
 def _queued(queue_db: Path) -> int:
     if not queue_db.exists():
         return 0
-    with sqlite3.connect(queue_db, timeout=30) as db:
-        return int(db.execute("SELECT count(*) FROM messages").fetchone()[0])
+    try:
+        with sqlite3.connect(queue_db, timeout=30) as db:
+            return int(db.execute("SELECT count(*) FROM messages").fetchone()[0])
+    except sqlite3.OperationalError:  # the gateway has not created the table yet
+        return 0
 
 
 def _snapshot(buffer_db: Path) -> tuple[set[tuple[int, int]], dict[str, DecodedBatch]]:

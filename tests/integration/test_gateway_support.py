@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -181,7 +182,12 @@ class RunningGateway:
     def stop(self) -> None:
         if self._task is not None:
             self._thread.loop.call_soon_threadsafe(self.service.stop)
-            self._task.result(30)
+            try:
+                self._task.result(30)
+            except TimeoutError:
+                for task in asyncio.all_tasks(self._thread.loop):
+                    task.print_stack(file=sys.stderr)
+                raise
             self._task = None
             self._thread.close()
 
