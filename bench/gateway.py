@@ -194,6 +194,7 @@ def main() -> None:
         "missing_ticks": audit["missing_ticks"],
         "overflows": result["overflows"],
         "cpu_percent": round(result["cpu_percent"], 1),
+        "cpu_us_per_change": round(10_000 * result["cpu_percent"] / result["changes_per_s"], 1),
         "rss_mb_start": round(result["rss_mb_start"], 1),
         "rss_mb_end": round(result["rss_mb_end"], 1),
         "duration_s": args.duration,

@@ -19,14 +19,14 @@ from edge_gateway.aio import wait_event
 from edge_gateway.batching import BatchCutter, BatchLimits, Identity, limits_for
 from edge_gateway.buffer import ReadingBuffer
 from edge_gateway.config_source import ConfigSource, LoadedConfig
-from edge_gateway.errors import ConfigError, ConfigFileError
+from edge_gateway.errors import ConfigError, ConfigFileError, ConfigUnavailableError
 from edge_gateway.http import OpsServer
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.metrics import BufferView, GatewayMetrics, render
 from edge_gateway.opc.client import ClientOptions
 from edge_gateway.opc.session import AcquisitionOptions, ConnectionRunner
 from edge_gateway.publishers import body_budget
-from edge_gateway.publishing import Publisher
+from edge_gateway.publishing import Backoff, Publisher
 from edge_gateway.settings import GatewaySettings
 from shared.core.ingest.gateway_config import GatewayConfig
 from shared.core.ports.queue import Queue
@@ -89,8 +89,21 @@ class GatewayService:
         self.metrics.config_revision = config.revision
         self.metrics.config_from_cache = loaded.from_cache
 
+    async def _first_config(self) -> LoadedConfig:
+        """The config to start with; an unreachable API without cache is retried (the
+        box may boot before its network), a bad file or document is not."""
+        backoff = Backoff(1.0, 60.0)
+        while True:
+            try:
+                return await self._source.load()
+            except ConfigUnavailableError as exc:
+                delay = backoff.next()
+                log.error("no configuration yet (%s); retrying in %.0f s", exc, delay)
+            if await wait_event(self._stopping, delay):
+                raise ConfigUnavailableError("stopped before a configuration was loaded")
+
     async def run(self) -> None:
-        self._apply(await self._source.load())
+        self._apply(await self._first_config())
         await self._start_ops()
         log.info(
             "gateway %s running config revision %s: %s connections, %s batches waiting on disk",

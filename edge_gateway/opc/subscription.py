@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 ITEMS_PER_REQUEST = 1000
 MAX_ITEM_QUEUE = 1000
+MIN_ITEM_QUEUE = 10
+"""Values a server keeps per item between publishes: beyond publishing/sampling, room for
+a client that falls behind for a few intervals (GC, disk, CPU) or a catching-up device."""
 KEEPALIVE_S = 5.0
 _FILTER_REJECTED = {
     StatusCodes.BadFilterNotAllowed,
@@ -51,8 +54,8 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def queue_size(publishing_ms: int, sampling_ms: int) -> int:
-    """Server-side queue per item: twice the samples of one publishing interval."""
-    return min(MAX_ITEM_QUEUE, max(2, 2 * math.ceil(publishing_ms / sampling_ms)))
+    """Server-side queue per item: twice the samples of one publishing interval, at least 10."""
+    return min(MAX_ITEM_QUEUE, max(MIN_ITEM_QUEUE, 2 * math.ceil(publishing_ms / sampling_ms)))
 
 
 def data_change_filter(tag: TagConfig) -> ua.DataChangeFilter:

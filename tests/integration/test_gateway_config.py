@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class ConfigApi:
     """A real HTTP server answering GET /api/v1/gateways/{id}/config for one credential."""
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, port: int = 0) -> None:
         self.body = body
         self.requests: list[dict[str, str]] = []
         api = self
@@ -58,7 +58,7 @@ class ConfigApi:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
@@ -118,6 +118,23 @@ def test_gateway_starts_from_the_cache_while_the_api_is_down(api, tmp_path):
     source = _source(api, settings.config_cache_path)
     with RunningGateway(settings, SqliteQueue(settings.queue_path), source) as gateway:
         assert gateway.metrics.config_from_cache and gateway.metrics.config_revision == 1
+
+
+def test_first_start_without_api_or_cache_waits_for_the_api(api, tmp_path):
+    # GIVEN no cache and the API down when the gateway boots
+    port = api.server.server_address[1]
+    api.stop()
+    later: list[ConfigApi] = []
+    threading.Timer(1.5, lambda: later.append(ConfigApi(api.body, port))).start()
+    settings = settings_for(tmp_path / "state", None, config_url=config_url(api.base, GATEWAY))
+    source = _source(api, settings.config_cache_path)
+    try:
+        # WHEN the API comes up a little later THEN the gateway starts from it
+        with RunningGateway(settings, SqliteQueue(settings.queue_path), source) as gateway:
+            assert gateway.metrics.config_revision == 1 and not gateway.metrics.config_from_cache
+    finally:
+        for server in later:
+            server.stop()
 
 
 @pytest.mark.parametrize(

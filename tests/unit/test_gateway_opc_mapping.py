@@ -40,9 +40,9 @@ def test_values_that_are_not_finite_numbers_become_none():
 
 
 def test_queue_size_covers_a_publishing_interval_of_samples():
-    assert queue_size(1000, 1000) == 2
-    assert queue_size(1000, 100) == 20
-    assert queue_size(500, 1000) == 2
+    assert queue_size(1000, 1000) == 10
+    assert queue_size(1000, 50) == 40
+    assert queue_size(60_000, 10) == 1000
 
 
 def test_deadband_filters():
@@ -52,7 +52,7 @@ def test_deadband_filters():
     assert (banded.DeadbandType, banded.DeadbandValue) == (ua.DeadbandType.Percent, 2.5)
     request = item_request(_tag(sampling_interval_ms=250), publishing_ms=1000)
     params = request.RequestedParameters
-    assert (params.ClientHandle, params.SamplingInterval, params.QueueSize) == (7, 250.0, 8)
+    assert (params.ClientHandle, params.SamplingInterval, params.QueueSize) == (7, 250.0, 10)
 
 
 def test_polling_records_changes_beyond_the_deadband_and_status_changes():

@@ -55,7 +55,9 @@ async def serve(options: RtuOptions) -> None:
         ticking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await ticking
-        await rtu.stop()
+        with contextlib.suppress(TimeoutError):  # clients that vanished can hold stop() up
+            async with asyncio.timeout(5):
+                await rtu.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
