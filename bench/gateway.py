@@ -124,6 +124,7 @@ async def run_gateway(settings: GatewaySettings, duration: float, every: float) 
         "published": m.readings_published,
         "evicted": service.buffer.counters.evicted_readings,
         "overflows": m.subscription_overflows,
+        "reconnects": sum(c.reconnects for c in m.connections.values()),
     }
 
 
@@ -193,6 +194,7 @@ def main() -> None:
         "evicted": result["evicted"],
         "missing_ticks": audit["missing_ticks"],
         "overflows": result["overflows"],
+        "session_rebuilds": result["reconnects"],
         "cpu_percent": round(result["cpu_percent"], 1),
         "cpu_us_per_change": round(10_000 * result["cpu_percent"] / result["changes_per_s"], 1),
         "rss_mb_start": round(result["rss_mb_start"], 1),

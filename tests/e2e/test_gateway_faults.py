@@ -73,6 +73,27 @@ def test_readings_resume_after_the_opc_server_restarts(field, tmp_path):
     assert len({r.tag_id for r in after}) == 12
 
 
+def test_a_frozen_rtu_is_detected_by_the_keepalive_probe_and_recovered(field, tmp_path):
+    config = gateway_config(
+        field.options.layout, TENANT, GATEWAY, sampling_interval_ms=100, **QUICK
+    )
+    settings = settings_for(tmp_path / "state", write_config(tmp_path / "g.json", config))
+    with RunningGateway(settings, SqliteQueue(settings.queue_path)) as gateway:
+        wait_for(lambda: bool(gateway.metrics.connections), 10, "the connection to start")
+        connection = next(iter(gateway.metrics.connections.values()))
+        wait_for(lambda: gateway.metrics.readings_published >= 24, 20, "readings before")
+        # WHEN the RTU hangs with its socket open (SIGSTOP): no FIN, no answers
+        os.kill(field.rtus[0].pid, signal.SIGSTOP)
+        try:
+            wait_for(lambda: connection.state != "connected", 20, "the probe to give up")
+        finally:
+            os.kill(field.rtus[0].pid, signal.SIGCONT)
+        # THEN once it answers again a new session delivers
+        wait_for(lambda: connection.sessions >= 2, 30, "a new session")
+        fresh = gateway.metrics.readings_published
+        wait_for(lambda: gateway.metrics.readings_published >= fresh + 24, 20, "readings after")
+
+
 def _gateway_process(config_file: Path, state: Path, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,

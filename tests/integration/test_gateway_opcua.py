@@ -148,3 +148,15 @@ def test_sign_and_encrypt_with_generated_certificates(tmp_path):
             assert next(iter(gateway.metrics.connections.values())).state == "connected"
     # THEN readings were delivered
     assert sum(len(b.readings) for b in read_batches(tmp_path / "state" / "queue.db")) >= 10
+
+
+def test_a_session_that_delivers_nothing_is_rebuilt(rtu, tmp_path):
+    # GIVEN an RTU whose values never change after the initial ones
+    config = gateway_config(rtu.layout, TENANT, GATEWAY, batch=QUICK_BATCHES, **FAST)
+    # WHEN no value arrives for longer than no_data_timeout_s
+    with _gateway(tmp_path, config, no_data_timeout_s=1.0) as gateway:
+        wait_for(lambda: bool(gateway.metrics.connections), 10, "the connection")
+        connection = next(iter(gateway.metrics.connections.values()))
+        # THEN the session is dropped and a new one subscribes again (initial values anew)
+        wait_for(lambda: connection.sessions >= 2 and connection.reconnects >= 1, 15, "rebuild")
+        wait_for(lambda: gateway.metrics.readings_received >= 12, 15, "values of session 2")
