@@ -1,0 +1,1 @@
+"""onnxruntime adapter of the ModelScorer port (the only place that imports onnxruntime)."""
