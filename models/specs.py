@@ -46,7 +46,7 @@ SPECS: dict[str, ModelSpec] = {
     ANOMALY: ModelSpec(
         ANOMALY,
         "1.0.0",
-        "IsolationForest over well-relative sensor features; decision < 0 is anomalous",
+        "IsolationForest on well-relative sensor features; lower is more unusual (see thresholds)",
         _relative("ratio_24h", "ratio_72h", "cv_24h", "range_72h", "trend_72h"),
         "scores",
         "decision",
