@@ -82,7 +82,7 @@ class ConnectionRunner:
                         "connection %s: session ended (%s: %s)",
                         self.connection.name,
                         type(first).__name__,
-                        first,
+                        str(first) or "no answer in time",
                     )
                 self.metrics.state = "reconnecting"
                 self.metrics.reconnects += 1

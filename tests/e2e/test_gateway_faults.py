@@ -151,7 +151,13 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(field, tmp_path):
         wait_for(lambda: _queued(queue_db) >= 16, 40, "batches after the restarts")
     finally:
         gateway.send_signal(signal.SIGTERM)
-        assert gateway.wait(30) == 0
+        try:
+            code = gateway.wait(30)
+        except subprocess.TimeoutExpired:
+            gateway.kill()
+            gateway.wait(10)
+            raise
+    assert code == 0, "a graceful stop exits 0"
     # THEN duplicates on the wire carry the same batch id and identical readings
     by_id: dict[str, list[DecodedBatch]] = defaultdict(list)
     for batch in read_batches(queue_db):
