@@ -17,16 +17,29 @@ from shared.adapters.sql.engines import (
 )
 from shared.adapters.sql.migrate import upgrade
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
+from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
+from shared.adapters.sql.scada_ingest import SqlIngestDatabases
 from shared.adapters.sql.urls import normalize_url
 from shared.core.application.auth import AuthPolicy, AuthService
 from shared.core.application.catalog import CatalogService
 from shared.core.application.production import ProductionService
+from shared.core.application.scada import (
+    DrainService,
+    GatewayService,
+    ReadingPartitionService,
+    ReadingService,
+    ScadaConnectionService,
+    ScadaServices,
+    TagMappingService,
+)
 from shared.core.application.sync import SyncService
 from shared.core.application.tenant_routing import TenantResolver
 from shared.core.application.tenants import TenantService
 from shared.core.application.users import UserService
 from shared.core.application.wells import WellService
 from shared.core.errors import SecretNotFoundError
+from shared.core.ingest.credentials import GatewayKeys
+from shared.core.ingest.directory import GatewayDirectory
 from shared.core.ports.secrets import Secrets
 from shared.settings import Settings
 
@@ -47,6 +60,7 @@ class Platform:
     catalog: CatalogService
     production: ProductionService
     sync: SyncService
+    scada: ScadaServices
 
     def migrate_master(self) -> str:
         return upgrade(self.master.engine, "master")
@@ -70,6 +84,25 @@ def jwt_signing_key(settings: Settings, secrets: Secrets) -> str:
         key = token_generator.token_urlsafe(48)
         secrets.set(JWT_SECRET_NAME, key)
         return key
+
+
+def build_scada(
+    settings: Settings,
+    secrets: Secrets,
+    master: SqlMasterDatabase,
+    tenant_databases: SqlTenantDatabases,
+) -> ScadaServices:
+    keys = GatewayKeys(secrets)
+    directory = GatewayDirectory(master, settings.registry_cache_ttl_s)
+    engines = tenant_databases.engines
+    return ScadaServices(
+        gateways=GatewayService(master, tenant_databases, keys, directory, secrets),
+        connections=ScadaConnectionService(tenant_databases, secrets),
+        tags=TagMappingService(tenant_databases),
+        readings=ReadingService(tenant_databases),
+        drain=DrainService(directory, keys, SqlIngestDatabases(engines)),
+        partitions=ReadingPartitionService(master, SqlReadingMaintenance(engines)),
+    )
 
 
 def build_platform(settings: Settings | None = None, secrets: Secrets | None = None) -> Platform:
@@ -113,4 +146,5 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         catalog=CatalogService(tenant_databases),
         production=ProductionService(tenant_databases),
         sync=SyncService(tenant_databases),
+        scada=build_scada(settings, secrets, master, tenant_databases),
     )

@@ -18,8 +18,11 @@ from functions.api.routes import (
     auth,
     catalog,
     conflicts,
+    gateways,
     health,
     production,
+    readings,
+    scada,
     sync,
     users,
     wells,
@@ -65,5 +68,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     for module in (health, auth, users, wells, catalog, production, sync, conflicts):
+        app.include_router(module.router)
+    for module in (gateways, scada, readings):
         app.include_router(module.router)
     return app

@@ -25,6 +25,8 @@ from shared.core.errors import (
     ThrottledError,
     WellOSError,
 )
+from shared.core.ingest.credentials import AUTH_SCHEME
+from shared.core.ingest.errors import GatewayAuthenticationError
 
 log = logging.getLogger("wellos.api")
 
@@ -94,7 +96,8 @@ async def handle_domain_error(request: Request, error: Exception) -> JSONRespons
     status = status_for(error)
     headers: dict[str, str] = {}
     if isinstance(error, AuthenticationError):
-        headers["WWW-Authenticate"] = "Bearer"
+        gateway = isinstance(error, GatewayAuthenticationError)
+        headers["WWW-Authenticate"] = AUTH_SCHEME if gateway else "Bearer"
     if isinstance(error, ThrottledError):
         headers["Retry-After"] = str(error.retry_after_s)
     if status >= 500:

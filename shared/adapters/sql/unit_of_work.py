@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.change_log import SqlChangeLog
+from shared.adapters.sql.etl_registry import SqlEtlConfigRegistry
 from shared.adapters.sql.field_repositories import SqlFieldRecordRepository
 from shared.adapters.sql.master_repositories import (
     SqlLoginAttemptLog,
@@ -17,6 +18,9 @@ from shared.adapters.sql.master_repositories import (
     SqlTenantRegistry,
     SqlUserRepository,
 )
+from shared.adapters.sql.readings_queries import SqlReadingRepository
+from shared.adapters.sql.scada_registry import SqlGatewayRegistry
+from shared.adapters.sql.scada_repositories import SqlScadaRepositories
 from shared.adapters.sql.sync_repositories import SqlConflictRepository, SqlSyncEventRepository
 from shared.adapters.sql.tenant_repositories import (
     SqlAssignmentRepository,
@@ -25,6 +29,8 @@ from shared.adapters.sql.tenant_repositories import (
     SqlProductionRepository,
     SqlWellRepository,
 )
+from shared.core.etl.registry import EtlConfigRegistry
+from shared.core.ingest.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
 from shared.core.ports.master import (
     LoginAttemptLog,
     MasterAuditLog,
@@ -83,6 +89,8 @@ class SqlMasterUnitOfWork(_ConnectionUnitOfWork):
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(connection)
         self.login_attempts: LoginAttemptLog = SqlLoginAttemptLog(connection)
         self.audit: MasterAuditLog = SqlMasterAuditLog(connection)
+        self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
+        self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
         return self
 
 
@@ -101,4 +109,6 @@ class SqlTenantUnitOfWork(_ConnectionUnitOfWork):
         self.field_records: FieldRecordRepository = SqlFieldRecordRepository(connection)
         self.conflicts: ConflictRepository = SqlConflictRepository(connection)
         self.changes: ChangeLog = SqlChangeLog(connection)
+        self.scada: ScadaRepositories = SqlScadaRepositories(connection)
+        self.readings: ReadingRepository = SqlReadingRepository(connection)
         return self

@@ -8,7 +8,7 @@ sites. The same model validates all three.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
@@ -76,3 +76,16 @@ class GatewayConfig(_Strict):
     queue: str = Field(default="ingest", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     connections: list[ConnectionConfig] = Field(default_factory=list)
     batch: BatchSettings = Field(default_factory=BatchSettings)
+
+
+def config_document(config: GatewayConfig) -> dict[str, Any]:
+    """The config as JSON-ready data with its secrets revealed (for the gateway only).
+
+    `model_dump(mode="json")` masks SecretStr fields; the gateway needs the values.
+    """
+    data = config.model_dump(mode="json")
+    for connection, dumped in zip(config.connections, data["connections"], strict=True):
+        for name in ("password", "client_private_key_pem"):
+            secret = getattr(connection, name)
+            dumped[name] = secret.get_secret_value() if secret is not None else None
+    return data

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.domain.tenants import Tenant, TenantStatus
 from shared.core.domain.users import User
 from shared.core.ports.pages import Page
+
+if TYPE_CHECKING:
+    from shared.core.etl.registry import EtlConfigRegistry
+    from shared.core.ingest.ports import GatewayRegistry
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class MasterUnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     login_attempts: LoginAttemptLog
     audit: MasterAuditLog
+    gateways: GatewayRegistry
+    etl: EtlConfigRegistry
 
     def __enter__(self) -> Self: ...
 

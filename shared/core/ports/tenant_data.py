@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from shared.core.ports.pages import Page
 
 if TYPE_CHECKING:
+    from shared.core.ingest.ports import ReadingRepository, ScadaRepositories
     from shared.core.ports.sync import (
         ChangeLog,
         ConflictRepository,
@@ -116,6 +117,8 @@ class TenantUnitOfWork(Protocol):
     field_records: FieldRecordRepository
     conflicts: ConflictRepository
     changes: ChangeLog
+    scada: ScadaRepositories
+    readings: ReadingRepository
 
     def __enter__(self) -> Self: ...
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from shared.adapters.sql import scada_registry  # noqa: F401  (registers the gateways table)
 from shared.adapters.sql.master_tables import metadata
 
 connection = context.config.attributes["connection"]

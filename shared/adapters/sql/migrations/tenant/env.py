@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from shared.adapters.sql import scada_tables  # registers the SCADA tables in the metadata
 from shared.adapters.sql.tenant_tables import metadata
 
 connection = context.config.attributes["connection"]
@@ -9,6 +10,7 @@ context.configure(
     connection=connection,
     target_metadata=metadata,
     compare_type=True,
+    include_object=scada_tables.include_object,
     version_table=context.config.attributes["version_table"],
 )
 with context.begin_transaction():

@@ -1,0 +1,133 @@
+"""SCADA connections and their tag mappings (admins write, managers read)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.schemas.common import PageOut, page_out, to_values
+from functions.api.schemas.scada import (
+    ConnectionCreate,
+    ConnectionOut,
+    ConnectionPatch,
+    TagCreate,
+    TagOut,
+    TagPatch,
+    secret_values,
+)
+from shared.core.ports.tenant_data import Record
+
+router = APIRouter(tags=["scada"])
+CONNECTIONS = "/api/v1/scada/connections"
+CONNECTION = CONNECTIONS + "/{connection_id}"
+TAGS = CONNECTION + "/tags"
+TAG = TAGS + "/{tag_id}"
+
+
+@router.get(CONNECTIONS, response_model=PageOut[ConnectionOut])
+def list_connections(
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    paging: PagingDep,
+    gateway_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    gateway = str(gateway_id) if gateway_id else None
+    connections = platform.scada.connections
+    return page_out(connections.list(tenant, actor, gateway, paging.limit, paging.offset))
+
+
+@router.post(CONNECTIONS, response_model=ConnectionOut, status_code=201)
+def create_connection(
+    body: ConnectionCreate, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> Record:
+    return platform.scada.connections.create(tenant, actor, secret_values(body))
+
+
+@router.get(CONNECTION, response_model=ConnectionOut)
+def get_connection(
+    connection_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> Record:
+    return platform.scada.connections.get(tenant, actor, str(connection_id))
+
+
+@router.patch(CONNECTION, response_model=ConnectionOut)
+def patch_connection(
+    connection_id: uuid.UUID,
+    body: ConnectionPatch,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Record:
+    changes = secret_values(body, only_set=True)
+    return platform.scada.connections.update(tenant, actor, str(connection_id), changes)
+
+
+@router.delete(CONNECTION, status_code=204)
+def delete_connection(
+    connection_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> Response:
+    platform.scada.connections.delete(tenant, actor, str(connection_id))
+    return Response(status_code=204)
+
+
+@router.get(TAGS, response_model=PageOut[TagOut])
+def list_tags(
+    connection_id: uuid.UUID,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    paging: PagingDep,
+) -> dict[str, Any]:
+    tags = platform.scada.tags
+    return page_out(tags.list(tenant, actor, str(connection_id), paging.limit, paging.offset))
+
+
+@router.post(TAGS, response_model=TagOut, status_code=201)
+def create_tag(
+    connection_id: uuid.UUID,
+    body: TagCreate,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Record:
+    return platform.scada.tags.create(tenant, actor, str(connection_id), to_values(body))
+
+
+@router.get(TAG, response_model=TagOut)
+def get_tag(
+    connection_id: uuid.UUID,
+    tag_id: int,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Record:
+    return platform.scada.tags.get(tenant, actor, str(connection_id), tag_id)
+
+
+@router.patch(TAG, response_model=TagOut)
+def patch_tag(
+    connection_id: uuid.UUID,
+    tag_id: int,
+    body: TagPatch,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Record:
+    changes = to_values(body, only_set=True)
+    return platform.scada.tags.update(tenant, actor, str(connection_id), tag_id, changes)
+
+
+@router.delete(TAG, status_code=204)
+def delete_tag(
+    connection_id: uuid.UUID,
+    tag_id: int,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+) -> Response:
+    platform.scada.tags.delete(tenant, actor, str(connection_id), tag_id)
+    return Response(status_code=204)

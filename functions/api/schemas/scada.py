@@ -1,0 +1,211 @@
+"""Gateways, SCADA connections, tag mappings and readings on the wire."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+from functions.api.schemas.common import PatchInput, StrictInput, to_values
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Endpoint = Annotated[
+    str, Field(max_length=512, pattern=r"^opc\.tcp://", examples=["opc.tcp://10.0.0.5:4840"])
+]
+SecurityMode = Literal["None", "Sign", "SignAndEncrypt"]
+SecurityPolicy = Literal["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
+Acquisition = Literal["subscription", "polling"]
+PublishingMs = Annotated[int, Field(ge=50, le=60_000)]
+PollingMs = Annotated[int, Field(ge=50, le=3_600_000)]
+Pem = Annotated[str, Field(max_length=20_000)]
+DataType = Literal["float", "int", "bool"]
+DeadbandType = Literal["none", "absolute", "percent"]
+TagName = Annotated[
+    str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$", examples=["tubing_pressure"])
+]
+NodeId = Annotated[str, Field(min_length=1, max_length=512, examples=["ns=2;s=Well07.TP"])]
+SamplingMs = Annotated[int, Field(ge=10, le=3_600_000)]
+Deadband = Annotated[float, Field(ge=0, le=1e12)]
+Bucket = Literal["1m", "5m", "15m", "1h", "1d"]
+
+
+class GatewayCreate(StrictInput):
+    name: Name
+
+
+class GatewayOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    status: Literal["ACTIVE", "REVOKED"]
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+    last_seen_at: datetime | None
+
+
+class GatewayCredentialOut(BaseModel):
+    gateway_id: uuid.UUID
+    secret: str = Field(description="Shown once; signs batches and authenticates the gateway")
+    authorization: str = Field(description="The header value: `Gateway <gateway_id>:<secret>`")
+
+
+class GatewayRegisteredOut(GatewayOut):
+    credential: GatewayCredentialOut
+
+
+class ConnectionFields(StrictInput):
+    username: str | None = Field(default=None, max_length=200)
+    password: SecretStr | None = Field(
+        default=None, max_length=500, description="Write-only; kept in the secret store"
+    )
+    client_certificate_pem: Pem | None = None
+    client_private_key_pem: SecretStr | None = Field(
+        default=None, max_length=20_000, description="Write-only; kept in the secret store"
+    )
+    server_certificate_pem: Pem | None = None
+
+
+class ConnectionCreate(ConnectionFields):
+    gateway_id: uuid.UUID = Field(description="The registered gateway that reads this server")
+    name: Name
+    endpoint_url: Endpoint
+    security_mode: SecurityMode = "None"
+    security_policy: SecurityPolicy = "None"
+    acquisition: Acquisition = "subscription"
+    publishing_interval_ms: PublishingMs = 1000
+    polling_interval_ms: PollingMs = 1000
+    enabled: bool = True
+
+
+class ConnectionPatch(ConnectionFields, PatchInput):
+    not_null = frozenset(
+        {"gateway_id", "name", "endpoint_url", "security_mode", "security_policy"}
+        | {"acquisition", "publishing_interval_ms", "polling_interval_ms", "enabled"}
+    )
+
+    gateway_id: uuid.UUID | None = None
+    name: Name | None = None
+    endpoint_url: Endpoint | None = None
+    security_mode: SecurityMode | None = None
+    security_policy: SecurityPolicy | None = None
+    acquisition: Acquisition | None = None
+    publishing_interval_ms: PublishingMs | None = None
+    polling_interval_ms: PollingMs | None = None
+    enabled: bool | None = None
+
+
+class ConnectionOut(BaseModel):
+    id: uuid.UUID
+    gateway_id: uuid.UUID
+    name: str
+    endpoint_url: str
+    security_mode: str
+    security_policy: str
+    username: str | None
+    has_password: bool
+    client_certificate_pem: str | None
+    has_client_private_key: bool
+    server_certificate_pem: str | None
+    acquisition: str
+    publishing_interval_ms: int
+    polling_interval_ms: int
+    enabled: bool
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TagCreate(StrictInput):
+    node_id: NodeId
+    well_id: uuid.UUID
+    tag_name: TagName
+    unit: str | None = Field(default=None, max_length=32, examples=["psi"])
+    data_type: DataType = "float"
+    sampling_interval_ms: SamplingMs = 1000
+    deadband_type: DeadbandType = "none"
+    deadband_value: Deadband = 0.0
+    enabled: bool = True
+
+
+class TagPatch(PatchInput):
+    not_null = frozenset(
+        {"node_id", "well_id", "tag_name", "data_type", "sampling_interval_ms"}
+        | {"deadband_type", "deadband_value", "enabled"}
+    )
+
+    node_id: NodeId | None = None
+    well_id: uuid.UUID | None = None
+    tag_name: TagName | None = None
+    unit: str | None = Field(default=None, max_length=32)
+    data_type: DataType | None = None
+    sampling_interval_ms: SamplingMs | None = None
+    deadband_type: DeadbandType | None = None
+    deadband_value: Deadband | None = None
+    enabled: bool | None = None
+
+
+class TagOut(BaseModel):
+    tag_id: int = Field(description="The numeric id readings carry")
+    connection_id: uuid.UUID
+    node_id: str
+    well_id: uuid.UUID
+    tag_name: str
+    unit: str | None
+    data_type: str
+    sampling_interval_ms: int
+    deadband_type: str
+    deadband_value: float
+    enabled: bool
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReadingOut(BaseModel):
+    tag: str
+    tag_id: int
+    unit: str | None
+    ts: datetime = Field(description="Source timestamp")
+    value: float | None
+    status: int = Field(description="OPC-UA status code (0 = Good)")
+    quality: Literal["good", "uncertain", "bad"]
+    server_ts: datetime | None
+
+
+class BucketOut(BaseModel):
+    tag: str
+    tag_id: int
+    unit: str | None
+    bucket_start: datetime
+    count: int
+    min: float | None
+    max: float | None
+    avg: float | None
+    last: float | None
+
+
+class ReadingsOut(BaseModel):
+    well_id: uuid.UUID
+    from_: datetime = Field(alias="from", serialization_alias="from")
+    to: datetime
+    bucket: Bucket | None
+    items: list[ReadingOut] | list[BucketOut]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next raw page; null at the end")
+
+
+class LatestOut(BaseModel):
+    well_id: uuid.UUID
+    items: list[ReadingOut]
+
+
+def secret_values(model: BaseModel, only_set: bool = False) -> dict[str, Any]:
+    """`to_values`, with SecretStr fields revealed for the service (never echoed back)."""
+    values = to_values(model, only_set)
+    for name, value in values.items():
+        if isinstance(value, SecretStr):
+            values[name] = value.get_secret_value()
+    return values

@@ -1,0 +1,124 @@
+"""Decoding reading batches into checked columns (the drain's fast path)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import uuid
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from shared.core.ingest.columns import ReadingColumns, decode_columns, verify_and_decode_columns
+from shared.core.ingest.contract import (
+    BatchRejectedError,
+    Reading,
+    build_batch,
+    parse_envelope,
+    verify_and_decode,
+)
+
+SECRET = b"k" * 64
+AT = 1_780_000_000_000_000
+
+
+def envelope_of(readings: list[Reading], secret: bytes = SECRET):
+    body = build_batch(
+        tenant_id=uuid.uuid4(),
+        gateway_id=uuid.uuid4(),
+        batch_id=uuid.uuid4(),
+        sequence=7,
+        readings=readings,
+        secret=secret,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return parse_envelope(body)
+
+
+def payload(columns: dict) -> str:
+    raw = json.dumps(columns).encode()
+    return base64.b64encode(gzip.compress(raw)).decode()
+
+
+def test_columns_hold_what_the_reading_objects_hold():
+    # GIVEN a batch with nulls and a Bad status code
+    readings = [
+        Reading(3, AT, AT + 5, 12.5, 0),
+        Reading(1, AT + 1, None, None, 0x80340000),
+        Reading(2, AT + 2, AT + 7, -1.0, 0x40000000),
+    ]
+    envelope = envelope_of(readings)
+    # WHEN it is decoded both ways
+    columns = verify_and_decode_columns(envelope, SECRET).columns
+    objects = verify_and_decode(envelope, SECRET).readings
+    # THEN the columns agree with the objects, nulls flagged, status bits kept in int32
+    assert columns.tag_id.tolist() == [r.tag_id for r in objects]
+    assert columns.ts_us.tolist() == [r.source_ts_us for r in objects]
+    assert columns.server_ts_missing.tolist() == [False, True, False]
+    assert np.isnan(columns.value).tolist() == [False, True, False]
+    assert (columns.status.view(np.uint32)).tolist() == [0, 0x80340000, 0x40000000]
+    assert columns.status.tolist()[1] < 0
+
+
+def test_sorting_puts_rows_in_index_order():
+    columns = decode_columns(
+        payload({"tag": [2, 1, 2, 1], "t": [20, 30, 10, 5], "st": [None] * 4,
+                 "v": [1, 2, 3, 4], "q": [0] * 4}),
+        4,
+    )  # fmt: skip
+    ordered = columns.sorted_by_tag_and_time()
+    assert list(zip(ordered.tag_id.tolist(), ordered.ts_us.tolist(), strict=True)) == [
+        (1, 5), (1, 30), (2, 10), (2, 20)
+    ]  # fmt: skip
+    assert ordered.value.tolist() == [4.0, 2.0, 3.0, 1.0]
+    both = ReadingColumns.concat([columns, ordered])
+    assert len(both) == 8 and both.tag_ids() == {1, 2}
+
+
+def test_a_forged_signature_is_rejected_before_decoding():
+    envelope = envelope_of([Reading(1, AT, None, 1.0)], secret=b"other")
+    with pytest.raises(BatchRejectedError) as caught:
+        verify_and_decode_columns(envelope, SECRET)
+    assert caught.value.reason == "bad_signature"
+
+
+GOOD = {"tag": [1], "t": [AT], "st": [None], "v": [1.0], "q": [0]}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"tag": ["1"]},
+        {"tag": [1.5]},
+        {"tag": [0]},
+        {"tag": [2**31]},
+        {"t": [10**18]},
+        {"t": [None]},
+        {"st": ["x"]},
+        {"v": ["many"]},
+        {"v": [[1.0]]},
+        {"q": [2**32]},
+        {"q": [-1]},
+        {"tag": [1, 2]},
+        {"tag": {"a": 1}},
+    ],
+)
+def test_wrong_values_reject_the_batch(changes):
+    with pytest.raises(BatchRejectedError) as caught:
+        decode_columns(payload({**GOOD, **changes}), 1)
+    assert caught.value.reason == "invalid_payload"
+
+
+@pytest.mark.parametrize("body", ["not base64!", base64.b64encode(b"not gzip").decode(),
+                                  base64.b64encode(gzip.compress(b"[1,2]")).decode()])  # fmt: skip
+def test_undecodable_payloads_reject_the_batch(body):
+    with pytest.raises(BatchRejectedError) as caught:
+        decode_columns(body, 1)
+    assert caught.value.reason == "invalid_payload"
+
+
+def test_non_finite_values_become_nulls():
+    columns = decode_columns(payload({**GOOD, "v": [float("inf")]}), 1)
+    assert np.isnan(columns.value).tolist() == [True]
