@@ -15,13 +15,13 @@ from shared.adapters.sql.engines import (
     TenantEngineCache,
     create_engine,
 )
-from shared.adapters.sql.migrate import upgrade
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
 from shared.adapters.sql.scada_ingest import SqlIngestDatabases
 from shared.adapters.sql.urls import normalize_url
 from shared.core.application.auth import AuthPolicy, AuthService
 from shared.core.application.catalog import CatalogService
+from shared.core.application.forecast import ForecastService
 from shared.core.application.production import ProductionService
 from shared.core.application.scada import (
     DrainService,
@@ -59,10 +59,13 @@ class Platform:
     wells: WellService
     catalog: CatalogService
     production: ProductionService
+    forecasts: ForecastService
     sync: SyncService
     scada: ScadaServices
 
     def migrate_master(self) -> str:
+        from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
+
         return upgrade(self.master.engine, "master")
 
     def close(self) -> None:
@@ -133,6 +136,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         max_failures_per_address=settings.login_max_failures_per_address,
     )
     tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
+    auth = AuthService(master, hasher, tokens, policy)
     return Platform(
         settings=settings,
         secrets=secrets,
@@ -140,11 +144,12 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         tenant_databases=tenant_databases,
         resolver=TenantResolver(master, settings.registry_cache_ttl_s),
         tenants=TenantService(master, tenant_databases, provisioner, secrets, hasher),
-        auth=AuthService(master, hasher, tokens, policy),
-        users=UserService(master, hasher),
+        auth=auth,
+        users=UserService(master, hasher, on_user_changed=auth.forget_user),
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),
         production=ProductionService(tenant_databases),
+        forecasts=ForecastService(tenant_databases),
         sync=SyncService(tenant_databases),
         scada=build_scada(settings, secrets, master, tenant_databases),
     )

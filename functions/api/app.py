@@ -18,6 +18,7 @@ from functions.api.routes import (
     auth,
     catalog,
     conflicts,
+    forecast,
     gateways,
     health,
     production,
@@ -67,7 +68,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     app.state.platform_holder = PlatformHolder(lambda: platform or build_platform(chosen))
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
-    for module in (health, auth, users, wells, catalog, production, sync, conflicts):
+    for module in (health, auth, users, wells, catalog, production, forecast, sync, conflicts):
         app.include_router(module.router)
     for module in (gateways, scada, readings):
         app.include_router(module.router)
