@@ -33,7 +33,7 @@ def _install_fingerprint() -> str:
 
 
 def ensure_venv() -> None:
-    """Create the virtualenv and install the project (editable, with dev extras)."""
+    """Create the virtualenv and install the project (editable, with dev and train extras)."""
     if sys.version_info < (3, 11):
         sys.exit(f"WellOS needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
@@ -44,7 +44,7 @@ def ensure_venv() -> None:
         return
     _say("installing WellOS and its dependencies (first run or pyproject.toml changed)")
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True, cwd=ROOT)
+    subprocess.run([*pip, "-e", f"{ROOT}[dev,train]"], check=True, cwd=ROOT)
     STAMP.write_text(fingerprint)
 
 
