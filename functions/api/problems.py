@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.core.application.production import BatchRejectedError
@@ -15,6 +16,7 @@ from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.errors import (
     AuthenticationError,
     ConflictError,
+    DatabaseUnavailableError,
     DuplicateError,
     IllegalTransitionError,
     InfrastructureError,
@@ -100,6 +102,8 @@ async def handle_domain_error(request: Request, error: Exception) -> JSONRespons
         headers["WWW-Authenticate"] = AUTH_SCHEME if gateway else "Bearer"
     if isinstance(error, ThrottledError):
         headers["Retry-After"] = str(error.retry_after_s)
+    if isinstance(error, DatabaseUnavailableError):
+        headers["Retry-After"] = "5"
     if status >= 500:
         log.error("request failed: %s (%s)", error.code, type(error).__name__)
     title = error.code.replace("_", " ").capitalize()
@@ -138,6 +142,14 @@ async def handle_http_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def handle_database_down(request: Request, error: Exception) -> JSONResponse:
+    """A connection lost mid-request: retryable, never a 500."""
+    log.error("database unavailable (%s)", type(error).__name__)
+    detail = "the database is unavailable; try again"
+    headers = {"Retry-After": "5"}
+    return problem(request, 503, "database_unavailable", "Database unavailable", detail, headers)
+
+
 async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error (%s)", type(error).__name__)
     return problem(request, 500, "internal_error", "Internal error", "an unexpected error occurred")
@@ -147,4 +159,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WellOSError, handle_domain_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(OperationalError, handle_database_down)
+    app.add_exception_handler(InterfaceError, handle_database_down)
     app.add_exception_handler(Exception, handle_unexpected)

@@ -17,6 +17,7 @@ exit codes or queue retry decisions.
     ├── TenantRoutingError          no or reserved tenant in request  (400)
     ├── ThrottledError              too many attempts                 (429)
     └── InfrastructureError         a backing service failed          (503)
+        ├── DatabaseUnavailableError  a database does not answer
         ├── SecretNotFoundError     secret reference does not resolve
         ├── QueueError              the queue service failed
         │   ├── QueueNotFoundError  no queue with that name
@@ -130,6 +131,12 @@ class ThrottledError(WellOSError):
 
 class InfrastructureError(WellOSError):
     code = "unavailable"
+
+
+class DatabaseUnavailableError(InfrastructureError):
+    """A database could not be reached; the request may be retried."""
+
+    code = "database_unavailable"
 
 
 class SecretNotFoundError(InfrastructureError):

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.change_log import SqlChangeLog
@@ -29,6 +30,7 @@ from shared.adapters.sql.tenant_repositories import (
     SqlProductionRepository,
     SqlWellRepository,
 )
+from shared.core.errors import DatabaseUnavailableError
 from shared.core.etl.registry import EtlConfigRegistry
 from shared.core.ingest.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
 from shared.core.ports.master import (
@@ -59,7 +61,10 @@ class _ConnectionUnitOfWork:
         self._connection: Connection | None = None
 
     def _open(self) -> Connection:
-        self._connection = self._engine.connect()
+        try:
+            self._connection = self._engine.connect()
+        except (OperationalError, InterfaceError) as exc:
+            raise DatabaseUnavailableError("the database is unavailable; try again") from exc
         self._connection.begin()
         return self._connection
 
