@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from edge_gateway.opc.convert import micros
@@ -160,3 +161,18 @@ def test_a_session_that_delivers_nothing_is_rebuilt(rtu, tmp_path):
         # THEN the session is dropped and a new one subscribes again (initial values anew)
         wait_for(lambda: connection.sessions >= 2 and connection.reconnects >= 1, 15, "rebuild")
         wait_for(lambda: gateway.metrics.readings_received >= 12, 15, "values of session 2")
+
+
+def test_metrics_and_health_are_served_over_http(rtu, tmp_path):
+    config = gateway_config(rtu.layout, TENANT, GATEWAY, batch=QUICK_BATCHES, **FAST)
+    with _gateway(tmp_path, config) as gateway:
+        wait_for(lambda: gateway.metrics.readings_published >= 6, 15, "initial values")
+        base = f"http://127.0.0.1:{gateway.service.ops.port}"
+        metrics = httpx.get(f"{base}/metrics", timeout=5)
+        health = httpx.get(f"{base}/healthz", timeout=5)
+        missing = httpx.get(f"{base}/nope", timeout=5)
+    assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+    assert "wellos_gateway_readings_published_total" in metrics.text
+    assert 'state="connected"} 1' in metrics.text
+    assert health.status_code == 200 and health.json()["connections"] == {"rtu0": "connected"}
+    assert missing.status_code == 404
