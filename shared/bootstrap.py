@@ -6,6 +6,8 @@ import secrets as token_generator
 from dataclasses import dataclass
 
 from shared.adapters.local.file_secrets import EnvFileSecrets
+from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
+from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.sql.engines import (
@@ -15,13 +17,18 @@ from shared.adapters.sql.engines import (
     TenantEngineCache,
     create_engine,
 )
+from shared.adapters.sql.etl_imports import SqlImportStores
+from shared.adapters.sql.etl_source import SqlSourceConnector
+from shared.adapters.sql.etl_store import SqlEtlStores
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
 from shared.adapters.sql.scada_ingest import SqlIngestDatabases
 from shared.adapters.sql.urls import normalize_url
 from shared.core.application.auth import AuthPolicy, AuthService
 from shared.core.application.catalog import CatalogService
+from shared.core.application.etl import EtlDependencies, EtlService
 from shared.core.application.forecast import ForecastService
+from shared.core.application.imports import ImportDependencies, ImportService
 from shared.core.application.production import ProductionService
 from shared.core.application.scada import (
     DrainService,
@@ -40,10 +47,13 @@ from shared.core.application.wells import WellService
 from shared.core.errors import SecretNotFoundError
 from shared.core.ingest.credentials import GatewayKeys
 from shared.core.ingest.directory import GatewayDirectory
+from shared.core.ports.blobs import BlobStore
+from shared.core.ports.queue import Queue
 from shared.core.ports.secrets import Secrets
 from shared.settings import Settings
 
 JWT_SECRET_NAME = "jwt-signing-key"
+BLOB_TOKEN_SECRET_NAME = "blob-token-key"
 
 
 @dataclass
@@ -62,6 +72,10 @@ class Platform:
     forecasts: ForecastService
     sync: SyncService
     scada: ScadaServices
+    queue: Queue
+    blobs: BlobStore
+    etl: EtlService
+    imports: ImportService
 
     def migrate_master(self) -> str:
         from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
@@ -87,6 +101,24 @@ def jwt_signing_key(settings: Settings, secrets: Secrets) -> str:
         key = token_generator.token_urlsafe(48)
         secrets.set(JWT_SECRET_NAME, key)
         return key
+
+
+def stored_key(secrets: Secrets, name: str) -> str:
+    """The key in the secret store under `name`, made and stored on first use."""
+    try:
+        return secrets.get(name)
+    except SecretNotFoundError:
+        key = token_generator.token_urlsafe(48)
+        secrets.set(name, key)
+        return key
+
+
+def build_local_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobStore]:
+    """The SQLite queue and filesystem blobs under the state directory (lazy: no I/O here)."""
+    queue = SqliteQueue(settings.state_dir / "queue.sqlite3")
+    token_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode()
+    blobs = FilesystemBlobStore(settings.state_dir / "blobs", token_key, "http://localhost:7071")
+    return queue, blobs
 
 
 def build_scada(
@@ -137,6 +169,12 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
     )
     tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
     auth = AuthService(master, hasher, tokens, policy)
+    queue, blobs = build_local_transport(settings, secrets)
+    engines = tenant_databases.engines
+    etl = EtlDependencies(master, secrets, SqlSourceConnector(), SqlEtlStores(engines), queue)
+    imports = ImportDependencies(
+        master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes
+    )
     return Platform(
         settings=settings,
         secrets=secrets,
@@ -152,4 +190,8 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         forecasts=ForecastService(tenant_databases),
         sync=SyncService(tenant_databases),
         scada=build_scada(settings, secrets, master, tenant_databases),
+        queue=queue,
+        blobs=blobs,
+        etl=EtlService(etl),
+        imports=ImportService(imports),
     )

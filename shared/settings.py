@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     state_dir: Path = Field(default_factory=default_state_dir)
     secrets_file: Path | None = None
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    import_max_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1024, description="Body limit of POST /api/v1/imports only."
+    )
     login_failure_window_s: int = Field(default=900, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)

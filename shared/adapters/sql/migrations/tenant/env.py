@@ -2,7 +2,10 @@
 
 from alembic import context
 
-from shared.adapters.sql import scada_tables  # registers the SCADA tables in the metadata
+from shared.adapters.sql import (
+    etl_tables,  # noqa: F401  (registers the ETL and import tables)
+    scada_tables,  # registers the SCADA tables in the metadata
+)
 from shared.adapters.sql.tenant_tables import metadata
 
 connection = context.config.attributes["connection"]
