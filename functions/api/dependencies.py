@@ -58,6 +58,9 @@ def get_actor(
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
+MAX_OFFSET = 1_000_000_000  # beyond any table, and within every database's LIMIT/OFFSET
+
+
 @dataclass(frozen=True)
 class Paging:
     limit: int
@@ -66,7 +69,7 @@ class Paging:
 
 def get_paging(
     limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")] = 0,
 ) -> Paging:
     return Paging(limit, offset)
 

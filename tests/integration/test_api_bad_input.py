@@ -174,3 +174,33 @@ def test_a_bad_date_range_query_is_422(mod_acme):
     )
     assert response.status_code == 422
     assert problem_field(response) == "from"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/wells", "/api/v1/fields", "/api/v1/equipment", "/api/v1/users"]
+)
+def test_an_offset_beyond_any_database_integer_is_422_not_500(mod_acme, url):
+    response = mod_acme.client.get(f"{url}?offset=99999999999999999999", headers=mod_acme.headers)
+    assert response.status_code == 422
+    assert problem_field(response) == "offset"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("POST", "/api/v1/wells", {"name": "a\x00b", "well_type": "OIL"}, "name"),
+        ("POST", "/api/v1/fields", {"name": "F", "code": "c\x00"}, "code"),
+        ("POST", "/api/v1/auth/login", {"email": "a\x00@acme.test", "password": "p"}, "email"),
+        ("GET", "/api/v1/wells?q=a%00b", None, "q"),
+        ("GET", "/api/v1/equipment?equipment_type=%00", None, "equipment_type"),
+    ],
+)
+def test_nul_characters_are_422_naming_the_field_not_500(mod_acme, method, url, body, field):
+    # GIVEN text with a NUL character, which PostgreSQL cannot store
+    before = _well_count(mod_acme)
+    # WHEN it is sent in a body or a query
+    response = mod_acme.client.request(method, url, json=body, headers=mod_acme.headers)
+    # THEN it is refused as bad input naming the field
+    assert response.status_code == 422
+    assert field in problem_fields(response)
+    assert _well_count(mod_acme) == before

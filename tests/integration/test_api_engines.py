@@ -75,6 +75,9 @@ def test_the_least_recently_used_engine_is_disposed_and_recreated(
         well = create_well(acme)
         acme_db = _database_of(platform, acme)
         assert cache.cached_tenant_ids() == [acme.created.tenant.id]
+        acme_engine = cache.engine_for(acme.created.tenant)
+        assert not isinstance(acme_engine.pool, NullPool)
+        assert acme_engine.pool.size() == platform.settings.tenant_pool_size
         assert _connections_to(pg_server_url, acme_db) >= 1
         # WHEN permian is used
         assert client.get("/api/v1/wells", headers=permian.headers).status_code == 200
@@ -98,9 +101,3 @@ def test_serverless_uses_no_pool_and_keeps_no_connection(settings, pg_server_url
         assert isinstance(engine.pool, NullPool)
         assert isinstance(platform.master.engine.pool, NullPool)
         assert _eventually_no_connections(pg_server_url, _database_of(platform, acme))
-
-
-def test_the_default_keeps_a_small_pool(platform, acme):
-    engine = platform.tenant_databases.engines.engine_for(acme.created.tenant)
-    assert not isinstance(engine.pool, NullPool)
-    assert engine.pool.size() == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.integration import api_support
+from tests.integration.conftest import open_tenant
 
 mod_acme = api_support.mod_acme
 mod_client = api_support.mod_client
@@ -94,25 +95,28 @@ def test_health_needs_no_tenant(mod_client):
     assert response.json()["status"] == "ok"
 
 
-def test_a_suspended_tenant_gets_403_until_resumed(platform, acme):
-    # GIVEN acme's admin is logged in
-    assert acme.client.get("/api/v1/me", headers=acme.headers).status_code == 200
-    # WHEN ops suspend acme
-    platform.tenants.suspend("acme")
-    # THEN every request for acme is a 403 problem, logging in too
-    me = acme.client.get("/api/v1/me", headers=acme.headers)
+def test_a_suspended_tenant_gets_403_until_resumed(mod_platform, mod_client):
+    # GIVEN a tenant of this test's own with its admin logged in
+    tenant = open_tenant(mod_platform, mod_client, "suspendco")
+    assert mod_client.get("/api/v1/me", headers=tenant.headers).status_code == 200
+    # WHEN ops suspend it
+    mod_platform.tenants.suspend("suspendco")
+    # THEN every request for it is a 403 problem, logging in too
+    me = mod_client.get("/api/v1/me", headers=tenant.headers)
     assert me.status_code == 403
     assert me.headers["content-type"] == PROBLEM
     assert me.json()["code"] == "tenant_suspended"
-    login = acme.client.post(
+    login = mod_client.post(
         "/api/v1/auth/login",
-        json={"email": acme.created.admin_email, "password": acme.created.admin_password},
-        headers={"X-WellOS-Tenant": "acme"},
+        json={"email": tenant.created.admin_email, "password": tenant.created.admin_password},
+        headers={"X-WellOS-Tenant": "suspendco"},
     )
     assert login.status_code == 403
-    by_host = acme.client.get("/api/v1/wells", headers={"Host": "acme.localhost", **_bearer(acme)})
+    by_host = mod_client.get(
+        "/api/v1/wells", headers={"Host": "suspendco.localhost", **_bearer(tenant)}
+    )
     assert by_host.status_code == 403
-    # WHEN ops resume acme
-    platform.tenants.resume("acme")
+    # WHEN ops resume it
+    mod_platform.tenants.resume("suspendco")
     # THEN the same token works again
-    assert acme.client.get("/api/v1/wells", headers=acme.headers).status_code == 200
+    assert mod_client.get("/api/v1/wells", headers=tenant.headers).status_code == 200

@@ -8,11 +8,11 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas import catalog as s
-from functions.api.schemas.common import PageOut, page_out, to_values
+from functions.api.schemas.common import PageOut, page_out, reject_nul, to_values
 from shared.core.application.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 from shared.core.ports.tenant_data import Record
 
@@ -23,6 +23,8 @@ class QueryFilter(BaseModel):
     """Query filters share the query string with `limit`/`offset`, so other keys are ignored."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    _no_nul = field_validator("*", mode="after")(reject_nul)
 
 
 class FieldFilter(QueryFilter):

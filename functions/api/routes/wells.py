@@ -26,7 +26,8 @@ def list_wells(
     lease_id: uuid.UUID | None = None,
     field_id: uuid.UUID | None = None,
     q: Annotated[
-        str | None, Query(max_length=100, description="Name or API number contains")
+        str | None,
+        Query(max_length=100, pattern=r"^[^\x00]*$", description="Name or API number contains"),
     ] = None,
 ) -> dict[str, Any]:
     query = WellQuery(

@@ -12,10 +12,19 @@ from shared.core.ports.pages import Page
 T = TypeVar("T")
 
 
+def reject_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL; refuse it as bad input instead of failing on write."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 class StrictInput(BaseModel):
     """Request bodies: unknown fields are errors, strings are trimmed, numbers are finite."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    _no_nul = field_validator("*", mode="after")(reject_nul)
 
 
 class PatchInput(StrictInput):
