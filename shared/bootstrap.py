@@ -10,6 +10,7 @@ from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
+from shared.adapters.sql.analytics_store import SqlAnalyticsDatabases
 from shared.adapters.sql.engines import (
     PoolSettings,
     SqlMasterDatabase,
@@ -24,6 +25,13 @@ from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
 from shared.adapters.sql.scada_ingest import SqlIngestDatabases
 from shared.adapters.sql.urls import normalize_url
+from shared.core.application.analytics import (
+    AlertService,
+    AnalyticsServices,
+    BenchmarkService,
+    NotificationDispatcher,
+    ScoringService,
+)
 from shared.core.application.auth import AuthPolicy, AuthService
 from shared.core.application.catalog import CatalogService
 from shared.core.application.etl import EtlDependencies, EtlService
@@ -49,6 +57,7 @@ from shared.core.ingest.credentials import GatewayKeys
 from shared.core.ingest.directory import GatewayDirectory
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.queue import Queue
+from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
 from shared.settings import Settings
 
@@ -76,6 +85,7 @@ class Platform:
     blobs: BlobStore
     etl: EtlService
     imports: ImportService
+    analytics: AnalyticsServices
 
     def migrate_master(self) -> str:
         from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
@@ -140,6 +150,24 @@ def build_scada(
     )
 
 
+def onnx_scorer() -> ModelScorer:
+    from shared.adapters.onnx.scorer import OnnxModelScorer  # onnxruntime: scoring hosts only
+
+    return OnnxModelScorer()
+
+
+def build_analytics(
+    master: SqlMasterDatabase, tenant_databases: SqlTenantDatabases
+) -> AnalyticsServices:
+    databases = SqlAnalyticsDatabases(tenant_databases.engines)
+    return AnalyticsServices(
+        scoring=ScoringService(master, databases, onnx_scorer),
+        alerts=AlertService(databases),
+        notifications=NotificationDispatcher(master, databases),
+        benchmarks=BenchmarkService(databases),
+    )
+
+
 def build_platform(settings: Settings | None = None, secrets: Secrets | None = None) -> Platform:
     """Wire every service. Opens no connection: engines connect on first use."""
     settings = settings or Settings()
@@ -194,4 +222,5 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         blobs=blobs,
         etl=EtlService(etl),
         imports=ImportService(imports),
+        analytics=build_analytics(master, tenant_databases),
     )

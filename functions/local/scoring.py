@@ -1,0 +1,52 @@
+"""The local runner's nightly scoring: fan out the night's jobs, then work the scoring queue.
+
+    report = run_nightly_scoring(platform, queue, night=date(2026, 11, 21))
+
+A job that fails is abandoned (the queue redelivers it, then dead-letters it);
+a message that is not a scoring job is dead-lettered at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from shared.bootstrap import Platform
+from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob, ScoringReport
+from shared.core.errors import InputError
+from shared.core.ports.queue import Queue
+
+log = logging.getLogger("wellos.scoring")
+VISIBILITY_S = 300.0
+
+
+def run_nightly_scoring(
+    platform: Platform, queue: Queue, night: date, queue_name: str = SCORING_QUEUE
+) -> ScoringReport:
+    """Fan out ``night`` and score every job on the queue; returns the totals."""
+    platform.analytics.scoring.fan_out(queue, night, queue_name)
+    return work_scoring_queue(platform, queue, queue_name)
+
+
+def work_scoring_queue(
+    platform: Platform, queue: Queue, queue_name: str = SCORING_QUEUE
+) -> ScoringReport:
+    """Score until the queue is empty or a job fails (that one waits for the next run)."""
+    total = ScoringReport()
+    failed = False
+    while not failed and (messages := queue.receive(queue_name, 10, VISIBILITY_S)):
+        for message in messages:
+            try:
+                job = ScoringJob.from_body(message.body)
+            except InputError as exc:
+                queue.dead_letter(queue_name, message, "not_a_scoring_job", str(exc))
+                continue
+            try:
+                total.add(platform.analytics.scoring.score_chunk(job))
+            except Exception as exc:
+                log.warning("scoring %s failed: %s", message.message_id, type(exc).__name__)
+                queue.abandon(queue_name, message)
+                failed = True
+                continue
+            queue.complete(queue_name, message)
+    return total

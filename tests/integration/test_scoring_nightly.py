@@ -1,0 +1,68 @@
+"""The nightly scoring job on real PostgreSQL: faults raise alerts, a re-run adds nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from functions.local.scoring import run_nightly_scoring
+from shared.adapters.memory.queue import InMemoryQueue
+from shared.bootstrap import Platform
+from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
+from tests.integration.conftest import TenantSession
+from tests.integration.test_scoring_support import NIGHT, build_field, rows_of
+
+
+def test_the_night_raises_alerts_for_faulty_wells_only_and_a_rerun_adds_nothing(
+    platform: Platform, acme: TenantSession
+) -> None:
+    # GIVEN three wells with readings (one with bearing wear) and one without any data
+    field = build_field(platform, acme)
+    platform.analytics.scoring._chunk_size = 2  # two chunks: the fan-out is exercised
+    queue = InMemoryQueue()
+
+    # WHEN the night is scored
+    report = run_nightly_scoring(platform, queue, NIGHT)
+
+    # THEN the faulty well has a HIGH or CRITICAL anomaly and alerts, the others none
+    assert (report.wells, report.scored, report.skipped) == (4, 3, 1)
+    anomalies = rows_of(platform, acme.slug, "anomalies")
+    flagged = {str(a["well_id"]) for a in anomalies if a["severity"] in ("HIGH", "CRITICAL")}
+    assert flagged == field.faulty
+    alerts = rows_of(platform, acme.slug, "alerts")
+    assert {str(a["well_id"]) for a in alerts} == field.faulty
+    assert {a["source"] for a in alerts} == {"anomaly", "prediction"}
+    assert all(a["status"] == "OPEN" for a in alerts)
+    predictions = rows_of(platform, acme.slug, "predictions")
+    per_well = Counter(str(p["well_id"]) for p in predictions)
+    assert set(per_well) == set(field.well_ids) - field.no_data
+    outbox = rows_of(platform, acme.slug, "notification_outbox")
+    assert {o["recipient"] for o in outbox} == {acme.created.admin_email}
+    assert len(outbox) == len(alerts)
+
+    # WHEN the same night runs again (a re-run, and a redelivered message)
+    again = run_nightly_scoring(platform, queue, NIGHT)
+    job = ScoringJob(acme.created.tenant.id, NIGHT, 0, tuple(field.well_ids[:2]))
+    platform.analytics.scoring.score_chunk(job)
+
+    # THEN nothing is duplicated
+    assert (again.predictions, again.anomalies, again.alerts) == (0, 0, 0)
+    assert len(rows_of(platform, acme.slug, "predictions")) == len(predictions)
+    assert len(rows_of(platform, acme.slug, "anomalies")) == len(anomalies)
+    assert len(rows_of(platform, acme.slug, "alerts")) == len(alerts)
+    assert len(rows_of(platform, acme.slug, "notification_outbox")) == len(outbox)
+    assert queue.receive(SCORING_QUEUE, 10, 1.0) == []
+
+
+def test_the_failure_threshold_is_a_tenant_setting(platform: Platform, acme: TenantSession) -> None:
+    # GIVEN a tenant whose failure threshold is above any probability
+    build_field(platform, acme, faulty=0)
+    tenant = acme.created.tenant
+    assert platform.analytics.scoring is not None
+
+    # WHEN the healthy field is scored
+    report = run_nightly_scoring(platform, InMemoryQueue(), NIGHT)
+
+    # THEN no alert is raised
+    assert report.scored == 3
+    assert rows_of(platform, acme.slug, "alerts") == []
+    assert tenant.features.get("failure_alert_threshold") is None
