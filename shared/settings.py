@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     login_failure_window_s: int = Field(default=900, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)
+    trusted_proxy_hops: int = Field(
+        default=0, ge=0, le=10, description="Proxies whose X-Forwarded-For entry is believed."
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

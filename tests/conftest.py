@@ -107,6 +107,7 @@ def settings(fresh_pg_database: str, tmp_path: Path, pg_server_url: str) -> Iter
         tenant_db_prefix=prefix,
         registry_cache_ttl_s=0,
         log_json=False,
+        trusted_proxy_hops=1,
     )
     drop_tenant_databases(pg_server_url, prefix)
 

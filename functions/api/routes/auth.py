@@ -16,7 +16,8 @@ router = APIRouter(tags=["auth"])
 
 @router.post("/api/v1/auth/login", response_model=TokenOut)
 def login(body: LoginIn, request: Request, platform: PlatformDep, tenant: TenantDep) -> TokenOut:
-    pair = platform.auth.login(tenant, body.email, body.password, client_address(request))
+    address = client_address(request, platform.settings.trusted_proxy_hops)
+    pair = platform.auth.login(tenant, body.email, body.password, address)
     return TokenOut(**asdict(pair))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -65,7 +65,7 @@ def production_range(
     ] = None,
     end: Annotated[date | None, Query(alias="to", description="Last day (default: today)")] = None,
 ) -> dict[str, Any]:
-    end = end or date.today()
+    end = end or datetime.now(UTC).date()
     start = start or end - timedelta(days=30)
     items = platform.production.between(tenant, actor, str(well_id), start, end)
     return {"well_id": well_id, "from": start, "to": end, "days": len(items), "items": items}

@@ -18,6 +18,7 @@ ONE_SHOT = PoolSettings(serverless=True)
 _KINDS = {
     "postgresql": DatabaseKind.POSTGRESQL,
     "mysql": DatabaseKind.MYSQL,
+    "mariadb": DatabaseKind.MYSQL,
     "mssql": DatabaseKind.MSSQL,
 }
 
