@@ -15,6 +15,8 @@ from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
+    alerts,
+    analytics,
     auth,
     catalog,
     conflicts,
@@ -71,5 +73,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     for module in (health, auth, users, wells, catalog, production, forecast, sync, conflicts):
         app.include_router(module.router)
     for module in (gateways, scada, readings):
+        app.include_router(module.router)
+    for module in (alerts, analytics):
         app.include_router(module.router)
     return app

@@ -59,10 +59,11 @@ def write_production(
     platform: Platform, slug: str, well_id: str, days: int, oil: float, **extra: Any
 ) -> None:
     decline = extra.pop("decline_per_day", 0.0)
+    last_day = NIGHT + timedelta(days=extra.pop("shift", 0))
     rows = [
         {
             "well_id": well_id,
-            "production_date": NIGHT - timedelta(days=days - 1 - i),
+            "production_date": last_day - timedelta(days=days - 1 - i),
             "oil_bbl": oil * math.exp(-decline * i),
             "gas_mcf": extra.get("gas", 2.0 * oil),
             "water_bbl": extra.get("water", 0.5 * oil),
