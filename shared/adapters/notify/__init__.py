@@ -1,0 +1,1 @@
+"""Notifier adapters: console (local), SMTP, Azure Communication Services (REST), Amazon SES."""
