@@ -52,8 +52,11 @@ def simulate_field(
 ) -> None:
     """Run a simulated field: asyncua servers publishing wells' sensor tags.
 
-    Nodes are ns=2;s=WellNN.<tag>; write a fault name to ns=2;s=WellNN.fault to inject
-    one at runtime (bearing_wear, pump_off, tubing_leak, gas_lock; "" clears it).
+    Nodes are ns=2;s=WellNN.<tag>.
+
+    Faults at runtime: write bearing_wear, pump_off, tubing_leak or gas_lock to WellNN.fault.
+
+    Writing "" clears the fault.
     """
     state = (state_dir or default_state_dir() / "simulator").resolve()
     layout = FieldLayout(wells, tags, servers, host, port)
