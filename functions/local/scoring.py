@@ -13,7 +13,9 @@ from datetime import date
 
 from shared.bootstrap import Platform
 from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob, ScoringReport
+from shared.core.application.analytics.notifications import DispatchReport
 from shared.core.errors import InputError
+from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 
 log = logging.getLogger("wellos.scoring")
@@ -50,3 +52,10 @@ def work_scoring_queue(
                 continue
             queue.complete(queue_name, message)
     return total
+
+
+def dispatch_notifications(
+    platform: Platform, notifier: Notifier, limit: int = 100
+) -> DispatchReport:
+    """Send the due outbox rows of every tenant (the local runner calls it every minute)."""
+    return platform.analytics.notifications.dispatch(notifier, limit)

@@ -1,0 +1,91 @@
+"""Azure Functions: the nightly scoring fan-out, the scoring queue trigger, the notification outbox.
+
+Register in function_app.py: `app.register_functions(scoring_bp)`. The models
+open once per warm instance (the platform's scoring service keeps them). A job
+that fails raises, so Service Bus redelivers it and dead-letters it at the
+queue's MaxDeliveryCount; a body that is not a job raises too (dead-lettered
+after the retries, where ops can read it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import azure.functions as func
+
+from functions.azure.http import serverless_settings
+from functions.azure.ingest import service_bus_queue
+from shared.adapters.notify.console import ConsoleNotifier
+from shared.bootstrap import Platform, build_platform
+from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob, last_night
+from shared.core.application.clock import utc_now
+from shared.core.ports.notifications import Notifier
+from shared.core.ports.queue import Queue
+
+log = logging.getLogger("wellos.scoring")
+
+
+def default_notifier() -> Notifier:
+    """ACS Email when ``ACS_EMAIL_ENDPOINT`` is set, else the console."""
+    endpoint = os.environ.get("ACS_EMAIL_ENDPOINT")
+    if not endpoint:
+        return ConsoleNotifier()
+    from shared.adapters.notify.acs import AcsEmailNotifier
+
+    return AcsEmailNotifier(
+        endpoint, os.environ["ACS_EMAIL_ACCESS_KEY"], os.environ["ACS_EMAIL_SENDER"]
+    )
+
+
+@dataclass
+class ScoringRuntime:
+    """Built on first use and kept by the warm instance; tests put in their own."""
+
+    platform_factory: Callable[[], Platform] = field(
+        default=lambda: build_platform(serverless_settings())
+    )
+    queue_factory: Callable[[], Queue] = service_bus_queue
+    notifier_factory: Callable[[], Notifier] = default_notifier
+
+    @cached_property
+    def platform(self) -> Platform:
+        return self.platform_factory()
+
+    @cached_property
+    def queue(self) -> Queue:
+        return self.queue_factory()
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        return self.notifier_factory()
+
+
+runtime = ScoringRuntime()
+scoring_bp = func.Blueprint()
+
+
+@scoring_bp.timer_trigger(arg_name="timer", schedule="0 30 2 * * *")
+def fan_out_nightly_scoring(timer: func.TimerRequest) -> None:
+    night = last_night(utc_now())
+    jobs = runtime.platform.analytics.scoring.fan_out(runtime.queue, night)
+    log.info("nightly scoring fanned out", extra={"night": night.isoformat(), "jobs": jobs})
+
+
+@scoring_bp.service_bus_queue_trigger(
+    arg_name="message", queue_name=SCORING_QUEUE, connection="ServiceBusConnection"
+)
+def score_wells(message: func.ServiceBusMessage) -> None:
+    job = ScoringJob.from_body(message.get_body())
+    report = runtime.platform.analytics.scoring.score_chunk(job)
+    log.info("scored", extra={"job": job.message_id, "scored": report.scored})
+
+
+@scoring_bp.timer_trigger(arg_name="timer", schedule="0 */1 * * * *", use_monitor=False)
+def dispatch_notifications(timer: func.TimerRequest) -> None:
+    report = runtime.platform.analytics.notifications.dispatch(runtime.notifier)
+    if report.sent or report.failed:
+        log.info("notifications", extra={"sent": report.sent, "failed": report.failed})

@@ -1,0 +1,102 @@
+"""The scoring hosts: Azure blueprint (timer fan-out, Service Bus trigger), AWS SQS handler."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import azure.functions as func
+from azure.functions.timer import TimerRequest
+
+from functions.aws import scoring_handler
+from functions.azure import scoring as azure_scoring
+from functions.local.scoring import dispatch_notifications
+from shared.adapters.memory.notifier import InMemoryNotifier
+from shared.adapters.memory.queue import InMemoryQueue
+from shared.bootstrap import Platform
+from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
+from tests.integration.conftest import TenantSession
+from tests.integration.test_scoring_support import NIGHT, build_field, rows_of
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "wellos-scoring"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:wellos-scoring"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+def sqs_record(body: str, own_id: str | None = None) -> dict[str, Any]:
+    attributes = {}
+    if own_id is not None:
+        attributes = {"wellos-message-id": {"stringValue": own_id, "dataType": "String"}}
+    return {
+        "messageId": str(uuid.uuid4()),
+        "receiptHandle": "AQEB...",
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": attributes,
+        "md5OfBody": "x",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:scoring",
+        "awsRegion": "us-east-1",
+    }
+
+
+def test_the_azure_blueprint_fans_out_scores_and_notifies(
+    platform: Platform, acme: TenantSession, monkeypatch: Any
+) -> None:
+    # GIVEN the blueprint on a function app, a field with a faulty well, an in-memory queue
+    build_field(platform, acme)
+    queue, notifier = InMemoryQueue(), InMemoryNotifier()
+    runtime = azure_scoring.ScoringRuntime(lambda: platform, lambda: queue, lambda: notifier)
+    monkeypatch.setattr(azure_scoring, "runtime", runtime)
+    monkeypatch.setattr(azure_scoring, "last_night", lambda now: NIGHT)
+    app = func.FunctionApp()
+    app.register_functions(azure_scoring.scoring_bp)
+    functions = {f.get_function_name(): f for f in app.get_functions()}
+    assert set(functions) == {"fan_out_nightly_scoring", "score_wells", "dispatch_notifications"}
+    trigger = functions["score_wells"].get_bindings()[0].get_dict_repr()
+    assert (trigger["type"], trigger["queueName"]) == ("serviceBusTrigger", SCORING_QUEUE)
+
+    # WHEN the nightly timer fires and each queued job reaches the Service Bus trigger
+    functions["fan_out_nightly_scoring"].get_user_function()(TimerRequest())
+    for message in queue.receive(SCORING_QUEUE, 10, 30):
+        body = func.ServiceBusMessage(body=message.body)
+        functions["score_wells"].get_user_function()(body)
+        queue.complete(SCORING_QUEUE, message)
+    functions["dispatch_notifications"].get_user_function()(TimerRequest())
+
+    # THEN alerts exist and their notifications went out once
+    alerts = rows_of(platform, acme.slug, "alerts")
+    assert alerts
+    assert len(notifier.sent) == len(alerts)
+    assert dispatch_notifications(platform, notifier).sent == 0
+
+
+def test_the_sqs_handler_fails_only_the_bad_records(
+    platform: Platform, acme: TenantSession, monkeypatch: Any
+) -> None:
+    # GIVEN a good job (adapter-encoded), a body that is no job, and a job of an unknown tenant
+    good = ScoringJob(acme.created.tenant.id, NIGHT, 0, ()).to_message()
+    unknown = ScoringJob(str(uuid.uuid4()), NIGHT, 0, ()).to_message()
+    records = [
+        sqs_record(base64.b64encode(good.body).decode(), good.message_id),
+        sqs_record("not a scoring job"),
+        sqs_record(unknown.body.decode()),
+    ]
+    runtime = scoring_handler.ScoringRuntime(lambda: platform)
+    monkeypatch.setattr(scoring_handler, "runtime", runtime)
+
+    # WHEN Lambda invokes the handler
+    result = scoring_handler.handler({"Records": records}, LambdaContext())
+
+    # THEN the two bad records are batch item failures, the good one is not
+    failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
+    assert failed == {records[1]["messageId"], records[2]["messageId"]}
