@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import sqlalchemy as sa
+
 from functions.local.scoring import run_nightly_scoring
 from shared.adapters.memory.queue import InMemoryQueue
+from shared.adapters.sql import master_tables
 from shared.bootstrap import Platform
 from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
 from tests.integration.conftest import TenantSession
@@ -54,15 +57,21 @@ def test_the_night_raises_alerts_for_faulty_wells_only_and_a_rerun_adds_nothing(
 
 
 def test_the_failure_threshold_is_a_tenant_setting(platform: Platform, acme: TenantSession) -> None:
-    # GIVEN a tenant whose failure threshold is above any probability
-    build_field(platform, acme, faulty=0)
-    tenant = acme.created.tenant
-    assert platform.analytics.scoring is not None
-
-    # WHEN the healthy field is scored
-    report = run_nightly_scoring(platform, InMemoryQueue(), NIGHT)
-
-    # THEN no alert is raised
-    assert report.scored == 3
+    # GIVEN a healthy field, scored once with the default threshold
+    field = build_field(platform, acme, faulty=0)
+    run_nightly_scoring(platform, InMemoryQueue(), NIGHT)
     assert rows_of(platform, acme.slug, "alerts") == []
-    assert tenant.features.get("failure_alert_threshold") is None
+
+    # WHEN the tenant lowers its failure threshold below every well's risk and the night re-runs
+    with platform.master.engine.begin() as connection:
+        connection.execute(
+            sa.update(master_tables.tenants)
+            .where(master_tables.tenants.c.id == acme.created.tenant.id)
+            .values(features={"failure_alert_threshold": 0.01})
+        )
+    run_nightly_scoring(platform, InMemoryQueue(), NIGHT)
+
+    # THEN each scored well gets one failure-risk alert (and no anomaly alert)
+    alerts = rows_of(platform, acme.slug, "alerts")
+    assert sorted(str(a["well_id"]) for a in alerts) == sorted(set(field.well_ids) - field.no_data)
+    assert {(a["source"], a["severity"]) for a in alerts} == {("prediction", "HIGH")}
