@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,3 +102,18 @@ def test_the_sqs_handler_fails_only_the_bad_records(
     # THEN the two bad records are batch item failures, the good one is not
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
     assert failed == {records[1]["messageId"], records[2]["messageId"]}
+
+
+def test_the_scoring_hosts_import_no_scikit_learn_pandas_or_scipy() -> None:
+    # GIVEN a fresh interpreter
+    code = (
+        "import sys\n"
+        "import functions.aws.scoring_handler, functions.azure.scoring, functions.local.scoring\n"
+        "from shared.bootstrap import onnx_scorer\n"
+        "onnx_scorer().load()\n"
+        "print(','.join(m for m in ('sklearn', 'pandas', 'scipy') if m in sys.modules))\n"
+    )
+    # WHEN it imports the scoring hosts and opens every model
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # THEN none of the training-only libraries came with them
+    assert done.stdout.strip() == ""
