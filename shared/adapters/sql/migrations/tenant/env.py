@@ -3,6 +3,7 @@
 from alembic import context
 
 from shared.adapters.sql import (
+    analytics_tables,  # noqa: F401  (registers the analytics tables)
     etl_tables,  # noqa: F401  (registers the ETL and import tables)
     scada_tables,  # registers the SCADA tables in the metadata
 )
