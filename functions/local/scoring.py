@@ -9,11 +9,18 @@ a message that is not a scoring job is dead-lettered at once.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date
 
 from shared.bootstrap import Platform
-from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob, ScoringReport
+from shared.core.application.analytics.nightly import (
+    SCORING_QUEUE,
+    ScoringJob,
+    ScoringReport,
+    last_night,
+)
 from shared.core.application.analytics.notifications import DispatchReport
+from shared.core.application.clock import Clock, utc_now
 from shared.core.errors import InputError
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -59,3 +66,40 @@ def dispatch_notifications(
 ) -> DispatchReport:
     """Send the due outbox rows of every tenant (the local runner calls it every minute)."""
     return platform.analytics.notifications.dispatch(notifier, limit)
+
+
+def run_scoring_loop(
+    platform: Platform,
+    queue: Queue,
+    notifier: Notifier,
+    stop_event: threading.Event,
+    interval_s: float = 60.0,
+    clock: Clock = utc_now,
+) -> ScoringReport:
+    """The local timers: score last night once it is new, send due notifications every tick."""
+    total = ScoringReport()
+    scored: date | None = None
+    while not stop_event.is_set():
+        night = last_night(clock())
+        try:
+            if night != scored:
+                total.add(run_nightly_scoring(platform, queue, night))
+                scored = night
+            dispatch_notifications(platform, notifier)
+        except Exception as exc:  # a database is down: the next tick tries again
+            log.warning("local scoring tick failed: %s", type(exc).__name__)
+        stop_event.wait(interval_s)
+    return total
+
+
+def start_scoring_thread(
+    platform: Platform, queue: Queue, notifier: Notifier, stop_event: threading.Event
+) -> threading.Thread:
+    thread = threading.Thread(
+        target=run_scoring_loop,
+        args=(platform, queue, notifier, stop_event),
+        name="wellos-scoring",
+        daemon=True,
+    )
+    thread.start()
+    return thread

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import subprocess
 import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import azure.functions as func
@@ -14,7 +16,7 @@ from azure.functions.timer import TimerRequest
 
 from functions.aws import scoring_handler
 from functions.azure import scoring as azure_scoring
-from functions.local.scoring import dispatch_notifications
+from functions.local.scoring import dispatch_notifications, run_scoring_loop
 from shared.adapters.memory.notifier import InMemoryNotifier
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.bootstrap import Platform
@@ -117,3 +119,26 @@ def test_the_scoring_hosts_import_no_scikit_learn_pandas_or_scipy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # THEN none of the training-only libraries came with them
     assert done.stdout.strip() == ""
+
+
+def test_the_local_loop_scores_the_night_once_and_sends_notifications(
+    platform: Platform, acme: TenantSession
+) -> None:
+    # GIVEN a field with a faulty well, and the local loop on a clock the day after the night
+    build_field(platform, acme)
+    queue, notifier, stop = InMemoryQueue(), InMemoryNotifier(), threading.Event()
+    ticks: list[int] = []
+
+    def clock() -> datetime:
+        ticks.append(1)
+        if len(ticks) >= 3:
+            stop.set()
+        return datetime.combine(NIGHT + timedelta(days=1), time(3), UTC)
+
+    # WHEN the loop ticks three times
+    report = run_scoring_loop(platform, queue, notifier, stop, interval_s=0.0, clock=clock)
+
+    # THEN the night was scored once and each alert notified once
+    alerts = rows_of(platform, acme.slug, "alerts")
+    assert report.alerts == len(alerts) > 0
+    assert len(notifier.sent) == len(alerts)
