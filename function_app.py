@@ -8,6 +8,7 @@ settings, and the platform (engines, secrets) is built on the first request.
 from __future__ import annotations
 
 from functions.api.app import create_app
+from functions.azure.etl import etl_bp
 from functions.azure.http import build_function_app, serverless_settings
 from functions.azure.ingest import ingest_bp
 from functions.azure.scoring import scoring_bp
@@ -16,4 +17,5 @@ app = build_function_app(create_app(settings=serverless_settings()))
 
 # Queue and timer triggers live in blueprints under functions/azure; register each:
 app.register_functions(ingest_bp)
+app.register_functions(etl_bp)
 app.register_functions(scoring_bp)

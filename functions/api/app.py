@@ -20,9 +20,11 @@ from functions.api.routes import (
     auth,
     catalog,
     conflicts,
+    etl,
     forecast,
     gateways,
     health,
+    imports,
     production,
     readings,
     scada,
@@ -69,11 +71,17 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     chosen = settings
     app.state.platform_holder = PlatformHolder(lambda: platform or build_platform(chosen))
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_limits={imports.BASE: settings.import_max_bytes},
+    )
     for module in (health, auth, users, wells, catalog, production, forecast, sync, conflicts):
         app.include_router(module.router)
     for module in (gateways, scada, readings):
         app.include_router(module.router)
     for module in (alerts, analytics):
+        app.include_router(module.router)
+    for module in (etl, imports):
         app.include_router(module.router)
     return app

@@ -39,11 +39,22 @@ def _problem_body(status: int, code: str, detail: str, request_id: str, path: st
 
 
 class RequestContextMiddleware:
-    """Assigns a request id, enforces the body limit, logs the outcome."""
+    """Assigns a request id, enforces the body limit, logs the outcome.
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    `upload_limits` gives single POST routes (spreadsheet imports) a larger limit.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, upload_limits: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.upload_limits = upload_limits or {}
+
+    def _limit(self, scope: Scope) -> int:
+        if scope["method"] == "POST":
+            return self.upload_limits.get(scope["path"], self.max_body_bytes)
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,28 +89,29 @@ class RequestContextMiddleware:
 
     def _declared_too_large(self, scope: Scope) -> bool:
         length = _header(scope, b"content-length")
-        return length is not None and length.isdigit() and int(length) > self.max_body_bytes
+        return length is not None and length.isdigit() and int(length) > self._limit(scope)
 
     async def _call_limited(
         self, scope: Scope, receive: Receive, send: Send, request_id: str
     ) -> None:
         """Count streamed bytes too: a chunked body has no Content-Length to check."""
         received = 0
+        limit = self._limit(scope)
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    detail = f"the request body exceeds {self.max_body_bytes} bytes"
+                if received > limit:
+                    detail = f"the request body exceeds {limit} bytes"
                     raise HTTPException(status_code=413, detail=detail)
             return message
 
         await self.app(scope, limited_receive, send)
 
     async def _reject_too_large(self, scope: Scope, send: Send, request_id: str) -> None:
-        detail = f"the request body exceeds {self.max_body_bytes} bytes"
+        detail = f"the request body exceeds {self._limit(scope)} bytes"
         body = _problem_body(413, "body_too_large", detail, request_id, scope["path"])
         headers = [
             (b"content-type", b"application/problem+json"),

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from functions.cli import dca, migrate, models, serving, tenants
+from functions.cli import dca, etl, migrate, models, serving, tenants
 
 # Commands whose modules are slow to import (asyncua): loaded only when named or listed.
 LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate"}
@@ -49,6 +49,7 @@ app = typer.Typer(
 app.add_typer(tenants.app, name="tenant")
 app.add_typer(dca.dca_app, name="dca")
 app.add_typer(models.models_app, name="models")
+app.add_typer(etl.etl_app, name="etl")
 migrate.register(app)
 serving.register(app)
 

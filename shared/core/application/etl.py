@@ -174,8 +174,11 @@ class EtlService:
     def request_run(self, tenant: Tenant, actor: Actor) -> str:
         """Queue a run (the worker runs it); returns the message id."""
         require(actor, Permission.SETTINGS_WRITE)
+        return self.enqueue_run(tenant, "manual")
+
+    def enqueue_run(self, tenant: Tenant, trigger: str) -> str:
         self.config_of(tenant)
-        message = etl_message(EtlJob(tenant.id, "manual"), self._clock())
+        message = etl_message(EtlJob(tenant.id, trigger), self._clock())
         self._d.queue.send(ETL_QUEUE, [message])
         return message.message_id
 

@@ -46,7 +46,7 @@ from shared.core.ports.queue import Queue
 from shared.core.ports.tenant_data import AuditEntry
 
 PART_BYTES = 4 * 1024 * 1024
-SPOOL_BYTES = 8 * 1024 * 1024
+SPOOL_BYTES = 1024 * 1024
 PREVIEW_SCAN = 200
 SUGGEST_SAMPLE = 50
 

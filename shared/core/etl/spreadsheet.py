@@ -1,10 +1,11 @@
 """CSV and XLSX sheets, streamed row by row (bounded memory for any file size).
 
-`open_sheet` takes a seekable binary file: CSV is decoded as UTF-8 (with or
-without BOM), else Windows-1252, with the delimiter sniffed from the first
-64 KiB; XLSX is read with openpyxl in read-only mode (rows stream from the
-zip), first worksheet, cached values of formulas. The first non-empty row is
-the header; data rows are numbered as the spreadsheet shows them (header = 1).
+`open_sheet` takes a seekable binary file. CSV is decoded as UTF-8 (with or
+without BOM), else Windows-1252, split by the delimiter its header line uses
+(`,`, `;`, tab or `|`). XLSX is read with openpyxl in read-only mode (rows
+stream from the zip), first worksheet, cached values of formulas. The first
+non-empty row is the header; data rows are numbered as the spreadsheet shows
+them (header = 1).
 """
 
 from __future__ import annotations
@@ -93,20 +94,25 @@ def _encoding(head: bytes) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the sniff boundary
+        cut = len(head) == SNIFF_BYTES and exc.start >= len(head) - 4  # a character split
+        if not cut:
             return "cp1252"
     return "utf-8-sig"
 
 
+def _delimiter(sample: str) -> str:
+    """The candidate the header line uses most (a comma when it uses none)."""
+    header = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {candidate: header.count(candidate) for candidate in DELIMITERS}
+    best = max(counts, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
 def _csv(stream: BinaryIO, head: bytes) -> Iterator[tuple[int, list[Any]]]:
     encoding = _encoding(head)
-    sample = head.decode(encoding, errors="ignore")
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
-    except csv.Error:
-        dialect = csv.excel
+    delimiter = _delimiter(head.decode(encoding, errors="ignore"))
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text, dialect)
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         for values in reader:
             yield reader.line_num, list(values)

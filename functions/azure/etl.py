@@ -1,0 +1,82 @@
+"""Azure Functions: the ETL fan-out timer and the Service Bus triggers of `etl` and `imports`.
+
+Register in function_app.py: `app.register_functions(etl_bp)`. The timer enqueues
+one run per tenant whose interval has elapsed (every 15 minutes); each queue
+trigger runs one job. A job that fails raises: Service Bus redelivers it, then
+dead-letters it after the queue's MaxDeliveryCount. Connection: the app setting
+`ServiceBusConnection` (or `ServiceBusConnection__fullyQualifiedNamespace`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import azure.functions as func
+
+from functions.azure.http import serverless_settings
+from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
+from shared.bootstrap import Platform, build_platform
+from shared.core.etl.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.ports.queue import Queue
+
+log = logging.getLogger("wellos.etl")
+CONNECTION = "ServiceBusConnection"
+
+
+def service_bus_queue() -> Queue:
+    client = service_bus_client(
+        connection_string=os.environ.get(CONNECTION),
+        fully_qualified_namespace=os.environ.get(f"{CONNECTION}__fullyQualifiedNamespace"),
+    )
+    return ServiceBusQueue(client)
+
+
+@dataclass
+class EtlRuntime:
+    """Built on first use and kept by the warm instance; tests put in their own."""
+
+    platform_factory: Callable[[], Platform] = field(
+        default=lambda: build_platform(serverless_settings())
+    )
+    queue_factory: Callable[[], Queue] = service_bus_queue
+
+    @cached_property
+    def platform(self) -> Platform:
+        return self.platform_factory()
+
+    @cached_property
+    def queue(self) -> Queue:
+        return self.queue_factory()
+
+
+runtime = EtlRuntime()
+etl_bp = func.Blueprint()
+
+
+@etl_bp.timer_trigger(arg_name="timer", schedule="0 */15 * * * *", use_monitor=True)
+def schedule_etl(timer: func.TimerRequest) -> None:
+    enqueued = runtime.platform.etl.schedule_due(runtime.queue)
+    log.info("ETL runs enqueued", extra={"tenants": enqueued, "late": timer.past_due})
+
+
+@etl_bp.service_bus_queue_trigger(arg_name="message", queue_name=ETL_QUEUE, connection=CONNECTION)
+def run_etl(message: func.ServiceBusMessage) -> None:
+    run = runtime.platform.etl.handle_job(message.get_body())
+    log.info("ETL job done", extra={"run": run.id if run else None, "status": _status(run)})
+
+
+@etl_bp.service_bus_queue_trigger(
+    arg_name="message", queue_name=IMPORTS_QUEUE, connection=CONNECTION
+)
+def run_import(message: func.ServiceBusMessage) -> None:
+    record = runtime.platform.imports.handle_job(message.get_body())
+    log.info("import job done", extra={"import": record.id if record else None})
+
+
+def _status(run: object) -> str:
+    status = getattr(run, "status", None)
+    return str(getattr(status, "value", "skipped"))

@@ -1,0 +1,86 @@
+"""Rows through a compiled mapping: required keys, wells by API number, duplicates, rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.core.etl.config import EntityMapping
+from shared.core.etl.fields import Entity
+from shared.core.etl.runner import business_pairs, extract_request, mapper_for, newer, since_for
+
+MAPPING = EntityMapping.model_validate(
+    {
+        "source_table": "prod data [2024]",
+        "key_columns": ["RecordID"],
+        "cursor_column": "Modified",
+        "look_back_minutes": 90,
+        "column_mapping": {"well_api_number": "API", "production_date": "Day", "oil_bbl": "Öl"},
+        "transforms": {"production_date": {"type": "DATE", "formats": ["%m/%d/%Y"]}},
+    }
+)
+WELLS = {"42501201300000": "well-1"}
+TODAY = date(2024, 6, 1)
+
+
+def mapper():
+    return mapper_for(Entity.PRODUCTION, MAPPING, WELLS, TODAY)
+
+
+def test_the_extract_reads_each_column_once_ordered_by_cursor_then_keys():
+    request = extract_request(MAPPING, None)
+    assert request.columns == ("RecordID", "Modified", "API", "Day", "Öl")
+    assert request.order == ("Modified", "RecordID")
+    assert request.not_null == ("RecordID",)
+
+
+def test_a_good_row_maps_to_a_wellos_row_with_the_wells_id():
+    row = (1, None, "42-501-20130", "03/04/2024", 12.5)
+    assert mapper().map_row(row) == {
+        "well_id": "well-1",
+        "production_date": date(2024, 3, 4),
+        "oil_bbl": 12.5,
+    }
+
+
+def test_a_chunk_keeps_the_last_of_duplicate_keys_and_rejects_bad_rows_with_reasons():
+    # GIVEN a chunk: a duplicate well-day, an unknown well, a future day, a negative volume
+    rows = [
+        (1, None, "42-501-20130", "03/04/2024", 1.0),
+        (2, None, "42-501-20130", "03/04/2024", 2.0),
+        (3, None, "42-317-00001", "03/04/2024", 3.0),
+        (4, None, "42-501-20130", "12/31/2024", 4.0),
+        (5, None, "42-501-20130", "03/05/2024", -1.0),
+        (6, None, None, "03/06/2024", 6.0),
+    ]
+    # WHEN it is mapped
+    chunk = mapper().map_chunk(rows)
+    # THEN one row stands for the well-day (the last), counted once as a duplicate
+    assert [(r["oil_bbl"], k) for r, k in zip(chunk.rows, chunk.source_keys, strict=True)] == [
+        (2.0, (2,))
+    ]
+    assert chunk.duplicates == 1
+    # AND every other row is rejected naming the field and why, with the source row kept
+    reasons = [(r.source_key, r.field, r.reason) for r in chunk.rejected]
+    assert reasons == [
+        ((3,), "well_api_number", "no well with API number 42317000010000"),
+        ((4,), "production_date", "2024-12-31 is in the future"),
+        ((5,), "oil_bbl", "-1 is below 0"),
+        ((6,), "well_api_number", "is required but the value is empty"),
+    ]
+    assert chunk.rejected[0].values["Öl"] == 3.0
+
+
+def test_business_keys_for_deletion_detection():
+    chunk = mapper().map_chunk([(7, None, "42-501-20130", "03/04/2024", 1.0)])
+    assert business_pairs(Entity.PRODUCTION, chunk) == [("[7]", '["well-1","2024-03-04"]')]
+
+
+def test_the_look_back_window_and_the_watermark_never_moving_back():
+    from datetime import datetime
+
+    mark = datetime(2024, 3, 4, 12, 0)
+    assert since_for(mark, 90) == datetime(2024, 3, 4, 10, 30)
+    assert since_for(date(2024, 3, 4), 90) == date(2024, 3, 3)
+    assert since_for(1000, 90) == 1000
+    assert newer(mark, datetime(2024, 3, 4, 11, 0)) == mark
+    assert newer(None, 5) == 5

@@ -1,0 +1,102 @@
+"""Sheets streamed from CSV and XLSX, and mappings suggested from their headers."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+from openpyxl import Workbook
+
+from shared.core.errors import InputError
+from shared.core.etl.fields import Entity
+from shared.core.etl.spreadsheet import open_sheet
+from shared.core.etl.suggest import split_header, suggest
+
+
+def read(data: bytes, name: str = "sheet.csv") -> tuple[str, list[str], list[tuple[int, list]]]:
+    with open_sheet(io.BytesIO(data), name) as sheet:
+        return sheet.file_format, sheet.headers, [(r.line, r.values) for r in sheet.rows]
+
+
+def test_csv_with_bom_semicolons_blank_lines_and_short_rows():
+    data = "\ufeffAPI;Datum;Öl (m3)\n42-501-20130;2024-03-01;1,5\n\n42-501-20131;2024-03-02\n"
+    file_format, headers, rows = read(data.encode())
+    assert (file_format, headers) == ("csv", ["API", "Datum", "Öl (m3)"])
+    assert rows == [
+        (2, ["42-501-20130", "2024-03-01", "1,5"]),
+        (4, ["42-501-20131", "2024-03-02", None]),
+    ]
+
+
+def test_windows_1252_text_and_duplicate_or_empty_headers():
+    _, headers, rows = read("Name,Name,,Notes\nA,B,C,caf\xe9\n".encode("cp1252"))
+    assert headers == ["Name", "Name (2)", "column_3", "Notes"]
+    assert rows[0][1][3] == "café"
+
+
+def test_xlsx_streams_typed_cells_from_the_first_sheet():
+    book = Workbook()
+    sheet = book.active
+    sheet.append([None])
+    sheet.append(["API", "Date", "Oil"])
+    sheet.append(["42-501-20130", datetime(2024, 3, 1), 12.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    file_format, headers, rows = read(buffer.getvalue(), "x.xlsx")
+    assert (file_format, headers) == ("xlsx", ["API", "Date", "Oil"])
+    assert rows == [(3, ["42-501-20130", datetime(2024, 3, 1), 12.5])]
+
+
+def test_files_that_are_not_sheets_are_refused():
+    with pytest.raises(InputError, match="not an XLSX workbook"):
+        read(b"plain text", "x.xlsx")
+    with pytest.raises(InputError, match="neither CSV text nor an XLSX"):
+        read(b"\x00\x01\x02binary")
+    with pytest.raises(InputError, match="no header row"):
+        read(b"\n\n")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Oil (bbl)", ("oil", "bbl")),
+        ("Gas Mcf", ("gas", "mcf")),
+        ("Water m3", ("water", "m3")),
+        ("Öl Volume [m³]", ("öl volume", "m3")),
+        ("gas_mcf", ("gas", "mcf")),
+        ("API #", ("api #", None)),
+        ("Tubing Pressure (kPa)", ("tubing pressure", "kpa")),
+    ],
+)
+def test_headers_split_into_a_name_and_a_unit(header, expected):
+    assert split_header(header) == expected
+
+
+def test_a_suggestion_maps_names_converts_units_and_detects_the_date_format():
+    headers = ["API #", "Prod Date", "Oil (bbl)", "Gas (e3m3)", "Water m3", "Ticket"]
+    sample = [["42-501-20130", "13/03/2024", "1", "2", "3", "T-1"]]
+    result = suggest(Entity.PRODUCTION, headers, sample)
+    assert result.column_mapping == {
+        "well_api_number": "API #", "production_date": "Prod Date", "oil_bbl": "Oil (bbl)",
+        "gas_mcf": "Gas (e3m3)", "water_bbl": "Water m3",
+    }  # fmt: skip
+    assert result.transforms == {
+        "production_date": [{"type": "DATE", "formats": ["%d/%m/%Y"]}],
+        "gas_mcf": [{"type": "UNIT", "from_unit": "e3m3", "to_unit": "mcf"}],
+        "water_bbl": [{"type": "UNIT", "from_unit": "m3", "to_unit": "bbl"}],
+    }
+    assert result.unmapped == ["Ticket"] and result.warnings == []
+
+
+def test_a_wrong_or_unknown_unit_is_flagged_and_not_mapped():
+    result = suggest(Entity.PRODUCTION, ["API", "Date", "Oil (Mcf)", "Water (gal)"], [])
+    messages = {w.column: w.message for w in result.warnings}
+    assert "unit 'mcf' in the header does not fit oil_bbl" in messages["Oil (Mcf)"]
+    assert "accepted: bbl, m3" in messages["Water (gal)"]
+    assert set(result.column_mapping) == {"well_api_number", "production_date"}
+
+
+def test_a_sheet_without_the_key_columns_says_what_to_map():
+    result = suggest(Entity.WELLS, ["Name", "Status"], [])
+    assert [w.message for w in result.warnings] == ["no column found for api_number: map one"]
