@@ -12,6 +12,7 @@ from functions.azure.etl import etl_bp
 from functions.azure.http import build_function_app, serverless_settings
 from functions.azure.ingest import ingest_bp
 from functions.azure.scoring import scoring_bp
+from functions.azure.sync_jobs import sync_jobs_bp
 
 app = build_function_app(create_app(settings=serverless_settings()))
 
@@ -19,3 +20,4 @@ app = build_function_app(create_app(settings=serverless_settings()))
 app.register_functions(ingest_bp)
 app.register_functions(etl_bp)
 app.register_functions(scoring_bp)
+app.register_functions(sync_jobs_bp)

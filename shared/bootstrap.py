@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets as token_generator
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
 from shared.adapters.local.file_secrets import EnvFileSecrets
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.sqlite_queue import SqliteQueue
@@ -37,6 +39,7 @@ from shared.core.application.catalog import CatalogService
 from shared.core.application.etl import EtlDependencies, EtlService
 from shared.core.application.forecast import ForecastService
 from shared.core.application.imports import ImportDependencies, ImportService
+from shared.core.application.photos import PhotoService
 from shared.core.application.production import ProductionService
 from shared.core.application.scada import (
     DrainService,
@@ -48,6 +51,7 @@ from shared.core.application.scada import (
     TagMappingService,
 )
 from shared.core.application.sync import SyncService
+from shared.core.application.sync_jobs import SyncJobService
 from shared.core.application.tenant_routing import TenantResolver
 from shared.core.application.tenants import TenantService
 from shared.core.application.users import UserService
@@ -80,6 +84,8 @@ class Platform:
     production: ProductionService
     forecasts: ForecastService
     sync: SyncService
+    sync_jobs: SyncJobService
+    photos: PhotoService
     scada: ScadaServices
     queue: Queue
     blobs: BlobStore
@@ -124,11 +130,66 @@ def stored_key(secrets: Secrets, name: str) -> str:
 
 
 def build_local_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobStore]:
-    """The SQLite queue and filesystem blobs under the state directory (lazy: no I/O here)."""
+    """The SQLite queue and filesystem blobs under the state directory (lazy: no I/O here).
+
+    The blob store's links point at this API (`public_api_url`), or are relative to
+    the request when that is unset (the API routes make them absolute).
+    """
     queue = SqliteQueue(settings.state_dir / "queue.sqlite3")
     token_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode()
-    blobs = FilesystemBlobStore(settings.state_dir / "blobs", token_key, "http://localhost:7071")
+    api_base = settings.public_api_url or ""
+    blobs = FilesystemBlobStore(settings.state_dir / "blobs", token_key, api_base)
     return queue, blobs
+
+
+def build_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobStore]:
+    """The queue and blob store `queue_backend` and `blob_backend` name (lazy clients)."""
+    queue, blobs = build_local_transport(settings, secrets)
+    if settings.blob_backend != "local":
+        blobs = _cloud_blobs(settings)
+    if settings.queue_backend != "local":
+        queue = _cloud_queue(settings)
+    return queue, blobs
+
+
+def _secret(value: SecretStr | None, name: str) -> str:
+    if value is None:
+        raise RuntimeError(f"WELLOS_{name.upper()} is not set")
+    return value.get_secret_value()
+
+
+def _cloud_blobs(settings: Settings) -> BlobStore:
+    if settings.blob_backend == "aws":
+        from shared.adapters.aws.clients import aws_client
+        from shared.adapters.aws.s3_blob_store import S3BlobStore
+
+        path_style = {"addressing_style": "path"} if settings.aws_endpoint_url else None
+        s3 = aws_client(
+            "s3", endpoint_url=settings.aws_endpoint_url, signature_version="s3v4", s3=path_style
+        )
+        return S3BlobStore(s3, settings.blob_container)
+    from shared.adapters.azure.blob_store import AzureBlobStore, blob_service_client
+
+    where = _secret(settings.azure_storage, "azure_storage")
+    url = where if where.startswith("https://") else None
+    service = blob_service_client(connection_string=None if url else where, account_url=url)
+    return AzureBlobStore(service, settings.blob_container)
+
+
+def _cloud_queue(settings: Settings) -> Queue:
+    if settings.queue_backend == "aws":
+        from shared.adapters.aws.clients import aws_client
+        from shared.adapters.aws.sqs_queue import SqsQueue
+
+        return SqsQueue(aws_client("sqs", endpoint_url=settings.aws_endpoint_url))
+    from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
+
+    where = _secret(settings.service_bus, "service_bus")
+    connection = where if where.startswith("Endpoint=") else None
+    client = service_bus_client(
+        connection_string=connection, fully_qualified_namespace=None if connection else where
+    )
+    return ServiceBusQueue(client)
 
 
 def build_scada(
@@ -197,7 +258,8 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
     )
     tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
     auth = AuthService(master, hasher, tokens, policy)
-    queue, blobs = build_local_transport(settings, secrets)
+    queue, blobs = build_transport(settings, secrets)
+    sync = SyncService(tenant_databases, blobs=blobs)
     engines = tenant_databases.engines
     etl = EtlDependencies(master, secrets, SqlSourceConnector(), SqlEtlStores(engines), queue)
     imports = ImportDependencies(
@@ -216,7 +278,9 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         catalog=CatalogService(tenant_databases),
         production=ProductionService(tenant_databases),
         forecasts=ForecastService(tenant_databases),
-        sync=SyncService(tenant_databases),
+        sync=sync,
+        sync_jobs=SyncJobService(master, tenant_databases, sync, blobs, queue),
+        photos=PhotoService(tenant_databases, blobs),
         scada=build_scada(settings, secrets, master, tenant_databases),
         queue=queue,
         blobs=blobs,

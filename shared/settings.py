@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,33 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     import_max_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Body limit of POST /api/v1/imports only."
+    )
+    blob_backend: Literal["local", "azure", "aws"] = Field(
+        default="local",
+        description="Blob store: files under state_dir/blobs, Azure Blob Storage, or S3.",
+    )
+    blob_container: str = Field(
+        default="wellos", description="Azure container or S3 bucket (blob_backend azure/aws)."
+    )
+    azure_storage: SecretStr | None = Field(
+        default=None,
+        description="Blob Storage connection string, or an account URL (Entra ID identity).",
+    )
+    queue_backend: Literal["local", "azure", "aws"] = Field(
+        default="local",
+        description="Queues: SQLite at state_dir/queue.sqlite3, Service Bus, or SQS.",
+    )
+    service_bus: SecretStr | None = Field(
+        default=None,
+        description="Service Bus connection string, or a fully qualified namespace (identity).",
+    )
+    aws_endpoint_url: str | None = Field(
+        default=None, description="S3/SQS endpoint override (moto, LocalStack); region: AWS_REGION."
+    )
+    public_api_url: str | None = Field(
+        default=None,
+        description="This API's public base URL, for the local blob store's upload/download "
+        "links; unset: links relative to the request's host.",
     )
     login_failure_window_s: int = Field(default=900, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)

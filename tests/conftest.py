@@ -1,4 +1,5 @@
-"""Shared fixtures: a real PostgreSQL server (the machine's, else embedded) and MariaDB.
+"""Shared fixtures: a real PostgreSQL server (the machine's, else embedded), MariaDB,
+and the cloud emulators (moto server, Azurite; see tests/emulators.py).
 
 On a machine with PostgreSQL on 127.0.0.1:5432 (or WELLOS_TEST_DATABASE_URL),
 tests use it; otherwise they start the embedded PostgreSQL. MySQL-only tests
@@ -8,12 +9,15 @@ skip with a message when no MariaDB/MySQL answers on 127.0.0.1:3306
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +26,15 @@ from sqlalchemy.pool import NullPool
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform
 from shared.settings import Settings
+from tests.emulators import (
+    AWS_REGION,
+    AZURITE_ACCOUNT,
+    AZURITE_KEY,
+    NODE_MISSING,
+    ensure_azurite,
+    free_port,
+    wait_for_port,
+)
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -119,3 +132,67 @@ def platform(settings: Settings) -> Iterator[Platform]:
     built.migrate_master()
     yield built
     built.close()
+
+
+# --- cloud emulators, one per session (contract and integration tests) ---
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    assert wait_for_port(port, 10), "moto server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def aws_client(moto_endpoint: str) -> Callable[[str], Any]:
+    """Makes boto3 clients on the moto server (path-style S3, SigV4 presigning)."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(s3={"addressing_style": "path"}, signature_version="s3v4")
+
+    def make(service: str) -> Any:
+        return boto3.client(
+            service,
+            region_name=AWS_REGION,
+            endpoint_url=moto_endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=config if service == "s3" else None,
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def azurite_connection_string(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = ensure_azurite()
+    if binary is None:
+        pytest.skip(NODE_MISSING)
+    port = free_port()
+    location = tmp_path_factory.mktemp("azurite")
+    command = [str(binary), "--blobHost", "127.0.0.1", "--blobPort", str(port)]
+    command += ["--location", str(location), "--silent", "--skipApiVersionCheck", "--loose"]
+    log = location / "azurite.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        if not wait_for_port(port, 30):
+            pytest.fail(f"Azurite did not start on port {port}: {log.read_text()[-2000:]}")
+        yield (
+            f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};"
+            f"AccountKey={AZURITE_KEY};BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT};"
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -39,6 +39,7 @@ def _shift(site: Site) -> list[dict]:
     """A pumper's shift: readings, production, an inspection, a note, downtime, a photo."""
     well, other = site.wells
     photo_key = f"tenants/acme/wells/{well}/photos/{uuid.uuid4()}.jpg"
+    site.platform.blobs.put(photo_key, b"\xff\xd8\xff\xe0 a photo", "image/jpeg")  # uploaded
     return [
         reading(well, T, 120.5, seq=1),
         reading(well, T + timedelta(hours=2), 118.0, seq=2),
@@ -219,7 +220,7 @@ def test_unknown_type_goes_to_review_and_a_reused_id_keeps_its_first_content(sit
     assert [n["text"] for n in rows(site, t.well_notes)] == ["first text"]
 
 
-def test_office_roles_cannot_sync_and_big_batches_are_told_to_split(site):
+def test_office_roles_cannot_sync_and_big_batches_become_jobs(site):
     # GIVEN a manager and a batch of 501 events
     well = site.wells[0]
     too_many = [note(well, T, "n", seq=i) for i in range(501)]
@@ -237,12 +238,14 @@ def test_office_roles_cannot_sync_and_big_batches_are_told_to_split(site):
         json={"device": device("tab"), "events": [note(well, T, "x" * 4000)] * 500},
         headers=site.operator.headers,
     )
-    # THEN the manager lacks field-data:write and both big batches get 413 batch_too_large
+    # THEN the manager lacks field-data:write and both big batches are taken as jobs
     assert manager.status_code == 403
     for response in (many, huge):
-        assert response.status_code == 413, response.text
-        assert response.json()["code"] == "batch_too_large"
-        assert "split" in response.json()["detail"]
+        assert response.status_code == 202, response.text
+        body = response.json()
+        assert body["status"] == "queued"
+        assert response.headers["location"] == body["status_url"]
+    assert not rows(site, t.well_notes)  # nothing applied inline
 
 
 def _inspection_conflict(site: Site) -> tuple[dict, dict, str]:
@@ -428,3 +431,20 @@ def test_office_production_reaches_the_pull_of_assigned_operators(site):
     assert by_action["production.upserted"]["oil_bbl"] == 12.0
     summary = {"well_id": well, "from": "2025-03-01", "to": "2025-03-02", "days": 2}
     assert by_action["production.batch_upserted"] == summary
+
+
+def test_a_value_the_database_refuses_rejects_only_its_event(site):
+    # GIVEN two logs of one well-day around an event whose payload PostgreSQL cannot store
+    well = site.wells[0]
+    high = production(well, DAY, T, oil=120.0, seq=1)
+    refused = event("TANK_STRAPPED", well, {"tank": "T-1\u0000"}, T, seq=2)
+    low = production(well, DAY, T + timedelta(hours=1), oil=90.0, seq=3)
+    # WHEN they sync in one batch
+    results = sync(site, site.operator, device("tab-1"), [high, refused, low])["results"]
+    # THEN only that event is rejected; the rules decided the others as usual
+    assert [r["status"] for r in results] == ["applied", "rejected", "conflict"]
+    assert results[1]["reason"].startswith("event: the database refused it")
+    assert results[2]["reason"].startswith("kept as history")
+    assert _daily(site, well)["oil_bbl"] == 120.0
+    stored = {r["id"] for r in rows(site, t.sync_events)}
+    assert stored == {high["id"], low["id"]}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.sync import (
     ChangesOut,
+    JobAccepted,
     SyncRequest,
     SyncResponse,
     parse_events,
@@ -22,7 +24,10 @@ router = APIRouter(tags=["sync"])
 @router.post(
     "/api/v1/sync",
     response_model=SyncResponse,
-    responses={413: {"description": "Over 500 events or 1 MiB: split the batch"}},
+    responses={
+        202: {"model": JobAccepted, "description": "Over 500 events or 1 MiB: taken as a job"},
+        413: {"description": "Over what even a job takes (100,000 events): split the batch"},
+    },
 )
 async def sync(
     body: SyncRequest,
@@ -30,14 +35,25 @@ async def sync(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> dict[str, Any]:
+) -> Any:
     """Apply a device's batch: one outcome per event (applied, duplicate, conflict, rejected).
 
-    Events apply in `device_seq` order, each in its own transaction; sending the
-    same batch again answers `duplicate` for what was taken and changes nothing.
-    Needs `field-data:write` (field operators, for the wells assigned to them).
+    Events apply in `device_seq` order in one transaction, each on its own (a bad
+    one is rejected, the rest apply); sending the same batch again answers
+    `duplicate` for what was taken and changes nothing. Over 500 events or 1 MiB
+    the batch is kept and applied in the background: `202` with a job id, whose
+    progress and outcomes `GET /api/v1/sync/jobs/{id}` reports. Needs
+    `field-data:write` (field operators, for the wells assigned to them).
     """
-    platform.sync.check_inline(actor, len(body.events), len(await request.body()))
+    raw = await request.body()
+    if platform.sync.needs_job(actor, len(body.events), len(raw)):
+        submit = platform.sync_jobs.submit
+        job = await run_in_threadpool(submit, tenant, actor, body.device.id, raw, len(body.events))
+        url = f"/api/v1/sync/jobs/{job.id}"
+        accepted = JobAccepted(
+            job_id=job.id, status=job.status, events=len(body.events), status_url=url
+        )
+        return JSONResponse(accepted.model_dump(mode="json"), 202, headers={"Location": url})
     events = parse_events(body.events)
     device = body.device.to_domain()
     outcomes = await run_in_threadpool(platform.sync.apply_batch, tenant, actor, device, events)

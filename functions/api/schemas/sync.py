@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
 
 from functions.api.schemas.common import StrictInput
+from shared.core.application.sync_jobs import ParsedBatch
 from shared.core.domain import field_events as fe
 from shared.core.errors import InputError
 
@@ -42,7 +43,8 @@ class DeviceIn(StrictInput):
 class SyncRequest(StrictInput):
     device: DeviceIn
     events: list[Any] = Field(
-        description="Up to 500 events (1 MiB body); each is checked on its own, see EventEnvelope"
+        description="Each is checked on its own, see EventEnvelope. Up to 500 events and "
+        "1 MiB apply at once; a bigger batch becomes a job (202)"
     )
 
 
@@ -222,6 +224,16 @@ def parse_events(raw_events: Sequence[Any]) -> list[fe.IncomingEvent]:
     return [parse_event(index, raw) for index, raw in enumerate(raw_events)]
 
 
+def parse_batch(raw: bytes) -> ParsedBatch:
+    """A whole batch as sent to POST /api/v1/sync (a sync job's payload), events checked
+    one by one; InputError if the body itself is not a batch."""
+    try:
+        request = SyncRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InputError(*_first_error(exc)) from exc
+    return ParsedBatch(request.device.to_domain(), parse_events(request.events))
+
+
 class EventResultOut(BaseModel):
     id: str | None = Field(description="The event's id (null if it sent none)")
     status: fe.OutcomeStatus
@@ -242,6 +254,13 @@ def result_out(outcome: fe.EventOutcome) -> EventResultOut:
         reason=outcome.reason,
         first_status=outcome.first_status,
     )
+
+
+class JobAccepted(BaseModel):
+    job_id: uuid.UUID
+    status: str = Field(examples=["queued"])
+    events: int = Field(description="Events in the batch")
+    status_url: str = Field(description="GET it for progress and outcomes")
 
 
 class SyncResponse(BaseModel):

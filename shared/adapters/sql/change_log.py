@@ -17,14 +17,15 @@ in (txid, seq) order instead, and only as far as the fence:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from shared.adapters.sql import tenant_tables as t
-from shared.adapters.sql.sync_repositories import read_row, to_json, write_value
+from shared.adapters.sql.sync_bulk import insert_rows
+from shared.adapters.sql.sync_values import read_row, to_json, write_value
 from shared.core.ports.sync import ChangeEntry, ChangePosition, ChangeRead
 
 SETTLE_S = 5.0
@@ -64,6 +65,29 @@ class SqlChangeLog:
                 data=to_json(entry.data),
             )
         )
+
+    def append_many(self, entries: Sequence[ChangeEntry]) -> None:
+        """One COPY (or multi-row insert) for a batch's entries: one transaction, one txid."""
+        if not entries:
+            return
+        txid = 0
+        if self._xid:
+            current = _as_bigint(sa.func.pg_current_xact_id())
+            txid = int(self._c.execute(sa.select(current)).scalar_one())
+        rows = [
+            {
+                "txid": txid,
+                "at": entry.at,
+                "well_id": entry.well_id,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "action": entry.action,
+                "actor_id": entry.actor_id,
+                "data": entry.data,
+            }
+            for entry in entries
+        ]
+        insert_rows(self._c, t.change_log, rows)
 
     def read(
         self,

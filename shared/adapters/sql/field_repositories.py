@@ -1,22 +1,34 @@
-"""SQLAlchemy Core implementation of the field records that sync writes."""
+"""SQLAlchemy Core implementation of the field records that sync writes.
+
+Reads take many keys at once: a (well, tag, instant) or (well, day) key set is
+queried as `a IN (...) AND b IN (...)` (portable, index-friendly) and the
+product's extra rows are dropped here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from datetime import date, datetime
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from shared.adapters.sql import tenant_tables as t
-from shared.adapters.sql.sync_repositories import (
-    insert,
-    read_row,
-    to_json,
-    write_row,
-    write_value,
-)
+from shared.adapters.sql.bulk import upsert_rows
+from shared.adapters.sql.sync_bulk import insert_rows
+from shared.adapters.sql.sync_values import read_row, write_row, write_value
+from shared.core.ports.sync import AppendTable, DayKey, InstantKey, TagKey
 from shared.core.ports.tenant_data import Record
+
+_APPENDABLE: dict[str, sa.Table] = {
+    "field_readings": t.field_readings,
+    "production_history": t.production_history,
+    "equipment_inspections": t.equipment_inspections,
+    "well_notes": t.well_notes,
+    "downtime_events": t.downtime_events,
+    "well_photos": t.well_photos,
+    "audit_log": t.audit_log,
+}
 
 
 class SqlFieldRecordRepository:
@@ -26,58 +38,59 @@ class SqlFieldRecordRepository:
     def _rows(self, query: sa.Select[tuple[object, ...]]) -> list[Record]:
         return [read_row(row._mapping) for row in self._c.execute(query)]
 
-    def add_reading(self, row: Record) -> None:
-        insert(self._c, t.field_readings, _columns(t.field_readings, row))
+    def _matching(
+        self,
+        query: sa.Select[tuple[object, ...]],
+        columns: Sequence[sa.ColumnElement[Any]],
+        keys: Collection[tuple[Any, ...]],
+    ) -> list[Record]:
+        """Rows whose `columns` equal one of `keys`."""
+        wanted = set(keys)
+        for position, column in enumerate(columns):
+            values = sorted({write_value(key[position]) for key in keys}, key=repr)
+            query = query.where(column.in_(values))
+        names = [column.key for column in columns if isinstance(column, sa.Column)]
+        return [row for row in self._rows(query) if _key(row, names) in wanted]
 
-    def readings_at(self, well_id: str, tag: str, occurred_at: datetime) -> list[Record]:
+    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
+        insert_rows(self._c, _APPENDABLE[table], rows)
+
+    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
         c = t.field_readings.c
-        return self._rows(
-            sa.select(t.field_readings)
-            .where(c.well_id == well_id, c.tag == tag, c.occurred_at == write_value(occurred_at))
-            .order_by(c.event_id)
-        )
+        query = sa.select(t.field_readings).order_by(c.event_id)
+        return self._matching(query, [c.well_id, c.tag, c.occurred_at], keys)
 
-    def current_reading(self, well_id: str, tag: str) -> Record | None:
+    def current_readings(self, keys: Collection[TagKey]) -> list[Record]:
         c = t.current_readings.c
-        rows = self._rows(sa.select(t.current_readings).where(c.well_id == well_id, c.tag == tag))
-        return rows[0] if rows else None
+        return self._matching(sa.select(t.current_readings), [c.well_id, c.tag], keys)
 
-    def put_current_reading(self, row: Record) -> None:
-        c = t.current_readings.c
-        values = write_row(_columns(t.current_readings, row))
-        match = sa.and_(c.well_id == row["well_id"], c.tag == row["tag"])
-        if self._c.execute(t.current_readings.update().where(match).values(**values)).rowcount:
-            return
-        insert(self._c, t.current_readings, values)
-
-    def production_logs(self, well_id: str, day: date) -> list[Record]:
-        c = t.production_history.c
-        return self._rows(
-            sa.select(t.production_history)
-            .where(c.well_id == well_id, c.production_date == day)
-            .order_by(c.event_id)
+    def put_current_readings(self, rows: Sequence[Record]) -> None:
+        upsert_rows(
+            self._c, t.current_readings, [write_row(_columns(t.current_readings, r)) for r in rows]
         )
 
-    def add_production_log(self, row: Record) -> None:
-        values = _columns(t.production_history, row)
-        values["tank_gauges"] = to_json(row["tank_gauges"])
-        insert(self._c, t.production_history, values)
-
-    def mark_production_winner(self, well_id: str, day: date, event_id: str) -> None:
+    def production_logs(self, keys: Collection[DayKey]) -> list[Record]:
         c = t.production_history.c
-        self._c.execute(
-            t.production_history.update()
-            .where(c.well_id == well_id, c.production_date == day)
-            .values(is_winner=sa.case((c.event_id == event_id, sa.true()), else_=sa.false()))
-        )
+        query = sa.select(t.production_history).order_by(c.event_id)
+        return self._matching(query, [c.well_id, c.production_date], keys)
 
-    def inspections_for(self, equipment_id: str, day: date) -> list[Record]:
+    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+        c = t.production_daily.c
+        return self._matching(sa.select(t.production_daily), [c.well_id, c.production_date], keys)
+
+    def set_production_flags(self, flags: Mapping[str, bool]) -> None:
+        c = t.production_history.c
+        for flag in (True, False):
+            ids = sorted(event_id for event_id, value in flags.items() if value is flag)
+            if ids:
+                self._c.execute(
+                    t.production_history.update().where(c.event_id.in_(ids)).values(is_winner=flag)
+                )
+
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
         c = t.equipment_inspections.c
-        return self._rows(
-            sa.select(t.equipment_inspections)
-            .where(c.equipment_id == equipment_id, c.inspection_date == day)
-            .order_by(c.occurred_at, c.id)
-        )
+        query = sa.select(t.equipment_inspections).order_by(c.occurred_at, c.id)
+        return self._matching(query, [c.equipment_id, c.inspection_date], keys)
 
     def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]:
         c = t.equipment_inspections.c
@@ -86,11 +99,6 @@ class SqlFieldRecordRepository:
             .where(c.id.in_(list(inspection_ids)))
             .order_by(c.occurred_at, c.id)
         )
-
-    def add_inspection(self, row: Record) -> None:
-        values = _columns(t.equipment_inspections, row)
-        values["checklist"] = to_json(row["checklist"])
-        insert(self._c, t.equipment_inspections, values)
 
     def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None:
         if not inspection_ids:
@@ -102,9 +110,6 @@ class SqlFieldRecordRepository:
             .values(status=status)
         )
 
-    def add_note(self, row: Record) -> None:
-        insert(self._c, t.well_notes, _columns(t.well_notes, row))
-
     def notes_for(self, well_id: str, limit: int) -> list[Record]:
         c = t.well_notes.c
         return self._rows(
@@ -114,11 +119,18 @@ class SqlFieldRecordRepository:
             .limit(limit)
         )
 
-    def add_downtime(self, row: Record) -> None:
-        insert(self._c, t.downtime_events, _columns(t.downtime_events, row))
+    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+        c = t.well_photos.c
+        return self._rows(
+            sa.select(t.well_photos)
+            .where(c.well_id == well_id)
+            .order_by(c.occurred_at.desc(), c.event_id)
+            .limit(limit)
+        )
 
-    def add_photo(self, row: Record) -> None:
-        insert(self._c, t.well_photos, _columns(t.well_photos, row))
+
+def _key(row: Record, names: list[str]) -> tuple[Hashable, ...]:
+    return tuple(str(row[name]) if name.endswith("_id") else row[name] for name in names)
 
 
 def _columns(table: sa.Table, row: Record) -> Record:

@@ -1,16 +1,13 @@
 """SQLAlchemy Core implementations of the sync ports: event log and conflict queue.
 
 Portable across PostgreSQL, MySQL/MariaDB and SQL Server. Times are written in
-UTC and read back as aware UTC datetimes on every dialect (MySQL's DATETIME
-forgets the zone).
+UTC and read back as aware UTC datetimes on every dialect (sync_values).
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, fields
-from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,48 +15,32 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync_bulk import insert_rows
+from shared.adapters.sql.sync_values import (  # re-exported: other adapters use them
+    read_row,
+    read_value,
+    to_json,
+    write_row,
+    write_value,
+)
 from shared.core.errors import ConflictError
 from shared.core.ports.pages import Page
 from shared.core.ports.sync import Conflict, ConflictQuery, Lockable, StoredEvent
 from shared.core.ports.tenant_data import Record
 
+__all__ = [
+    "SqlConflictRepository",
+    "SqlSyncEventRepository",
+    "insert",
+    "read_row",
+    "read_value",
+    "to_json",
+    "write_row",
+    "write_value",
+]
+
 ID_CHUNK = 1000
 _LOCKABLE: dict[str, sa.Table] = {"well": t.wells, "equipment": t.equipment}
-
-
-def read_value(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def read_row(row: sa.RowMapping) -> Record:
-    return {key: read_value(value) for key, value in row.items()}
-
-
-def write_value(value: Any) -> Any:
-    """UTC for times (MySQL would drop the offset), JSON-ready data inside JSON columns."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return value
-
-
-def write_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: write_value(value) for key, value in row.items()}
-
-
-def to_json(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_json(item) for item in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
 
 
 def insert(connection: Connection, table: sa.Table, row: Mapping[str, Any]) -> None:
@@ -73,13 +54,18 @@ class SqlSyncEventRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def lock(self, entity: Lockable, entity_id: str) -> Record | None:
+    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
+        """FOR NO KEY UPDATE on PostgreSQL (row inserts that reference it still go on),
+        FOR UPDATE elsewhere; one statement, rows locked in id order."""
+        ids = sorted(entity_ids)
+        if not ids:
+            return {}
         table = _LOCKABLE[entity]
-        query = sa.select(table).where(table.c.id == entity_id)
+        query = sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
         if entity == "well":
             query = query.where(table.c.deleted_at.is_(None))
-        row = self._c.execute(query.with_for_update(key_share=True)).first()
-        return read_row(row._mapping) if row else None
+        rows = self._c.execute(query.with_for_update(key_share=True))
+        return {str(row.id): read_row(row._mapping) for row in rows}
 
     def get(self, event_id: str) -> StoredEvent | None:
         found = self.get_many([event_id])
@@ -94,12 +80,16 @@ class SqlSyncEventRepository:
             found += [_event(read_row(row._mapping)) for row in self._c.execute(query)]
         return found
 
-    def add(self, event: StoredEvent) -> None:
-        insert(self._c, t.sync_events, {**asdict(event), "payload": to_json(event.payload)})
+    def add_many(self, events: Sequence[StoredEvent]) -> None:
+        insert_rows(self._c, t.sync_events, [_event_row(event) for event in events])
 
 
 _EVENT_FIELDS = [f.name for f in fields(StoredEvent)]
 _CONFLICT_FIELDS = [f.name for f in fields(Conflict)]
+
+
+def _event_row(event: StoredEvent) -> Record:
+    return {name: getattr(event, name) for name in _EVENT_FIELDS}
 
 
 def _event(row: Record) -> StoredEvent:
@@ -125,6 +115,14 @@ class SqlConflictRepository:
 
     def add(self, conflict: Conflict) -> None:
         insert(self._c, t.sync_conflicts, _conflict_row(conflict))
+
+    def add_many(self, conflicts: Sequence[Conflict]) -> None:
+        insert_rows(self._c, t.sync_conflicts, [_conflict_row(c) for c in conflicts])
+
+    def in_slots(self, slot_keys: Collection[str]) -> list[Conflict]:
+        c = t.sync_conflicts.c
+        query = sa.select(t.sync_conflicts).where(c.slot_key.in_(sorted(slot_keys)))
+        return [_conflict(read_row(row._mapping)) for row in self._c.execute(query)]
 
     def get(self, conflict_id: str) -> Conflict | None:
         query = sa.select(t.sync_conflicts).where(t.sync_conflicts.c.id == conflict_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -22,6 +24,8 @@ from shared.adapters.sql.master_repositories import (
 from shared.adapters.sql.readings_queries import SqlReadingRepository
 from shared.adapters.sql.scada_registry import SqlGatewayRegistry
 from shared.adapters.sql.scada_repositories import SqlScadaRepositories
+from shared.adapters.sql.sync_bulk import refused
+from shared.adapters.sql.sync_job_repository import SqlSyncJobRepository
 from shared.adapters.sql.sync_repositories import SqlConflictRepository, SqlSyncEventRepository
 from shared.adapters.sql.tenant_repositories import (
     SqlAssignmentRepository,
@@ -30,7 +34,7 @@ from shared.adapters.sql.tenant_repositories import (
     SqlProductionRepository,
     SqlWellRepository,
 )
-from shared.core.errors import DatabaseUnavailableError
+from shared.core.errors import ConflictError, DatabaseUnavailableError
 from shared.core.etl.registry import EtlConfigRegistry
 from shared.core.ingest.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
 from shared.core.ports.master import (
@@ -45,6 +49,7 @@ from shared.core.ports.sync import (
     ConflictRepository,
     FieldRecordRepository,
     SyncEventRepository,
+    SyncJobRepository,
 )
 from shared.core.ports.tenant_data import (
     AssignmentRepository,
@@ -85,6 +90,24 @@ class _ConnectionUnitOfWork:
         self._connection.commit()
         self._connection.begin()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """SAVEPOINT; released if the block ends, rolled back alone if it raises.
+
+        A write the database refused for its data comes out as ConflictError.
+        """
+        if self._connection is None:
+            raise RuntimeError("unit of work is not open")
+        nested = self._connection.begin_nested()
+        try:
+            yield
+        except Exception as exc:
+            nested.rollback()
+            if refused(exc) and not isinstance(exc, ConflictError):
+                raise ConflictError("the database refused a write") from exc
+            raise
+        nested.commit()
+
 
 class SqlMasterUnitOfWork(_ConnectionUnitOfWork):
     def __enter__(self) -> Self:
@@ -114,6 +137,7 @@ class SqlTenantUnitOfWork(_ConnectionUnitOfWork):
         self.field_records: FieldRecordRepository = SqlFieldRecordRepository(connection)
         self.conflicts: ConflictRepository = SqlConflictRepository(connection)
         self.changes: ChangeLog = SqlChangeLog(connection)
+        self.sync_jobs: SyncJobRepository = SqlSyncJobRepository(connection)
         self.scada: ScadaRepositories = SqlScadaRepositories(connection)
         self.readings: ReadingRepository = SqlReadingRepository(connection)
         return self

@@ -75,10 +75,26 @@ def record_changes(
     after: Mapping[str, Any] | None,
 ) -> None:
     """Append one feed entry per well the change concerns (none if it concerns no well)."""
+    for entry in change_entries(at, actor, action, entity, entity_id, before, after):
+        uow.changes.append(entry)
+
+
+def change_entries(
+    at: datetime,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> list[ChangeEntry]:
+    """The feed entries of one change: one per well it concerns."""
     state = after if after is not None else before
     data = dict(state) if state is not None else None
-    for well_id in well_ids_of(entity, entity_id, before, after):
-        uow.changes.append(ChangeEntry(at, well_id, entity, entity_id, action, actor.user_id, data))
+    return [
+        ChangeEntry(at, well_id, entity, entity_id, action, actor.user_id, data)
+        for well_id in well_ids_of(entity, entity_id, before, after)
+    ]
 
 
 def record_batch_changes(

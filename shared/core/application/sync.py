@@ -1,27 +1,22 @@
 """Offline field sync: apply a device's batch, pull changes, work the review queue.
 
 `apply_batch` is the one way events get in, whether a small batch arrives
-inline over HTTP or a big one comes through the queue as a job: each event is
-applied in device-sequence order in a transaction of its own, and its first
-outcome is stored with it, so sending the same events again (a retry, a
-redelivered job message) answers `duplicate` and changes nothing.
+inline over HTTP or a big one comes through the queue as a job (in chunks):
+the events apply in device-sequence order in one transaction, each behind its
+own savepoint in effect (see sync_batch), and each event's first outcome is
+stored with it, so sending the same events again (a retry, a redelivered job
+message) answers `duplicate` and changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 
 from shared.core.application import change_feed, sync_review
 from shared.core.application.access import require, require_office_role, visible_well_ids
 from shared.core.application.clock import Clock, utc_now
-from shared.core.application.sync_apply import (
-    BatchContext,
-    check_target,
-    clock_skew_s,
-    duplicate_outcome,
-    stored_event,
-)
-from shared.core.application.sync_effects import apply_effect
+from shared.core.application.sync_batch import BatchInput, apply_events
 from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.application.sync_review import ConflictDetail, Resolution
 from shared.core.domain.field_events import (
@@ -29,90 +24,85 @@ from shared.core.domain.field_events import (
     EventOutcome,
     FieldEvent,
     IncomingEvent,
-    InvalidEvent,
-    OutcomeStatus,
+    PhotoAttached,
 )
 from shared.core.domain.roles import Permission
 from shared.core.domain.tenants import Tenant
 from shared.core.domain.users import Actor
-from shared.core.errors import ConflictError, InputError
+from shared.core.errors import InputError
+from shared.core.ports.blobs import BlobInfo, BlobStore
 from shared.core.ports.databases import TenantDatabases
 from shared.core.ports.pages import Page
-from shared.core.ports.sync import Conflict, ConflictQuery, StoredEvent
+from shared.core.ports.sync import Conflict, ConflictQuery
+from shared.core.ports.tenant_data import TenantUnitOfWork
 
 MAX_INLINE_EVENTS = 500
 MAX_INLINE_BYTES = 1024 * 1024
+MAX_JOB_EVENTS = 100_000
+MAX_JOB_BYTES = 64 * 1024 * 1024
+
+OnApplied = Callable[[TenantUnitOfWork, list[EventOutcome]], None]
+"""Called inside the batch's transaction before it commits (a job records its chunk)."""
 
 
 class SyncService:
-    def __init__(self, databases: TenantDatabases, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, databases: TenantDatabases, clock: Clock = utc_now, blobs: BlobStore | None = None
+    ) -> None:
         self._databases = databases
         self._clock = clock
+        self._blobs = blobs
 
-    def check_inline(self, actor: Actor, events: int, body_bytes: int) -> None:
-        """Permission first, then the inline limits (bigger batches are for jobs)."""
+    def needs_job(self, actor: Actor, events: int, body_bytes: int) -> bool:
+        """Permission first; then whether the batch is over the inline limits (a job)."""
         require(actor, Permission.FIELD_DATA_WRITE)
-        if events > MAX_INLINE_EVENTS or body_bytes > MAX_INLINE_BYTES:
-            raise BatchTooLargeError(events, body_bytes, MAX_INLINE_EVENTS, MAX_INLINE_BYTES)
+        if events > MAX_JOB_EVENTS or body_bytes > MAX_JOB_BYTES:
+            raise BatchTooLargeError(events, body_bytes, MAX_JOB_EVENTS, MAX_JOB_BYTES)
+        return events > MAX_INLINE_EVENTS or body_bytes > MAX_INLINE_BYTES
 
     def apply_batch(
-        self, tenant: Tenant, actor: Actor, device: Device, events: Sequence[IncomingEvent]
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        device: Device,
+        events: Sequence[IncomingEvent],
+        received_at: datetime | None = None,
+        on_applied: OnApplied | None = None,
     ) -> list[EventOutcome]:
-        """Apply `events` in device-sequence order; the outcomes come back in input order."""
+        """Apply `events` in device-sequence order; the outcomes come back in input order.
+
+        `received_at` (default: now) is when the server took the batch: clock skew and
+        "no future production dates" are measured against it.
+        """
         require(actor, Permission.FIELD_DATA_WRITE)
-        ctx, seen = self._start(tenant, actor, device, events)
         order = sorted(range(len(events)), key=lambda i: (events[i].device_seq, i))
-        outcomes: dict[int, EventOutcome] = {}
-        for index in order:
-            outcomes[index] = self._apply(ctx, events[index], seen)
-        return [outcomes[index] for index in range(len(events))]
-
-    def _start(
-        self, tenant: Tenant, actor: Actor, device: Device, events: Sequence[IncomingEvent]
-    ) -> tuple[BatchContext, dict[str, StoredEvent]]:
-        """The batch's context, and the events of it that arrived before (one query)."""
-        received_at = self._clock()
-        ids = [event.id for event in events if isinstance(event, FieldEvent)]
+        received = received_at or self._clock()
+        batch = BatchInput(tenant, actor, device, received, self._clock, self._photos(events))
         with self._databases.unit_of_work(tenant) as uow:
-            visible = visible_well_ids(uow, actor)
-            seen = {stored.id: stored for stored in uow.sync_events.get_many(ids)}
-        skew = clock_skew_s(device, received_at)
-        return BatchContext(tenant, actor, device, received_at, skew, visible, self._clock), seen
-
-    def _apply(
-        self, ctx: BatchContext, event: IncomingEvent, seen: dict[str, StoredEvent]
-    ) -> EventOutcome:
-        if isinstance(event, InvalidEvent):
-            return _rejected(event.event_id, event.field, event.reason)
-        if event.id in seen:
-            return duplicate_outcome(seen[event.id], event)
-        try:
-            return self._apply_valid(ctx, event)
-        except InputError as exc:
-            return _rejected(event.id, exc.field, exc.reason)
-        except ConflictError as exc:
-            return self._after_race(ctx, event, exc)
-
-    def _apply_valid(self, ctx: BatchContext, event: FieldEvent) -> EventOutcome:
-        """One event, one transaction. An event stored meanwhile (a concurrent retry, or
-        the same id twice in a batch) fails on its primary key: see _after_race."""
-        with self._databases.unit_of_work(ctx.tenant) as uow:
-            well = uow.sync_events.lock("well", event.well_id)
-            check_target(uow, ctx, event, well)
-            outcome = apply_effect(uow, ctx, event)
-            uow.sync_events.add(stored_event(ctx, event, outcome))
+            applied = apply_events(uow, batch, [events[index] for index in order])
+            by_index = dict(zip(order, applied, strict=True))
+            outcomes = [by_index[index] for index in range(len(events))]
+            if on_applied is not None:
+                on_applied(uow, outcomes)
             uow.commit()
-            return outcome
+        return outcomes
 
-    def _after_race(
-        self, ctx: BatchContext, event: FieldEvent, error: ConflictError
-    ) -> EventOutcome:
-        """The same event committed by a concurrent request first: answer as a duplicate."""
-        with self._databases.unit_of_work(ctx.tenant) as uow:
-            stored = uow.sync_events.get(event.id)
-        if stored is None:
-            raise error
-        return duplicate_outcome(stored, event)
+    def _photos(self, events: Sequence[IncomingEvent]) -> Mapping[str, BlobInfo | None] | None:
+        """What the blob store holds at each photo key of the batch (before any lock)."""
+        if self._blobs is None:
+            return None
+        keys = {
+            event.payload.blob_key
+            for event in events
+            if isinstance(event, FieldEvent) and isinstance(event.payload, PhotoAttached)
+        }
+        found: dict[str, BlobInfo | None] = {}
+        for key in sorted(keys):
+            try:
+                found[key] = self._blobs.head(key)
+            except InputError:  # not a key at all: the photo check rejects the event
+                found[key] = None
+        return found
 
     def cursor(self, tenant: Tenant, actor: Actor) -> str:
         """The feed's settled head: a device that has never pulled may start from here."""
@@ -154,7 +144,3 @@ class SyncService:
             result = sync_review.detail(uow, conflict_id)
             uow.commit()
             return result
-
-
-def _rejected(event_id: str | None, field: str, reason: str) -> EventOutcome:
-    return EventOutcome(event_id, OutcomeStatus.REJECTED, reason=f"{field}: {reason}")

@@ -1,36 +1,44 @@
-"""One field event through sync: lock its well, answer duplicates, check the target,
-apply its effect and store it with its outcome, all in the caller's transaction."""
+"""What every field event of a batch goes through: its context, the target check,
+duplicates, the stored event, change-feed entries and conflicts (all against the
+batch's in-memory state; see sync_state)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.core.application.change_feed import record_changes
+from shared.core.application.change_feed import change_entries
 from shared.core.application.clock import Clock
+from shared.core.application.sync_state import BatchState
 from shared.core.domain.field_events import (
     Device,
+    EquipmentInspected,
     EventOutcome,
     FieldEvent,
     OutcomeStatus,
+    ProductionLogged,
+    ReadingRecorded,
     Rule,
+    UnknownPayload,
     payload_json,
 )
 from shared.core.domain.tenants import Tenant
 from shared.core.domain.users import Actor
 from shared.core.errors import InputError
+from shared.core.ports.blobs import BlobInfo
 from shared.core.ports.sync import Conflict, StoredEvent
-from shared.core.ports.tenant_data import Record, TenantUnitOfWork
+from shared.core.ports.tenant_data import Record
 
 
 @dataclass(frozen=True)
 class BatchContext:
-    """What every event of one batch shares: who, which device, when it arrived."""
+    """What every event of one batch shares: who, which device, when it arrived, and
+    the rows it locked (wells and equipment by id) and the photos it may link."""
 
     tenant: Tenant
     actor: Actor
@@ -39,6 +47,10 @@ class BatchContext:
     clock_skew_s: float | None
     visible_wells: Collection[str] | None
     clock: Clock
+    wells: Mapping[str, Record]
+    equipment: Mapping[str, Record]
+    photos: Mapping[str, BlobInfo | None] | None = None
+    """Blob info by photo key (None: no blob store, photos cannot be linked)."""
 
 
 def clock_skew_s(device: Device, received_at: datetime) -> float | None:
@@ -65,6 +77,20 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def slot_key(event: FieldEvent) -> str | None:
+    """The slot over which the event may conflict with others (None: it never conflicts)."""
+    payload = event.payload
+    if isinstance(payload, ReadingRecorded):
+        return f"reading/{event.well_id}/{payload.tag}/{utc(event.occurred_at).isoformat()}"
+    if isinstance(payload, ProductionLogged):
+        return f"production/{event.well_id}/{payload.date.isoformat()}"
+    if isinstance(payload, EquipmentInspected):
+        return f"inspection/{event.equipment_id}/{event.local_day.isoformat()}"
+    if isinstance(payload, UnknownPayload):
+        return f"event/{event.id}"
+    return None
+
+
 def duplicate_outcome(stored: StoredEvent, event: FieldEvent) -> EventOutcome:
     """The first answer again, marked duplicate; nothing is written."""
     reason = stored.reason
@@ -80,17 +106,15 @@ def duplicate_outcome(stored: StoredEvent, event: FieldEvent) -> EventOutcome:
     )
 
 
-def check_target(
-    uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent, well: Record | None
-) -> None:
+def check_target(ctx: BatchContext, event: FieldEvent) -> None:
     """Raise InputError unless the actor may write to the event's well (and equipment)."""
-    if well is None:
+    if event.well_id not in ctx.wells:
         raise InputError("well_id", f"well {event.well_id} does not exist")
     if ctx.visible_wells is not None and event.well_id not in ctx.visible_wells:
         raise InputError("well_id", f"well {event.well_id} is not assigned to you")
     if event.equipment_id is None:
         return
-    equipment = uow.sync_events.lock("equipment", event.equipment_id)
+    equipment = ctx.equipment.get(event.equipment_id)
     if equipment is None:
         raise InputError("equipment_id", f"equipment {event.equipment_id} does not exist")
     if equipment.get("well_id") and str(equipment["well_id"]) != event.well_id:
@@ -134,14 +158,14 @@ def base_row(ctx: BatchContext, event: FieldEvent) -> Record:
 
 
 def note_change(
-    uow: TenantUnitOfWork, ctx: BatchContext, entity: str, entity_id: str, action: str, data: Record
+    state: BatchState, ctx: BatchContext, entity: str, entity_id: str, action: str, data: Record
 ) -> None:
     """Put a field record on the change feed of its well."""
-    record_changes(uow, ctx.clock(), ctx.actor, action, entity, entity_id, None, data)
+    state.add_changes(change_entries(ctx.clock(), ctx.actor, action, entity, entity_id, None, data))
 
 
 def join_conflict(
-    uow: TenantUnitOfWork,
+    state: BatchState,
     ctx: BatchContext,
     event: FieldEvent,
     slot_key: str,
@@ -152,13 +176,13 @@ def join_conflict(
 ) -> Conflict:
     """Add `members` to the conflict over `slot_key` in `status`, or open one."""
     now = ctx.clock()
-    existing = uow.conflicts.find_slot(slot_key, [status])
+    existing = state.find_conflict(slot_key, {status})
     if existing is not None:
         added = tuple(m for m in members if m not in existing.event_ids)
         updated = replace(
             existing, event_ids=existing.event_ids + added, winner_event_id=winner, updated_at=now
         )
-        uow.conflicts.update(updated, existing.status)
+        state.put_conflict(updated, existing.status)
         return updated
     conflict = Conflict(
         id=str(uuid.uuid4()),
@@ -173,7 +197,7 @@ def join_conflict(
         created_at=now,
         updated_at=now,
     )
-    uow.conflicts.add(conflict)
+    state.put_conflict(conflict, None)
     return conflict
 
 

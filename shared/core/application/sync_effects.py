@@ -10,9 +10,12 @@ from shared.core.application.sync_apply import (
     conflict_view,
     join_conflict,
     note_change,
+    slot_key,
 )
 from shared.core.application.sync_production import apply_production
+from shared.core.application.sync_state import BatchState
 from shared.core.domain.field_events import (
+    MAX_PHOTO_BYTES,
     ChecklistResult,
     ConflictStatus,
     DowntimeReported,
@@ -39,24 +42,30 @@ from shared.core.domain.sync_rules import (
     same_reading,
 )
 from shared.core.errors import InputError
-from shared.core.ports.tenant_data import Record, TenantUnitOfWork
+from shared.core.ports.tenant_data import Record
 
 APPLIED = EventOutcome(None, OutcomeStatus.APPLIED)
 
 
-def apply_effect(uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent) -> EventOutcome:
+def must_slot(event: FieldEvent) -> str:
+    slot = slot_key(event)
+    assert slot is not None, f"{event.type} has no conflict slot"
+    return slot
+
+
+def apply_effect(state: BatchState, ctx: BatchContext, event: FieldEvent) -> EventOutcome:
     """Apply `event` (already checked) and say what happened; raises InputError to reject."""
     payload = event.payload
     if isinstance(payload, ReadingRecorded):
-        outcome = apply_reading(uow, ctx, event, payload)
+        outcome = apply_reading(state, ctx, event, payload)
     elif isinstance(payload, ProductionLogged):
-        outcome = apply_production(uow, ctx, event, payload)
+        outcome = apply_production(state, ctx, event, payload)
     elif isinstance(payload, EquipmentInspected):
-        outcome = apply_inspection(uow, ctx, event, payload)
+        outcome = apply_inspection(state, ctx, event, payload)
     elif isinstance(payload, UnknownPayload):
-        outcome = send_to_review(uow, ctx, event)
+        outcome = send_to_review(state, ctx, event)
     else:
-        outcome = apply_record(uow, ctx, event, payload)
+        outcome = apply_record(state, ctx, event, payload)
     return EventOutcome(event.id, outcome.status, outcome.conflict_id, outcome.rule, outcome.reason)
 
 
@@ -67,22 +76,21 @@ def _reading_claim(row: Record) -> ReadingClaim:
 
 
 def apply_reading(
-    uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent, reading: ReadingRecorded
+    state: BatchState, ctx: BatchContext, event: FieldEvent, reading: ReadingRecorded
 ) -> EventOutcome:
     """Every reading is history; the newest is the current value of its tag."""
     row = {**base_row(ctx, event), "equipment_id": event.equipment_id, **asdict(reading)}
-    records = uow.field_records
-    same_time = records.readings_at(event.well_id, reading.tag, row["occurred_at"])
+    same_time = state.readings_at(event.well_id, reading.tag, row["occurred_at"])
     tied = [_reading_claim(other) for other in same_time]
-    records.add_reading(row)
-    note_change(uow, ctx, "reading", event.id, "reading.recorded", row)
+    state.add_reading(row)
+    note_change(state, ctx, "reading", event.id, "reading.recorded", row)
     claim = _reading_claim(row)
-    current = records.current_reading(event.well_id, reading.tag)
+    current = state.current_reading(event.well_id, reading.tag)
     is_current = current is None or reading_rank(claim) > reading_rank(_reading_claim(current))
     if is_current:
-        records.put_current_reading({**row, "updated_at": ctx.clock()})
+        state.put_current_reading({**row, "updated_at": ctx.clock()})
     if any(not same_reading(other, claim) for other in tied):
-        return _reading_tie(uow, ctx, event, claim, tied)
+        return _reading_tie(state, ctx, event, claim, tied)
     if is_current:
         return APPLIED
     reason = f"kept as history: a newer reading of {reading.tag} is the current value"
@@ -90,7 +98,7 @@ def apply_reading(
 
 
 def _reading_tie(
-    uow: TenantUnitOfWork,
+    state: BatchState,
     ctx: BatchContext,
     event: FieldEvent,
     claim: ReadingClaim,
@@ -99,11 +107,11 @@ def _reading_tie(
     """Different values at the very same time: settled by device id, recorded as a conflict."""
     assert isinstance(event.payload, ReadingRecorded)
     winner = newest_reading([*tied, claim])
-    slot = f"reading/{event.well_id}/{event.payload.tag}/{claim.occurred_at.isoformat()}"
+    slot = must_slot(event)
     members = [other.event_id for other in tied] + [event.id]
     status = ConflictStatus.AUTO_RESOLVED
     conflict = join_conflict(
-        uow, ctx, event, slot, Rule.NEWEST_WINS, status, members, winner.event_id
+        state, ctx, event, slot, Rule.NEWEST_WINS, status, members, winner.event_id
     )
     side = "this one" if winner is claim else "the other"
     reason = f"another reading has the same time; {side} is current (device id breaks ties)"
@@ -128,22 +136,22 @@ def results_of(row: Record) -> InspectionResults:
 
 
 def apply_inspection(
-    uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent, inspection: EquipmentInspected
+    state: BatchState, ctx: BatchContext, event: FieldEvent, inspection: EquipmentInspected
 ) -> EventOutcome:
     """Same equipment, same day: equal results stand together, different ones wait for review."""
     if event.equipment_id is None:
         raise InputError("equipment_id", "is required for EQUIPMENT_INSPECTED")
     row = _inspection_row(ctx, event, inspection)
-    slot = f"inspection/{event.equipment_id}/{row['inspection_date'].isoformat()}"
-    if uow.conflicts.find_slot(slot, [ConflictStatus.OPEN]) is not None:
-        return _hold_for_review(uow, ctx, event, row, slot, standing=[])
-    rows = uow.field_records.inspections_for(event.equipment_id, row["inspection_date"])
+    slot = must_slot(event)
+    if state.find_conflict(slot, {ConflictStatus.OPEN}) is not None:
+        return _hold_for_review(state, ctx, event, row, slot, standing=[])
+    rows = state.inspections(event.equipment_id, row["inspection_date"])
     standing = [r for r in rows if r["status"] == "applied"]
     verdict = inspection_verdict([results_of(r) for r in standing], results_of(row))
     if verdict is InspectionVerdict.REVIEW:
-        return _hold_for_review(uow, ctx, event, row, slot, standing)
-    uow.field_records.add_inspection({**row, "status": "applied"})
-    note_change(uow, ctx, "inspection", event.id, "inspection.recorded", row)
+        return _hold_for_review(state, ctx, event, row, slot, standing)
+    state.add_inspection({**row, "status": "applied"})
+    note_change(state, ctx, "inspection", event.id, "inspection.recorded", row)
     if verdict is InspectionVerdict.EQUIVALENT:
         reason = "same results as an inspection already recorded for this equipment today"
         return EventOutcome(None, OutcomeStatus.APPLIED, reason=reason)
@@ -151,7 +159,7 @@ def apply_inspection(
 
 
 def _hold_for_review(
-    uow: TenantUnitOfWork,
+    state: BatchState,
     ctx: BatchContext,
     event: FieldEvent,
     row: Record,
@@ -160,20 +168,22 @@ def _hold_for_review(
 ) -> EventOutcome:
     """Nothing of the equipment-day stands until someone resolves it (ids: inspection ids)."""
     held = [str(r["id"]) for r in standing]
-    uow.field_records.set_inspection_status(held, "in_review")
-    uow.field_records.add_inspection({**row, "status": "in_review"})
+    state.set_inspection_status(
+        (row["equipment_id"], row["inspection_date"]), set(held), "in_review"
+    )
+    state.add_inspection({**row, "status": "in_review"})
     reason = "results differ from another inspection of this equipment today; awaiting review"
-    return _open_review(uow, ctx, event, slot, [*held, event.id], reason)
+    return _open_review(state, ctx, event, slot, [*held, event.id], reason)
 
 
-def send_to_review(uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent) -> EventOutcome:
+def send_to_review(state: BatchState, ctx: BatchContext, event: FieldEvent) -> EventOutcome:
     """A type this server does not know: kept, applied to nothing, reviewed by a person."""
     reason = f"unknown event type {event.type}; kept for manual review"
-    return _open_review(uow, ctx, event, f"event/{event.id}", [event.id], reason)
+    return _open_review(state, ctx, event, must_slot(event), [event.id], reason)
 
 
 def _open_review(
-    uow: TenantUnitOfWork,
+    state: BatchState,
     ctx: BatchContext,
     event: FieldEvent,
     slot: str,
@@ -181,30 +191,46 @@ def _open_review(
     reason: str,
 ) -> EventOutcome:
     conflict = join_conflict(
-        uow, ctx, event, slot, Rule.MANUAL_REVIEW, ConflictStatus.OPEN, members
+        state, ctx, event, slot, Rule.MANUAL_REVIEW, ConflictStatus.OPEN, members
     )
-    note_change(uow, ctx, "conflict", conflict.id, "conflict.opened", conflict_view(conflict))
+    note_change(state, ctx, "conflict", conflict.id, "conflict.opened", conflict_view(conflict))
     return EventOutcome(None, OutcomeStatus.CONFLICT, conflict.id, Rule.MANUAL_REVIEW, reason)
 
 
 def apply_record(
-    uow: TenantUnitOfWork,
+    state: BatchState,
     ctx: BatchContext,
     event: FieldEvent,
     payload: NoteAdded | PhotoAttached | DowntimeReported,
 ) -> EventOutcome:
     """Notes merge (all kept), downtime reports are kept each, photos are linked."""
     row = {**base_row(ctx, event), **asdict(payload)}
-    records = uow.field_records
     if isinstance(payload, NoteAdded):
-        records.add_note(row)
-        note_change(uow, ctx, "note", event.id, "note.added", row)
+        state.writes.append("well_notes", row)
+        note_change(state, ctx, "note", event.id, "note.added", row)
     elif isinstance(payload, DowntimeReported):
         row.update(equipment_id=event.equipment_id, downtime_date=event.local_day)
-        records.add_downtime(row)
-        note_change(uow, ctx, "downtime", event.id, "downtime.reported", row)
+        state.writes.append("downtime_events", row)
+        note_change(state, ctx, "downtime", event.id, "downtime.reported", row)
     else:
         check_photo(payload, ctx.tenant.slug, event.well_id)
-        records.add_photo(row)
-        note_change(uow, ctx, "photo", event.id, "photo.attached", row)
+        check_uploaded(ctx, payload)
+        state.writes.append("well_photos", row)
+        note_change(state, ctx, "photo", event.id, "photo.attached", row)
     return APPLIED
+
+
+def check_uploaded(ctx: BatchContext, photo: PhotoAttached) -> None:
+    """The photo must be in the blob store, within the size limit, of the type it claims
+    (presigned and SAS uploads cannot cap the size, so it is checked here)."""
+    if ctx.photos is None:
+        raise InputError("payload.blob_key", "this server has no blob store for photos")
+    info = ctx.photos.get(photo.blob_key)
+    if info is None:
+        raise InputError("payload.blob_key", "no photo was uploaded at this key")
+    if info.size > MAX_PHOTO_BYTES:
+        raise InputError(
+            "payload.blob_key", f"the photo has {info.size} bytes; at most {MAX_PHOTO_BYTES}"
+        )
+    if info.content_type and info.content_type != photo.content_type:
+        raise InputError("payload.content_type", f"the uploaded photo is {info.content_type}")

@@ -1,7 +1,7 @@
 """Errors of field sync and the review queue (mapped to HTTP by type).
 
 WellOSError
-├── BatchTooLargeError            over the inline limits; split it   (413)
+├── BatchTooLargeError            over what even a job takes; split it (413)
 └── ConflictError
     └── ConflictAlreadyResolvedError  resolved before (or by rule)   (409)
 """
@@ -16,8 +16,8 @@ class BatchTooLargeError(WellOSError):
 
     def __init__(self, events: int, body_bytes: int, max_events: int, max_bytes: int) -> None:
         super().__init__(
-            f"a sync batch takes at most {max_events} events and {max_bytes} bytes inline "
-            f"(got {events} events, {body_bytes} bytes); split it into smaller batches"
+            f"a sync batch takes at most {max_events} events and {max_bytes} bytes, even as "
+            f"a job (got {events} events, {body_bytes} bytes); split it into smaller batches"
         )
         self.events = events
         self.body_bytes = body_bytes

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from shared.core.application.access import audit
+from shared.core.application.change_feed import change_entries
 from shared.core.application.sync_apply import BatchContext, base_row, join_conflict
+from shared.core.application.sync_state import BatchState
 from shared.core.domain.field_events import (
     ConflictStatus,
     EventOutcome,
@@ -22,7 +23,7 @@ from shared.core.domain.sync_rules import (
     volumes_rank,
 )
 from shared.core.errors import InputError
-from shared.core.ports.tenant_data import Record, TenantUnitOfWork
+from shared.core.ports.tenant_data import AuditEntry, Record
 
 SYNCED_VOLUMES = ("oil_bbl", "gas_mcf", "water_bbl", "hours_on")
 
@@ -42,11 +43,10 @@ def _validate(log: ProductionLogged, ctx: BatchContext) -> None:
 
 
 def apply_production(
-    uow: TenantUnitOfWork, ctx: BatchContext, event: FieldEvent, log: ProductionLogged
+    state: BatchState, ctx: BatchContext, event: FieldEvent, log: ProductionLogged
 ) -> EventOutcome:
     _validate(log, ctx)
-    records = uow.field_records
-    earlier = [_claim(row) for row in records.production_logs(event.well_id, log.date)]
+    earlier = [_claim(row) for row in state.production_logs(event.well_id, log.date)]
     row = {
         **base_row(ctx, event),
         **{name: getattr(log, name) for name in SYNCED_VOLUMES},
@@ -54,21 +54,21 @@ def apply_production(
         "tank_gauges": [asdict(gauge) for gauge in log.tank_gauges],
         "is_winner": False,
     }
-    records.add_production_log(row)
+    state.add_production_log(row)
     mine = _claim(row)
     winner = production_winner([*earlier, mine])
     if winner is mine:
-        records.mark_production_winner(event.well_id, log.date, event.id)
-        _raise_daily(uow, ctx, event.well_id, log)
+        state.mark_production_winner(event.well_id, log.date, event.id)
+        _raise_daily(state, ctx, event.well_id, log)
     rivals = [claim for claim in earlier if not same_volumes(claim, mine)]
     if not rivals:
         reason = "same volumes as an earlier log for this well-day" if earlier else None
         return EventOutcome(None, OutcomeStatus.APPLIED, reason=reason)
-    slot = f"production/{event.well_id}/{log.date.isoformat()}"
+    slot = f"production/{event.well_id}/{log.date.isoformat()}"  # = sync_apply.slot_key
     members = [claim.event_id for claim in earlier] + [event.id]
     status = ConflictStatus.AUTO_RESOLVED
     conflict = join_conflict(
-        uow, ctx, event, slot, Rule.HIGHEST_VALUE, status, members, winner.event_id
+        state, ctx, event, slot, Rule.HIGHEST_VALUE, status, members, winner.event_id
     )
     reason = (
         "this log stands for the well-day (highest value)"
@@ -78,15 +78,13 @@ def apply_production(
     return EventOutcome(None, OutcomeStatus.CONFLICT, conflict.id, Rule.HIGHEST_VALUE, reason)
 
 
-def _raise_daily(
-    uow: TenantUnitOfWork, ctx: BatchContext, well_id: str, log: ProductionLogged
-) -> None:
+def _raise_daily(state: BatchState, ctx: BatchContext, well_id: str, log: ProductionLogged) -> None:
     """Write the winning log into production_daily, unless the day already holds more.
 
     Field logs only ever raise a well-day: an office figure that is higher than
     every field log stays (never under-report production).
     """
-    current = uow.production.get_day(well_id, log.date)
+    current = state.production_day(well_id, log.date)
     if current is not None and volumes_rank(
         current["oil_bbl"], current["gas_mcf"], current["water_bbl"]
     ) >= volumes_rank(log.oil_bbl, log.gas_mcf, log.water_bbl):
@@ -102,7 +100,20 @@ def _raise_daily(
         updated_at=ctx.clock(),
         updated_by=ctx.actor.email,
     )
-    uow.production.upsert_days([row])
-    after = uow.production.get_day(well_id, log.date)
+    state.put_production_day(row)
     entity_id = f"{well_id}/{log.date.isoformat()}"
-    audit(uow, ctx.clock, ctx.actor, "production.synced", "production", entity_id, current, after)
+    action, at, actor = "production.synced", ctx.clock(), ctx.actor
+    state.add_audit(
+        AuditEntry(
+            action,
+            "production",
+            entity_id,
+            actor.user_id,
+            actor.email,
+            at,
+            current,
+            row,
+            actor.request_id,
+        )
+    )
+    state.add_changes(change_entries(at, actor, action, "production", entity_id, current, row))

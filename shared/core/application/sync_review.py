@@ -114,20 +114,23 @@ def _settle_inspections(
     assert isinstance(resolution.merged, EquipmentInspected)
     template = records.inspections_by_ids(members)[0]
     merged_id = str(uuid.uuid4())
-    records.add_inspection(
-        {
-            "id": merged_id,
-            "event_id": None,
-            "equipment_id": conflict.equipment_id,
-            "well_id": conflict.well_id,
-            "inspection_date": template["inspection_date"],
-            "occurred_at": clock(),
-            "checklist": [asdict(item) for item in resolution.merged.checklist],
-            "passed": resolution.merged.passed,
-            "notes": resolution.merged.notes,
-            "device_id": "review",
-            "recorded_by": actor.email,
-            "status": "applied",
-        }
+    records.append(
+        "equipment_inspections",
+        [
+            {
+                "id": merged_id,
+                "event_id": None,
+                "equipment_id": conflict.equipment_id,
+                "well_id": conflict.well_id,
+                "inspection_date": template["inspection_date"],
+                "occurred_at": clock(),
+                "checklist": [asdict(item) for item in resolution.merged.checklist],
+                "passed": resolution.merged.passed,
+                "notes": resolution.merged.notes,
+                "device_id": "review",
+                "recorded_by": actor.email,
+                "status": "applied",
+            }
+        ],
     )
     return merged_id

@@ -1,17 +1,39 @@
 """Ports of field sync in one tenant's database: the event log, field records,
-the conflict queue and the change log that devices pull from."""
+the conflict queue, the change log that devices pull from, and big-batch jobs.
+
+A batch reads what its events touch in a few bulk queries (`*_for` methods
+taking many keys) and writes in bulk at the end (`append`, `add_many`,
+`append_many`): PostgreSQL adapters stream rows with COPY.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal, Protocol
 
+from shared.core.domain.field_events import EventOutcome
 from shared.core.ports.pages import Page
 from shared.core.ports.tenant_data import Record
 
 Lockable = Literal["well", "equipment"]
+AppendTable = Literal[
+    "field_readings",
+    "production_history",
+    "equipment_inspections",
+    "well_notes",
+    "downtime_events",
+    "well_photos",
+    "audit_log",
+]
+InstantKey = tuple[str, str, datetime]
+"""(well id, tag, occurred_at in UTC)"""
+TagKey = tuple[str, str]
+"""(well id, tag)"""
+DayKey = tuple[str, date]
+"""(well or equipment id, day)"""
 
 
 @dataclass(frozen=True)
@@ -41,10 +63,11 @@ class StoredEvent:
 
 
 class SyncEventRepository(Protocol):
-    def lock(self, entity: Lockable, entity_id: str) -> Record | None:
-        """Lock the row until the transaction ends (sync writes per well queue up here).
+    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
+        """Lock the rows until the transaction ends, in id order (syncs of a well queue up
+        here; the order keeps two batches over the same wells from deadlocking).
 
-        Returns the row, or None when it does not exist (or the well is deleted).
+        Returns the rows that exist by id (deleted wells are left out).
         """
         ...
 
@@ -52,7 +75,7 @@ class SyncEventRepository(Protocol):
 
     def get_many(self, event_ids: Collection[str]) -> list[StoredEvent]: ...
 
-    def add(self, event: StoredEvent) -> None: ...
+    def add_many(self, events: Sequence[StoredEvent]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -87,8 +110,14 @@ class ConflictRepository(Protocol):
 
     def get(self, conflict_id: str) -> Conflict | None: ...
 
+    def add_many(self, conflicts: Sequence[Conflict]) -> None: ...
+
     def find_slot(self, slot_key: str, statuses: Collection[str]) -> Conflict | None:
         """The newest conflict over `slot_key` in one of `statuses`, if any."""
+        ...
+
+    def in_slots(self, slot_keys: Collection[str]) -> list[Conflict]:
+        """Every conflict over any of `slot_keys`, whatever its status."""
         ...
 
     def update(self, conflict: Conflict, expected_status: str) -> bool:
@@ -101,37 +130,45 @@ class ConflictRepository(Protocol):
 class FieldRecordRepository(Protocol):
     """Rows that field events produce; each is a Record keyed by column name."""
 
-    def add_reading(self, row: Record) -> None: ...
+    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
+        """Insert rows in bulk; keys that are not columns of `table` are ignored."""
+        ...
 
-    def readings_at(self, well_id: str, tag: str, occurred_at: datetime) -> list[Record]: ...
+    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
+        """Readings of these wells and tags at exactly these instants."""
+        ...
 
-    def current_reading(self, well_id: str, tag: str) -> Record | None: ...
+    def current_readings(self, keys: Collection[TagKey]) -> list[Record]: ...
 
-    def put_current_reading(self, row: Record) -> None: ...
+    def put_current_readings(self, rows: Sequence[Record]) -> None:
+        """Insert or replace the current value of each row's (well, tag)."""
+        ...
 
-    def production_logs(self, well_id: str, day: date) -> list[Record]: ...
+    def production_logs(self, keys: Collection[DayKey]) -> list[Record]: ...
 
-    def add_production_log(self, row: Record) -> None: ...
+    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+        """The production_daily rows of these well-days."""
+        ...
 
-    def mark_production_winner(self, well_id: str, day: date, event_id: str) -> None: ...
+    def set_production_flags(self, flags: Mapping[str, bool]) -> None:
+        """Set `is_winner` of production logs by event id."""
+        ...
 
-    def inspections_for(self, equipment_id: str, day: date) -> list[Record]: ...
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
+        """Inspections of these equipment-days, by occurred_at then id."""
+        ...
 
     def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]: ...
 
-    def add_inspection(self, row: Record) -> None: ...
-
     def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None: ...
-
-    def add_note(self, row: Record) -> None: ...
 
     def notes_for(self, well_id: str, limit: int) -> list[Record]:
         """A well's notes merged: by occurred_at, then device id, then event id."""
         ...
 
-    def add_downtime(self, row: Record) -> None: ...
-
-    def add_photo(self, row: Record) -> None: ...
+    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+        """A well's linked photos, newest first."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -165,6 +202,8 @@ class ChangeLog(Protocol):
 
     def append(self, entry: ChangeEntry) -> None: ...
 
+    def append_many(self, entries: Sequence[ChangeEntry]) -> None: ...
+
     def read(
         self,
         after: ChangePosition | None,
@@ -178,4 +217,61 @@ class ChangeLog(Protocol):
 
     def head(self, now: datetime) -> ChangePosition | None:
         """The last settled position: no change can ever appear before it."""
+        ...
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SyncJob:
+    """A big batch applied in the background, chunk by chunk, as the user who sent it."""
+
+    id: str
+    status: JobStatus
+    blob_key: str
+    device_id: str
+    submitted_by_id: str
+    submitted_by_email: str
+    total_events: int
+    created_at: datetime
+    updated_at: datetime
+    done_events: int = 0
+    chunks_done: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """The outcome of the event at `position` (0-based, as sent) of a job's batch."""
+
+    position: int
+    outcome: EventOutcome
+
+
+class SyncJobRepository(Protocol):
+    def add(self, job: SyncJob) -> None: ...
+
+    def get(self, job_id: str) -> SyncJob | None: ...
+
+    def update(self, job: SyncJob) -> None:
+        """Store the job's status, times and error (progress moves only by `advance`)."""
+        ...
+
+    def advance(self, job_id: str, chunk: int, done_events: int, at: datetime) -> bool:
+        """Record chunk `chunk` as done if it is the next one; False if it was done already."""
+        ...
+
+    def add_outcomes(self, job_id: str, outcomes: Sequence[JobOutcome]) -> None: ...
+
+    def outcomes(self, job_id: str, limit: int, offset: int) -> Page[JobOutcome]: ...
+
+    def counts(self, job_id: str) -> dict[str, int]:
+        """How many outcomes the job has per status."""
         ...

@@ -7,6 +7,7 @@ API's pydantic models validate them on the way in and shape them on the way out.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         ConflictRepository,
         FieldRecordRepository,
         SyncEventRepository,
+        SyncJobRepository,
     )
 
 Record = dict[str, Any]
@@ -117,6 +119,7 @@ class TenantUnitOfWork(Protocol):
     field_records: FieldRecordRepository
     conflicts: ConflictRepository
     changes: ChangeLog
+    sync_jobs: SyncJobRepository
     scada: ScadaRepositories
     readings: ReadingRepository
 
@@ -130,3 +133,11 @@ class TenantUnitOfWork(Protocol):
     ) -> None: ...
 
     def commit(self) -> None: ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested transaction: if the block raises, only its writes roll back.
+
+        A write the database refuses (constraint, value out of range) leaves the
+        block as ConflictError.
+        """
+        ...

@@ -1,0 +1,70 @@
+"""The API's own blob route, for the local blob stores whose links point here.
+
+`PUT /api/v1/blobs/{key}?token=…` stores an upload; `GET` serves a download.
+The token (HMAC, see shared/adapters/local/blob_tokens.py) binds method, key,
+expiry and, for uploads, the content type and the maximum size, which this route
+enforces: 403 for a bad or expired token, 415 for another content type, 413 past
+the size. Cloud stores hand out their own URLs (SAS, presigned) and never these.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Protocol
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from functions.api.dependencies import PlatformDep
+from shared.adapters.local.blob_tokens import BlobGrant
+from shared.core.ports.blobs import BlobStore
+
+router = APIRouter(tags=["blobs"])
+PREFIX = "/api/v1/blobs/"
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+"""The body limit of this route; each token's own limit is checked as the bytes come."""
+
+Token = Annotated[str, Query(min_length=1, max_length=4000, description="From the link")]
+
+
+class TokenStore(BlobStore, Protocol):
+    def verify_token(self, key: str, token: str, method: str = "PUT") -> BlobGrant: ...
+
+
+def _store(platform: Any) -> TokenStore:
+    store = platform.blobs
+    if not hasattr(store, "verify_token"):
+        raise HTTPException(404, "this server's blob store hands out its own links")
+    return store  # type: ignore[no-any-return]
+
+
+def absolute(request: Request, url: str) -> str:
+    """A link of the local store relative to this API, made absolute for the caller."""
+    if url.startswith("/"):
+        return str(request.base_url).rstrip("/") + url
+    return url
+
+
+@router.put("/api/v1/blobs/{key:path}", status_code=201, include_in_schema=False)
+async def upload(key: str, token: Token, request: Request, platform: PlatformDep) -> dict[str, Any]:
+    store = _store(platform)
+    grant = store.verify_token(key, token, "PUT")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if grant.content_type is not None and content_type != grant.content_type:
+        raise HTTPException(415, f"this link takes {grant.content_type}, not {content_type!r}")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if grant.max_bytes is not None and len(data) > grant.max_bytes:
+            raise HTTPException(413, f"this link takes at most {grant.max_bytes} bytes")
+    info = await run_in_threadpool(store.put, key, bytes(data), content_type)
+    return {"key": info.key, "size": info.size, "etag": info.etag}
+
+
+@router.get("/api/v1/blobs/{key:path}", include_in_schema=False)
+async def download(key: str, token: Token, platform: PlatformDep) -> Response:
+    store = _store(platform)
+    store.verify_token(key, token, "GET")
+    info = await run_in_threadpool(store.head, key)
+    data = await run_in_threadpool(store.get, key)
+    media_type = (info.content_type if info else None) or "application/octet-stream"
+    return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=60"})

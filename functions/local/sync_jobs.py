@@ -1,0 +1,70 @@
+"""The local runner's sync-jobs worker: take big sync batches off the SQLite queue.
+
+Started next to the API (`wellos demo`, the tests, bench/sync.py):
+
+    stop = threading.Event()
+    thread = start_sync_jobs_thread(platform, stop)
+    ...
+    stop.set(); thread.join()
+
+A message is completed once its job is done (or failed for good); if applying
+raises, the message is abandoned and comes back, and the job resumes after its
+last recorded chunk.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from functions.api.schemas.sync import parse_batch
+from shared.bootstrap import Platform
+from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
+from shared.core.ports.queue import Queue, ReceivedMessage
+
+log = logging.getLogger("wellos.sync.jobs")
+LOCK_S = 300.0  # longer than a 100,000-event job takes
+
+
+def handle(platform: Platform, queue: Queue, message: ReceivedMessage) -> None:
+    """Apply one message's job and settle the message."""
+    try:
+        platform.sync_jobs.run(message.body, parse_batch, message.delivery_count)
+    except Exception as exc:  # retried: the queue dead-letters after its max deliveries
+        log.warning("sync job %s failed: %s", message.message_id, type(exc).__name__)
+        queue.abandon(SYNC_JOBS_QUEUE, message)
+        return
+    queue.complete(SYNC_JOBS_QUEUE, message)
+
+
+def run_sync_jobs_loop(
+    platform: Platform, stop_event: threading.Event, interval_s: float = 1.0
+) -> int:
+    """Apply queued jobs until `stop_event` is set; returns how many messages it handled."""
+    queue = platform.queue
+    handled = 0
+    while not stop_event.is_set():
+        try:
+            messages = queue.receive(SYNC_JOBS_QUEUE, 1, LOCK_S)
+        except Exception as exc:  # the queue file is busy or gone: next tick
+            log.warning("sync-jobs receive failed: %s", type(exc).__name__)
+            messages = []
+        for message in messages:
+            handle(platform, queue, message)
+            handled += 1
+        if not messages:
+            stop_event.wait(interval_s)
+    return handled
+
+
+def start_sync_jobs_thread(
+    platform: Platform, stop_event: threading.Event, interval_s: float = 1.0
+) -> threading.Thread:
+    thread = threading.Thread(
+        target=run_sync_jobs_loop,
+        args=(platform, stop_event, interval_s),
+        name="wellos-sync-jobs",
+        daemon=True,
+    )
+    thread.start()
+    return thread

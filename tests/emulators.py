@@ -1,0 +1,65 @@
+"""Emulators shared by the test tiers: moto server (SQS, S3, Secrets Manager) and Azurite.
+
+- moto: one `ThreadedMotoServer` on a free 127.0.0.1 port per session; boto3
+  clients point at it with dummy credentials in us-east-1.
+- Azurite (Blob only): `.tools/node_modules/.bin/azurite-blob`, installed by
+  `npm install --prefix .tools azurite@3` (`ensure_azurite`), one process per
+  session with its data in a temporary directory. Without Node.js the Azure Blob
+  tests skip with a message saying so.
+
+The session fixtures (`moto_endpoint`, `aws_client`, `azurite_connection_string`)
+live in tests/conftest.py, so contract and integration tests share one of each.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / ".tools"
+AZURITE_BLOB = TOOLS / "node_modules" / ".bin" / "azurite-blob"
+AZURITE_ACCOUNT = "devstoreaccount1"
+# Azurite's well-known development key (public, documented by Microsoft).
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+NODE_MISSING = "Node.js not found: Azurite (npm) cannot run; Azure Blob contract tests skipped"
+AWS_REGION = "us-east-1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def ensure_azurite(timeout_s: float = 600) -> Path | None:
+    """The azurite-blob binary; installs Azurite with npm when missing and Node.js is here."""
+    if shutil.which("node") is None:
+        return None
+    if AZURITE_BLOB.exists():
+        return AZURITE_BLOB
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    command = [npm, "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", "azurite@3"]
+    try:
+        subprocess.run(command, cwd=ROOT, timeout=timeout_s, capture_output=True, check=False)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    return AZURITE_BLOB if AZURITE_BLOB.exists() else None

@@ -1,0 +1,279 @@
+"""Big sync batches as jobs: 202, the queue, the three hosts, redelivery and resuming."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import azure.functions as func
+import pytest
+from azure.functions.servicebus import ServiceBusMessage
+
+from functions.api.schemas.sync import parse_batch
+from functions.aws import sync_jobs_handler
+from functions.azure import sync_jobs as azure_sync_jobs
+from functions.local.sync_jobs import handle, start_sync_jobs_thread
+from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE, SyncJobService
+from shared.core.ports.queue import OutgoingMessage, ReceivedMessage
+from tests.integration import api_support
+from tests.integration.sync_support import (
+    Site,
+    build_site,
+    device,
+    reading,
+    rows,
+    statuses,
+    sync,
+    table_state,
+)
+
+mod_platform = api_support.mod_platform
+mod_client = api_support.mod_client
+mod_acme = api_support.mod_acme
+EVENTS = Path(__file__).parents[1] / "events"
+
+
+@pytest.fixture(scope="module")
+def site(mod_acme, mod_platform) -> Site:
+    return build_site(mod_acme, mod_platform)
+
+
+def _start() -> datetime:
+    """A fresh hour for each test: the module's tests share one tenant."""
+    return datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 100_000)
+
+
+def _readings(site: Site, count: int) -> list[dict]:
+    start = _start()
+    wells = site.wells
+    return [
+        reading(wells[i % 2], start + timedelta(seconds=i), 100.0 + i % 50, seq=i, tag="LP")
+        for i in range(count)
+    ]
+
+
+def _submit(site: Site, events: list[dict], name: str = "tab-job") -> dict:
+    response = site.client.post(
+        "/api/v1/sync",
+        json={"device": device(name), "events": events},
+        headers=site.operator.headers,
+    )
+    assert response.status_code == 202, response.text[:300]
+    return dict(response.json())
+
+
+def _job(site: Site, job_id: str, headers: dict | None = None, **params) -> dict:
+    response = site.client.get(
+        f"/api/v1/sync/jobs/{job_id}", params=params, headers=headers or site.operator.headers
+    )
+    assert response.status_code == 200, response.text[:300]
+    return dict(response.json())
+
+
+def _take(site: Site) -> ReceivedMessage:
+    [message] = site.platform.queue.receive(SYNC_JOBS_QUEUE, 1, 60)
+    return message
+
+
+def _job_rows(site: Site) -> dict[str, list]:
+    from shared.adapters.sql.sync_job_tables import sync_job_outcomes, sync_jobs
+
+    return {
+        table.name: sorted(map(repr, map(tuple, (r.values() for r in rows(site, table)))))
+        for table in (sync_jobs, sync_job_outcomes)
+    }
+
+
+def test_a_big_batch_is_a_job_the_local_worker_applies_with_outcomes_in_order(site):
+    # GIVEN 650 readings: ten of them synced before, one malformed at position 300
+    events = _readings(site, 650)
+    events[300]["payload"]["value"] = "high"
+    first = sync(site, site.operator, device("tab-job"), events[:10])
+    assert statuses(first) == ["applied"] * 10
+    # WHEN the operator sends them all and the local runner's worker is running
+    stop = threading.Event()
+    worker = start_sync_jobs_thread(site.platform, stop, interval_s=0.05)
+    try:
+        accepted = _submit(site, events)
+        report = _job(site, accepted["job_id"])
+        for _ in range(600):
+            if report["status"] in ("done", "failed"):
+                break
+            time.sleep(0.05)
+            report = _job(site, accepted["job_id"])
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    # THEN the job is done, every event has its outcome, in the order sent
+    assert (report["status"], report["progress"]) == ("done", {"done": 650, "total": 650})
+    assert report["counts"] == {"applied": 639, "duplicate": 10, "rejected": 1}
+    page = _job(site, accepted["job_id"], offset=299, limit=3)["outcomes"]
+    assert [item["position"] for item in page["items"]] == [299, 300, 301]
+    assert [item["status"] for item in page["items"]] == ["applied", "rejected", "applied"]
+    assert page["items"][1]["reason"].startswith("payload.value:")
+    assert page["total"] == 650
+    # AND the batch's blob is where the issue says
+    key = f"tenants/acme/sync-jobs/{accepted['job_id']}.json"
+    assert site.platform.blobs.head(key) is not None
+
+
+def test_a_redelivered_job_message_applies_nothing_twice(site):
+    # GIVEN a job applied once through its queue message
+    accepted = _submit(site, _readings(site, 520))
+    message = _take(site)
+    handle(site.platform, site.platform.queue, message)
+    before = (table_state(site), _job_rows(site))
+    # WHEN the same message is delivered again (at-least-once delivery)
+    again = OutgoingMessage(message.body, message.message_id)
+    site.platform.queue.send(SYNC_JOBS_QUEUE, [again])
+    handle(site.platform, site.platform.queue, _take(site))
+    # THEN nothing changed: no row, no outcome, no progress
+    assert (table_state(site), _job_rows(site)) == before
+    assert _job(site, accepted["job_id"])["status"] == "done"
+
+
+class FlakySync:
+    """The platform's SyncService, failing once at one chunk (a database hiccup)."""
+
+    def __init__(self, real, fail_at: int) -> None:
+        self.real = real
+        self.fail_at = fail_at
+        self.calls = 0
+
+    def apply_batch(self, *args, **kwargs):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise ConnectionResetError("database connection lost")
+        return self.real.apply_batch(*args, **kwargs)
+
+
+def test_a_job_that_fails_midway_resumes_after_its_last_recorded_chunk(site):
+    # GIVEN a job of 600 events applied 200 at a time, whose second chunk fails once
+    platform = site.platform
+    flaky = FlakySync(platform.sync, fail_at=2)
+    service = SyncJobService(
+        platform.master, platform.tenant_databases, flaky, platform.blobs, platform.queue,
+        chunk_events=200,
+    )  # fmt: skip
+    accepted = _submit(site, _readings(site, 600))
+    message = _take(site)
+    # WHEN the first delivery fails and the message comes back
+    with pytest.raises(ConnectionResetError):
+        service.run(message.body, parse_batch, delivery_count=1)
+    midway = _job(site, accepted["job_id"])
+    status = service.run(message.body, parse_batch, delivery_count=2)
+    platform.queue.complete(SYNC_JOBS_QUEUE, message)
+    # THEN the first chunk stood, and the second delivery did the other two
+    assert (midway["status"], midway["progress"]["done"]) == ("running", 200)
+    assert status.value == "done"
+    report = _job(site, accepted["job_id"])
+    assert report["counts"] == {"applied": 600}  # chunk 1 was not applied again
+    assert flaky.calls == 2 + 2
+
+
+def test_only_the_submitter_and_the_office_see_a_job(site):
+    # GIVEN a queued job of the operator
+    accepted = _submit(site, _readings(site, 501))
+    handle(site.platform, site.platform.queue, _take(site))
+    path = f"/api/v1/sync/jobs/{accepted['job_id']}"
+    # WHEN the other operator, the manager and someone asking for a made-up job look
+    other = site.client.get(path, headers=site.operator2.headers)
+    manager = site.client.get(path, headers=site.manager.headers)
+    missing = site.client.get(f"/api/v1/sync/jobs/{uuid.uuid4()}", headers=site.manager.headers)
+    # THEN only the manager (and the submitter) see it
+    assert (other.status_code, manager.status_code, missing.status_code) == (404, 200, 404)
+
+
+def test_the_azure_service_bus_trigger_applies_a_job(site, monkeypatch):
+    # GIVEN the blueprint on a function app and a job's message as Service Bus delivers it
+    accepted = _submit(site, _readings(site, 501))
+    message = _take(site)
+    monkeypatch.setattr(
+        azure_sync_jobs, "runtime", azure_sync_jobs.SyncJobsRuntime(lambda: site.platform)
+    )
+    app = func.FunctionApp()
+    app.register_functions(azure_sync_jobs.sync_jobs_bp)
+    function = {f.get_function_name(): f for f in app.get_functions()}["apply_sync_job"]
+    binding = function.get_bindings()[0].get_dict_repr()
+    delivered = ServiceBusMessage(  # what the host hands the function
+        body=message.body,
+        message_id=message.message_id,
+        delivery_count=1,
+        application_properties={},
+        user_properties={},
+    )
+    # WHEN the trigger fires
+    function.get_user_function()(delivered)
+    site.platform.queue.complete(SYNC_JOBS_QUEUE, message)
+    # THEN the binding listens on sync-jobs and the job is done
+    assert (binding["queueName"], binding["connection"]) == ("sync-jobs", "ServiceBusConnection")
+    assert _job(site, accepted["job_id"])["status"] == "done"
+
+
+def _blob_path(site: Site, key: str) -> Path:
+    return site.platform.settings.state_dir / "blobs" / "objects" / (key + "~")
+
+
+def test_the_sqs_handler_retries_only_the_record_whose_job_raised(site, monkeypatch):
+    # GIVEN an SQS event with two job messages; the second job's batch cannot be read now
+    good, stuck = (_submit(site, _readings(site, 501)) for _ in range(2))
+    bodies = {m.message_id: m for m in site.platform.queue.receive(SYNC_JOBS_QUEUE, 10, 60)}
+    stuck_key = f"tenants/acme/sync-jobs/{stuck['job_id']}.json"
+    blob = _blob_path(site, stuck_key)
+    blob.rename(blob.with_suffix(".bak"))
+    blob.mkdir()  # reading it is an OSError: a transient blob-store failure
+    event = copy.deepcopy(json.loads((EVENTS / "sqs_sync_job.json").read_text()))
+    for record, accepted in zip(event["Records"], (good, stuck), strict=True):
+        message = bodies[accepted["job_id"]]
+        record["body"] = base64.b64encode(message.body).decode()  # as the SQS adapter sends
+        record["messageAttributes"]["wellos-message-id"]["stringValue"] = message.message_id
+    monkeypatch.setattr(
+        sync_jobs_handler, "runtime", sync_jobs_handler.SyncJobsRuntime(lambda: site.platform)
+    )
+    # WHEN Lambda invokes the handler
+    result = sync_jobs_handler.handler(event, lambda_context())
+    # THEN only the stuck record is a batch item failure; the good job is done
+    assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][1]["messageId"]}]}
+    assert _job(site, good["job_id"])["status"] == "done"
+    assert _job(site, stuck["job_id"])["status"] == "queued"
+    # AND once the blob store answers again, the redelivered record completes the job
+    shutil.rmtree(blob)
+    blob.with_suffix(".bak").rename(blob)
+    retry = {"Records": [event["Records"][1]]}
+    assert sync_jobs_handler.handler(retry, lambda_context()) == {"batchItemFailures": []}
+    assert _job(site, stuck["job_id"])["status"] == "done"
+    for message in bodies.values():
+        site.platform.queue.complete(SYNC_JOBS_QUEUE, message)
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "wellos-sync-jobs"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:sync-jobs"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def lambda_context() -> LambdaContext:
+    return LambdaContext()
+
+
+def test_a_garbage_message_is_not_a_job_and_is_not_retried(site):
+    # GIVEN a message on the sync-jobs queue that names no job
+    # WHEN the service is handed it
+    status = site.platform.sync_jobs.run(b"not json", parse_batch)
+    unknown = json.dumps({"tenant": "acme", "job_id": str(uuid.uuid4())}).encode()
+    # THEN there is nothing to do either way (the host completes the message)
+    assert status is None
+    assert site.platform.sync_jobs.run(unknown, parse_batch) is None
