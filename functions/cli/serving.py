@@ -27,6 +27,8 @@ DEMO_EXAMPLES = """[bold]Examples:[/bold]
 
   wellos demo --duration 60 --port 7080
 
+  wellos demo --no-field          # without the simulated field and gateways
+
   wellos demo --duration 30 --json > demo-events.jsonl
 """
 
@@ -62,6 +64,13 @@ def demo(
         bool,
         typer.Option("--json", help="Print the ready and summary events as JSON lines only."),
     ] = False,
+    field: Annotated[
+        bool,
+        typer.Option(
+            "--field/--no-field",
+            help="Run a simulated RTU and a real edge gateway per tenant (SCADA readings).",
+        ),
+    ] = True,
 ) -> None:
     """Run the local platform with two demo tenants, acme and permian, on one port.
 
@@ -69,12 +78,19 @@ def demo(
     and seeds the tenants once (fields, leases, ~20 wells, equipment, two years
     of daily production), and serves the API until Ctrl-C. Prints the URLs, each
     tenant admin's e-mail and password, and ready-to-paste curl lines. Data lives
-    in $WELLOS_STATE_DIR/demo and survives restarts.
+    in $WELLOS_STATE_DIR/demo and survives restarts. Once serving, the ingest drain,
+    sync-job, ETL and scoring timers run, and each tenant's simulated field sends
+    readings through its edge gateway (logs in $WELLOS_STATE_DIR/demo/field).
     """
     from functions.local.demo import DemoOptions, run_demo
 
     options = DemoOptions(
-        host=host, port=port, duration_s=duration, fresh=fresh, json_output=json_output
+        host=host,
+        port=port,
+        duration_s=duration,
+        fresh=fresh,
+        json_output=json_output,
+        field=field,
     )
     run_demo(options, load_settings(require_database=False))
 

@@ -3,12 +3,16 @@
 Start-up: the master database (embedded PostgreSQL unless WELLOS_DATABASE_URL
 is set), the master schema, the tenants `acme` and `permian` (created once,
 migrated on every start), their seed data (once), then the API with uvicorn
-until Ctrl-C or `--duration` seconds, and a summary.
+until Ctrl-C or `--duration` seconds, and a summary. Once the API listens, the
+background starts: the drain, sync-job, ETL and scoring timers, and (unless
+`--no-field`) a simulated RTU and a real edge gateway per tenant.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -17,6 +21,12 @@ from pydantic import SecretStr
 
 from functions.api.app import create_app
 from functions.local.credentials import DemoState
+from functions.local.demo_background import (
+    count_readings,
+    start_field,
+    start_status,
+    start_timers,
+)
 from functions.local.demo_database import count_production_rows, demo_master_url
 from functions.local.demo_output import DemoOutput, Endpoint, TenantCounts
 from functions.local.demo_tenants import DEMO_TENANTS, DemoTenant, open_demo_tenant
@@ -36,6 +46,7 @@ class DemoOptions:
     duration_s: float | None = None
     fresh: bool = False
     json_output: bool = False
+    field: bool = True
 
 
 def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeResult:
@@ -55,13 +66,21 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
         tenants = _prepare(platform, DemoState(demo_dir / "credentials.json"), output)
         endpoint = Endpoint(_display_host(options.host), options.port, settings.base_domain)
         app = CountingApp(create_app(platform))
-        result = serve(
-            app,
-            options.host,
-            options.port,
-            options.duration_s,
-            on_ready=lambda: output.ready(endpoint, tenants, options.duration_s),
-        )
+        _quiet_logs()
+        background = contextlib.ExitStack()
+        stack.enter_context(background)
+
+        def on_ready() -> None:
+            output.ready(endpoint, tenants, options.duration_s)
+            timers = start_timers(platform, background)
+            if options.field:
+                api_base = f"http://{_display_host(options.host)}:{options.port}"
+                start_field(platform, tenants, api_base, demo_dir, background)
+                output.say("Field: one simulated RTU and one edge gateway per tenant")
+                start_status(platform, tenants, output.say, timers)
+
+        result = serve(app, options.host, options.port, options.duration_s, on_ready=on_ready)
+        background.close()
         output.summary(result, [count_tenant(platform, demo) for demo in tenants])
         return result
 
@@ -92,7 +111,14 @@ def _seed_once(platform: Platform, demo: DemoTenant, state: DemoState, output: D
 def count_tenant(platform: Platform, demo: DemoTenant) -> TenantCounts:
     """Wells (through the service) and production rows of a demo tenant."""
     wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=1)).total
-    return TenantCounts(demo.tenant.slug, wells, count_production_rows(platform, demo.tenant))
+    production = count_production_rows(platform, demo.tenant)
+    return TenantCounts(demo.tenant.slug, wells, production, count_readings(platform, demo.tenant))
+
+
+def _quiet_logs() -> None:
+    """The demo talks through its own output; logs show warnings unless asked for more."""
+    if "WELLOS_LOG_LEVEL" not in os.environ:
+        logging.getLogger("wellos").setLevel(logging.WARNING)
 
 
 def _display_host(host: str) -> str:

@@ -28,6 +28,7 @@ class TenantCounts:
     slug: str
     wells: int
     production_rows: int
+    readings: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,19 +138,21 @@ class DemoOutput:
     def summary(self, result: ServeResult, counts: list[TenantCounts]) -> None:
         wells = sum(count.wells for count in counts)
         rows = sum(count.production_rows for count in counts)
+        readings = sum(count.readings for count in counts)
         if self.json_output:
             self._event(_summary_event(result, counts))
             return
         self._plain()
         self._plain(
             f"Summary: {len(counts)} tenants, {wells} wells, {rows:,} production rows, "
+            f"{readings:,} SCADA readings, "
             f"{result.requests} {'request' if result.requests == 1 else 'requests'} served, "
             f"uptime {result.uptime_s:.1f} s"
         )
         for count in counts:
             self._plain(
                 f"  {count.slug:<10} {count.wells:>4} wells {count.production_rows:>9,} "
-                "production rows"
+                f"production rows {count.readings:>9,} SCADA readings"
             )
 
 
@@ -181,4 +184,5 @@ def _summary_event(result: ServeResult, counts: list[TenantCounts]) -> dict[str,
         "tenants": [
             {"slug": c.slug, "wells": c.wells, "production_rows": c.production_rows} for c in counts
         ],
+        "scada_readings": {c.slug: c.readings for c in counts},
     }

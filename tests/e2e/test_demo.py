@@ -190,13 +190,13 @@ def test_demo_serves_seeded_tenants_and_stops_by_itself(demo_env, tmp_path):
 
 def test_restarting_the_demo_keeps_its_credentials_and_data(demo_env, tmp_path):
     # GIVEN a demo that ran once
-    first = start_demo(demo_env, tmp_path, "--duration", "1", "--json")
+    first = start_demo(demo_env, tmp_path, "--duration", "1", "--json", "--no-field")
     first.wait_until_serving()
     assert first.finish() == 0, first.stderr
     first_ready, first_summary = first.events()
 
     # WHEN it starts again on the same state and is stopped with Ctrl-C
-    second = start_demo(demo_env, tmp_path, "--json")
+    second = start_demo(demo_env, tmp_path, "--json", "--no-field")
     second.wait_until_serving()
     second.process.send_signal(signal.SIGINT)
     assert second.finish() == 0, second.stderr

@@ -1,0 +1,91 @@
+"""The demo's background work: the field and every timer the clouds would run.
+
+Started once the API listens (the gateways pull their config from it), stopped
+with the demo. Timers: the ingest drain, sync jobs, ETL, nightly scoring with
+the notification outbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from functions.local.demo_field import free_port, provision_site, start_gateway, start_rtu
+from functions.local.demo_tenants import DemoTenant
+from functions.local.drain import start_drain_thread
+from functions.local.etl_runner import start_etl_thread
+from functions.local.scoring import start_scoring_thread
+from functions.local.sync_jobs import start_sync_jobs_thread
+from shared.adapters.notify.console import ConsoleNotifier
+from shared.bootstrap import Platform
+from shared.core.domain.tenants import Tenant
+
+
+@dataclass
+class Background:
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=15)
+
+
+def start_timers(platform: Platform, stack: contextlib.ExitStack) -> Background:
+    background = Background()
+    stop = background.stop_event
+    background.threads = [
+        start_drain_thread(platform, platform.queue, stop, interval_s=2.0),
+        start_sync_jobs_thread(platform, stop),
+        start_etl_thread(platform, platform.queue, stop),
+        start_scoring_thread(platform, platform.queue, ConsoleNotifier(), stop),
+    ]
+    stack.callback(background.stop)
+    return background
+
+
+def start_field(
+    platform: Platform,
+    tenants: list[DemoTenant],
+    api_base: str,
+    demo_dir: Path,
+    stack: contextlib.ExitStack,
+) -> None:
+    """One simulated RTU and one edge gateway per demo tenant."""
+    queue_file = platform.settings.state_dir / "queue.sqlite3"
+    for demo in tenants:
+        port = free_port()
+        site = provision_site(platform, demo, demo_dir / "field-sites.json", port)
+        start_rtu(site, port, demo_dir / "field", stack)
+        start_gateway(site, api_base, queue_file, demo_dir / "field", stack)
+
+
+def start_status(
+    platform: Platform,
+    tenants: list[DemoTenant],
+    say: Callable[[str], None],
+    background: Background,
+    interval_s: float = 15.0,
+) -> None:
+    """Print the readings that have arrived, every `interval_s` seconds."""
+
+    def report() -> None:
+        while not background.stop_event.wait(interval_s):
+            counts = [f"{d.tenant.slug} {count_readings(platform, d.tenant):,}" for d in tenants]
+            say("SCADA readings stored so far: " + ", ".join(counts))
+
+    thread = threading.Thread(target=report, name="wellos-demo-status", daemon=True)
+    thread.start()
+    background.threads.append(thread)
+
+
+def count_readings(platform: Platform, tenant: Tenant) -> int:
+    engine = platform.tenant_databases.engines.engine_for(tenant)
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text("SELECT count(*) FROM scada_readings")).scalar_one())
