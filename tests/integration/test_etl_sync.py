@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from shared.core.application.clock import utc_now
 from shared.core.application.etl import EtlService
 from shared.core.application.tenants import CreateTenant
 from shared.core.etl.errors import EtlRunningError
@@ -52,8 +53,27 @@ def test_operator_tables_with_their_own_names_sync_and_nothing_is_written_to_the
 ):
     # GIVEN the operator's tables (spaces, brackets, a reserved word, Unicode) and a config
     seed_operator(source, days=30)
+    source.execute(
+        "CREATE TABLE `Equipment [list]` (`Tag` VARCHAR(50) PRIMARY KEY, `Art` VARCHAR(40),"
+        " `API` VARCHAR(20), `Installed` DATE) CHARACTER SET utf8mb4"
+    )
+    source.execute(
+        "INSERT INTO `Equipment [list]` VALUES ('P-1', 'rod pump', :api, '2020-05-01'),"
+        " ('T-1', 'tank', NULL, NULL)",
+        [{"api": APIS[0]}],
+    )
     before = fingerprint(source)
-    configure(mod_platform, tenant, operator_config(source.url, chunk_rows=25))
+    config = operator_config(source.url, chunk_rows=25)
+    config["entities"]["equipment"] = {
+        "source_table": "Equipment [list]",
+        "key_columns": ["Tag"],
+        "column_mapping": {
+            "tag": "Tag", "equipment_type": "Art", "well_api_number": "API",
+            "installation_date": "Installed",
+        },
+        "transforms": {"equipment_type": [{"type": "UPPERCASE"}]},
+    }  # fmt: skip
+    configure(mod_platform, tenant, config)
     # WHEN a run syncs them
     run = mod_platform.etl.run_tenant(tenant, "manual")
     # THEN every well and well-day is in the tenant, in WellOS units
@@ -67,7 +87,15 @@ def test_operator_tables_with_their_own_names_sync_and_nothing_is_written_to_the
     assert first["gas_mcf"] == pytest.approx(1000.0 * 0.0353147)
     with mod_platform.tenant_databases.unit_of_work(tenant) as uow:
         wells = {w["api_number"]: w for w in uow.wells.list(WellQuery()).items}
+        equipment = {e["tag"]: e for e in uow.equipment.list({}, 10, 0).items}
+        feed = uow.changes.read(None, None, None, 500, utc_now() + timedelta(minutes=1))
     assert {w["status"] for w in wells.values()} == {"PRODUCING", "SHUT_IN"}
+    assert equipment["P-1"]["equipment_type"] == "ROD PUMP"
+    assert equipment["P-1"]["well_id"] == wells["42501201300000"]["id"]
+    assert equipment["T-1"]["well_id"] is None and equipment["T-1"]["status"] == "ACTIVE"
+    # AND devices see the synced rows in their change feed (one entry per well and chunk)
+    actions = {item["action"] for item in feed.items}
+    assert {"well.synced", "equipment.synced", "production.synced"} <= actions
     # AND the source is unchanged: same row counts and checksums
     assert fingerprint(source) == before
     # AND the session cannot write even if something tried

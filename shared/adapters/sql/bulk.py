@@ -8,13 +8,16 @@
 
 Rows repeating a primary key keep the last occurrence (a single upsert
 statement may not touch the same row twice).
+
+`insert_rows` is the plain append (no conflict handling) with the same switch:
+COPY on PostgreSQL, multi-row INSERTs elsewhere.
 """
 
 from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -40,6 +43,28 @@ def upsert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[
     else:
         _upsert_portable(connection, table, keys, unique_rows)
     return len(unique_rows)
+
+
+def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Append `rows` (all with the same keys); defaults fill the other columns.
+
+    COPY writes text as is: JSON columns take JSON text on PostgreSQL, data elsewhere.
+    """
+    if not rows:
+        return 0
+    if connection.dialect.name == "postgresql" and connection.dialect.driver in (
+        "pg8000",
+        "psycopg",
+    ):
+        columns = list(rows[0])
+        quote = connection.dialect.identifier_preparer.quote
+        names = ", ".join(quote(name) for name in columns)
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+        _copy_text(connection, statement, _encode(rows, columns))
+    else:
+        for start in range(0, len(rows), MULTIROW_CHUNK):
+            connection.execute(table.insert().values(list(rows[start : start + MULTIROW_CHUNK])))
+    return len(rows)
 
 
 def _upsert_postgres_copy(
@@ -80,12 +105,26 @@ def _copy_text(connection: Connection, statement: str, payload: bytes) -> None:
 
 
 def _encode(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> bytes:
-    lines = ["\t".join(_text(row.get(name)) for name in columns) for row in rows]
+    text = _text
+    lines = ["\t".join([text(row.get(name)) for name in columns]) for row in rows]
     return ("\n".join(lines) + "\n").encode()
+
+
+# Exact types first (a dict lookup); subclasses and the rest take the isinstance chain.
+_PLAIN: dict[type, Callable[[Any], str]] = {
+    float: float.__repr__,
+    int: int.__repr__,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    uuid.UUID: uuid.UUID.__str__,
+}
 
 
 def _text(value: Any) -> str:
     """A value in COPY's text format."""
+    plain = _PLAIN.get(type(value))
+    if plain is not None:
+        return plain(value)
     if value is None:
         return "\\N"
     if isinstance(value, bool):

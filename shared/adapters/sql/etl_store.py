@@ -114,11 +114,12 @@ class SqlEtlUnitOfWork:
 
     def save_watermark(self, entity: Entity, value: Any, run_id: str) -> None:
         kind, text = encode_cursor(value)
-        row = {
-            "entity": entity.value, "cursor_type": kind, "cursor_value": text,
-            "run_id": run_id, "updated_at": utc(self._clock()),
-        }  # fmt: skip
-        upsert_rows(self._c, e.etl_watermarks, [row])
+        table = e.etl_watermarks
+        values = {"cursor_type": kind, "cursor_value": text, "run_id": run_id}
+        values["updated_at"] = utc(self._clock())
+        where = table.c.entity == entity.value
+        if not self._c.execute(table.update().where(where).values(**values)).rowcount:
+            self._c.execute(table.insert().values(entity=entity.value, **values))
 
     def save_run(self, run: RunRecord) -> None:
         values = run_values(run)

@@ -179,14 +179,17 @@ class ImportService:
             wells = uow.well_ids_by_api()
         try:
             self._apply_all(tenant, record, wells)
-        except Exception as exc:
-            record.status, record.error = ImportStatus.FAILED, type(exc).__name__
-            if isinstance(exc, InputError):
-                record.error = exc.detail
+        except InputError as exc:  # the file itself is broken: retrying cannot help
+            record.status, record.error = ImportStatus.FAILED, exc.detail
+            with store.unit_of_work() as uow:
+                self._save(uow, record)
+            return record
+        except Exception as exc:  # stays running: the redelivered job resumes after the last chunk
+            record.error = f"interrupted ({type(exc).__name__}); retrying"
             with store.unit_of_work() as uow:
                 self._save(uow, record)
             raise
-        record.status = ImportStatus.SUCCEEDED
+        record.status, record.error = ImportStatus.SUCCEEDED, None
         with store.unit_of_work() as uow:
             self._audit(uow, record, "import.completed", record.created_by)
             self._save(uow, record)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from shared.core.domain.api_number import normalize_api_number
@@ -55,9 +56,17 @@ def _number(spec: TargetField) -> Coercer:
     low, high = spec.minimum, spec.maximum
 
     def coerce(value: Any) -> Any:
-        if value is None or value == "":
+        if value is None:
             return None
-        number = value if type(value) is float else to_float(spec.name, value)
+        kind = type(value)
+        if kind is float:
+            number = value
+        elif kind is Decimal or kind is int:
+            number = float(value)
+        elif value == "":
+            return None
+        else:
+            number = to_float(spec.name, value)
         if low is not None and number < low:
             raise RowRejectedError(spec.name, f"{number:g} is below {low:g}")
         if high is not None and number > high:

@@ -102,7 +102,7 @@ class EntityMapping(_Model):
     )
     look_back_minutes: int = Field(default=0, ge=0, le=43_200)
     detect_deletions: bool = False
-    chunk_rows: int = Field(default=10_000, ge=10, le=50_000)
+    chunk_rows: int = Field(default=20_000, ge=10, le=50_000)
 
     def source_columns(self) -> list[str]:
         """Every source column a run reads, each once: keys, cursor, mapped columns."""

@@ -14,10 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from shared.core.domain.production import validate_production_day
-from shared.core.errors import InputError
 from shared.core.etl.coerce import Coercer, coercer_for
 from shared.core.etl.config import Transform
 from shared.core.etl.errors import RowRejectedError
@@ -75,37 +74,39 @@ class RowMapper:
             )
             for name, column in column_mapping.items()
         ]
+        self._steps = [(p.name, p.index, p.steps, p.coerce) for p in self._plan]  # fast loop
         self._required = [n for n, spec in specs.items() if spec.required]
         self._source_key = source_key
         self._wells = wells
         self._today = today
-        self._keys = BUSINESS_KEYS[entity]
+        self._production = entity is Entity.PRODUCTION
+        self._key_of = itemgetter(*BUSINESS_KEYS[entity])
 
     def map_row(self, row: Sequence[Any]) -> dict[str, Any]:
         """The WellOS row; raises RowRejectedError naming the field."""
         out: dict[str, Any] = {}
-        for plan in self._plan:
-            value = row[plan.index]
-            for step in plan.steps:
+        for name, index, steps, coerce in self._steps:
+            value = row[index]
+            for step in steps:
                 value = step(value)
-            out[plan.name] = plan.coerce(value)
+            out[name] = coerce(value)
         for name in self._required:
             if out.get(name) is None:
                 raise RowRejectedError(name, "is required but the value is empty")
         if WELL_REFERENCE in out:
-            self._resolve_well(out)
-        if self.entity is Entity.PRODUCTION:
-            _check_production(out, self._today)
+            api = out.pop(WELL_REFERENCE)
+            if api is not None:
+                out["well_id"] = self._well_id(api)
+        if self._production and out["production_date"] > self._today:
+            day = out["production_date"]
+            raise RowRejectedError("production_date", f"{day} is in the future")
         return out
 
-    def _resolve_well(self, out: dict[str, Any]) -> None:
-        api = out.pop(WELL_REFERENCE)
-        if api is None:
-            return
+    def _well_id(self, api: str) -> str:
         well_id = self._wells.get(api)
         if well_id is None:
             raise RowRejectedError(WELL_REFERENCE, f"no well with API number {api}")
-        out["well_id"] = well_id
+        return well_id
 
     def map_chunk(self, rows: Sequence[Sequence[Any]]) -> MappedChunk:
         chunk = MappedChunk()
@@ -116,7 +117,7 @@ class RowMapper:
             except RowRejectedError as rejected:
                 chunk.rejected.append(self.rejection(row, rejected.field, rejected.reason))
                 continue
-            key = tuple(mapped[name] for name in self._keys)
+            key = self._key_of(mapped)
             if key in kept:
                 chunk.duplicates += 1
                 index = kept[key]
@@ -132,13 +133,6 @@ class RowMapper:
         values = {name: jsonable(value) for name, value in zip(self.columns, row, strict=False)}
         key = tuple(jsonable(value) for value in self._source_key(row))
         return RejectedRow(key, values, field_name, reason)
-
-
-def _check_production(out: dict[str, Any], today: date) -> None:
-    try:
-        validate_production_day(out["production_date"], out, today)
-    except InputError as exc:
-        raise RowRejectedError(exc.field, exc.reason) from None
 
 
 def jsonable(value: Any) -> Any:

@@ -7,6 +7,7 @@ DEFAULT (empty strings count as null there).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from shared.core.etl.config import (
 from shared.core.etl.errors import RowRejectedError
 
 Step = Callable[[Any], Any]
+CACHE_LIMIT = 100_000
 
 # (from, to) -> factor. 1 m³ = 6.28981 bbl = 35.3147 ft³ = 0.0353147 Mcf.
 UNIT_FACTORS: dict[tuple[str, str], float] = {
@@ -117,19 +119,29 @@ def _unit(field: str, transform: UnitTransform) -> Step:
 def _dates(field: str, formats: Sequence[str]) -> Step:
     patterns = list(formats)
     shown = ", ".join(patterns)
+    parsed: dict[str, date] = {}  # a source repeats each day many times; strptime is slow
 
-    def apply(value: Any) -> Any:
-        if value is None or isinstance(value, date):
-            return value.date() if isinstance(value, datetime) else value
-        text = str(value).strip()
-        if not text:
-            return None
+    def parse(text: str) -> date:
         for pattern in patterns:
             try:
                 return datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
         raise RowRejectedError(field, f"{text!r} matches none of the date formats {shown}")
+
+    def apply(value: Any) -> Any:
+        if value is None or isinstance(value, date):
+            return value.date() if isinstance(value, datetime) else value
+        known = parsed.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known
+        text = str(value).strip()
+        if not text:
+            return None
+        day = parse(text)
+        if len(parsed) < CACHE_LIMIT:
+            parsed[str(value)] = day
+        return day
 
     return apply
 
@@ -154,14 +166,17 @@ def _parse_number(field: str, text: str) -> float:
         raise RowRejectedError(field, f"{text!r} is not a number") from None
 
 
+_NUMBERS = (float, int, Decimal)
+
+
 def to_float(field: str, value: Any) -> float:
     """A finite number from a number or its text; bools are not numbers."""
-    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+    if isinstance(value, _NUMBERS) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str):
         number = _parse_number(field, value.strip())
     else:
         raise RowRejectedError(field, f"{type(value).__name__} value is not a number")
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise RowRejectedError(field, "must be a finite number")
     return number
