@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from functions.cli import dca, etl, migrate, models, serving, tenants
+from functions.cli.field.commands import field_app
 
 # Commands whose modules are slow to import (asyncua): loaded only when named or listed.
 LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate"}
@@ -50,6 +51,7 @@ app.add_typer(tenants.app, name="tenant")
 app.add_typer(dca.dca_app, name="dca")
 app.add_typer(models.models_app, name="models")
 app.add_typer(etl.etl_app, name="etl")
+app.add_typer(field_app, name="field")
 migrate.register(app)
 serving.register(app)
 
