@@ -67,7 +67,7 @@ async def raw_subscription_rate(config, seconds: float) -> float:
     tasks = []
     try:
         for connection in config.connections:
-            client = Client(connection.endpoint_url, timeout=10, watchdog_intervall=5)
+            client = Client(connection.endpoint_url, timeout=10, watchdog_intervall=15)
             await client.connect()
             clients.append(client)
             params = subscription_parameters(connection.publishing_interval_ms)

@@ -160,19 +160,19 @@ class GatewayService:
 
     async def _acquire_loop(self) -> None:
         while True:
-            connections = asyncio.create_task(self._run_connections(self.config))
+            self.metrics.connections.clear()
+            options = self._acquisition_options()
+            runners = [
+                ConnectionRunner(connection, self.sink, self.metrics, options)
+                for connection in self.config.connections
+            ]
+            connections = asyncio.create_task(_run_all(runners))
             try:
                 await self._config_changed()
             finally:
+                for runner in runners:
+                    runner.stop()
                 await _cancel(connections)
-
-    async def _run_connections(self, config: GatewayConfig) -> None:
-        self.metrics.connections.clear()
-        options = self._acquisition_options()
-        async with asyncio.TaskGroup() as group:
-            for connection in config.connections:
-                runner = ConnectionRunner(connection, self.sink, self.metrics, options)
-                group.create_task(runner.run())
 
     def _acquisition_options(self) -> AcquisitionOptions:
         s = self.settings
@@ -229,6 +229,12 @@ class GatewayService:
             "batches_waiting": self.buffer.batch_count,
         }
         return (503 if self._stopping.is_set() else 200), "application/json", json.dumps(body)
+
+
+async def _run_all(runners: list[ConnectionRunner]) -> None:
+    async with asyncio.TaskGroup() as group:
+        for runner in runners:
+            group.create_task(runner.run())
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -51,7 +51,7 @@ class GatewaySettings(BaseSettings):
 
     opc_timeout_s: float = Field(default=4.0, gt=0)
     watchdog_interval_s: float = Field(
-        default=5.0, gt=0, description="Keepalive probe interval (and its timeout)."
+        default=15.0, gt=0, description="Keepalive probe interval (and its timeout)."
     )
     reconnect_initial_s: float = Field(default=0.5, gt=0)
     reconnect_max_s: float = Field(default=30.0, gt=0)

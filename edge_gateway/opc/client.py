@@ -29,7 +29,7 @@ MODES = {
 @dataclass(frozen=True)
 class ClientOptions:
     timeout_s: float = 4.0
-    watchdog_interval_s: float = 5.0
+    watchdog_interval_s: float = 15.0
     session_timeout_ms: int = 120_000
 
 

@@ -69,11 +69,20 @@ class ConnectionRunner:
         )
         self._options = options
         self._backoff = Backoff(options.reconnect_initial_s, options.reconnect_max_s)
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Make `run` return at its next step; call before cancelling its task.
+
+        In Python 3.11 a TaskGroup whose child fails while the group is being cancelled
+        raises the child's error and swallows the cancellation; the flag still holds.
+        """
+        self._stopped = True
 
     async def run(self) -> None:
-        """Sessions until cancelled; every failure leads to a fresh session after backoff."""
+        """Sessions until stopped; every failure leads to a fresh session after backoff."""
         try:
-            while True:
+            while not self._stopped:
                 try:
                     await self._session()
                 except* Exception as group:
@@ -84,6 +93,8 @@ class ConnectionRunner:
                         type(first).__name__,
                         str(first) or "no answer in time",
                     )
+                if self._stopped:
+                    break
                 self.metrics.state = "reconnecting"
                 self.metrics.reconnects += 1
                 await asyncio.sleep(self._backoff.next())
