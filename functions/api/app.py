@@ -18,6 +18,7 @@ from functions.api.routes import (
     alerts,
     analytics,
     auth,
+    blobs,
     catalog,
     conflicts,
     etl,
@@ -25,10 +26,12 @@ from functions.api.routes import (
     gateways,
     health,
     imports,
+    photos,
     production,
     readings,
     scada,
     sync,
+    sync_jobs,
     users,
     wells,
 )
@@ -74,7 +77,10 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
-        upload_limits={imports.BASE: settings.import_max_bytes},
+        upload_limits={
+            imports.BASE: settings.import_max_bytes,
+            blobs.PREFIX: blobs.MAX_UPLOAD_BYTES,
+        },
     )
     for module in (health, auth, users, wells, catalog, production, forecast, sync, conflicts):
         app.include_router(module.router)
@@ -83,5 +89,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     for module in (alerts, analytics):
         app.include_router(module.router)
     for module in (etl, imports):
+        app.include_router(module.router)
+    for module in (sync_jobs, photos, blobs):
         app.include_router(module.router)
     return app

@@ -41,7 +41,8 @@ def _problem_body(status: int, code: str, detail: str, request_id: str, path: st
 class RequestContextMiddleware:
     """Assigns a request id, enforces the body limit, logs the outcome.
 
-    `upload_limits` gives single POST routes (spreadsheet imports) a larger limit.
+    `upload_limits` gives single POST routes (spreadsheet imports) a larger limit, and
+    PUT/POST routes under a prefix ending in `/` (the blob route) theirs.
     """
 
     def __init__(
@@ -52,8 +53,12 @@ class RequestContextMiddleware:
         self.upload_limits = upload_limits or {}
 
     def _limit(self, scope: Scope) -> int:
-        if scope["method"] == "POST":
-            return self.upload_limits.get(scope["path"], self.max_body_bytes)
+        """A route's own limit: its exact path, or a prefix ending in `/` (PUT blobs)."""
+        if scope["method"] in ("POST", "PUT"):
+            path = scope["path"]
+            for route, limit in self.upload_limits.items():
+                if path == route or (route.endswith("/") and path.startswith(route)):
+                    return limit
         return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
