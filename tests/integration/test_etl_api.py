@@ -80,8 +80,7 @@ def test_names_that_try_to_inject_sql_are_refused_and_map_values_stay_data(sessi
 
 
 def test_admins_configure_managers_read_and_the_url_is_never_shown(mod_platform, session, source):
-    # GIVEN a source URL with a password (MariaDB ignores it for root on this machine? no:
-    # use the real URL for saving, then check a password never leaks from a failed test)
+    # GIVEN a manager besides the admin, and a configuration
     manager = invite(session, "MANAGER")
     config = operator_config(source.url)
     # WHEN a manager tries to save, and an admin saves

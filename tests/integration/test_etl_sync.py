@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from shared.core.application.clock import utc_now
+from shared.adapters.sql.tenant_tables import change_log
 from shared.core.application.etl import EtlService
 from shared.core.application.tenants import CreateTenant
 from shared.core.etl.errors import EtlRunningError
@@ -88,14 +88,18 @@ def test_operator_tables_with_their_own_names_sync_and_nothing_is_written_to_the
     with mod_platform.tenant_databases.unit_of_work(tenant) as uow:
         wells = {w["api_number"]: w for w in uow.wells.list(WellQuery()).items}
         equipment = {e["tag"]: e for e in uow.equipment.list({}, 10, 0).items}
-        feed = uow.changes.read(None, None, None, 500, utc_now() + timedelta(minutes=1))
     assert {w["status"] for w in wells.values()} == {"PRODUCING", "SHUT_IN"}
     assert equipment["P-1"]["equipment_type"] == "ROD PUMP"
     assert equipment["P-1"]["well_id"] == wells["42501201300000"]["id"]
     assert equipment["T-1"]["well_id"] is None and equipment["T-1"]["status"] == "ACTIVE"
-    # AND devices see the synced rows in their change feed (one entry per well and chunk)
-    actions = {item["action"] for item in feed.items}
-    assert {"well.synced", "equipment.synced", "production.synced"} <= actions
+    # AND the synced rows went to the devices' change feed (one entry per well and chunk)
+    engine = mod_platform.tenant_databases.engines.engine_for(tenant)
+    with engine.connect() as connection:
+        feed = connection.execute(sa.select(change_log.c.action, change_log.c.data)).all()
+    actions = {action for action, _ in feed}
+    assert actions == {"well.synced", "equipment.synced", "production.synced"}
+    days = sum(data["days"] for action, data in feed if action == "production.synced")
+    assert days == 90
     # AND the source is unchanged: same row counts and checksums
     assert fingerprint(source) == before
     # AND the session cannot write even if something tried

@@ -9,6 +9,12 @@ Safety rules, all enforced here:
   ever executes `Select` statements (`_read` refuses anything else);
 - errors leave as SourceUnavailableError naming the step and the driver's
   error type, never the URL.
+
+SQL Server has no read-only session setting (ApplicationIntent=ReadOnly only
+routes to a readable secondary) and Oracle's `SET TRANSACTION READ ONLY` holds
+for one transaction: there the guarantee is this module's SELECT-only rule, and
+the operator should give WellOS a login with read rights only (db_datareader;
+SELECT grants). `test-connection` reports `read_only: false` for them.
 """
 
 from __future__ import annotations
@@ -46,9 +52,10 @@ READ_ONLY_SQL = {
     "postgresql": "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
     "mysql": "SET SESSION TRANSACTION READ ONLY",
 }
-READ_ONLY_CHECK = {
-    "postgresql": "SHOW transaction_read_only",
-    "mysql": "SELECT @@SESSION.tx_read_only",
+READ_ONLY_CHECKS = {
+    "postgresql": ("SHOW transaction_read_only",),
+    # MySQL 8 and MariaDB 11.1+ name it transaction_read_only; older servers tx_read_only.
+    "mysql": ("SELECT @@SESSION.transaction_read_only", "SELECT @@SESSION.tx_read_only"),
 }
 ROW_VALUE_DIALECTS = frozenset({"postgresql"})  # MariaDB scans the table for row values
 
@@ -164,14 +171,18 @@ class SqlSourceSession:
     def info(self) -> SourceInfo:
         dialect = self._c.dialect
         version = ".".join(str(part) for part in (dialect.server_version_info or ()))
-        check = READ_ONLY_CHECK.get(dialect.name)
-        read_only = False
-        if check is not None:
-            with self._translated("read-only check"):
+        return SourceInfo(dialect.name, version, self._read_only(dialect.name))
+
+    def _read_only(self, dialect: str) -> bool:
+        for check in READ_ONLY_CHECKS.get(dialect, ()):
+            try:
                 value = self._c.exec_driver_sql(check).scalar()
+            except SQLAlchemyError:
                 self._c.rollback()
-            read_only = str(value).lower() in ("on", "1", "true")
-        return SourceInfo(dialect.name, version, read_only)
+                continue
+            self._c.rollback()
+            return str(value).lower() in ("on", "1", "true")
+        return False
 
     def describe(self, schema: str | None, table: str) -> SourceTable | None:
         key = (schema, table)

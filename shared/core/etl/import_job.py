@@ -44,6 +44,25 @@ def apply_chunk(
     counts: ImportCounts,
 ) -> list[RowResult]:
     results: list[RowResult] = []
+    latest = _latest_by_key(entity, mapper, lines, results)
+    stored = uow.current(entity, [row for _, row in latest.values()])
+    changed = []
+    for label, (line_no, row) in latest.items():
+        result = _compare(line_no, label, row, stored.get(label))
+        if result.status is not RowStatus.UNCHANGED:
+            changed.append(row)
+        results.append(result)
+    uow.write(entity, changed, actor)
+    results.sort(key=lambda result: result.line)
+    for result in results:
+        counts.count(result.status)
+    return results
+
+
+def _latest_by_key(
+    entity: Entity, mapper: RowMapper, lines: Sequence[SheetRow], results: list[RowResult]
+) -> dict[str, tuple[int, dict[str, Any]]]:
+    """The last row of each business key; rejected and superseded rows go to `results`."""
     latest: dict[str, tuple[int, dict[str, Any]]] = {}
     for line in lines:
         try:
@@ -57,18 +76,7 @@ def apply_chunk(
             reason = f"line {line.line} has the same key and wins"
             results.append(RowResult(earlier, RowStatus.DUPLICATE, label, None, reason))
         latest[label] = (line.line, row)
-    stored = uow.current(entity, [row for _, row in latest.values()])
-    changed = []
-    for label, (line_no, row) in latest.items():
-        result = _compare(line_no, label, row, stored.get(label))
-        if result.status is not RowStatus.UNCHANGED:
-            changed.append(row)
-        results.append(result)
-    uow.write(entity, changed, actor)
-    results.sort(key=lambda result: result.line)
-    for result in results:
-        counts.count(result.status)
-    return results
+    return latest
 
 
 def _compare(
