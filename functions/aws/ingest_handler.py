@@ -10,50 +10,20 @@ processed, so Lambda deletes it. Enable ReportBatchItemFailures on the mapping.
 
 from __future__ import annotations
 
-import base64
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.aws.http import lambda_settings
-from shared.adapters.aws.clients import aws_client
+from functions.aws.queue_worker import SqsRuntime, body_of, partial_response
 from shared.adapters.aws.sqs_queue import DEAD_LETTER_ATTRIBUTE, DLQ_SUFFIX, ID_ATTRIBUTE
-from shared.bootstrap import Platform, build_platform
 from shared.core.ingest.deliveries import Delivery
 
 logger = Logger(service="wellos-ingest")
-processor = BatchProcessor(event_type=EventType.SQS)
-
-
-@dataclass
-class IngestRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
-
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(lambda_settings())
-    )
-    sqs_factory: Callable[[], Any] = field(default=lambda: aws_client("sqs"))
-
-    @cached_property
-    def platform(self) -> Platform:
-        return self.platform_factory()
-
-    @cached_property
-    def sqs(self) -> Any:
-        return self.sqs_factory()
-
-
+IngestRuntime = SqsRuntime
 runtime = IngestRuntime()
 
 
@@ -99,7 +69,7 @@ def _send_to_dead_letters(record: dict[str, Any], reason: str, description: str)
 def delivery_of(record: dict[str, Any], retry: set[str]) -> Delivery:
     """The SQS adapter sends base64 bodies and names its message id in an attribute."""
     own_id = record.get("messageAttributes", {}).get(ID_ATTRIBUTE, {}).get("stringValue")
-    body = base64.b64decode(record["body"]) if own_id else record["body"].encode()
+    body = body_of(SQSRecord(record))
     count = int(record.get("attributes", {}).get("ApproximateReceiveCount", 1))
     return Delivery(own_id or record["messageId"], body, RecordSettlement(record, retry), count)
 
@@ -115,7 +85,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         if record.message_id in retry:
             raise RetryLaterError(record.message_id)
 
-    result: dict[str, Any] = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
-    return result
+    return partial_response(event, context, record_handler)

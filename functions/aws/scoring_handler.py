@@ -9,33 +9,24 @@ notification outbox through SES on a one-minute schedule.
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.aws.http import lambda_settings
-from shared.adapters.aws.sqs_queue import ID_ATTRIBUTE
+from functions.aws.queue_worker import PlatformRuntime, body_of, sqs_batch_handler
 from shared.adapters.notify.console import ConsoleNotifier
-from shared.bootstrap import Platform, build_platform
 from shared.core.application.analytics.nightly import ScoringJob, last_night
 from shared.core.application.clock import utc_now
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 
 logger = Logger(service="wellos-scoring")
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def sqs_queue() -> Queue:
@@ -57,18 +48,11 @@ def default_notifier() -> Notifier:
 
 
 @dataclass
-class ScoringRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
+class ScoringRuntime(PlatformRuntime):
+    """The platform, the queue the fan-out fills and the notifier the outbox drains through."""
 
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(lambda_settings())
-    )
     queue_factory: Callable[[], Queue] = sqs_queue
     notifier_factory: Callable[[], Notifier] = default_notifier
-
-    @cached_property
-    def platform(self) -> Platform:
-        return self.platform_factory()
 
     @cached_property
     def queue(self) -> Queue:
@@ -82,24 +66,13 @@ class ScoringRuntime:
 runtime = ScoringRuntime()
 
 
-def job_of(record: SQSRecord) -> ScoringJob:
-    """The SQS adapter sends base64 bodies and names its message id in an attribute."""
-    own_id = record.message_attributes.get(ID_ATTRIBUTE)
-    body = base64.b64decode(record.body) if own_id else record.body.encode()
-    return ScoringJob.from_body(body)
-
-
 def record_handler(record: SQSRecord) -> None:
-    report = runtime.platform.analytics.scoring.score_chunk(job_of(record))
+    job = ScoringJob.from_body(body_of(record))
+    report = runtime.platform.analytics.scoring.score_chunk(job)
     logger.info("scored", extra={"scored": report.scored, "skipped": report.skipped})
 
 
-@logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    result: dict[str, Any] = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
-    return result
+handler = sqs_batch_handler(logger, record_handler)
 
 
 @logger.inject_lambda_context(clear_state=True)

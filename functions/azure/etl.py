@@ -10,49 +10,14 @@ dead-letters it after the queue's MaxDeliveryCount. Connection: the app setting
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import azure.functions as func
 
-from functions.azure.http import serverless_settings
-from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
-from shared.bootstrap import Platform, build_platform
+from functions.azure.queue_worker import CONNECTION, QueueRuntime
 from shared.core.etl.jobs import ETL_QUEUE, IMPORTS_QUEUE
-from shared.core.ports.queue import Queue
 
 log = logging.getLogger("wellos.etl")
-CONNECTION = "ServiceBusConnection"
-
-
-def service_bus_queue() -> Queue:
-    client = service_bus_client(
-        connection_string=os.environ.get(CONNECTION),
-        fully_qualified_namespace=os.environ.get(f"{CONNECTION}__fullyQualifiedNamespace"),
-    )
-    return ServiceBusQueue(client)
-
-
-@dataclass
-class EtlRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
-
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(serverless_settings())
-    )
-    queue_factory: Callable[[], Queue] = service_bus_queue
-
-    @cached_property
-    def platform(self) -> Platform:
-        return self.platform_factory()
-
-    @cached_property
-    def queue(self) -> Queue:
-        return self.queue_factory()
-
-
+EtlRuntime = QueueRuntime
 runtime = EtlRuntime()
 etl_bp = func.Blueprint()
 

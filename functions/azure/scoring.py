@@ -12,19 +12,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import azure.functions as func
 
-from functions.azure.http import serverless_settings
-from functions.azure.ingest import service_bus_queue
+from functions.azure.queue_worker import CONNECTION, QueueRuntime
 from shared.adapters.notify.console import ConsoleNotifier
-from shared.bootstrap import Platform, build_platform
 from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob, last_night
 from shared.core.application.clock import utc_now
 from shared.core.ports.notifications import Notifier
-from shared.core.ports.queue import Queue
 
 log = logging.getLogger("wellos.scoring")
 
@@ -42,22 +39,10 @@ def default_notifier() -> Notifier:
 
 
 @dataclass
-class ScoringRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
+class ScoringRuntime(QueueRuntime):
+    """The platform, the queue the fan-out fills and the notifier the outbox drains through."""
 
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(serverless_settings())
-    )
-    queue_factory: Callable[[], Queue] = service_bus_queue
     notifier_factory: Callable[[], Notifier] = default_notifier
-
-    @cached_property
-    def platform(self) -> Platform:
-        return self.platform_factory()
-
-    @cached_property
-    def queue(self) -> Queue:
-        return self.queue_factory()
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -76,7 +61,7 @@ def fan_out_nightly_scoring(timer: func.TimerRequest) -> None:
 
 
 @scoring_bp.service_bus_queue_trigger(
-    arg_name="message", queue_name=SCORING_QUEUE, connection="ServiceBusConnection"
+    arg_name="message", queue_name=SCORING_QUEUE, connection=CONNECTION
 )
 def score_wells(message: func.ServiceBusMessage) -> None:
     job = ScoringJob.from_body(message.get_body())

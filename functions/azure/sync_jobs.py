@@ -9,37 +9,19 @@ after the queue's max delivery count); the job resumes after its last chunk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-
 import azure.functions as func
 
 from functions.api.schemas.sync import parse_batch
-from functions.azure.http import serverless_settings
-from shared.bootstrap import Platform, build_platform
+from functions.azure.queue_worker import CONNECTION, PlatformRuntime
 from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
 
-
-@dataclass
-class SyncJobsRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
-
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(serverless_settings())
-    )
-
-    @cached_property
-    def platform(self) -> Platform:
-        return self.platform_factory()
-
-
+SyncJobsRuntime = PlatformRuntime
 runtime = SyncJobsRuntime()
 sync_jobs_bp = func.Blueprint()
 
 
 @sync_jobs_bp.service_bus_queue_trigger(
-    arg_name="message", queue_name=SYNC_JOBS_QUEUE, connection="ServiceBusConnection"
+    arg_name="message", queue_name=SYNC_JOBS_QUEUE, connection=CONNECTION
 )
 def apply_sync_job(message: func.ServiceBusMessage) -> None:
     deliveries = int(message.delivery_count or 1)
