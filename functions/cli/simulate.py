@@ -16,6 +16,7 @@ import typer
 from functions.local.simulator.catalog import FieldLayout, config_json, field_tags, gateway_config
 from functions.local.simulator.certificates import CLIENT_URI, ensure_pair
 from functions.local.simulator.field import Field, FieldOptions
+from functions.local.simulator.history import PlannedFault
 from functions.local.simulator.signals import FAULTS
 from shared.settings import default_state_dir
 
@@ -26,6 +27,8 @@ EXAMPLES = """[bold]Examples:[/bold]
   wellos simulate-field --wells 500 --tags 20 --rate 1 --servers 4 --port 4840
 
   wellos simulate-field --wells 5 --security --write-config site.json
+
+  wellos simulate-field --wells 5 --planned-fault 2:bearing_wear:2026-11-24T00:00Z/120
 """
 
 
@@ -49,6 +52,13 @@ def simulate_field(
     tenant_id: Annotated[uuid.UUID | None, typer.Option(help="Tenant id in the config.")] = None,
     gateway_id: Annotated[uuid.UUID | None, typer.Option(help="Gateway id in the config.")] = None,
     duration: Annotated[float, typer.Option(help="Seconds to run (0: until Ctrl-C).")] = 0.0,
+    planned_fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A failure the sensor history builds up to: WELL:MODE:ONSET[/PRECURSOR_HOURS] "
+            "(repeatable), e.g. 2:bearing_wear:2026-11-24T00:00Z/120."
+        ),
+    ] = None,
 ) -> None:
     """Run a simulated field: asyncua servers publishing wells' sensor tags.
 
@@ -57,13 +67,18 @@ def simulate_field(
     Faults at runtime: write bearing_wear, pump_off, tubing_leak or gas_lock to WellNN.fault.
 
     Writing "" clears the fault.
+
+    The rod-pump signals follow the models' training generator hour by hour; a
+    --planned-fault ramps a failure's precursors in over the days before its onset.
     """
     state = (state_dir or default_state_dir() / "simulator").resolve()
     layout = FieldLayout(wells, tags, servers, host, port)
     certificates = state / "pki" if security else None
+    planned = _planned_faults(planned_fault or [])
     options = FieldOptions(
-        layout, rate, bad_rate=bad_rate, certificates=certificates, log_dir=state / "logs"
-    )
+        layout, rate, bad_rate=bad_rate, certificates=certificates, log_dir=state / "logs",
+        planned_faults=planned,
+    )  # fmt: skip
     field = Field(options)
     typer.echo(f"starting {servers} RTU process(es): {wells} wells x {tags} tags at {rate} Hz")
     field.start()
@@ -132,3 +147,13 @@ def register(app: typer.Typer) -> None:
 
 if __name__ == "__main__":
     typer.run(simulate_field)
+
+
+def _planned_faults(specs: list[str]) -> tuple[PlannedFault, ...]:
+    found = []
+    for spec in specs:
+        try:
+            found.append(PlannedFault.parse(spec))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--planned-fault") from None
+    return tuple(found)

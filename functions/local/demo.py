@@ -3,9 +3,12 @@
 Start-up: the master database (embedded PostgreSQL unless WELLOS_DATABASE_URL
 is set), the master schema, the tenants `acme` and `permian` (created once,
 migrated on every start), their seed data (once), then the API with uvicorn
-until Ctrl-C or `--duration` seconds, and a summary. Once the API listens, the
-background starts: the drain, sync-job, ETL and scoring timers, and (unless
-`--no-field`) a simulated RTU and a real edge gateway per tenant.
+until Ctrl-C or `--duration` seconds, and a summary. Before serving, each
+tenant's field site is provisioned and its last 15 days of sensor history
+written where readings are missing, and last night is scored (the planned pump
+failures show up as alerts). Once the API listens, the background starts: the
+drain, sync-job, ETL and scoring timers, and (unless `--no-field`) a simulated
+RTU and a real edge gateway per tenant, serving the same history live.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -28,11 +33,15 @@ from functions.local.demo_background import (
     start_timers,
 )
 from functions.local.demo_database import count_production_rows, demo_master_url
+from functions.local.demo_field import FieldSite, backfill_site, provision_site
 from functions.local.demo_output import DemoOutput, Endpoint, TenantCounts
 from functions.local.demo_tenants import DEMO_TENANTS, DemoTenant, open_demo_tenant
+from functions.local.scoring import run_nightly_scoring
 from functions.local.seed import seed_tenant
 from functions.local.server import CountingApp, ServeResult, ensure_port_free, serve
 from shared.bootstrap import Platform, build_platform
+from shared.core.application.analytics.nightly import last_night
+from shared.core.application.clock import utc_now
 from shared.core.ports.tenant_data import WellQuery
 from shared.settings import Settings
 
@@ -64,6 +73,8 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
         platform = build_platform(demo_settings)
         stack.callback(platform.close)
         tenants = _prepare(platform, DemoState(demo_dir / "credentials.json"), output)
+        sites = _prepare_field(platform, tenants, demo_dir, output)
+        night = _score_last_night(platform, tenants, output)
         endpoint = Endpoint(_display_host(options.host), options.port, settings.base_domain)
         app = CountingApp(create_app(platform))
         _quiet_logs()
@@ -72,10 +83,10 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
 
         def on_ready() -> None:
             output.ready(endpoint, tenants, options.duration_s)
-            timers = start_timers(platform, background)
+            timers = start_timers(platform, background, scored_night=night)
             if options.field:
                 api_base = f"http://{_display_host(options.host)}:{options.port}"
-                start_field(platform, tenants, api_base, demo_dir, background)
+                start_field(platform, sites, api_base, demo_dir, background)
                 output.say("Field: one simulated RTU and one edge gateway per tenant")
                 start_status(platform, tenants, output.say, timers)
 
@@ -106,6 +117,45 @@ def _seed_once(platform: Platform, demo: DemoTenant, state: DemoState, output: D
         report = seed_tenant(platform, demo.tenant, demo.actor, progress=progress)
     state.mark_seeded(slug)
     output.seeded(slug, report, time.monotonic() - started)
+
+
+def _prepare_field(
+    platform: Platform, tenants: list[DemoTenant], demo_dir: Path, output: DemoOutput
+) -> list[tuple[DemoTenant, FieldSite]]:
+    """Each tenant's field site, with its recent sensor history written where it is missing."""
+    now = utc_now()
+    sites = []
+    for demo in tenants:
+        site = provision_site(platform, demo, demo_dir / "field-sites.json", now)
+        written = backfill_site(platform, demo, site, now)
+        if written:
+            faults = ", ".join(str(f.mode) + f" on well {f.well}" for f in site.faults())
+            output.say(
+                f"{demo.tenant.slug}: wrote {written:,} hourly sensor readings of the last "
+                f"15 days (planned failure: {faults})"
+            )
+        sites.append((demo, site))
+    return sites
+
+
+def _score_last_night(platform: Platform, tenants: list[DemoTenant], output: DemoOutput) -> date:
+    """Score last night now (the scoring timer takes over from tomorrow) and show its alerts."""
+    night = last_night(utc_now())
+    report = run_nightly_scoring(platform, platform.queue, night)
+    alerts = {demo.tenant.slug: _open_alert_titles(platform, demo) for demo in tenants}
+    output.scored(night, report, alerts)
+    return night
+
+
+def _open_alert_titles(platform: Platform, demo: DemoTenant) -> list[str]:
+    page = platform.analytics.alerts.list(demo.tenant, demo.actor, "OPEN", None, None, 20, 0)
+    names = _well_names(platform, demo)
+    return [f"{names.get(str(a['well_id']), a['well_id'])}: {a['title']}" for a in page.items]
+
+
+def _well_names(platform: Platform, demo: DemoTenant) -> dict[str, str]:
+    wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=500)).items
+    return {str(well["id"]): str(well["name"]) for well in wells}
 
 
 def count_tenant(platform: Platform, demo: DemoTenant) -> TenantCounts:

@@ -11,11 +11,12 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from functions.local.demo_field import free_port, provision_site, start_gateway, start_rtu
+from functions.local.demo_field import FieldSite, free_port, point_site, start_gateway, start_rtu
 from functions.local.demo_tenants import DemoTenant
 from functions.local.drain import start_drain_thread
 from functions.local.etl_runner import start_etl_thread
@@ -37,14 +38,17 @@ class Background:
             thread.join(timeout=15)
 
 
-def start_timers(platform: Platform, stack: contextlib.ExitStack) -> Background:
+def start_timers(
+    platform: Platform, stack: contextlib.ExitStack, scored_night: date | None = None
+) -> Background:
+    """Every timer, on threads; ``scored_night`` is a night already scored (not scored again)."""
     background = Background()
     stop = background.stop_event
     background.threads = [
         start_drain_thread(platform, platform.queue, stop, interval_s=2.0),
         start_sync_jobs_thread(platform, stop),
         start_etl_thread(platform, platform.queue, stop),
-        start_scoring_thread(platform, platform.queue, ConsoleNotifier(), stop),
+        start_scoring_thread(platform, platform.queue, ConsoleNotifier(), stop, scored_night),
     ]
     stack.callback(background.stop)
     return background
@@ -52,16 +56,16 @@ def start_timers(platform: Platform, stack: contextlib.ExitStack) -> Background:
 
 def start_field(
     platform: Platform,
-    tenants: list[DemoTenant],
+    sites: list[tuple[DemoTenant, FieldSite]],
     api_base: str,
     demo_dir: Path,
     stack: contextlib.ExitStack,
 ) -> None:
-    """One simulated RTU and one edge gateway per demo tenant."""
+    """One simulated RTU and one edge gateway per demo tenant's site."""
     queue_file = platform.settings.state_dir / "queue.sqlite3"
-    for demo in tenants:
+    for demo, site in sites:
         port = free_port()
-        site = provision_site(platform, demo, demo_dir / "field-sites.json", port)
+        point_site(platform, demo, site, port)
         start_rtu(site, port, demo_dir / "field", stack)
         start_gateway(site, api_base, queue_file, demo_dir / "field", stack)
 

@@ -1,12 +1,17 @@
 """The demo's simulated field: per tenant one RTU and one real edge gateway.
 
-Each demo tenant gets (once) a registered gateway, an OPC-UA connection and tag
-mappings for its first wells, named as the simulator names its nodes. On every
-start the RTU (`python -m functions.local.simulator`) listens on a free port,
-the connection's endpoint is pointed at it, and the gateway
-(`python -m edge_gateway`) pulls its config from the demo's own API with its
-credential and publishes to the platform's SQLite queue, which the drain
-thread empties into the tenant's database.
+Each demo tenant gets (once) a registered gateway, an OPC-UA connection, tag
+mappings for its first wells, named as the simulator names its nodes, and a
+field plan: the seed and anchor of its generated sensor history and one
+planned pump failure (acme: bearing wear on well 2; permian: pump-off on well
+4), two days after the site was created, whose precursors are already showing.
+On every start the last 15 days of that history are written where readings are
+missing (:mod:`functions.local.demo_history`), so the night's scoring has its
+14-day windows; then the RTU (`python -m functions.local.simulator`) listens on
+a free port serving the same history live, the connection's endpoint is pointed
+at it, and the gateway (`python -m edge_gateway`) pulls its config from the
+demo's own API with its credential and publishes to the platform's SQLite
+queue, which the drain thread empties into the tenant's database.
 """
 
 from __future__ import annotations
@@ -17,17 +22,32 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+import zlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from functions.local.demo_history import backfill, history_tags
 from functions.local.demo_tenants import DemoTenant
-from functions.local.simulator.catalog import node_id, tag_specs
+from functions.local.simulator.catalog import node_id, parse_node_id, tag_specs
+from functions.local.simulator.history import PlannedFault, SensorHistory
+from models.synthetic import FailureMode
 from shared.bootstrap import Platform
 from shared.core.ports.tenant_data import WellQuery
 
 WELLS_PER_SITE = 5
-TAGS_PER_WELL = 6
+TAGS_PER_WELL = 8
+"""The seven rod-pump signals the models read, and the flow rate."""
 RATE_HZ = 1.0
+HISTORY_DAYS_BEFORE = 16
+FAULT_ONSET_DAYS_AFTER = 2
+DEMO_FAULTS: dict[str, tuple[int, FailureMode]] = {
+    "acme": (2, FailureMode.BEARING_WEAR),
+    "permian": (4, FailureMode.PUMP_OFF),
+}
+DEFAULT_FAULT = (1, FailureMode.BEARING_WEAR)
+PLACEHOLDER_PORT = 4840
 
 
 @dataclass
@@ -37,6 +57,26 @@ class FieldSite:
     secret: str
     connection_id: str
     wells: int
+    seed: int = 0
+    anchor: str = ""
+    """Hour 0 of the generated sensor history (ISO)."""
+    planned_faults: list[str] = field(default_factory=list)
+    """PlannedFault texts: WELL:MODE:ONSET/PRECURSOR_HOURS."""
+
+    def plan(self, now: datetime) -> None:
+        """Seed, anchor and planned failure of a new site (or one saved before plans)."""
+        today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        well, mode = DEMO_FAULTS.get(self.slug, DEFAULT_FAULT)
+        onset = today + timedelta(days=FAULT_ONSET_DAYS_AFTER)
+        self.seed = zlib.crc32(self.slug.encode()) % 100_000
+        self.anchor = (today - timedelta(days=HISTORY_DAYS_BEFORE)).isoformat()
+        self.planned_faults = [str(PlannedFault(min(well, self.wells), mode, onset))]
+
+    def faults(self) -> tuple[PlannedFault, ...]:
+        return tuple(PlannedFault.parse(text) for text in self.planned_faults)
+
+    def history(self) -> SensorHistory:
+        return SensorHistory(self.seed, datetime.fromisoformat(self.anchor), self.faults())
 
 
 def free_port() -> int:
@@ -49,39 +89,73 @@ def endpoint_for(port: int) -> str:
     return f"opc.tcp://127.0.0.1:{port}/wellos/rtu0"
 
 
-def provision_site(platform: Platform, demo: DemoTenant, state: Path, port: int) -> FieldSite:
-    """The tenant's gateway, connection and tags (created once), pointed at `port`."""
-    saved = _load_sites(state).get(demo.tenant.slug)
-    if saved is None:
-        saved = _create_site(platform, demo, port)
-        _save_site(state, saved)
+def provision_site(platform: Platform, demo: DemoTenant, state: Path, now: datetime) -> FieldSite:
+    """The tenant's gateway, connection, tags and field plan (created once, completed later)."""
+    site = _load_sites(state).get(demo.tenant.slug)
+    if site is None:
+        site = _create_site(platform, demo)
+    if not site.anchor:
+        site.plan(now)
+    _ensure_tags(platform, demo, site)
+    _save_site(state, site)
+    return site
+
+
+def backfill_site(platform: Platform, demo: DemoTenant, site: FieldSite, now: datetime) -> int:
+    """Write the site's generated sensor history into the hours that have no readings."""
+    tags = history_tags(_site_tags(platform, demo, site))
+    engine = platform.tenant_databases.engines.engine_for(demo.tenant)
+    with engine.begin() as connection:
+        return backfill(connection, site.history(), tags, now)
+
+
+def point_site(platform: Platform, demo: DemoTenant, site: FieldSite, port: int) -> None:
+    """Point the site's connection at the RTU listening on ``port``."""
     platform.scada.connections.update(
-        demo.tenant, demo.actor, saved.connection_id, {"endpoint_url": endpoint_for(port)}
+        demo.tenant, demo.actor, site.connection_id, {"endpoint_url": endpoint_for(port)}
     )
-    return saved
 
 
-def _create_site(platform: Platform, demo: DemoTenant, port: int) -> FieldSite:
+def _create_site(platform: Platform, demo: DemoTenant) -> FieldSite:
     tenant, actor = demo.tenant, demo.actor
     registered = platform.scada.gateways.register(tenant, actor, f"{tenant.slug} field gateway")
     gateway_id = registered.gateway.id
+    endpoint = endpoint_for(PLACEHOLDER_PORT)
     connection = platform.scada.connections.create(
-        tenant,
-        actor,
-        {"gateway_id": gateway_id, "name": "demo-rtu", "endpoint_url": endpoint_for(port)},
+        tenant, actor, {"gateway_id": gateway_id, "name": "demo-rtu", "endpoint_url": endpoint}
     )
     wells = platform.wells.list(tenant, actor, WellQuery(limit=WELLS_PER_SITE)).items
-    for number, well in enumerate(wells, start=1):
+    secret = registered.credential.secret
+    return FieldSite(tenant.slug, gateway_id, secret, connection["id"], len(wells))
+
+
+def _ensure_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> None:
+    """Map every simulated well's first TAGS_PER_WELL tags (sites from older demos lack some)."""
+    existing = _site_tags(platform, demo, site)
+    nodes = {str(tag["node_id"]) for tag in existing}
+    well_ids = {
+        parsed[0]: str(tag["well_id"])
+        for tag in existing
+        if (parsed := parse_node_id(str(tag["node_id"]))) is not None
+    }
+    listed = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=site.wells)).items
+    for number, well in enumerate(listed, start=1):
         for spec in tag_specs(TAGS_PER_WELL):
+            if node_id(number, spec.name) in nodes:
+                continue
             values = {
                 "node_id": node_id(number, spec.name),
-                "well_id": well["id"],
+                "well_id": well_ids.get(number, str(well["id"])),
                 "tag_name": spec.name,
                 "unit": spec.unit or None,
             }
-            platform.scada.tags.create(tenant, actor, connection["id"], values)
-    secret = registered.credential.secret
-    return FieldSite(tenant.slug, gateway_id, secret, connection["id"], len(wells))
+            platform.scada.tags.create(demo.tenant, demo.actor, site.connection_id, values)
+
+
+def _site_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> list[dict[str, Any]]:
+    limit = site.wells * len(tag_specs(TAGS_PER_WELL)) + 100
+    page = platform.scada.tags.list(demo.tenant, demo.actor, site.connection_id, limit, 0)
+    return [dict(tag) for tag in page.items]
 
 
 def _load_sites(state: Path) -> dict[str, FieldSite]:
@@ -103,8 +177,11 @@ def start_rtu(site: FieldSite, port: int, log_dir: Path, stack: contextlib.ExitS
     command = [
         sys.executable, "-m", "functions.local.simulator", "--wells", str(site.wells),
         "--tags", str(TAGS_PER_WELL), "--servers", "1", "--index", "0", "--host", "127.0.0.1",
-        "--port", str(port), "--rate", str(RATE_HZ),
+        "--port", str(port), "--rate", str(RATE_HZ), "--seed", str(site.seed),
+        "--anchor", site.anchor,
     ]  # fmt: skip
+    for planned in site.planned_faults:
+        command += ["--planned-fault", planned]
     _spawn(command, log_dir / f"rtu-{site.slug}.log", dict(os.environ), stack)
 
 

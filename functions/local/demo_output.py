@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rich.console import Console
@@ -21,6 +22,7 @@ from functions.local.demo_tenants import DemoTenant
 from functions.local.seed import Progress as SeedProgress
 from functions.local.seed import SeedReport
 from functions.local.server import ServeResult
+from shared.core.application.analytics.nightly import ScoringReport
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,28 @@ class DemoOutput:
         self._plain(f"List {first}'s wells with a token the demo already obtained:")
         self._plain(f"  {wells_curl(endpoint, tenants[0])}")
         self._plain()
+
+    def scored(self, night: date, report: ScoringReport, alerts: dict[str, list[str]]) -> None:
+        """The first night's scoring, and the open alerts it left per tenant."""
+        if self.json_output:
+            self._event(
+                {
+                    "event": "scored",
+                    "night": night.isoformat(),
+                    "wells_scored": report.scored,
+                    "wells_skipped": report.skipped,
+                    "new_alerts": report.alerts,
+                    "open_alerts": alerts,
+                }
+            )
+            return
+        self.say(
+            f"Nightly scoring of {night}: {report.scored} wells scored, "
+            f"{report.skipped} without enough data, {report.alerts} new alerts"
+        )
+        for slug, titles in alerts.items():
+            for title in titles:
+                self._plain(f"    {slug:<10} {title}")
 
     def summary(self, result: ServeResult, counts: list[TenantCounts]) -> None:
         wells = sum(count.wells for count in counts)

@@ -75,10 +75,13 @@ def run_scoring_loop(
     stop_event: threading.Event,
     interval_s: float = 60.0,
     clock: Clock = utc_now,
+    scored: date | None = None,
 ) -> ScoringReport:
-    """The local timers: score last night once it is new, send due notifications every tick."""
+    """The local timers: score last night once it is new, send due notifications every tick.
+
+    ``scored`` is a night already scored before the loop started.
+    """
     total = ScoringReport()
-    scored: date | None = None
     while not stop_event.is_set():
         night = last_night(clock())
         try:
@@ -93,11 +96,16 @@ def run_scoring_loop(
 
 
 def start_scoring_thread(
-    platform: Platform, queue: Queue, notifier: Notifier, stop_event: threading.Event
+    platform: Platform,
+    queue: Queue,
+    notifier: Notifier,
+    stop_event: threading.Event,
+    scored: date | None = None,
 ) -> threading.Thread:
     thread = threading.Thread(
         target=run_scoring_loop,
         args=(platform, queue, notifier, stop_event),
+        kwargs={"scored": scored},
         name="wellos-scoring",
         daemon=True,
     )

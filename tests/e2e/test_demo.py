@@ -86,6 +86,9 @@ class DemoProcess:
     def events(self) -> list[dict]:
         return [json.loads(line) for line in self.stdout.splitlines() if line.startswith("{")]
 
+    def event(self, name: str) -> dict:
+        return next(event for event in self.events() if event["event"] == name)
+
 
 @pytest.fixture
 def demo_env(fresh_pg_database: str, tmp_path: Path, pg_server_url: str) -> Iterator[dict]:
@@ -193,19 +196,26 @@ def test_restarting_the_demo_keeps_its_credentials_and_data(demo_env, tmp_path):
     first = start_demo(demo_env, tmp_path, "--duration", "1", "--json", "--no-field")
     first.wait_until_serving()
     assert first.finish() == 0, first.stderr
-    first_ready, first_summary = first.events()
+    first_scored, first_ready = first.event("scored"), first.event("ready")
+    first_summary = first.event("summary")
 
     # WHEN it starts again on the same state and is stopped with Ctrl-C
     second = start_demo(demo_env, tmp_path, "--json", "--no-field")
     second.wait_until_serving()
     second.process.send_signal(signal.SIGINT)
     assert second.finish() == 0, second.stderr
-    second_ready, second_summary = second.events()
+    second_scored, second_ready = second.event("scored"), second.event("ready")
+    second_summary = second.event("summary")
 
     # THEN it prints the same credentials, which still log in
     passwords = {t["slug"]: t["admin_password"] for t in first_ready["tenants"]}
     assert {t["slug"]: t["admin_password"] for t in second_ready["tenants"]} == passwords
     assert not any(t["created"] for t in second_ready["tenants"])
+    # AND last night was scored before serving: the planned pump failures raised alerts once
+    assert first_scored["event"] == "scored" and first_scored["new_alerts"] >= 2
+    assert all(first_scored["open_alerts"][slug] for slug in ("acme", "permian"))
+    assert second_scored["new_alerts"] == 0
+    assert second_scored["open_alerts"] == first_scored["open_alerts"]
     # AND nothing was seeded twice
     assert second_summary["tenants"] == first_summary["tenants"]
     assert [t["wells"] for t in second_summary["tenants"]] == [20, 20]
@@ -237,7 +247,7 @@ def test_demo_starts_an_embedded_postgresql_without_a_database_url(tmp_path, sta
 
     # THEN it serves two seeded tenants from PostgreSQL data under the state folder
     assert demo.finish() == 0, demo.stderr
-    ready, summary = demo.events()
+    ready, summary = demo.event("ready"), demo.event("summary")
     assert [t["slug"] for t in ready["tenants"]] == ["acme", "permian"]
     assert all(t["wells"] == 20 and t["production_rows"] > 10_000 for t in summary["tenants"])
     assert (state_dir / "demo" / "pgdata" / "PG_VERSION").exists()
@@ -249,7 +259,7 @@ def test_demo_starts_an_embedded_postgresql_without_a_database_url(tmp_path, sta
 
     # THEN the tenants are provisioned anew, with new passwords
     assert fresh.finish() == 0, fresh.stderr
-    fresh_ready, fresh_summary = fresh.events()
+    fresh_ready, fresh_summary = fresh.event("ready"), fresh.event("summary")
     assert all(t["created"] for t in fresh_ready["tenants"])
     old_passwords = {t["admin_password"] for t in ready["tenants"]}
     assert old_passwords.isdisjoint(t["admin_password"] for t in fresh_ready["tenants"])

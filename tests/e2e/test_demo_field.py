@@ -41,9 +41,19 @@ def test_simulated_readings_arrive_in_both_tenants(demo_env, tmp_path):  # noqa:
         seen = {slug: _latest_readings(demo.base_url, h) for slug, h in sessions.items()}
         time.sleep(2)
     # THEN each tenant's wells have latest readings, and Ctrl-C stops it with a summary
+    alerted_wells = {slug: _alerted_wells(demo.base_url, h) for slug, h in sessions.items()}
     demo.process.send_signal(signal.SIGINT)
     assert demo.finish() == 0, demo.stderr
     if not all(seen.get(slug) for slug in sessions):
         pytest.fail(f"no readings after {READINGS_TIMEOUT_S} s: {seen}\n{demo.stderr[-3000:]}")
     summary = next(line for line in demo.stdout.splitlines() if line.startswith("Summary:"))
     assert "SCADA readings" in summary
+    # AND each tenant's planned pump failure was scored into open alerts on one well
+    for slug, alerted in alerted_wells.items():
+        assert len(alerted) == 1, (slug, alerted)
+
+
+def _alerted_wells(base_url: str, headers: dict[str, str]) -> set[str]:
+    response = httpx.get(f"{base_url}/api/v1/alerts?status=OPEN", headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    return {alert["well_id"] for alert in response.json()["items"]}

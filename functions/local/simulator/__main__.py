@@ -12,9 +12,11 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from functions.local.simulator.catalog import FieldLayout
+from functions.local.simulator.history import PlannedFault
 from functions.local.simulator.server import RtuOptions, RtuServer
 
 
@@ -32,12 +34,33 @@ def parse_args(argv: Sequence[str] | None) -> RtuOptions:
     parser.add_argument("--fault-ramp-s", type=float, default=600.0)
     parser.add_argument("--certificates", type=Path, help="enable Basic256Sha256 with certs here")
     parser.add_argument("--secure-only", action="store_true", help="no unsecured endpoint")
+    parser.add_argument(
+        "--anchor", type=_instant, help="hour 0 of the generated sensor history (ISO, with zone)"
+    )
+    parser.add_argument(
+        "--planned-fault", type=_planned, action="append", default=[], metavar="SPEC",
+        help="WELL:MODE:ONSET[/PRECURSOR_HOURS], e.g. 2:bearing_wear:2026-11-24T00:00Z/120",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     layout = FieldLayout(args.wells, args.tags, args.servers, args.host, args.port)
     return RtuOptions(
         layout, args.index, args.rate, args.seed, args.bad_rate, args.fault_ramp_s,
-        args.certificates, args.secure_only,
+        args.certificates, args.secure_only, args.anchor, tuple(args.planned_fault),
     )  # fmt: skip
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a time zone (e.g. Z)")
+    return moment
+
+
+def _planned(text: str) -> PlannedFault:
+    try:
+        return PlannedFault.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 async def serve(options: RtuOptions) -> None:

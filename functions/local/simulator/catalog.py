@@ -39,6 +39,7 @@ class TagSpec:
 
 
 TAGS: tuple[TagSpec, ...] = (
+    # The first eight: the seven rod-pump signals the models read, and the flow rate.
     TagSpec("tubing_pressure", "psi", 450.0, 0.03, 0.004, -0.002),
     TagSpec("casing_pressure", "psi", 650.0, 0.02, 0.003, 0.0),
     TagSpec("flow_rate", "bbl/d", 180.0, 0.05, 0.01, -0.003),
@@ -46,6 +47,7 @@ TAGS: tuple[TagSpec, ...] = (
     TagSpec("vibration", "in/s", 0.25, 0.05, 0.03, 0.001),
     TagSpec("flowline_temperature", "degF", 95.0, 0.08, 0.004, 0.0),
     TagSpec("strokes_per_minute", "spm", 8.5, 0.01, 0.004, 0.0),
+    TagSpec("pump_fillage", "%", 92.0, 0.01, 0.005, 0.0),
     TagSpec("gas_rate", "Mcf/d", 350.0, 0.05, 0.01, -0.002),
     TagSpec("water_rate", "bbl/d", 220.0, 0.04, 0.01, 0.001),
     TagSpec("motor_temperature", "degF", 160.0, 0.05, 0.004, 0.0),
@@ -55,7 +57,6 @@ TAGS: tuple[TagSpec, ...] = (
     TagSpec("separator_level", "in", 30.0, 0.05, 0.01, 0.0),
     TagSpec("tank_level", "ft", 8.0, 0.02, 0.002, 0.05),
     TagSpec("pump_intake_pressure", "psi", 300.0, 0.02, 0.005, -0.001),
-    TagSpec("pump_fillage", "%", 92.0, 0.01, 0.005, 0.0),
     TagSpec("rod_load_max", "lb", 18000.0, 0.02, 0.004, 0.0),
     TagSpec("rod_load_min", "lb", 6000.0, 0.02, 0.004, 0.0),
     TagSpec("wellhead_temperature", "degF", 85.0, 0.07, 0.004, 0.0),
@@ -76,6 +77,17 @@ def well_name(number: int) -> str:
 
 def node_id(number: int, tag: str) -> str:
     return f"ns={NAMESPACE_INDEX};s={well_name(number)}.{tag}"
+
+
+def parse_node_id(text: str) -> tuple[int, str] | None:
+    """(well number, tag name) of a simulator node id; None for any other node."""
+    prefix = f"ns={NAMESPACE_INDEX};s=Well"
+    if not text.startswith(prefix):
+        return None
+    number, dot, tag = text[len(prefix) :].partition(".")
+    if not dot or not number.isdigit() or not tag:
+        return None
+    return int(number), tag
 
 
 def fault_node_id(number: int) -> str:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -18,6 +19,7 @@ from asyncua import ua
 from asyncua.client.client import Client
 
 from functions.local.simulator.catalog import FieldLayout, fault_node_id
+from functions.local.simulator.history import PlannedFault
 
 
 @dataclass
@@ -31,6 +33,8 @@ class FieldOptions:
     secure_only: bool = False
     log_dir: Path | None = None
     python: str = sys.executable
+    anchor: datetime | None = None
+    planned_faults: tuple[PlannedFault, ...] = ()
 
     def command(self, index: int) -> list[str]:
         layout = self.layout
@@ -45,6 +49,10 @@ class FieldOptions:
             command += ["--certificates", str(self.certificates)]
         if self.secure_only:
             command.append("--secure-only")
+        if self.anchor is not None:
+            command += ["--anchor", self.anchor.isoformat()]
+        for planned in self.planned_faults:
+            command += ["--planned-fault", str(planned)]
         return command
 
 

@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
@@ -30,7 +30,8 @@ from functions.local.simulator.catalog import (
     well_name,
 )
 from functions.local.simulator.certificates import SERVER_URI, ensure_pair
-from functions.local.simulator.signals import FieldSignals
+from functions.local.simulator.history import PlannedFault, SensorHistory, hour_floor
+from functions.local.simulator.signals import SHORT_HORIZON_HOURS, FieldSignals
 
 log = logging.getLogger(__name__)
 YIELD_EVERY = 400
@@ -47,6 +48,16 @@ class RtuOptions:
     certificates: Path | None = None
     """Directory of the server certificate pair: enables Basic256Sha256 Sign/SignAndEncrypt."""
     secure_only: bool = False
+    anchor: datetime | None = None
+    """Hour 0 of the wells' generated sensor history (default: the day before the start)."""
+    planned_faults: tuple[PlannedFault, ...] = ()
+    """Failures whose precursors the generated history ramps in before their onset."""
+
+    def history(self, now: float) -> SensorHistory:
+        if self.anchor is not None:
+            return SensorHistory(self.seed, self.anchor, self.planned_faults)
+        anchor = hour_floor(datetime.fromtimestamp(now, UTC)) - timedelta(days=1)
+        return SensorHistory(self.seed, anchor, self.planned_faults, SHORT_HORIZON_HOURS)
 
 
 class RtuServer:
@@ -54,9 +65,10 @@ class RtuServer:
         self.options = options
         self.wells = options.layout.wells_of(options.index)
         self.specs = tag_specs(options.layout.tags)
+        now = time.time()
         self.signals = FieldSignals(
-            self.wells, self.specs, options.seed + options.index, time.time(),
-            options.fault_ramp_s, options.bad_rate,
+            self.wells, self.specs, options.seed + options.index, now,
+            options.fault_ramp_s, options.bad_rate, options.history(now),
         )  # fmt: skip
         self.server = Server()
         self.produced = 0

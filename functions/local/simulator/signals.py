@@ -1,8 +1,13 @@
 """Sensor values for a set of wells, computed for all tags at once per tick (numpy).
 
-value = base · well factor · (1 + drift · days) + daily cycle + noise, then fault
-effects that ramp in over `fault_ramp_s`, then the occasional bad-quality sample
-(BadSensorFailure or UncertainLastUsableValue, value kept).
+The rod-pump signals the models read (current, vibration, pressures, flow line
+temperature, strokes, fillage) follow the training generator hour by hour
+(:mod:`functions.local.simulator.history`), with a little per-sample noise; an
+hour the generator left without a reading is served as BadSensorFailure. Every
+other tag: value = base · well factor · (1 + drift · days) + daily cycle + noise.
+Then fault effects injected at runtime ramp in over `fault_ramp_s`, then the
+occasional bad-quality sample (BadSensorFailure or UncertainLastUsableValue,
+value kept).
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
 from functions.local.simulator.catalog import TagSpec
+from functions.local.simulator.history import SIGNAL_NAMES, SensorHistory, hour_floor
 
 BAD_SENSOR_FAILURE = 0x808C0000
 UNCERTAIN_LAST_USABLE = 0x40900000
@@ -36,6 +43,8 @@ FAULTS = tuple(FAULT_EFFECTS)
 tubing leak → pressure decay; gas lock → no flow, swinging current."""
 
 Floats = npt.NDArray[np.float64]
+SHORT_HORIZON_HOURS = 8 * 24
+"""Without a given history, the generated one starts the day before and grows as needed."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class FieldSignals:
         start: float,
         fault_ramp_s: float = 600.0,
         bad_rate: float = 0.001,
+        history: SensorHistory | None = None,
     ) -> None:
         self.wells = list(wells)
         self.columns = {spec.name: i for i, spec in enumerate(specs)}
@@ -68,6 +78,12 @@ class FieldSignals:
         self._ramp = fault_ramp_s
         self.bad_rate = bad_rate
         self.faults: dict[int, ActiveFault] = {}
+        self.history = history or _default_history(seed, start)
+        pairs = [(i, self.columns[n]) for i, n in enumerate(SIGNAL_NAMES) if n in self.columns]
+        self._from_history = np.array([i for i, _ in pairs], dtype=np.intp)
+        self._history_columns = np.array([c for _, c in pairs], dtype=np.intp)
+        self._history_noise = np.array([specs[c].noise for c in self._history_columns])
+        self._hour: tuple[int, Floats, npt.NDArray[np.bool_]] | None = None
 
     def set_fault(self, well: int, name: str | None, now: float) -> None:
         """Start (or clear, with None/"") a fault on a well; unknown names raise ValueError."""
@@ -87,6 +103,7 @@ class FieldSignals:
         values = self._base * (1 + self._drift * days)
         values = values + self._daily * np.sin(2 * math.pi * day + self._phase)
         values = values + self._noise * self._rng.standard_normal(values.shape)
+        missing = self._follow_history(values, moment)
         self._apply_faults(values, moment)
         np.maximum(values, 0.0, out=values)
         status = np.zeros(values.shape, dtype=np.uint32)
@@ -95,7 +112,23 @@ class FieldSignals:
             uncertain = self._rng.random(values.shape) < 0.3
             status[bad] = BAD_SENSOR_FAILURE
             status[bad & uncertain] = UNCERTAIN_LAST_USABLE
+        status[missing] = BAD_SENSOR_FAILURE
         return values, status
+
+    def _follow_history(self, values: Floats, moment: float) -> npt.NDArray[np.bool_]:
+        """Put the generated hour's values in the signal columns; True where it has none."""
+        missing = np.zeros(values.shape, dtype=bool)
+        if self._history_columns.size == 0:
+            return missing
+        hour = self.history.hour_index(moment)
+        if self._hour is None or self._hour[0] != hour:
+            self._hour = (hour, *self.history.values_at(self.wells, moment))
+        _, hourly, gaps = self._hour
+        shape = (len(self.wells), self._history_columns.size)
+        jitter = 1 + self._history_noise * self._rng.standard_normal(shape)
+        values[:, self._history_columns] = hourly[:, self._from_history] * jitter
+        missing[:, self._history_columns] = gaps[:, self._from_history]
+        return missing
 
     def _apply_faults(self, values: Floats, moment: float) -> None:
         for well, fault in self.faults.items():
@@ -111,3 +144,8 @@ class FieldSignals:
             if fault.name == "gas_lock" and current is not None:
                 swing = 0.1 * self._base[row, current] * math.sin(2 * math.pi * moment / 30)
                 values[row, current] += swing * severity
+
+
+def _default_history(seed: int, start: float) -> SensorHistory:
+    anchor = hour_floor(datetime.fromtimestamp(start, UTC)) - timedelta(days=1)
+    return SensorHistory(seed, anchor, horizon_hours=SHORT_HORIZON_HOURS)

@@ -70,6 +70,7 @@ class SqlAnalyticsStore:
                 r.c.ts >= start,
                 r.c.ts < end,
                 r.c.value.is_not(None),
+                r.c.status >= 0,  # Good and Uncertain; Bad codes (0x8…) are negative int32
             )
             .group_by(t.c.well_id, t.c.tag_name, hour)
         )
