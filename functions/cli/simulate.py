@@ -55,7 +55,7 @@ def simulate_field(
     planned_fault: Annotated[
         list[str] | None,
         typer.Option(
-            help="A failure the sensor history builds up to: WELL:MODE:ONSET[/PRECURSOR_HOURS] "
+            help="A failure the sensor history builds up to: WELL:MODE:ONSET\\[/PRECURSOR_HOURS] "
             "(repeatable), e.g. 2:bearing_wear:2026-11-24T00:00Z/120."
         ),
     ] = None,
@@ -74,7 +74,7 @@ def simulate_field(
     state = (state_dir or default_state_dir() / "simulator").resolve()
     layout = FieldLayout(wells, tags, servers, host, port)
     certificates = state / "pki" if security else None
-    planned = _planned_faults(planned_fault or [])
+    planned = _planned_faults(planned_fault or [], wells)
     options = FieldOptions(
         layout, rate, bad_rate=bad_rate, certificates=certificates, log_dir=state / "logs",
         planned_faults=planned,
@@ -149,11 +149,15 @@ if __name__ == "__main__":
     typer.run(simulate_field)
 
 
-def _planned_faults(specs: list[str]) -> tuple[PlannedFault, ...]:
+def _planned_faults(specs: list[str], wells: int) -> tuple[PlannedFault, ...]:
     found = []
     for spec in specs:
         try:
-            found.append(PlannedFault.parse(spec))
+            planned = PlannedFault.parse(spec)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--planned-fault") from None
+        if planned.well > wells:
+            message = f"{spec!r}: well {planned.well} is not one of the {wells} wells"
+            raise typer.BadParameter(message, param_hint="--planned-fault")
+        found.append(planned)
     return tuple(found)

@@ -70,7 +70,8 @@ class FieldSite:
         onset = today + timedelta(days=FAULT_ONSET_DAYS_AFTER)
         self.seed = zlib.crc32(self.slug.encode()) % 100_000
         self.anchor = (today - timedelta(days=HISTORY_DAYS_BEFORE)).isoformat()
-        self.planned_faults = [str(PlannedFault(min(well, self.wells), mode, onset))]
+        planned = PlannedFault(min(well, self.wells), mode, onset) if self.wells else None
+        self.planned_faults = [str(planned)] if planned else []
 
     def faults(self) -> tuple[PlannedFault, ...]:
         return tuple(PlannedFault.parse(text) for text in self.planned_faults)

@@ -270,6 +270,23 @@ def test_every_command_has_help_with_examples(wellos, command):
     assert "wellos " + command[0] in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("5:pump_off:2026-11-24T00:00Z", "well 5 is not one of the 3 wells"),
+        ("2:meteor:2026-11-24T00:00Z", "unknown fault 'meteor'"),
+        ("2:pump_off:2026-11-24T00:00", "needs a time zone"),
+    ],
+)
+def test_simulate_field_refuses_a_bad_planned_fault_before_starting(wellos, spec, message):
+    result = wellos("simulate-field", "--wells", "3", "--planned-fault", spec)
+
+    assert result.exit_code == 2
+    assert "--planned-fault" in result.stderr
+    assert message in " ".join(result.stderr.replace("│", " ").split())
+    assert "starting" not in result.stdout
+
+
 def test_serve_answers_http_for_the_tenants_of_the_registry(wellos, cli_env):
     # GIVEN a tenant created with the CLI
     created = json.loads(create_tenant(wellos, "acme", "--json").stdout)
