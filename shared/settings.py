@@ -7,6 +7,7 @@ Every setting is documented in README.md ("Settings").
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -74,6 +75,11 @@ class Settings(BaseSettings):
         description="This API's public base URL, for the local blob store's upload/download "
         "links; unset: links relative to the request's host.",
     )
+    sync_job_requeue_after_s: int = Field(
+        default=600,
+        ge=60,
+        description="A sync job still queued this long gets its queue message sent again.",
+    )
     login_failure_window_s: int = Field(default=900, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)
@@ -91,6 +97,10 @@ class Settings(BaseSettings):
     @property
     def resolved_secrets_file(self) -> Path:
         return self.secrets_file or self.state_dir / "secrets.json"
+
+    @property
+    def sync_job_requeue_after(self) -> timedelta:
+        return timedelta(seconds=self.sync_job_requeue_after_s)
 
     def require_database_url(self) -> str:
         if self.database_url is None:

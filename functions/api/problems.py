@@ -16,7 +16,6 @@ from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.errors import (
     AuthenticationError,
     ConflictError,
-    DatabaseUnavailableError,
     DuplicateError,
     IllegalTransitionError,
     InfrastructureError,
@@ -34,6 +33,7 @@ log = logging.getLogger("wellos.api")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://wellos.dev/problems/"
+RETRY_AFTER_S = "5"
 
 STATUS_BY_TYPE: list[tuple[type[WellOSError], int]] = [
     (BatchRejectedError, 422),
@@ -102,8 +102,8 @@ async def handle_domain_error(request: Request, error: Exception) -> JSONRespons
         headers["WWW-Authenticate"] = AUTH_SCHEME if gateway else "Bearer"
     if isinstance(error, ThrottledError):
         headers["Retry-After"] = str(error.retry_after_s)
-    if isinstance(error, DatabaseUnavailableError):
-        headers["Retry-After"] = "5"
+    if status == 503:  # a backing service failed: worth trying again soon
+        headers["Retry-After"] = RETRY_AFTER_S
     if status >= 500:
         log.error("request failed: %s (%s)", error.code, type(error).__name__)
     title = error.code.replace("_", " ").capitalize()
@@ -146,7 +146,7 @@ async def handle_database_down(request: Request, error: Exception) -> JSONRespon
     """A connection lost mid-request: retryable, never a 500."""
     log.error("database unavailable (%s)", type(error).__name__)
     detail = "the database is unavailable; try again"
-    headers = {"Retry-After": "5"}
+    headers = {"Retry-After": RETRY_AFTER_S}
     return problem(request, 503, "database_unavailable", "Database unavailable", detail, headers)
 
 

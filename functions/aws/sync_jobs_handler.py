@@ -5,12 +5,19 @@ batch utility reports a record whose job raised as a `batchItemFailures` entry,
 so SQS redelivers it (and parks it in `sync-jobs-dlq` after the redrive
 policy's max receives); the job resumes after its last chunk. Enable
 ReportBatchItemFailures on the event-source mapping.
+
+`requeue_handler` runs on an EventBridge schedule (`rate(5 minutes)`): it sends
+again the message of any job left queued without one for
+`WELLOS_SYNC_JOB_REQUEUE_AFTER_S` (the process died between commit and send).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.api.schemas.sync import parse_batch
 from functions.aws.queue_worker import PlatformRuntime, body_of, sqs_batch_handler
@@ -27,3 +34,11 @@ def record_handler(record: SQSRecord) -> None:
 
 
 handler = sqs_batch_handler(logger, record_handler)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def requeue_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    platform = runtime.platform
+    sent = platform.sync_jobs.requeue_stale(platform.settings.sync_job_requeue_after)
+    logger.info("stale sync jobs requeued", extra={"jobs": sent})
+    return {"requeued": sent}

@@ -5,9 +5,13 @@ comes from `ServiceBusConnection__fullyQualifiedNamespace` (managed identity) or
 the `ServiceBusConnection` connection string. The host completes the message
 when the function returns and abandons it when it raises (retried, dead-lettered
 after the queue's max delivery count); the job resumes after its last chunk.
+A timer every 5 minutes sends again the message of any job left queued without
+one (`WELLOS_SYNC_JOB_REQUEUE_AFTER_S`).
 """
 
 from __future__ import annotations
+
+import logging
 
 import azure.functions as func
 
@@ -15,6 +19,7 @@ from functions.api.schemas.sync import parse_batch
 from functions.azure.queue_worker import CONNECTION, PlatformRuntime
 from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
 
+log = logging.getLogger("wellos.sync.jobs")
 SyncJobsRuntime = PlatformRuntime
 runtime = SyncJobsRuntime()
 sync_jobs_bp = func.Blueprint()
@@ -26,3 +31,11 @@ sync_jobs_bp = func.Blueprint()
 def apply_sync_job(message: func.ServiceBusMessage) -> None:
     deliveries = int(message.delivery_count or 1)
     runtime.platform.sync_jobs.run(message.get_body(), parse_batch, deliveries)
+
+
+@sync_jobs_bp.timer_trigger(arg_name="timer", schedule="0 */5 * * * *", use_monitor=False)
+def requeue_stale_sync_jobs(timer: func.TimerRequest) -> None:
+    platform = runtime.platform
+    sent = platform.sync_jobs.requeue_stale(platform.settings.sync_job_requeue_after)
+    if sent:
+        log.info("stale sync jobs requeued", extra={"jobs": sent})

@@ -9,13 +9,15 @@ Started next to the API (`wellos demo`, the tests, bench/sync.py):
 
 A message is completed once its job is done (or failed for good); if applying
 raises, the message is abandoned and comes back, and the job resumes after its
-last recorded chunk.
+last recorded chunk. Every 60 s (and on start) the loop also sends again the
+message of any job left queued without one (`requeue_stale`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from functions.api.schemas.sync import parse_batch
 from shared.bootstrap import Platform
@@ -24,6 +26,7 @@ from shared.core.ports.queue import Queue, ReceivedMessage
 
 log = logging.getLogger("wellos.sync.jobs")
 LOCK_S = 300.0  # longer than a 100,000-event job takes
+REQUEUE_EVERY_S = 60.0
 
 
 def handle(platform: Platform, queue: Queue, message: ReceivedMessage) -> None:
@@ -37,13 +40,28 @@ def handle(platform: Platform, queue: Queue, message: ReceivedMessage) -> None:
     queue.complete(SYNC_JOBS_QUEUE, message)
 
 
+def requeue(platform: Platform) -> None:
+    """Send again the messages of jobs left queued without one (a crash after commit)."""
+    try:
+        platform.sync_jobs.requeue_stale(platform.settings.sync_job_requeue_after)
+    except Exception as exc:  # the master database is down: next time
+        log.warning("sync-jobs requeue failed: %s", type(exc).__name__)
+
+
 def run_sync_jobs_loop(
-    platform: Platform, stop_event: threading.Event, interval_s: float = 1.0
+    platform: Platform,
+    stop_event: threading.Event,
+    interval_s: float = 1.0,
+    requeue_every_s: float = REQUEUE_EVERY_S,
 ) -> int:
     """Apply queued jobs until `stop_event` is set; returns how many messages it handled."""
     queue = platform.queue
     handled = 0
+    requeue_at = 0.0
     while not stop_event.is_set():
+        if time.monotonic() >= requeue_at:
+            requeue(platform)
+            requeue_at = time.monotonic() + requeue_every_s
         try:
             messages = queue.receive(SYNC_JOBS_QUEUE, 1, LOCK_S)
         except Exception as exc:  # the queue file is busy or gone: next tick

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
+from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync_job_tables import sync_jobs
 from shared.bootstrap import Platform
+from shared.core.application.clock import utc_now
+from shared.core.application.sync_jobs import SyncJobService
+from shared.core.domain.roles import Role
+from shared.core.domain.users import Actor
+from shared.core.ports.queue import OutgoingMessage, Queue
 from tests.integration.conftest import TenantSession
 
 SETTLE_TRIES = 300
@@ -231,3 +240,69 @@ def pull_all(
             return changes, body["cursor"], pages
         time.sleep(0.1)
     raise AssertionError(f"the feed did not deliver the expected changes: {changes}")
+
+
+def job_readings(site: Site, count: int) -> list[dict[str, Any]]:
+    """`count` readings at a fresh hour (tests of a module share one tenant), a job's worth."""
+    start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 100_000)
+    wells = site.wells
+    return [
+        reading(wells[i % 2], start + timedelta(seconds=i), 100.0 + i % 50, seq=i, tag="LP")
+        for i in range(count)
+    ]
+
+
+def job_report(site: Site, job_id: str, headers: dict | None = None, **params: Any) -> dict:
+    response = site.client.get(
+        f"/api/v1/sync/jobs/{job_id}", params=params, headers=headers or site.operator.headers
+    )
+    assert response.status_code == 200, response.text[:300]
+    return dict(response.json())
+
+
+class ProcessDied(BaseException):
+    """The process ended (killed, out of memory) while sending: nothing after runs."""
+
+
+class DyingQueue(InMemoryQueue):
+    """The process dies as it sends; `lost` keeps the ids of the messages never sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lost: list[str] = []
+
+    def send(self, queue: str, messages: Sequence[OutgoingMessage]) -> None:
+        self.lost.extend(message.message_id for message in messages)
+        raise ProcessDied
+
+
+def job_service(site: Site, queue: Queue, minutes_ago: int = 0) -> SyncJobService:
+    """The platform's job service on `queue`, its clock `minutes_ago` behind."""
+    platform = site.platform
+    return SyncJobService(
+        platform.master, platform.tenant_databases, platform.sync, platform.blobs, queue,
+        clock=lambda: utc_now() - timedelta(minutes=minutes_ago),
+    )  # fmt: skip
+
+
+def submit_job(service: SyncJobService, site: Site, events: list[dict]) -> None:
+    """What the API does with a big batch of the operator, straight to the service."""
+    tenant = site.session.created.tenant
+    operator = site.operator
+    actor = Actor(operator.user_id, operator.email, Role.FIELD_OPERATOR, tenant.id, tenant.slug)
+    raw = json.dumps({"device": device("tab-requeue"), "events": events}).encode()
+    service.submit(tenant, actor, "tab-requeue", raw, len(events))
+
+
+def lost_job(site: Site, minutes_ago: int) -> str:
+    """A job committed `minutes_ago` by a process that died before sending its message."""
+    queue = DyingQueue()
+    with pytest.raises(ProcessDied):
+        submit_job(job_service(site, queue, minutes_ago), site, job_readings(site, 501))
+    [job_id] = queue.lost
+    return job_id
+
+
+def job_row(site: Site, job_id: str) -> dict:
+    [row] = rows(site, sync_jobs, sync_jobs.c.id == job_id)
+    return row

@@ -178,3 +178,33 @@ def test_a_photo_goes_straight_to_the_cloud_store_and_reads_back(site, cloud_sto
     assert (read.status_code, read.content) == (200, photo)
     head = cloud_store.head(body["blob_key"])
     assert head is not None and head.size == len(photo)
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 90, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_refused_upload_is_deleted_and_accepted_photos_stay(site):
+    # GIVEN uploads on the operator's well: a photo, a 16 MiB blob, a PNG where the app
+    # will say JPEG; and an oversize blob under another tenant's prefix
+    blobs, well = site.platform.blobs, site.wells[1]
+    photo, oversize, mistyped = (f"tenants/acme/wells/{well}/photos/{uuid.uuid4()}.jpg"
+                                 for _ in range(3))  # fmt: skip
+    foreign = f"tenants/permian/wells/{well}/photos/{uuid.uuid4()}.jpg"
+    blobs.put(photo, jpeg(), "image/jpeg")
+    blobs.put(oversize, b"\xff" * (MAX_PHOTO_BYTES + 1), "image/jpeg")
+    blobs.put(mistyped, png(), "image/png")
+    blobs.put(foreign, b"\xff" * (MAX_PHOTO_BYTES + 1), "image/jpeg")
+    # WHEN the app links each; and links the photo once more, claiming it is a PNG
+    results = [_attach(site, well, key) for key in (photo, oversize, mistyped, foreign)]
+    results.append(_attach(site, well, photo, "image/png"))
+    # THEN only the photo is linked; the refused uploads of this tenant are gone
+    assert [r["status"] for r in results] == ["applied"] + ["rejected"] * 4
+    assert results[2]["reason"] == "payload.content_type: the uploaded photo is image/png"
+    assert (blobs.head(oversize), blobs.head(mistyped)) == (None, None)
+    # AND the linked photo and the other tenant's blob stay
+    assert blobs.head(photo) is not None and blobs.head(foreign) is not None
+    [listed] = [p for p in _photos(site, well) if p["blob_key"] == photo]
+    assert site.client.get(listed["url"]).content == jpeg()

@@ -9,13 +9,14 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import azure.functions as func
 import pytest
 from azure.functions.servicebus import ServiceBusMessage
+from azure.functions.timer import TimerRequest
 
 from functions.api.schemas.sync import parse_batch
 from functions.aws import sync_jobs_handler
@@ -28,7 +29,10 @@ from tests.integration.sync_support import (
     Site,
     build_site,
     device,
-    reading,
+    job_readings,
+    job_report,
+    job_row,
+    lost_job,
     rows,
     statuses,
     sync,
@@ -46,20 +50,6 @@ def site(mod_acme, mod_platform) -> Site:
     return build_site(mod_acme, mod_platform)
 
 
-def _start() -> datetime:
-    """A fresh hour for each test: the module's tests share one tenant."""
-    return datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 100_000)
-
-
-def _readings(site: Site, count: int) -> list[dict]:
-    start = _start()
-    wells = site.wells
-    return [
-        reading(wells[i % 2], start + timedelta(seconds=i), 100.0 + i % 50, seq=i, tag="LP")
-        for i in range(count)
-    ]
-
-
 def _submit(site: Site, events: list[dict], name: str = "tab-job") -> dict:
     response = site.client.post(
         "/api/v1/sync",
@@ -67,14 +57,6 @@ def _submit(site: Site, events: list[dict], name: str = "tab-job") -> dict:
         headers=site.operator.headers,
     )
     assert response.status_code == 202, response.text[:300]
-    return dict(response.json())
-
-
-def _job(site: Site, job_id: str, headers: dict | None = None, **params) -> dict:
-    response = site.client.get(
-        f"/api/v1/sync/jobs/{job_id}", params=params, headers=headers or site.operator.headers
-    )
-    assert response.status_code == 200, response.text[:300]
     return dict(response.json())
 
 
@@ -94,7 +76,7 @@ def _job_rows(site: Site) -> dict[str, list]:
 
 def test_a_big_batch_is_a_job_the_local_worker_applies_with_outcomes_in_order(site):
     # GIVEN 650 readings: ten of them synced before, one malformed at position 300
-    events = _readings(site, 650)
+    events = job_readings(site, 650)
     events[300]["payload"]["value"] = "high"
     first = sync(site, site.operator, device("tab-job"), events[:10])
     assert statuses(first) == ["applied"] * 10
@@ -103,19 +85,19 @@ def test_a_big_batch_is_a_job_the_local_worker_applies_with_outcomes_in_order(si
     worker = start_sync_jobs_thread(site.platform, stop, interval_s=0.05)
     try:
         accepted = _submit(site, events)
-        report = _job(site, accepted["job_id"])
+        report = job_report(site, accepted["job_id"])
         for _ in range(600):
             if report["status"] in ("done", "failed"):
                 break
             time.sleep(0.05)
-            report = _job(site, accepted["job_id"])
+            report = job_report(site, accepted["job_id"])
     finally:
         stop.set()
         worker.join(timeout=10)
     # THEN the job is done, every event has its outcome, in the order sent
     assert (report["status"], report["progress"]) == ("done", {"done": 650, "total": 650})
     assert report["counts"] == {"applied": 639, "duplicate": 10, "rejected": 1}
-    page = _job(site, accepted["job_id"], offset=299, limit=3)["outcomes"]
+    page = job_report(site, accepted["job_id"], offset=299, limit=3)["outcomes"]
     assert [item["position"] for item in page["items"]] == [299, 300, 301]
     assert [item["status"] for item in page["items"]] == ["applied", "rejected", "applied"]
     assert page["items"][1]["reason"].startswith("payload.value:")
@@ -127,7 +109,7 @@ def test_a_big_batch_is_a_job_the_local_worker_applies_with_outcomes_in_order(si
 
 def test_a_redelivered_job_message_applies_nothing_twice(site):
     # GIVEN a job applied once through its queue message
-    accepted = _submit(site, _readings(site, 520))
+    accepted = _submit(site, job_readings(site, 520))
     message = _take(site)
     handle(site.platform, site.platform.queue, message)
     before = (table_state(site), _job_rows(site))
@@ -137,7 +119,7 @@ def test_a_redelivered_job_message_applies_nothing_twice(site):
     handle(site.platform, site.platform.queue, _take(site))
     # THEN nothing changed: no row, no outcome, no progress
     assert (table_state(site), _job_rows(site)) == before
-    assert _job(site, accepted["job_id"])["status"] == "done"
+    assert job_report(site, accepted["job_id"])["status"] == "done"
 
 
 class FlakySync:
@@ -163,25 +145,25 @@ def test_a_job_that_fails_midway_resumes_after_its_last_recorded_chunk(site):
         platform.master, platform.tenant_databases, flaky, platform.blobs, platform.queue,
         chunk_events=200,
     )  # fmt: skip
-    accepted = _submit(site, _readings(site, 600))
+    accepted = _submit(site, job_readings(site, 600))
     message = _take(site)
     # WHEN the first delivery fails and the message comes back
     with pytest.raises(ConnectionResetError):
         service.run(message.body, parse_batch, delivery_count=1)
-    midway = _job(site, accepted["job_id"])
+    midway = job_report(site, accepted["job_id"])
     status = service.run(message.body, parse_batch, delivery_count=2)
     platform.queue.complete(SYNC_JOBS_QUEUE, message)
     # THEN the first chunk stood, and the second delivery did the other two
     assert (midway["status"], midway["progress"]["done"]) == ("running", 200)
     assert status.value == "done"
-    report = _job(site, accepted["job_id"])
+    report = job_report(site, accepted["job_id"])
     assert report["counts"] == {"applied": 600}  # chunk 1 was not applied again
     assert flaky.calls == 2 + 2
 
 
 def test_only_the_submitter_and_the_office_see_a_job(site):
     # GIVEN a queued job of the operator
-    accepted = _submit(site, _readings(site, 501))
+    accepted = _submit(site, job_readings(site, 501))
     handle(site.platform, site.platform.queue, _take(site))
     path = f"/api/v1/sync/jobs/{accepted['job_id']}"
     # WHEN the other operator, the manager and someone asking for a made-up job look
@@ -194,7 +176,7 @@ def test_only_the_submitter_and_the_office_see_a_job(site):
 
 def test_the_azure_service_bus_trigger_applies_a_job(site, monkeypatch):
     # GIVEN the blueprint on a function app and a job's message as Service Bus delivers it
-    accepted = _submit(site, _readings(site, 501))
+    accepted = _submit(site, job_readings(site, 501))
     message = _take(site)
     monkeypatch.setattr(
         azure_sync_jobs, "runtime", azure_sync_jobs.SyncJobsRuntime(lambda: site.platform)
@@ -215,7 +197,7 @@ def test_the_azure_service_bus_trigger_applies_a_job(site, monkeypatch):
     site.platform.queue.complete(SYNC_JOBS_QUEUE, message)
     # THEN the binding listens on sync-jobs and the job is done
     assert (binding["queueName"], binding["connection"]) == ("sync-jobs", "ServiceBusConnection")
-    assert _job(site, accepted["job_id"])["status"] == "done"
+    assert job_report(site, accepted["job_id"])["status"] == "done"
 
 
 def _blob_path(site: Site, key: str) -> Path:
@@ -224,7 +206,7 @@ def _blob_path(site: Site, key: str) -> Path:
 
 def test_the_sqs_handler_retries_only_the_record_whose_job_raised(site, monkeypatch):
     # GIVEN an SQS event with two job messages; the second job's batch cannot be read now
-    good, stuck = (_submit(site, _readings(site, 501)) for _ in range(2))
+    good, stuck = (_submit(site, job_readings(site, 501)) for _ in range(2))
     bodies = {m.message_id: m for m in site.platform.queue.receive(SYNC_JOBS_QUEUE, 10, 60)}
     stuck_key = f"tenants/acme/sync-jobs/{stuck['job_id']}.json"
     blob = _blob_path(site, stuck_key)
@@ -242,14 +224,14 @@ def test_the_sqs_handler_retries_only_the_record_whose_job_raised(site, monkeypa
     result = sync_jobs_handler.handler(event, lambda_context())
     # THEN only the stuck record is a batch item failure; the good job is done
     assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][1]["messageId"]}]}
-    assert _job(site, good["job_id"])["status"] == "done"
-    assert _job(site, stuck["job_id"])["status"] == "queued"
+    assert job_report(site, good["job_id"])["status"] == "done"
+    assert job_report(site, stuck["job_id"])["status"] == "queued"
     # AND once the blob store answers again, the redelivered record completes the job
     shutil.rmtree(blob)
     blob.with_suffix(".bak").rename(blob)
     retry = {"Records": [event["Records"][1]]}
     assert sync_jobs_handler.handler(retry, lambda_context()) == {"batchItemFailures": []}
-    assert _job(site, stuck["job_id"])["status"] == "done"
+    assert job_report(site, stuck["job_id"])["status"] == "done"
     for message in bodies.values():
         site.platform.queue.complete(SYNC_JOBS_QUEUE, message)
 
@@ -277,3 +259,53 @@ def test_a_garbage_message_is_not_a_job_and_is_not_retried(site):
     # THEN there is nothing to do either way (the host completes the message)
     assert status is None
     assert site.platform.sync_jobs.run(unknown, parse_batch) is None
+
+
+def _azure_timer(site: Site, monkeypatch: pytest.MonkeyPatch, job_id: str) -> None:
+    runtime = azure_sync_jobs.SyncJobsRuntime(lambda: site.platform)
+    monkeypatch.setattr(azure_sync_jobs, "runtime", runtime)
+    app = func.FunctionApp()
+    app.register_functions(azure_sync_jobs.sync_jobs_bp)
+    function = {f.get_function_name(): f for f in app.get_functions()}["requeue_stale_sync_jobs"]
+    assert function.get_bindings()[0].get_dict_repr()["schedule"] == "0 */5 * * * *"
+    function.get_user_function()(TimerRequest(past_due=False))
+    handle(site.platform, site.platform.queue, _take(site))
+
+
+def _aws_schedule(site: Site, monkeypatch: pytest.MonkeyPatch, job_id: str) -> None:
+    runtime = sync_jobs_handler.SyncJobsRuntime(lambda: site.platform)
+    monkeypatch.setattr(sync_jobs_handler, "runtime", runtime)
+    scheduled = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+    assert sync_jobs_handler.requeue_handler(scheduled, lambda_context()) == {"requeued": 1}
+    handle(site.platform, site.platform.queue, _take(site))
+
+
+def _local_loop(site: Site, monkeypatch: pytest.MonkeyPatch, job_id: str) -> None:
+    stop = threading.Event()
+    worker = start_sync_jobs_thread(site.platform, stop, interval_s=0.05)
+    try:  # the loop requeues as it starts (then every minute), then takes the message
+        for _ in range(600):
+            if job_row(site, job_id)["status"] == "done":
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+
+
+HOSTS: dict[str, Callable[[Site, pytest.MonkeyPatch, str], None]] = {
+    "azure-timer": _azure_timer,
+    "aws-eventbridge": _aws_schedule,
+    "local-loop": _local_loop,
+}
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_each_host_requeues_a_lost_job_on_its_timer(site, monkeypatch, host):
+    # GIVEN a job whose message was lost 20 minutes ago
+    job_id = lost_job(site, minutes_ago=20)
+    # WHEN the host's timer fires and its worker takes the message
+    HOSTS[host](site, monkeypatch, job_id)
+    # THEN the job is applied in full
+    report = job_report(site, job_id)
+    assert (report["status"], report["counts"]) == ("done", {"applied": 501})

@@ -18,6 +18,7 @@ from shared.core.errors import (
     InputError,
     NotFoundError,
     PermissionDeniedError,
+    QueueError,
     SecretNotFoundError,
     TenantMismatchError,
     TenantRoutingError,
@@ -43,6 +44,7 @@ CASES = [
     (ThrottledError("slow down", retry_after_s=900), 429, "throttled"),
     (InfrastructureError("db down"), 503, "unavailable"),
     (SecretNotFoundError("tenant-acme-database-url"), 503, "secret_not_found"),
+    (QueueError("Service Bus failed"), 503, "queue_unavailable"),
     (WellOSError("unmapped"), 500, "wellos_error"),
 ]
 
@@ -109,6 +111,14 @@ def test_throttling_says_when_to_retry_and_401_asks_for_a_bearer_token(client):
     assert throttled.headers["retry-after"] == "900"
     unauthenticated = client.get(f"/raise/{codes.index('unauthenticated')}")
     assert unauthenticated.headers["www-authenticate"] == "Bearer"
+
+
+def test_every_503_says_when_to_retry(client):
+    # GIVEN routes raising each error type; WHEN the backing-service failures are called
+    unavailable = [i for i, case in enumerate(CASES) if case[1] == 503]
+    answers = [client.get(f"/raise/{index}") for index in unavailable]
+    # THEN each asks the client to come back in a few seconds
+    assert [a.headers.get("retry-after") for a in answers] == ["5"] * len(unavailable)
 
 
 def test_an_unexpected_error_is_a_500_problem_without_its_message(client):

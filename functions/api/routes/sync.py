@@ -27,6 +27,7 @@ router = APIRouter(tags=["sync"])
     responses={
         202: {"model": JobAccepted, "description": "Over 500 events or 1 MiB: taken as a job"},
         413: {"description": "Over what even a job takes (100,000 events): split the batch"},
+        503: {"description": "The job could not be queued: send the batch again later"},
     },
 )
 async def sync(

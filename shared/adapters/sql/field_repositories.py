@@ -128,6 +128,11 @@ class SqlFieldRecordRepository:
             .limit(limit)
         )
 
+    def photo_linked(self, well_id: str, blob_key: str) -> bool:
+        c = t.well_photos.c
+        query = sa.select(c.event_id).where(c.well_id == well_id, c.blob_key == blob_key)
+        return self._c.execute(query.limit(1)).first() is not None
+
 
 def _key(row: Record, names: list[str]) -> tuple[Hashable, ...]:
     return tuple(str(row[name]) if name.endswith("_id") else row[name] for name in names)

@@ -47,6 +47,27 @@ class SqlSyncJobRepository:
         )
         return self._c.execute(statement).rowcount == 1
 
+    def stale_queued(self, before: datetime, limit: int) -> list[SyncJob]:
+        query = (
+            sa.select(sync_jobs)
+            .where(_j.status == JobStatus.QUEUED.value, _j.updated_at < write_value(before))
+            .order_by(_j.updated_at)
+            .limit(limit)
+        )
+        return [_job(read_row(row._mapping)) for row in self._c.execute(query)]
+
+    def mark_requeued(self, job_id: str, before: datetime, at: datetime) -> bool:
+        statement = (
+            sync_jobs.update()
+            .where(
+                _j.id == job_id,
+                _j.status == JobStatus.QUEUED.value,
+                _j.updated_at < write_value(before),
+            )
+            .values(updated_at=write_value(at))
+        )
+        return self._c.execute(statement).rowcount == 1
+
     def add_outcomes(self, job_id: str, outcomes: Sequence[JobOutcome]) -> None:
         insert_rows(self._c, sync_job_outcomes, [_outcome_row(job_id, o) for o in outcomes])
 

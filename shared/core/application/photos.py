@@ -3,7 +3,9 @@
 A device asks for an upload target (`request_upload`), sends the bytes straight
 to the blob store (an Azure SAS URL, an S3 presigned PUT, or the WellOS API for
 the local store), then links the photo with a `PHOTO_ATTACHED` sync event,
-which checks that the blob is there and within the size limit.
+which checks that the blob is there and within the size limit. An upload that
+link refuses for its size or type is deleted after the sync (`SyncService`),
+unless a photo links it.
 """
 
 from __future__ import annotations

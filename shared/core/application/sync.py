@@ -10,13 +10,14 @@ message) answers `duplicate` and changes nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from shared.core.application import change_feed, sync_review
 from shared.core.application.access import require, require_office_role, visible_well_ids
 from shared.core.application.clock import Clock, utc_now
-from shared.core.application.sync_batch import BatchInput, apply_events
+from shared.core.application.sync_batch import BatchInput, RefusedUpload, apply_events
 from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.application.sync_review import ConflictDetail, Resolution
 from shared.core.domain.field_events import (
@@ -25,6 +26,7 @@ from shared.core.domain.field_events import (
     FieldEvent,
     IncomingEvent,
     PhotoAttached,
+    photo_key_prefix,
 )
 from shared.core.domain.roles import Permission
 from shared.core.domain.tenants import Tenant
@@ -35,6 +37,8 @@ from shared.core.ports.databases import TenantDatabases
 from shared.core.ports.pages import Page
 from shared.core.ports.sync import Conflict, ConflictQuery
 from shared.core.ports.tenant_data import TenantUnitOfWork
+
+log = logging.getLogger("wellos.sync")
 
 MAX_INLINE_EVENTS = 500
 MAX_INLINE_BYTES = 1024 * 1024
@@ -80,12 +84,32 @@ class SyncService:
         batch = BatchInput(tenant, actor, device, received, self._clock, self._photos(events))
         with self._databases.unit_of_work(tenant) as uow:
             applied = apply_events(uow, batch, [events[index] for index in order])
-            by_index = dict(zip(order, applied, strict=True))
+            by_index = dict(zip(order, applied.outcomes, strict=True))
             outcomes = [by_index[index] for index in range(len(events))]
             if on_applied is not None:
                 on_applied(uow, outcomes)
             uow.commit()
+        self._discard_refused(tenant, applied.refused_uploads)
         return outcomes
+
+    def _discard_refused(self, tenant: Tenant, refused: Sequence[RefusedUpload]) -> None:
+        """Delete uploads refused for size or type (they can never be linked) unless a photo
+        links them, so they do not pile up; failing here leaves only a stray blob."""
+        if self._blobs is None or not refused:
+            return
+        own = [
+            r for r in refused if r.blob_key.startswith(photo_key_prefix(tenant.slug, r.well_id))
+        ]
+        try:
+            with self._databases.unit_of_work(tenant) as uow:
+                stray = [
+                    r for r in own if not uow.field_records.photo_linked(r.well_id, r.blob_key)
+                ]
+            for upload in stray:
+                self._blobs.delete(upload.blob_key)
+                log.info("refused photo upload %s deleted", upload.blob_key)
+        except Exception as exc:  # the batch is committed: never fail it for a cleanup
+            log.warning("refused photo uploads of %s kept: %s", tenant.slug, type(exc).__name__)
 
     def _photos(self, events: Sequence[IncomingEvent]) -> Mapping[str, BlobInfo | None] | None:
         """What the blob store holds at each photo key of the batch (before any lock)."""

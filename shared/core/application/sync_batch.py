@@ -11,12 +11,15 @@
    savepoint is rolled back and the batch is applied again event by event, each
    in a savepoint of its own: the refused event alone is rejected (or answered
    as a duplicate), and the events after it are decided without it.
+
+Photos whose upload was refused (too big, another type) come back with the
+outcomes, so the caller can delete those blobs once the batch has committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -32,6 +35,7 @@ from shared.core.application.sync_apply import (
     utc,
 )
 from shared.core.application.sync_effects import apply_effect
+from shared.core.application.sync_errors import UploadRefusedError
 from shared.core.application.sync_state import BatchState, EventWrites, Slots
 from shared.core.domain.field_events import (
     Device,
@@ -73,17 +77,32 @@ class BatchInput:
     photos: Mapping[str, BlobInfo | None] | None
 
 
+@dataclass(frozen=True)
+class RefusedUpload:
+    """A photo blob a PHOTO_ATTACHED event of this well could not link (size or type)."""
+
+    well_id: str
+    blob_key: str
+
+
+@dataclass(frozen=True)
+class AppliedBatch:
+    outcomes: list[EventOutcome]
+    refused_uploads: list[RefusedUpload]
+
+
 @dataclass
 class _Run:
     ctx: BatchContext
     seen: dict[str, StoredEvent]
     state: BatchState
     flush_each: bool
+    refused: dict[RefusedUpload, None] = field(default_factory=dict)
 
 
 def apply_events(
     uow: TenantUnitOfWork, batch: BatchInput, events: Sequence[IncomingEvent]
-) -> list[EventOutcome]:
+) -> AppliedBatch:
     """Apply `events` in the order given; the outcomes come back in the same order."""
     valid = [event for event in events if isinstance(event, FieldEvent)]
     ctx = _context(uow, batch, valid)
@@ -97,7 +116,7 @@ def apply_events(
     except ConflictError:
         run = _Run(ctx, seen, BatchState(load_slots(uow, fresh)), flush_each=True)
         outcomes, _ = _apply_all(uow, run, events)
-    return outcomes
+    return AppliedBatch(outcomes, list(run.refused))
 
 
 def _context(uow: TenantUnitOfWork, batch: BatchInput, events: list[FieldEvent]) -> BatchContext:
@@ -147,6 +166,8 @@ def _apply_one(
         outcome = apply_effect(state, run.ctx, event)
     except InputError as exc:
         state.undo_event()
+        if isinstance(exc, UploadRefusedError):
+            run.refused[RefusedUpload(event.well_id, exc.blob_key)] = None
         return rejected(event.id, exc.field, exc.reason)
     stored = stored_event(run.ctx, event, outcome)
     state.add_event(stored)

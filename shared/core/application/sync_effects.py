@@ -12,6 +12,7 @@ from shared.core.application.sync_apply import (
     note_change,
     slot_key,
 )
+from shared.core.application.sync_errors import UploadRefusedError
 from shared.core.application.sync_production import apply_production
 from shared.core.application.sync_state import BatchState
 from shared.core.domain.field_events import (
@@ -229,8 +230,8 @@ def check_uploaded(ctx: BatchContext, photo: PhotoAttached) -> None:
     if info is None:
         raise InputError("payload.blob_key", "no photo was uploaded at this key")
     if info.size > MAX_PHOTO_BYTES:
-        raise InputError(
-            "payload.blob_key", f"the photo has {info.size} bytes; at most {MAX_PHOTO_BYTES}"
-        )
+        reason = f"the photo has {info.size} bytes; at most {MAX_PHOTO_BYTES}"
+        raise UploadRefusedError("payload.blob_key", reason, photo.blob_key)
     if info.content_type and info.content_type != photo.content_type:
-        raise InputError("payload.content_type", f"the uploaded photo is {info.content_type}")
+        reason = f"the uploaded photo is {info.content_type}"
+        raise UploadRefusedError("payload.content_type", reason, photo.blob_key)

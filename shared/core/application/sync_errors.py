@@ -2,13 +2,15 @@
 
 WellOSError
 ├── BatchTooLargeError            over what even a job takes; split it (413)
+├── InputError
+│   └── UploadRefusedError        uploaded photo too big or of another type (event rejected)
 └── ConflictError
     └── ConflictAlreadyResolvedError  resolved before (or by rule)   (409)
 """
 
 from __future__ import annotations
 
-from shared.core.errors import ConflictError, WellOSError
+from shared.core.errors import ConflictError, InputError, WellOSError
 
 
 class BatchTooLargeError(WellOSError):
@@ -23,6 +25,17 @@ class BatchTooLargeError(WellOSError):
         self.body_bytes = body_bytes
         self.max_events = max_events
         self.max_bytes = max_bytes
+
+
+class UploadRefusedError(InputError):
+    """The blob uploaded for a photo can never be linked: over the size limit, or not
+    of the type the event claims."""
+
+    code = "upload_refused"
+
+    def __init__(self, field: str, reason: str, blob_key: str) -> None:
+        super().__init__(field, reason)
+        self.blob_key = blob_key
 
 
 class ConflictAlreadyResolvedError(ConflictError):

@@ -12,6 +12,12 @@ twice (events are idempotent by id besides).
 Errors that a retry cannot fix (the payload is gone or unreadable, the user is
 no longer allowed) fail the job at once; anything else raises, so the queue
 redelivers, and the last allowed delivery fails the job before raising.
+
+A job is never left `queued` without its message: if the send fails, `submit`
+fails the job and raises QueueError (the API answers 503; the client sends the
+batch again, safe since events are idempotent by id). Should the process die
+between commit and send, `requeue_stale` (on a timer) sends the message again;
+a second copy is harmless, as `run` skips finished jobs and chunks taken.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from shared.core.application.access import OFFICE_ROLES, require
 from shared.core.application.clock import Clock, utc_now
@@ -34,6 +41,7 @@ from shared.core.errors import (
     InputError,
     NotFoundError,
     PermissionDeniedError,
+    QueueError,
     WellOSError,
 )
 from shared.core.ports.blobs import BlobStore
@@ -47,6 +55,9 @@ log = logging.getLogger("wellos.sync.jobs")
 
 SYNC_JOBS_QUEUE = "sync-jobs"
 CHUNK_EVENTS = 500
+REQUEUE_LIMIT = 100
+"""At most this many stale jobs of one tenant are sent again per pass."""
+NOT_QUEUED = "the queue did not take the job; send the batch again"
 
 
 @dataclass(frozen=True)
@@ -129,9 +140,49 @@ class SyncJobService:
         with self._databases.unit_of_work(tenant) as uow:
             uow.sync_jobs.add(job)
             uow.commit()
+        try:
+            self._send(tenant, job_id)
+        except Exception as exc:  # however the send failed, nobody would apply the job
+            self._not_queued(tenant, job)
+            raise QueueError("the sync job could not be queued; send the batch again") from exc
+        return job
+
+    def requeue_stale(self, older_than: timedelta) -> int:
+        """Send again the message of each job of every serving tenant still queued and not
+        updated for `older_than` (the process died between commit and send); how many."""
+        with self._master.unit_of_work() as uow:
+            tenants = [tenant for tenant in uow.tenants.list() if tenant.is_serving]
+        return sum(self._requeue_tenant(tenant, self._clock() - older_than) for tenant in tenants)
+
+    def _requeue_tenant(self, tenant: Tenant, before: datetime) -> int:
+        """One tenant's database (or the queue) failing does not stop the others."""
+        try:
+            return self._requeue(tenant, before)
+        except Exception as exc:  # the next pass tries again
+            log.warning("requeue of %s sync jobs failed: %s", tenant.slug, type(exc).__name__)
+            return 0
+
+    def _requeue(self, tenant: Tenant, before: datetime) -> int:
+        now = self._clock()
+        with self._databases.unit_of_work(tenant) as uow:
+            stale = uow.sync_jobs.stale_queued(before, REQUEUE_LIMIT)
+            claimed = [job for job in stale if uow.sync_jobs.mark_requeued(job.id, before, now)]
+            uow.commit()  # claimed: a concurrent pass leaves them alone for `older_than`
+        for job in claimed:
+            self._send(tenant, job.id)
+            log.info("sync job %s of %s requeued", job.id, tenant.slug)
+        return len(claimed)
+
+    def _send(self, tenant: Tenant, job_id: str) -> None:
         message = OutgoingMessage(JobMessage(tenant.slug, job_id).encode(), message_id=job_id)
         self._queue.send(SYNC_JOBS_QUEUE, [message])
-        return job
+
+    def _not_queued(self, tenant: Tenant, job: SyncJob) -> None:
+        """Fail a job whose message was not sent: the client is told to send it again."""
+        try:
+            self._finish(tenant, job, JobStatus.FAILED, NOT_QUEUED)
+        except Exception as exc:  # still queued: requeue_stale sends it later
+            log.warning("sync job %s left queued: %s", job.id, type(exc).__name__)
 
     def report(
         self, tenant: Tenant, actor: Actor, job_id: str, limit: int, offset: int

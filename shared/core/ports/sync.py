@@ -170,6 +170,10 @@ class FieldRecordRepository(Protocol):
         """A well's linked photos, newest first."""
         ...
 
+    def photo_linked(self, well_id: str, blob_key: str) -> bool:
+        """Whether a photo of the well links the blob at `blob_key`."""
+        ...
+
 
 @dataclass(frozen=True)
 class ChangeEntry:
@@ -266,6 +270,15 @@ class SyncJobRepository(Protocol):
 
     def advance(self, job_id: str, chunk: int, done_events: int, at: datetime) -> bool:
         """Record chunk `chunk` as done if it is the next one; False if it was done already."""
+        ...
+
+    def stale_queued(self, before: datetime, limit: int) -> list[SyncJob]:
+        """Up to `limit` jobs still queued and last updated before `before`, oldest first."""
+        ...
+
+    def mark_requeued(self, job_id: str, before: datetime, at: datetime) -> bool:
+        """Set `updated_at` to `at` if the job is still queued and last updated before
+        `before`; False if it moved on (or another pass marked it first)."""
         ...
 
     def add_outcomes(self, job_id: str, outcomes: Sequence[JobOutcome]) -> None: ...
