@@ -2,8 +2,11 @@
 
     report = run_nightly_scoring(platform, queue, night=date(2026, 11, 21))
 
-A job that fails is abandoned (the queue redelivers it, then dead-letters it);
-a message that is not a scoring job is dead-lettered at once.
+A job that fails (its tenant's database is down, say) keeps its lock: the other
+jobs go on, and the queue delivers it again once the lock expires
+(:data:`VISIBILITY_S`), to a later pass of the loop, until it dead-letters it
+after its maximum delivery count. A message that is not a scoring job is
+dead-lettered at once.
 """
 
 from __future__ import annotations
@@ -40,10 +43,9 @@ def run_nightly_scoring(
 def work_scoring_queue(
     platform: Platform, queue: Queue, queue_name: str = SCORING_QUEUE
 ) -> ScoringReport:
-    """Score until the queue is empty or a job fails (that one waits for the next run)."""
+    """Score every job the queue hands out; a failed one stays locked for a later pass."""
     total = ScoringReport()
-    failed = False
-    while not failed and (messages := queue.receive(queue_name, 10, VISIBILITY_S)):
+    while messages := queue.receive(queue_name, 10, VISIBILITY_S):
         for message in messages:
             try:
                 job = ScoringJob.from_body(message.body)
@@ -53,9 +55,11 @@ def work_scoring_queue(
             try:
                 total.add(platform.analytics.scoring.score_chunk(job))
             except Exception as exc:
-                log.warning("scoring %s failed: %s", message.message_id, type(exc).__name__)
-                queue.abandon(queue_name, message)
-                failed = True
+                log.warning(
+                    "scoring %s failed (delivery %d), retried in %g s: %s",
+                    message.message_id, message.delivery_count, VISIBILITY_S,
+                    type(exc).__name__,
+                )  # fmt: skip
                 continue
             queue.complete(queue_name, message)
     return total
@@ -77,17 +81,19 @@ def run_scoring_loop(
     clock: Clock = utc_now,
     scored: date | None = None,
 ) -> ScoringReport:
-    """The local timers: score last night once it is new, send due notifications every tick.
+    """The local timers: fan out last night once it is new, work the queue (retries too)
+    and send due notifications, every tick.
 
-    ``scored`` is a night already scored before the loop started.
+    ``scored`` is a night already fanned out before the loop started.
     """
     total = ScoringReport()
     while not stop_event.is_set():
         night = last_night(clock())
         try:
             if night != scored:
-                total.add(run_nightly_scoring(platform, queue, night))
+                platform.analytics.scoring.fan_out(queue, night)
                 scored = night
+            total.add(work_scoring_queue(platform, queue))
             dispatch_notifications(platform, notifier)
         except Exception as exc:  # a database is down: the next tick tries again
             log.warning("local scoring tick failed: %s", type(exc).__name__)

@@ -6,7 +6,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from functions.local.scoring import run_nightly_scoring
+from functions.local.scoring import VISIBILITY_S, run_nightly_scoring, work_scoring_queue
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql import master_tables
 from shared.bootstrap import Platform
@@ -75,3 +75,41 @@ def test_the_failure_threshold_is_a_tenant_setting(platform: Platform, acme: Ten
     alerts = rows_of(platform, acme.slug, "alerts")
     assert sorted(str(a["well_id"]) for a in alerts) == sorted(set(field.well_ids) - field.no_data)
     assert {(a["source"], a["severity"]) for a in alerts} == {("prediction", "HIGH")}
+
+
+def test_a_tenant_whose_scoring_fails_does_not_hold_up_the_others(
+    platform: Platform, acme: TenantSession, permian: TenantSession, monkeypatch
+) -> None:
+    # GIVEN two tenants with a faulty well each, and acme's scoring failing (its database down)
+    build_field(platform, acme)
+    build_field(platform, permian)
+    now = [0.0]
+    queue = InMemoryQueue(clock=lambda: now[0])
+    scoring = platform.analytics.scoring
+    score_chunk = scoring.score_chunk
+    down = {acme.created.tenant.id}
+
+    def flaky(job: ScoringJob, scorer=None):
+        if job.tenant_id in down:
+            raise ConnectionError("database unreachable")
+        return score_chunk(job, scorer)
+
+    monkeypatch.setattr(scoring, "score_chunk", flaky)
+
+    # WHEN the night runs
+    report = run_nightly_scoring(platform, queue, NIGHT)
+
+    # THEN permian is scored and alerted, and acme's job waits on the queue (nothing lost)
+    assert report.alerts > 0 and rows_of(platform, permian.slug, "alerts")
+    assert rows_of(platform, acme.slug, "alerts") == []
+    assert queue.receive(SCORING_QUEUE, 10, 1.0) == []  # still locked for the retry
+    assert queue.receive_dead_letters(SCORING_QUEUE, 10) == []
+
+    # WHEN acme's database is back and the lock has expired, and the loop works the queue again
+    down.clear()
+    now[0] += VISIBILITY_S + 1
+    again = work_scoring_queue(platform, queue)
+
+    # THEN acme is scored too, once
+    assert again.alerts > 0 and rows_of(platform, acme.slug, "alerts")
+    assert work_scoring_queue(platform, queue).wells == 0
