@@ -319,6 +319,28 @@ def test_bucketed_readings_have_min_max_avg_last(mod_acme, loaded):
     assert items[0]["bucket_start"].startswith(start.strftime("%Y-%m-%dT%H:%M"))
 
 
+def test_a_garbage_value_is_kept_but_left_out_of_the_average(mod_platform, mod_acme):
+    # GIVEN a tag whose RTU once sent 1e300 (stored as it came)
+    site = build_site(mod_acme, tag_names=("vibration",))
+    start = recent(20).replace(second=0, microsecond=0)
+    values = [1.0, 2.0, 1e300, 3.0]
+    rows = [
+        Reading(site.tag(0, "vibration"), micros(start + timedelta(seconds=i)), None, v, 0)
+        for i, v in enumerate(values)
+    ]
+    queue = InMemoryQueue()
+    queue.send(INGEST_QUEUE, [batch_message(site, rows)])
+    assert mod_platform.scada.drain.drain(queue, INGEST_QUEUE).readings_written == 4
+    # WHEN its readings are asked for in 1-minute buckets
+    loaded = {"well": site.wells[0]["id"]}
+    window = {"from": start.isoformat(), "to": (start + timedelta(minutes=1)).isoformat()}
+    response = readings(mod_acme, loaded, tag="vibration", bucket="1m", **window)
+    # THEN the bucket answers (no overflow): the value counts and is the max, not in the average
+    assert response.status_code == 200, response.text
+    [bucket] = response.json()["items"]
+    assert (bucket["count"], bucket["max"], bucket["avg"]) == (4, 1e300, 2.0)
+
+
 def test_latest_reading_per_tag(mod_acme, loaded):
     response = readings(mod_acme, loaded, suffix="/latest")
     assert response.status_code == 200, response.text

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from functions.local.scoring import VISIBILITY_S, run_nightly_scoring, work_scoring_queue
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql import master_tables
+from shared.adapters.sql.scada_tables import scada_readings, tag_mappings
 from shared.bootstrap import Platform
+from shared.core.analytics.errors import ModelInputError
+from shared.core.application.analytics import nightly
 from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
 from tests.integration.conftest import TenantSession
-from tests.integration.test_scoring_support import NIGHT, build_field, rows_of
+from tests.integration.ingest_support import tenant_engine
+from tests.integration.test_scoring_support import NIGHT, build_field, rows_of, window_end
 
 
 def test_the_night_raises_alerts_for_faulty_wells_only_and_a_rerun_adds_nothing(
@@ -113,3 +118,48 @@ def test_a_tenant_whose_scoring_fails_does_not_hold_up_the_others(
     # THEN acme is scored too, once
     assert again.alerts > 0 and rows_of(platform, acme.slug, "alerts")
     assert work_scoring_queue(platform, queue).wells == 0
+
+
+def test_glitched_readings_and_a_refused_well_do_not_fail_the_chunk(
+    platform: Platform, acme: TenantSession, monkeypatch
+) -> None:
+    # GIVEN a field whose healthy wells got absurd readings (sensor glitches) last evening
+    field = build_field(platform, acme)
+    healthy = [w for w in field.well_ids if w not in field.faulty | field.no_data]
+    glitch_at = window_end() - timedelta(hours=3, minutes=10)
+    with tenant_engine(platform, acme.slug).begin() as connection:
+        tags = connection.execute(
+            sa.select(tag_mappings.c.id).where(tag_mappings.c.well_id.in_(healthy))
+        ).scalars()
+        connection.execute(
+            scada_readings.insert(),
+            [{"tag_id": t, "ts": glitch_at, "value": 1e300, "status": 0} for t in tags],
+        )
+    # AND one well whose features a model refuses
+    refused = healthy[0]
+    real = nightly.score_well_window
+
+    def picky(scorer, sensors, production):
+        if sensors is not None and sensors is windows_of[refused]:
+            raise ModelInputError("anomaly_detector", "features must be finite numbers")
+        return real(scorer, sensors, production)
+
+    windows_of: dict[str, object] = {}
+    original_windows = nightly.sensor_windows
+
+    def remember(hourly, end):
+        found = original_windows(hourly, end)
+        windows_of.update(found)
+        return found
+
+    monkeypatch.setattr(nightly, "sensor_windows", remember)
+    monkeypatch.setattr(nightly, "score_well_window", picky)
+
+    # WHEN the night is scored
+    report = run_nightly_scoring(platform, InMemoryQueue(), NIGHT)
+
+    # THEN the refused well is skipped with its reason, the others are scored as usual
+    assert report.scored == 2 and report.skipped == 2
+    assert report.skipped_reasons["a model refused the well's features"] == 1
+    alerts = rows_of(platform, acme.slug, "alerts")
+    assert {str(a["well_id"]) for a in alerts} == field.faulty

@@ -253,3 +253,28 @@ def test_features_never_hold_nan_even_for_empty_windows():
     assert np.isfinite(sensor_features(empty)).all()
     nothing = {k: np.full(PRODUCTION_WINDOW_DAYS, math.nan) for k in production_window()}
     assert np.isfinite(production_features(nothing)).all()
+
+
+@pytest.mark.parametrize("glitch", [1e300, -1e300, math.inf, 1e30, 99.0, -5.0])
+def test_a_sensor_glitch_counts_as_a_missing_hour(glitch):
+    # GIVEN a noisy window, and the same window with one vibration hour a glitch or missing
+    rng = np.random.default_rng(4)
+    window = {name: v * (1 + 0.02 * rng.standard_normal(HOURS)) for name, v in BASE.items()}
+    glitched = {name: values.copy() for name, values in window.items()}
+    missing = {name: values.copy() for name, values in window.items()}
+    glitched["vibration"][-3] = glitch
+    missing["vibration"][-3] = np.nan
+    # WHEN their features are computed
+    row, expected = sensor_features(glitched), sensor_features(missing)
+    # THEN they are equal: finite, and nothing skewed by the glitch
+    assert np.all(np.isfinite(row))
+    np.testing.assert_array_equal(row, expected)
+
+
+def test_an_implausible_production_day_counts_as_missing():
+    window = production_window()
+    glitched = {name: np.array(values, dtype=float) for name, values in window.items()}
+    missing = {name: values.copy() for name, values in glitched.items()}
+    glitched["oil_bbl"][-2], missing["oil_bbl"][-2] = 1e12, np.nan
+    glitched["hours_on"][-4], missing["hours_on"][-4] = 30.0, np.nan
+    np.testing.assert_array_equal(production_features(glitched), production_features(missing))

@@ -22,7 +22,7 @@ from shared.adapters.sql.analytics_tables import (
     predictions,
 )
 from shared.adapters.sql.engines import TenantEngineCache
-from shared.adapters.sql.readings_queries import bucket_start
+from shared.adapters.sql.readings_queries import averageable, bucket_start
 from shared.adapters.sql.scada_tables import scada_readings, tag_mappings
 from shared.adapters.sql.tenant_tables import production_daily, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
@@ -62,7 +62,9 @@ class SqlAnalyticsStore:
         r, t = scada_readings, tag_mappings
         hour = bucket_start(self._c.dialect.name, r.c.ts, HOUR_S).label("hour")
         statement = (
-            sa.select(t.c.well_id, t.c.tag_name, hour, sa.func.avg(r.c.value).label("value"))
+            sa.select(
+                t.c.well_id, t.c.tag_name, hour, sa.func.avg(averageable(r.c.value)).label("value")
+            )
             .select_from(r.join(t, t.c.id == r.c.tag_id))
             .where(
                 t.c.well_id.in_(list(well_ids)),
@@ -77,6 +79,7 @@ class SqlAnalyticsStore:
         return [
             HourlyValue(str(row.well_id), str(row.tag_name), _utc(row.hour), float(row.value))
             for row in self._c.execute(statement)
+            if row.value is not None  # an hour of nothing but garbage values
         ]
 
     def production_days(

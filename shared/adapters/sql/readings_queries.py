@@ -19,10 +19,19 @@ from shared.core.ingest.ports import ReadingQuery
 from shared.core.ports.tenant_data import Record
 
 _COLUMNS = ("tag_id", "ts", "value", "status", "server_ts")
+AVERAGE_LIMIT = 1e150
+"""Values this large (a sensor's garbage) are left out of averages: PostgreSQL's
+float8 avg keeps a sum of squares, which overflows from about 1.3e154 and fails
+the whole query."""
 
 
 def _record(row: sa.RowMapping) -> Record:
     return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in row.items()}
+
+
+def averageable(value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``value`` where an average can take it, else NULL (see :data:`AVERAGE_LIMIT`)."""
+    return sa.case((sa.func.abs(value) < AVERAGE_LIMIT, value), else_=sa.null())
 
 
 def bucket_start(dialect: str, ts: sa.ColumnElement[Any], seconds: int) -> sa.ColumnElement[Any]:
@@ -75,7 +84,7 @@ class SqlReadingRepository:
                 sa.func.count().label("count"),
                 sa.func.min(r.c.value).label("min"),
                 sa.func.max(r.c.value).label("max"),
-                sa.func.avg(r.c.value).label("avg"),
+                sa.func.avg(averageable(r.c.value)).label("avg"),
                 sa.func.max(r.c.ts).label("last_ts"),
             )
             .where(*self._range(query, r))

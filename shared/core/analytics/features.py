@@ -4,7 +4,8 @@ Training (``models/``) and scoring (:mod:`shared.core.analytics.scoring`) call
 the same functions, so a model sees at run time exactly what it learned from.
 
 Inputs are plain mappings of column name to a 1-D array, oldest first, NaN for
-a missing value:
+a missing value; a value outside its signal's ``plausible`` range (a sensor
+glitch, a typo) counts as missing too, so one bad value cannot skew a window:
 
 * a **sensor window**: hourly readings of :data:`SENSOR_SIGNALS` of one well,
   the last :data:`SENSOR_WINDOW_HOURS` hours (shorter windows are padded with
@@ -32,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -64,9 +66,12 @@ BOE_MCF = 6.0
 
 @dataclass(frozen=True)
 class Signal:
+    """An input column; a value outside ``plausible`` is a glitch and counts as missing."""
+
     name: str
     unit: str
     description: str
+    plausible: tuple[float, float] = (-math.inf, math.inf)
 
 
 @dataclass(frozen=True)
@@ -79,24 +84,25 @@ class Feature:
     neutral: float = 0.0
 
 
+PRESSURE_PSI = (-15.0, 30_000.0)
 SENSOR_SIGNALS: tuple[Signal, ...] = (
-    Signal("motor_current", "A", "rod-pump motor current"),
-    Signal("vibration", "in/s", "pumping-unit vibration velocity"),
-    Signal("tubing_pressure", "psi", "wellhead tubing pressure"),
-    Signal("casing_pressure", "psi", "wellhead casing pressure"),
-    Signal("flowline_temperature", "degF", "flow line temperature"),
-    Signal("strokes_per_minute", "spm", "pumping speed"),
-    Signal("pump_fillage", "%", "downhole pump fillage from the dynamometer card"),
+    Signal("motor_current", "A", "rod-pump motor current", (0.0, 2000.0)),
+    Signal("vibration", "in/s", "pumping-unit vibration velocity", (0.0, 50.0)),
+    Signal("tubing_pressure", "psi", "wellhead tubing pressure", PRESSURE_PSI),
+    Signal("casing_pressure", "psi", "wellhead casing pressure", PRESSURE_PSI),
+    Signal("flowline_temperature", "degF", "flow line temperature", (-80.0, 600.0)),
+    Signal("strokes_per_minute", "spm", "pumping speed", (0.0, 60.0)),
+    Signal("pump_fillage", "%", "downhole pump fillage from the dynamometer card", (0.0, 110.0)),
 )
 PRODUCTION_COLUMNS: tuple[Signal, ...] = (
-    Signal("oil_bbl", "bbl", "oil produced that day"),
-    Signal("gas_mcf", "Mcf", "gas produced that day"),
-    Signal("water_bbl", "bbl", "water produced that day"),
-    Signal("hours_on", "h", "hours the well produced that day"),
-    Signal("choke_64ths", "1/64 in", "choke size"),
-    Signal("tubing_pressure_psi", "psi", "tubing pressure"),
-    Signal("casing_pressure_psi", "psi", "casing pressure"),
-    Signal("line_pressure_psi", "psi", "flow line pressure"),
+    Signal("oil_bbl", "bbl", "oil produced that day", (0.0, 1e6)),
+    Signal("gas_mcf", "Mcf", "gas produced that day", (0.0, 1e7)),
+    Signal("water_bbl", "bbl", "water produced that day", (0.0, 1e6)),
+    Signal("hours_on", "h", "hours the well produced that day", (0.0, 24.0)),
+    Signal("choke_64ths", "1/64 in", "choke size", (0.0, 256.0)),
+    Signal("tubing_pressure_psi", "psi", "tubing pressure", PRESSURE_PSI),
+    Signal("casing_pressure_psi", "psi", "casing pressure", PRESSURE_PSI),
+    Signal("line_pressure_psi", "psi", "flow line pressure", PRESSURE_PSI),
 )
 
 _PER_SIGNAL: tuple[tuple[str, str, str, float], ...] = (
@@ -175,7 +181,7 @@ def sensor_feature_matrix(series: Mapping[str, ArrayLike], ends: ArrayLike) -> F
     """Rows of :data:`SENSOR_FEATURES` for windows ending before each index of ``ends``."""
     end_index = np.asarray(ends, dtype=np.int64)
     x = np.stack(
-        [w.windows(_column(series, s.name), end_index, SENSOR_WINDOW_HOURS) for s in SENSOR_SIGNALS]
+        [w.windows(_plausible(series, s), end_index, SENSOR_WINDOW_HOURS) for s in SENSOR_SIGNALS]
     )  # signals x rows x hours
     spm, current = x[_SPM], x[_CURRENT]
     known_state = np.isfinite(spm) | np.isfinite(current)
@@ -224,7 +230,7 @@ def production_feature_matrix(series: Mapping[str, ArrayLike], ends: ArrayLike) 
     """Rows of :data:`PRODUCTION_FEATURES` for windows ending before each index of ``ends``."""
     end_index = np.asarray(ends, dtype=np.int64)
     c = {
-        col.name: w.windows(_column(series, col.name), end_index, PRODUCTION_WINDOW_DAYS)
+        col.name: w.windows(_plausible(series, col), end_index, PRODUCTION_WINDOW_DAYS)
         for col in PRODUCTION_COLUMNS
     }
     hours, oil, gas, water = c["hours_on"], c["oil_bbl"], c["gas_mcf"], c["water_bbl"]
@@ -325,8 +331,21 @@ _POSITIONS: dict[tuple[int, tuple[str, ...]], tuple[Sequence[Feature], NDArray[n
 
 
 def _finish(matrix: FloatArray, catalogue: Sequence[Feature]) -> Float32Array:
+    """float32 rows; a value float32 cannot hold (or none at all) takes the feature's neutral."""
     neutral = np.array([feature.neutral for feature in catalogue])
-    return np.where(np.isfinite(matrix), matrix, neutral[None, :]).astype(np.float32)
+    usable = np.isfinite(matrix) & (np.abs(matrix) <= _FLOAT32_MAX)
+    return np.where(usable, matrix, neutral[None, :]).astype(np.float32)
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _plausible(series: Mapping[str, ArrayLike], signal: Signal) -> FloatArray:
+    """The column with values outside the signal's plausible range set to NaN (missing)."""
+    column = _column(series, signal.name)
+    low, high = signal.plausible
+    with np.errstate(invalid="ignore"):
+        return np.where((column >= low) & (column <= high), column, np.nan)
 
 
 def _sum(x: FloatArray, valid: w.BoolArray) -> FloatArray:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from shared.core.analytics.errors import ModelInputError
 from shared.core.analytics.scoring import (
     ANOMALY_MODEL,
     FAILURE_MODEL,
@@ -101,6 +102,12 @@ class ScoringReport:
     notifications: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
 
+    def skip(self, *reasons: str) -> None:
+        """Count one well left unscored, and why."""
+        self.skipped += 1
+        for reason in reasons:
+            self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + 1
+
     def add(self, other: ScoringReport) -> None:
         for name in ("wells", "scored", "skipped", "predictions", "anomalies", "alerts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -171,11 +178,16 @@ class ScoringService:
             store = uow.analytics
             sensors, production = self._windows(store, job.well_ids, end, job.night)
             for well_id in job.well_ids:
-                scores = score_well_window(scorer, sensors.get(well_id), production.get(well_id))
+                try:
+                    scores = score_well_window(
+                        scorer, sensors.get(well_id), production.get(well_id)
+                    )
+                except ModelInputError as exc:  # one well's odd data never fails the chunk
+                    log.warning("well %s not scored: %s", well_id, exc)
+                    report.skip("a model refused the well's features")
+                    continue
                 if len(scores.model_versions) == 0:
-                    report.skipped += 1
-                    for reason in set(scores.skipped.values()):
-                        report.skipped_reasons[reason] = report.skipped_reasons.get(reason, 0) + 1
+                    report.skip(*set(scores.skipped.values()))
                     continue
                 report.scored += 1
                 self._write(store, well_id, job.night, scores, threshold, recipients, report)
