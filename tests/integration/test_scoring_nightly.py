@@ -10,13 +10,14 @@ import sqlalchemy as sa
 from functions.local.scoring import VISIBILITY_S, run_nightly_scoring, work_scoring_queue
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql import master_tables
+from shared.adapters.sql.analytics_store import SqlAnalyticsDatabases
 from shared.adapters.sql.scada_tables import scada_readings, tag_mappings
 from shared.bootstrap import Platform
 from shared.core.analytics.errors import ModelInputError
 from shared.core.application.analytics import nightly
 from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
 from tests.integration.conftest import TenantSession
-from tests.integration.ingest_support import tenant_engine
+from tests.integration.ingest_support import build_site, tenant_engine
 from tests.integration.test_scoring_support import NIGHT, build_field, rows_of, window_end
 
 
@@ -163,3 +164,28 @@ def test_glitched_readings_and_a_refused_well_do_not_fail_the_chunk(
     assert report.skipped_reasons["a model refused the well's features"] == 1
     alerts = rows_of(platform, acme.slug, "alerts")
     assert {str(a["well_id"]) for a in alerts} == field.faulty
+
+
+def test_bad_quality_readings_are_left_out_of_the_hourly_inputs(
+    platform: Platform, acme: TenantSession
+) -> None:
+    # GIVEN one hour of vibration: a good, an uncertain and a bad-quality reading
+    site = build_site(acme, tag_names=("vibration",))
+    hour = window_end() - timedelta(hours=2)
+    bad = 0x808C0000 - 2**32  # BadSensorFailure as the table stores it (int32)
+    tag = site.tag(0, "vibration")
+    readings = [(10, 0.2, 0), (20, 9.0, bad), (30, 0.4, 0x40900000)]
+    rows = [
+        {"tag_id": tag, "ts": hour + timedelta(minutes=m), "value": v, "status": s}
+        for m, v, s in readings
+    ]
+    with tenant_engine(platform, acme.slug).begin() as connection:
+        connection.execute(scada_readings.insert(), rows)
+    # WHEN the scoring inputs of that hour are read
+    databases = SqlAnalyticsDatabases(platform.tenant_databases.engines)
+    with databases.unit_of_work(acme.created.tenant) as uow:
+        hourly = uow.analytics.hourly_values(
+            [site.wells[0]["id"]], ["vibration"], hour, hour + timedelta(hours=1)
+        )
+    # THEN the hour is the mean of the good and uncertain readings only
+    assert [round(h.value, 9) for h in hourly] == [0.3]
