@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from shared.adapters.sql import etl_tables as e
@@ -19,6 +18,7 @@ from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.etl_load import existing_by, load_rows, utc
 from shared.adapters.sql.etl_records import import_from_row, import_values
 from shared.adapters.sql.tenant_repositories import SqlAuditLog
+from shared.adapters.sql.unit_of_work import ConnectionUnitOfWork
 from shared.core.application.clock import Clock, utc_now
 from shared.core.domain.tenants import Tenant
 from shared.core.etl.fields import Entity
@@ -49,37 +49,14 @@ def _json(value: Mapping[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
-class SqlImportUnitOfWork:
+class SqlImportUnitOfWork(ConnectionUnitOfWork):
     def __init__(self, engine: Engine, clock: Clock) -> None:
-        self._engine = engine
+        super().__init__(engine)
         self._clock = clock
-        self._connection: Connection | None = None
-
-    @property
-    def _c(self) -> Connection:
-        if self._connection is None:
-            raise RuntimeError("unit of work is not open")
-        return self._connection
 
     def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
-        self._connection.begin()
+        self._open()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.rollback()
-            connection.close()
-
-    def commit(self) -> None:
-        self._c.commit()
-        self._c.begin()
 
     def add(self, record: ImportRecord) -> None:
         self._c.execute(e.imports.insert().values(id=record.id, **import_values(record)))

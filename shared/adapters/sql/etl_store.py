@@ -12,11 +12,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from shared.adapters.sql import etl_tables as e
@@ -31,6 +30,7 @@ from shared.adapters.sql.etl_records import (
     run_from_row,
     run_values,
 )
+from shared.adapters.sql.unit_of_work import ConnectionUnitOfWork
 from shared.core.application.clock import Clock, utc_now
 from shared.core.domain.tenants import Tenant
 from shared.core.etl.fields import Entity
@@ -41,40 +41,14 @@ ADVISORY_KEY = 0x57454C4C455443  # "WELLETC": one ETL lock per tenant database
 LEASE_NAME = "etl"
 
 
-class SqlEtlUnitOfWork:
+class SqlEtlUnitOfWork(ConnectionUnitOfWork):
     def __init__(self, engine: Engine, clock: Clock) -> None:
-        self._engine = engine
+        super().__init__(engine)
         self._clock = clock
-        self._connection: Connection | None = None
-
-    @property
-    def _c(self) -> Connection:
-        if self._connection is None:
-            raise RuntimeError("unit of work is not open")
-        return self._connection
 
     def __enter__(self) -> Self:
-        self._connection = self._engine.connect()
-        self._connection.begin()
+        self._open()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.rollback()
-                connection.close()
-            except sa.exc.SQLAlchemyError:
-                connection.invalidate()
-
-    def commit(self) -> None:
-        self._c.commit()
-        self._c.begin()
 
     def well_ids_by_api(self) -> dict[str, str]:
         c = t.wells.c

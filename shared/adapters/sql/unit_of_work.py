@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.change_log import SqlChangeLog
@@ -60,10 +60,18 @@ from shared.core.ports.tenant_data import (
 )
 
 
-class _ConnectionUnitOfWork:
+class ConnectionUnitOfWork:
+    """One connection and transaction; subclasses open it in ``__enter__`` with ``_open``."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Connection | None = None
+
+    @property
+    def _c(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("unit of work is not open")
+        return self._connection
 
     def _open(self) -> Connection:
         try:
@@ -79,10 +87,14 @@ class _ConnectionUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._connection is not None:
-            self._connection.rollback()
-            self._connection.close()
-            self._connection = None
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.rollback()
+            connection.close()
+        except SQLAlchemyError:  # the connection died (a long ETL run): not back to the pool
+            connection.invalidate()
 
     def commit(self) -> None:
         if self._connection is None:
@@ -109,7 +121,7 @@ class _ConnectionUnitOfWork:
         nested.commit()
 
 
-class SqlMasterUnitOfWork(_ConnectionUnitOfWork):
+class SqlMasterUnitOfWork(ConnectionUnitOfWork):
     def __enter__(self) -> Self:
         connection = self._open()
         self.tenants: TenantRegistry = SqlTenantRegistry(connection)
@@ -122,7 +134,7 @@ class SqlMasterUnitOfWork(_ConnectionUnitOfWork):
         return self
 
 
-class SqlTenantUnitOfWork(_ConnectionUnitOfWork):
+class SqlTenantUnitOfWork(ConnectionUnitOfWork):
     def __enter__(self) -> Self:
         connection = self._open()
         self.wells: WellRepository = SqlWellRepository(connection)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from shared.core.errors import AuthenticationError, TenantMismatchError, Throttl
 from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.master import MasterUnitOfWork, RefreshTokenRecord
 from shared.core.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
+from shared.core.ttl_cache import TtlCache
 
 INVALID_LOGIN = "invalid e-mail or password"
 
@@ -59,10 +59,10 @@ class AuthService:
         self._tokens = tokens
         self._policy = policy
         self._clock = clock
-        self._monotonic = monotonic
         self._dummy_hash = hasher.hash(secrets.token_urlsafe(16))
-        self._users: dict[tuple[str, str], tuple[float, User | None]] = {}
-        self._users_lock = threading.Lock()
+        self._users: TtlCache[tuple[str, str], User | None] = TtlCache(
+            policy.user_cache_ttl_s, monotonic
+        )
 
     def login(self, tenant: Tenant, email: str, password: str, address: str) -> TokenPair:
         email = normalize_email(email)
@@ -138,25 +138,17 @@ class AuthService:
 
     def _cached_user(self, tenant_id: str, user_id: str) -> User | None:
         """Users looked up at most every `user_cache_ttl_s`: one query fewer per request."""
-        key = (tenant_id, user_id)
-        now = self._monotonic()
-        with self._users_lock:
-            cached = self._users.get(key)
-        if cached is not None and now - cached[0] < self._policy.user_cache_ttl_s:
-            return cached[1]
+        return self._users.get_or_load(
+            (tenant_id, user_id), lambda: self._load_user(tenant_id, user_id)
+        )
+
+    def _load_user(self, tenant_id: str, user_id: str) -> User | None:
         with self._master.unit_of_work() as uow:
-            user = uow.users.get(tenant_id, user_id)
-        with self._users_lock:
-            if len(self._users) > 10_000:
-                self._users.clear()
-            self._users[key] = (now, user)
-        return user
+            return uow.users.get(tenant_id, user_id)
 
     def forget_user(self, user_id: str) -> None:
         """Drop a changed user from this process's cache (role change, deactivation)."""
-        with self._users_lock:
-            for key in [key for key in self._users if key[1] == user_id]:
-                del self._users[key]
+        self._users.forget_where(lambda key: key[1] == user_id)
 
     def _issue(
         self, uow: MasterUnitOfWork, tenant: Tenant, user: User, family_id: str

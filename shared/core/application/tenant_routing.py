@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
@@ -14,6 +13,7 @@ from shared.core.errors import (
     UnknownTenantError,
 )
 from shared.core.ports.databases import MasterDatabase
+from shared.core.ttl_cache import TtlCache
 
 
 def slug_from_request(host: str | None, header: str | None, base_domain: str) -> str:
@@ -64,22 +64,14 @@ class TenantResolver:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._master = master
-        self._ttl_s = ttl_s
-        self._monotonic = monotonic
-        self._cache: dict[str, tuple[float, Tenant | None]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, Tenant | None] = TtlCache(ttl_s, monotonic)
 
     def lookup(self, slug: str) -> Tenant | None:
-        now = self._monotonic()
-        with self._lock:
-            cached = self._cache.get(slug)
-        if cached is not None and now - cached[0] < self._ttl_s:
-            return cached[1]
+        return self._cache.get_or_load(slug, lambda: self._load(slug))
+
+    def _load(self, slug: str) -> Tenant | None:
         with self._master.unit_of_work() as uow:
-            tenant = uow.tenants.get_by_slug(slug)
-        with self._lock:
-            self._cache[slug] = (now, tenant)
-        return tenant
+            return uow.tenants.get_by_slug(slug)
 
     def resolve(self, slug: str) -> Tenant:
         """The serving tenant for `slug`, or UnknownTenantError / TenantSuspendedError."""
@@ -91,8 +83,4 @@ class TenantResolver:
         return tenant
 
     def invalidate(self, slug: str | None = None) -> None:
-        with self._lock:
-            if slug is None:
-                self._cache.clear()
-            else:
-                self._cache.pop(slug, None)
+        self._cache.forget(slug)

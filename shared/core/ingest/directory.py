@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from datetime import datetime
 from shared.core.domain.tenants import Tenant
 from shared.core.ingest.ports import Gateway
 from shared.core.ports.databases import MasterDatabase
+from shared.core.ttl_cache import TtlCache
 
 
 @dataclass(frozen=True)
@@ -29,21 +29,10 @@ class GatewayDirectory:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._master = master
-        self._ttl_s = ttl_s
-        self._monotonic = monotonic
-        self._cache: dict[str, tuple[float, GatewayRoute | None]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, GatewayRoute | None] = TtlCache(ttl_s, monotonic)
 
     def route(self, gateway_id: str) -> GatewayRoute | None:
-        now = self._monotonic()
-        with self._lock:
-            cached = self._cache.get(gateway_id)
-        if cached is not None and now - cached[0] < self._ttl_s:
-            return cached[1]
-        route = self._load(gateway_id)
-        with self._lock:
-            self._cache[gateway_id] = (now, route)
-        return route
+        return self._cache.get_or_load(gateway_id, lambda: self._load(gateway_id))
 
     def _load(self, gateway_id: str) -> GatewayRoute | None:
         with self._master.unit_of_work() as uow:
@@ -61,8 +50,4 @@ class GatewayDirectory:
             uow.commit()
 
     def invalidate(self, gateway_id: str | None = None) -> None:
-        with self._lock:
-            if gateway_id is None:
-                self._cache.clear()
-            else:
-                self._cache.pop(gateway_id, None)
+        self._cache.forget(gateway_id)

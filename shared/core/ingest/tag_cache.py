@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
 from shared.core.ingest.ports import TagIds
+from shared.core.ttl_cache import TtlCache
 
 
 class TagIdCache:
@@ -15,22 +15,10 @@ class TagIdCache:
     def __init__(
         self, ttl_s: float = 300.0, monotonic: Callable[[], float] = time.monotonic
     ) -> None:
-        self._ttl_s = ttl_s
-        self._monotonic = monotonic
-        self._cache: dict[str, tuple[float, frozenset[int]]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, frozenset[int]] = TtlCache(ttl_s, monotonic)
 
     def known(self, tenant_id: str, source: TagIds, needed: set[int]) -> frozenset[int]:
-        now = self._monotonic()
-        with self._lock:
-            cached = self._cache.get(tenant_id)
-        if cached is not None and now - cached[0] < self._ttl_s and needed <= cached[1]:
-            return cached[1]
-        ids = source.all_ids()
-        with self._lock:
-            self._cache[tenant_id] = (now, ids)
-        return ids
+        return self._cache.get_or_load(tenant_id, source.all_ids, lambda ids: needed <= ids)
 
     def forget(self, tenant_id: str) -> None:
-        with self._lock:
-            self._cache.pop(tenant_id, None)
+        self._cache.forget(tenant_id)
