@@ -25,7 +25,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from local_server import drop_databases, free_port, server_environment, start_server
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
@@ -111,28 +111,6 @@ def production_rows(well_ids: list[str], last_day: date) -> list[dict[str, Any]]
         for well_id in well_ids
         for d in range(PRODUCTION_DAYS)
     ]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "functions.api.app:create_app", "--factory"]
-    command += f"--host 127.0.0.1 --port {port} --no-access-log --log-level warning".split()
-    with log.open("wb") as sink:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError(f"uvicorn did not start: {log.read_text()[-2000:]}")
 
 
 Calls = list[tuple[str, dict[str, str]]]
@@ -273,7 +251,7 @@ def main() -> None:
         jwt_secret=secrets.token_urlsafe(48),
         serverless=args.serverless,
     )
-    env = server_environment(settings)
+    env = server_environment(settings, WELLOS_SERVERLESS=str(settings.serverless).lower())
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{master_name}"'))
     try:
@@ -289,32 +267,6 @@ def main() -> None:
         drop_databases(admin, master_name, prefix)
         shutil.rmtree(state_dir, ignore_errors=True)
     report(results, import_app_s, import_lambda_s)
-
-
-def server_environment(settings: Settings) -> dict[str, str]:
-    """This process's environment without WELLOS_*, plus the bench's settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLOS_")}
-    assert settings.jwt_secret is not None
-    env.update(
-        WELLOS_DATABASE_URL=settings.require_database_url(),
-        WELLOS_STATE_DIR=str(settings.state_dir),
-        WELLOS_TENANT_DB_PREFIX=settings.tenant_db_prefix,
-        WELLOS_JWT_SECRET=settings.jwt_secret.get_secret_value(),
-        WELLOS_SERVERLESS=str(settings.serverless).lower(),
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
-    with admin.connect() as connection:
-        tenant_dbs = connection.execute(
-            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-            {"p": prefix.replace("_", "\\_") + "%"},  # "_" is a LIKE wildcard
-        ).scalars()
-        for name in [*tenant_dbs, master_name]:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from local_server import drop_databases, free_port, server_environment, start_server
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
@@ -53,7 +53,6 @@ from shared.bootstrap import build_platform
 from shared.core.application.tenants import CreateTenant
 from shared.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get(
     "WELLOS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -118,28 +117,6 @@ def device(name: str) -> dict[str, str]:
 
 
 # --- set-up ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "functions.api.app:create_app", "--factory"]
-    command += f"--host 127.0.0.1 --port {port} --no-access-log --log-level warning".split()
-    with log.open("wb") as sink:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError(f"uvicorn did not start: {log.read_text()[-2000:]}")
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -251,22 +228,6 @@ def job(http: httpx.Client, who: Operator, events: int) -> tuple[float, dict[str
 # --- main -----------------------------------------------------------------------------
 
 
-def server_environment(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLOS_")}
-    assert settings.jwt_secret is not None
-    env.update(
-        WELLOS_DATABASE_URL=settings.require_database_url(),
-        WELLOS_STATE_DIR=str(settings.state_dir),
-        WELLOS_TENANT_DB_PREFIX=settings.tenant_db_prefix,
-        WELLOS_JWT_SECRET=settings.jwt_secret.get_secret_value(),
-        WELLOS_TENANT_POOL_SIZE="10",
-        WELLOS_TENANT_POOL_MAX_OVERFLOW=os.environ.get("BENCH_POOL_OVERFLOW", "10"),
-        WELLOS_LOG_JSON="false",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
 def run(args: argparse.Namespace, settings: Settings) -> dict[str, str]:
     platform = build_platform(settings)
     platform.migrate_master()
@@ -274,7 +235,16 @@ def run(args: argparse.Namespace, settings: Settings) -> dict[str, str]:
         CreateTenant(slug="alpha", name="Alpha Oil", admin_email="admin@alpha.test")
     )
     port = free_port()
-    server = start_server(server_environment(settings), port, settings.state_dir / "uvicorn.log")
+    server = start_server(
+        server_environment(
+            settings,
+            WELLOS_TENANT_POOL_SIZE="10",
+            WELLOS_TENANT_POOL_MAX_OVERFLOW=os.environ.get("BENCH_POOL_OVERFLOW", "10"),
+            WELLOS_LOG_JSON="false",
+        ),
+        port,
+        settings.state_dir / "uvicorn.log",
+    )
     base_url = f"http://127.0.0.1:{port}"
     stop = threading.Event()
     try:
@@ -379,17 +349,6 @@ def main() -> None:
         drop_databases(admin, master_name, prefix)
         shutil.rmtree(state_dir, ignore_errors=True)
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
-
-
-def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
-    with admin.connect() as connection:
-        tenant_dbs = connection.execute(
-            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-            {"p": prefix.replace("_", "\\_") + "%"},
-        ).scalars()
-        for name in [*tenant_dbs, master_name]:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from functions.azure.http import serverless_settings
-from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
 from shared.bootstrap import Platform, build_platform
 from shared.core.ports.queue import Queue
 
@@ -23,6 +22,9 @@ CONNECTION = "ServiceBusConnection"
 
 
 def service_bus_queue() -> Queue:
+    """Imported on first use: the Service Bus SDK costs ~0.15 s of every cold start."""
+    from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
+
     client = service_bus_client(
         connection_string=os.environ.get(CONNECTION),
         fully_qualified_namespace=os.environ.get(f"{CONNECTION}__fullyQualifiedNamespace"),

@@ -1,0 +1,68 @@
+"""What the HTTP benches share: a uvicorn server of the API on a free port, its
+environment, and dropping the bench's databases afterwards."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """This process's environment without WELLOS_*, plus the bench's settings and `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLOS_")}
+    assert settings.jwt_secret is not None
+    env.update(
+        WELLOS_DATABASE_URL=settings.require_database_url(),
+        WELLOS_STATE_DIR=str(settings.state_dir),
+        WELLOS_TENANT_DB_PREFIX=settings.tenant_db_prefix,
+        WELLOS_JWT_SECRET=settings.jwt_secret.get_secret_value(),
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """uvicorn serving the API on 127.0.0.1:`port`, once its health check answers."""
+    command = [sys.executable, "-m", "uvicorn", "functions.api.app:create_app", "--factory"]
+    command += f"--host 127.0.0.1 --port {port} --no-access-log --log-level warning".split()
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError(f"uvicorn did not start: {log.read_text()[-2000:]}")
+
+
+def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
+    """The bench's master database and every tenant database under `prefix`."""
+    with admin.connect() as connection:
+        tenant_dbs = connection.execute(
+            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+            {"p": prefix.replace("_", "\\_") + "%"},  # "_" is a LIKE wildcard
+        ).scalars()
+        for name in [*tenant_dbs, master_name]:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
