@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +20,25 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 def default_state_dir() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "wellos"
+
+
+def public_base_url(value: str) -> str:
+    """`http(s)://host[:port][/path]` without a trailing slash, user, query or fragment."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValueError("must not carry a user, a query or a fragment")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def proxy_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """The networks of a comma-separated list of addresses and CIDRs."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    try:
+        return tuple(ip_network(entry, strict=False) for entry in entries)
+    except ValueError as exc:
+        raise ValueError(f"not an address or CIDR list: {exc}") from None
 
 
 class Settings(BaseSettings):
@@ -72,8 +93,9 @@ class Settings(BaseSettings):
     )
     public_api_url: str | None = Field(
         default=None,
-        description="This API's public base URL, for the local blob store's upload/download "
-        "links; unset: links relative to the request's host.",
+        description="This API's public base URL (http or https), for the local blob store's "
+        "upload/download links. Never taken from a request's Host header; unset: `wellos "
+        "serve`/`demo` use their own bind address, other hosts hand out relative links.",
     )
     sync_job_requeue_after_s: int = Field(
         default=600,
@@ -86,8 +108,28 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = Field(
         default=0, ge=0, le=10, description="Proxies whose X-Forwarded-For entry is believed."
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="Comma-separated addresses or CIDRs of those proxies: X-Forwarded-For is "
+        "believed only from a peer in this list (and only with trusted_proxy_hops > 0).",
+    )
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("public_api_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else public_base_url(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        proxy_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return proxy_networks(self.trusted_proxies)
 
     @field_validator("base_domain")
     @classmethod

@@ -75,17 +75,3 @@ def get_paging(
 
 
 PagingDep = Annotated[Paging, Depends(get_paging)]
-
-
-def client_address(request: Request, trusted_proxy_hops: int) -> str:
-    """The caller's address for throttling.
-
-    `X-Forwarded-For` is written by the client as much as by proxies, so only the
-    entry appended by the last of our `trusted_proxy_hops` proxies is believed.
-    """
-    peer = request.client.host if request.client else "unknown"
-    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if trusted_proxy_hops <= 0 or len(forwarded) < trusted_proxy_hops:
-        return peer
-    return forwarded[-trusted_proxy_hops]

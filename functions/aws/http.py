@@ -1,7 +1,9 @@
 """The HTTP API as a Lambda handler (API Gateway HTTP API, payload 2.0): Mangum + Powertools.
 
 `functions/aws/api_handler.py` is the deployed entry point; tests build handlers
-around their own app with `build_handler`.
+around their own app with `build_handler`. The client address is API Gateway's
+`requestContext.http.sourceIp` (Mangum puts it in the scope); `PlatformPeer`
+drops the copy API Gateway appends to `X-Forwarded-For`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import ASGI, LambdaContext
 
+from functions.api.addresses import PlatformPeer, scope_peer
 from shared.core.application.tenant_routing import slug_from_request
 from shared.core.errors import TenantRoutingError
 from shared.settings import Settings
@@ -28,7 +31,8 @@ TEXT_MIME_TYPES = [*DEFAULT_TEXT_MIME_TYPES, "application/problem+json"]
 
 def build_handler(asgi_app: ASGI, base_domain: str) -> Handler:
     """A Lambda handler serving `asgi_app`; logs carry the tenant and the request id."""
-    adapter = Mangum(asgi_app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
+    peer_app = PlatformPeer(asgi_app, scope_peer)
+    adapter = Mangum(peer_app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

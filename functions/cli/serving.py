@@ -37,16 +37,19 @@ DEMO_EXAMPLES = """[bold]Examples:[/bold]
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
     """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL.
 
-    The platform (engines, secrets) is built on the first request.
+    The platform (engines, secrets) is built on the first request. Blob links use
+    WELLOS_PUBLIC_API_URL, else http://HOST:PORT; X-Forwarded-For counts only from
+    WELLOS_TRUSTED_PROXIES (with WELLOS_TRUSTED_PROXY_HOPS > 0).
     """
     import uvicorn
 
     from functions.api.app import create_app
-    from functions.local.server import ensure_port_free
+    from functions.local.server import ensure_port_free, uvicorn_config, with_public_url
 
-    settings = load_settings()
+    settings = with_public_url(load_settings(), host, port)
     ensure_port_free(host, port)
-    uvicorn.run(create_app(settings=settings), host=host, port=port)
+    app = create_app(settings=settings)
+    uvicorn.Server(uvicorn_config(app, host, port, access_log=True, log_level="info")).run()
 
 
 @handle_errors
@@ -83,6 +86,7 @@ def demo(
     readings through its edge gateway (logs in $WELLOS_STATE_DIR/demo/field).
     """
     from functions.local.demo import DemoOptions, run_demo
+    from functions.local.server import with_public_url
 
     options = DemoOptions(
         host=host,
@@ -92,7 +96,7 @@ def demo(
         json_output=json_output,
         field=field,
     )
-    run_demo(options, load_settings(require_database=False))
+    run_demo(options, with_public_url(load_settings(require_database=False), host, port))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,16 +1,30 @@
-"""Serve an ASGI app in-process with uvicorn: stoppable, timed, counting requests."""
+"""Serve an ASGI app in-process with uvicorn: stoppable, timed, counting requests.
+
+Every local host starts uvicorn through `uvicorn_config`: the peer address comes
+from the socket (uvicorn's own `X-Forwarded-For` handling is off; the app believes
+the header only from `WELLOS_TRUSTED_PROXIES`, see functions/api/addresses.py), and
+credentials in URLs are redacted from uvicorn's log lines.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from ipaddress import ip_address
 
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from functions.api.logging import redact_uvicorn_logs
+from shared.settings import Settings
+
+log = logging.getLogger("wellos.local")
+WILDCARDS = {"", "0.0.0.0", "::"}
 
 
 class PortUnavailableError(OSError):
@@ -43,6 +57,51 @@ def ensure_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def uvicorn_config(
+    app: ASGIApp, host: str, port: int, access_log: bool = False, log_level: str = "warning"
+) -> uvicorn.Config:
+    """uvicorn as the local hosts run it: no proxy headers, secrets redacted from its logs."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+        proxy_headers=False,
+        server_header=False,
+    )
+    redact_uvicorn_logs()  # after Config: it (re)configures uvicorn's loggers
+    return config
+
+
+def local_public_url(host: str, port: int) -> str:
+    """This server's own address as a base URL, for links; a wildcard bind gives loopback."""
+    if host in WILDCARDS:
+        host = "127.0.0.1"
+    try:
+        literal = ip_address(host)
+    except ValueError:
+        return f"http://{host}:{port}"
+    return f"http://[{literal}]:{port}" if literal.version == 6 else f"http://{literal}:{port}"
+
+
+def with_public_url(settings: Settings, host: str, port: int) -> Settings:
+    """`settings` with `public_api_url` set: as configured, else this server's bind address.
+
+    Links are never built from a request's Host header, which the caller chooses.
+    """
+    if settings.public_api_url is not None:
+        return settings
+    url = local_public_url(host, port)
+    if host in WILDCARDS:
+        log.warning(
+            "links to blobs point at %s; set WELLOS_PUBLIC_API_URL to the address other "
+            "machines use",
+            url,
+        )
+    return settings.model_copy(update={"public_api_url": url})
+
+
 @dataclass(frozen=True)
 class ServeResult:
     uptime_s: float
@@ -58,8 +117,7 @@ def serve(
     on_ready: Callable[[], None] | None = None,
 ) -> ServeResult:
     """Serve until Ctrl-C, or for `duration_s` seconds; `on_ready` runs once listening."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(app, host, port))
     started = time.monotonic()
     interrupted = False
     try:

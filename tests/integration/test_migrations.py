@@ -11,7 +11,7 @@ from shared.adapters.sql.urls import normalize_url
 from shared.core.application.tenants import CreateTenant
 from tests.conftest import _admin_engine
 
-MASTER_TABLES = {"tenants", "users", "refresh_tokens", "login_failures", "audit_events"}
+MASTER_TABLES = {"tenants", "users", "refresh_tokens", "login_throttle", "audit_events"}
 TENANT_TABLES = {
     "fields",
     "leases",

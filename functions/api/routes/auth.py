@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response
 
-from functions.api.dependencies import ActorDep, PlatformDep, TenantDep, client_address
+from functions.api.addresses import client_address
+from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import LoginIn, MeOut, RefreshIn, TokenOut
 from shared.core.application.users import public_view
 from shared.core.domain.roles import ROLE_PERMISSIONS
@@ -16,7 +17,14 @@ router = APIRouter(tags=["auth"])
 
 @router.post("/api/v1/auth/login", response_model=TokenOut)
 def login(body: LoginIn, request: Request, platform: PlatformDep, tenant: TenantDep) -> TokenOut:
-    address = client_address(request, platform.settings.trusted_proxy_hops)
+    settings = platform.settings
+    peer = request.client.host if request.client else None
+    address = client_address(
+        peer,
+        ",".join(request.headers.getlist("x-forwarded-for")),
+        settings.trusted_proxy_hops,
+        settings.trusted_proxy_networks,
+    )
     pair = platform.auth.login(tenant, body.email, body.password, address)
     return TokenOut(**asdict(pair))
 

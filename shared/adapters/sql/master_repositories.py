@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.adapters.sql import master_tables as t
 from shared.core.domain.roles import Role
 from shared.core.domain.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.domain.users import User, UserStatus
-from shared.core.ports.master import MasterAuditEntry, RefreshTokenRecord
+from shared.core.ports.master import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
 from shared.core.ports.pages import Page
 
 
@@ -206,22 +207,53 @@ class SqlRefreshTokenRepository:
 
 
 class SqlLoginAttemptLog:
+    """Attempt counters in `login_throttle`, one row per key (PostgreSQL; SQLite in tests)."""
+
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def record_failure(self, key: str, at: datetime) -> None:
-        self._c.execute(t.login_failures.insert().values(throttle_key=key, at=at))
-
-    def failures_since(self, key: str, since: datetime) -> int:
-        query = (
-            sa.select(sa.func.count())
-            .select_from(t.login_failures)
-            .where(t.login_failures.c.throttle_key == key, t.login_failures.c.at >= since)
+    def count_attempt(self, key: str, at: datetime, window_s: int) -> AttemptWindow:
+        table = t.login_throttle
+        ended = table.c.window_started_at <= at - timedelta(seconds=window_s)
+        statement = (
+            _upsert_dialect(self._c)
+            .insert(table)
+            .values(throttle_key=key, window_started_at=at, attempts=1)
         )
-        return int(self._c.execute(query).scalar_one())
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.throttle_key],
+            set_={
+                "attempts": sa.case((ended, 1), else_=table.c.attempts + 1),
+                "window_started_at": sa.case((ended, at), else_=table.c.window_started_at),
+            },
+        ).returning(table.c.attempts, table.c.window_started_at)
+        row = self._c.execute(statement).one()
+        return AttemptWindow(int(row.attempts), row.window_started_at)
+
+    def refund_attempt(self, key: str) -> None:
+        table = t.login_throttle
+        self._c.execute(
+            table.update()
+            .where(table.c.throttle_key == key, table.c.attempts > 0)
+            .values(attempts=table.c.attempts - 1)
+        )
 
     def clear(self, key: str) -> None:
-        self._c.execute(t.login_failures.delete().where(t.login_failures.c.throttle_key == key))
+        self._c.execute(t.login_throttle.delete().where(t.login_throttle.c.throttle_key == key))
+
+    def prune(self, started_before: datetime) -> None:
+        table = t.login_throttle
+        self._c.execute(table.delete().where(table.c.window_started_at < started_before))
+
+
+def _upsert_dialect(connection: Connection) -> Any:
+    """The dialect module whose `insert` has `on_conflict_do_update` ... `returning`."""
+    name = connection.dialect.name
+    if name == "postgresql":
+        return postgresql
+    if name == "sqlite":
+        return sqlite
+    raise NotImplementedError(f"the master registry needs PostgreSQL, not {name}")
 
 
 class SqlMasterAuditLog:

@@ -56,13 +56,13 @@ refresh_tokens = sa.Table(
     sa.Column("revoked_at", utc_timestamp(), nullable=True),
 )
 
-login_failures = sa.Table(
-    "login_failures",
+login_throttle = sa.Table(
+    "login_throttle",
     metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
-    sa.Column("throttle_key", sa.String(400), nullable=False),
-    sa.Column("at", utc_timestamp(), nullable=False),
-    sa.Index("ix_login_failures_key_at", "throttle_key", "at"),
+    sa.Column("throttle_key", sa.String(400), primary_key=True),
+    sa.Column("window_started_at", utc_timestamp(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Index("ix_login_throttle_window_started_at", "window_started_at"),
 )
 
 audit_events = sa.Table(

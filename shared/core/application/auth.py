@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import time
 import uuid
@@ -65,36 +66,51 @@ class AuthService:
         )
 
     def login(self, tenant: Tenant, email: str, password: str, address: str) -> TokenPair:
+        """Tokens for the right password, unless the account or the address is throttled.
+
+        Each attempt is counted before its password is checked, in its own committed
+        transaction, so concurrent attempts cannot all slip under the limit; a
+        success clears the account's count and takes its own back from the address.
+        """
         email = normalize_email(email)
         account_key = f"account:{tenant.id}:{email}"
         address_key = f"address:{address}"
+        self._count_attempt(account_key, address_key)
         with self._master.unit_of_work() as uow:
-            self._check_throttle(uow, account_key, address_key)
             user = uow.users.get_by_email(tenant.id, email)
             valid = self._hasher.verify(user.password_hash if user else self._dummy_hash, password)
             if user is None or not valid or user.status is not UserStatus.ACTIVE:
-                now = self._clock()
-                uow.login_attempts.record_failure(account_key, now)
-                uow.login_attempts.record_failure(address_key, now)
+                window = timedelta(seconds=self._policy.failure_window_s)
+                uow.login_attempts.prune(self._clock() - window)
                 uow.commit()
                 raise AuthenticationError(INVALID_LOGIN)
             uow.login_attempts.clear(account_key)
+            uow.login_attempts.refund_attempt(address_key)
             uow.users.update(replace(user, last_login_at=self._clock()))
             pair = self._issue(uow, tenant, user, family_id=str(uuid.uuid4()))
             uow.commit()
             return pair
 
-    def _check_throttle(self, uow: MasterUnitOfWork, account_key: str, address_key: str) -> None:
-        since = self._clock() - timedelta(seconds=self._policy.failure_window_s)
+    def _count_attempt(self, account_key: str, address_key: str) -> None:
+        """Number this attempt per account and per address; 429 past either limit."""
+        now = self._clock()
+        window_s = self._policy.failure_window_s
         limits = (
             (account_key, self._policy.max_failures_per_account, "this account"),
             (address_key, self._policy.max_failures_per_address, "this address"),
         )
-        for key, limit, what in limits:
-            if uow.login_attempts.failures_since(key, since) >= limit:
+        with self._master.unit_of_work() as uow:
+            counted = [
+                (uow.login_attempts.count_attempt(key, now, window_s), limit, what)
+                for key, limit, what in limits
+            ]
+            uow.commit()
+        for window, limit, what in counted:
+            if window.attempts > limit:
+                ends_in = window.started_at + timedelta(seconds=window_s) - now
                 raise ThrottledError(
                     f"too many failed logins for {what}; try again later",
-                    retry_after_s=self._policy.failure_window_s,
+                    retry_after_s=max(1, math.ceil(ends_in.total_seconds())),
                 )
 
     def refresh(self, tenant: Tenant, refresh_token: str) -> TokenPair:

@@ -81,12 +81,34 @@ class RefreshTokenRepository(Protocol):
     def revoke_user(self, user_id: str, at: datetime) -> None: ...
 
 
-class LoginAttemptLog(Protocol):
-    def record_failure(self, key: str, at: datetime) -> None: ...
+@dataclass(frozen=True)
+class AttemptWindow:
+    """Login attempts counted under one key since `started_at` (this one included)."""
 
-    def failures_since(self, key: str, since: datetime) -> int: ...
+    attempts: int
+    started_at: datetime
+
+
+class LoginAttemptLog(Protocol):
+    """Login attempts per throttle key, in fixed windows.
+
+    `count_attempt` is one atomic statement, so concurrent attempts on one key each
+    get their own number, across processes: at most the limit are ever evaluated.
+    """
+
+    def count_attempt(self, key: str, at: datetime, window_s: int) -> AttemptWindow:
+        """Count one more attempt; a window that started `window_s` or more ago restarts."""
+        ...
+
+    def refund_attempt(self, key: str) -> None:
+        """Take one attempt back (it succeeded)."""
+        ...
 
     def clear(self, key: str) -> None: ...
+
+    def prune(self, started_before: datetime) -> None:
+        """Forget windows that started before `started_before` (they have ended)."""
+        ...
 
 
 class MasterAuditLog(Protocol):
