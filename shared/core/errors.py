@@ -28,6 +28,7 @@ exit codes or queue retry decisions.
 
     InvalidBlobTokenError           upload/download token bad or expired (403),
                                     a PermissionDeniedError
+    UploadLinkUsedError             upload token already used (409), a ConflictError
 """
 
 from __future__ import annotations
@@ -188,3 +189,13 @@ class BlobNotFoundError(NotFoundError, BlobError):
 
 class InvalidBlobTokenError(PermissionDeniedError):
     code = "invalid_blob_token"
+
+
+class UploadLinkUsedError(ConflictError):
+    """An upload link already stored its blob: a link is good for one upload."""
+
+    code = "upload_link_used"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"this upload link was already used for {key}; ask for a new one")
+        self.key = key

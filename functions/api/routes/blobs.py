@@ -2,9 +2,13 @@
 
 `PUT /api/v1/blobs/{key}?token=…` stores an upload; `GET` serves a download.
 The token (HMAC, see shared/adapters/local/blob_tokens.py) binds method, key,
-expiry and, for uploads, the content type and the maximum size, which this route
-enforces: 403 for a bad or expired token, 415 for another content type, 413 past
-the size. Cloud stores hand out their own URLs (SAS, presigned) and never these.
+expiry and, for uploads, the content type, the maximum size and a nonce, which
+this route enforces: 403 for a bad or expired token, 415 for another content
+type, 413 past the size, 409 for an upload token used before or a key that holds
+a blob already (a retry of the same bytes answers 201 again). Downloads are
+served as data, never as a page: `nosniff` (every response has it), a CSP that
+allows nothing, and `attachment` for anything but the photo types.
+Cloud stores hand out their own URLs (SAS, presigned) and never these.
 """
 
 from __future__ import annotations
@@ -16,12 +20,19 @@ from starlette.concurrency import run_in_threadpool
 
 from functions.api.dependencies import PlatformDep
 from shared.adapters.local.blob_tokens import BlobGrant
-from shared.core.ports.blobs import BlobStore
+from shared.core.domain.field_events import PHOTO_CONTENT_TYPES
+from shared.core.ports.blobs import BlobInfo, BlobStore
 
 router = APIRouter(tags=["blobs"])
 PREFIX = "/api/v1/blobs/"
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 """The body limit of this route; each token's own limit is checked as the bytes come."""
+SERVED_INLINE = PHOTO_CONTENT_TYPES
+"""Types a browser may show in place; anything else is served as a download."""
+DOWNLOAD_HEADERS = {
+    "Cache-Control": "private, max-age=60",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+}
 
 Token = Annotated[str, Query(min_length=1, max_length=4000, description="From the link")]
 
@@ -29,19 +40,14 @@ Token = Annotated[str, Query(min_length=1, max_length=4000, description="From th
 class TokenStore(BlobStore, Protocol):
     def verify_token(self, key: str, token: str, method: str = "PUT") -> BlobGrant: ...
 
+    def put_once(self, grant: BlobGrant, data: bytes, content_type: str) -> BlobInfo: ...
+
 
 def _store(platform: Any) -> TokenStore:
     store = platform.blobs
     if not hasattr(store, "verify_token"):
         raise HTTPException(404, "this server's blob store hands out its own links")
     return store  # type: ignore[no-any-return]
-
-
-def absolute(request: Request, url: str) -> str:
-    """A link of the local store relative to this API, made absolute for the caller."""
-    if url.startswith("/"):
-        return str(request.base_url).rstrip("/") + url
-    return url
 
 
 @router.put("/api/v1/blobs/{key:path}", status_code=201, include_in_schema=False)
@@ -56,7 +62,7 @@ async def upload(key: str, token: Token, request: Request, platform: PlatformDep
         data += chunk
         if grant.max_bytes is not None and len(data) > grant.max_bytes:
             raise HTTPException(413, f"this link takes at most {grant.max_bytes} bytes")
-    info = await run_in_threadpool(store.put, key, bytes(data), content_type)
+    info = await run_in_threadpool(store.put_once, grant, bytes(data), content_type)
     return {"key": info.key, "size": info.size, "etag": info.etag}
 
 
@@ -67,4 +73,7 @@ async def download(key: str, token: Token, platform: PlatformDep) -> Response:
     info = await run_in_threadpool(store.head, key)
     data = await run_in_threadpool(store.get, key)
     media_type = (info.content_type if info else None) or "application/octet-stream"
-    return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=60"})
+    headers = dict(DOWNLOAD_HEADERS)
+    if media_type not in SERVED_INLINE:
+        headers["Content-Disposition"] = "attachment"
+    return Response(data, media_type=media_type, headers=headers)

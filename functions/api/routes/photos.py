@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
-from functions.api.routes.blobs import absolute
 from functions.api.schemas.photos import PhotosOut, PhotoUploadIn, PhotoUploadOut
 
 router = APIRouter(tags=["photos"])
@@ -18,7 +17,6 @@ router = APIRouter(tags=["photos"])
 def request_upload(
     well_id: uuid.UUID,
     body: PhotoUploadIn,
-    request: Request,
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
@@ -26,7 +24,8 @@ def request_upload(
     """Where to upload one photo (JPEG, PNG or HEIC, at most 15 MiB): send `upload.method`
     to `upload.url` with `upload.headers` and the bytes, before `upload.expires_at`. Then
     link it with a `PHOTO_ATTACHED` sync event whose `payload.blob_key` is `blob_key`;
-    the link checks that the photo arrived and its size. Needs `field-data:write`."""
+    the link checks that the photo arrived and its size. The upload URL works once.
+    Needs `field-data:write`."""
     made = platform.photos.request_upload(tenant, actor, str(well_id), body.content_type, body.size)
     target = made.target
     return {
@@ -36,7 +35,7 @@ def request_upload(
         "max_bytes": made.max_bytes,
         "upload": {
             "method": target.method,
-            "url": absolute(request, target.url),
+            "url": target.url,
             "headers": dict(target.headers),
             "expires_at": target.expires_at,
         },
@@ -46,7 +45,6 @@ def request_upload(
 @router.get("/api/v1/wells/{well_id}/photos", response_model=PhotosOut)
 def list_photos(
     well_id: uuid.UUID,
-    request: Request,
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
@@ -54,4 +52,4 @@ def list_photos(
 ) -> dict[str, Any]:
     """The well's linked photos, newest first, each with a read URL valid for a few minutes."""
     photos = platform.photos.list(tenant, actor, str(well_id), limit)
-    return {"items": [{**vars(photo), "url": absolute(request, photo.url)} for photo in photos]}
+    return {"items": [vars(photo) for photo in photos]}

@@ -2,8 +2,9 @@
 
 The local stores (filesystem, memory) hand out `{api_base}/api/v1/blobs/{key}?token=…`
 URLs. The token is `base64url(json claims).base64url(HMAC-SHA256)`; the claims bind
-the method, key, expiry and, for uploads, the content type and maximum size, which
-the API route enforces after `verify`.
+the method, key, expiry and, for uploads, the content type, the maximum size and a
+nonce: the API route enforces the first after `verify`, and the store records the
+nonce when the upload is stored (`UsedUploads`), so an upload link works once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ import hashlib
 import hmac
 import json
 import math
+import re
+import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from shared.core.errors import InvalidBlobTokenError
 from shared.core.ports.blobs import UploadTarget, validate_key
+
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class BlobGrant:
     expires_at: datetime
     content_type: str | None = None
     max_bytes: int | None = None
+    nonce: str | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -58,7 +65,8 @@ class BlobTokenSigner:
         self, key: str, content_type: str, max_bytes: int, expires_s: int
     ) -> UploadTarget:
         expires_at = self._expiry(expires_s)
-        grant = BlobGrant("PUT", key, expires_at, content_type, max_bytes)
+        nonce = secrets.token_urlsafe(12)
+        grant = BlobGrant("PUT", key, expires_at, content_type, max_bytes, nonce)
         url = f"{self._api_base}/api/v1/blobs/{key}?token={self.sign(grant)}"
         return UploadTarget("PUT", url, {"Content-Type": content_type}, expires_at)
 
@@ -73,6 +81,7 @@ class BlobTokenSigner:
             "e": int(grant.expires_at.timestamp()),
             "ct": grant.content_type,
             "mx": grant.max_bytes,
+            **({"n": grant.nonce} if grant.nonce else {}),
         }
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{payload}.{self._mac(payload)}"
@@ -92,7 +101,10 @@ class BlobTokenSigner:
         expires_at = datetime.fromtimestamp(int(claims["e"]), UTC)
         if expires_at <= self._clock():
             raise InvalidBlobTokenError("blob token has expired")
-        return BlobGrant(method, key, expires_at, claims.get("ct"), claims.get("mx"))
+        nonce = claims.get("n")
+        if method == "PUT" and not (isinstance(nonce, str) and _NONCE.fullmatch(nonce)):
+            raise InvalidBlobTokenError("blob token is malformed")
+        return BlobGrant(method, key, expires_at, claims.get("ct"), claims.get("mx"), nonce)
 
     def _expiry(self, expires_s: int) -> datetime:
         """Whole seconds, rounded up, so the token lives at least `expires_s`."""
@@ -101,3 +113,22 @@ class BlobTokenSigner:
 
     def _mac(self, payload: str) -> str:
         return _b64(hmac.new(self._secret, payload.encode(), hashlib.sha256).digest())
+
+
+class UsedUploads:
+    """The nonces of upload tokens already used, until their tokens expire (in memory)."""
+
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._used: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def claim(self, grant: BlobGrant) -> bool:
+        """Record the grant's nonce; False when it was recorded before (a reuse)."""
+        now = self._clock()
+        with self._lock:
+            self._used = {n: at for n, at in self._used.items() if at > now}
+            if grant.nonce is None or grant.nonce in self._used:
+                return False
+            self._used[grant.nonce] = grant.expires_at
+            return True

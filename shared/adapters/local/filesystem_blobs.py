@@ -4,7 +4,9 @@ Each blob is one file `objects/<key>~` (the `~`, never part of a key, lets `a` a
 `a/b` coexist) holding a one-line JSON header (content type, etag, size) and the
 bytes. Writes go to `tmp/` and are renamed into place, so readers see the old blob
 or the new one, never half of one. Upload/download URLs point at the WellOS API
-(`/api/v1/blobs/{key}?token=…`); the route checks them with `verify_token`.
+(`/api/v1/blobs/{key}?token=…`); the route checks them with `verify_token` and
+stores an upload with `put_once`: each upload token once (its nonce is kept as a
+file under `claims/` until the token expires), and never over an existing blob.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner
-from shared.core.errors import BlobError, BlobNotFoundError
+from shared.core.errors import BlobError, BlobNotFoundError, UploadLinkUsedError
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 SUFFIX = "~"
@@ -37,11 +39,34 @@ class FilesystemBlobStore:
         self._objects = root / "objects"
         self._tmp = root / "tmp"
         self._tokens = BlobTokenSigner(token_secret, api_base, clock)
+        self._claims = ClaimFiles(root / "claims", clock)
 
     def _path(self, key: str) -> Path:
         return self._objects / (validate_key(key) + SUFFIX)
 
     def put(self, key: str, data: bytes, content_type: str) -> BlobInfo:
+        info = self._write(key, data, content_type, replace=True)
+        assert info is not None  # replacing always writes
+        return info
+
+    def put_once(self, grant: BlobGrant, data: bytes, content_type: str) -> BlobInfo:
+        """Store an upload under its token's key: once per token, never over a blob.
+
+        A retry of the very same bytes answers the stored blob; anything else on a
+        used token or an existing blob is an UploadLinkUsedError.
+        """
+        if not self._claims.claim(grant):
+            return _same_or_refused(self, grant.key, data)
+        try:
+            written = self._write(grant.key, data, content_type, replace=False)
+        except BaseException:
+            self._claims.release(grant)
+            raise
+        return written or _same_or_refused(self, grant.key, data)
+
+    def _write(self, key: str, data: bytes, content_type: str, replace: bool) -> BlobInfo | None:
+        """Write to `tmp/`, then rename into place, or (not `replace`) link it there
+        unless a blob is there already (None)."""
         path = self._path(key)
         etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
         header = {"content_type": content_type, "etag": etag, "size": len(data)}
@@ -55,7 +80,13 @@ class FilesystemBlobStore:
                     handle.write(data)
                     handle.flush()
                     os.fsync(handle.fileno())
-                os.replace(temporary, path)
+                if replace:
+                    os.replace(temporary, path)
+                else:
+                    try:
+                        os.link(temporary, path)
+                    except FileExistsError:
+                        return None
             finally:
                 temporary.unlink(missing_ok=True)
             return _info(key, header, path.stat().st_mtime)
@@ -107,6 +138,49 @@ class FilesystemBlobStore:
     def verify_token(self, key: str, token: str, method: str = "PUT") -> BlobGrant:
         """The grant of a token this store issued; InvalidBlobTokenError otherwise."""
         return self._tokens.verify(key, token, method)
+
+
+class ClaimFiles:
+    """Used upload tokens as files `claims/<expiry>-<nonce>`: exclusive create, so two
+    processes cannot both claim one; expired claims are removed as new ones come."""
+
+    def __init__(self, directory: Path, clock: Callable[[], datetime]) -> None:
+        self._directory = directory
+        self._clock = clock
+
+    def _path(self, grant: BlobGrant) -> Path:
+        return self._directory / f"{int(grant.expires_at.timestamp())}-{grant.nonce}"
+
+    def claim(self, grant: BlobGrant) -> bool:
+        if grant.nonce is None:
+            return False
+        with _translated(grant.key):
+            self._directory.mkdir(parents=True, exist_ok=True)
+            self._prune()
+            try:
+                self._path(grant).touch(exist_ok=False)
+            except FileExistsError:
+                return False
+            return True
+
+    def release(self, grant: BlobGrant) -> None:
+        if grant.nonce is not None:
+            self._path(grant).unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        now = self._clock().timestamp()
+        for entry in os.scandir(self._directory):
+            expiry = entry.name.partition("-")[0]
+            if expiry.isdigit() and int(expiry) < now:
+                Path(entry.path).unlink(missing_ok=True)
+
+
+def _same_or_refused(store: FilesystemBlobStore, key: str, data: bytes) -> BlobInfo:
+    """The stored blob when it holds exactly `data` (a retried upload), else refused."""
+    stored = store.head(key)
+    if stored is not None and stored.etag == hashlib.md5(data, usedforsecurity=False).hexdigest():
+        return stored
+    raise UploadLinkUsedError(key)
 
 
 @contextmanager

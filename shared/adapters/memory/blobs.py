@@ -1,7 +1,7 @@
 """In-memory BlobStore, the twin every BlobStore adapter is tested against.
 
 Its upload/download URLs point at the WellOS API like the filesystem store's;
-`verify_token` checks them.
+`verify_token` checks them and `put_once` stores an upload once per token.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner
-from shared.core.errors import BlobNotFoundError
+from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner, UsedUploads
+from shared.core.errors import BlobNotFoundError, UploadLinkUsedError
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 
@@ -28,6 +28,7 @@ class InMemoryBlobStore:
         self._lock = threading.Lock()
         self._clock = clock
         self._tokens = BlobTokenSigner(token_secret, api_base, clock)
+        self._used = UsedUploads(clock)
 
     def put(self, key: str, data: bytes, content_type: str) -> BlobInfo:
         validate_key(key)
@@ -75,3 +76,18 @@ class InMemoryBlobStore:
     def verify_token(self, key: str, token: str, method: str = "PUT") -> BlobGrant:
         """The grant of a token this store issued; InvalidBlobTokenError otherwise."""
         return self._tokens.verify(key, token, method)
+
+    def put_once(self, grant: BlobGrant, data: bytes, content_type: str) -> BlobInfo:
+        """Store an upload once per token and never over a blob (a retry of the same
+        bytes answers the stored one); UploadLinkUsedError otherwise."""
+        validate_key(grant.key)
+        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        with self._lock:
+            found = self._blobs.get(grant.key)
+            if found is None and self._used.claim(grant):
+                info = BlobInfo(grant.key, len(data), content_type, etag, self._clock())
+                self._blobs[grant.key] = (bytes(data), info)
+                return info
+        if found is not None and found[1].etag == etag:
+            return found[1]
+        raise UploadLinkUsedError(grant.key)
