@@ -18,10 +18,10 @@ from typing import Any, BinaryIO
 
 from shared.core.application.access import require, require_office_role
 from shared.core.application.clock import Clock, utc_now
-from shared.core.domain.roles import Permission
+from shared.core.domain.roles import Permission, sees_only_assigned_wells
 from shared.core.domain.tenants import Tenant
 from shared.core.domain.users import Actor
-from shared.core.errors import InputError, NotFoundError
+from shared.core.errors import InputError, NotFoundError, PermissionDeniedError
 from shared.core.etl.checks import check_mapping
 from shared.core.etl.config import ImportMapping
 from shared.core.etl.errors import ImportStateError
@@ -141,7 +141,7 @@ class ImportService:
         return record
 
     def get(self, tenant: Tenant, actor: Actor, import_id: str) -> ImportRecord:
-        require(actor, Permission.WELLS_READ)
+        self._require_reader(actor)
         with self._d.stores.for_tenant(tenant).unit_of_work() as uow:
             return _must(uow.get(import_id), import_id)
 
@@ -154,7 +154,7 @@ class ImportService:
         limit: int,
         offset: int,
     ) -> list[RowResult]:
-        require(actor, Permission.WELLS_READ)
+        self._require_reader(actor)
         with self._d.stores.for_tenant(tenant).unit_of_work() as uow:
             _must(uow.get(import_id), import_id)
             return uow.results(import_id, status, limit, offset)
@@ -269,6 +269,15 @@ class ImportService:
             request_id="",
         )
         uow.audit(entry)
+
+    @staticmethod
+    def _require_reader(actor: Actor) -> None:
+        """An import spans any wells: not for those who see only their assigned ones."""
+        require(actor, Permission.WELLS_READ)
+        if sees_only_assigned_wells(actor.role):
+            raise PermissionDeniedError(
+                "imports cover wells of the whole tenant; field operators see only their own"
+            )
 
     @staticmethod
     def _require_writer(actor: Actor) -> None:
