@@ -1,4 +1,10 @@
-"""ASGI middleware: request ids, body size limit, and one access-log line per request."""
+"""ASGI middleware: request ids, one access-log line per request, unhandled errors as
+problem+json 500s, and the body limit of every route.
+
+`RequestContextMiddleware` is the outer one: whatever happens inside, the client
+gets an `X-Request-ID` and the access log a line with the status. It wraps
+`BodyLimitMiddleware`, so a 413 is logged like any other answer.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,14 @@ import uuid
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from functions.api.logging import request_context
+from functions.api.logging import error_fields, redact, request_context
 
 log = logging.getLogger("wellos.access")
+errors_log = logging.getLogger("wellos.errors")
 
 REQUEST_ID_HEADER = b"x-request-id"
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"),)
+INTERNAL_ERROR = "an unexpected error occurred; quote the request id when reporting it"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -38,11 +47,103 @@ def _problem_body(status: int, code: str, detail: str, request_id: str, path: st
     ).encode()
 
 
+async def send_problem(send: Send, scope: Scope, status: int, code: str, detail: str) -> None:
+    """Answer a problem+json built here, outside FastAPI's exception handlers."""
+    request_id = scope.get("state", {}).get("request_id", "")
+    body = _problem_body(status, code, detail, request_id, scope["path"])
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's template (`/api/v1/wells/{well_id}`), else the path."""
+    return str(getattr(scope.get("route"), "path", None) or scope["path"])
+
+
 class RequestContextMiddleware:
-    """Assigns a request id, enforces the body limit, logs the outcome.
+    """Assigns a request id, answers unhandled errors, logs the outcome once.
+
+    `max_body_bytes` and `upload_limits` configure the inner `BodyLimitMiddleware`.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, upload_limits: dict[str, int] | None = None
+    ) -> None:
+        self.app = BodyLimitMiddleware(app, max_body_bytes, upload_limits)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, REQUEST_ID_HEADER)
+        request_id = given if given and len(given) <= 64 else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        sent = {"status": 0}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent["status"] = message["status"]
+                headers = message.setdefault("headers", [])
+                headers += [(REQUEST_ID_HEADER, request_id.encode()), *SECURITY_HEADERS]
+            await send(message)
+
+        with request_context(request_id=request_id):
+            failure: Exception | None = None
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as error:  # every unhandled error, logged once
+                failure = error
+            if failure is not None:  # outside `except`: nothing may print the error's chain
+                await self._unhandled(scope, send_with_id, failure, answered=sent["status"] != 0)
+                sent["status"] = sent["status"] or 500
+            self._log_access(scope, sent["status"], started)
+
+    @staticmethod
+    async def _unhandled(scope: Scope, send: Send, error: Exception, answered: bool) -> None:
+        """Log the error once (types and stack, no message) and answer 500 if still possible.
+
+        Not re-raised: the server would log it again, message and all.
+        """
+        route = _route(scope)
+        errors_log.error(
+            "unhandled error in %s %s (%s)",
+            scope["method"],
+            route,
+            type(error).__name__,
+            extra={"route": route, "method": scope["method"], **error_fields(error)},
+        )
+        if not answered:
+            await send_problem(send, scope, 500, "internal_error", INTERNAL_ERROR)
+
+    @staticmethod
+    def _log_access(scope: Scope, status: int, started: float) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        extra = {"status": status, "duration_ms": round(elapsed_ms, 1), "route": _route(scope)}
+        query = scope.get("query_string", b"")
+        if query:
+            extra["query"] = redact("?" + query.decode("latin-1"))[1:]
+        log.info(
+            "%s %s -> %s in %.1f ms",
+            scope["method"],
+            scope["path"],
+            status,
+            elapsed_ms,
+            extra=extra,
+        )
+
+
+class BodyLimitMiddleware:
+    """`max_body_bytes` for every route, by `Content-Length` and as the bytes stream.
 
     `upload_limits` gives single POST routes (spreadsheet imports) a larger limit, and
-    PUT/POST routes under a prefix ending in `/` (the blob route) theirs.
+    PUT/POST routes under a prefix ending in `/` (the blob route) theirs. A streamed
+    (chunked) body that the route never reads is still counted: it is drained before
+    the route's answer goes out, and past the limit the answer is a 413 instead.
     """
 
     def __init__(
@@ -65,62 +166,59 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = _header(scope, REQUEST_ID_HEADER)
-        request_id = given if given and len(given) <= 64 else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status_holder = {"status": 500}
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                message.setdefault("headers", []).append((REQUEST_ID_HEADER, request_id.encode()))
-            await send(message)
-
-        with request_context(request_id=request_id):
-            if self._declared_too_large(scope):
-                await self._reject_too_large(scope, send_with_id, request_id)
-            else:
-                await self._call_limited(scope, receive, send_with_id, request_id)
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            log.info(
-                "%s %s -> %s in %.1f ms",
-                scope["method"],
-                scope["path"],
-                status_holder["status"],
-                elapsed_ms,
-                extra={"status": status_holder["status"], "duration_ms": round(elapsed_ms, 1)},
-            )
-
-    def _declared_too_large(self, scope: Scope) -> bool:
-        length = _header(scope, b"content-length")
-        return length is not None and length.isdigit() and int(length) > self._limit(scope)
-
-    async def _call_limited(
-        self, scope: Scope, receive: Receive, send: Send, request_id: str
-    ) -> None:
-        """Count streamed bytes too: a chunked body has no Content-Length to check."""
-        received = 0
         limit = self._limit(scope)
+        length = _header(scope, b"content-length")
+        if length is not None and length.strip().isdigit() and int(length) > limit:
+            await send_problem(send, scope, 413, "body_too_large", _too_large(limit))
+            return
+        await _StreamedBody(self.app, limit, streamed=length is None)(scope, receive, send)
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    detail = f"the request body exceeds {limit} bytes"
-                    raise HTTPException(status_code=413, detail=detail)
+
+def _too_large(limit: int) -> str:
+    return f"the request body exceeds {limit} bytes"
+
+
+class _StreamedBody:
+    """One request: counts its body as the route reads it, and drains what it did not."""
+
+    def __init__(self, app: ASGIApp, limit: int, streamed: bool) -> None:
+        self.app = app
+        self.limit = limit
+        self.streamed = streamed
+        self.received = 0
+        self.complete = False
+        self.refused = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def counted_receive() -> Message:
+            message = await self._next(receive)
+            if self.received > self.limit:
+                raise HTTPException(status_code=413, detail=_too_large(self.limit))
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(message: Message) -> None:
+            if self.refused:
+                return
+            if message["type"] == "http.response.start" and self.streamed:
+                await self._drain(receive)
+                if self.received > self.limit:
+                    self.refused = True
+                    await send_problem(send, scope, 413, "body_too_large", _too_large(self.limit))
+                    return
+            await send(message)
 
-    async def _reject_too_large(self, scope: Scope, send: Send, request_id: str) -> None:
-        detail = f"the request body exceeds {self._limit(scope)} bytes"
-        body = _problem_body(413, "body_too_large", detail, request_id, scope["path"])
-        headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await self.app(scope, counted_receive, guarded_send)
+
+    async def _next(self, receive: Receive) -> Message:
+        message = await receive()
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
+        elif message["type"] == "http.disconnect":
+            self.complete = True
+        return message
+
+    async def _drain(self, receive: Receive) -> None:
+        """Read and drop the rest of a streamed body, stopping past the limit."""
+        while not self.complete and self.received <= self.limit:
+            await self._next(receive)

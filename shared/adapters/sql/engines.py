@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -36,8 +37,13 @@ class PoolSettings:
 
 
 def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | None = None) -> Engine:
-    """An engine with WellOS's pooling and driver tuning (see `drivers`)."""
-    options = {"isolation_level": isolation_level} if isolation_level else {}
+    """An engine with WellOS's pooling and driver tuning (see `drivers`).
+
+    `hide_parameters`: a database error never carries the bound values in its text.
+    """
+    options: dict[str, Any] = {"hide_parameters": True}
+    if isolation_level:
+        options["isolation_level"] = isolation_level
     parsed, sslmode = split_sslmode(normalize_url(url) if isinstance(url, str) else url)
     pg8000 = parsed.drivername == "postgresql+pg8000"
     connect_args = pg8000_connect_args(parsed, sslmode) if pg8000 else {}
