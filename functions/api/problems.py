@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from functions.api.logging import error_fields
 from shared.core.application.production import BatchRejectedError
 from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.errors import (
@@ -151,7 +152,9 @@ async def handle_database_down(request: Request, error: Exception) -> JSONRespon
 
 
 async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unhandled error (%s)", type(error).__name__)
+    """Last resort for an error raised outside `RequestContextMiddleware`, which answers
+    and logs the others: types and stack only, never the message."""
+    log.error("unhandled error (%s)", type(error).__name__, extra=error_fields(error))
     return problem(request, 500, "internal_error", "Internal error", "an unexpected error occurred")
 
 
