@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from functions.api.app import create_app
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
+from shared.adapters.sql.master_tables import login_throttle
 from shared.bootstrap import Platform, build_platform, jwt_signing_key
 from shared.core.application.auth import AuthPolicy, AuthService
 from shared.core.application.tenants import CreateTenant, TenantCreated
@@ -176,3 +178,27 @@ def test_concurrent_service_calls_count_each_attempt_and_the_window_reopens(acme
     assert _attempt(service, acme, acme.admin_password) == "throttled"
     clock.now += timedelta(seconds=2)
     assert _attempt(service, acme, acme.admin_password) == "ok"
+
+
+def test_attempt_windows_restart_when_ended_and_ended_ones_are_pruned(platform):
+    # GIVEN two keys counted at 08:00 and one at 08:10, with 15-minute windows
+    t0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    with platform.master.unit_of_work() as uow:
+        counts = [uow.login_attempts.count_attempt("k:a", t0, 900) for _ in range(3)]
+        uow.login_attempts.count_attempt("k:b", t0, 900)
+        uow.login_attempts.count_attempt("k:c", t0 + timedelta(minutes=10), 900)
+        uow.commit()
+    assert [c.attempts for c in counts] == [1, 2, 3]
+    with platform.master.unit_of_work() as uow:
+        # WHEN k:a is counted again once its window has ended, and ended windows are pruned
+        restarted = uow.login_attempts.count_attempt("k:a", t0 + timedelta(minutes=15), 900)
+        uow.login_attempts.prune(t0 + timedelta(minutes=1))
+        uow.commit()
+    # THEN k:a starts a new window, k:b is forgotten, k:c keeps counting
+    assert (restarted.attempts, restarted.started_at) == (1, t0 + timedelta(minutes=15))
+    with platform.master.engine.connect() as connection:
+        keys = set(connection.execute(sa.select(login_throttle.c.throttle_key)).scalars())
+    assert keys == {"k:a", "k:c"}
+    with platform.master.unit_of_work() as uow:
+        c = uow.login_attempts.count_attempt("k:c", t0 + timedelta(minutes=16), 900)
+    assert c.attempts == 2

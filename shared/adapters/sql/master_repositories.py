@@ -206,6 +206,9 @@ class SqlRefreshTokenRepository:
         )
 
 
+PRUNE_BATCH = 500
+
+
 class SqlLoginAttemptLog:
     """Attempt counters in `login_throttle`, one row per key (PostgreSQL; SQLite in tests)."""
 
@@ -242,8 +245,16 @@ class SqlLoginAttemptLog:
         self._c.execute(t.login_throttle.delete().where(t.login_throttle.c.throttle_key == key))
 
     def prune(self, started_before: datetime) -> None:
+        """Up to `PRUNE_BATCH` ended windows, skipping rows a login holds (no waits, no
+        deadlock with the upserts, which lock an account row, then an address row)."""
         table = t.login_throttle
-        self._c.execute(table.delete().where(table.c.window_started_at < started_before))
+        ended = (
+            sa.select(table.c.throttle_key)
+            .where(table.c.window_started_at < started_before)
+            .limit(PRUNE_BATCH)
+            .with_for_update(skip_locked=True)
+        )
+        self._c.execute(table.delete().where(table.c.throttle_key.in_(ended.scalar_subquery())))
 
 
 def _upsert_dialect(connection: Connection) -> Any:
