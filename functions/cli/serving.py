@@ -38,8 +38,9 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
     """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL.
 
     The platform (engines, secrets) is built on the first request. Blob links use
-    WELLOS_PUBLIC_API_URL, else http://HOST:PORT; X-Forwarded-For counts only from
-    WELLOS_TRUSTED_PROXIES (with WELLOS_TRUSTED_PROXY_HOPS > 0).
+    WELLOS_PUBLIC_API_URL, else http://HOST:PORT (relative links on 0.0.0.0);
+    X-Forwarded-For counts only from WELLOS_TRUSTED_PROXIES (with
+    WELLOS_TRUSTED_PROXY_HOPS > 0).
     """
     import uvicorn
 

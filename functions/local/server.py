@@ -74,10 +74,11 @@ def uvicorn_config(
     return config
 
 
-def local_public_url(host: str, port: int) -> str:
-    """This server's own address as a base URL, for links; a wildcard bind gives loopback."""
+def local_public_url(host: str, port: int) -> str | None:
+    """This server's own address as a base URL for links; None for a wildcard bind, whose
+    address differs per caller (links are then relative to the URL the caller used)."""
     if host in WILDCARDS:
-        host = "127.0.0.1"
+        return None
     try:
         literal = ip_address(host)
     except ValueError:
@@ -93,12 +94,9 @@ def with_public_url(settings: Settings, host: str, port: int) -> Settings:
     if settings.public_api_url is not None:
         return settings
     url = local_public_url(host, port)
-    if host in WILDCARDS:
-        log.warning(
-            "links to blobs point at %s; set WELLOS_PUBLIC_API_URL to the address other "
-            "machines use",
-            url,
-        )
+    if url is None:
+        log.info("listening on all interfaces: blob links are relative to the API's URL")
+        return settings
     return settings.model_copy(update={"public_api_url": url})
 
 
