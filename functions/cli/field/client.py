@@ -4,6 +4,9 @@ Every call goes through `_request`, which retries transport failures, 429 and
 5xx answers with exponential backoff (and full jitter), honours Retry-After,
 and refreshes the access token once on a 401. Resending is safe by design: the
 server answers `duplicate` for an event it already took, with the first outcome.
+A batch the server refuses whole (an event nested too deep, a body too big) is
+split in halves until the one event at fault is found and kept as rejected; the
+others are taken, and the next sync does not send that event again.
 
     >>> store = FieldStore(profile.store_path)
     >>> store.record("NOTE_ADDED", well_id, {"text": "gate latch broken"})
@@ -28,6 +31,8 @@ from functions.cli.field.profile import Profile
 from functions.cli.field.store import PENDING, FieldStore, LocalEvent
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+SPLIT_STATUSES = frozenset({400, 413, 422})
+"""A batch refused whole with these is sent again in halves, to find the event at fault."""
 PHOTO_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -166,6 +171,29 @@ class FieldClient:
         return report
 
     def _send(self, batch: list[LocalEvent], report: SyncReport) -> list[dict[str, Any]]:
+        """Send a batch; if the server refuses it whole (too deep, too big), send each half,
+        down to the one event at fault, which is kept as rejected with the server's reason."""
+        try:
+            return self._send_whole(batch, report)
+        except ServerRefusedError as refused:
+            if refused.status not in SPLIT_STATUSES or (refused.field or "").startswith("device"):
+                raise  # the batch's envelope (or the login) is at fault: splitting cannot help
+            if len(batch) == 1:
+                return self._rejected_here(batch[0], refused)
+            half = len(batch) // 2
+            return self._send(batch[:half], report) + self._send(batch[half:], report)
+
+    def _rejected_here(
+        self, event: LocalEvent, refused: ServerRefusedError
+    ) -> list[dict[str, Any]]:
+        """The server will never take this event as it is: keep it as rejected, not pending,
+        so the next sync does not send it again (`wellos field conflicts --all` shows it)."""
+        reason = f"the server refused it ({refused.status}): {refused.detail}"
+        outcome = {"id": event.id, "status": "rejected", "reason": reason[:500]}
+        self.store.save_outcomes([outcome])
+        return [outcome]
+
+    def _send_whole(self, batch: list[LocalEvent], report: SyncReport) -> list[dict[str, Any]]:
         device = {
             "id": self.profile.device_id,
             "platform": self.profile.platform,
