@@ -74,14 +74,11 @@ WellHistoryDate = Annotated[date, dated(limits.WELL_HISTORY)]
 """A day in a well's life (spud, completion): 1850-01-01 to today + 1."""
 ContractDate = Annotated[date, dated(limits.CONTRACT)]
 """A lease's dates, which may lie ahead: 1850-01-01 to 2200-12-31."""
-EventTime = Annotated[
-    AwareDatetime, _raise_problem(lambda value: limits.moment_problem(value, datetime.now(UTC)))
-]
-"""When something happened, with an offset: 1900 to now + 1 day."""
-ClockTime = Annotated[
+DeviceTime = Annotated[
     AwareDatetime, _raise_problem(lambda value: limits.moment_problem(value, None))
 ]
-"""A device's clock, however wrong, within 1900 to 2200."""
+"""An instant a device's clock gave, with its offset: 1900 to 2200. Device clocks are taken
+as reported (a skewed one is recorded, not refused); only a time no clock shows is refused."""
 
 OilBbl = Annotated[float, bounded(limits.OIL_BBL_PER_DAY)]
 CondensateBbl = Annotated[float, bounded(limits.CONDENSATE_BBL_PER_DAY)]

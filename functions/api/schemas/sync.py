@@ -22,8 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from functions.api.json_depth import check_json_depth
 from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import (
-    ClockTime,
-    EventTime,
+    DeviceTime,
     GasMcf,
     HappenedDate,
     Hours,
@@ -45,7 +44,7 @@ class DeviceIn(StrictInput):
     id: SafeText = Field(min_length=1, max_length=200, description="Stable id of the device")
     platform: SafeText = Field(min_length=1, max_length=50, examples=["android", "windows"])
     app_version: SafeText = Field(min_length=1, max_length=50, examples=["2.4.1"])
-    clock: ClockTime | None = Field(
+    clock: DeviceTime | None = Field(
         default=None, description="The device's clock when it sent the batch (to record skew)"
     )
 
@@ -69,9 +68,7 @@ class EventEnvelope(StrictInput):
     type: SafeText = Field(min_length=1, max_length=64, examples=["WELL_READING_RECORDED"])
     well_id: uuid.UUID
     equipment_id: uuid.UUID | None = None
-    occurred_at: EventTime = Field(
-        description="RFC 3339 with an offset (device clock), 1900 to a day after the server's now"
-    )
+    occurred_at: DeviceTime = Field(description="RFC 3339 with an offset (device clock)")
     recorded_by: Any = Field(default=None, description="Ignored: the server sets it")
     schema_version: Literal[1] = 1
     payload: dict[str, Any]

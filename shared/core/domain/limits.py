@@ -145,8 +145,9 @@ CONTRACT = DateWindow(EARLIEST_WELL_DATE, planned=True)
 
 def moment_problem(value: datetime, now: datetime | None) -> str | None:
     """Why an aware instant is implausible, if it is: before 1900, or after `now` +
-    FUTURE_DAYS (what happened), or with no `now` after LATEST_CONTRACT_DATE (a device's
-    clock, recorded however wrong, but not past the calendar).
+    FUTURE_DAYS, or with no `now` after LATEST_CONTRACT_DATE. A device's clock and the
+    times it stamps on events take no `now`: clocks are taken as reported (a skewed one is
+    recorded beside the event), and only a time no clock shows is refused.
 
     The years are compared first: arithmetic on year 1 or 9999 with an offset overflows.
     """

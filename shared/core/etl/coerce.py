@@ -77,9 +77,9 @@ def _number(spec: TargetField) -> Coercer:
         else:
             number = to_float(spec.name, value)
         if low is not None and number < low:
-            raise RowRejectedError(spec.name, f"{number:g} is below {low:g}")
+            raise RowRejectedError(spec.name, f"{number:g} is below {low:,g}")
         if high is not None and number > high:
-            raise RowRejectedError(spec.name, f"{number:g} is above {high:g}")
+            raise RowRejectedError(spec.name, f"{number:g} is above {high:,g}")
         return number
 
     return coerce
