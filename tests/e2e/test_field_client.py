@@ -373,7 +373,7 @@ def test_a_malformed_event_among_300_good_ones_is_the_only_one_rejected(field):
 
 def test_events_no_server_takes_are_kept_rejected_and_the_rest_of_the_shift_applies(field):
     # GIVEN a shift of good readings with, among them, data nested 500 deep (the server
-    # refuses such a body whole) and a reading stamped in year 1 by a broken clock
+    # refuses such a body whole), a NaN reading and one stamped in year 1 by a broken clock
     store, _ = library(field, device(field, "poison", field.pumper))
     start = datetime.now(UTC) - timedelta(days=1)
     deep: Any = {"level": 500}
@@ -384,6 +384,9 @@ def test_events_no_server_takes_are_kept_rejected_and_the_rest_of_the_shift_appl
         payload = {"tag": "CP", "value": 50.0 + n, "unit": "psi"}
         if n == 10:
             store.record("TANK_STRAPPED", field.wells[1], deep, start + timedelta(minutes=n))
+        elif n == 20:
+            nan = {**payload, "value": float("nan")}
+            store.record("WELL_READING_RECORDED", field.wells[1], nan, start + timedelta(minutes=n))
         elif n == 30:
             store.record("WELL_READING_RECORDED", field.wells[1], payload, year_one)
         else:
@@ -392,11 +395,12 @@ def test_events_no_server_takes_are_kept_rejected_and_the_rest_of_the_shift_appl
             )
     # WHEN it syncs
     report = cli(field, "poison", "sync", "--json")
-    # THEN every good reading applied and the two others are kept as rejected, with why
-    assert (report["sent"], report["counts"]) == (40, {"applied": 38, "rejected": 2})
+    # THEN every good reading applied and the three others are kept as rejected, with why
+    assert (report["sent"], report["counts"]) == (40, {"applied": 37, "rejected": 3})
     bad = {e["device_seq"]: e for e in cli(field, "poison", "conflicts", "--all", "--json")}
-    assert sorted(bad) == [11, 31]
+    assert sorted(bad) == [11, 21, 31]
     assert "nested deeper than 32 levels" in bad[11]["reason"]
+    assert bad[21]["reason"].startswith("payload.value:")
     assert bad[31]["reason"].startswith("occurred_at:")
     # AND the next sync has nothing left to send: no loop on a batch the server refuses
     again = cli(field, "poison", "sync", "--json")

@@ -17,6 +17,7 @@ others are taken, and the next sync does not send that event again.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -31,8 +32,6 @@ from functions.cli.field.profile import Profile
 from functions.cli.field.store import PENDING, FieldStore, LocalEvent
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-SPLIT_STATUSES = frozenset({400, 413, 422})
-"""A batch refused whole with these is sent again in halves, to find the event at fault."""
 PHOTO_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -105,13 +104,17 @@ class FieldClient:
             headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def _request(
+        self, method: str, url: str, content_type: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         """The answer to a request, after retrying what a retry can fix."""
         refreshed = False
         delays = self._backoff.delays()
+        extra = {"Content-Type": content_type} if content_type else {}
         while True:
             try:
-                response = self._http.request(method, url, headers=self._headers(), **kwargs)
+                headers = {**self._headers(), **extra}
+                response = self._http.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 self._wait(delays, None, f"{type(exc).__name__}: {exc}")
                 continue
@@ -176,8 +179,8 @@ class FieldClient:
         try:
             return self._send_whole(batch, report)
         except ServerRefusedError as refused:
-            if refused.status not in SPLIT_STATUSES or (refused.field or "").startswith("device"):
-                raise  # the batch's envelope (or the login) is at fault: splitting cannot help
+            if not _refused_for_its_content(refused):
+                raise  # the login, the tenant or the batch's envelope: splitting cannot help
             if len(batch) == 1:
                 return self._rejected_here(batch[0], refused)
             half = len(batch) // 2
@@ -201,7 +204,11 @@ class FieldClient:
             "clock": self.store.clock().isoformat(),
         }
         body = {"device": device, "events": [event.wire() for event in batch]}
-        response = self._request("POST", "/api/v1/sync", json=body)
+        # Encoded here, not by httpx: a NaN or a lone surrogate an app let through is sent
+        # (as JSON's NaN and "\ud800") for the server to reject that event alone, instead
+        # of failing every sync on this device before anything is sent.
+        raw = json.dumps(body).encode()
+        response = self._request("POST", "/api/v1/sync", "application/json", content=raw)
         if response.status_code == 202:
             job_id = str(response.json()["job_id"])
             self.store.mark_job([event.id for event in batch], job_id)
@@ -282,6 +289,12 @@ class FieldClient:
             pulled += page["changes"]
             if not page["has_more"]:
                 return pulled
+
+
+def _refused_for_its_content(refused: ServerRefusedError) -> bool:
+    """Whether the server refused a batch for what some event holds: too big (413) or nested
+    too deep (422 naming the `body`), never for who sent it or the batch's envelope."""
+    return refused.status == 413 or (refused.status == 422 and refused.field == "body")
 
 
 def _refused(response: httpx.Response) -> ServerRefusedError:
