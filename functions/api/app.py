@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from functions.api.json_depth import install_json_depth
 from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import install_problem_handlers
@@ -74,6 +75,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     chosen = settings
     app.state.platform_holder = PlatformHolder(lambda: platform or build_platform(chosen))
     install_problem_handlers(app)
+    install_json_depth(app, skip=(imports.BASE, blobs.PREFIX))  # inside the size limit
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -369,3 +369,39 @@ def test_a_malformed_event_among_300_good_ones_is_the_only_one_rejected(field):
     assert (bad["device_seq"], bad["outcome"]) == (151, "rejected")
     assert bad["reason"].startswith("payload.value:")
     assert uuid.UUID(bad["id"])
+
+
+def test_events_no_server_takes_are_kept_rejected_and_the_rest_of_the_shift_applies(field):
+    # GIVEN a shift of good readings with, among them, data nested 500 deep (the server
+    # refuses such a body whole), a NaN reading and one stamped in year 1 by a broken clock
+    store, _ = library(field, device(field, "poison", field.pumper))
+    start = datetime.now(UTC) - timedelta(days=1)
+    deep: Any = {"level": 500}
+    for _ in range(499):
+        deep = {"a": deep}
+    year_one = datetime.fromisoformat("0001-01-01T00:00:00+01:00")
+    for n in range(40):
+        payload = {"tag": "CP", "value": 50.0 + n, "unit": "psi"}
+        if n == 10:
+            store.record("TANK_STRAPPED", field.wells[1], deep, start + timedelta(minutes=n))
+        elif n == 20:
+            nan = {**payload, "value": float("nan")}
+            store.record("WELL_READING_RECORDED", field.wells[1], nan, start + timedelta(minutes=n))
+        elif n == 30:
+            store.record("WELL_READING_RECORDED", field.wells[1], payload, year_one)
+        else:
+            store.record(
+                "WELL_READING_RECORDED", field.wells[1], payload, start + timedelta(minutes=n)
+            )
+    # WHEN it syncs
+    report = cli(field, "poison", "sync", "--json")
+    # THEN every good reading applied and the three others are kept as rejected, with why
+    assert (report["sent"], report["counts"]) == (40, {"applied": 37, "rejected": 3})
+    bad = {e["device_seq"]: e for e in cli(field, "poison", "conflicts", "--all", "--json")}
+    assert sorted(bad) == [11, 21, 31]
+    assert "nested deeper than 32 levels" in bad[11]["reason"]
+    assert bad[21]["reason"].startswith("payload.value:")
+    assert bad[31]["reason"].startswith("occurred_at:")
+    # AND the next sync has nothing left to send: no loop on a batch the server refuses
+    again = cli(field, "poison", "sync", "--json")
+    assert (again["sent"], again["pending"]) == (0, 0)

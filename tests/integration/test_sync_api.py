@@ -433,8 +433,9 @@ def test_office_production_reaches_the_pull_of_assigned_operators(site):
     assert by_action["production.batch_upserted"] == summary
 
 
-def test_a_value_the_database_refuses_rejects_only_its_event(site):
+def test_a_value_the_database_cannot_store_rejects_only_its_event(site):
     # GIVEN two logs of one well-day around an event whose payload PostgreSQL cannot store
+    # (a NUL character: refused by the plausibility screen before any write)
     well = site.wells[0]
     high = production(well, DAY, T, oil=120.0, seq=1)
     refused = event("TANK_STRAPPED", well, {"tank": "T-1\u0000"}, T, seq=2)
@@ -443,7 +444,7 @@ def test_a_value_the_database_refuses_rejects_only_its_event(site):
     results = sync(site, site.operator, device("tab-1"), [high, refused, low])["results"]
     # THEN only that event is rejected; the rules decided the others as usual
     assert [r["status"] for r in results] == ["applied", "rejected", "conflict"]
-    assert results[1]["reason"].startswith("event: the database refused it")
+    assert results[1]["reason"].startswith("payload.tank: must not contain control")
     assert results[2]["reason"].startswith("kept as history")
     assert _daily(site, well)["oil_bbl"] == 120.0
     stored = {r["id"] for r in rows(site, t.sync_events)}

@@ -156,6 +156,54 @@ def test_a_refusal_is_not_retried_and_names_the_field(tmp_path, store):
     assert (refused.value.status, refused.value.field, sleeps) == (422, "events", [])
 
 
+def test_a_refusal_for_the_tenant_is_not_split_and_leaves_everything_pending(tmp_path, store):
+    # GIVEN a server that answers 400 for the tenant (no field), whatever the batch
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"detail": "unknown tenant", "code": "unknown_tenant"})
+
+    for n in range(4):
+        store.record("NOTE_ADDED", WELL, {"text": str(n)})
+    # WHEN it syncs THEN the refusal comes back once, and no event is given up
+    requests = []
+    with pytest.raises(ServerRefusedError):
+        _client(tmp_path, store, lambda r: requests.append(r) or handler(r), []).sync()
+    assert len(requests) == 1
+    assert store.counts() == {"pending": 4}
+
+
+def test_a_batch_refused_as_too_deep_is_split_down_to_the_event_at_fault(tmp_path, store):
+    # GIVEN a server that refuses any body holding the poisoned note as too deep
+    def handler(request: httpx.Request) -> httpx.Response:
+        if b"poison" in request.content:
+            problem = {"detail": "the JSON is nested deeper than 32 levels", "field": "body"}
+            return httpx.Response(422, json=problem)
+        return _applied(request)
+
+    events = [store.record("NOTE_ADDED", WELL, {"text": f"note {n}"}) for n in range(7)]
+    store.set_payload(events[4].id, {"text": "poison"})
+    # WHEN it syncs
+    report = _client(tmp_path, store, handler, []).sync()
+    # THEN the six others applied and the poisoned one is kept as rejected, with why
+    assert report.counts == {"applied": 6, "rejected": 1}
+    assert store.get(events[4].id).status == "rejected"
+    assert "nested deeper than 32" in (store.get(events[4].id).reason or "")
+    assert store.counts() == {"applied": 6, "rejected": 1}
+
+
+def test_a_nan_an_app_let_through_is_sent_for_the_server_to_judge(tmp_path, store):
+    # GIVEN a reading of NaN in the store (httpx's own encoder refuses NaN outright)
+    store.record("WELL_READING_RECORDED", WELL, {"tag": "TP", "value": float("nan"), "unit": "psi"})
+    bodies: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(request.content)
+        return _applied(request)
+
+    # WHEN it syncs THEN the batch goes out, NaN and all
+    _client(tmp_path, store, handler, []).sync()
+    assert b'"value": NaN' in bodies[0]
+
+
 def test_an_expired_token_is_refreshed_once(tmp_path, store):
     # GIVEN a server that takes only the refreshed token
     def handler(request: httpx.Request) -> httpx.Response:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
+from functions.api.schemas.limits import MultilineText
 
 
 class AlertStatus(StrEnum):
@@ -48,7 +49,7 @@ class AlertOut(BaseModel):
 
 
 class ResolveIn(StrictInput):
-    note: str | None = Field(default=None, max_length=2000, description="What was done")
+    note: MultilineText | None = Field(default=None, max_length=2000, description="What was done")
 
 
 class WellRankOut(BaseModel):

@@ -8,12 +8,13 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
+from functions.api.schemas.limits import Email, Name, SafeText
 from shared.core.domain.roles import Role
 from shared.core.domain.users import UserStatus
 
 
 class LoginIn(StrictInput):
-    email: str = Field(min_length=3, max_length=320)
+    email: SafeText = Field(min_length=3, max_length=320)
     password: str = Field(min_length=1, max_length=1024)
 
 
@@ -44,8 +45,8 @@ class MeOut(UserOut):
 
 
 class UserInvite(StrictInput):
-    email: str = Field(min_length=3, max_length=320)
-    full_name: str = Field(min_length=1, max_length=200)
+    email: Email
+    full_name: Name
     role: Role
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
+from functions.api.schemas.limits import MultilineText
 from shared.core.application.sync_review import ConflictDetail
 from shared.core.domain.field_events import ConflictStatus, Rule
 from shared.core.ports.sync import Conflict
@@ -55,7 +56,9 @@ class ResolveIn(StrictInput):
     merged: dict[str, Any] | None = Field(
         default=None, description="A payload of the conflict's type that replaces all sides"
     )
-    reason: str = Field(min_length=1, max_length=1000, description="Why; goes to the audit log")
+    reason: MultilineText = Field(
+        min_length=1, max_length=1000, description="Why; goes to the audit log"
+    )
 
 
 def conflict_out(conflict: Conflict) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
+from functions.api.schemas.limits import SafeText
 
 
 class PhotoUploadIn(StrictInput):
-    content_type: str = Field(
+    content_type: SafeText = Field(
         max_length=100, description="image/jpeg, image/png or image/heic", examples=["image/jpeg"]
     )
     size: int = Field(description="Bytes the photo has (at most 15 MiB)", examples=[2_400_000])

@@ -9,32 +9,38 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
-
-Quantity = Annotated[float, Field(description="must not be negative")]
+from functions.api.schemas.limits import described
+from shared.core.domain import limits
 
 
 class ProductionValues(StrictInput):
-    """Volumes in bbl and Mcf, pressures in psi, temperature in °F, choke in 64ths of an inch."""
+    """Volumes in bbl and Mcf, pressures in psi, temperature in °F, choke in 64ths of an inch.
 
-    oil_bbl: float | None = None
-    gas_mcf: float | None = None
-    water_bbl: float | None = None
-    condensate_bbl: float | None = None
-    hours_on: float | None = Field(default=None, description="0 to 24")
-    choke_64ths: float | None = None
-    tubing_pressure_psi: float | None = None
-    casing_pressure_psi: float | None = None
-    line_pressure_psi: float | None = None
-    temperature_f: float | None = Field(default=None, ge=-100, le=1000)
-    bsw_pct: float | None = Field(default=None, description="basic sediment and water, 0 to 100")
-    gor_scf_bbl: float | None = None
+    The plausibility limits (in each field's description) are checked by the
+    production rules, so a batch reports every row's errors at once.
+    """
+
+    oil_bbl: Annotated[float, described(limits.OIL_BBL_PER_DAY)] | None = None
+    gas_mcf: Annotated[float, described(limits.GAS_MCF_PER_DAY)] | None = None
+    water_bbl: Annotated[float, described(limits.WATER_BBL_PER_DAY)] | None = None
+    condensate_bbl: Annotated[float, described(limits.CONDENSATE_BBL_PER_DAY)] | None = None
+    hours_on: Annotated[float, described(limits.HOURS_PER_DAY)] | None = None
+    choke_64ths: Annotated[float, described(limits.CHOKE_64THS)] | None = None
+    tubing_pressure_psi: Annotated[float, described(limits.PRESSURE_PSI)] | None = None
+    casing_pressure_psi: Annotated[float, described(limits.PRESSURE_PSI)] | None = None
+    line_pressure_psi: Annotated[float, described(limits.PRESSURE_PSI)] | None = None
+    temperature_f: Annotated[float, described(limits.TEMPERATURE_F)] | None = None
+    bsw_pct: Annotated[float, described(limits.BSW_PCT)] | None = None
+    gor_scf_bbl: Annotated[float, described(limits.GOR_SCF_BBL)] | None = None
     is_estimated: bool = False
-    notes: str | None = Field(default=None, max_length=2000)
+    notes: str | None = Field(
+        default=None, max_length=2000, description="Lines of text; no control characters"
+    )
 
 
 class ProductionRow(ProductionValues):
     well_id: uuid.UUID
-    production_date: date
+    production_date: date = Field(description="1900-01-01 to today")
 
 
 class ProductionBatch(StrictInput):

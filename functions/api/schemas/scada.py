@@ -9,25 +9,26 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, SecretStr
 
 from functions.api.schemas.common import PatchInput, StrictInput, to_values
+from functions.api.schemas.limits import MultilineText, Name, SafeText, bounded
+from shared.core.domain import limits
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
 Endpoint = Annotated[
-    str, Field(max_length=512, pattern=r"^opc\.tcp://", examples=["opc.tcp://10.0.0.5:4840"])
+    SafeText, Field(max_length=512, pattern=r"^opc\.tcp://", examples=["opc.tcp://10.0.0.5:4840"])
 ]
 SecurityMode = Literal["None", "Sign", "SignAndEncrypt"]
 SecurityPolicy = Literal["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"]
 Acquisition = Literal["subscription", "polling"]
 PublishingMs = Annotated[int, Field(ge=50, le=60_000)]
 PollingMs = Annotated[int, Field(ge=50, le=3_600_000)]
-Pem = Annotated[str, Field(max_length=20_000)]
+Pem = Annotated[MultilineText, Field(max_length=20_000)]
 DataType = Literal["float", "int", "bool"]
 DeadbandType = Literal["none", "absolute", "percent"]
 TagName = Annotated[
     str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$", examples=["tubing_pressure"])
 ]
-NodeId = Annotated[str, Field(min_length=1, max_length=512, examples=["ns=2;s=Well07.TP"])]
+NodeId = Annotated[SafeText, Field(min_length=1, max_length=512, examples=["ns=2;s=Well07.TP"])]
 SamplingMs = Annotated[int, Field(ge=10, le=3_600_000)]
-Deadband = Annotated[float, Field(ge=0, le=1e12)]
+Deadband = Annotated[float, bounded(limits.DEADBAND)]
 Bucket = Literal["1m", "5m", "15m", "1h", "1d"]
 
 
@@ -56,7 +57,7 @@ class GatewayRegisteredOut(GatewayOut):
 
 
 class ConnectionFields(StrictInput):
-    username: str | None = Field(default=None, max_length=200)
+    username: SafeText | None = Field(default=None, max_length=200)
     password: SecretStr | None = Field(
         default=None, max_length=500, description="Write-only; kept in the secret store"
     )
@@ -121,7 +122,7 @@ class TagCreate(StrictInput):
     node_id: NodeId
     well_id: uuid.UUID
     tag_name: TagName
-    unit: str | None = Field(default=None, max_length=32, examples=["psi"])
+    unit: SafeText | None = Field(default=None, max_length=32, examples=["psi"])
     data_type: DataType = "float"
     sampling_interval_ms: SamplingMs = 1000
     deadband_type: DeadbandType = "none"
@@ -138,7 +139,7 @@ class TagPatch(PatchInput):
     node_id: NodeId | None = None
     well_id: uuid.UUID | None = None
     tag_name: TagName | None = None
-    unit: str | None = Field(default=None, max_length=32)
+    unit: SafeText | None = Field(default=None, max_length=32)
     data_type: DataType | None = None
     sampling_interval_ms: SamplingMs | None = None
     deadband_type: DeadbandType | None = None

@@ -4,38 +4,41 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
 
 from pydantic import BaseModel, Field, computed_field
 
 from functions.api.schemas.common import PatchInput, StrictInput
+from functions.api.schemas.limits import (
+    DepthFt,
+    ElevationFt,
+    Latitude,
+    Longitude,
+    Name,
+    SafeText,
+    WellHistoryDate,
+)
 from shared.core.domain.api_number import format_api_number
 from shared.core.domain.wells import WellStatus, WellType
 
-Latitude = Annotated[float, Field(ge=-90, le=90)]
-Longitude = Annotated[float, Field(ge=-180, le=180)]
-Depth = Annotated[float, Field(ge=0, le=50_000)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-
 
 class WellFields(StrictInput):
-    api_number: str | None = Field(
+    api_number: SafeText | None = Field(
         default=None, max_length=24, description="10, 12 or 14 digits, dashes allowed"
     )
-    well_number: str | None = Field(default=None, max_length=50)
+    well_number: SafeText | None = Field(default=None, max_length=50)
     lease_id: uuid.UUID | None = None
     field_id: uuid.UUID | None = None
-    spud_date: date | None = None
-    completion_date: date | None = None
-    first_production_date: date | None = None
-    plugged_date: date | None = None
+    spud_date: WellHistoryDate | None = None
+    completion_date: WellHistoryDate | None = None
+    first_production_date: WellHistoryDate | None = None
+    plugged_date: WellHistoryDate | None = None
     surface_latitude: Latitude | None = None
     surface_longitude: Longitude | None = None
     bottom_hole_latitude: Latitude | None = None
     bottom_hole_longitude: Longitude | None = None
-    total_depth_ft: Depth | None = None
-    true_vertical_depth_ft: Depth | None = None
-    ground_elevation_ft: Annotated[float, Field(ge=-1000, le=20_000)] | None = None
+    total_depth_ft: DepthFt | None = None
+    true_vertical_depth_ft: DepthFt | None = None
+    ground_elevation_ft: ElevationFt | None = None
 
 
 class WellCreate(WellFields):

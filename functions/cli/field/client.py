@@ -4,6 +4,9 @@ Every call goes through `_request`, which retries transport failures, 429 and
 5xx answers with exponential backoff (and full jitter), honours Retry-After,
 and refreshes the access token once on a 401. Resending is safe by design: the
 server answers `duplicate` for an event it already took, with the first outcome.
+A batch the server refuses whole (an event nested too deep, a body too big) is
+split in halves until the one event at fault is found and kept as rejected; the
+others are taken, and the next sync does not send that event again.
 
     >>> store = FieldStore(profile.store_path)
     >>> store.record("NOTE_ADDED", well_id, {"text": "gate latch broken"})
@@ -14,6 +17,7 @@ server answers `duplicate` for an event it already took, with the first outcome.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -100,13 +104,17 @@ class FieldClient:
             headers["Authorization"] = f"Bearer {token}"
         return headers
 
-    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def _request(
+        self, method: str, url: str, content_type: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         """The answer to a request, after retrying what a retry can fix."""
         refreshed = False
         delays = self._backoff.delays()
+        extra = {"Content-Type": content_type} if content_type else {}
         while True:
             try:
-                response = self._http.request(method, url, headers=self._headers(), **kwargs)
+                headers = {**self._headers(), **extra}
+                response = self._http.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 self._wait(delays, None, f"{type(exc).__name__}: {exc}")
                 continue
@@ -166,6 +174,29 @@ class FieldClient:
         return report
 
     def _send(self, batch: list[LocalEvent], report: SyncReport) -> list[dict[str, Any]]:
+        """Send a batch; if the server refuses it whole (too deep, too big), send each half,
+        down to the one event at fault, which is kept as rejected with the server's reason."""
+        try:
+            return self._send_whole(batch, report)
+        except ServerRefusedError as refused:
+            if not _refused_for_its_content(refused):
+                raise  # the login, the tenant or the batch's envelope: splitting cannot help
+            if len(batch) == 1:
+                return self._rejected_here(batch[0], refused)
+            half = len(batch) // 2
+            return self._send(batch[:half], report) + self._send(batch[half:], report)
+
+    def _rejected_here(
+        self, event: LocalEvent, refused: ServerRefusedError
+    ) -> list[dict[str, Any]]:
+        """The server will never take this event as it is: keep it as rejected, not pending,
+        so the next sync does not send it again (`wellos field conflicts --all` shows it)."""
+        reason = f"the server refused it ({refused.status}): {refused.detail}"
+        outcome = {"id": event.id, "status": "rejected", "reason": reason[:500]}
+        self.store.save_outcomes([outcome])
+        return [outcome]
+
+    def _send_whole(self, batch: list[LocalEvent], report: SyncReport) -> list[dict[str, Any]]:
         device = {
             "id": self.profile.device_id,
             "platform": self.profile.platform,
@@ -173,7 +204,11 @@ class FieldClient:
             "clock": self.store.clock().isoformat(),
         }
         body = {"device": device, "events": [event.wire() for event in batch]}
-        response = self._request("POST", "/api/v1/sync", json=body)
+        # Encoded here, not by httpx: a NaN or a lone surrogate an app let through is sent
+        # (as JSON's NaN and "\ud800") for the server to reject that event alone, instead
+        # of failing every sync on this device before anything is sent.
+        raw = json.dumps(body).encode()
+        response = self._request("POST", "/api/v1/sync", "application/json", content=raw)
         if response.status_code == 202:
             job_id = str(response.json()["job_id"])
             self.store.mark_job([event.id for event in batch], job_id)
@@ -254,6 +289,12 @@ class FieldClient:
             pulled += page["changes"]
             if not page["has_more"]:
                 return pulled
+
+
+def _refused_for_its_content(refused: ServerRefusedError) -> bool:
+    """Whether the server refused a batch for what some event holds: too big (413) or nested
+    too deep (422 naming the `body`), never for who sent it or the batch's envelope."""
+    return refused.status == 413 or (refused.status == 422 and refused.field == "body")
 
 
 def _refused(response: httpx.Response) -> ServerRefusedError:

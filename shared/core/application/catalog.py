@@ -18,6 +18,7 @@ from shared.core.application.access import (
     visible_well_ids,
 )
 from shared.core.application.clock import Clock, utc_now
+from shared.core.domain import limits
 from shared.core.domain.roles import Permission
 from shared.core.domain.tenants import Tenant
 from shared.core.domain.users import Actor
@@ -33,14 +34,50 @@ class CatalogKind:
     repository: str
     unique_key: str
     references: Mapping[str, str]
+    rules: Mapping[str, limits.Rule]
+    """Plausibility limits of its values (shared.core.domain.limits)."""
     default_status: str = "ACTIVE"
 
 
-FIELDS = CatalogKind("field", "fields", "code", {})
-LEASES = CatalogKind("lease", "leases", "lease_number", {"field_id": "fields"})
-FACILITIES = CatalogKind("facility", "facilities", "code", {"field_id": "fields"})
+_TEXT = limits.SINGLE_LINE
+FIELDS = CatalogKind(
+    "field",
+    "fields",
+    "code",
+    {},
+    dict.fromkeys(("name", "code", "basin", "state", "county"), _TEXT),
+)
+LEASES = CatalogKind(
+    "lease",
+    "leases",
+    "lease_number",
+    {"field_id": "fields"},
+    {
+        **dict.fromkeys(("lease_number", "name", "lessor"), _TEXT),
+        **dict.fromkeys(("effective_date", "expiration_date"), limits.CONTRACT),
+        **dict.fromkeys(
+            ("working_interest", "net_revenue_interest", "royalty_rate"), limits.FRACTION
+        ),
+        **dict.fromkeys(("gross_acres", "net_acres"), limits.ACRES),
+    },
+)
+FACILITIES = CatalogKind(
+    "facility",
+    "facilities",
+    "code",
+    {"field_id": "fields"},
+    {"name": _TEXT, "code": _TEXT, "latitude": limits.LATITUDE, "longitude": limits.LONGITUDE},
+)
 EQUIPMENT = CatalogKind(
-    "equipment", "equipment", "tag", {"well_id": "wells", "facility_id": "facilities"}
+    "equipment",
+    "equipment",
+    "tag",
+    {"well_id": "wells", "facility_id": "facilities"},
+    {
+        **dict.fromkeys(("tag", "name", "equipment_type", "manufacturer", "model"), _TEXT),
+        "serial_number": _TEXT,
+        "installation_date": limits.HAPPENED,
+    },
 )
 
 
@@ -107,6 +144,7 @@ class CatalogService:
         require(actor, Permission.WELLS_WRITE)
         require_office_role(actor, f"create a {kind.name}")
         row = {"status": kind.default_status, **values}
+        limits.check_values(row, kind.rules, self._clock().date())
         with self._databases.unit_of_work(tenant) as uow:
             _check_values(uow, kind, row, entity_id=None)
             record = _repository(uow, kind.repository).add(row)
@@ -133,6 +171,7 @@ class CatalogService:
     ) -> Record:
         require(actor, Permission.WELLS_WRITE)
         require_office_role(actor, f"change a {kind.name}")
+        limits.check_values(changes, kind.rules, self._clock().date())
         with self._databases.unit_of_work(tenant) as uow:
             repository = _repository(uow, kind.repository)
             before = repository.get(entity_id)

@@ -66,7 +66,7 @@ def content_hash(event: FieldEvent) -> str:
         "type": event.type,
         "well_id": event.well_id,
         "equipment_id": event.equipment_id,
-        "occurred_at": utc(event.occurred_at).isoformat(),
+        "occurred_at": _instant_text(event.occurred_at),
         "payload": payload_json(event.payload),
         "schema_version": event.schema_version,
     }
@@ -75,6 +75,15 @@ def content_hash(event: FieldEvent) -> str:
 
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+def _instant_text(moment: datetime) -> str:
+    """UTC ISO text; a time past the calendar in UTC (year 1 at +01:00, resent under an
+    id already stored) keeps its own offset: it differs from what was stored either way."""
+    try:
+        return utc(moment).isoformat()
+    except OverflowError:
+        return moment.isoformat()
 
 
 def slot_key(event: FieldEvent) -> str | None:

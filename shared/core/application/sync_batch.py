@@ -1,16 +1,19 @@
 """One batch in one transaction: lock, read in bulk, decide in memory, write in bulk.
 
 1. Lock the batch's wells and equipment in id order; read the events stored
-   before (duplicates), the wells the actor may write to, and every slot the
-   events touch (`load_slots`), in a few queries.
+   before (duplicates); screen every new event for plausibility
+   (event_limits) before anything is computed from it, so an implausible one
+   is rejected alone, naming its field; read the wells the actor may write to
+   and every slot the events touch (`load_slots`), in a few queries.
 2. Apply the events in the order given against the in-memory state
-   (sync_state). A bad event (InputError) is undone in memory and rejected; the
-   others go on.
+   (sync_state). A bad event (InputError, or a value no check foresaw that
+   overflows) is undone in memory and rejected; the others go on.
 3. Write everything in bulk inside a savepoint. Should the database refuse a
-   write (a value out of range, an id a concurrent sync stored first), that
-   savepoint is rolled back and the batch is applied again event by event, each
-   in a savepoint of its own: the refused event alone is rejected (or answered
-   as a duplicate), and the events after it are decided without it.
+   write (a value out of range, an id a concurrent sync stored first) or the
+   driver fail to encode a value, that savepoint is rolled back and the batch
+   is applied again event by event, each in a savepoint of its own: the
+   refused event alone is rejected (or answered as a duplicate), and the
+   events after it are decided without it.
 
 Photos whose upload was refused (too big, another type) come back with the
 outcomes, so the caller can delete those blobs once the batch has committed.
@@ -18,6 +21,7 @@ outcomes, so the caller can delete those blobs once the batch has committed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +41,7 @@ from shared.core.application.sync_apply import (
 from shared.core.application.sync_effects import apply_effect
 from shared.core.application.sync_errors import UploadRefusedError
 from shared.core.application.sync_state import BatchState, EventWrites, Slots
+from shared.core.domain.event_limits import check_event
 from shared.core.domain.field_events import (
     Device,
     EquipmentInspected,
@@ -56,6 +61,14 @@ from shared.core.ports.sync import AppendTable, StoredEvent
 from shared.core.ports.tenant_data import AuditEntry, Record, TenantUnitOfWork
 
 K = TypeVar("K")
+log = logging.getLogger("wellos.sync")
+
+UNSTORABLE: tuple[type[Exception], ...] = (OverflowError, RecursionError, ValueError)
+"""What a value no check foresaw raises while an event is applied or written (a date past
+the calendar, data nested too deep, a number a driver cannot encode): that event is
+rejected, the rest of the batch applies."""
+RETRY_EACH: tuple[type[Exception], ...] = (ConflictError, *UNSTORABLE)
+"""A bulk write failing with these is retried event by event."""
 
 FIELD_TABLES: tuple[AppendTable, ...] = (
     "field_readings",
@@ -107,16 +120,32 @@ def apply_events(
     valid = [event for event in events if isinstance(event, FieldEvent)]
     ctx = _context(uow, batch, valid)
     seen = {stored.id: stored for stored in uow.sync_events.get_many([e.id for e in valid])}
-    fresh = [event for event in valid if event.id not in seen]
+    events = [_screen(event, index, batch.received_at, seen) for index, event in enumerate(events)]
+    fresh = [e for e in events if isinstance(e, FieldEvent) and e.id not in seen]
     try:
         with uow.savepoint():
             run = _Run(ctx, seen, BatchState(load_slots(uow, fresh)), flush_each=False)
             outcomes, writes = _apply_all(uow, run, events)
             flush(uow, writes)
-    except ConflictError:
+    except RETRY_EACH as exc:
+        if not isinstance(exc, ConflictError):
+            log.warning("bulk write failed (%s): applying event by event", type(exc).__name__)
         run = _Run(ctx, seen, BatchState(load_slots(uow, fresh)), flush_each=True)
         outcomes, _ = _apply_all(uow, run, events)
     return AppliedBatch(outcomes, list(run.refused))
+
+
+def _screen(
+    event: IncomingEvent, index: int, received_at: datetime, seen: Mapping[str, StoredEvent]
+) -> IncomingEvent:
+    """The event, or an InvalidEvent if it is implausible (one sent before stays a duplicate)."""
+    if isinstance(event, InvalidEvent) or event.id in seen:
+        return event
+    try:
+        check_event(event, received_at)
+    except InputError as exc:
+        return InvalidEvent(index, event.id, exc.field, exc.reason, event.device_seq)
+    return event
 
 
 def _context(uow: TenantUnitOfWork, batch: BatchInput, events: list[FieldEvent]) -> BatchContext:
@@ -169,6 +198,10 @@ def _apply_one(
         if isinstance(exc, UploadRefusedError):
             run.refused[RefusedUpload(event.well_id, exc.blob_key)] = None
         return rejected(event.id, exc.field, exc.reason)
+    except UNSTORABLE as exc:  # a value no check foresaw: this event alone fails
+        state.undo_event()
+        log.warning("sync event %s failed: %s", event.id, type(exc).__name__)
+        return rejected(event.id, "event", f"cannot be applied ({type(exc).__name__})")
     stored = stored_event(run.ctx, event, outcome)
     state.add_event(stored)
     if run.flush_each:
@@ -191,6 +224,10 @@ def _flush_one(uow: TenantUnitOfWork, state: BatchState, event: FieldEvent) -> E
         if stored is not None:
             return duplicate_outcome(stored, event)
         return rejected(event.id, "event", f"the database refused it: {exc.detail}")
+    except UNSTORABLE as exc:
+        state.undo_event()
+        log.warning("sync event %s not written: %s", event.id, type(exc).__name__)
+        return rejected(event.id, "event", f"cannot be stored ({type(exc).__name__})")
 
 
 def rejected(event_id: str | None, field: str, reason: str) -> EventOutcome:

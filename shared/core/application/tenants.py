@@ -10,8 +10,14 @@ from typing import Any
 from shared.core.application.clock import Clock, utc_now
 from shared.core.domain.roles import Role
 from shared.core.domain.tenants import Tenant, TenantStatus, validate_slug
-from shared.core.domain.users import User, UserStatus, generate_password, validate_email
-from shared.core.errors import DuplicateError, InputError, UnknownTenantError, WellOSError
+from shared.core.domain.users import (
+    User,
+    UserStatus,
+    generate_password,
+    validate_email,
+    validate_person_name,
+)
+from shared.core.errors import DuplicateError, UnknownTenantError, WellOSError
 from shared.core.ports.databases import MasterDatabase, TenantDatabases, TenantProvisioner
 from shared.core.ports.master import MasterAuditEntry
 from shared.core.ports.secrets import Secrets
@@ -74,9 +80,8 @@ class TenantService:
     def create(self, command: CreateTenant) -> TenantCreated:
         slug = validate_slug(command.slug)
         email = validate_email(command.admin_email, "admin_email")
-        name = command.name.strip()
-        if not name:
-            raise InputError("name", "must not be empty")
+        name = validate_person_name(command.name, "name")
+        admin_name = validate_person_name(command.admin_name, "admin_name")
         with self._master.unit_of_work() as uow:
             if uow.tenants.get_by_slug(slug) is not None:
                 raise DuplicateError("slug", slug)
@@ -108,7 +113,7 @@ class TenantService:
             id=str(uuid.uuid4()),
             tenant_id=tenant.id,
             email=email,
-            full_name=command.admin_name,
+            full_name=admin_name,
             role=Role.ADMIN,
             status=UserStatus.ACTIVE,
             password_hash=self._hasher.hash(password),

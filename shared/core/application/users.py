@@ -11,8 +11,15 @@ from shared.core.application.access import require
 from shared.core.application.clock import Clock, utc_now
 from shared.core.domain.roles import Permission, Role
 from shared.core.domain.tenants import Tenant
-from shared.core.domain.users import Actor, User, UserStatus, generate_password, validate_email
-from shared.core.errors import ConflictError, DuplicateError, InputError, NotFoundError
+from shared.core.domain.users import (
+    Actor,
+    User,
+    UserStatus,
+    generate_password,
+    validate_email,
+    validate_person_name,
+)
+from shared.core.errors import ConflictError, DuplicateError, NotFoundError
 from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.master import MasterAuditEntry, MasterUnitOfWork
 from shared.core.ports.pages import Page
@@ -55,8 +62,7 @@ class UserService:
         """Create a user and return it with its one-time password."""
         require(actor, Permission.USERS_WRITE)
         email = validate_email(email)
-        if not full_name.strip():
-            raise InputError("full_name", "must not be empty")
+        full_name = validate_person_name(full_name)
         password = generate_password()
         with self._master.unit_of_work() as uow:
             if uow.users.get_by_email(tenant.id, email) is not None:
@@ -65,7 +71,7 @@ class UserService:
                 id=str(uuid.uuid4()),
                 tenant_id=tenant.id,
                 email=email,
-                full_name=full_name.strip(),
+                full_name=full_name,
                 role=role,
                 status=UserStatus.ACTIVE,
                 password_hash=self._hasher.hash(password),

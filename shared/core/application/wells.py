@@ -14,11 +14,12 @@ from shared.core.application.access import (
     visible_well_ids,
 )
 from shared.core.application.clock import Clock, utc_now
+from shared.core.domain import limits
 from shared.core.domain.api_number import normalize_api_number
 from shared.core.domain.roles import Permission
 from shared.core.domain.tenants import Tenant
 from shared.core.domain.users import Actor
-from shared.core.domain.wells import WellStatus, ensure_transition
+from shared.core.domain.wells import WELL_LIMITS, WellStatus, ensure_transition
 from shared.core.errors import DuplicateError, InputError, NotFoundError
 from shared.core.ports.databases import MasterDatabase, TenantDatabases
 from shared.core.ports.pages import Page
@@ -52,6 +53,7 @@ class WellService:
         row = dict(values)
         row.setdefault("status", WellStatus.PLANNED.value)
         row.setdefault("is_horizontal", False)
+        limits.check_values(row, WELL_LIMITS, self._clock().date())
         with self._databases.unit_of_work(tenant) as uow:
             _check_well_values(uow, row, well_id=None)
             well = uow.wells.add(row)
@@ -63,6 +65,7 @@ class WellService:
         self, tenant: Tenant, actor: Actor, well_id: str, changes: Mapping[str, Any]
     ) -> Record:
         require(actor, Permission.WELLS_WRITE)
+        limits.check_values(changes, WELL_LIMITS, self._clock().date())
         with self._databases.unit_of_work(tenant) as uow:
             before = _visible_well(uow, actor, well_id)
             row = dict(changes)

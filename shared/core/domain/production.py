@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from shared.core.domain import limits
 from shared.core.errors import InputError
 
 VOLUME_FIELDS = ("oil_bbl", "gas_mcf", "water_bbl", "condensate_bbl")
@@ -25,24 +26,32 @@ PRODUCTION_FIELDS = (
     "is_estimated",
     "notes",
 )
+PRODUCTION_LIMITS: dict[str, limits.Rule] = {
+    "oil_bbl": limits.OIL_BBL_PER_DAY,
+    "gas_mcf": limits.GAS_MCF_PER_DAY,
+    "water_bbl": limits.WATER_BBL_PER_DAY,
+    "condensate_bbl": limits.CONDENSATE_BBL_PER_DAY,
+    "tubing_pressure_psi": limits.PRESSURE_PSI,
+    "casing_pressure_psi": limits.PRESSURE_PSI,
+    "line_pressure_psi": limits.PRESSURE_PSI,
+    "choke_64ths": limits.CHOKE_64THS,
+    "gor_scf_bbl": limits.GOR_SCF_BBL,
+    "hours_on": limits.HOURS_PER_DAY,
+    "temperature_f": limits.TEMPERATURE_F,
+    "bsw_pct": limits.BSW_PCT,
+    "notes": limits.MULTILINE,
+}
 
 BOE_MCF_PER_BBL = 6.0
 
 
 def validate_production_day(production_date: date, values: Mapping[str, Any], today: date) -> None:
-    """Raise InputError naming the first field that breaks a production rule."""
+    """Raise InputError naming the first field that breaks a production rule or limit."""
     if production_date > today:
         raise InputError("production_date", f"{production_date} is in the future")
-    for name in NON_NEGATIVE_FIELDS:
-        value = values.get(name)
-        if value is not None and value < 0:
-            raise InputError(name, "must not be negative")
-    hours_on = values.get("hours_on")
-    if hours_on is not None and not 0 <= hours_on <= 24:
-        raise InputError("hours_on", "must be between 0 and 24")
-    bsw = values.get("bsw_pct")
-    if bsw is not None and not 0 <= bsw <= 100:
-        raise InputError("bsw_pct", "must be between 0 and 100")
+    if production_date < limits.EARLIEST_RECORD_DATE:
+        raise InputError("production_date", f"must not be before {limits.EARLIEST_RECORD_DATE}")
+    limits.check_values(values, PRODUCTION_LIMITS, today)
 
 
 def boe(oil_bbl: float | None, gas_mcf: float | None) -> float:

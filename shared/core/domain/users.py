@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from shared.core.domain.limits import SINGLE_LINE, email_problem
 from shared.core.domain.roles import Role
 from shared.core.errors import InputError
+
+MAX_NAME_LENGTH = 200
 
 
 class UserStatus(StrEnum):
@@ -46,14 +48,26 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-
-
 def validate_email(email: str, field_name: str = "email") -> str:
+    """The address normalized; InputError if it is not one (or hides control or bidi marks)."""
     normalized = normalize_email(email)
-    if len(normalized) > 320 or not _EMAIL.fullmatch(normalized):
-        raise InputError(field_name, "is not a valid e-mail address")
+    problem = email_problem(normalized)
+    if problem is not None:
+        raise InputError(field_name, problem)
     return normalized
+
+
+def validate_person_name(name: str, field_name: str = "full_name") -> str:
+    """A person's (or a company's) name, trimmed: one line, not empty, at most 200 characters."""
+    trimmed = name.strip()
+    if not trimmed:
+        raise InputError(field_name, "must not be empty")
+    if len(trimmed) > MAX_NAME_LENGTH:
+        raise InputError(field_name, f"must be at most {MAX_NAME_LENGTH} characters")
+    problem = SINGLE_LINE.problem(trimmed)
+    if problem is not None:
+        raise InputError(field_name, problem)
+    return trimmed
 
 
 def generate_password() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shared.core.domain import limits
 from shared.core.errors import IllegalTransitionError
 
 
@@ -57,3 +58,17 @@ def ensure_transition(current: WellStatus, requested: WellStatus) -> None:
     raise IllegalTransitionError(
         current.value, requested.value, [status.value for status in WELL_TRANSITIONS[current]]
     )
+
+
+WELL_LIMITS: dict[str, limits.Rule] = {
+    **dict.fromkeys(("name", "well_number", "api_number"), limits.SINGLE_LINE),
+    **dict.fromkeys(
+        ("spud_date", "completion_date", "first_production_date", "plugged_date"),
+        limits.WELL_HISTORY,
+    ),
+    **dict.fromkeys(("surface_latitude", "bottom_hole_latitude"), limits.LATITUDE),
+    **dict.fromkeys(("surface_longitude", "bottom_hole_longitude"), limits.LONGITUDE),
+    **dict.fromkeys(("total_depth_ft", "true_vertical_depth_ft"), limits.DEPTH_FT),
+    "ground_elevation_ft": limits.ELEVATION_FT,
+}
+"""Plausibility limits of a well's values (checked on create, change and import)."""

@@ -12,6 +12,7 @@ from shared.core.errors import InputError
 from shared.core.etl.coerce import coercer_for
 from shared.core.etl.config import (
     DateTransform,
+    DefaultTransform,
     EntityMapping,
     EtlSettings,
     MapTransform,
@@ -53,10 +54,13 @@ def check_mapping(
         if target not in column_mapping:
             raise InputError(f"{path}.transforms.{target}", "names no field of column_mapping")
         for index, transform in enumerate(chain):
-            _check_transform(fields[target], transform, f"{path}.transforms.{target}.{index}")
+            step_path = f"{path}.transforms.{target}.{index}"
+            _check_transform(fields[target], transform, step_path, index == len(chain) - 1)
 
 
-def _check_transform(spec: TargetField, transform: Transform, path: str) -> None:
+def _check_transform(spec: TargetField, transform: Transform, path: str, last: bool) -> None:
+    """One transform of a field's chain; the values a MAP or DEFAULT puts last in the chain
+    must already be what the field takes (a number in range, a choice, safe text)."""
     if isinstance(transform, UnitTransform):
         if spec.unit is None:
             raise InputError(f"{path}.type", f"{spec.name} has no unit to convert into")
@@ -71,13 +75,18 @@ def _check_transform(spec: TargetField, transform: Transform, path: str) -> None
         for position, pattern in enumerate(transform.formats):
             if "%" not in pattern:
                 raise InputError(f"{path}.formats.{position}", "has no % directive")
-    elif isinstance(transform, MapTransform) and spec.kind is Kind.CHOICE:
-        coerce = coercer_for(spec)
+    elif isinstance(transform, MapTransform) and (spec.kind is Kind.CHOICE or last):
         for source, value in transform.mapping.items():
-            try:
-                coerce(value)
-            except RowRejectedError as exc:
-                raise InputError(f"{path}.mapping.{source}", exc.reason) from None
+            _check_value(spec, value, f"{path}.mapping.{source}")
+    elif isinstance(transform, DefaultTransform) and last:
+        _check_value(spec, transform.value, f"{path}.value")
+
+
+def _check_value(spec: TargetField, value: object, path: str) -> None:
+    try:
+        coercer_for(spec)(value)
+    except RowRejectedError as exc:
+        raise InputError(path, exc.reason) from None
 
 
 def check_against_source(settings: EtlSettings, describe: Describe) -> None:

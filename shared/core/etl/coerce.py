@@ -1,8 +1,10 @@
 """A transformed value to the type of its WellOS field, with the field's rules.
 
 Empty text counts as null. Numbers must be finite and inside the field's
-bounds; dates without a DATE transform must be ISO (YYYY-MM-DD); choices
-match case-insensitively with spaces or dashes for underscores.
+bounds; dates without a DATE transform must be ISO (YYYY-MM-DD) and inside
+the field's window (given today); text may not hide control or bidirectional
+characters (shared.core.domain.limits); choices match case-insensitively with
+spaces or dashes for underscores.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from shared.core.domain import limits
 from shared.core.domain.api_number import normalize_api_number
 from shared.core.errors import InputError
 from shared.core.etl.errors import RowRejectedError
@@ -24,11 +27,13 @@ _TRUE = frozenset({"true", "t", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 
 
-def coercer_for(spec: TargetField) -> Coercer:
+def coercer_for(spec: TargetField, today: date | None = None) -> Coercer:
+    """The field's coercer; with `today`, dates are held to the field's window too."""
+    if spec.kind is Kind.DATE:
+        return _date(spec, today)
     builders: dict[Kind, Callable[[TargetField], Coercer]] = {
         Kind.TEXT: _text,
         Kind.NUMBER: _number,
-        Kind.DATE: _date,
         Kind.BOOL: _bool,
         Kind.API: _api,
         Kind.CHOICE: _choice,
@@ -38,6 +43,7 @@ def coercer_for(spec: TargetField) -> Coercer:
 
 def _text(spec: TargetField) -> Coercer:
     limit = spec.max_length or 10_000
+    rule = limits.MULTILINE if spec.multiline else limits.SINGLE_LINE
 
     def coerce(value: Any) -> Any:
         if value is None:
@@ -47,6 +53,9 @@ def _text(spec: TargetField) -> Coercer:
             return None
         if len(text) > limit:
             raise RowRejectedError(spec.name, f"is longer than {limit} characters")
+        problem = rule.problem(text)
+        if problem is not None:
+            raise RowRejectedError(spec.name, problem)
         return text
 
     return coerce
@@ -62,36 +71,57 @@ def _number(spec: TargetField) -> Coercer:
         if kind is float:
             number = value
         elif kind is Decimal or kind is int:
-            number = float(value)
+            number = _as_float(spec.name, value)
         elif value == "":
             return None
         else:
             number = to_float(spec.name, value)
         if low is not None and number < low:
-            raise RowRejectedError(spec.name, f"{number:g} is below {low:g}")
+            raise RowRejectedError(spec.name, f"{number:g} is below {low:,g}")
         if high is not None and number > high:
-            raise RowRejectedError(spec.name, f"{number:g} is above {high:g}")
+            raise RowRejectedError(spec.name, f"{number:g} is above {high:,g}")
         return number
 
     return coerce
 
 
-def _date(spec: TargetField) -> Coercer:
+def _as_float(field: str, value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond any float
+        raise RowRejectedError(field, "is too large a number") from None
+
+
+def _date(spec: TargetField, today: date | None) -> Coercer:
+    window = spec.dates
+
     def coerce(value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            reason = f"{text!r} is not a YYYY-MM-DD date; add a DATE transform with its format"
-            raise RowRejectedError(spec.name, reason) from None
+        day = _day(spec.name, value)
+        if day is None or window is None or today is None:
+            return day
+        if day < window.earliest:
+            raise RowRejectedError(spec.name, f"{day} is before {window.earliest}")
+        if day > window.latest(today):
+            after = f"after {window.latest(today)}" if window.planned else "in the future"
+            raise RowRejectedError(spec.name, f"{day} is {after}")
+        return day
 
     return coerce
+
+
+def _day(field: str, value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        reason = f"{text!r} is not a YYYY-MM-DD date; add a DATE transform with its format"
+        raise RowRejectedError(field, reason) from None
 
 
 def _bool(spec: TargetField) -> Coercer:

@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, StringConstraints
 
+from shared.core.domain.limits import MAX_JSON_INTEGER
 from shared.core.etl.fields import Entity
 
 SourceKind = Literal["postgresql", "mysql", "mssql", "oracle"]
@@ -40,7 +41,14 @@ SourceKind = Literal["postgresql", "mysql", "mssql", "oracle"]
 SourceName = Annotated[
     str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f]+$")
 ]
-Scalar = str | int | float | bool | None
+Scalar = (
+    Annotated[str, StringConstraints(max_length=1000)]
+    | Annotated[int, Field(ge=-MAX_JSON_INTEGER, le=MAX_JSON_INTEGER)]
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | bool
+    | None
+)
+"""A value a MAP or DEFAULT transform puts in: bounded, so every reader keeps it exactly."""
 
 
 class _Model(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.core.domain import limits
 from shared.core.domain.wells import WellStatus, WellType
 
 
@@ -34,6 +35,9 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class TargetField:
+    """A WellOS field a source column may fill, with its plausibility limits
+    (shared.core.domain.limits): a number's range, a date's window, one line or several."""
+
     name: str
     kind: Kind
     max_length: int | None = None
@@ -42,20 +46,20 @@ class TargetField:
     maximum: float | None = None
     choices: frozenset[str] = frozenset()
     required: bool = False
+    dates: limits.DateWindow | None = None
+    multiline: bool = False
 
 
-def _text(name: str, length: int, required: bool = False) -> TargetField:
-    return TargetField(name, Kind.TEXT, max_length=length, required=required)
+def _text(name: str, length: int, required: bool = False, multiline: bool = False) -> TargetField:
+    return TargetField(name, Kind.TEXT, max_length=length, required=required, multiline=multiline)
 
 
-def _number(
-    name: str, unit: str | None = None, low: float | None = 0.0, high: float | None = None
-) -> TargetField:
-    return TargetField(name, Kind.NUMBER, unit=unit, minimum=low, maximum=high)
+def _number(name: str, rule: limits.Bounds, unit: str | None = None) -> TargetField:
+    return TargetField(name, Kind.NUMBER, unit=unit, minimum=rule.low, maximum=rule.high)
 
 
-def _date(name: str, required: bool = False) -> TargetField:
-    return TargetField(name, Kind.DATE, required=required)
+def _date(name: str, window: limits.DateWindow, required: bool = False) -> TargetField:
+    return TargetField(name, Kind.DATE, required=required, dates=window)
 
 
 WELL_FIELDS = (
@@ -64,35 +68,35 @@ WELL_FIELDS = (
     _text("well_number", 50),
     TargetField("well_type", Kind.CHOICE, choices=frozenset(WellType)),
     TargetField("status", Kind.CHOICE, choices=frozenset(WellStatus)),
-    _date("spud_date"),
-    _date("completion_date"),
-    _date("first_production_date"),
-    _date("plugged_date"),
-    _number("surface_latitude", low=-90.0, high=90.0),
-    _number("surface_longitude", low=-180.0, high=180.0),
-    _number("total_depth_ft", "ft"),
-    _number("true_vertical_depth_ft", "ft"),
-    _number("ground_elevation_ft", "ft", low=None),
+    _date("spud_date", limits.WELL_HISTORY),
+    _date("completion_date", limits.WELL_HISTORY),
+    _date("first_production_date", limits.WELL_HISTORY),
+    _date("plugged_date", limits.WELL_HISTORY),
+    _number("surface_latitude", limits.LATITUDE),
+    _number("surface_longitude", limits.LONGITUDE),
+    _number("total_depth_ft", limits.DEPTH_FT, "ft"),
+    _number("true_vertical_depth_ft", limits.DEPTH_FT, "ft"),
+    _number("ground_elevation_ft", limits.ELEVATION_FT, "ft"),
     TargetField("is_horizontal", Kind.BOOL),
 )
 
 PRODUCTION_FIELDS = (
     TargetField("well_api_number", Kind.API, required=True),
-    _date("production_date", required=True),
-    _number("oil_bbl", "bbl"),
-    _number("gas_mcf", "mcf"),
-    _number("water_bbl", "bbl"),
-    _number("condensate_bbl", "bbl"),
-    _number("hours_on", high=24.0),
-    _number("choke_64ths"),
-    _number("tubing_pressure_psi", "psi"),
-    _number("casing_pressure_psi", "psi"),
-    _number("line_pressure_psi", "psi"),
-    _number("temperature_f", low=None),
-    _number("bsw_pct", high=100.0),
-    _number("gor_scf_bbl"),
+    _date("production_date", limits.HAPPENED, required=True),
+    _number("oil_bbl", limits.OIL_BBL_PER_DAY, "bbl"),
+    _number("gas_mcf", limits.GAS_MCF_PER_DAY, "mcf"),
+    _number("water_bbl", limits.WATER_BBL_PER_DAY, "bbl"),
+    _number("condensate_bbl", limits.CONDENSATE_BBL_PER_DAY, "bbl"),
+    _number("hours_on", limits.HOURS_PER_DAY),
+    _number("choke_64ths", limits.CHOKE_64THS),
+    _number("tubing_pressure_psi", limits.PRESSURE_PSI, "psi"),
+    _number("casing_pressure_psi", limits.PRESSURE_PSI, "psi"),
+    _number("line_pressure_psi", limits.PRESSURE_PSI, "psi"),
+    _number("temperature_f", limits.TEMPERATURE_F),
+    _number("bsw_pct", limits.BSW_PCT),
+    _number("gor_scf_bbl", limits.GOR_SCF_BBL),
     TargetField("is_estimated", Kind.BOOL),
-    _text("notes", 2000),
+    _text("notes", 2000, multiline=True),
 )
 
 EQUIPMENT_FIELDS = (
@@ -103,7 +107,7 @@ EQUIPMENT_FIELDS = (
     _text("model", 200),
     _text("serial_number", 200),
     TargetField("well_api_number", Kind.API),
-    _date("installation_date"),
+    _date("installation_date", limits.HAPPENED),
     _text("status", 32),
 )
 

@@ -70,7 +70,7 @@ class RowMapper:
                 name,
                 position[column],
                 tuple(compile_chain(name, transforms.get(name, ()))),
-                coercer_for(specs[name]),
+                coercer_for(specs[name], today),
             )
             for name, column in column_mapping.items()
         ]

@@ -172,7 +172,10 @@ _NUMBERS = (float, int, Decimal)
 def to_float(field: str, value: Any) -> float:
     """A finite number from a number or its text; bools are not numbers."""
     if isinstance(value, _NUMBERS) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond any float
+            raise RowRejectedError(field, "is too large a number") from None
     elif isinstance(value, str):
         number = _parse_number(field, value.strip())
     else:
