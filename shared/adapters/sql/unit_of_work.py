@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.change_log import SqlChangeLog
@@ -34,7 +34,7 @@ from shared.adapters.sql.tenant_repositories import (
     SqlProductionRepository,
     SqlWellRepository,
 )
-from shared.core.errors import ConflictError, DatabaseUnavailableError
+from shared.core.errors import ConflictError, DatabaseUnavailableError, WellOSError
 from shared.core.etl.registry import EtlConfigRegistry
 from shared.core.ingest.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
 from shared.core.ports.master import (
@@ -58,6 +58,18 @@ from shared.core.ports.tenant_data import (
     ProductionRepository,
     WellRepository,
 )
+
+
+def leaves_connection_in_step(error: BaseException) -> bool:
+    """Whether a unit of work that ended with ``error`` may give its connection back.
+
+    A refusal of ours (WellOSError) or an error that went through SQLAlchemy's
+    execution (already judged, and invalidated if the driver broke, by the
+    engine's ``handle_error`` listener) leave it usable. Anything else may come
+    from inside the driver, a raw COPY stream for one, and the connection may
+    be mid-protocol.
+    """
+    return isinstance(error, WellOSError | DBAPIError)
 
 
 class ConnectionUnitOfWork:
@@ -90,6 +102,8 @@ class ConnectionUnitOfWork:
         connection, self._connection = self._connection, None
         if connection is None:
             return
+        if exc is not None and not leaves_connection_in_step(exc):
+            connection.invalidate()  # its protocol state is unknown: never back to the pool
         try:
             connection.rollback()
             connection.close()
