@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.change_log import SqlChangeLog
@@ -70,6 +76,30 @@ def leaves_connection_in_step(error: BaseException) -> bool:
     be mid-protocol.
     """
     return isinstance(error, WellOSError | DBAPIError)
+
+
+def database_refusal(error: BaseException) -> Literal["conflict", "invalid"] | None:
+    """What the database refused, if it refused the data rather than failed.
+
+    ``conflict``: an integrity constraint (SQLSTATE class 23: unique, foreign key,
+    check); ``invalid``: a value it cannot hold (class 22: out of range, bad
+    encoding such as NUL in text). Anything else (a lost connection, a bug) is None.
+    """
+    if not isinstance(error, DBAPIError) or not refused(error):
+        return None
+    if isinstance(error, IntegrityError) or _sqlstate(error.orig).startswith("23"):
+        return "conflict"
+    return "invalid"
+
+
+def _sqlstate(error: BaseException | None) -> str:
+    state = getattr(error, "sqlstate", None)  # psycopg, PyMySQL
+    if state:
+        return str(state)
+    args = getattr(error, "args", ())
+    if args and isinstance(args[0], dict):  # pg8000: the server's error fields
+        return str(args[0].get("C", ""))
+    return ""
 
 
 class ConnectionUnitOfWork:
