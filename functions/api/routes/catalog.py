@@ -22,7 +22,7 @@ router = APIRouter()
 class QueryFilter(BaseModel):
     """Query filters share the query string with `limit`/`offset`, so other keys are ignored."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore")
 
 
 class FieldFilter(QueryFilter):
