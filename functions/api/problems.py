@@ -160,9 +160,8 @@ async def handle_database_refusal(request: Request, error: Exception) -> JSONRes
     if refusal == "conflict":
         detail = "the change conflicts with data already stored"
         return problem(request, 409, "conflict", "Conflict", detail)
-    detail = "a value is outside what the database can store"
-    errors = [{"field": "body", "reason": detail}]
-    return problem(request, 422, "invalid_input", "Invalid input", detail, errors=errors)
+    detail = "a value is outside what the database can store"  # which one, it does not say
+    return problem(request, 422, "invalid_input", "Invalid input", detail)
 
 
 async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:

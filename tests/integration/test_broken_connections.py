@@ -83,3 +83,17 @@ def test_a_reading_range_that_cannot_be_represented_is_422_and_the_tenant_still_
 
     assert refused.status_code == 422, refused.text
     assert refused.json()["errors"][0]["field"] == next(iter(params))
+
+
+def test_a_driver_error_inside_a_savepoint_surfaces_as_itself(platform):
+    platform.tenants.create(CreateTenant(slug="acme", name="Acme", admin_email="a@acme.test"))
+    engine, opened = one_connection_engine(platform, "acme")
+    now = datetime.now(UTC)
+    try:
+        with pytest.raises(OverflowError), SqlTenantUnitOfWork(engine) as uow:
+            with uow.savepoint():
+                uow.readings.raw(ReadingQuery([1], YEAR_ZERO_IN_UTC, now))
+        assert no_readings(engine, now - timedelta(days=1)) == []
+        assert len(opened) == 2
+    finally:
+        engine.dispose()
