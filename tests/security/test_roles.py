@@ -63,3 +63,21 @@ def test_a_forged_or_garbled_token_is_401_everywhere(acme: Seeded, openapi):
             if status != 401:
                 wrong.append(f"{operation.key} with {extra['Authorization'][:12]}…: {status}")
     assert wrong == []
+
+
+def test_a_field_operator_reaches_no_well_that_is_not_assigned_to_them(acme: Seeded, openapi):
+    response = acme.client.post(
+        "/api/v1/wells",
+        json={"name": "Unassigned", "well_type": "OIL"},
+        headers=acme.headers["ADMIN"],
+    )
+    assert response.status_code == 201, response.text
+    unassigned = response.json()["id"]
+    wrong = []
+    for operation in operations(openapi):
+        if "{well_id}" not in operation.path or "assignments" in operation.path:
+            continue
+        response = call(acme, operation, acme.headers["FIELD_OPERATOR"], {"well_id": unassigned})
+        if response.status_code not in (403, 404):
+            wrong.append(f"{operation.key}: {response.status_code}")
+    assert wrong == []
