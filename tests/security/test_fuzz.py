@@ -22,7 +22,7 @@ from functions.api.app import create_app
 from shared.bootstrap import Platform
 from tests.security.seed import Seeded, seed_tenant
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 SEED = int(os.environ.get("WELLOS_FUZZ_SEED", "20261204"))
 EXAMPLES = int(os.environ.get("WELLOS_FUZZ_EXAMPLES", "10"))
