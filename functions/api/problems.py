@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from functions.api.logging import error_fields
+from shared.adapters.sql.unit_of_work import database_refusal
 from shared.core.application.production import BatchRejectedError
 from shared.core.application.sync_errors import BatchTooLargeError
 from shared.core.errors import (
@@ -151,6 +152,19 @@ async def handle_database_down(request: Request, error: Exception) -> JSONRespon
     return problem(request, 503, "database_unavailable", "Database unavailable", detail, headers)
 
 
+async def handle_database_refusal(request: Request, error: Exception) -> JSONResponse:
+    """A write or filter the database refused: the services check first, this is the net."""
+    refusal = database_refusal(error)
+    if refusal is None:
+        return await handle_unexpected(request, error)
+    log.warning("the database refused the request's data (%s)", type(error).__name__)
+    if refusal == "conflict":
+        detail = "the change conflicts with data already stored"
+        return problem(request, 409, "conflict", "Conflict", detail)
+    detail = "a value is outside what the database can store"  # which one, it does not say
+    return problem(request, 422, "invalid_input", "Invalid input", detail)
+
+
 async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:
     """Last resort for an error raised outside `RequestContextMiddleware`, which answers
     and logs the others: types and stack only, never the message."""
@@ -164,4 +178,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(OperationalError, handle_database_down)
     app.add_exception_handler(InterfaceError, handle_database_down)
+    app.add_exception_handler(DBAPIError, handle_database_refusal)
     app.add_exception_handler(Exception, handle_unexpected)

@@ -232,7 +232,44 @@ def test_a_lease_cannot_expire_before_it_starts(mod_acme):
         },
     )
     assert response.status_code == 422
-    assert "expiration_date" in response.json()["detail"]
+    assert problem_field(response) == "expiration_date"
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"expiration_date": "2019-12-31"}, "expiration_date"),
+        ({"effective_date": "2031-01-01"}, "effective_date"),
+        ({"effective_date": "2031-01-01", "expiration_date": "2030-01-01"}, "expiration_date"),
+    ],
+)
+def test_a_lease_patch_cannot_put_expiration_before_the_stored_effective_date(
+    mod_acme, patch, field
+):
+    # GIVEN a lease effective 2020 to 2030
+    lease = _created(
+        mod_acme,
+        "/api/v1/leases",
+        {
+            "lease_number": unique("L"),
+            "name": "Smith",
+            "royalty_rate": 0.125,
+            "effective_date": "2020-01-01",
+            "expiration_date": "2030-01-01",
+        },
+    )
+    url = f"/api/v1/leases/{lease['id']}"
+    # WHEN a PATCH sends dates that cross the stored one
+    response = mod_acme.client.patch(url, json=patch, headers=mod_acme.headers)
+    # THEN it is refused naming the field, and the lease still reads as it was
+    assert response.status_code == 422, response.text
+    assert problem_field(response) == field
+    stored = mod_acme.client.get(url, headers=mod_acme.headers)
+    assert stored.status_code == 200, stored.text
+    assert (stored.json()["effective_date"], stored.json()["expiration_date"]) == (
+        "2020-01-01",
+        "2030-01-01",
+    )
 
 
 def test_catalog_lists_filter(mod_acme):

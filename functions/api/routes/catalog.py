@@ -8,11 +8,11 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas import catalog as s
-from functions.api.schemas.common import PageOut, page_out, reject_nul, to_values
+from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from shared.core.application.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 from shared.core.ports.tenant_data import Record
 
@@ -22,9 +22,7 @@ router = APIRouter()
 class QueryFilter(BaseModel):
     """Query filters share the query string with `limit`/`offset`, so other keys are ignored."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    _no_nul = field_validator("*", mode="after")(reject_nul)
+    model_config = ConfigDict(extra="ignore")
 
 
 class FieldFilter(QueryFilter):
@@ -38,13 +36,13 @@ class LeaseFilter(QueryFilter):
 
 class FacilityFilter(QueryFilter):
     field_id: uuid.UUID | None = None
-    facility_type: str | None = None
+    facility_type: PlainText | None = Field(default=None, max_length=64)
 
 
 class EquipmentFilter(QueryFilter):
     well_id: uuid.UUID | None = None
     facility_id: uuid.UUID | None = None
-    equipment_type: str | None = None
+    equipment_type: PlainText | None = Field(default=None, max_length=64)
 
 
 def _add_routes(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut, page_out
+from functions.api.schemas.common import PageOut, PlainText, page_out
 from functions.api.schemas.conflicts import (
     ConflictDetailOut,
     ConflictOut,
@@ -33,7 +33,7 @@ def list_conflicts(
     status: ConflictStatus | None = None,
     well_id: uuid.UUID | None = None,
     event_type: Annotated[
-        str | None, Query(alias="type", max_length=64, description="Event type")
+        PlainText | None, Query(alias="type", max_length=64, description="Event type")
     ] = None,
 ) -> dict[str, Any]:
     query = ConflictQuery(

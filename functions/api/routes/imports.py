@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.schemas.common import PlainText
 from functions.api.schemas.etl import (
     ImportDetailOut,
     ImportKind,
@@ -84,7 +85,7 @@ async def upload(
     tenant: TenantDep,
     actor: ActorDep,
     kind: Annotated[ImportKind, Query(description="What the sheet holds")] = "production",
-    filename: Annotated[str | None, Query(max_length=255)] = None,
+    filename: Annotated[PlainText | None, Query(max_length=255)] = None,
 ) -> dict[str, Any]:
     """Store a CSV or XLSX file and answer a preview: the columns, a mapping suggested from the
     headers and their units (`Water m3` converts to bbl), the first rows mapped, and problems."""

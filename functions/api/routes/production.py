@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
-from functions.api.schemas.common import to_values
+from functions.api.schemas.common import Day, to_values
 from functions.api.schemas.production import (
     ProductionBatch,
     ProductionBatchResult,
@@ -25,7 +25,7 @@ router = APIRouter(tags=["production"])
 @router.get("/api/v1/wells/{well_id}/production/{production_date}", response_model=ProductionOut)
 def get_day(
     well_id: uuid.UUID,
-    production_date: date,
+    production_date: Day,
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
@@ -40,7 +40,7 @@ def get_day(
 )
 def put_day(
     well_id: uuid.UUID,
-    production_date: date,
+    production_date: Day,
     body: ProductionValues,
     response: Response,
     platform: PlatformDep,
@@ -61,9 +61,9 @@ def production_range(
     tenant: TenantDep,
     actor: ActorDep,
     start: Annotated[
-        date | None, Query(alias="from", description="First day (default: 30 days ago)")
+        Day | None, Query(alias="from", description="First day (default: 30 days ago)")
     ] = None,
-    end: Annotated[date | None, Query(alias="to", description="Last day (default: today)")] = None,
+    end: Annotated[Day | None, Query(alias="to", description="Last day (default: today)")] = None,
 ) -> dict[str, Any]:
     end = end or datetime.now(UTC).date()
     start = start or end - timedelta(days=30)

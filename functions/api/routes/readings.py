@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.dependencies import MAX_OFFSET, ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.common import Moment, PlainText
 from functions.api.schemas.scada import Bucket, LatestOut, ReadingsOut
 from shared.core.application.scada import ReadingRequest
 
 router = APIRouter(tags=["readings"])
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """Times without an offset are UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 @router.get("/api/v1/wells/{well_id}/readings", response_model=ReadingsOut)
@@ -28,16 +21,18 @@ def read_readings(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-    tag: Annotated[str | None, Query(max_length=100, description="Tag name (all if unset)")] = None,
-    from_: Annotated[
-        datetime | None, Query(alias="from", description="Inclusive; default to - 24 h")
+    tag: Annotated[
+        PlainText | None, Query(max_length=100, description="Tag name (all if unset)")
     ] = None,
-    to: Annotated[datetime | None, Query(description="Exclusive; default now")] = None,
+    from_: Annotated[
+        Moment | None, Query(alias="from", description="Inclusive; default to - 24 h")
+    ] = None,
+    to: Annotated[Moment | None, Query(description="Exclusive; default now")] = None,
     bucket: Annotated[Bucket | None, Query(description="Aggregate per bucket")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000, description="Raw rows per page")] = 1000,
-    offset: Annotated[int, Query(ge=0, description="Raw rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Raw rows to skip")] = 0,
 ) -> dict[str, Any]:
-    request = ReadingRequest(str(well_id), tag, _utc(from_), _utc(to), bucket, limit, offset)
+    request = ReadingRequest(str(well_id), tag, from_, to, bucket, limit, offset)
     page = platform.scada.readings.read(tenant, actor, request)
     return {
         "well_id": page.well_id,

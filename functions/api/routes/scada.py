@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut, page_out, to_values
+from functions.api.schemas.common import PageOut, SerialId, page_out, to_values
 from functions.api.schemas.scada import (
     ConnectionCreate,
     ConnectionOut,
@@ -100,7 +100,7 @@ def create_tag(
 @router.get(TAG, response_model=TagOut)
 def get_tag(
     connection_id: uuid.UUID,
-    tag_id: int,
+    tag_id: SerialId,
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
@@ -111,7 +111,7 @@ def get_tag(
 @router.patch(TAG, response_model=TagOut)
 def patch_tag(
     connection_id: uuid.UUID,
-    tag_id: int,
+    tag_id: SerialId,
     body: TagPatch,
     platform: PlatformDep,
     tenant: TenantDep,
@@ -124,7 +124,7 @@ def patch_tag(
 @router.delete(TAG, status_code=204)
 def delete_tag(
     connection_id: uuid.UUID,
-    tag_id: int,
+    tag_id: SerialId,
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.common import PlainText
 from functions.api.schemas.sync import (
     ChangesOut,
     JobAccepted,
@@ -68,7 +69,8 @@ def changes(
     tenant: TenantDep,
     actor: ActorDep,
     since: Annotated[
-        str | None, Query(max_length=200, description="Cursor from the last pull (none: all)")
+        PlainText | None,
+        Query(max_length=200, description="Cursor from the last pull (none: all)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 200,
 ) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut, page_out, to_values
+from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
 from shared.core.domain.wells import WellStatus
 from shared.core.ports.tenant_data import Record, WellQuery
@@ -26,8 +26,7 @@ def list_wells(
     lease_id: uuid.UUID | None = None,
     field_id: uuid.UUID | None = None,
     q: Annotated[
-        str | None,
-        Query(max_length=100, pattern=r"^[^\x00]*$", description="Name or API number contains"),
+        PlainText | None, Query(max_length=100, description="Name or API number contains")
     ] = None,
 ) -> dict[str, Any]:
     query = WellQuery(

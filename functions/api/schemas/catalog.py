@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import PatchInput, StrictInput
 from functions.api.schemas.limits import (
@@ -73,16 +73,8 @@ class LeaseBase(StrictInput):
     net_revenue_interest: Fraction | None = None
     gross_acres: Acres | None = None
     net_acres: Acres | None = None
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> LeaseBase:
-        if (
-            self.effective_date
-            and self.expiration_date
-            and self.expiration_date < self.effective_date
-        ):
-            raise ValueError("expiration_date must not be before effective_date")
-        return self
+    # expiration_date >= effective_date is the catalog service's rule: it sees the stored
+    # dates that a PATCH leaves, and a response model must never refuse a stored row.
 
 
 class LeaseIn(LeaseBase):

@@ -2,14 +2,75 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from typing import Any, ClassVar, Generic, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.core.ports.pages import Page
 
 T = TypeVar("T")
+
+# --- path and query parameters: what every database can hold ---
+
+INT32_MAX = 2**31 - 1
+"""The largest value of an INTEGER column (PostgreSQL, MySQL, SQL Server)."""
+
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f"
+PLAIN_TEXT_PATTERN = f"^[^{CONTROL_CHARACTERS}]*$"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""Times and days a query may name: inside every database's and Python's range, with
+room for the services' default windows on either side (a year-1 date with an offset
+has no UTC value at all)."""
+
+
+def no_control_characters(value: str) -> str:
+    """NUL cannot be stored in PostgreSQL text, and no name or filter needs a control character."""
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def in_query_range(moment: datetime) -> datetime:
+    """A time without an offset is UTC; its UTC value must lie in [1900, 2200)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ValueError("must be from 1900-01-01T00:00:00Z to before 2200-01-01T00:00:00Z")
+    return moment
+
+
+def day_in_query_range(day: date) -> date:
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValueError("must be from 1900-01-01 to 2199-12-31")
+    return day
+
+
+PlainText = Annotated[
+    str,
+    AfterValidator(no_control_characters),
+    Field(json_schema_extra={"pattern": PLAIN_TEXT_PATTERN}),
+]
+"""A free-text query value: no control characters (give it a max_length where it is used)."""
+
+Moment = Annotated[datetime, AfterValidator(in_query_range)]
+"""A time in a query: naive is UTC, years 1900 to 2199 (UTC)."""
+
+Day = Annotated[date, AfterValidator(day_in_query_range)]
+"""A calendar day in a path or query: 1900-01-01 to 2199-12-31."""
+
+SerialId = Annotated[int, Path(ge=1, le=INT32_MAX, description="Numeric id")]
+"""A numeric id in a path: beyond an INTEGER column's range it cannot exist (422)."""
 
 
 def reject_nul(value: Any) -> Any:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Engine
-from sqlalchemy.engine import URL
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.drivers import (
@@ -61,7 +61,44 @@ def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | Non
         )
     if pg8000:
         install_pg8000_decoders(engine)
+    discard_connections_left_mid_protocol(engine)
     return engine
+
+
+def discard_connections_left_mid_protocol(engine: Engine) -> None:
+    """A driver that fails inside its own code may leave its socket mid-exchange.
+
+    pg8000, for one, sends Parse/Describe/Sync and only then converts the
+    parameters: a datetime whose UTC value overflows raises there, the server's
+    answers stay unread, and the next statement on that connection reads them
+    instead of its own. Such a connection is invalidated (closed, never back to
+    the pool); a clean error that the server reported keeps the connection.
+    """
+    dbapi = engine.dialect.loaded_dbapi
+
+    @event.listens_for(engine, "handle_error")
+    def _discard(context: ExceptionContext) -> None:
+        if context.is_disconnect or context.connection is None:
+            return
+        if not reported_by_server(context.original_exception, dbapi):
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False  # only this connection
+
+
+def reported_by_server(error: BaseException, dbapi: object) -> bool:
+    """Whether the server answered with an error and the protocol is back in step.
+
+    Anything the driver raised in Python (OverflowError, struct.error, ...) and
+    the DB-API's InterfaceError/InternalError (client-side or protocol trouble)
+    leave the connection's state unknown.
+    """
+    base = getattr(dbapi, "Error", None)
+    unknown = tuple(
+        kind
+        for kind in (getattr(dbapi, "InterfaceError", None), getattr(dbapi, "InternalError", None))
+        if isinstance(kind, type)
+    )
+    return isinstance(base, type) and isinstance(error, base) and not isinstance(error, unknown)
 
 
 class SqlMasterDatabase:

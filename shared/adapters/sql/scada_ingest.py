@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.readings_copy import reading_writer_for
 from shared.adapters.sql.scada_tables import ingested_batches, tag_mappings
+from shared.adapters.sql.unit_of_work import leaves_connection_in_step
 from shared.core.domain.tenants import Tenant
 from shared.core.ingest.errors import IngestDatabaseError
 from shared.core.ingest.ports import BatchClaim, IngestedBatchLog, ReadingWriter, TagIds
@@ -116,6 +117,8 @@ class SqlIngestUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
+            if exc is not None and not leaves_connection_in_step(exc):
+                connection.invalidate()  # a COPY stream may have stopped mid-protocol
             try:
                 connection.rollback()
                 connection.close()

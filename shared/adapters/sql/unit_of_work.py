@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.change_log import SqlChangeLog
@@ -34,7 +40,7 @@ from shared.adapters.sql.tenant_repositories import (
     SqlProductionRepository,
     SqlWellRepository,
 )
-from shared.core.errors import ConflictError, DatabaseUnavailableError
+from shared.core.errors import ConflictError, DatabaseUnavailableError, WellOSError
 from shared.core.etl.registry import EtlConfigRegistry
 from shared.core.ingest.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
 from shared.core.ports.master import (
@@ -58,6 +64,42 @@ from shared.core.ports.tenant_data import (
     ProductionRepository,
     WellRepository,
 )
+
+
+def leaves_connection_in_step(error: BaseException) -> bool:
+    """Whether a unit of work that ended with ``error`` may give its connection back.
+
+    A refusal of ours (WellOSError) or an error that went through SQLAlchemy's
+    execution (already judged, and invalidated if the driver broke, by the
+    engine's ``handle_error`` listener) leave it usable. Anything else may come
+    from inside the driver, a raw COPY stream for one, and the connection may
+    be mid-protocol.
+    """
+    return isinstance(error, WellOSError | DBAPIError)
+
+
+def database_refusal(error: BaseException) -> Literal["conflict", "invalid"] | None:
+    """What the database refused, if it refused the data rather than failed.
+
+    ``conflict``: an integrity constraint (SQLSTATE class 23: unique, foreign key,
+    check); ``invalid``: a value it cannot hold (class 22: out of range, bad
+    encoding such as NUL in text). Anything else (a lost connection, a bug) is None.
+    """
+    if not isinstance(error, DBAPIError) or not refused(error):
+        return None
+    if isinstance(error, IntegrityError) or _sqlstate(error.orig).startswith("23"):
+        return "conflict"
+    return "invalid"
+
+
+def _sqlstate(error: BaseException | None) -> str:
+    state = getattr(error, "sqlstate", None)  # psycopg, PyMySQL
+    if state:
+        return str(state)
+    args = getattr(error, "args", ())
+    if args and isinstance(args[0], dict):  # pg8000: the server's error fields
+        return str(args[0].get("C", ""))
+    return ""
 
 
 class ConnectionUnitOfWork:
@@ -90,6 +132,8 @@ class ConnectionUnitOfWork:
         connection, self._connection = self._connection, None
         if connection is None:
             return
+        if exc is not None and not leaves_connection_in_step(exc):
+            connection.invalidate()  # its protocol state is unknown: never back to the pool
         try:
             connection.rollback()
             connection.close()

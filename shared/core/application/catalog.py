@@ -6,7 +6,7 @@ business key, references that must exist, office roles to write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,24 @@ from shared.core.ports.databases import TenantDatabases
 from shared.core.ports.pages import Page
 from shared.core.ports.tenant_data import CatalogRepository, Record, TenantUnitOfWork
 
+RowRule = Callable[[Mapping[str, Any], Collection[str]], None]
+"""Checks a whole row (stored values with the changes laid over) given the changed keys;
+raises InputError naming the field the caller changed."""
+
+
+def _no_rules(row: Mapping[str, Any], changed: Collection[str]) -> None:
+    return None
+
+
+def lease_dates_in_order(row: Mapping[str, Any], changed: Collection[str]) -> None:
+    """A lease expires on or after its effective date, whichever of the two a PATCH sends."""
+    effective, expiration = row.get("effective_date"), row.get("expiration_date")
+    if effective is None or expiration is None or expiration >= effective:
+        return
+    if "expiration_date" in changed:
+        raise InputError("expiration_date", f"must not be before effective_date ({effective})")
+    raise InputError("effective_date", f"must not be after expiration_date ({expiration})")
+
 
 @dataclass(frozen=True)
 class CatalogKind:
@@ -37,6 +55,7 @@ class CatalogKind:
     rules: Mapping[str, limits.Rule]
     """Plausibility limits of its values (shared.core.domain.limits)."""
     default_status: str = "ACTIVE"
+    row_rule: RowRule = _no_rules
 
 
 _TEXT = limits.SINGLE_LINE
@@ -60,6 +79,7 @@ LEASES = CatalogKind(
         ),
         **dict.fromkeys(("gross_acres", "net_acres"), limits.ACRES),
     },
+    row_rule=lease_dates_in_order,
 )
 FACILITIES = CatalogKind(
     "facility",
@@ -145,6 +165,7 @@ class CatalogService:
         require_office_role(actor, f"create a {kind.name}")
         row = {"status": kind.default_status, **values}
         limits.check_values(row, kind.rules, self._clock().date())
+        kind.row_rule(row, row.keys())
         with self._databases.unit_of_work(tenant) as uow:
             _check_values(uow, kind, row, entity_id=None)
             record = _repository(uow, kind.repository).add(row)
@@ -179,6 +200,7 @@ class CatalogService:
                 raise NotFoundError(kind.name, entity_id)
             if not changes:
                 return before
+            kind.row_rule({**before, **changes}, changes.keys())
             _check_values(uow, kind, dict(changes), entity_id=entity_id)
             after = repository.update(entity_id, changes)
             audit(

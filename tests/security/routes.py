@@ -1,0 +1,288 @@
+"""Every operation of /openapi.json, who may call it, and a request that reaches its rules.
+
+`RULES` is the explicit table: a route added to the API without a row here fails
+tests/security/test_roles.py, so its permissions get decided, not inherited by accident.
+Bodies are valid, so a refusal comes from the permission check and not from validation.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.security.seed import PRODUCTION_DAY, ROLES, Seeded
+
+ALL = frozenset(ROLES)
+OFFICE = frozenset({"ADMIN", "MANAGER"})
+ADMIN = frozenset({"ADMIN"})
+WRITERS = frozenset({"ADMIN", "MANAGER", "FIELD_OPERATOR"})
+FIELD = frozenset({"FIELD_OPERATOR"})
+PUBLIC = frozenset({"public"})  # no bearer token needed (login, refresh, health)
+GATEWAY = frozenset({"gateway"})  # the gateway's own credential, never a user's token
+
+Body = Callable[[Seeded], Any]
+Fresh = Callable[[Seeded], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    body: Body | None = None
+    fresh: Fresh | None = None
+    """Path values of a disposable target, for calls that consume or delete it."""
+    csv: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def operations(spec: dict[str, Any]) -> list[Operation]:
+    """Every operation the OpenAPI document lists, in its order."""
+    return [
+        Operation(method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in ("get", "put", "post", "patch", "delete")
+    ]
+
+
+_ITEM = {"fields": "field", "leases": "lease", "facilities": "facility", "equipment": "equipment"}
+
+
+def url_for(operation: Operation, seeded: Seeded, overrides: dict[str, str] | None = None) -> str:
+    """The operation's path with the seeded tenant's ids (a fresh UUID where none is seeded)."""
+    values = {**seeded.ids, **(overrides or {})}
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "item_id" and name not in values:
+            name = _ITEM[operation.path.split("/")[3]]
+        return values.get(name, str(uuid.uuid4()))
+
+    return re.sub(r"\{(\w+)\}", value, operation.path)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def _new_user(seeded: Seeded) -> dict[str, str]:
+    body = {"email": f"{unique('u')}@{seeded.slug}.test", "full_name": "Temp", "role": "VIEWER"}
+    response = seeded.client.post("/api/v1/users", json=body, headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"user_id": response.json()["id"]}
+
+
+def _new_well(seeded: Seeded) -> dict[str, str]:
+    body = {"name": unique("Temp well"), "well_type": "OIL"}
+    response = seeded.client.post("/api/v1/wells", json=body, headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"well_id": response.json()["id"], "user_id": seeded.user_ids["FIELD_OPERATOR"]}
+
+
+def _new_gateway(seeded: Seeded) -> dict[str, str]:
+    body = {"name": unique("Temp gateway")}
+    response = seeded.client.post("/api/v1/gateways", json=body, headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"gateway_id": response.json()["id"]}
+
+
+def _new_connection(seeded: Seeded) -> dict[str, str]:
+    response = seeded.client.post(
+        "/api/v1/scada/connections",
+        json=_connection(seeded),
+        headers=seeded.headers["ADMIN"],
+    )
+    assert response.status_code == 201, response.text
+    return {"connection_id": response.json()["id"]}
+
+
+def _new_tag(seeded: Seeded) -> dict[str, str]:
+    url = f"/api/v1/scada/connections/{seeded.ids['connection_id']}/tags"
+    response = seeded.client.post(url, json=_tag(seeded), headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"tag_id": str(response.json()["tag_id"])}
+
+
+def _connection(seeded: Seeded) -> dict[str, Any]:
+    return {
+        "gateway_id": seeded.ids["gateway_id"],
+        "name": unique("RTU"),
+        "endpoint_url": "opc.tcp://10.1.2.3:4840",
+    }
+
+
+def _tag(seeded: Seeded) -> dict[str, Any]:
+    name = f"t{uuid.uuid4().hex[:8]}"
+    return {"node_id": f"ns=2;s={name}", "well_id": seeded.ids["well_id"], "tag_name": name}
+
+
+def _sync(seeded: Seeded) -> dict[str, Any]:
+    event = {
+        "id": str(uuid.uuid4()),
+        "device_seq": 1,
+        "type": "NOTE_ADDED",
+        "well_id": seeded.ids["well_id"],
+        "occurred_at": "2024-03-03T10:00:00+00:00",
+        "payload": {"text": "gauge checked"},
+    }
+    return {
+        "device": {"id": "dev-r", "platform": "android", "app_version": "1.0"},
+        "events": [event],
+    }
+
+
+def _lease(seeded: Seeded) -> dict[str, Any]:
+    return {"lease_number": unique("L"), "name": "Lease", "royalty_rate": 0.125}
+
+
+def _etl_config(seeded: Seeded) -> dict[str, Any]:
+    """No URL: ETL connections are tests/security/test_etl_*'s and the ETL tests' business."""
+    wells = {"source_table": "wells", "key_columns": ["id"], "column_mapping": {"name": "name"}}
+    return {"source_kind": "mysql", "entities": {"wells": wells}}
+
+
+RULES: dict[str, Rule] = {
+    "GET /api/v1/health": Rule(PUBLIC),
+    "POST /api/v1/auth/login": Rule(PUBLIC, lambda s: {"email": "x@y.test", "password": "wrong"}),
+    "POST /api/v1/auth/refresh": Rule(PUBLIC, lambda s: {"refresh_token": "not-a-token"}),
+    "POST /api/v1/auth/logout": Rule(PUBLIC, lambda s: {"refresh_token": "not-a-token"}),
+    "GET /api/v1/me": Rule(ALL),
+    "GET /api/v1/users": Rule(OFFICE),
+    "POST /api/v1/users": Rule(
+        ADMIN,
+        lambda s: {"email": f"{unique('n')}@{s.slug}.test", "full_name": "New", "role": "VIEWER"},
+    ),
+    "GET /api/v1/users/{user_id}": Rule(OFFICE),
+    "PATCH /api/v1/users/{user_id}": Rule(ADMIN, lambda s: {"role": "VIEWER"}, _new_user),
+    "POST /api/v1/users/{user_id}/deactivate": Rule(ADMIN, fresh=_new_user),
+    "GET /api/v1/wells": Rule(ALL),
+    "POST /api/v1/wells": Rule(OFFICE, lambda s: {"name": unique("Well"), "well_type": "OIL"}),
+    "GET /api/v1/wells/{well_id}": Rule(ALL),
+    "PATCH /api/v1/wells/{well_id}": Rule(WRITERS, lambda s: {"well_number": "7"}),
+    "DELETE /api/v1/wells/{well_id}": Rule(ADMIN, fresh=_new_well),
+    "PUT /api/v1/wells/{well_id}/assignments/{user_id}": Rule(OFFICE, fresh=_new_well),
+    "DELETE /api/v1/wells/{well_id}/assignments/{user_id}": Rule(OFFICE, fresh=_new_well),
+    "GET /api/v1/fields": Rule(ALL),
+    "POST /api/v1/fields": Rule(OFFICE, lambda s: {"name": unique("Field")}),
+    "GET /api/v1/fields/{item_id}": Rule(ALL),
+    "PATCH /api/v1/fields/{item_id}": Rule(OFFICE, lambda s: {"basin": "Permian"}),
+    "GET /api/v1/leases": Rule(ALL),
+    "POST /api/v1/leases": Rule(OFFICE, _lease),
+    "GET /api/v1/leases/{item_id}": Rule(ALL),
+    "PATCH /api/v1/leases/{item_id}": Rule(OFFICE, lambda s: {"lessor": "Smith"}),
+    "GET /api/v1/facilities": Rule(ALL),
+    "POST /api/v1/facilities": Rule(
+        OFFICE, lambda s: {"name": unique("Battery"), "facility_type": "SEPARATOR"}
+    ),
+    "GET /api/v1/facilities/{item_id}": Rule(ALL),
+    "PATCH /api/v1/facilities/{item_id}": Rule(OFFICE, lambda s: {"latitude": 31.9}),
+    "GET /api/v1/equipment": Rule(ALL),
+    "POST /api/v1/equipment": Rule(
+        OFFICE, lambda s: {"tag": unique("PUMP"), "equipment_type": "ROD_PUMP"}
+    ),
+    "GET /api/v1/equipment/{item_id}": Rule(ALL),
+    "PATCH /api/v1/equipment/{item_id}": Rule(OFFICE, lambda s: {"manufacturer": "Lufkin"}),
+    "GET /api/v1/wells/{well_id}/production/{production_date}": Rule(ALL),
+    "PUT /api/v1/wells/{well_id}/production/{production_date}": Rule(
+        WRITERS, lambda s: {"oil_bbl": 12.5}
+    ),
+    "GET /api/v1/wells/{well_id}/production": Rule(ALL),
+    "POST /api/v1/production:batch": Rule(
+        WRITERS,
+        lambda s: {
+            "rows": [
+                {
+                    "well_id": s.ids["well_id"],
+                    "production_date": PRODUCTION_DAY.isoformat(),
+                    "oil_bbl": 12.5,
+                }
+            ]
+        },
+    ),
+    "GET /api/v1/wells/{well_id}/forecast": Rule(ALL),
+    "GET /api/v1/wells/{well_id}/forecast.png": Rule(ALL),
+    "POST /api/v1/sync": Rule(FIELD, _sync),
+    "GET /api/v1/sync/changes": Rule(ALL),
+    "GET /api/v1/conflicts": Rule(OFFICE),
+    "GET /api/v1/conflicts/{conflict_id}": Rule(OFFICE),
+    "POST /api/v1/conflicts/{conflict_id}/resolve": Rule(
+        OFFICE, lambda s: {"choose": s.ids["conflict_event"], "reason": "belts checked"}
+    ),
+    "GET /api/v1/gateways": Rule(OFFICE),
+    "POST /api/v1/gateways": Rule(ADMIN, lambda s: {"name": unique("Gateway")}),
+    "GET /api/v1/gateways/{gateway_id}": Rule(OFFICE),
+    "DELETE /api/v1/gateways/{gateway_id}": Rule(ADMIN, fresh=_new_gateway),
+    "GET /api/v1/gateways/{gateway_id}/config": Rule(GATEWAY),
+    "GET /api/v1/scada/connections": Rule(OFFICE),
+    "POST /api/v1/scada/connections": Rule(ADMIN, _connection),
+    "GET /api/v1/scada/connections/{connection_id}": Rule(OFFICE),
+    "PATCH /api/v1/scada/connections/{connection_id}": Rule(ADMIN, lambda s: {"name": unique("R")}),
+    "DELETE /api/v1/scada/connections/{connection_id}": Rule(ADMIN, fresh=_new_connection),
+    "GET /api/v1/scada/connections/{connection_id}/tags": Rule(OFFICE),
+    "POST /api/v1/scada/connections/{connection_id}/tags": Rule(ADMIN, _tag),
+    "GET /api/v1/scada/connections/{connection_id}/tags/{tag_id}": Rule(OFFICE),
+    "PATCH /api/v1/scada/connections/{connection_id}/tags/{tag_id}": Rule(
+        ADMIN, lambda s: {"unit": "psi"}
+    ),
+    "DELETE /api/v1/scada/connections/{connection_id}/tags/{tag_id}": Rule(ADMIN, fresh=_new_tag),
+    "GET /api/v1/wells/{well_id}/readings": Rule(ALL),
+    "GET /api/v1/wells/{well_id}/readings/latest": Rule(ALL),
+    "GET /api/v1/alerts": Rule(ALL),
+    "POST /api/v1/alerts/{alert_id}/acknowledge": Rule(WRITERS),
+    "POST /api/v1/alerts/{alert_id}/resolve": Rule(WRITERS, lambda s: {"note": "fixed"}),
+    "GET /api/v1/analytics/wells": Rule(ALL),
+    "GET /api/v1/etl/config": Rule(OFFICE),
+    "PUT /api/v1/etl/config": Rule(ADMIN, _etl_config),
+    "POST /api/v1/etl/test-connection": Rule(ADMIN, lambda s: {}),
+    "POST /api/v1/etl/preview": Rule(ADMIN),
+    "POST /api/v1/etl/run": Rule(ADMIN),
+    "GET /api/v1/etl/runs": Rule(OFFICE),
+    "GET /api/v1/etl/quarantine": Rule(OFFICE),
+    "POST /api/v1/imports": Rule(
+        OFFICE, csv=b"API #,Prod Date,Oil (bbl)\n42-501-20130,03/02/2024,1\n"
+    ),
+    "POST /api/v1/imports/{import_id}/confirm": Rule(OFFICE, lambda s: {"column_mapping": {}}),
+    "GET /api/v1/imports/{import_id}": Rule(ALL),
+    "POST /api/v1/imports/{import_id}/undo": Rule(OFFICE),
+    "GET /api/v1/sync/jobs/{job_id}": Rule(ALL),
+    "POST /api/v1/wells/{well_id}/photos": Rule(
+        FIELD, lambda s: {"content_type": "image/jpeg", "size": 1000}
+    ),
+    "GET /api/v1/wells/{well_id}/photos": Rule(ALL),
+}
+
+QUERY = {
+    "POST /api/v1/etl/preview": {"entity": "wells"},
+    "POST /api/v1/etl/run": {"mode": "queue"},
+    "POST /api/v1/imports": {"kind": "production", "filename": "march.csv"},
+}
+
+
+def call(
+    seeded: Seeded,
+    operation: Operation,
+    headers: dict[str, str],
+    overrides: dict[str, str] | None = None,
+) -> Any:
+    """One request of `operation` on `seeded`'s ids with `headers`, as the table says."""
+    rule = RULES[operation.key]
+    url = url_for(operation, seeded, overrides)
+    params = QUERY.get(operation.key)
+    if rule.csv is not None:
+        csv_headers = {**headers, "Content-Type": "text/csv"}
+        return seeded.client.request(
+            operation.method, url, params=params, content=rule.csv, headers=csv_headers
+        )
+    body = rule.body(seeded) if rule.body else None
+    return seeded.client.request(operation.method, url, params=params, json=body, headers=headers)
