@@ -155,8 +155,8 @@ async def handle_database_down(request: Request, error: Exception) -> JSONRespon
 async def handle_database_refusal(request: Request, error: Exception) -> JSONResponse:
     """A write or filter the database refused: the services check first, this is the net."""
     refusal = database_refusal(error)
-    if refusal is None:
-        return await handle_unexpected(request, error)
+    if refusal is None:  # a fault, not the request's data: RequestContextMiddleware logs it
+        raise error
     log.warning("the database refused the request's data (%s)", type(error).__name__)
     if refusal == "conflict":
         detail = "the change conflicts with data already stored"

@@ -32,9 +32,10 @@ FILE_SECRET = "pumper-password=hunter2;well=42-501-20130"
 
 
 def _boom_sql(platform: PlatformDep, tenant: TenantDep) -> None:
-    """A database error whose server message quotes the bound value."""
+    """A database error whose server message quotes the bound value (SQLSTATE 42704: not a
+    refusal of the request's data, which answers 4xx, but a fault nobody handled)."""
     with platform.master.engine.connect() as connection:
-        connection.execute(sa.text("SELECT CAST(:value AS integer)"), {"value": BOUND_SECRET})
+        connection.execute(sa.text("SELECT current_setting(:value)"), {"value": BOUND_SECRET})
 
 
 def _boom_file(tenant: TenantDep) -> None:
@@ -169,8 +170,8 @@ def test_an_unhandled_error_is_one_500_logged_once_with_context_and_no_values(
 def test_a_database_error_is_logged_with_its_statement_and_sqlstate_only(served):
     served.http.get("/api/v1/test/boom-sql", headers={"X-WellOS-Tenant": "acme"})
     [error] = [line for line in served.lines() if line["logger"] == "wellos.errors"]
-    assert error["sql"] == "SELECT CAST(%s AS integer)"
-    assert error["sqlstate"] == "22P02"
+    assert error["sql"] == "SELECT current_setting(%s)"
+    assert error["sqlstate"] == "42704"
 
 
 def test_credentials_in_urls_never_reach_a_log_line(served):
