@@ -28,7 +28,12 @@ _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d*)")
 def sheet_rows(
     archive: XlsxArchive, book: Book, limits: SheetLimits
 ) -> Iterator[tuple[int, list[Any]]]:
-    handler = _Sheet(book, limits)
+    from openpyxl.utils.datetime import (  # type: ignore[import-untyped]  # only for XLSX
+        from_excel,
+        from_ISO8601,
+    )
+
+    handler = _Sheet(_Cells(book, from_excel, from_ISO8601), limits)
     for _ in parse_part(archive.chunks(book.sheet_part), handler, book.sheet_part):
         while handler.rows:
             yield handler.rows.popleft()
@@ -46,9 +51,9 @@ def column_number(reference: str) -> int:
 
 
 class _Sheet(XmlHandler):
-    def __init__(self, book: Book, limits: SheetLimits) -> None:
+    def __init__(self, cells: _Cells, limits: SheetLimits) -> None:
         self.rows: deque[tuple[int, list[Any]]] = deque()
-        self._book, self._limits = book, limits
+        self._typed, self._limits = cells.typed, limits
         self._width = 0
         self._row, self._cells = 0, dict[int, Any]()
         self._column, self._kind, self._style = 0, "n", 0
@@ -112,7 +117,7 @@ class _Sheet(XmlHandler):
         self._value, self._text, self._length, self._in_inline = None, None, 0, False
 
     def _close_cell(self) -> None:
-        value = _typed(self._kind, self._value, self._style, self._book, self._where)
+        value = self._typed(self._kind, self._value, self._style, self._where)
         if value is not None:
             self._cells[self._column] = value
 
@@ -124,33 +129,41 @@ class _Sheet(XmlHandler):
         return f"{letters}{self._row}"
 
 
-def _typed(kind: str, text: str | None, style: int, book: Book, where: Callable[[], str]) -> Any:
-    from openpyxl.utils.datetime import (  # type: ignore[import-untyped]  # only for XLSX
-        from_excel,
-        from_ISO8601,
-    )
+class _Cells:
+    """Cell values as openpyxl makes them, with its date conversions (passed in: openpyxl is
+    imported only when an XLSX is read)."""
 
-    if kind == "inlineStr":
-        return text
-    if not text:
-        return None
-    try:
+    def __init__(
+        self, book: Book, from_excel: Callable[..., Any], from_iso: Callable[[str], Any]
+    ) -> None:
+        self._book, self._from_excel, self._from_iso = book, from_excel, from_iso
+
+    def typed(self, kind: str, text: str | None, style: int, where: Callable[[], str]) -> Any:
+        if kind == "inlineStr":
+            return text
+        if not text:
+            return None
+        try:
+            return self._convert(kind, text, style)
+        except (ValueError, IndexError):
+            raise InputError(
+                "file", f"cell {where()} holds {text[:40]!r}, not a {kind!r} value"
+            ) from None
+
+    def _convert(self, kind: str, text: str, style: int) -> Any:
         if kind == "n":
             number = float(text) if any(c in text for c in ".eE") else int(text)
-            if style not in book.date_styles:
+            if style not in self._book.date_styles:
                 return number
+            durations = self._book.timedelta_styles
             try:
-                return from_excel(number, book.epoch, timedelta=style in book.timedelta_styles)
+                return self._from_excel(number, self._book.epoch, timedelta=style in durations)
             except (OverflowError, ValueError):
                 return "#VALUE!"  # as openpyxl marks a date serial out of range
         if kind == "s":
-            return book.shared_strings[int(text)]
+            return self._book.shared_strings[int(text)]
         if kind == "b":
             return bool(int(text))
         if kind == "d":
-            return from_ISO8601(text)
-    except (ValueError, IndexError):
-        raise InputError(
-            "file", f"cell {where()} holds {text[:40]!r}, not a {kind!r} value"
-        ) from None
-    return text  # "str" (a formula's text), "e" (an error such as #N/A)
+            return self._from_iso(text)
+        return text  # "str" (a formula's text), "e" (an error such as #N/A)

@@ -29,10 +29,6 @@ class XmlHandler:
         """Character data (in pieces)."""
 
 
-def _local(name: str) -> str:
-    return name.rpartition(" ")[2]
-
-
 def parse_part(chunks: Iterable[bytes], handler: XmlHandler, part: str) -> Iterator[None]:
     """Feed `chunks` to `handler`; yields after each chunk so a caller can take its results."""
     parser = _parser(handler, part)
@@ -57,18 +53,25 @@ def _parser(handler: XmlHandler, part: str) -> Any:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     depth = 0
+    names: dict[str, str] = {}  # "{namespace} local" → "local": few names, many elements
+
+    def local(name: str) -> str:
+        found = names.get(name)
+        if found is None:
+            found = names[name] = name.rpartition(" ")[2]
+        return found
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal depth
         depth += 1
         if depth > MAX_XML_DEPTH:
             raise InputError("file", f"part {part} nests elements more than {MAX_XML_DEPTH} deep")
-        handler.start(_local(name), {_local(key): value for key, value in attrs.items()})
+        handler.start(local(name), {local(key): value for key, value in attrs.items()})
 
     def end(name: str) -> None:
         nonlocal depth
         depth -= 1
-        handler.end(_local(name))
+        handler.end(local(name))
 
     def refuse(*_: object) -> None:
         raise InputError("file", f"part {part} declares a document type (entities are refused)")
