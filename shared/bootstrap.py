@@ -57,6 +57,7 @@ from shared.core.application.tenants import TenantService
 from shared.core.application.users import UserService
 from shared.core.application.wells import WellService
 from shared.core.errors import SecretNotFoundError
+from shared.core.etl.sheet_limits import SheetLimits
 from shared.core.ingest.credentials import GatewayKeys
 from shared.core.ingest.directory import GatewayDirectory
 from shared.core.ports.blobs import BlobStore
@@ -229,6 +230,15 @@ def build_analytics(
     )
 
 
+def sheet_limits(settings: Settings) -> SheetLimits:
+    return SheetLimits(
+        max_uncompressed_bytes=settings.import_max_uncompressed_bytes,
+        max_shared_strings=settings.import_max_shared_strings,
+        max_columns=settings.import_max_columns,
+        max_rows=settings.import_max_rows,
+    )
+
+
 def build_platform(settings: Settings | None = None, secrets: Secrets | None = None) -> Platform:
     """Wire every service. Opens no connection: engines connect on first use."""
     settings = settings or Settings()
@@ -263,8 +273,9 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
     engines = tenant_databases.engines
     etl = EtlDependencies(master, secrets, SqlSourceConnector(), SqlEtlStores(engines), queue)
     imports = ImportDependencies(
-        master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes
-    )
+        master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes,
+        sheet_limits(settings),
+    )  # fmt: skip
     return Platform(
         settings=settings,
         secrets=secrets,

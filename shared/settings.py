@@ -69,6 +69,20 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Body limit of POST /api/v1/imports only."
     )
+    import_max_uncompressed_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="An XLSX import may unpack to this many bytes, all its parts together.",
+    )
+    import_max_shared_strings: int = Field(
+        default=1_000_000, ge=1, description="Distinct strings an XLSX import may hold."
+    )
+    import_max_columns: int = Field(
+        default=1_000, ge=1, le=16_384, description="Columns a spreadsheet import may have."
+    )
+    import_max_rows: int = Field(
+        default=1_000_000, ge=1, description="Data rows a spreadsheet import may have."
+    )
     blob_backend: Literal["local", "azure", "aws"] = Field(
         default="local",
         description="Blob store: files under state_dir/blobs, Azure Blob Storage, or S3.",

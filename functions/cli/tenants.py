@@ -1,4 +1,9 @@
-"""`wellos tenant …`: create, list, suspend and resume tenants in the master registry."""
+"""`wellos tenant …`: create, list, suspend and resume tenants in the master registry.
+
+There is no delete: a suspended tenant keeps its database. A database left on
+the server (a tenant removed from a registry by hand, another registry's) is
+never taken over by `create` unless `--adopt-existing-database` says so.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from functions.cli.output import emit_json, handle_errors, short_time, stdout, tenant_view
+from functions.cli.output import (
+    EXIT_DOMAIN_ERROR,
+    emit_json,
+    fail,
+    handle_errors,
+    short_time,
+    stdout,
+    tenant_view,
+)
 from functions.cli.runtime import open_platform
 from shared.core.application.tenants import CreateTenant, TenantCreated
 from shared.core.domain.tenants import Tenant
+from shared.core.errors import DatabaseExistsError
 
 app = typer.Typer(
     help="Provision and manage tenants (one database each) in the master registry.",
@@ -26,6 +40,14 @@ DatabaseUrlOption = Annotated[
     str | None,
     typer.Option(help="Use this existing database instead of creating one on the master's."),
 ]
+AdoptOption = Annotated[
+    bool,
+    typer.Option(
+        "--adopt-existing-database",
+        help="Use the tenant's database although it already exists (or already holds tables), "
+        "with all its data: its wells and users become this tenant's. Recorded in the audit log.",
+    ),
+]
 
 CREATE_EXAMPLES = """[bold]Examples:[/bold]
 
@@ -36,6 +58,9 @@ CREATE_EXAMPLES = """[bold]Examples:[/bold]
 
   wellos tenant create --slug legacy --name "Legacy Energy" \\
     --admin-email it@legacy.com --database-url "$LEGACY_DB_URL"
+
+  wellos tenant create --slug acme --name "Acme Oil & Gas" --admin-email ops@acme.com \\
+    --adopt-existing-database
 """
 
 
@@ -48,12 +73,14 @@ def create(
     admin_name: AdminNameOption = "Administrator",
     database_url: DatabaseUrlOption = None,
     tier: Annotated[str, typer.Option(help="Pricing tier.")] = "standard",
+    adopt_existing_database: AdoptOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Create a tenant: its database, schema and first admin, with a one-time password.
 
-    Migrates the master registry first (idempotent). The admin password is shown
-    once; store it now.
+    Migrates the master registry first (idempotent). A database that already exists
+    is refused (naming it) unless --adopt-existing-database. The admin password is
+    shown once; store it now.
     """
     command = CreateTenant(
         slug=slug,
@@ -63,10 +90,19 @@ def create(
         database_url=database_url,
         tier=tier,
         actor="cli",
+        adopt_existing_database=adopt_existing_database,
     )
     with open_platform() as platform:
         platform.migrate_master()
-        created = platform.tenants.create(command)
+        try:
+            created = platform.tenants.create(command)
+        except DatabaseExistsError as exc:
+            raise fail(
+                f"{exc.detail}. To make it tenant {slug}'s database with all it holds, run "
+                "again with --adopt-existing-database (recorded in the audit log); otherwise "
+                "drop that database or choose another slug.",
+                EXIT_DOMAIN_ERROR,
+            ) from None
     if json_output:
         emit_json(_created_view(created))
     else:
@@ -79,6 +115,8 @@ def _created_view(created: TenantCreated) -> dict[str, object]:
         "admin_email": created.admin_email,
         "admin_password": created.admin_password,
         "database_created": created.database_created,
+        "database_adopted": created.database_adopted,
+        "database_name": created.database_name,
         "schema_revision": created.schema_revision,
     }
 
@@ -86,9 +124,13 @@ def _created_view(created: TenantCreated) -> dict[str, object]:
 def _print_created(created: TenantCreated) -> None:
     tenant = created.tenant
     database = "created" if created.database_created else "existing"
+    if created.database_adopted:
+        database = "adopted with its data"
     stdout.print(f"[green]✓[/green] Tenant [bold]{tenant.slug}[/bold] ({escape(tenant.name)})")
     stdout.print(f"  status:     {tenant.status.value}, tier {escape(tenant.tier)}")
-    stdout.print(f"  database:   {tenant.database_kind.value} ({database} database)")
+    stdout.print(
+        f"  database:   {tenant.database_kind.value} {escape(created.database_name)} ({database})"
+    )
     stdout.print(f"  schema:     {created.schema_revision}")
     stdout.print(f"  admin:      {escape(created.admin_email)}")
     stdout.print(f"  password:   [bold]{escape(created.admin_password)}[/bold]")
@@ -147,7 +189,10 @@ SUSPEND_EXAMPLES = """[bold]Examples:[/bold]
 @app.command(epilog=SUSPEND_EXAMPLES)
 @handle_errors
 def suspend(slug: SlugArgument, json_output: JsonOption = False) -> None:
-    """Suspend a tenant: its users get 403 until it is resumed; its data stays."""
+    """Suspend a tenant: its users get 403 until it is resumed; its data stays.
+
+    There is no delete command: a suspended tenant keeps its database.
+    """
     with open_platform() as platform:
         tenant = platform.tenants.suspend(slug, actor="cli")
     _print_status(tenant, json_output)

@@ -9,6 +9,7 @@ exit codes or queue retry decisions.
     │   └── UnknownTenantError      no tenant with that slug          (404)
     ├── ConflictError               state forbids the change          (409)
     │   ├── DuplicateError          unique value already taken        (409)
+    │   ├── DatabaseExistsError     a new tenant's database already exists or holds tables
     │   └── IllegalTransitionError  status change not allowed         (409)
     ├── AuthenticationError         missing/invalid credentials       (401)
     ├── PermissionDeniedError       authenticated but not allowed     (403)
@@ -82,6 +83,19 @@ class DuplicateError(ConflictError):
         super().__init__(f"{field} {value!s} already exists")
         self.field = field
         self.value = value
+
+
+class DatabaseExistsError(ConflictError):
+    """A new tenant would take over a database that is already there, and all it holds."""
+
+    code = "database_exists"
+
+    def __init__(self, database: str, reason: str) -> None:
+        super().__init__(
+            f"database {database} {reason}; a new tenant takes over an existing database "
+            "only when told to adopt it"
+        )
+        self.database = database
 
 
 class IllegalTransitionError(ConflictError):

@@ -135,8 +135,13 @@ def batch_message(
     return OutgoingMessage(body=body, message_id=str(batch_id))
 
 
-def signed_garbage(site: Site, batch_id: uuid.UUID | None = None) -> OutgoingMessage:
-    """A correctly signed envelope whose payload does not decode."""
+def signed_garbage(
+    site: Site,
+    batch_id: uuid.UUID | None = None,
+    payload: str = base64.b64encode(b"not gzip at all").decode(),
+    count: int = 3,
+) -> OutgoingMessage:
+    """A correctly signed envelope whose payload does not decode (or is `payload`)."""
     batch_id = batch_id or uuid.uuid4()
     unsigned = ReadingBatchEnvelope(
         tenant_id=uuid.UUID(site.tenant_id),
@@ -144,8 +149,8 @@ def signed_garbage(site: Site, batch_id: uuid.UUID | None = None) -> OutgoingMes
         batch_id=batch_id,
         sequence=1,
         created_at=datetime.now(UTC),
-        count=3,
-        payload=base64.b64encode(b"not gzip at all").decode(),
+        count=count,
+        payload=payload,
         signature="0" * 64,
     )
     signed = unsigned.model_copy(update={"signature": sign(unsigned, site.secret.encode())})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner, Result
 
 from functions.cli.main import app
@@ -109,6 +110,33 @@ def test_duplicate_slug_exits_2_naming_the_slug(wellos):
     assert "slug" in result.stderr
     assert "already exists" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_existing_tenant_database_is_refused_naming_it_and_the_flag(
+    wellos, registry, pg_server_url
+):
+    # GIVEN the database acme would get already exists on the server (left by another registry)
+    from tests.conftest import _admin_engine
+
+    name = registry.settings.tenant_db_prefix + "acme"
+    with _admin_engine(pg_server_url).connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    # WHEN the operator creates acme, then again adopting the database on purpose
+    refused = create_tenant(wellos, "acme")
+    adopted = create_tenant(wellos, "acme", "--adopt-existing-database", "--json")
+
+    # THEN the first exits 2 naming the database and the flag, registering nothing
+    assert refused.exit_code == 2, refused.output
+    assert f"database {name} already exists" in refused.stderr
+    assert "--adopt-existing-database" in refused.stderr
+    assert "Traceback" not in refused.output
+    # AND the second adopts it, and says so
+    assert adopted.exit_code == 0, adopted.output
+    created = json.loads(adopted.stdout)
+    assert (created["database_adopted"], created["database_created"]) == (True, False)
+    assert created["database_name"] == name
+    assert registry.tenants.get("acme").slug == "acme"
 
 
 def test_reserved_slug_exits_2(wellos):

@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.bootstrap import Platform
+from shared.core.ingest.contract import payload_cap
 from shared.core.ingest.deliveries import INGEST_QUEUE, DrainReport
-from shared.core.ports.queue import DEAD_LETTER_REASON, OutgoingMessage
+from shared.core.ports.queue import DEAD_LETTER_DESCRIPTION, DEAD_LETTER_REASON, OutgoingMessage
+from tests.bombs import gzip_bomb
 from tests.integration import api_support
 from tests.integration.conftest import TenantSession, open_tenant
 from tests.integration.ingest_support import (
@@ -152,6 +154,27 @@ def test_bad_messages_are_dead_lettered_and_the_rest_commits(
     assert batches_of(mod_platform, "permian", other.gateway_id) == []
     assert batches_of(mod_platform, "acme", site.gateway_id) == [good.message_id]
     assert queue.receive(INGEST_QUEUE, 10, 30) == []
+
+
+def test_a_signed_decompression_bomb_is_dead_lettered_naming_the_cap(
+    mod_platform: Platform, mod_acme: TenantSession, queue: SqliteQueue
+) -> None:
+    # GIVEN a good batch and a ~240 KB message signed with the gateway's real key whose
+    # payload inflates to 180 MB (1,000 readings announced)
+    site = build_site(mod_acme)
+    good = batch_message(site, readings_for(site.tag_ids, recent(), 50))
+    bomb = signed_garbage(site, payload=gzip_bomb(180 * 1024 * 1024), count=1000)
+    assert len(bomb.body) < 256 * 1024
+    queue.send(INGEST_QUEUE, [bomb, good])
+    # WHEN the drain runs
+    report = drain(mod_platform, queue)
+    # THEN the bomb is a dead letter whose reason names the cap, and the good batch is written
+    dead = queue.receive_dead_letters(INGEST_QUEUE, 10)
+    assert [m.message_id for m in dead] == [bomb.message_id]
+    assert dead[0].properties[DEAD_LETTER_REASON] == "payload_too_large"
+    assert f"more than {payload_cap(1000):,} bytes" in dead[0].properties[DEAD_LETTER_DESCRIPTION]
+    assert report.batches_written == 1
+    assert count_readings(mod_platform, "acme", site.tag_ids) == 50
 
 
 def test_a_tenant_whose_database_is_down_is_retried_later(

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.chart import BarChart
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from shared.core.errors import InputError
 from shared.core.etl.fields import Entity
 from shared.core.etl.spreadsheet import open_sheet
 from shared.core.etl.suggest import split_header, suggest
+from tests.bombs import replace_parts, sheet, with_shared_strings, workbook
 
 
 def read(data: bytes, name: str = "sheet.csv") -> tuple[str, list[str], list[tuple[int, list]]]:
@@ -100,3 +105,61 @@ def test_a_wrong_or_unknown_unit_is_flagged_and_not_mapped():
 def test_a_sheet_without_the_key_columns_says_what_to_map():
     result = suggest(Entity.WELLS, ["Name", "Status"], [])
     assert [w.message for w in result.warnings] == ["no column found for api_number: map one"]
+
+
+def test_xlsx_cells_read_as_openpyxl_reads_them():
+    # GIVEN a 1904-dated workbook, a chart sheet first, then typed cells of every kind
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    book.create_chartsheet("Chart", 0).add_chart(BarChart())
+    sheet = book.worksheets[0]
+    sheet.append(["Name", "When", "Day", "Time", "Hours", "Flag", "Rich", "Int", "Float"])
+    rich = CellRichText(["bold ", TextBlock(InlineFont(b=True), "part")])
+    sheet.append(["Jones 1", datetime(2024, 3, 1, 6, 30), date(1999, 12, 31), time(6, 15),
+                  timedelta(hours=30), True, rich, -7, 1e-7])  # fmt: skip
+    sheet["E2"].number_format = "[h]:mm:ss"
+    sheet.cell(row=40, column=3, value="far down")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # WHEN it is read here and by openpyxl itself
+    _, headers, rows = read(buffer.getvalue(), "x.xlsx")
+    expected = load_workbook(io.BytesIO(buffer.getvalue()), data_only=True).worksheets[0]
+    # THEN the values agree row for row
+    theirs = [(r[0].row, list(v.value for v in r)) for r in expected.iter_rows()]
+    theirs = [(line, values) for line, values in theirs if any(v is not None for v in values)]
+    assert [(1, headers), *rows] == theirs
+    assert rows[0][1][4] == timedelta(hours=30)
+
+
+def test_xlsx_parts_written_by_other_tools_read_the_same():
+    # GIVEN parts with a namespace prefix, rich and phonetic shared strings, every cell type
+    strings = (
+        b'<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<x:si><x:t>API</x:t></x:si>"
+        b"<x:si><x:r><x:t>Oil </x:t></x:r><x:r><x:t>(bbl)</x:t></x:r>"
+        b"<x:rPh><x:t>phonetic</x:t></x:rPh></x:si></x:sst>"
+    )
+    rows = (
+        b'<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c>'
+        b'<c r="D2" t="str"><f>A1</f><v>formula text</v></c></row>'
+        b'<row r="3"><c r="A3" t="e"><v>#N/A</v></c><c r="B3" t="b"><v>1</v></c>'
+        b'<c r="C3" t="d"><v>2024-03-01T06:00:00</v></c><c r="D3"><v>12</v></c></row>'
+        b'<row r="4"><c t="inlineStr"><is><t>inline</t></is></c><c><v>2.5E3</v></c></row>'
+    )
+    data = with_shared_strings(workbook([["x"]]), [strings], rows)
+    # WHEN it is read
+    _, headers, values = read(data, "x.xlsx")
+    # THEN the header comes from the shared strings, without the phonetic run
+    assert headers == ["API", "Oil (bbl)", "column_3", "formula text"]
+    assert values == [
+        (3, ["#N/A", True, datetime(2024, 3, 1, 6, 0), 12]),
+        (4, ["inline", 2500.0, None, None]),
+    ]
+
+
+def test_a_cell_that_does_not_hold_its_type_is_refused_naming_it():
+    rows = b'<row r="1"><c r="A1"><v>API</v></c></row><row r="2"><c r="B2" t="s"><v>7</v></c></row>'
+    data = replace_parts(workbook([["x"]]), {"xl/worksheets/sheet1.xml": sheet(rows)})
+    with pytest.raises(InputError) as caught:
+        read(data, "x.xlsx")
+    assert caught.value.reason == "cell A1 holds 'API', not a 'n' value"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import tracemalloc
 import uuid
 from datetime import UTC, datetime
 
@@ -13,12 +14,16 @@ import pytest
 
 from shared.core.ingest.columns import ReadingColumns, decode_columns, verify_and_decode_columns
 from shared.core.ingest.contract import (
+    MAX_READINGS_PER_BATCH,
     BatchRejectedError,
     Reading,
     build_batch,
     parse_envelope,
+    payload_cap,
+    sign,
     verify_and_decode,
 )
+from tests.bombs import gzip_bomb
 
 SECRET = b"k" * 64
 AT = 1_780_000_000_000_000
@@ -122,3 +127,51 @@ def test_undecodable_payloads_reject_the_batch(body):
 def test_non_finite_values_become_nulls():
     columns = decode_columns(payload({**GOOD, "v": [float("inf")]}), 1)
     assert np.isnan(columns.value).tolist() == [True]
+
+
+def test_a_payload_that_inflates_past_the_cap_is_rejected_without_inflating_it():
+    # GIVEN a ~100 KB payload that would inflate to 96 MB
+    bomb = gzip_bomb(96 * 1024 * 1024)
+    assert len(bomb) < 200_000
+    # WHEN it is decoded (as the drain does), tracing memory
+    tracemalloc.start()
+    try:
+        with pytest.raises(BatchRejectedError) as caught:
+            decode_columns(bomb, 3)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # THEN it is rejected naming the cap for three readings, and never held in memory
+    assert caught.value.reason == "payload_too_large"
+    assert f"more than {payload_cap(3):,} bytes" in caught.value.description
+    assert peak < 8 * 1024 * 1024
+    # AND the slow path refuses it the same way
+    envelope = envelope_of([Reading(1, AT, None, 1.0)] * 3)
+    envelope = envelope.model_copy(update={"payload": bomb})
+    envelope = envelope.model_copy(update={"signature": sign(envelope, SECRET)})
+    with pytest.raises(BatchRejectedError) as slow:
+        verify_and_decode(envelope, SECRET)
+    assert slow.value.reason == "payload_too_large"
+
+
+def test_the_largest_honest_batch_fits_under_the_cap():
+    # GIVEN the most readings a batch may hold, every value as long as JSON makes it
+    widest = Reading(2**31 - 1, -2_208_988_800_000_000, -2_208_988_800_000_000,
+                     -1.2345678901234567e-300, 2**32 - 1)  # fmt: skip
+    readings = [widest] * MAX_READINGS_PER_BATCH
+    # WHEN it is built and decoded
+    envelope = envelope_of(readings)
+    columns = decode_columns(envelope.payload, envelope.count)
+    # THEN every reading comes through
+    assert len(columns) == MAX_READINGS_PER_BATCH
+
+
+def test_a_payload_of_two_gzip_members_decodes_and_deep_nesting_is_rejected():
+    raw = json.dumps(GOOD).encode()
+    two_members = gzip.compress(raw[:10]) + gzip.compress(raw[10:])
+    columns = decode_columns(base64.b64encode(two_members).decode(), 1)
+    assert columns.tag_id.tolist() == [1]
+    nested = base64.b64encode(gzip.compress(b"[" * 20_000 + b"]" * 20_000)).decode()
+    with pytest.raises(BatchRejectedError) as caught:
+        decode_columns(nested, 1000)
+    assert caught.value.reason == "invalid_payload"

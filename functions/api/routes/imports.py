@@ -4,7 +4,9 @@ Uploads: `multipart/form-data` with a `file` part, or the raw file as the body
 (`Content-Type: text/csv` or the XLSX type) with `?filename=`. This route alone
 accepts bodies up to `WELLOS_IMPORT_MAX_BYTES` (100 MB by default; every other
 route keeps `WELLOS_MAX_BODY_BYTES`). The body is spooled to a temporary file
-(1 MB in memory at most) and stored in parts; nothing reads it whole.
+(1 MB in memory at most) and stored in parts; nothing reads it whole. A file past
+a parsing bound (unpacked size, shared strings, columns, rows, cell length; see
+shared/core/etl/sheet_limits.py) is a 422 problem on `file` naming the bound.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Create and migrate tenant databases."""
+"""Create, check, migrate and (for a tenant never made) drop tenant databases."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
@@ -11,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.urls import normalize_url
 from shared.core.domain.tenants import DatabaseKind
-from shared.core.errors import InfrastructureError, InputError
+from shared.core.errors import DatabaseExistsError, InfrastructureError, InputError
 from shared.core.ports.databases import ProvisionedDatabase
 
 ONE_SHOT = PoolSettings(serverless=True)
@@ -30,36 +32,76 @@ def database_name(prefix: str, slug: str) -> str:
     return name
 
 
+def _exists(connection: sa.Connection, name: str) -> bool:
+    query = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+    return connection.execute(query, {"name": name}).first() is not None
+
+
+def _quoted(connection: sa.Connection, name: str) -> str:
+    return str(connection.dialect.identifier_preparer.quote_identifier(name))
+
+
 class SqlTenantProvisioner:
-    """Creates tenant databases on the master's server, named `{prefix}{slug}`."""
+    """Creates tenant databases on the master's server, named `{prefix}{slug}`.
+
+    A database of that name that already exists (left by a deleted tenant, or
+    made by another registry on the same server) is never taken over silently:
+    `create_database` refuses it unless told to adopt it.
+    """
 
     def __init__(self, server_url: URL, database_prefix: str) -> None:
         self._server_url = server_url
         self._prefix = database_prefix
 
-    def create_database(self, slug: str) -> ProvisionedDatabase:
+    def create_database(self, slug: str, adopt_existing: bool = False) -> ProvisionedDatabase:
         name = database_name(self._prefix, slug)
-        engine = create_engine(self._server_url, ONE_SHOT, isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                exists = connection.execute(
-                    sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-                ).first()
-                if not exists:
-                    quoted = connection.dialect.identifier_preparer.quote_identifier(name)
-                    connection.execute(sa.text(f"CREATE DATABASE {quoted}"))
-        except SQLAlchemyError as exc:
-            raise InfrastructureError(
-                f"could not create database {name}: {type(exc).__name__}"
-            ) from exc
-        finally:
-            engine.dispose()
+        with self._server(f"create database {name}") as connection:
+            exists = _exists(connection, name)
+            if exists and not adopt_existing:
+                raise DatabaseExistsError(
+                    name,
+                    "already exists on the server (left by a deleted tenant, or made by "
+                    "another registry on this server)",
+                )
+            if not exists:
+                connection.execute(sa.text(f"CREATE DATABASE {_quoted(connection, name)}"))
         url = self._server_url.set(database=name)
         return ProvisionedDatabase(
             url=url.render_as_string(hide_password=False),
             kind=DatabaseKind.POSTGRESQL,
             created=not exists,
+            name=name,
         )
+
+    def drop_database(self, slug: str) -> None:
+        name = database_name(self._prefix, slug)
+        with self._server(f"drop database {name}") as connection:
+            quoted = _quoted(connection, name)
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+
+    @contextmanager
+    def _server(self, doing: str) -> Iterator[sa.Connection]:
+        """An autocommit connection to the master's server (CREATE/DROP DATABASE)."""
+        engine = create_engine(self._server_url, ONE_SHOT, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise InfrastructureError(f"could not {doing}: {type(exc).__name__}") from exc
+        finally:
+            engine.dispose()
+
+    def existing_tables(self, url: str) -> list[str]:
+        engine = create_engine(url, ONE_SHOT)
+        try:
+            with engine.connect() as connection:
+                return sorted(sa.inspect(connection).get_table_names())
+        except SQLAlchemyError as exc:
+            raise InfrastructureError(
+                f"could not inspect database {normalize_url(url).database}: {type(exc).__name__}"
+            ) from exc
+        finally:
+            engine.dispose()
 
     def describe(self, url: str) -> ProvisionedDatabase:
         try:
@@ -72,7 +114,10 @@ class SqlTenantProvisioner:
                 "database_url", f"unsupported database kind {parsed.get_backend_name()!r}"
             )
         return ProvisionedDatabase(
-            url=parsed.render_as_string(hide_password=False), kind=kind, created=False
+            url=parsed.render_as_string(hide_password=False),
+            kind=kind,
+            created=False,
+            name=parsed.database or "",
         )
 
     def migrate(self, url: str) -> str:

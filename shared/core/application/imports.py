@@ -11,7 +11,7 @@ import hashlib
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, BinaryIO
@@ -38,7 +38,8 @@ from shared.core.etl.import_ports import (
 from shared.core.etl.import_preview import ImportPreview, preview_rows
 from shared.core.etl.jobs import IMPORTS_QUEUE, ImportJob, import_message, parse_import_job
 from shared.core.etl.mapping import RowMapper
-from shared.core.etl.spreadsheet import open_sheet
+from shared.core.etl.sheet_limits import SheetLimits
+from shared.core.etl.spreadsheet import Sheet, open_sheet
 from shared.core.etl.suggest import suggest
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.databases import MasterDatabase
@@ -58,6 +59,7 @@ class ImportDependencies:
     blobs: BlobStore
     queue: Queue
     max_bytes: int
+    limits: SheetLimits = field(default_factory=SheetLimits)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class ImportService:
         with store.unit_of_work() as uow:
             wells = uow.well_ids_by_api()
             earlier = [r for r in uow.find_by_sha256(upload.digest.hexdigest()) if r.kind == kind]
-        with open_sheet(stream, filename) as sheet:
+        with open_sheet(stream, filename, self._d.limits) as sheet:
             sample = list(islice(sheet.rows, PREVIEW_SCAN))
             suggestion = suggest(kind, sheet.headers, [r.values for r in sample[:SUGGEST_SAMPLE]])
             now = self._clock()
@@ -199,7 +201,9 @@ class ImportService:
         mapping = ImportMapping.model_validate(record.mapping)
         store = self._d.stores.for_tenant(tenant)
         actor = f"import:{record.created_by}"[:320]
-        with self._spooled(record) as stream, open_sheet(stream, record.filename) as sheet:
+        if not record.counts.processed:
+            self._check_size(record)
+        with self._spooled(record) as stream, self._open(stream, record) as sheet:
             mapper = RowMapper(
                 record.kind, sheet.headers, mapping.column_mapping, mapping.transforms,
                 lambda row: (), wells, self._clock().date(),
@@ -210,6 +214,16 @@ class ImportService:
                     results = apply_chunk(uow, record.kind, mapper, lines, actor, record.counts)
                     uow.add_results(record.id, results)
                     self._save(uow, record)
+
+    def _check_size(self, record: ImportRecord) -> None:
+        """Read the whole file once before the first row is written: a file past a limit
+        fails the import with nothing applied (a parse, no database work)."""
+        with self._spooled(record) as stream, self._open(stream, record) as sheet:
+            for _ in sheet.rows:
+                pass
+
+    def _open(self, stream: BinaryIO, record: ImportRecord) -> AbstractContextManager[Sheet]:
+        return open_sheet(stream, record.filename, self._d.limits)
 
     @contextmanager
     def _spooled(self, record: ImportRecord) -> Iterator[BinaryIO]:

@@ -1,10 +1,21 @@
-"""Tenant lifecycle: create (database, schema, first admin), list, suspend, resume, migrate."""
+"""Tenant lifecycle: create (database, schema, first admin), list, suspend, resume, migrate.
+
+A new tenant gets a database of its own. One that is already there (the
+`{prefix}{slug}` database left by a deleted tenant or made by another registry
+on the same server, or an operator-given database that already holds tables)
+is refused unless the command says `adopt_existing_database`; an adoption is
+recorded in the master audit log (`database_adopted`). A database made for a
+tenant whose creation then fails is dropped again, so a retry starts clean.
+There is no delete: a tenant is suspended, and its database stays.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from shared.core.application.clock import Clock, utc_now
@@ -17,8 +28,19 @@ from shared.core.domain.users import (
     validate_email,
     validate_person_name,
 )
-from shared.core.errors import DuplicateError, UnknownTenantError, WellOSError
-from shared.core.ports.databases import MasterDatabase, TenantDatabases, TenantProvisioner
+from shared.core.errors import (
+    DatabaseExistsError,
+    DuplicateError,
+    InputError,
+    UnknownTenantError,
+    WellOSError,
+)
+from shared.core.ports.databases import (
+    MasterDatabase,
+    ProvisionedDatabase,
+    TenantDatabases,
+    TenantProvisioner,
+)
 from shared.core.ports.master import MasterAuditEntry
 from shared.core.ports.secrets import Secrets
 from shared.core.ports.security import PasswordHasher
@@ -37,6 +59,7 @@ class CreateTenant:
     storage_provider: str = "filesystem"
     features: dict[str, Any] = field(default_factory=dict)
     actor: str = "ops"
+    adopt_existing_database: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,8 @@ class TenantCreated:
     admin_password: str
     database_created: bool
     schema_revision: str
+    database_name: str = ""
+    database_adopted: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +79,9 @@ class MigrationResult:
     ok: bool
     revision: str
     error: str = ""
+
+
+log = logging.getLogger("wellos.tenants")
 
 
 def secret_ref_for(slug: str) -> str:
@@ -85,12 +113,48 @@ class TenantService:
         with self._master.unit_of_work() as uow:
             if uow.tenants.get_by_slug(slug) is not None:
                 raise DuplicateError("slug", slug)
-        database = (
-            self._provisioner.describe(command.database_url)
-            if command.database_url
-            else self._provisioner.create_database(slug)
+        database, adopted = self._database_for(slug, command)
+        try:
+            revision = self._provisioner.migrate(database.url)
+            tenant, password = self._register(command, slug, name, email, database, adopted)
+        except BaseException:
+            if database.created:
+                self._drop_quietly(slug)
+            raise
+        return TenantCreated(
+            tenant, email, password, database.created, revision, database.name, adopted
         )
-        revision = self._provisioner.migrate(database.url)
+
+    def _database_for(self, slug: str, command: CreateTenant) -> tuple[ProvisionedDatabase, bool]:
+        """The tenant's database, and whether an existing one (with its data) is adopted."""
+        adopt = command.adopt_existing_database
+        if not command.database_url:
+            database = self._provisioner.create_database(slug, adopt_existing=adopt)
+            return database, not database.created
+        database = self._provisioner.describe(command.database_url)
+        tables = self._provisioner.existing_tables(database.url)
+        if tables and not adopt:
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            count = f"{len(tables)} table{'' if len(tables) == 1 else 's'}"
+            raise DatabaseExistsError(database.name, f"already holds {count} ({shown})")
+        return database, bool(tables)
+
+    def _drop_quietly(self, slug: str) -> None:
+        try:
+            self._provisioner.drop_database(slug)
+        except WellOSError as exc:  # the creation's own error is the one to report
+            log.warning("could not drop the database of unmade tenant %s: %s", slug, exc.detail)
+
+    def _register(
+        self,
+        command: CreateTenant,
+        slug: str,
+        name: str,
+        email: str,
+        database: ProvisionedDatabase,
+        adopted: bool,
+    ) -> tuple[Tenant, str]:
+        """Store the URL's secret, then the tenant, its first admin and the audit entry."""
         secret_ref = secret_ref_for(slug)
         self._secrets.set(secret_ref, database.url)
         now = self._clock()
@@ -108,17 +172,7 @@ class TenantService:
             created_at=now,
             updated_at=now,
         )
-        password = generate_password()
-        admin = User(
-            id=str(uuid.uuid4()),
-            tenant_id=tenant.id,
-            email=email,
-            full_name=admin_name,
-            role=Role.ADMIN,
-            status=UserStatus.ACTIVE,
-            password_hash=self._hasher.hash(password),
-            created_at=now,
-        )
+        admin, password = self._first_admin(tenant.id, email, admin_name, now)
         with self._master.unit_of_work() as uow:
             uow.tenants.add(tenant)
             uow.users.add(admin)
@@ -131,11 +185,31 @@ class TenantService:
                     at=now,
                     tenant_id=tenant.id,
                     after={"slug": slug, "name": name, "status": tenant.status.value},
-                    details={"database_created": database.created, "admin_email": email},
+                    details={
+                        "database_created": database.created,
+                        "database_adopted": adopted,
+                        "admin_email": email,
+                    },
                 )
             )
             uow.commit()
-        return TenantCreated(tenant, email, password, database.created, revision)
+        return tenant, password
+
+    def _first_admin(
+        self, tenant_id: str, email: str, full_name: str, now: datetime
+    ) -> tuple[User, str]:
+        password = generate_password()
+        admin = User(
+            id=str(uuid.uuid4()),
+            tenant_id=tenant_id,
+            email=email,
+            full_name=full_name,
+            role=Role.ADMIN,
+            status=UserStatus.ACTIVE,
+            password_hash=self._hasher.hash(password),
+            created_at=now,
+        )
+        return admin, password
 
     def all(self) -> list[Tenant]:
         with self._master.unit_of_work() as uow:

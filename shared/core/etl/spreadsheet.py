@@ -2,10 +2,14 @@
 
 `open_sheet` takes a seekable binary file. CSV is decoded as UTF-8 (with or
 without BOM), else Windows-1252, split by the delimiter its header line uses
-(`,`, `;`, tab or `|`). XLSX is read with openpyxl in read-only mode (rows
-stream from the zip), first worksheet, cached values of formulas. The first
-non-empty row is the header; data rows are numbered as the spreadsheet shows
-them (header = 1).
+(`,`, `;`, tab or `|`). XLSX is read part by part from the zip with a streaming
+parser (xlsx_archive, xlsx_book, xlsx_rows): first worksheet, cached values of
+formulas. The first non-empty row is the header; data rows are numbered as the
+spreadsheet shows them (header = 1).
+
+Every bound of `SheetLimits` is checked before what it bounds is allocated: a
+CSV line is read at most `MAX_LINE_CHARS` at a time, a row's columns, a cell's
+characters and the count of data rows are checked as they stream.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from shared.core.errors import InputError
+from shared.core.etl.sheet_limits import MAX_LINE_CHARS, SheetLimits
+from shared.core.etl.xlsx_archive import XlsxArchive
+from shared.core.etl.xlsx_book import read_book
+from shared.core.etl.xlsx_rows import sheet_rows
 
 SNIFF_BYTES = 65_536
 ZIP_MAGIC = b"PK\x03\x04"
@@ -48,28 +56,38 @@ def detect_format(head: bytes, filename: str) -> str:
 
 
 @contextmanager
-def open_sheet(stream: BinaryIO, filename: str) -> Iterator[Sheet]:
+def open_sheet(
+    stream: BinaryIO, filename: str, limits: SheetLimits | None = None
+) -> Iterator[Sheet]:
+    limits = limits or SheetLimits()
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
     file_format = detect_format(head, filename)
     if file_format == "xlsx":
-        with _xlsx(stream) as raw:
-            yield _sheet("xlsx", raw)
+        with _xlsx(stream, limits) as raw:
+            yield _sheet("xlsx", raw, limits)
         return
-    yield _sheet("csv", _csv(stream, head))
+    yield _sheet("csv", _csv(stream, head, limits), limits)
 
 
-def _sheet(file_format: str, raw: Iterator[tuple[int, list[Any]]]) -> Sheet:
+def _sheet(file_format: str, raw: Iterator[tuple[int, list[Any]]], limits: SheetLimits) -> Sheet:
     for _line, values in raw:
         if any(_present(value) for value in values):
-            return Sheet(file_format, unique_headers(values), _data(raw, len(values)))
+            rows = _data(raw, len(values), limits)
+            return Sheet(file_format, unique_headers(values), rows)
     raise InputError("file", "has no header row")
 
 
-def _data(raw: Iterator[tuple[int, list[Any]]], width: int) -> Iterator[SheetRow]:
+def _data(
+    raw: Iterator[tuple[int, list[Any]]], width: int, limits: SheetLimits
+) -> Iterator[SheetRow]:
+    count = 0
     for line, values in raw:
         if not any(_present(value) for value in values):
             continue
+        count += 1
+        if count > limits.max_rows:
+            limits.check_rows(count)
         if len(values) < width:
             values = [*values, *([None] * (width - len(values)))]
         yield SheetRow(line, values[:width])
@@ -80,12 +98,20 @@ def _present(value: Any) -> bool:
 
 
 def unique_headers(values: list[Any]) -> list[str]:
+    """Names for the columns: a repeated name gets ` (2)`, ` (3)`…, an empty one `column_N`.
+
+    Linear: each name remembers the next copy number to try, which only grows.
+    """
     headers: list[str] = []
+    taken: set[str] = set()
+    next_copy: dict[str, int] = {}
     for index, value in enumerate(values):
         name = str(value).strip() if _present(value) else f"column_{index + 1}"
-        candidate, copy = name, 2
-        while candidate in headers:
+        candidate, copy = name, next_copy.get(name, 2)
+        while candidate in taken:
             candidate, copy = f"{name} ({copy})", copy + 1
+        next_copy[name] = copy
+        taken.add(candidate)
         headers.append(candidate)
     return headers
 
@@ -108,36 +134,60 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv(stream: BinaryIO, head: bytes) -> Iterator[tuple[int, list[Any]]]:
+class _Lines:
+    """The text's lines for csv.reader, refusing a line or record past `MAX_LINE_CHARS`."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self._text = text
+        self.record_chars = 0
+        self.line = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        self.record_chars += len(line)
+        if self.record_chars > MAX_LINE_CHARS:
+            raise InputError(
+                "file", f"line {self.line:,} is longer than {MAX_LINE_CHARS:,} characters"
+            )
+        return line
+
+
+def _csv(stream: BinaryIO, head: bytes, limits: SheetLimits) -> Iterator[tuple[int, list[Any]]]:
     encoding = _encoding(head)
     delimiter = _delimiter(head.decode(encoding, errors="ignore"))
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         for values in reader:
-            yield reader.line_num, list(values)
+            lines.record_chars = 0
+            _check_csv_row(values, reader.line_num, limits)
+            yield reader.line_num, values
     except csv.Error as exc:
         raise InputError("file", f"line {reader.line_num}: {exc}") from exc
     finally:
-        text.detach()
+        if not text.closed:  # leave the caller's stream open (a closed one needs nothing)
+            text.detach()
+
+
+def _check_csv_row(values: list[str], line: int, limits: SheetLimits) -> None:
+    if len(values) > limits.max_columns:
+        limits.check_columns(len(values), f"line {line:,}")
+    if values and max(map(len, values)) > limits.max_cell_chars:
+        column = next(i for i, v in enumerate(values, 1) if len(v) > limits.max_cell_chars)
+        limits.check_cell(limits.max_cell_chars + 1, f"line {line:,}, column {column:,},")
 
 
 @contextmanager
-def _xlsx(stream: BinaryIO) -> Iterator[Iterator[tuple[int, list[Any]]]]:
-    import zipfile
-
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only for XLSX
-
+def _xlsx(stream: BinaryIO, limits: SheetLimits) -> Iterator[Iterator[tuple[int, list[Any]]]]:
+    archive = XlsxArchive(stream, limits)
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError("file", "is not a readable XLSX workbook") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = (
-            (line, list(values))
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
-        yield rows
+        yield sheet_rows(archive, read_book(archive, limits), limits)
     finally:
-        workbook.close()
+        archive.close()

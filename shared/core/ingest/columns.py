@@ -13,9 +13,6 @@ flagged in `server_ts_missing`.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import gzip
 import hmac
 import json
 from collections.abc import Sequence
@@ -25,7 +22,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from shared.core.ingest.contract import BatchRejectedError, ReadingBatchEnvelope, sign
+from shared.core.ingest.contract import (
+    PAYLOAD_ERRORS,
+    BatchRejectedError,
+    ReadingBatchEnvelope,
+    inflate_payload,
+    sign,
+)
 
 # Source timestamps outside [1900, 2200) are garbage, not readings.
 MIN_TS_US = -2_208_988_800_000_000
@@ -95,7 +98,7 @@ def check_signature(envelope: ReadingBatchEnvelope, secret: bytes) -> None:
 
 
 def decode_columns(payload: str, count: int) -> ReadingColumns:
-    raw = _load(payload)
+    raw = _load(payload, count)
     lengths = {len(raw[name]) for name in ("tag", "t", "st", "v", "q")}
     if lengths != {count}:
         raise BatchRejectedError("invalid_payload", f"columns do not all hold {count} readings")
@@ -105,11 +108,11 @@ def decode_columns(payload: str, count: int) -> ReadingColumns:
         raise BatchRejectedError("invalid_payload", f"a reading has a wrong type ({exc})") from None
 
 
-def _load(payload: str) -> dict[str, list[Any]]:
+def _load(payload: str, count: int) -> dict[str, list[Any]]:
     try:
-        columns = json.loads(gzip.decompress(base64.b64decode(payload, validate=True)))
+        columns = json.loads(inflate_payload(payload, count))
         picked = {name: columns[name] for name in ("tag", "t", "st", "v", "q")}
-    except (binascii.Error, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+    except PAYLOAD_ERRORS as exc:
         raise BatchRejectedError(
             "invalid_payload", f"cannot decode payload ({type(exc).__name__})"
         ) from None

@@ -7,6 +7,11 @@ secret (HMAC-SHA256 over `signing_input`); the drain recomputes the signature
 with the secret of the gateway the envelope names and accepts the batch only
 for the tenant that gateway belongs to.
 
+The payload may inflate to at most `payload_cap(count)` bytes (128 per reading
+plus 1 KiB; the longest honest reading takes 83). The drain inflates it in a
+bounded stream and dead-letters a larger one (`payload_too_large`) without ever
+holding more than the cap.
+
 Version 1 payload columns (all the same length):
     tag  - numeric tag id from the tenant's tag mapping (well and tag name live there)
     t    - source timestamp, microseconds since the Unix epoch (UTC)
@@ -24,6 +29,7 @@ import hashlib
 import hmac
 import json
 import uuid
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +40,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 CONTRACT_VERSION: Literal[1] = 1
 ENCODING: Literal["gzip+json-columns"] = "gzip+json-columns"
 MAX_READINGS_PER_BATCH = 100_000
+MAX_PAYLOAD_BYTES_PER_READING = 128
+PAYLOAD_OVERHEAD_BYTES = 1024
+_GZIP = 16 + zlib.MAX_WBITS
 _MICROS = 1_000_000
 
 
@@ -158,13 +167,48 @@ def verify_and_decode(envelope: ReadingBatchEnvelope, secret: bytes) -> DecodedB
     return DecodedBatch(envelope, readings)
 
 
+def payload_cap(count: int) -> int:
+    """The most bytes the payload of a batch of `count` readings may inflate to."""
+    return PAYLOAD_OVERHEAD_BYTES + count * MAX_PAYLOAD_BYTES_PER_READING
+
+
+def inflate_payload(payload: str, count: int) -> bytes:
+    """The payload's JSON bytes, inflated in a stream that stops one byte past the cap.
+
+    Raises `BatchRejectedError` (`payload_too_large`) past `payload_cap(count)`;
+    base64, gzip and truncation errors propagate as `binascii.Error`/`zlib.error`.
+    """
+    cap = payload_cap(count)
+    rest = base64.b64decode(payload, validate=True)
+    inflated = bytearray()
+    while rest:  # one gzip member after another, as gzip.decompress reads them
+        inflater = zlib.decompressobj(_GZIP)
+        inflated += inflater.decompress(rest, cap + 1 - len(inflated))
+        if len(inflated) > cap:
+            raise BatchRejectedError(
+                "payload_too_large",
+                f"the payload inflates to more than {cap:,} bytes, the cap for {count:,} "
+                f"readings ({MAX_PAYLOAD_BYTES_PER_READING} bytes each + "
+                f"{PAYLOAD_OVERHEAD_BYTES})",
+            )
+        if not inflater.eof:
+            raise zlib.error("the gzip stream is truncated")
+        rest = inflater.unused_data
+    return bytes(inflated)
+
+
+# What a payload that does not decode raises (a RecursionError: JSON nested too deep).
+PAYLOAD_ERRORS = (
+    binascii.Error, zlib.error, OSError, EOFError, ValueError, KeyError, TypeError, RecursionError
+)  # fmt: skip
+
+
 def _decode_columns(payload: str, count: int) -> list[Reading]:
     try:
-        raw = gzip.decompress(base64.b64decode(payload, validate=True))
-        columns = json.loads(raw)
+        columns = json.loads(inflate_payload(payload, count))
         tags, times, server_times = columns["tag"], columns["t"], columns["st"]
         values, statuses = columns["v"], columns["q"]
-    except (binascii.Error, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+    except PAYLOAD_ERRORS as exc:
         raise BatchRejectedError(
             "invalid_payload", f"cannot decode payload ({type(exc).__name__})"
         ) from None

@@ -29,11 +29,24 @@ class ProvisionedDatabase:
     url: str
     kind: DatabaseKind
     created: bool
+    name: str
 
 
 class TenantProvisioner(Protocol):
-    def create_database(self, slug: str) -> ProvisionedDatabase:
-        """Create a tenant database on the master's server and return its URL."""
+    def create_database(self, slug: str, adopt_existing: bool = False) -> ProvisionedDatabase:
+        """Create the tenant's database on the master's server and return its URL.
+
+        One of that name that already exists raises `DatabaseExistsError`, unless
+        `adopt_existing` (then it is used as it is, `created` False).
+        """
+        ...
+
+    def drop_database(self, slug: str) -> None:
+        """Drop the tenant's database on the master's server (one whose tenant was never made)."""
+        ...
+
+    def existing_tables(self, url: str) -> list[str]:
+        """The tables the database at `url` already holds (its default schema), sorted."""
         ...
 
     def describe(self, url: str) -> ProvisionedDatabase:
