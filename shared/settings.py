@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_state_dir() -> Path:
@@ -86,6 +87,11 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = Field(
         default=0, ge=0, le=10, description="Proxies whose X-Forwarded-For entry is believed."
     )
+    etl_allowed_networks: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated CIDRs an ETL source may be in besides public addresses "
+        "(private ranges, loopback): e.g. 10.20.0.0/16 on premises.",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -93,6 +99,13 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_domain(cls, value: str) -> str:
         return value.strip().lower().strip(".")
+
+    @field_validator("etl_allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @property
     def resolved_secrets_file(self) -> Path:

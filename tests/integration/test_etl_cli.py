@@ -10,7 +10,14 @@ from typer.testing import CliRunner
 from functions.cli.main import app
 from shared.bootstrap import build_platform
 from shared.core.application.tenants import CreateTenant
-from tests.integration.etl_support import configure, mysql_source, operator_config, seed_operator
+from shared.settings import Settings
+from tests.integration.etl_support import (
+    configure,
+    mysql_source,
+    operator_config,
+    seed_operator,
+    source_networks,
+)
 
 pytestmark = pytest.mark.mysql
 
@@ -18,6 +25,10 @@ pytestmark = pytest.mark.mysql
 @pytest.fixture
 def wellos(settings, mysql_server_url):
     """The CLI on a master registry with tenant `acme` synced from a MariaDB source."""
+    allowed = source_networks(mysql_server_url)
+    settings = settings.model_copy(
+        update={"etl_allowed_networks": Settings(etl_allowed_networks=allowed).etl_allowed_networks}
+    )
     platform = build_platform(settings)
     platform.migrate_master()
     tenant = platform.tenants.create(
@@ -28,6 +39,7 @@ def wellos(settings, mysql_server_url):
         "WELLOS_STATE_DIR": str(settings.state_dir),
         "WELLOS_TENANT_DB_PREFIX": settings.tenant_db_prefix,
         "WELLOS_LOG_JSON": "false",
+        "WELLOS_ETL_ALLOWED_NETWORKS": allowed,
     }
     runner = CliRunner()
     with mysql_source(mysql_server_url) as source:
