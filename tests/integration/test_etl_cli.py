@@ -46,7 +46,7 @@ def wellos(settings, mysql_server_url):
         seed_operator(source, days=4)
         configure(platform, tenant, operator_config(source.url))
         platform.close()
-        yield lambda *args: runner.invoke(app, list(args), env=env)
+        yield lambda *args, **more: runner.invoke(app, list(args), env=env, **more)
 
 
 def test_test_preview_and_run_answer_json(wellos):
@@ -82,3 +82,19 @@ def test_a_run_summarizes_a_queue_request_answers_and_mistakes_are_named(wellos)
     assert missing.exit_code == 2 and "nobody" in missing.output
     helped = wellos("etl", "preview", "--help")
     assert "wellos etl preview --tenant acme --entity production" in helped.stdout
+
+
+def test_configure_saves_a_configuration_from_a_file_or_stdin(wellos, mysql_server_url):
+    # GIVEN another source, and its configuration as the API's JSON body
+    with mysql_source(mysql_server_url) as source:
+        seed_operator(source, days=2)
+        body = json.dumps(operator_config(source.url))
+        # WHEN it is configured from stdin
+        saved = wellos("etl", "configure", "--tenant", "acme", "--file", "-", "--json", input=body)
+        # THEN the stored configuration comes back without the URL, and a run reads the new source
+        assert saved.exit_code == 0, saved.output
+        stored = json.loads(saved.stdout)
+        assert stored["connection_secret_ref"] == "tenant-acme-etl-source-url"
+        assert "://" not in saved.stdout
+        ran = wellos("etl", "run", "--tenant", "acme", "--json")
+        assert json.loads(ran.stdout)["rows_read"] == 3 + 3 * 2

@@ -1,0 +1,153 @@
+"""WellOS's own PostgreSQL is never an ETL source: not by name, not by address, not by alias.
+
+Before the policy, `preview` on `postgresql://postgres@127.0.0.1/<master>` returned
+every tenant's users and password hashes. Addresses are compared after
+resolution, so `localhost`, `127.1` or an IPv4-mapped IPv6 address are the same
+server as `127.0.0.1`. Allowing loopback explicitly (on premises) opens the
+address, never a WellOS database by name.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from shared.core.application.tenants import CreateTenant
+from tests.integration.api_support import problem_field
+from tests.integration.etl_support import mysql_source, seed_operator
+from tests.security.conftest import source_config
+
+TEST_CONNECTION = "/api/v1/etl/test-connection"
+CONFIG = "/api/v1/etl/config"
+
+
+def pg_url(pg_server_url: str, database: str, host: str | None = None) -> str:
+    server = sa.make_url(pg_server_url)
+    return server.set(database=database, host=host or server.host).render_as_string(
+        hide_password=False
+    )
+
+
+def database_of(url: str) -> str:
+    return str(sa.make_url(url).database)
+
+
+def aliases(pg_server_url: str) -> list[str]:
+    """Other names of the platform's PostgreSQL host: its address, and loopback spellings."""
+    host = str(sa.make_url(pg_server_url).host)
+    address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0]
+    names = [host, address]
+    if ipaddress.ip_address(address).is_loopback:
+        names += ["localhost", "127.1", "::ffff:127.0.0.1", "2130706433"]
+    return list(dict.fromkeys(names))
+
+
+def check_url(session, url: str):
+    return session.client.post(
+        TEST_CONNECTION, json={"connection_url": url}, headers=session.headers
+    )
+
+
+def assert_refused(response, reason: str) -> None:
+    assert response.status_code == 422, response.text
+    assert problem_field(response) == "connection_url"
+    assert reason in response.json()["detail"], response.json()["detail"]
+
+
+def test_the_master_and_tenant_databases_are_refused_by_name(
+    strict_platform, strict, pg_server_url
+):
+    # GIVEN the master database and another tenant's database, on the platform's server
+    master = database_of(strict_platform.settings.database_url.get_secret_value())
+    slug = f"other-{uuid.uuid4().hex[:6]}"
+    other = strict_platform.tenants.create(
+        CreateTenant(slug=slug, name="Other", admin_email=f"a@{slug}.test")
+    ).tenant
+    tenant_db = database_of(strict_platform.secrets.get(other.connection_secret_ref))
+    # WHEN an admin names them as a source, for a test and for a save
+    for database in (master, tenant_db, tenant_db.upper()):
+        url = pg_url(pg_server_url, database)
+        saved = strict.client.put(CONFIG, json=source_config(url), headers=strict.headers)
+        # THEN both are refused as WellOS databases
+        for response in (check_url(strict, url), saved):
+            assert_refused(response, "the database is a WellOS database")
+
+
+def test_the_platform_server_is_refused_under_any_of_its_names(strict, pg_server_url):
+    # WHEN the maintenance database of the platform's server is named by any alias
+    for host in aliases(pg_server_url):
+        response = check_url(strict, pg_url(pg_server_url, "postgres", host))
+        # THEN the resolved address is recognized as WellOS's own database server
+        assert_refused(response, "the host resolves to a WellOS database server")
+
+
+def test_allowing_loopback_never_opens_a_wellos_database(
+    loopback_platform, loopback, pg_server_url
+):
+    # GIVEN a deployment that allows 127.0.0.0/8 explicitly
+    master = database_of(loopback_platform.settings.database_url.get_secret_value())
+    tenant = loopback_platform.tenants.get(loopback.slug)
+    own = database_of(loopback_platform.secrets.get(tenant.connection_secret_ref))
+    # WHEN the master or the tenant's own database is named, by any alias
+    for host in aliases(pg_server_url):
+        for database in (master, own):
+            response = check_url(loopback, pg_url(pg_server_url, database, host))
+            # THEN still refused by name
+            assert_refused(response, "the database is a WellOS database")
+
+
+@pytest.mark.mysql
+def test_a_loopback_source_needs_the_allowed_networks(strict, loopback, mysql_server_url):
+    with mysql_source(mysql_server_url) as source:
+        seed_operator(source, days=1)
+        # WHEN the MariaDB source on loopback is tested without, then with, 127.0.0.0/8 allowed
+        refused = check_url(strict, source.url)
+        allowed = check_url(loopback, source.url)
+    # THEN refused on the default policy, and it works once allowed
+    assert_refused(refused, "the host resolves to a loopback address")
+    assert allowed.status_code == 200 and allowed.json()["ok"] is True, allowed.text
+
+
+@pytest.mark.mysql
+def test_a_schema_naming_a_wellos_database_is_refused(
+    loopback_platform, loopback, mysql_server_url
+):
+    # GIVEN a legit MariaDB source, and a schema that names a tenant database
+    prefix = loopback_platform.settings.tenant_db_prefix
+    with mysql_source(mysql_server_url) as source:
+        seed_operator(source, days=1)
+        for schema in (f"{prefix}acme", f"{prefix.upper()}other.dbo"):
+            config = source_config(source.url)
+            config["entities"]["wells"]["source_schema"] = schema  # type: ignore[index]
+            # WHEN it is saved
+            saved = loopback.client.put(CONFIG, json=config, headers=loopback.headers)
+            # THEN 422 on the schema's setting
+            assert saved.status_code == 422, saved.text
+            assert problem_field(saved) == "entities.wells.source_schema"
+            assert "names a WellOS database" in saved.json()["detail"]
+
+
+def own_address() -> str | None:
+    """This machine's outgoing non-loopback address (a UDP connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if ipaddress.ip_address(address).is_loopback else address
+
+
+def test_the_servers_own_interfaces_are_refused_like_loopback(strict, pg_server_url):
+    # GIVEN an address of one of this server's own network interfaces
+    address = own_address()
+    if address is None:
+        pytest.skip("no non-loopback interface with a route on this machine")
+    # WHEN a source names it (reaching whatever listens on 0.0.0.0 here)
+    response = check_url(strict, f"mysql://root:x@{address}:3306/erp")
+    # THEN refused as the server itself
+    assert_refused(response, "the host resolves to an address of the WellOS server itself")
