@@ -16,6 +16,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from shared.adapters.network import resolve_host
+from shared.adapters.sql.platform_databases import SqlPlatformDatabases
+from shared.adapters.sql.urls import normalize_url
 from shared.core.application.tenants import CreateTenant
 from tests.integration.api_support import problem_field
 from tests.integration.etl_support import mysql_source, seed_operator
@@ -151,3 +154,50 @@ def test_the_servers_own_interfaces_are_refused_like_loopback(strict, pg_server_
     response = check_url(strict, f"mysql://root:x@{address}:3306/erp")
     # THEN refused as the server itself
     assert_refused(response, "the host resolves to an address of the WellOS server itself")
+
+
+def test_a_tenant_database_with_its_own_name_is_refused(
+    loopback_platform, loopback, fresh_pg_database
+):
+    # GIVEN a tenant whose database was named by ops (no tenant prefix)
+    slug = f"named-{uuid.uuid4().hex[:6]}"
+    loopback_platform.tenants.create(
+        CreateTenant(
+            slug=slug, name="Named", admin_email=f"a@{slug}.test", database_url=fresh_pg_database
+        )
+    )
+    # WHEN another tenant names that database as its source (its address is allowed here)
+    response = check_url(loopback, fresh_pg_database)
+    # THEN the registry's knowledge refuses it by name
+    assert_refused(response, "the database is a WellOS database")
+
+
+class CountingSecrets:
+    def __init__(self, inner) -> None:
+        self.inner, self.reads = inner, 0
+
+    def get(self, name: str) -> str:
+        self.reads += 1
+        return self.inner.get(name)
+
+
+def test_the_platform_list_reads_each_tenant_secret_once(loopback_platform, loopback):
+    # GIVEN the platform's databases listed twice, with no cache between the two
+    secrets = CountingSecrets(loopback_platform.secrets)
+    settings = loopback_platform.settings
+    databases = SqlPlatformDatabases(
+        normalize_url(settings.require_database_url()),
+        loopback_platform.master,
+        secrets,  # type: ignore[arg-type]
+        settings.tenant_db_prefix,
+        resolve_host,
+        ttl_s=0,
+    )
+    first = databases()
+    reads = secrets.reads
+    second = databases()
+    # THEN the second listing read no secret, and both know every tenant's database
+    assert reads >= 1 and secrets.reads == reads and first == second
+    tenant = loopback_platform.tenants.get(loopback.slug)
+    own = database_of(loopback_platform.secrets.get(tenant.connection_secret_ref))
+    assert own.casefold() in first.names

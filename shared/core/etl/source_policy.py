@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 from shared.core.etl.errors import SourcePolicyError, SourceUnavailableError
 from shared.core.etl.source_drivers import (
-    DRIVERS,
     check_host,
     check_identity,
     check_options,
@@ -80,10 +79,6 @@ class CheckedSource:
     host: str
     address: str
     port: int
-
-    @property
-    def dialect(self) -> str:
-        return DRIVERS[self.target.driver].dialect
 
 
 @dataclass(frozen=True)
