@@ -51,9 +51,11 @@ def test_a_file_request_gets_no_file_and_a_clean_answer(loopback, hostile, wante
     response = loopback.client.post(
         TEST_CONNECTION, json={"connection_url": hostile.url()}, headers=loopback.headers
     )
-    # THEN the server logged in the client and asked for the file
+    # THEN the server logged in the client and asked for the file at its first query,
+    # which was the read-only setting (nothing runs on a session before it)
     assert hostile.recording.connections == 1
     assert hostile.recording.file_requests >= 1
+    assert hostile.recording.queries[0] == b"SET SESSION TRANSACTION READ ONLY"
     # AND the answer is a clean failure, and not one byte of the file left
     assert response.status_code == 200, response.text
     assert response.json()["ok"] is False

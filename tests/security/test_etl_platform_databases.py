@@ -17,12 +17,16 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.network import resolve_host
+from shared.adapters.sql.etl_source import SqlSourceConnector
 from shared.adapters.sql.platform_databases import SqlPlatformDatabases
 from shared.adapters.sql.urls import normalize_url
+from shared.bootstrap import build_source_policy
 from shared.core.application.tenants import CreateTenant
+from shared.core.etl.errors import SourceUnavailableError
 from tests.integration.api_support import problem_field
 from tests.integration.etl_support import mysql_source, seed_operator
 from tests.security.conftest import source_config
+from tests.security.hostile import PostgresTlsProbe, self_signed
 
 TEST_CONNECTION = "/api/v1/etl/test-connection"
 CONFIG = "/api/v1/etl/config"
@@ -201,3 +205,52 @@ def test_the_platform_list_reads_each_tenant_secret_once(loopback_platform, loop
     tenant = loopback_platform.tenants.get(loopback.slug)
     own = database_of(loopback_platform.secrets.get(tenant.connection_secret_ref))
     assert own.casefold() in first.names
+
+
+def test_a_postgres_source_on_an_allowed_address_connects_pinned_and_read_only(
+    loopback_platform, loopback, fresh_pg_database
+):
+    # GIVEN an ordinary database on an allowed address (not a WellOS database)
+    response = check_url(loopback, fresh_pg_database)
+    # THEN it connects, read-only
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["ok"], report["dialect"], report["read_only"]) == (True, "postgresql", True)
+    # WHEN it is named by a name only the policy's resolver knows
+    server = sa.make_url(fresh_pg_database)
+    answer = resolve_host(str(server.host), server.port or 5432)
+    policy = build_source_policy(
+        loopback_platform.settings,
+        loopback_platform.master,
+        loopback_platform.secrets,
+        resolve=lambda host, port: answer if host == "pg.operator.invalid" else [],
+    )
+    renamed = server.set(host="pg.operator.invalid").render_as_string(hide_password=False)
+    # THEN pg8000 connects to the checked address (the name exists in no DNS) and cannot write
+    with SqlSourceConnector(policy).open(renamed) as session:
+        assert session.info().read_only is True
+        with pytest.raises(sa.exc.DBAPIError, match="read-only transaction"):
+            session._c.exec_driver_sql("CREATE TABLE x (id int)")
+
+
+@pytest.mark.parametrize("sslmode", ["require", "verify-full"])
+def test_tls_to_the_pinned_address_still_names_the_host(loopback_platform, tmp_path, sslmode):
+    # GIVEN a TLS endpoint on 127.0.0.1 with a certificate for pg.operator.invalid
+    cert, key = self_signed(tmp_path, "pg.operator.invalid")
+    probe = PostgresTlsProbe(cert, key)
+    policy = build_source_policy(
+        loopback_platform.settings,
+        loopback_platform.master,
+        loopback_platform.secrets,
+        resolve=lambda host, port: ["127.0.0.1"] if host == "pg.operator.invalid" else [],
+    )
+    url = f"postgresql://u:pw@pg.operator.invalid:{probe.port}/erp?sslmode={sslmode}"
+    try:
+        # WHEN WellOS connects (the probe ends the session after the TLS handshake)
+        with pytest.raises(SourceUnavailableError, match="connect failed"):
+            with SqlSourceConnector(policy).open(url):
+                pass
+    finally:
+        probe.close()
+    # THEN the socket went to the checked address and TLS named the host, not the address
+    assert probe.server_names == ["pg.operator.invalid"]

@@ -87,8 +87,8 @@ def _pg8000(dbapi: Any, url: URL, checked: CheckedSource) -> Any:
         False if mode == "disable" else tls_context(verify=mode == "verify-full")
     )
     sock = _socket(checked)
-    try:
-        return dbapi.connect(
+    try:  # pg8000.connect() takes no `sock`; its Connection (what connect() makes) does
+        return dbapi.Connection(
             user=url.username,
             password=url.password,
             database=url.database,
