@@ -7,7 +7,9 @@ root@127.0.0.1:3306) with 500 wells and `--rows` production rows (LOAD DATA
 LOCAL INFILE from a generated CSV; multi-row INSERTs when the server refuses
 it), a WellOS platform on PostgreSQL (`WELLOS_BENCH_DATABASE_URL`, default
 postgres@127.0.0.1:5432) with one tenant, and an ETL configuration with a DATE
-parse and a unit conversion. It prints:
+parse and a unit conversion. The source is on loopback, which the ETL connection policy
+refuses unless allowed: the platform allows `WELLOS_ETL_ALLOWED_NETWORKS` (default
+127.0.0.0/8). It prints:
 
 - `extract_only_rows_per_s`: the same keyset chunks read and thrown away (the
   baseline: the source driver's speed on this machine)
@@ -36,7 +38,7 @@ from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.etl_source import SqlSourceConnector
 from shared.adapters.sql.urls import normalize_url
-from shared.bootstrap import Platform, build_platform
+from shared.bootstrap import Platform, build_platform, build_source_policy
 from shared.core.application.tenants import CreateTenant
 from shared.core.domain.roles import Role
 from shared.core.domain.users import Actor
@@ -46,6 +48,8 @@ from shared.core.etl.runner import extract_request
 from shared.settings import Settings
 
 MYSQL = os.environ.get("WELLOS_BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql")
+# The source is on this machine: the ETL policy refuses loopback unless allowed explicitly.
+ALLOWED_NETWORKS = os.environ.get("WELLOS_ETL_ALLOWED_NETWORKS", "127.0.0.0/8")
 POSTGRES = os.environ.get(
     "WELLOS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -166,9 +170,14 @@ def platform_on_postgres(state: Path) -> Iterator[Platform]:
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = normalize_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    platform = build_platform(
-        Settings(database_url=url, state_dir=state, tenant_db_prefix=prefix, log_json=False)
+    settings = Settings(
+        database_url=url,
+        state_dir=state,
+        tenant_db_prefix=prefix,
+        log_json=False,
+        etl_allowed_networks=ALLOWED_NETWORKS,
     )
+    platform = build_platform(settings)
     try:
         platform.migrate_master()
         yield platform
@@ -180,12 +189,15 @@ def platform_on_postgres(state: Path) -> Iterator[Platform]:
         admin.dispose()
 
 
-def extract_only(url: str, settings: EtlConfigInput) -> tuple[int, float]:
+def extract_only(platform: Platform, url: str, settings: EtlConfigInput) -> tuple[int, float]:
     mapping = settings.entities[Entity.PRODUCTION]
     request = extract_request(mapping, None)
+    connector = SqlSourceConnector(
+        build_source_policy(platform.settings, platform.master, platform.secrets)
+    )
     started = time.perf_counter()
     rows = 0
-    with SqlSourceConnector().open(url) as session:
+    with connector.open(url) as session:
         for chunk in session.chunks(request):
             rows += len(chunk)
     return rows, time.perf_counter() - started
@@ -214,9 +226,10 @@ def main() -> None:
     with mysql_database() as url, tempfile.TemporaryDirectory() as state:
         print(f"source: {args.rows} rows loaded in {fill_source(url, args.rows):.1f} s")
         settings = config(url, args.chunk)
-        read, extract_s = extract_only(url, settings)
-        print(f"extract only: {read} rows in {extract_s:.1f} s ({read / extract_s:,.0f} rows/s)")
         with platform_on_postgres(Path(state)) as platform:
+            read, extract_s = extract_only(platform, url, settings)
+            rate = read / extract_s
+            print(f"extract only: {read} rows in {extract_s:.1f} s ({rate:,.0f} rows/s)")
             tenant = platform.tenants.create(
                 CreateTenant(slug="bench", name="Bench", admin_email="admin@bench.test")
             ).tenant

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from shared.adapters.local.file_secrets import EnvFileSecrets
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.sqlite_queue import SqliteQueue
+from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.sql.analytics_store import SqlAnalyticsDatabases
@@ -23,6 +24,7 @@ from shared.adapters.sql.engines import (
 from shared.adapters.sql.etl_imports import SqlImportStores
 from shared.adapters.sql.etl_source import SqlSourceConnector
 from shared.adapters.sql.etl_store import SqlEtlStores
+from shared.adapters.sql.platform_databases import SqlPlatformDatabases
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
 from shared.adapters.sql.scada_ingest import SqlIngestDatabases
@@ -58,6 +60,7 @@ from shared.core.application.users import UserService
 from shared.core.application.wells import WellService
 from shared.core.errors import SecretNotFoundError
 from shared.core.etl.sheet_limits import SheetLimits
+from shared.core.etl.source_policy import Resolver, SourcePolicy
 from shared.core.ingest.credentials import GatewayKeys
 from shared.core.ingest.directory import GatewayDirectory
 from shared.core.ports.blobs import BlobStore
@@ -212,6 +215,24 @@ def build_scada(
     )
 
 
+def build_source_policy(
+    settings: Settings,
+    master: SqlMasterDatabase,
+    secrets: Secrets,
+    resolve: Resolver = resolve_host,
+) -> SourcePolicy:
+    """The ETL source-connection policy: WellOS's own databases and the allowed networks."""
+    platform = SqlPlatformDatabases(
+        normalize_url(settings.require_database_url()),
+        master,
+        secrets,
+        settings.tenant_db_prefix,
+        resolve,
+        settings.registry_cache_ttl_s,
+    )
+    return SourcePolicy(resolve, platform, settings.etl_allowed_networks, is_own_address)
+
+
 def onnx_scorer() -> ModelScorer:
     from shared.adapters.onnx.scorer import OnnxModelScorer  # onnxruntime: scoring hosts only
 
@@ -271,7 +292,8 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
     queue, blobs = build_transport(settings, secrets)
     sync = SyncService(tenant_databases, blobs=blobs)
     engines = tenant_databases.engines
-    etl = EtlDependencies(master, secrets, SqlSourceConnector(), SqlEtlStores(engines), queue)
+    connector = SqlSourceConnector(build_source_policy(settings, master, secrets))
+    etl = EtlDependencies(master, secrets, connector, SqlEtlStores(engines), queue)
     imports = ImportDependencies(
         master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes,
         sheet_limits(settings),

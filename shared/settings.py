@@ -10,11 +10,11 @@ import os
 from datetime import timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_state_dir() -> Path:
@@ -127,6 +127,11 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or CIDRs of those proxies: X-Forwarded-For is "
         "believed only from a peer in this list (and only with trusted_proxy_hops > 0).",
     )
+    etl_allowed_networks: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated CIDRs an ETL source may be in besides public addresses "
+        "(private ranges, loopback): e.g. 10.20.0.0/16 on premises.",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -149,6 +154,13 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_domain(cls, value: str) -> str:
         return value.strip().lower().strip(".")
+
+    @field_validator("etl_allowed_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @property
     def resolved_secrets_file(self) -> Path:

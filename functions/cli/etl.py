@@ -1,10 +1,13 @@
-"""`wellos etl …`: test the source connection, preview a mapping, run a tenant's ETL sync."""
+"""`wellos etl …`: configure a tenant's source, test the connection, preview a mapping, run."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -21,6 +24,8 @@ from rich.table import Table
 from functions.api.schemas.etl import preview_out, report_out, run_out
 from functions.cli.output import emit_json, handle_errors, stdout
 from functions.cli.runtime import open_platform
+from shared.core.errors import InputError
+from shared.core.etl.config import EtlConfigInput
 from shared.core.etl.fields import Entity
 from shared.core.etl.runner import Progress as RunProgress
 
@@ -34,6 +39,53 @@ etl_app = typer.Typer(
 TenantOption = Annotated[str, typer.Option("--tenant", help="The tenant's slug.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
 progress_console = Console(stderr=True)
+
+CONFIGURE_EXAMPLES = """[bold]Examples:[/bold]
+
+  wellos etl configure --tenant acme --file etl.json
+
+  wellos etl configure --tenant acme --file - --json < etl.json
+"""
+
+
+@etl_app.command(epilog=CONFIGURE_EXAMPLES)
+@handle_errors
+def configure(
+    tenant: TenantOption,
+    file: Annotated[
+        Path,
+        typer.Option(
+            "--file",
+            help="The configuration as JSON: the body of PUT /api/v1/etl/config, "
+            "connection_url included (or left out to keep the stored one); - reads stdin.",
+        ),
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Save a tenant's ETL configuration. The URL must pass the source-connection policy
+    (drivers, TLS options, addresses: see README) and every table and column must exist."""
+    given = _config_input(file)
+    with open_platform() as platform:
+        config = platform.etl.put_config(platform.tenants.get(tenant), None, given)
+    if json_output:
+        emit_json(config.model_dump(mode="json"))
+        return
+    entities = ", ".join(config.entities)
+    stdout.print(
+        f"[green]✓[/green] ETL configuration of {tenant} saved: {entities}, "
+        f"every {config.interval_minutes} minutes"
+    )
+
+
+def _config_input(file: Path) -> EtlConfigInput:
+    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    try:
+        return EtlConfigInput.model_validate_json(text)
+    except ValidationError as exc:  # names the setting; pydantic's message, never the value
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "file"
+        raise InputError(field, first["msg"]) from None
+
 
 TEST_EXAMPLES = """[bold]Examples:[/bold]
 

@@ -2,10 +2,17 @@
 
 The operator's tables use names WellOS would never choose: spaces, brackets,
 reserved words and Unicode (`prod data [2024]`, `select`, `Öl Menge`).
+
+The test MariaDB runs on loopback (or a CI service's private address), which the
+source-connection policy refuses by default: ETL platforms here allow its
+addresses explicitly (`WELLOS_ETL_ALLOWED_NETWORKS`), as an on-premises
+deployment would; `mod_platform` is such a platform, shared by a test module.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -13,14 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
+from shared.bootstrap import Platform
 from shared.core.domain.roles import Role
 from shared.core.domain.tenants import Tenant
 from shared.core.domain.users import Actor
 from shared.core.etl.config import EtlConfigInput
+from tests.integration.api_support import started_platform
 
 WELLS_DDL = """
 CREATE TABLE `Well Master` (
@@ -46,6 +56,25 @@ CREATE TABLE `prod data [2024]` (
 T0 = datetime(2024, 5, 1, 6, 0, 0)
 APIS = ("42-501-20130", "42-501-20131", "42-317-00001")
 STATUSES = {"Active": "PRODUCING", "Shut-In": "SHUT_IN"}
+
+
+def source_networks(server_url: str) -> str:
+    """`WELLOS_ETL_ALLOWED_NETWORKS` for sources on this MariaDB: loopback and its addresses."""
+    host = normalize_url(server_url).host or "127.0.0.1"
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+    networks = ["127.0.0.0/8", *(str(ipaddress.ip_network(a)) for a in sorted(addresses))]
+    return ",".join(dict.fromkeys(networks))
+
+
+@pytest.fixture(scope="module")
+def mod_platform(
+    pg_server_url: str, mysql_server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    """A platform for the module whose ETL may reach the test MariaDB."""
+    state = tmp_path_factory.mktemp("state")
+    allowed = source_networks(mysql_server_url)
+    with started_platform(pg_server_url, state, etl_allowed_networks=allowed) as platform:
+        yield platform
 
 
 @dataclass

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from functions.local.etl_runner import run_etl_tick
 from shared.adapters.sql.master_tables import audit_events, tenants
-from tests.integration import api_support
+from tests.integration import api_support, etl_support
 from tests.integration.api_support import invite, problem_field
 from tests.integration.conftest import open_tenant
 from tests.integration.etl_support import (
@@ -21,7 +21,7 @@ from tests.integration.etl_support import (
 )
 
 pytestmark = pytest.mark.mysql
-mod_platform = api_support.mod_platform
+mod_platform = etl_support.mod_platform
 mod_client = api_support.mod_client
 CONFIG = "/api/v1/etl/config"
 

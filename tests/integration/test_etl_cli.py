@@ -10,7 +10,14 @@ from typer.testing import CliRunner
 from functions.cli.main import app
 from shared.bootstrap import build_platform
 from shared.core.application.tenants import CreateTenant
-from tests.integration.etl_support import configure, mysql_source, operator_config, seed_operator
+from shared.settings import Settings
+from tests.integration.etl_support import (
+    configure,
+    mysql_source,
+    operator_config,
+    seed_operator,
+    source_networks,
+)
 
 pytestmark = pytest.mark.mysql
 
@@ -18,6 +25,10 @@ pytestmark = pytest.mark.mysql
 @pytest.fixture
 def wellos(settings, mysql_server_url):
     """The CLI on a master registry with tenant `acme` synced from a MariaDB source."""
+    allowed = source_networks(mysql_server_url)
+    settings = settings.model_copy(
+        update={"etl_allowed_networks": Settings(etl_allowed_networks=allowed).etl_allowed_networks}
+    )
     platform = build_platform(settings)
     platform.migrate_master()
     tenant = platform.tenants.create(
@@ -28,13 +39,14 @@ def wellos(settings, mysql_server_url):
         "WELLOS_STATE_DIR": str(settings.state_dir),
         "WELLOS_TENANT_DB_PREFIX": settings.tenant_db_prefix,
         "WELLOS_LOG_JSON": "false",
+        "WELLOS_ETL_ALLOWED_NETWORKS": allowed,
     }
     runner = CliRunner()
     with mysql_source(mysql_server_url) as source:
         seed_operator(source, days=4)
         configure(platform, tenant, operator_config(source.url))
         platform.close()
-        yield lambda *args: runner.invoke(app, list(args), env=env)
+        yield lambda *args, **more: runner.invoke(app, list(args), env=env, **more)
 
 
 def test_test_preview_and_run_answer_json(wellos):
@@ -70,3 +82,19 @@ def test_a_run_summarizes_a_queue_request_answers_and_mistakes_are_named(wellos)
     assert missing.exit_code == 2 and "nobody" in missing.output
     helped = wellos("etl", "preview", "--help")
     assert "wellos etl preview --tenant acme --entity production" in helped.stdout
+
+
+def test_configure_saves_a_configuration_from_a_file_or_stdin(wellos, mysql_server_url):
+    # GIVEN another source, and its configuration as the API's JSON body
+    with mysql_source(mysql_server_url) as source:
+        seed_operator(source, days=2)
+        body = json.dumps(operator_config(source.url))
+        # WHEN it is configured from stdin
+        saved = wellos("etl", "configure", "--tenant", "acme", "--file", "-", "--json", input=body)
+        # THEN the stored configuration comes back without the URL, and a run reads the new source
+        assert saved.exit_code == 0, saved.output
+        stored = json.loads(saved.stdout)
+        assert stored["connection_secret_ref"] == "tenant-acme-etl-source-url"
+        assert "://" not in saved.stdout
+        ran = wellos("etl", "run", "--tenant", "acme", "--json")
+        assert json.loads(ran.stdout)["rows_read"] == 3 + 3 * 2

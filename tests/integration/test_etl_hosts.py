@@ -21,7 +21,7 @@ from shared.core.application.etl import EtlService
 from shared.core.application.tenants import CreateTenant
 from shared.core.etl.jobs import ETL_QUEUE, EtlJob, etl_message
 from shared.core.etl.ports import RunStatus
-from tests.integration import api_support
+from tests.integration import etl_support
 from tests.integration.etl_support import (
     admin_of,
     configure,
@@ -31,7 +31,7 @@ from tests.integration.etl_support import (
 )
 
 pytestmark = pytest.mark.mysql
-mod_platform = api_support.mod_platform
+mod_platform = etl_support.mod_platform
 EVENTS = Path(__file__).parents[1] / "events"
 
 

@@ -15,7 +15,7 @@ from shared.core.application.tenants import CreateTenant
 from shared.core.etl.errors import EtlRunningError
 from shared.core.etl.ports import RunStatus
 from shared.core.ports.tenant_data import WellQuery
-from tests.integration import api_support
+from tests.integration import etl_support
 from tests.integration.etl_support import (
     APIS,
     T0,
@@ -31,7 +31,7 @@ from tests.integration.etl_support import (
 )
 
 pytestmark = pytest.mark.mysql
-mod_platform = api_support.mod_platform
+mod_platform = etl_support.mod_platform
 
 
 @pytest.fixture

@@ -18,7 +18,14 @@ from shared.adapters.sql.migrate import current_revision, head_revision
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import build_platform
 from shared.core.etl.ports import RunStatus
-from tests.integration.etl_support import configure, mysql_source, operator_config, seed_operator
+from shared.settings import Settings
+from tests.integration.etl_support import (
+    configure,
+    mysql_source,
+    operator_config,
+    seed_operator,
+    source_networks,
+)
 
 pytestmark = pytest.mark.mysql
 
@@ -38,8 +45,13 @@ def mysql_database(mysql_server_url):
 
 
 @pytest.fixture
-def platform(settings):
-    built = build_platform(settings)
+def platform(settings, mysql_server_url):
+    """ETL sources on the test MariaDB share its server with the tenant database: its
+    addresses are allowed explicitly, as an on-premises deployment would allow them."""
+    allowed = Settings(etl_allowed_networks=source_networks(mysql_server_url))
+    built = build_platform(
+        settings.model_copy(update={"etl_allowed_networks": allowed.etl_allowed_networks})
+    )
     yield built
     built.close()
 

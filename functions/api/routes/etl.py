@@ -45,7 +45,9 @@ def put_config(
     """Save the configuration (admins). Every table and column is checked against the source's
     reflected schema first: a missing one is a 422 naming the setting, e.g.
     `entities.production.column_mapping.oil_bbl`. `connection_url` is stored in the secret
-    store; omit it to keep the stored one."""
+    store; omit it to keep the stored one. The URL must pass the source-connection policy
+    (allowed drivers, TLS options only, never WellOS's own databases or internal addresses):
+    a refusal is a 422 `etl_source_refused` naming the option, driver or kind of address."""
     return platform.etl.put_config(tenant, actor, body)
 
 
@@ -57,7 +59,8 @@ def test_connection(
     body: Annotated[TestConnectionIn | None, Body()] = None,
 ) -> dict[str, Any]:
     """Connect read-only (the stored URL, or `connection_url` without storing it) and check the
-    configured tables. A failure is an answer with `ok: false`, not an error."""
+    configured tables. A failure to connect is an answer with `ok: false`, not an error; a URL
+    the source-connection policy refuses is a 422 `etl_source_refused` naming the option."""
     url = body.connection_url.get_secret_value() if body and body.connection_url else None
     return report_out(platform.etl.test_connection(tenant, actor, url))
 

@@ -41,7 +41,7 @@ def split_sslmode(url: URL) -> tuple[URL, str | None]:
 
 
 @functools.cache
-def _ssl_context(verify: bool) -> ssl.SSLContext:
+def tls_context(verify: bool) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if not verify:
         context.check_hostname = False
@@ -54,7 +54,7 @@ def pg8000_connect_args(url: URL, sslmode: str | None) -> dict[str, Any]:
     mode = sslmode or ("disable" if local else "require")
     if mode == "disable":
         return {"ssl_context": False}
-    return {"ssl_context": _ssl_context(verify=mode == "verify-full")}
+    return {"ssl_context": tls_context(verify=mode == "verify-full")}
 
 
 def _fast(parse: Callable[[str], Any], fallback: Callable[[str], Any]) -> Callable[[str], Any]:

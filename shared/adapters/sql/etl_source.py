@@ -1,14 +1,18 @@
 """The operator's source database: read-only connections, reflection, keyset chunks.
 
 Safety rules, all enforced here:
+- every connection passes the source-connection policy first
+  (shared.core.etl.source_policy), and connects to the address it approved
+  (`source_connect`); a schema naming a WellOS database is refused before reflection;
 - names come from the configuration but reach SQL only as `sa.table`/`sa.column`
   objects, after reflection confirmed them, and the dialect quotes them;
 - values are always bound parameters;
 - the session is read-only where the database can say so (PostgreSQL and
-  MySQL/MariaDB: `SET SESSION ... READ ONLY` on connect), and this module only
-  ever executes `Select` statements (`_read` refuses anything else);
-- errors leave as SourceUnavailableError naming the step and the driver's
-  error type, never the URL.
+  MySQL/MariaDB: `SET SESSION ... READ ONLY`, the first thing on connect), and this
+  module only ever executes `Select` statements (`_read` refuses anything else);
+- whatever the driver raises (a protocol error from a hostile server included)
+  leaves as SourceUnavailableError naming the step and the error's type, never the
+  URL, and the connection is thrown away, never reused.
 
 SQL Server has no read-only session setting (ApplicationIntent=ReadOnly only
 routes to a readable secondary) and Oracle's `SET TRANSACTION READ ONLY` holds
@@ -19,25 +23,17 @@ SELECT grants). `test-connection` reports `read_only: false` for them.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import SQLAlchemyError
 
-from shared.adapters.sql.drivers import (
-    install_pg8000_decoders,
-    pg8000_connect_args,
-    split_sslmode,
-)
-from shared.adapters.sql.urls import normalize_url
-from shared.core.errors import InputError
+from shared.adapters.sql.source_connect import source_engine
+from shared.adapters.sql.source_urls import parse_source_url
+from shared.core.errors import WellOSError
 from shared.core.etl.errors import SourceSchemaError, SourceUnavailableError
 from shared.core.etl.ports import (
     ColumnKind,
@@ -46,12 +42,8 @@ from shared.core.etl.ports import (
     SourceInfo,
     SourceTable,
 )
+from shared.core.etl.source_policy import SourcePolicy
 
-CONNECT_TIMEOUT_S = 15
-READ_ONLY_SQL = {
-    "postgresql": "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-    "mysql": "SET SESSION TRANSACTION READ ONLY",
-}
 READ_ONLY_CHECKS = {
     "postgresql": ("SHOW transaction_read_only",),
     # MySQL 8 and MariaDB 11.1+ name it transaction_read_only; older servers tx_read_only.
@@ -60,93 +52,38 @@ READ_ONLY_CHECKS = {
 ROW_VALUE_DIALECTS = frozenset({"postgresql"})  # MariaDB scans the table for row values
 
 
-def parse_source_url(url: str) -> URL:
-    try:
-        return normalize_url(url)
-    except (ArgumentError, ValueError) as exc:
-        raise InputError("connection_url", "is not a valid SQLAlchemy database URL") from exc
-
-
-def _connect_args(url: URL, sslmode: str | None) -> dict[str, Any]:
-    backend, driver = url.get_backend_name(), url.get_driver_name()
-    if driver == "pg8000":
-        return {**pg8000_connect_args(url, sslmode), "timeout": CONNECT_TIMEOUT_S}
-    if backend == "mysql" and driver == "pymysql":
-        return {"connect_timeout": CONNECT_TIMEOUT_S, "conv": _pymysql_conversions()}
-    return {}
-
-
-def _fast(parse: Callable[[str], Any], fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def convert(raw: Any) -> Any:
-        text = raw.decode("ascii") if isinstance(raw, bytes | bytearray) else raw
-        try:
-            return parse(text)
-        except ValueError:  # zero dates and the like: the driver's own answer
-            return fallback(raw)
-
-    return convert
-
-
-@functools.cache
-def _pymysql_conversions() -> dict[Any, Any]:
-    """pymysql's decoders with C-speed date/time parsing (its own are regex-based)."""
-    from pymysql import converters
-    from pymysql.constants import FIELD_TYPE
-
-    table = dict(converters.conversions)
-    fast_datetime = _fast(datetime.fromisoformat, converters.convert_datetime)
-    table[FIELD_TYPE.DATETIME] = fast_datetime
-    table[FIELD_TYPE.TIMESTAMP] = fast_datetime
-    table[FIELD_TYPE.DATE] = _fast(date.fromisoformat, converters.convert_date)
-    return table
-
-
-def source_engine(url: str) -> sa.Engine:
-    parsed, sslmode = split_sslmode(parse_source_url(url))
-    try:
-        engine = sa.create_engine(
-            parsed, poolclass=NullPool, connect_args=_connect_args(parsed, sslmode)
-        )
-    except (ArgumentError, ImportError) as exc:
-        raise InputError("connection_url", f"no driver for {parsed.drivername}") from exc
-    if parsed.get_driver_name() == "pg8000":
-        install_pg8000_decoders(engine)
-    statement = READ_ONLY_SQL.get(engine.dialect.name)
-    if statement is not None:
-
-        @sa.event.listens_for(engine, "connect")
-        def _read_only(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(statement)
-            cursor.close()
-            dbapi_connection.commit()
-
-    return engine
-
-
 def _failure(step: str, exc: BaseException) -> SourceUnavailableError:
     original = getattr(exc, "orig", None) or exc
     return SourceUnavailableError(f"source database: {step} failed ({type(original).__name__})")
 
 
 class SqlSourceConnector:
-    """Opens read-only sessions on source databases named by SQLAlchemy URLs."""
+    """Opens read-only sessions on source databases named by URLs the policy approves."""
+
+    def __init__(self, policy: SourcePolicy) -> None:
+        self._policy = policy
 
     @contextmanager
     def open(self, url: str) -> Iterator[SqlSourceSession]:
-        engine = source_engine(url)
+        parsed = parse_source_url(url)
+        checked = self._policy.check(parsed.target)
+        engine = source_engine(parsed.url, checked)
         try:
             try:
                 connection = engine.connect()
-            except SQLAlchemyError as exc:
+            except WellOSError:
+                raise
+            except Exception as exc:  # a driver, protocol or network failure, of any type
                 raise _failure("connect", exc) from None
             try:
-                yield SqlSourceSession(connection)
-            finally:
-                try:
-                    connection.close()
-                except SQLAlchemyError:
-                    connection.invalidate()
+                yield SqlSourceSession(connection, self._policy.check_schema)
+            except BaseException:
+                connection.invalidate()  # a failed connection is never reused
+                raise
+            try:
+                connection.close()
+            except Exception:
+                connection.invalidate()
         finally:
             engine.dispose()
 
@@ -164,14 +101,16 @@ def column_kind(column_type: Any) -> ColumnKind:
 
 
 class SqlSourceSession:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, check_schema: Callable[[str | None], None]) -> None:
         self._c = connection
+        self._check_schema = check_schema
         self._tables: dict[tuple[str | None, str], SourceTable | None] = {}
 
     def info(self) -> SourceInfo:
         dialect = self._c.dialect
         version = ".".join(str(part) for part in (dialect.server_version_info or ()))
-        return SourceInfo(dialect.name, version, self._read_only(dialect.name))
+        with self._translated("session check"):
+            return SourceInfo(dialect.name, version, self._read_only(dialect.name))
 
     def _read_only(self, dialect: str) -> bool:
         for check in READ_ONLY_CHECKS.get(dialect, ()):
@@ -186,6 +125,7 @@ class SqlSourceSession:
 
     def describe(self, schema: str | None, table: str) -> SourceTable | None:
         key = (schema, table)
+        self._check_schema(schema)
         if key not in self._tables:
             with self._translated("reflection"):
                 self._tables[key] = self._reflect(schema, table)
@@ -287,5 +227,7 @@ class SqlSourceSession:
     def _translated(self, step: str) -> Iterator[None]:
         try:
             yield
-        except SQLAlchemyError as exc:
+        except WellOSError:
+            raise
+        except Exception as exc:  # SQLAlchemy's errors, and whatever a hostile server provokes
             raise _failure(step, exc) from None

@@ -20,7 +20,7 @@ from shared.core.domain.users import Actor
 from shared.core.errors import InputError, UnknownTenantError, WellOSError
 from shared.core.etl.checks import check_against_source, check_settings
 from shared.core.etl.config import EtlConfig, EtlConfigInput, EtlSettings
-from shared.core.etl.errors import EtlNotConfiguredError, EtlRunningError
+from shared.core.etl.errors import EtlNotConfiguredError, EtlRunningError, SourcePolicyError
 from shared.core.etl.fields import Entity
 from shared.core.etl.jobs import ETL_QUEUE, EtlJob, etl_message, is_due, parse_etl_job
 from shared.core.etl.ports import (
@@ -76,9 +76,11 @@ class EtlService:
             raise EtlNotConfiguredError(tenant.slug)
         return EtlConfig.model_validate(stored.config)
 
-    def put_config(self, tenant: Tenant, actor: Actor, given: EtlConfigInput) -> EtlConfig:
-        """Check the names against the source's schema; store the URL in Secrets, the rest here."""
-        require(actor, Permission.SETTINGS_WRITE)
+    def put_config(self, tenant: Tenant, actor: Actor | None, given: EtlConfigInput) -> EtlConfig:
+        """Check the URL against the connection policy and the names against the source's
+        schema; store the URL in Secrets, the rest here. `actor` None: the ops CLI."""
+        if actor is not None:
+            require(actor, Permission.SETTINGS_WRITE)
         check_settings(given)
         ref = source_secret_ref(tenant.slug)
         url = self._url_for(tenant, given)
@@ -103,7 +105,7 @@ class EtlService:
             raise InputError("connection_url", "is required to configure ETL") from None
         return self._d.secrets.get(current.connection_secret_ref)
 
-    def _save(self, tenant: Tenant, actor: Actor, config: EtlConfig) -> None:
+    def _save(self, tenant: Tenant, actor: Actor | None, config: EtlConfig) -> None:
         now = self._clock()
         with self._d.master.unit_of_work() as uow:
             before = uow.etl.get(tenant.id)
@@ -114,12 +116,12 @@ class EtlService:
                     action="etl_config.updated",
                     entity="tenant",
                     entity_id=tenant.id,
-                    actor=actor.email,
+                    actor=actor.email if actor else "ops",
                     at=now,
                     tenant_id=tenant.id,
                     before=before.config if before else None,
                     after=document,
-                    request_id=actor.request_id,
+                    request_id=actor.request_id if actor else "",
                 )
             )
             uow.commit()
@@ -129,7 +131,10 @@ class EtlService:
     def test_connection(
         self, tenant: Tenant, actor: Actor | None, url: str | None = None
     ) -> ConnectionReport:
-        """Connect read-only and check the configured tables; failures are reported, not raised."""
+        """Connect read-only and check the configured tables; failures are reported, not raised.
+
+        A URL the connection policy refuses is an error (SourcePolicyError, 422), not a report.
+        """
         if actor is not None:
             require(actor, Permission.SETTINGS_WRITE)
         settings: EtlSettings | None = None
@@ -140,6 +145,8 @@ class EtlService:
             with self._d.connector.open(url) as session:
                 return connection_report(session, settings)
         except WellOSError as exc:
+            if isinstance(exc, SourcePolicyError):
+                raise
             if isinstance(exc, InputError) and exc.field != "connection_url":
                 raise
             return ConnectionReport(False, error=exc.detail)
@@ -269,4 +276,7 @@ class EtlService:
             return self.run_tenant(tenant, job.trigger)
         except (EtlRunningError, EtlNotConfiguredError, UnknownTenantError) as exc:
             log.info("ETL job of %s skipped: %s", tenant.slug, exc.code)
+            return None
+        except SourcePolicyError as exc:  # recorded in the run history; retrying cannot help
+            log.warning("ETL job of %s refused: %s (%s)", tenant.slug, exc.code, exc.field)
             return None

@@ -31,7 +31,6 @@ from shared.core.domain.users import (
 from shared.core.errors import (
     DatabaseExistsError,
     DuplicateError,
-    InputError,
     UnknownTenantError,
     WellOSError,
 )
@@ -116,7 +115,9 @@ class TenantService:
         database, adopted = self._database_for(slug, command)
         try:
             revision = self._provisioner.migrate(database.url)
-            tenant, password = self._register(command, slug, name, email, database, adopted)
+            tenant, password = self._register(
+                command, slug, name, (email, admin_name), database, adopted
+            )
         except BaseException:
             if database.created:
                 self._drop_quietly(slug)
@@ -150,11 +151,13 @@ class TenantService:
         command: CreateTenant,
         slug: str,
         name: str,
-        email: str,
+        admin: tuple[str, str],
         database: ProvisionedDatabase,
         adopted: bool,
     ) -> tuple[Tenant, str]:
-        """Store the URL's secret, then the tenant, its first admin and the audit entry."""
+        """Store the URL's secret, then the tenant, its first admin (e-mail, name) and the
+        audit entry."""
+        email, admin_name = admin
         secret_ref = secret_ref_for(slug)
         self._secrets.set(secret_ref, database.url)
         now = self._clock()
@@ -172,10 +175,10 @@ class TenantService:
             created_at=now,
             updated_at=now,
         )
-        admin, password = self._first_admin(tenant.id, email, admin_name, now)
+        first_admin, password = self._first_admin(tenant.id, email, admin_name, now)
         with self._master.unit_of_work() as uow:
             uow.tenants.add(tenant)
-            uow.users.add(admin)
+            uow.users.add(first_admin)
             uow.audit.record(
                 MasterAuditEntry(
                     action="tenant.created",

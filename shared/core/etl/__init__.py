@@ -6,6 +6,8 @@
   rejection naming the field and the reason.
 - `checks`: the configuration against the field catalog and the source's reflected schema.
 - `ports`: the source database (read-only), the tenant-side store, job messages.
+- `source_policy`, `source_drivers`: whether WellOS may connect to an operator's database URL
+  (drivers, TLS options, addresses, never WellOS's own databases), at save and at connect.
 - `runner`: one tenant's run: chunks, quarantine, watermarks, deletions.
 - `spreadsheet`, `suggest`: CSV/XLSX rows, streamed, and a mapping guessed from the headers.
 """

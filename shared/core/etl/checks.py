@@ -19,7 +19,7 @@ from shared.core.etl.config import (
     Transform,
     UnitTransform,
 )
-from shared.core.etl.errors import RowRejectedError, SourceSchemaError
+from shared.core.etl.errors import RowRejectedError, SourcePolicyError, SourceSchemaError
 from shared.core.etl.fields import FIELDS, Entity, Kind, TargetField
 from shared.core.etl.ports import ColumnKind, SourceTable
 from shared.core.etl.transforms import unit_factor, units_into
@@ -96,8 +96,11 @@ def check_against_source(settings: EtlSettings, describe: Describe) -> None:
 
 
 def check_entity_against_source(entity: Entity, mapping: EntityMapping, describe: Describe) -> None:
-    table = describe(mapping.source_schema, mapping.source_table)
     path = f"entities.{entity}"
+    try:
+        table = describe(mapping.source_schema, mapping.source_table)
+    except SourcePolicyError as exc:  # the schema names a WellOS database
+        raise SourcePolicyError(f"{path}.{exc.field}", exc.reason) from None
     if table is None:
         raise SourceSchemaError(f"{path}.source_table", _no_table(mapping))
     _check_columns(table, mapping.key_columns, f"{path}.key_columns")

@@ -2,7 +2,9 @@
 
 WellOSError
 ├── InputError
-│   └── SourceSchemaError        a configured table/column is not in the source (422)
+│   ├── SourceSchemaError        a configured table/column is not in the source (422)
+│   └── SourcePolicyError        the source URL breaks the connection policy (422):
+│                                a driver, an option, an address, a WellOS database
 ├── NotFoundError
 │   └── EtlNotConfiguredError    the tenant has no ETL configuration (404)
 ├── ConflictError
@@ -23,6 +25,12 @@ from shared.core.errors import ConflictError, InfrastructureError, InputError, N
 
 class SourceSchemaError(InputError):
     code = "source_schema_mismatch"
+
+
+class SourcePolicyError(InputError):
+    """The message names the option, driver or kind of address, never the URL or its host."""
+
+    code = "etl_source_refused"
 
 
 class EtlNotConfiguredError(NotFoundError):

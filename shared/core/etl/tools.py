@@ -9,7 +9,7 @@ from typing import Any
 from shared.core.errors import InputError
 from shared.core.etl.checks import check_entity_against_source
 from shared.core.etl.config import EntityMapping, EtlSettings
-from shared.core.etl.errors import RowRejectedError
+from shared.core.etl.errors import RowRejectedError, SourcePolicyError
 from shared.core.etl.fields import Entity
 from shared.core.etl.mapping import RejectedRow, RowMapper, jsonable
 from shared.core.etl.ports import ExtractRequest, SourceSession
@@ -55,7 +55,10 @@ def connection_report(session: SourceSession, settings: EtlSettings | None) -> C
 
 
 def _table_check(session: SourceSession, entity: Entity, mapping: EntityMapping) -> TableCheck:
-    table = session.describe(mapping.source_schema, mapping.source_table)
+    try:
+        table = session.describe(mapping.source_schema, mapping.source_table)
+    except SourcePolicyError as exc:  # the schema names a WellOS database: refused, not reported
+        raise SourcePolicyError(f"entities.{entity}.{exc.field}", exc.reason) from None
     name = mapping.source_table
     if table is None:
         return TableCheck(entity, name, False, problem="table not found")
