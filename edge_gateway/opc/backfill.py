@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from asyncua.client.client import Client
+from asyncua.ua.uaerrors import UaError
 
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.metrics import ConnectionMetrics
@@ -64,9 +65,16 @@ class Backfiller:
                     await self._settle()
                     await self._backfill(client, facts, list(self._tracker.gaps))
                 await asyncio.sleep(IDLE_POLL_S)
+        except (UaError, TimeoutError) as exc:
+            # the session may be fine (a server whose history store fails): keep acquiring
+            self._metrics.backfill_state = "failed"
+            log.warning(
+                "connection %s: backfill failed (%s: %s); the gaps wait for the next session",
+                self._connection.name, type(exc).__name__, exc,
+            )  # fmt: skip
         finally:
             self._tracker.trim(self._emitted)
-            if self._tracker.gaps:
+            if self._tracker.gaps and self._metrics.backfill_state != "failed":
                 self._metrics.backfill_state = "waiting"
 
     async def _settle(self) -> None:
