@@ -33,6 +33,7 @@ USER_REJECTED = "user_rejected"
 UNREACHABLE = "unreachable"
 CONNECTION_LOST = "connection_lost"
 TIMEOUT = "timeout"
+CHANNEL_REFUSED = "channel_refused"
 NODE_ID_UNKNOWN = "node_id_unknown"
 SERVER_ERROR = "server_error"
 
@@ -52,6 +53,8 @@ _USER_CODES = {
     StatusCodes.BadUserAccessDenied,
 }  # fmt: skip
 _TRANSPORT_CAUSES = {UNREACHABLE, CONNECTION_LOST}
+SILENT_REFUSALS = {TIMEOUT, CHANNEL_REFUSED}
+"""Causes a GetEndpoints probe can explain (see `probe_endpoints`)."""
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,13 @@ class ErrorSpy:
 
     def __init__(self, client: Client) -> None:
         self.errors: list[int] = []
+        self.socket_open = False
         uaclient = client.uaclient
         connect_socket: Callable[[str, int], Any] = uaclient.connect_socket
 
         async def spying_connect(host: str, port: int) -> None:
             await connect_socket(host, port)
+            self.socket_open = True
             self._watch(uaclient.protocol)
 
         uaclient.connect_socket = spying_connect  # type: ignore[method-assign]
@@ -131,10 +136,17 @@ def diagnose(exc: BaseException, spy: ErrorSpy | None, connected: bool) -> Diagn
     if isinstance(exc, UaStatusCodeError):
         where = "from the server" if connected else "while opening the session"
         return from_status(int(exc.code), where)
-    if isinstance(exc, ConnectionRefusedError | OSError) and not connected:
-        return Diagnosis(UNREACHABLE, f"endpoint unreachable ({exc.strerror or exc})")
+    if not connected and spy is not None and spy.socket_open:
+        if isinstance(exc, TimeoutError):
+            return Diagnosis(TIMEOUT, "no answer in time while opening the session")
+        if isinstance(exc, OSError):
+            return Diagnosis(CHANNEL_REFUSED, "the server closed the connection while opening it")
+    if isinstance(exc, OSError) and not connected:
+        return Diagnosis(
+            UNREACHABLE, f"endpoint unreachable ({exc.strerror or type(exc).__name__})"
+        )
     if isinstance(exc, TimeoutError) and not connected:
-        return Diagnosis(TIMEOUT, "no answer in time while opening the session")
+        return Diagnosis(TIMEOUT, "no answer in time while connecting")
     return Diagnosis(CONNECTION_LOST, f"{type(exc).__name__}: {exc}" if str(exc) else "lost")
 
 
@@ -154,7 +166,9 @@ async def probe_endpoints(connection: ConnectionConfig, timeout_s: float) -> Dia
     except (Exception, TimeoutError) as exc:  # a probe; the original failure stands
         log.debug("endpoint probe failed: %s", exc)
         return None
-    offered = {(_policy_name(e.SecurityPolicyUri), e.SecurityMode.name) for e in endpoints}
+    offered = {
+        (_policy_name(e.SecurityPolicyUri), e.SecurityMode.name.rstrip("_")) for e in endpoints
+    }
     wanted = (connection.security_policy, connection.security_mode)
     if wanted not in offered:
         listing = ", ".join(sorted(f"{p}/{m}" for p, m in offered)) or "nothing"

@@ -31,6 +31,7 @@ from edge_gateway.opc.backfill import Backfiller, BackfillOptions
 from edge_gateway.opc.client import ClientOptions, new_client, secure
 from edge_gateway.opc.diagnosis import (
     NODE_ID_UNKNOWN,
+    SILENT_REFUSALS,
     TIMEOUT,
     Diagnosis,
     ErrorSpy,
@@ -169,7 +170,7 @@ class ConnectionRunner:
                 await client.connect()
         except (Exception, TimeoutError) as exc:
             diagnosis = diagnose(exc, spy, connected=False)
-            if diagnosis.cause == TIMEOUT:
+            if diagnosis.cause in SILENT_REFUSALS:
                 probed = await probe_endpoints(self.connection, self._options.client.timeout_s)
                 diagnosis = probed or diagnosis
             raise ConnectFailedError(diagnosis) from exc
