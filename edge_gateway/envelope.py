@@ -23,6 +23,7 @@ from typing import Any
 
 from edge_gateway.buffer import Row
 
+_UINT64 = 9
 ENCODING_V1 = "gzip+json-columns"
 ENCODING_V2 = "gzip+json-columns-v2"
 ENUMERATION = 29
@@ -54,7 +55,12 @@ def payload_v1(rows: Sequence[Row]) -> str:
 def v2_value(row: Row) -> tuple[int, Any]:
     """(type id, JSON value) of a row: the raw value where the float is not exact."""
     kind = 11 if row[5] is None else row[5]
-    return kind, row[6] if row[6] is not None else row[3]
+    raw = row[6]
+    if raw is None:
+        return kind, row[3]
+    if kind == _UINT64 and isinstance(raw, str):
+        return kind, int(raw)  # stored as text beyond SQLite's signed 64 bits
+    return kind, raw
 
 
 def payload_v2(rows: Sequence[Row], historical: Sequence[int]) -> str:

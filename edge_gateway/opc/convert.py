@@ -33,6 +33,7 @@ _NUMBERS = frozenset(
     }
 )  # fmt: skip
 _LOCALIZED = ua.VariantType.LocalizedText
+_INT64_LIMIT = 2**63
 
 
 def micros(moment: datetime) -> int:
@@ -68,7 +69,8 @@ def typed(variant: ua.Variant) -> tuple[float | None, int, Any]:
             return value, kind.value, None
         return None, kind.value, non_finite(value)
     if kind in _NUMBERS and isinstance(value, int):
-        return float(value), kind.value, value
+        # SQLite integers are signed 64-bit: a larger UInt64 is kept as its decimal text
+        return float(value), kind.value, value if value < _INT64_LIMIT else str(value)
     if kind is _BOOLEAN and isinstance(value, bool):
         return (1.0 if value else 0.0), kind.value, value
     if kind is _TEXT and isinstance(value, str):

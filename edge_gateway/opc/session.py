@@ -27,6 +27,7 @@ from asyncua.ua.uaerrors import UaStatusCodeError
 from edge_gateway.errors import SessionLostError
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.metrics import ConnectionMetrics, GatewayMetrics
+from edge_gateway.opc import fastpublish
 from edge_gateway.opc.backfill import Backfiller, BackfillOptions
 from edge_gateway.opc.client import ClientOptions, new_client, secure
 from edge_gateway.opc.diagnosis import (
@@ -185,6 +186,7 @@ class ConnectionRunner:
         self.metrics.state = "connecting"
         try:
             await self._connect(session.client)
+            fastpublish.install(session.client, _now_us)
             self._connected()
             facts = await node_facts(session.client, self.connection.tags)
             if self._options.backfill.enabled:
@@ -276,6 +278,10 @@ class ConnectionRunner:
         limit = self._options.no_data_timeout_s
         if limit and silent > limit and self.connection.tags:
             raise SessionLostError(f"no data for {silent:.1f} s")
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1000
 
 
 def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:

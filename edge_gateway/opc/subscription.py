@@ -31,6 +31,7 @@ from edge_gateway.envelope import ENUMERATION
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.opc.convert import to_row
 from edge_gateway.opc.diagnosis import NODE_ID_UNKNOWN
+from edge_gateway.opc.fastpublish import DataChangeRows
 from edge_gateway.opc.gaps import GapTracker
 from shared.core.ingest.gateway_config import ConnectionConfig, TagConfig
 
@@ -220,16 +221,18 @@ class Notifications:
             return
         self._check_sequence(message.SequenceNumber)
         for notification in message.NotificationData:
-            if isinstance(notification, ua.DataChangeNotification):
-                self._data(notification.MonitoredItems)
+            if isinstance(notification, DataChangeRows):
+                self._rows(notification.rows)
+            elif isinstance(notification, ua.DataChangeNotification):
+                items = notification.MonitoredItems
+                self._rows([to_row(item.ClientHandle, item.Value) for item in items])
             elif isinstance(notification, ua.StatusChangeNotification):
                 if not notification.Status.is_good():
                     self._on_lost(f"subscription status {notification.Status.name}")
         if self._sink.full:
             await self._sink.wait_for_room()
 
-    def _data(self, items: list[ua.MonitoredItemNotification]) -> None:
-        rows = [to_row(item.ClientHandle, item.Value) for item in items]
+    def _rows(self, rows: list[Row]) -> None:
         if self.enumerations:
             rows = [_as_enumeration(row) if row[0] in self.enumerations and row[5] == _INT32
                     else row for row in rows]  # fmt: skip
