@@ -34,7 +34,10 @@ _LOSS_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError, OSError, TimeoutError, asyncio.CancelledError, UaStatusCodeError,
 )  # fmt: skip
 _NOISE_SUFFIXES = ("but connection is closed",)
-_NOISE_PREFIXES = ("Received an error", "Got error status from server", "Publish iteration crashed")
+_NOISE_PREFIXES = (
+    "Received an error", "Got error status from server", "Publish iteration crashed",
+    "Exception raised while parsing message from server",
+)  # fmt: skip
 
 
 class AsyncuaNoise(logging.Filter):

@@ -18,7 +18,9 @@ from typing import Any
 
 from asyncua import ua
 from asyncua.client.client import Client
+from asyncua.ua.object_ids import ObjectIds
 from asyncua.ua.status_codes import StatusCodes
+from asyncua.ua.ua_binary import nodeid_from_binary, struct_from_binary
 from asyncua.ua.uaerrors import UaStatusCodeError
 
 from edge_gateway.errors import SessionLostError
@@ -53,6 +55,7 @@ _USER_CODES = {
     StatusCodes.BadUserAccessDenied,
 }  # fmt: skip
 _TRANSPORT_CAUSES = {UNREACHABLE, CONNECTION_LOST}
+_SERVICE_FAULT = ua.FourByteNodeId(ua.Int32(ObjectIds.ServiceFault_Encoding_DefaultBinary))
 SILENT_REFUSALS = {TIMEOUT, CHANNEL_REFUSED}
 """Causes a GetEndpoints probe can explain (see `probe_endpoints`)."""
 
@@ -100,12 +103,15 @@ def from_status(code: int, where: str) -> Diagnosis:
 
 
 class ErrorSpy:
-    """Records the transport ERR messages one asyncua client receives (asyncua 2.1.0 logs
-    them and fails the pending request, sometimes only by a timeout)."""
+    """Records the refusals one asyncua client receives while connecting: transport ERR
+    messages, and service faults where asyncua expects an OpenSecureChannelResponse
+    (node-opcua answers an untrusted certificate so; asyncua 2.1.0 fails to parse it
+    and raises a bare AssertionError). `watching` is turned off once connected."""
 
     def __init__(self, client: Client) -> None:
         self.errors: list[int] = []
         self.socket_open = False
+        self.watching = True
         uaclient = client.uaclient
         connect_socket: Callable[[str, int], Any] = uaclient.connect_socket
 
@@ -120,11 +126,23 @@ class ErrorSpy:
         process: Callable[[Any], None] = protocol._process_received_message
 
         def spying_process(message: Any) -> None:
-            if isinstance(message, ua.ErrorMessage) and message.Error is not None:
-                self.errors.append(int(message.Error.value))
+            if self.watching:
+                self._inspect(message)
             process(message)
 
         protocol._process_received_message = spying_process
+
+    def _inspect(self, message: Any) -> None:
+        if isinstance(message, ua.ErrorMessage) and message.Error is not None:
+            self.errors.append(int(message.Error.value))
+        elif isinstance(message, ua.Message):
+            body = message.body().copy()  # type: ignore[no-untyped-call]
+            try:
+                if nodeid_from_binary(body) == _SERVICE_FAULT:
+                    header = struct_from_binary(ua.ResponseHeader, body)
+                    self.errors.append(int(header.ServiceResult.value))
+            except Exception as exc:  # only a hint; asyncua reports the real failure
+                log.debug("unreadable answer while connecting: %s", exc)
 
 
 def diagnose(exc: BaseException, spy: ErrorSpy | None, connected: bool) -> Diagnosis:
@@ -139,8 +157,10 @@ def diagnose(exc: BaseException, spy: ErrorSpy | None, connected: bool) -> Diagn
     if not connected and spy is not None and spy.socket_open:
         if isinstance(exc, TimeoutError):
             return Diagnosis(TIMEOUT, "no answer in time while opening the session")
-        if isinstance(exc, OSError):
-            return Diagnosis(CHANNEL_REFUSED, "the server closed the connection while opening it")
+        return Diagnosis(
+            CHANNEL_REFUSED,
+            f"the server refused the connection while it was opened ({type(exc).__name__})",
+        )
     if isinstance(exc, OSError) and not connected:
         return Diagnosis(
             UNREACHABLE, f"endpoint unreachable ({exc.strerror or type(exc).__name__})"

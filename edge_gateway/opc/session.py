@@ -169,6 +169,7 @@ class ConnectionRunner:
             await secure(client, self.connection)
             async with asyncio.timeout(self._options.client.timeout_s * 3):
                 await client.connect()
+            spy.watching = False
         except (Exception, TimeoutError) as exc:
             diagnosis = diagnose(exc, spy, connected=False)
             if diagnosis.cause in SILENT_REFUSALS:

@@ -242,6 +242,8 @@ class Notifications:
         self._touch(len(rows))
 
     def _check_sequence(self, sequence: int) -> None:
+        if sequence == 0:  # not a sequence number (some servers send it with a status)
+            return
         last = self.last_sequence
         self.last_sequence = sequence
         if last is None or sequence == last + 1 or (sequence == 1 and last >= 0xFFFFFC00):

@@ -109,10 +109,8 @@ def test_a_cut_link_is_backfilled_from_history_exactly_once(historian, proxy, tm
                                   cut_at, back_at)  # fmt: skip
     assert gap >= 20 * TAGS  # ~3 s at 10 Hz per tag
     assert connection.outages == 1 and connection.last_outage_s > 2.5
-    assert (
-        f'connection_backfilled_readings_total{{connection="hist",id="{connection.connection_id}"}} {connection.backfilled}'
-        in page
-    )  # noqa: E501
+    labels = f'{{connection="hist",id="{connection.connection_id}"}}'
+    assert f"connection_backfilled_readings_total{labels} {connection.backfilled}" in page
     assert 'connection_backfill_state{connection="hist"' in page
 
 

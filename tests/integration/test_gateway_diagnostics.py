@@ -167,7 +167,10 @@ def test_an_unknown_node_id_is_named_and_counted(tmp_path):
     finally:
         server.close()
     assert _cause_line("node_id_unknown") in page
-    assert 'connection_tags_unmonitored{connection="diag"' in page and 'cause="node_id_unknown"} 1' in page
+    assert (
+        'connection_tags_unmonitored{connection="diag"' in page
+        and 'cause="node_id_unknown"} 1' in page
+    )
     assert any("node ns=2;i=404 does not exist on the server" in line for line in lines), lines
 
 

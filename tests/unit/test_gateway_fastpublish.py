@@ -45,7 +45,8 @@ def _response(items: list[ua.MonitoredItemNotification], extra: list | None = No
     response.Parameters.NotificationMessage.SequenceNumber = 8
     response.Parameters.NotificationMessage.PublishTime = BASE
     response.Parameters.NotificationMessage.NotificationData = [
-        ua.DataChangeNotification(MonitoredItems=items), *(extra or [])
+        ua.DataChangeNotification(MonitoredItems=items),
+        *(extra or []),
     ]
     return struct_to_binary(response)
 

@@ -68,7 +68,10 @@ def test_a_gap_runs_from_the_last_value_sent_to_the_first_live_one():
     tracker.saw([(2, 250, None, 1.0, 0, 11, None)])
     assert gap.first_live == {1: 150, 2: 250} and not tracker.tracking
     found = windows(gap, {1: _tag(1), 2: _tag(2)}, frozenset({1, 2}), 1_000, 10_000)
-    assert [(w.tag.tag_id, w.after_us, w.before_us) for w in found] == [(1, 100, 150), (2, 200, 250)]
+    assert [(w.tag.tag_id, w.after_us, w.before_us) for w in found] == [
+        (1, 100, 150),
+        (2, 200, 250),
+    ]
 
 
 def test_the_look_back_is_capped_and_unhistorized_tags_are_skipped():
