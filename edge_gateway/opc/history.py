@@ -29,9 +29,11 @@ from shared.core.ingest.gateway_config import TagConfig
 
 log = logging.getLogger(__name__)
 
-NODES_PER_READ = 100
-VALUES_PER_NODE = 1000
-"""Values per node and request: the server pages the rest with continuation points."""
+NODES_PER_READ = 20
+VALUES_PER_NODE = 500
+"""Values per node and request: the server pages the rest with continuation points.
+Small requests: a server may answer them before its next publish, and a long one holds
+back the live data (its monitored item queues must bridge it)."""
 GROUP_SPREAD_US = 10_000_000
 ATTRIBUTES_PER_READ = 900
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -40,8 +40,11 @@ log = logging.getLogger(__name__)
 ITEMS_PER_REQUEST = 1000
 MAX_ITEM_QUEUE = 1000
 MIN_ITEM_QUEUE = 10
+STALL_S = 5.0
 """Values a server keeps per item between publishes: beyond publishing/sampling, room for
-a client that falls behind for a few intervals (GC, disk, CPU) or a catching-up device."""
+a client that falls behind for a few intervals (GC, disk, CPU), a catching-up device, or
+a server that answers a history read (backfill) before the next publish: `STALL_S`
+seconds of samples."""
 KEEPALIVE_S = 5.0
 _FILTER_REJECTED = {
     StatusCodes.BadFilterNotAllowed,
@@ -66,8 +69,12 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def queue_size(publishing_ms: int, sampling_ms: int) -> int:
-    """Server-side queue per item: twice the samples of one publishing interval, at least 10."""
-    return min(MAX_ITEM_QUEUE, max(MIN_ITEM_QUEUE, 2 * math.ceil(publishing_ms / sampling_ms)))
+    """Server-side queue per item: twice the samples of one publishing interval or
+    `STALL_S` of samples, whichever is more; at least 10, at most 1000."""
+    stall = math.ceil(STALL_S * 1000 / sampling_ms)
+    return min(
+        MAX_ITEM_QUEUE, max(MIN_ITEM_QUEUE, stall, 2 * math.ceil(publishing_ms / sampling_ms))
+    )
 
 
 def data_change_filter(tag: TagConfig) -> ua.DataChangeFilter:
