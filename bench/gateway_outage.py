@@ -49,12 +49,14 @@ def _first_live_after(gateway: RunningGateway, back_at: float, timeout_s: float)
 
 
 def _outage(args: argparse.Namespace, historian: Historian, proxy: Proxy) -> None:
-    if args.restart:
+    if args.restart:  # the endpoint's port is closed while the server is down, as without proxy
+        proxy.cut()
         historian.stop_ticking()
         historian.stop()
         time.sleep(args.outage_s)
         historian.start()
         historian.start_ticking()
+        proxy.open()
     else:
         proxy.cut()
         time.sleep(args.outage_s)
