@@ -181,3 +181,23 @@ def test_a_connection_loss_logs_one_line_and_no_asyncua_traceback(historian, pro
     assert len([m for m in ours if "hist" in m]) <= 2, ours  # the loss, then "cannot connect"
     assert not [r for r in warnings if r.name.startswith("asyncua") and r.levelno >= logging.ERROR]
     assert not [r for r in warnings if r.exc_info]
+
+
+def test_values_produced_while_the_gateway_was_stopped_are_backfilled_at_start(
+    historian, proxy, tmp_path
+):
+    # GIVEN a gateway that ran, was stopped, and whose server went on producing for 3 s
+    with _gateway(tmp_path, proxy) as gateway:
+        wait_for(lambda: gateway.metrics.readings_published >= 10 * TAGS, 20, "live values")
+    stopped_at = time.time()
+    time.sleep(3)
+    # WHEN it starts again with the same state directory
+    with _gateway(tmp_path, proxy) as gateway:
+        connection = next(iter(gateway.metrics.connections.values()))
+        wait_for(lambda: connection.backfilled >= 20 * TAGS, 20, "the downtime backfilled")
+        wait_for(lambda: connection.backfill_state == "idle", 20, "the backfill to finish")
+        historian.stop_ticking()
+        wait_for(lambda: gateway.service.buffer.batch_count == 0, 10, "everything sent")
+    # THEN its own downtime is filled from the server's history, nothing twice
+    _assert_gap_filled_once(historian, read_batches(tmp_path / "state" / "queue.db"),
+                            stopped_at, stopped_at + 3)  # fmt: skip
