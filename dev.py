@@ -69,6 +69,27 @@ def ensure_azurite() -> None:
         _say(f"Azurite install failed ({type(exc).__name__}); Azure Blob tests will be skipped")
 
 
+NODE_OPCUA_VERSION = "2.186.4"  # keep equal to tests/emulators.py
+NODE_OPCUA = TOOLS / "node_modules" / "node-opcua" / "package.json"
+
+
+def ensure_node_opcua() -> None:
+    """Install node-opcua (npm, pinned) for the gateway's interop test when Node.js is here."""
+    if NODE_OPCUA.exists() and f'"version": "{NODE_OPCUA_VERSION}"' in NODE_OPCUA.read_text():
+        return
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        _say("Node.js not found: node-opcua cannot run; the gateway interop test will be skipped")
+        return
+    _say(f"installing node-opcua {NODE_OPCUA_VERSION} (npm) into .tools/")
+    flags = ["--no-audit", "--no-fund", "--silent"]
+    command = [npm, "install", "--prefix", str(TOOLS), *flags, f"node-opcua@{NODE_OPCUA_VERSION}"]
+    try:
+        subprocess.run(command, cwd=ROOT, check=True, timeout=900)
+    except (subprocess.SubprocessError, OSError) as exc:
+        _say(f"node-opcua install failed ({type(exc).__name__}); the interop test will be skipped")
+
+
 def _run(command: list[str]) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -96,6 +117,7 @@ def run_tests(pytest_args: list[str]) -> int:
     if code != 0:
         return code
     ensure_azurite()
+    ensure_node_opcua()
     _say("pytest")
     return _run([str(PYTHON), "-m", "pytest", *pytest_args])
 

@@ -2,6 +2,15 @@
 
     python bench/gateway.py                      # 500 wells x 20 tags at 1 Hz, 60 s
     python bench/gateway.py --duration 600       # the 10-minute flat-memory run
+    python bench/gateway.py --pipeline           # CPU per change without RTU processes
+    python bench/gateway.py --pipeline --profile # the same under cProfile (top lines)
+
+CPU is process CPU time (user + system, all threads, `getrusage`), not wall time: the
+machine is shared, so wall-clock rates depend on other load; CPU per change does much
+less. `--pipeline` replays real OPC-UA publish responses (binary, decoded by asyncua as
+from a socket) at the offered rate into the gateway's notification handler, disk
+buffer, cutter and publisher (local SQLite queue): the gateway's own per-change cost
+without the RTU processes competing for the same cores.
 
 The field runs as several RTU processes (one asyncua server tops out near 10k
 changes/s). First the baseline: a bare asyncua client with the same subscriptions
@@ -18,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -149,6 +159,36 @@ def audit_queue(path: Path, period_us: int) -> dict:
     return {"on_queue": on_queue, "batches": len(ids), "missing_ticks": missing}
 
 
+def installed_size_mb() -> float:
+    """A gateway-only install's size (bench/gateway_size.py, in a clean interpreter)."""
+    script = Path(__file__).with_name("gateway_size.py")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return float(out.stdout.split()[0])
+
+
+def pipeline(args: argparse.Namespace) -> None:
+    from bench.gateway_pipeline import run
+
+    work = Path(tempfile.mkdtemp(prefix="wellos-bench-pipeline-"))
+    tags = args.wells * args.tags
+    result = run(work, tags, args.rate, args.duration, args.profile)
+    if "profile" in result:
+        print(result["profile"], flush=True)
+    figures = {
+        "changes": result["changes"],
+        "offered_per_s": round(tags * args.rate),
+        "changes_per_s": round(result["changes"] / result["wall_s"]),
+        "published": result["published"],
+        "lost": result["changes"] - result["published"],
+        "cpu_us_per_change": round(1e6 * result["cpu_s"] / result["changes"], 1),
+        "installed_mb": round(installed_size_mb(), 1),
+        "rss_mb": round(rss_mb(), 1),
+        "profiled": args.profile,
+    }
+    print(" ".join(f"{key}={value}" for key, value in figures.items()), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wells", type=int, default=500)
@@ -159,8 +199,13 @@ def main() -> None:
     parser.add_argument("--baseline-s", type=float, default=15.0)
     parser.add_argument("--every", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=48400)
+    parser.add_argument("--pipeline", action="store_true", help="no RTUs: replayed messages")
+    parser.add_argument("--profile", action="store_true", help="with --pipeline: cProfile")
     args = parser.parse_args()
     setup_logging("WARNING")
+    if args.pipeline:
+        pipeline(args)
+        return
     work = Path(tempfile.mkdtemp(prefix="wellos-bench-gateway-"))
     layout = FieldLayout(args.wells, args.tags, args.servers, base_port=args.port)
     config = gateway_config(layout, uuid.uuid4(), uuid.uuid4())
@@ -199,6 +244,7 @@ def main() -> None:
         "cpu_us_per_change": round(10_000 * result["cpu_percent"] / result["changes_per_s"], 1),
         "rss_mb_start": round(result["rss_mb_start"], 1),
         "rss_mb_end": round(result["rss_mb_end"], 1),
+        "installed_mb": round(installed_size_mb(), 1),
         "duration_s": args.duration,
         "servers": args.servers,
     }

@@ -8,6 +8,13 @@ batches (then the oldest readings) are evicted, and the eviction is counted.
 
 Size is accounted logically (body bytes plus `ROW_BYTES` per unbatched reading);
 the file itself may be a few percent larger (pages, WAL).
+
+Each reading row keeps what the envelope versions need: the float `v` (version 1), the
+OPC-UA variant type `vt` and, for values a float cannot carry (integers, booleans,
+strings, enumerations), the raw value `x`; `h` marks readings backfilled from the
+server's history. `marks` holds, per tag, the newest source timestamp made durable,
+written in the same transaction as the readings, so a backfill after a restart starts
+exactly where the buffer ends.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shared.core.ingest.contract import Reading
 
@@ -36,7 +44,20 @@ CREATE TABLE IF NOT EXISTS batches (
     created_at REAL NOT NULL, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS batches_position ON batches (position);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS marks (tag_id INTEGER PRIMARY KEY, t INTEGER NOT NULL);
 """
+NEW_COLUMNS = {"vt": "INTEGER", "x": "", "h": "INTEGER NOT NULL DEFAULT 0"}
+"""Columns added after the first release (older buffer files get them on open)."""
+
+Row = tuple[int, int, int | None, float | None, int, int | None, Any]
+"""(tag_id, source µs, server µs or None, float value or None, status, variant type, raw)."""
+StoredRow = tuple[int, int, int, int | None, float | None, int, int | None, Any, int]
+"""(row id, *Row, historical 0/1) as `peek_pending` returns them."""
+_INSERT = "INSERT INTO readings (tag_id, t, st, v, q, vt, x, received_at, h) VALUES (?,?,?,?,?,?,?,"
+_MARK = (
+    "INSERT INTO marks (tag_id, t) SELECT tag_id, max(t) FROM readings WHERE id > ?"
+    " GROUP BY tag_id ON CONFLICT (tag_id) DO UPDATE SET t = max(t, excluded.t)"
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +115,7 @@ class ReadingBuffer:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'FULL' else 'NORMAL'}")
         self._db.executescript(SCHEMA)
+        self._add_columns()
         self._pending, self._batched_readings, self._batch_count, self._batch_bytes = self._totals()
 
     def close(self) -> None:
@@ -110,6 +132,12 @@ class ReadingBuffer:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    def _add_columns(self) -> None:
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(readings)")}
+        for name, kind in NEW_COLUMNS.items():
+            if name not in present:
+                self._db.execute(f"ALTER TABLE readings ADD COLUMN {name} {kind}")
 
     def _totals(self) -> tuple[int, int, int, int]:
         pending = self._db.execute("SELECT count(*) FROM readings").fetchone()[0]
@@ -139,19 +167,36 @@ class ReadingBuffer:
 
     # --- readings ----------------------------------------------------------
 
-    def append(self, readings: Sequence[Reading]) -> Eviction:
-        """Store readings durably (one transaction), then evict if over the bound."""
-        now = self._clock()
-        rows = [
-            (r.tag_id, r.source_ts_us, r.server_ts_us, r.value, r.status, now) for r in readings
-        ]
+    def append(self, readings: Sequence[Reading], historical: bool = False) -> Eviction:
+        """Store contract readings (floats) durably; see `append_rows`."""
+        rows = [(r.tag_id, r.source_ts_us, r.server_ts_us, r.value, r.status, None, None)
+                for r in readings]  # fmt: skip
+        return self.append_rows(rows, () if not historical else None)
+
+    def append_rows(self, live: Sequence[Row], history: Sequence[Row] | None = ()) -> Eviction:
+        """Store live and backfilled rows durably (one transaction) and advance the
+        per-tag marks with them; then evict if over the bound.
+
+        `history=None` stores `live` as backfilled (a shorthand for tests and tools).
+        """
+        if history is None:
+            live, history = (), live
+        # received_at is one literal per call: no per-row tuple rebuilding
+        now = repr(float(self._clock()))
         with self._transaction() as db:
-            db.executemany(
-                "INSERT INTO readings (tag_id, t, st, v, q, received_at) VALUES (?,?,?,?,?,?)",
-                rows,
-            )
-            self._pending += len(rows)
+            last = db.execute("SELECT coalesce(max(id), 0) FROM readings").fetchone()[0]
+            if live:
+                db.executemany(f"{_INSERT}{now},0)", live)
+            if history:
+                db.executemany(f"{_INSERT}{now},1)", history)
+            db.execute(_MARK, (last,))
+            self._pending += len(live) + len(history)
         return self.evict_over_limit()
+
+    def marks(self) -> dict[int, int]:
+        """Per tag, the newest source timestamp (µs) ever made durable here."""
+        with self._lock:
+            return dict(self._db.execute("SELECT tag_id, t FROM marks").fetchall())
 
     def oldest_pending_at(self) -> float | None:
         with self._lock:
@@ -160,12 +205,19 @@ class ReadingBuffer:
             ).fetchone()
         return None if row is None else float(row[0])
 
-    def peek_pending(self, limit: int) -> list[tuple[int, Reading]]:
+    def peek_pending(self, limit: int) -> list[StoredRow]:
+        """The oldest unbatched rows; a run of live or of backfilled rows, never both."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT id, tag_id, t, st, v, q FROM readings ORDER BY id LIMIT ?", (limit,)
+            rows: list[StoredRow] = self._db.execute(
+                "SELECT id, tag_id, t, st, v, q, vt, x, h FROM readings ORDER BY id LIMIT ?",
+                (limit,),
             ).fetchall()
-        return [(row[0], Reading(row[1], row[2], row[3], row[4], row[5])) for row in rows]
+        if rows:
+            flag = rows[0][8]
+            for index, row in enumerate(rows):
+                if row[8] != flag:
+                    return rows[:index]
+        return rows
 
     def next_sequence(self) -> int:
         with self._lock:

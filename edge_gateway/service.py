@@ -23,12 +23,13 @@ from edge_gateway.errors import ConfigError, ConfigFileError, ConfigUnavailableE
 from edge_gateway.http import OpsServer
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.metrics import BufferView, GatewayMetrics, render
+from edge_gateway.opc.backfill import BackfillOptions
 from edge_gateway.opc.client import ClientOptions
 from edge_gateway.opc.session import AcquisitionOptions, ConnectionRunner
 from edge_gateway.publishers import body_budget
 from edge_gateway.publishing import Backoff, Publisher
 from edge_gateway.settings import GatewaySettings
-from shared.core.ingest.gateway_config import GatewayConfig
+from shared.core.ingest.gateway_config import ConnectionConfig, GatewayConfig
 from shared.core.ports.queue import Queue
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,10 @@ class GatewayService:
         return self._config
 
     def _identity(self) -> Identity:
-        return Identity(self.config.tenant_id, self.config.gateway_id, self._secret)
+        return Identity(
+            self.config.tenant_id, self.config.gateway_id, self._secret,
+            self.settings.envelope_version,
+        )  # fmt: skip
 
     def _limits(self) -> BatchLimits:
         return limits_for(self.config.batch, self._budget)
@@ -161,9 +165,10 @@ class GatewayService:
     async def _acquire_loop(self) -> None:
         while True:
             self.metrics.connections.clear()
-            options = self._acquisition_options()
             runners = [
-                ConnectionRunner(connection, self.sink, self.metrics, options)
+                ConnectionRunner(
+                    connection, self.sink, self.metrics, self._acquisition_options(connection)
+                )
                 for connection in self.config.connections
             ]
             connections = asyncio.create_task(_run_all(runners))
@@ -174,12 +179,17 @@ class GatewayService:
                     runner.stop()
                 await _cancel(connections)
 
-    def _acquisition_options(self) -> AcquisitionOptions:
+    def _acquisition_options(self, connection: ConnectionConfig) -> AcquisitionOptions:
         s = self.settings
+        tuning = s.tuning(connection.name, str(connection.connection_id))
+        backfill = BackfillOptions(
+            s.backfill if tuning.backfill is None else tuning.backfill,
+            tuning.backfill_max_s or s.backfill_max_s,
+        )
         client = ClientOptions(s.opc_timeout_s, s.watchdog_interval_s)
         return AcquisitionOptions(
             client, s.reconnect_initial_s, s.reconnect_max_s, s.no_data_timeout_s,
-            s.subscription_queue_size,
+            s.reconnect_max_local_s, s.probe_interval_s, backfill, tuning.local,
         )  # fmt: skip
 
     async def _config_changed(self) -> None:

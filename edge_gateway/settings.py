@@ -11,12 +11,25 @@ import uuid
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import default_state_dir
 
 TWO_GB = 2 * 1024**3
+
+
+class ConnectionTuning(BaseModel):
+    """Per-connection overrides of the acquisition settings (keyed by connection name or
+    id in `WELLOS_GATEWAY_CONNECTIONS`, JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backfill: bool | None = None
+    backfill_max_s: float | None = Field(default=None, gt=0)
+    local: bool | None = Field(
+        default=None, description="A site-network RTU (lower reconnect cap); default by address"
+    )
 
 
 class GatewaySettings(BaseSettings):
@@ -55,6 +68,20 @@ class GatewaySettings(BaseSettings):
     )
     reconnect_initial_s: float = Field(default=0.5, gt=0)
     reconnect_max_s: float = Field(default=30.0, gt=0)
+    reconnect_max_local_s: float = Field(
+        default=5.0, gt=0, description="Reconnect backoff cap for RTUs on the site network."
+    )
+    probe_interval_s: float = Field(
+        default=0.5, gt=0, description="TCP reachability probe between reconnect attempts."
+    )
+    backfill: bool = Field(default=True, description="Read gaps back from server history.")
+    backfill_max_s: float = Field(default=3600.0, gt=0, description="Longest gap read back.")
+    connections: dict[str, ConnectionTuning] = Field(
+        default_factory=dict, description="Per-connection overrides by name or id (JSON)."
+    )
+    envelope_version: Literal[1, 2] = Field(
+        default=1, description="Reading-batch envelope sent (2 once the drain accepts it)."
+    )
     no_data_timeout_s: float = Field(
         default=300.0, ge=0, description="Rebuild a session that delivers no value this long."
     )
@@ -82,6 +109,11 @@ class GatewaySettings(BaseSettings):
     @property
     def queue_path(self) -> Path:
         return self.sqlite_queue_path or self.state_dir / "queue.db"
+
+    def tuning(self, name: str, connection_id: str) -> ConnectionTuning:
+        """The overrides for one connection (by id first, then by name)."""
+        found = self.connections.get(connection_id) or self.connections.get(name)
+        return found or ConnectionTuning()
 
     def secret_bytes(self) -> bytes:
         if self.secret is None:

@@ -160,7 +160,11 @@ def test_a_session_that_delivers_nothing_is_rebuilt(rtu, tmp_path):
         connection = next(iter(gateway.metrics.connections.values()))
         # THEN the session is dropped and a new one subscribes again (initial values anew)
         wait_for(lambda: connection.sessions >= 2 and connection.reconnects >= 1, 15, "rebuild")
-        wait_for(lambda: gateway.metrics.readings_received >= 12, 15, "values of session 2")
+        wait_for(lambda: gateway.metrics.readings_duplicate >= 6, 15, "values of session 2")
+        wait_for(lambda: gateway.metrics.readings_published >= 6, 15, "first values published")
+        # the repeated initial values are recognised as the same readings and not sent twice
+        assert gateway.metrics.readings_received == 6
+    assert len(list(readings_of(read_batches(tmp_path / "state" / "queue.db")))) == 6
 
 
 def test_metrics_and_health_are_served_over_http(rtu, tmp_path):

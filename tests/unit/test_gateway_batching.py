@@ -76,7 +76,7 @@ def test_a_batch_over_the_byte_limit_is_split_to_fit(buffer, clock):
 
 def test_fit_refuses_a_single_reading_that_cannot_fit():
     with pytest.raises(ValueError, match="one reading"):
-        fit(IDENTITY, 0, _readings(1), False, 100)
+        fit(IDENTITY, 0, [(1, 1_700_000_000_000_000, None, 0.5, 0, None, None)], False, 100)
 
 
 def test_split_replaces_a_batch_by_two_in_the_same_place(buffer, clock):
