@@ -48,6 +48,9 @@ def ensure_venv() -> None:
     STAMP.write_text(fingerprint)
 
 
+sys.path.insert(0, str(ROOT / "web" / "scripts"))
+import toolchain  # noqa: E402  (web/scripts/toolchain.py: Node.js, npm ci, vite build)
+
 TOOLS = ROOT / ".tools"
 AZURITE = TOOLS / "node_modules" / ".bin" / "azurite-blob"
 
@@ -67,6 +70,11 @@ def ensure_azurite() -> None:
         subprocess.run(command, cwd=ROOT, check=True, timeout=600)
     except (subprocess.SubprocessError, OSError) as exc:
         _say(f"Azurite install failed ({type(exc).__name__}); Azure Blob tests will be skipped")
+
+
+def ensure_office_app() -> bool:
+    """Node.js (from PyPI when missing), npm ci and vite build, each only when needed."""
+    return toolchain.ensure_app(PYTHON, _say)
 
 
 def _run(command: list[str]) -> int:
@@ -96,6 +104,8 @@ def run_tests(pytest_args: list[str]) -> int:
     if code != 0:
         return code
     ensure_azurite()
+    if not ensure_office_app():
+        _say("the office app's checks and browser tests will be skipped")
     _say("pytest")
     return _run([str(PYTHON), "-m", "pytest", *pytest_args])
 
@@ -109,6 +119,8 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return run_tests(rest)
     if command == "demo":
+        if not ensure_office_app():
+            _say("serving the API without the office app")
         return _run([str(BIN / "wellos"), "demo", *rest])
     return _run([str(BIN / "wellos"), *rest])
 

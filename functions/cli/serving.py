@@ -35,18 +35,20 @@ DEMO_EXAMPLES = """[bold]Examples:[/bold]
 
 @handle_errors
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
-    """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL.
+    """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL,
+    and the office app (web/dist, when built) at `/`.
 
     The platform (engines, secrets) is built on the first request.
     """
     import uvicorn
 
     from functions.api.app import create_app
+    from functions.local.office_app import OfficeApp
     from functions.local.server import ensure_port_free
 
     settings = load_settings()
     ensure_port_free(host, port)
-    uvicorn.run(create_app(settings=settings), host=host, port=port)
+    uvicorn.run(OfficeApp(create_app(settings=settings)), host=host, port=port)
 
 
 @handle_errors

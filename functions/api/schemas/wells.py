@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from functions.api.schemas.common import PatchInput, StrictInput
 from shared.core.domain.api_number import format_api_number
-from shared.core.domain.wells import WellStatus, WellType
+from shared.core.domain.wells import WellStatus, WellType, allowed_transitions
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -82,6 +82,11 @@ class WellOut(BaseModel):
     @property
     def api_number_formatted(self) -> str | None:
         return format_api_number(self.api_number) if self.api_number else None
+
+    @computed_field(description="The statuses the lifecycle allows next")  # type: ignore[prop-decorator]
+    @property
+    def next_statuses(self) -> list[WellStatus]:
+        return list(allowed_transitions(self.status))
 
 
 class AssignmentOut(BaseModel):

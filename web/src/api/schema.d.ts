@@ -3811,6 +3811,11 @@ export interface components {
             lease_id: string | null;
             /** Name */
             name: string;
+            /**
+             * Next Statuses
+             * @description The statuses the lifecycle allows next
+             */
+            readonly next_statuses: components["schemas"]["WellStatus"][];
             /** Plugged Date */
             plugged_date: string | null;
             /** Spud Date */
