@@ -4,9 +4,11 @@ import type { AlignedData } from "uplot";
 import { ApiProblem } from "@/api/problem";
 import { TimeSeriesChart } from "@/components/charts/TimeSeriesChart";
 import { ErrorNotice, Loading, SelectField, TextField } from "@/components/ui";
-import { epochSeconds, formatNumber, humanize } from "@/lib/format";
+import { daysAgo, epochSeconds, formatNumber, humanize, isoDay } from "@/lib/format";
 
 import { useForecast, useProduction, type Forecast, type ForecastParams, type Production } from "../api/wellDetail";
+
+const HISTORY_DAYS = 3650;
 
 /** History (daily rates) and the fitted forecast (monthly rates) on one time axis. */
 export function forecastSeries(history: readonly Production[], forecast: Forecast, product: "oil" | "gas"): AlignedData {
@@ -46,7 +48,8 @@ export function ForecastPanel({ wellId }: { wellId: string }) {
   const [params, setParams] = useState<ForecastParams>({ product: "oil", months: 120, economic_limit: 5 });
   const [draft, setDraft] = useState({ months: "120", economic_limit: "5" });
   const forecast = useForecast(wellId, params);
-  const history = useProduction(wellId, "1900-01-01", new Date().toISOString().slice(0, 10));
+  // The API serves at most ~10 years per request: the history the fit can have used.
+  const history = useProduction(wellId, isoDay(daysAgo(HISTORY_DAYS)), isoDay(new Date()));
   const data = useMemo(
     () => (forecast.data && history.data ? forecastSeries(history.data.items, forecast.data, params.product) : null),
     [forecast.data, history.data, params.product],
@@ -73,6 +76,7 @@ export function ForecastPanel({ wellId }: { wellId: string }) {
         <button type="submit" className="btn secondary">Fit</button>
       </form>
       {forecast.isLoading ? <Loading label="Fitting the decline…" /> : null}
+      <ErrorNotice error={history.error} />
       {forecast.error && !Object.keys(fieldError).length ? <ErrorNotice error={forecast.error} /> : null}
       {forecast.error && fieldError.production ? <p>{fieldError.production}</p> : null}
       {forecast.data ? (

@@ -3,8 +3,8 @@ import { useNavigate } from "react-router-dom";
 
 import type { Well } from "../api/wells";
 
-const WIDTH = 640;
-const HEIGHT = 360;
+const WIDTH = 1000;
+const HEIGHT = 240;
 const PAD = 24;
 
 export const STATUS_COLORS: Record<string, string> = {

@@ -88,8 +88,12 @@ export function WellsPage() {
         </div>
       </section>
       <ErrorNotice error={wells.error} />
-      <div className="grid-2" style={{ alignItems: "start" }}>
-        <section className="card" aria-labelledby="wells-table-title" style={{ gridColumn: "1 / -1" }}>
+      {wells.data && wells.data.length > 0 ? (
+        <section aria-label="Map">
+          <WellsMap wells={wells.data} />
+        </section>
+      ) : null}
+        <section className="card" aria-labelledby="wells-table-title">
           <header>
             <h2 id="wells-table-title">{wells.data ? `${wells.data.length} wells` : "Wells"}</h2>
             {wells.isFetching ? <span className="muted small" role="status">Updating…</span> : null}
@@ -130,13 +134,6 @@ export function WellsPage() {
           <Pager offset={offset} limit={PAGE_SIZE} total={sorted.length} label="Well pages"
             onChange={(next) => update({ offset: next ? String(next) : undefined })} />
         </section>
-      </div>
-      {wells.data && wells.data.length > 0 ? (
-        <section aria-labelledby="map-title">
-          <h2 id="map-title">Map</h2>
-          <WellsMap wells={wells.data} />
-        </section>
-      ) : null}
     </>
   );
 }
