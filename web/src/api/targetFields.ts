@@ -9,7 +9,7 @@ export const TARGET_FIELDS = {
     "true_vertical_depth_ft", "ground_elevation_ft", "is_horizontal",
   ],
   production: [
-    "well_api_number", "production_date", "oil_bbl", "gas_mcf", "water_bbl", "condensate_bbl", "hours_on",
+    "well_api_number", "production_date", "oil_bbl", "gas_mcf", "water_bbl", "condensate_bbl", "hours_on", "choke_64ths",
     "tubing_pressure_psi", "casing_pressure_psi", "line_pressure_psi", "temperature_f", "bsw_pct",
     "gor_scf_bbl", "is_estimated", "notes",
   ],
