@@ -18,4 +18,9 @@ test("the review queue: two claims side by side, one chosen with a reason", asyn
   await page.getByRole("button", { name: "Resolve with the chosen claim" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Resolved" })).toContainText("worn belts");
   await expect(page.getByRole("navigation", { name: "Main" }).getByLabel(/open conflicts/)).toHaveCount(0);
+  // The well's field timeline shows both inspections.
+  await page.getByRole("link", { name: "Open the well" }).click();
+  await page.getByRole("heading", { name: "Field timeline" }).scrollIntoViewIfNeeded();
+  await expect(page.getByText("Inspection failed: belts worn")).toBeVisible();
+  await expect(page.getByText("Inspection passed: all good")).toBeVisible();
 });

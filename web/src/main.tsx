@@ -5,10 +5,8 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router-dom";
 
-import { makeQueryClient } from "./api/queryClient";
+import { queryClient } from "./app/queryClient";
 import { router } from "./app/router";
-
-const queryClient = makeQueryClient();
 
 createRoot(document.getElementById("root") as HTMLElement).render(
   <StrictMode>

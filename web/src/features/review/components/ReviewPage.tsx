@@ -90,7 +90,8 @@ function ConflictView({ conflictId }: { conflictId: string }) {
   return (
     <>
       <PageHeader title={`Conflict on ${names.data?.get(detail.well_id) ?? "a well"}`} actions={<Link className="btn secondary" to="/review">Back to the queue</Link>}>
-        <StatusBadge value={detail.status} /> <span className="muted">rule: {humanize(detail.rule)}</span>
+        <StatusBadge value={detail.status} /> <span className="muted">rule: {humanize(detail.rule)}</span>{" "}
+        <Link to={`/wells/${detail.well_id}`}>Open the well</Link>
       </PageHeader>
       <section className="card"><ConflictReview key={detail.id + detail.status} detail={detail} /></section>
     </>

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, call, type Schemas } from "@/api/client";
 
@@ -41,12 +41,15 @@ export function useWells(filters: WellFilters) {
   });
 }
 
-export function useWell(wellId: string | undefined) {
-  return useQuery({
+export function wellQuery(wellId: string) {
+  return queryOptions({
     queryKey: ["wells", "one", wellId],
-    queryFn: () => call(api.GET("/api/v1/wells/{well_id}", { params: { path: { well_id: wellId ?? "" } } })),
-    enabled: Boolean(wellId),
+    queryFn: () => call(api.GET("/api/v1/wells/{well_id}", { params: { path: { well_id: wellId } } })),
   });
+}
+
+export function useWell(wellId: string | undefined) {
+  return useQuery({ ...wellQuery(wellId ?? ""), enabled: Boolean(wellId) });
 }
 
 export function useLeases() {

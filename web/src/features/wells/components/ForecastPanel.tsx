@@ -6,6 +6,7 @@ import { TimeSeriesChart } from "@/components/charts/TimeSeriesChart";
 import { ErrorNotice, Loading, SelectField, TextField } from "@/components/ui";
 import { daysAgo, epochSeconds, formatNumber, humanize, isoDay } from "@/lib/format";
 
+import { useDeferredSection } from "./firstScreen";
 import { useForecast, useProduction, type Forecast, type ForecastParams, type Production } from "../api/wellDetail";
 
 const HISTORY_DAYS = 3650;
@@ -47,9 +48,10 @@ function Parameters({ forecast }: { forecast: Forecast }) {
 export function ForecastPanel({ wellId }: { wellId: string }) {
   const [params, setParams] = useState<ForecastParams>({ product: "oil", months: 120, economic_limit: 5 });
   const [draft, setDraft] = useState({ months: "120", economic_limit: "5" });
-  const forecast = useForecast(wellId, params);
+  const [box, seen] = useDeferredSection<HTMLElement>();
+  const forecast = useForecast(wellId, params, seen);
   // The API serves at most ~10 years per request: the history the fit can have used.
-  const history = useProduction(wellId, isoDay(daysAgo(HISTORY_DAYS)), isoDay(new Date()));
+  const history = useProduction(wellId, isoDay(daysAgo(HISTORY_DAYS)), isoDay(new Date()), seen);
   const data = useMemo(
     () => (forecast.data && history.data ? forecastSeries(history.data.items, forecast.data, params.product) : null),
     [forecast.data, history.data, params.product],
@@ -64,7 +66,7 @@ export function ForecastPanel({ wellId }: { wellId: string }) {
   }
 
   return (
-    <section className="card" aria-labelledby="forecast-title">
+    <section className="card" aria-labelledby="forecast-title" ref={box}>
       <header><h2 id="forecast-title">Decline forecast</h2></header>
       <form className="row" onSubmit={(e) => { e.preventDefault(); apply(); }}>
         <SelectField label="Product" value={params.product} options={[{ value: "oil", label: "Oil" }, { value: "gas", label: "Gas" }]}

@@ -5,14 +5,8 @@ import { TimeSeriesChart } from "@/components/charts/TimeSeriesChart";
 import { ErrorNotice, Loading, TextField } from "@/components/ui";
 import { daysAgo, epochSeconds, formatNumber, isoDay } from "@/lib/format";
 
-import { useProduction, type Production } from "../api/wellDetail";
+import { PRODUCTION_RANGES as RANGES, productionRange, useProduction, type Production } from "../api/wellDetail";
 
-const RANGES = [
-  { key: "90d", label: "90 days", days: 90 },
-  { key: "1y", label: "1 year", days: 365 },
-  { key: "2y", label: "2 years", days: 730 },
-  { key: "5y", label: "5 years", days: 1826 },
-] as const;
 
 export function productionSeries(items: readonly Production[]): AlignedData {
   return [
@@ -29,11 +23,11 @@ function total(items: readonly Production[], key: "oil_bbl" | "gas_mcf" | "water
 }
 
 /** Daily oil, gas, water and hours on over any range. */
-export function ProductionPanel({ wellId, initialRange = "2y" }: { wellId: string; initialRange?: string }) {
+export function ProductionPanel({ wellId, initialRange = null }: { wellId: string; initialRange?: string | null }) {
   const today = isoDay(new Date());
-  const preset = RANGES.find((r) => r.key === initialRange) ?? RANGES[2];
-  const [from, setFrom] = useState(isoDay(daysAgo(preset.days)));
-  const [to, setTo] = useState(today);
+  const initial = productionRange(initialRange);
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
   const production = useProduction(wellId, from, to);
   const items = production.data?.items ?? [];
   const data = useMemo(() => productionSeries(items), [items]);

@@ -5,9 +5,7 @@ import { TimeSeriesChart } from "@/components/charts/TimeSeriesChart";
 import { Badge, ErrorNotice, Loading, SelectField } from "@/components/ui";
 import { epochSeconds, formatDateTime, formatNumber } from "@/lib/format";
 
-import { useBucketedReadings, useLatestReadings, type Bucket } from "../api/wellDetail";
-
-const DAYS = 14;
+import { SCADA_DAYS as DAYS, useBucketedReadings, useLatestReadings, type Bucket } from "../api/wellDetail";
 
 export function byTag(buckets: readonly Bucket[]): Map<string, Bucket[]> {
   const tags = new Map<string, Bucket[]>();

@@ -1,3 +1,4 @@
+import { useQueries } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 
 import { splitFieldErrors } from "@/api/problem";
@@ -5,7 +6,9 @@ import { Button, ErrorNotice, Loading, Notice, PageHeader, StatusBadge } from "@
 import { can, useMe } from "@/features/auth/api/session";
 import { formatNumber, humanize } from "@/lib/format";
 
+import { hourlyQuery, productionQuery, productionRange, SCADA_DAYS } from "../api/wellDetail";
 import { useChangeStatus, type Well, type WellStatus } from "../api/wells";
+import { FirstScreenReady } from "./firstScreen";
 import { useWell } from "../api/wells";
 import { ForecastPanel } from "./ForecastPanel";
 import { ProductionPanel } from "./ProductionPanel";
@@ -53,21 +56,28 @@ export default function WellPage() {
   const [params] = useSearchParams();
   const well = useWell(wellId);
   const me = useMe();
-  if (well.isLoading) return <Loading label="Loading the well…" />;
-  if (well.error || !well.data) return <ErrorNotice error={well.error ?? new Error("no such well")} />;
+  const range = productionRange(params.get("range"));
+  const firstScreen = useQueries({ queries: [productionQuery(wellId, range.from, range.to), hourlyQuery(wellId, SCADA_DAYS)] });
+  const ready = firstScreen.every((query) => !query.isPending);
+  if (well.error) return <ErrorNotice error={well.error} />;
   const canWrite = can(me.data, "wells:write");
+  // The panels start their own requests at once (they need only the id), not after the well.
   return (
-    <>
-      <PageHeader title={well.data.name} actions={canWrite ? <Link className="btn secondary" to={`/wells/${wellId}/edit`}>Edit</Link> : null}>
-        <StatusBadge value={well.data.status} />
+    <FirstScreenReady.Provider value={ready}>
+      <PageHeader title={well.data?.name ?? "Well"} actions={canWrite ? <Link className="btn secondary" to={`/wells/${wellId}/edit`}>Edit</Link> : null}>
+        {well.data ? <StatusBadge value={well.data.status} /> : null}
       </PageHeader>
       <section className="card" aria-label="Well facts">
-        <Facts well={well.data} />
-        <div style={{ marginTop: 12 }}>
-          <LifecycleButtons well={well.data} canWrite={canWrite} />
-        </div>
+        {well.data ? (
+          <>
+            <Facts well={well.data} />
+            <div style={{ marginTop: 12 }}>
+              <LifecycleButtons well={well.data} canWrite={canWrite} />
+            </div>
+          </>
+        ) : <Loading label="Loading the well…" />}
       </section>
-      <ProductionPanel wellId={wellId} initialRange={params.get("range") ?? "2y"} />
+      <ProductionPanel wellId={wellId} initialRange={params.get("range")} />
       <ScadaPanel wellId={wellId} />
       <div className="grid-2">
         <WellAlerts wellId={wellId} />
@@ -79,6 +89,6 @@ export default function WellPage() {
         <EquipmentList wellId={wellId} />
       </div>
       <Photos wellId={wellId} />
-    </>
+    </FirstScreenReady.Provider>
   );
 }

@@ -6,12 +6,14 @@ import { api, call } from "@/api/client";
 import { ErrorNotice, Loading, StatusBadge } from "@/components/ui";
 import { formatDateTime, formatNumber, humanize } from "@/lib/format";
 
+import { useDeferredSection } from "./firstScreen";
 import { useAssignments, useEquipment, usePhotos, useTimeline, useWellAlerts, type TimelineEntry } from "../api/wellDetail";
 
 export function WellAlerts({ wellId }: { wellId: string }) {
-  const alerts = useWellAlerts(wellId);
+  const [box, seen] = useDeferredSection<HTMLElement>();
+  const alerts = useWellAlerts(wellId, seen);
   return (
-    <section className="card" aria-labelledby="well-alerts-title">
+    <section className="card" aria-labelledby="well-alerts-title" ref={box}>
       <header>
         <h2 id="well-alerts-title">Alerts</h2>
         <Link to={`/alerts?well=${wellId}`}>Open in the alerts inbox</Link>
@@ -49,9 +51,10 @@ export function describeEntry(entry: TimelineEntry): string {
 }
 
 export function Timeline({ wellId }: { wellId: string }) {
-  const timeline = useTimeline(wellId);
+  const [box, seen] = useDeferredSection<HTMLElement>();
+  const timeline = useTimeline(wellId, seen);
   return (
-    <section className="card" aria-labelledby="timeline-title">
+    <section className="card" aria-labelledby="timeline-title" ref={box}>
       <header><h2 id="timeline-title">Field timeline</h2></header>
       <ErrorNotice error={timeline.error} />
       {timeline.isLoading ? <Loading /> : null}
@@ -72,9 +75,10 @@ export function Timeline({ wellId }: { wellId: string }) {
 }
 
 export function EquipmentList({ wellId }: { wellId: string }) {
-  const equipment = useEquipment(wellId);
+  const [box, seen] = useDeferredSection<HTMLElement>();
+  const equipment = useEquipment(wellId, seen);
   return (
-    <section className="card" aria-labelledby="equipment-title">
+    <section className="card" aria-labelledby="equipment-title" ref={box}>
       <header><h2 id="equipment-title">Equipment</h2></header>
       <ErrorNotice error={equipment.error} />
       {equipment.data && equipment.data.length === 0 ? <p>No equipment on this well.</p> : null}
@@ -110,10 +114,11 @@ function useUserNames(enabled: boolean) {
 }
 
 export function Assignments({ wellId, canReadUsers }: { wellId: string; canReadUsers: boolean }) {
-  const assignments = useAssignments(wellId);
-  const names = useUserNames(canReadUsers);
+  const [box, seen] = useDeferredSection<HTMLElement>();
+  const assignments = useAssignments(wellId, seen);
+  const names = useUserNames(canReadUsers && seen);
   return (
-    <section className="card" aria-labelledby="assignments-title">
+    <section className="card" aria-labelledby="assignments-title" ref={box}>
       <header>
         <h2 id="assignments-title">Assignments</h2>
         {canReadUsers ? <Link to={`/admin?well=${wellId}#assignments`}>Change</Link> : null}
@@ -134,9 +139,10 @@ export function Assignments({ wellId, canReadUsers }: { wellId: string; canReadU
 }
 
 export function Photos({ wellId }: { wellId: string }) {
-  const photos = usePhotos(wellId);
+  const [box, seen] = useDeferredSection<HTMLElement>();
+  const photos = usePhotos(wellId, seen);
   return (
-    <section className="card" aria-labelledby="photos-title">
+    <section className="card" aria-labelledby="photos-title" ref={box}>
       <header><h2 id="photos-title">Photos</h2></header>
       <ErrorNotice error={photos.error} />
       {photos.data && photos.data.length === 0 ? <p>No photos yet: pumpers attach them from the field app.</p> : null}
