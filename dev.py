@@ -4,7 +4,9 @@
     python3 dev.py demo [--duration N] [--fresh]   the local platform with a simulated field
     python3 dev.py test [pytest args]              lint, type checks, import contracts, all tests
 
-Both create `.venv` on first use and reinstall only when `pyproject.toml` changes.
+Both create `.venv` on first use and reinstall only when `pyproject.toml` changes, and
+build the office app (web/) when its sources change: Node.js comes from PyPI into
+`.venv` when none is on the PATH, `npm ci` runs when `web/package-lock.json` changes.
 """
 
 from __future__ import annotations

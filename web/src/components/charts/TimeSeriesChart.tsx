@@ -88,7 +88,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       plot.current = null;
       delete element.dataset.drawn;
     };
-  }, [shape]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [shape]);
 
   useEffect(() => {
     plot.current?.setData(props.data);

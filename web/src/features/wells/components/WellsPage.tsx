@@ -53,7 +53,7 @@ export function WellsPage() {
   const me = useMe();
   const leaseNames = useMemo(() => new Map((leases.data ?? []).map((l) => [l.id, l.name])), [leases.data]);
   const fieldNames = useMemo(() => new Map((fields.data ?? []).map((f) => [f.id, f.name])), [fields.data]);
-  const sorted = useMemo(() => sortWells(wells.data ?? [], sort, leaseNames), [wells.data, sort.key, sort.direction, leaseNames]); // eslint-disable-line
+  const sorted = useMemo(() => sortWells(wells.data ?? [], sort, leaseNames), [wells.data, sort.key, sort.direction, leaseNames]);
   const page = sorted.slice(offset, offset + PAGE_SIZE);
 
   function update(changes: Record<string, string | undefined>) {
@@ -68,7 +68,7 @@ export function WellsPage() {
 
   useEffect(() => {
     if ((params.get("q") ?? "") !== q) update({ q: q || undefined });
-  }, [q]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [q]);
 
   return (
     <>
