@@ -6,11 +6,21 @@ test("admin: users and roles, assignments, SCADA gateways and tags", async ({ pa
   await signIn(page, "/admin");
   await expect(page.getByRole("heading", { name: "Users and roles" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "SCADA gateways and tags" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: /^Pat Pumper/ })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^Pat Pumper/ }).first()).toBeVisible();
   await page.getByLabel("Well", { exact: true }).selectOption({ index: 1 });
   await expect(page.getByRole("group", { name: /Field operators on/ })).toBeVisible();
   await screenshot(page, "admin");
   await expectAccessible(page);
+  // A tag mapping: the API's refusal by its field, then the tag in the list.
+  const form = page.getByRole("form", { name: "Add a tag" }).first();
+  await form.getByLabel("Node id").fill("ns=2;s=Playwright.TP");
+  await form.getByLabel("Tag's well").selectOption({ index: 1 });
+  await form.getByLabel("Tag name").fill("9 bad name");
+  await form.getByRole("button", { name: "Add tag" }).click();
+  await expect(form.getByLabel("Tag name")).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Tag name").fill("playwright_tp");
+  await form.getByRole("button", { name: "Add tag" }).click();
+  await expect(page.getByRole("cell", { name: "playwright_tp", exact: true })).toBeVisible();
   // Inviting a user by e-mail arrives with the identity release; adding one with a password works today.
 });
 

@@ -96,3 +96,12 @@ export function useToggleTag(connectionId: string) {
     onSuccess: () => void client.invalidateQueries({ queryKey: ["scada", "tags", connectionId] }),
   });
 }
+
+export function useAddTag(connectionId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["TagCreate"]) =>
+      call(api.POST("/api/v1/scada/connections/{connection_id}/tags", { params: { path: { connection_id: connectionId } }, body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["scada", "tags", connectionId] }),
+  });
+}

@@ -2,10 +2,10 @@ import { useState, type FormEvent } from "react";
 
 import { splitFieldErrors } from "@/api/problem";
 import { useWellNames } from "@/api/wellNames";
-import { Button, Checkbox, ErrorNotice, Notice, StatusBadge, TextField } from "@/components/ui";
+import { Button, Checkbox, ErrorNotice, Notice, SelectField, StatusBadge, TextField } from "@/components/ui";
 import { formatDateTime } from "@/lib/format";
 
-import { useConnections, useGateways, useRegisterGateway, useRevokeGateway, useTags, useToggleTag } from "../api/admin";
+import { useAddTag, useConnections, useGateways, useRegisterGateway, useRevokeGateway, useTags, useToggleTag } from "../api/admin";
 
 function Tags({ connectionId, canWrite }: { connectionId: string; canWrite: boolean }) {
   const tags = useTags(connectionId);
@@ -32,6 +32,46 @@ function Tags({ connectionId, canWrite }: { connectionId: string; canWrite: bool
         </div>
       ) : null}
     </>
+  );
+}
+
+const EMPTY_TAG = { node_id: "", well_id: "", tag_name: "", unit: "", deadband_type: "none", deadband_value: "0" };
+
+/** Map one more OPC-UA node to a well's tag; the API's refusal shows by its field. */
+function AddTag({ connectionId }: { connectionId: string }) {
+  const [form, setForm] = useState(EMPTY_TAG);
+  const add = useAddTag(connectionId);
+  const names = useWellNames();
+  const { byField, other } = splitFieldErrors(add.error, Object.keys(EMPTY_TAG));
+  const wells = [...(names.data ?? new Map<string, string>()).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  const set = (key: keyof typeof EMPTY_TAG, value: string) => setForm((f) => ({ ...f, [key]: value }));
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    add.mutate(
+      {
+        node_id: form.node_id.trim(), well_id: form.well_id, tag_name: form.tag_name.trim(), unit: form.unit.trim() || null,
+        deadband_type: form.deadband_type as "none" | "absolute" | "percent", deadband_value: Number(form.deadband_value || 0),
+        data_type: "float", sampling_interval_ms: 1000, enabled: true,
+      },
+      { onSuccess: () => setForm(EMPTY_TAG) },
+    );
+  }
+  return (
+    <form className="stack" onSubmit={submit} noValidate aria-label="Add a tag">
+      <div className="form-grid">
+        <TextField label="Node id" value={form.node_id} error={byField.node_id} placeholder="ns=2;s=Well07.TP" onChange={(e) => set("node_id", e.target.value)} />
+        <SelectField label="Tag's well" value={form.well_id} error={byField.well_id} placeholder="Choose a well"
+          options={wells.map(([id, name]) => ({ value: id, label: name }))} onChange={(e) => set("well_id", e.target.value)} />
+        <TextField label="Tag name" value={form.tag_name} error={byField.tag_name} placeholder="tubing_pressure" onChange={(e) => set("tag_name", e.target.value)} />
+        <TextField label="Unit" value={form.unit} error={byField.unit} onChange={(e) => set("unit", e.target.value)} />
+        <SelectField label="Deadband" value={form.deadband_type} error={byField.deadband_type}
+          options={[{ value: "none", label: "none" }, { value: "absolute", label: "absolute" }, { value: "percent", label: "percent" }]}
+          onChange={(e) => set("deadband_type", e.target.value)} />
+        <TextField label="Deadband value" inputMode="decimal" value={form.deadband_value} error={byField.deadband_value} onChange={(e) => set("deadband_value", e.target.value)} />
+      </div>
+      {other ? <Notice tone="error">{other}</Notice> : null}
+      <div><Button type="submit" variant="secondary" busy={add.isPending}>Add tag</Button></div>
+    </form>
   );
 }
 
@@ -86,6 +126,7 @@ export function ScadaSection({ canWrite }: { canWrite: boolean }) {
         <section key={c.id} aria-label={`Connection ${c.name}`}>
           <h3 style={{ marginTop: 16 }}>{c.name} <span className="muted small mono">{c.endpoint_url}</span> {c.enabled ? null : <StatusBadge value="INACTIVE" />}</h3>
           <Tags connectionId={c.id} canWrite={canWrite} />
+          {canWrite ? <AddTag connectionId={c.id} /> : null}
         </section>
       ))}
     </section>
