@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.web.conftest import TENANT, Api, arrange_conflict, import_file
@@ -92,3 +93,11 @@ def test_the_office_user_walks_the_app(walk: dict[str, Any], spec: str) -> None:
     assert not failed, "\n\n".join(failed)
     if spec.startswith("07") and not walk["etl"]:
         pytest.skip("ETL walk needs MariaDB/MySQL on 127.0.0.1:3306 (WELLOS_TEST_MYSQL_URL)")
+
+
+def test_the_demo_names_each_tenants_app_and_serves_it(host: Host) -> None:
+    for slug, tenant in host.tenants.items():
+        assert tenant["app_url"] == f"http://{slug}.localhost:{host.port}/"
+        page = httpx.get(f"{host.api}/wells", headers={"Host": f"{slug}.localhost:{host.port}"})
+        assert page.status_code == 200
+        assert '<div id="root"></div>' in page.text
