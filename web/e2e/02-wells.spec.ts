@@ -41,7 +41,7 @@ test("a new well: the API's problem shows by its field, nothing typed is lost, t
   await expect(page.getByLabel("Name")).toHaveValue("Playwright 1H");
   await expect(page.getByLabel("Surface latitude")).toHaveValue("31.9");
   await expectAccessible(page);
-  await api.fill("42-329-99871");
+  await api.fill(`42-329-${90000 + Math.floor(Math.random() * 9999)}`);
   await page.getByRole("button", { name: "Create well" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Playwright 1H" })).toBeVisible();
   const lifecycle = page.getByRole("group", { name: "Lifecycle" });
@@ -64,4 +64,25 @@ test("usable on a 768-pixel tablet", async ({ page }) => {
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, "wells-tablet");
   await expectAccessible(page);
+});
+
+test("the wells list works by keyboard", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/wells");
+  await expect(page.getByRole("link", { name: "New well" })).toBeVisible();
+  await expect(page.getByRole("table")).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "New well" })).toBeFocused();
+  await page.getByRole("button", { name: /^API number/ }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("columnheader", { name: /API number/ })).toHaveAttribute("aria-sort", "ascending");
+  const first = page.getByRole("table").getByRole("link").first();
+  const name = (await first.textContent()) ?? "";
+  await first.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.locator("main")).toBeFocused();
 });

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 
 import { api, call, session } from "@/api/client";
 import { Button } from "@/components/ui";
@@ -45,6 +46,18 @@ export function AppShell() {
   const conflicts = useOpenConflictCount(office);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const first = useRef(true);
+
+  // A new page (not a filter change) moves the focus to its content, as a page load would.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: false });
+  }, [pathname]);
 
   async function signOut() {
     await session.signOut();
@@ -75,7 +88,7 @@ export function AppShell() {
           <Button variant="secondary" size="small" onClick={signOut}>Sign out</Button>
         </div>
       </header>
-      <main className="main" id="main" tabIndex={-1}>
+      <main className="main" id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>
