@@ -80,6 +80,7 @@ def walk(host: Host, etl_source: bool, tmp_path_factory: pytest.TempPathFactory)
     return {"by_file": by_file, "errors": report.get("errors", []), "etl": etl_source}
 
 
+@pytest.mark.timeout(WALK_TIMEOUT_S + 300)  # the first one starts the host and runs the walk
 @pytest.mark.parametrize("spec", SPECS)
 def test_the_office_user_walks_the_app(walk: dict[str, Any], spec: str) -> None:
     assert not walk["errors"], walk["errors"]
