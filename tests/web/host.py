@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
+from tests.emulators import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -71,14 +72,6 @@ def _admin(server_url: str) -> sa.Engine:
     )
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _wait_ready(process: subprocess.Popen[str], log: Path) -> dict[str, Any]:
     deadline = time.monotonic() + START_TIMEOUT_S
     assert process.stdout is not None
@@ -104,7 +97,7 @@ def seeded_host(server_url: str, state_dir: Path) -> Iterator[Host]:
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     master = normalize_url(server_url).set(database=name).render_as_string(hide_password=False)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WELLOS_")}
     env.update(
         WELLOS_DATABASE_URL=master,
