@@ -4,7 +4,9 @@
     python3 dev.py demo [--duration N] [--fresh]   the local platform with a simulated field
     python3 dev.py test [pytest args]              lint, type checks, import contracts, all tests
 
-Both create `.venv` on first use and reinstall only when `pyproject.toml` changes.
+Both create `.venv` on first use and reinstall only when `pyproject.toml` changes, and
+build the office app (web/) when its sources change: Node.js comes from PyPI into
+`.venv` when none is on the PATH, `npm ci` runs when `web/package-lock.json` changes.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ def ensure_venv() -> None:
     STAMP.write_text(fingerprint)
 
 
+sys.path.insert(0, str(ROOT / "web" / "scripts"))
+import toolchain  # noqa: E402  (web/scripts/toolchain.py: Node.js, npm ci, vite build)
+
 TOOLS = ROOT / ".tools"
 AZURITE = TOOLS / "node_modules" / ".bin" / "azurite-blob"
 
@@ -90,6 +95,11 @@ def ensure_node_opcua() -> None:
         _say(f"node-opcua install failed ({type(exc).__name__}); the interop test will be skipped")
 
 
+def ensure_office_app() -> bool:
+    """Node.js (from PyPI when missing), npm ci and vite build, each only when needed."""
+    return toolchain.ensure_app(PYTHON, _say)
+
+
 def _run(command: list[str]) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -118,6 +128,8 @@ def run_tests(pytest_args: list[str]) -> int:
         return code
     ensure_azurite()
     ensure_node_opcua()
+    if not ensure_office_app():
+        _say("the office app's checks and browser tests will be skipped")
     _say("pytest")
     return _run([str(PYTHON), "-m", "pytest", *pytest_args])
 
@@ -131,6 +143,8 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return run_tests(rest)
     if command == "demo":
+        if not ensure_office_app():
+            _say("serving the API without the office app")
         return _run([str(BIN / "wellos"), "demo", *rest])
     return _run([str(BIN / "wellos"), *rest])
 

@@ -29,6 +29,7 @@ from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
 from shared.adapters.sql.scada_ingest import SqlIngestDatabases
 from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.well_activity import SqlWellActivityDatabases
 from shared.core.application.analytics import (
     AlertService,
     AnalyticsServices,
@@ -57,6 +58,7 @@ from shared.core.application.sync_jobs import SyncJobService
 from shared.core.application.tenant_routing import TenantResolver
 from shared.core.application.tenants import TenantService
 from shared.core.application.users import UserService
+from shared.core.application.well_activity import WellActivityService
 from shared.core.application.wells import WellService
 from shared.core.errors import SecretNotFoundError
 from shared.core.etl.sheet_limits import SheetLimits
@@ -96,6 +98,7 @@ class Platform:
     etl: EtlService
     imports: ImportService
     analytics: AnalyticsServices
+    well_activity: WellActivityService
 
     def migrate_master(self) -> str:
         from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
@@ -320,4 +323,5 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         etl=EtlService(etl),
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
+        well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
     )

@@ -34,6 +34,7 @@ from functions.api.routes import (
     sync,
     sync_jobs,
     users,
+    well_activity,
     wells,
 )
 from shared.bootstrap import Platform, build_platform
@@ -92,6 +93,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (etl, imports):
         app.include_router(module.router)
-    for module in (sync_jobs, photos, blobs):
+    for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
     return app

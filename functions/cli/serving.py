@@ -35,7 +35,8 @@ DEMO_EXAMPLES = """[bold]Examples:[/bold]
 
 @handle_errors
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
-    """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL.
+    """Serve the HTTP API with uvicorn on the master database of WELLOS_DATABASE_URL,
+    and the office app (web/dist, when built) at `/`.
 
     The platform (engines, secrets) is built on the first request. Blob links use
     WELLOS_PUBLIC_API_URL, else http://HOST:PORT (relative links on 0.0.0.0);
@@ -45,11 +46,12 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
     import uvicorn
 
     from functions.api.app import create_app
+    from functions.local.office_app import OfficeApp
     from functions.local.server import ensure_port_free, uvicorn_config, with_public_url
 
     settings = with_public_url(load_settings(), host, port)
     ensure_port_free(host, port)
-    app = create_app(settings=settings)
+    app = OfficeApp(create_app(settings=settings))
     uvicorn.Server(uvicorn_config(app, host, port, access_log=True, log_level="info")).run()
 
 

@@ -36,6 +36,7 @@ from functions.local.demo_database import count_production_rows, demo_master_url
 from functions.local.demo_field import FieldSite, backfill_site, provision_site
 from functions.local.demo_output import DemoOutput, Endpoint, TenantCounts
 from functions.local.demo_tenants import DEMO_TENANTS, DemoTenant, open_demo_tenant
+from functions.local.office_app import OfficeApp
 from functions.local.scoring import run_nightly_scoring
 from functions.local.seed import seed_tenant
 from functions.local.server import CountingApp, ServeResult, ensure_port_free, serve
@@ -76,7 +77,7 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
         sites = _prepare_field(platform, tenants, demo_dir, output)
         night = _score_last_night(platform, tenants, output)
         endpoint = Endpoint(_display_host(options.host), options.port, settings.base_domain)
-        app = CountingApp(create_app(platform))
+        app = CountingApp(OfficeApp(create_app(platform)))
         _quiet_logs()
         background = contextlib.ExitStack()
         stack.enter_context(background)

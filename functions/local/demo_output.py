@@ -46,6 +46,9 @@ class Endpoint:
     def docs_url(self, slug: str) -> str:
         return f"http://{slug}.{self.base_domain}:{self.port}/docs"
 
+    def app_url(self, slug: str) -> str:
+        return f"http://{slug}.{self.base_domain}:{self.port}/"
+
 
 def login_curl(endpoint: Endpoint, demo: DemoTenant) -> str:
     body = json.dumps(
@@ -117,7 +120,11 @@ class DemoOutput:
         self.console.print()
         self.console.print(f"[bold green]WellOS demo is running[/bold green] ({stop})")
         self._plain()
-        self._plain("API docs, one tenant per subdomain:")
+        self._plain("Office app, one tenant per subdomain (sign in with the admin below):")
+        for demo in tenants:
+            self._plain(f"  {endpoint.app_url(demo.tenant.slug)}")
+        self._plain()
+        self._plain("API docs:")
         for demo in tenants:
             self._plain(f"  {endpoint.docs_url(demo.tenant.slug)}")
         self._plain("Or any URL with the tenant in a header:")
@@ -188,6 +195,7 @@ def _ready_event(endpoint: Endpoint, tenants: list[DemoTenant]) -> dict[str, Any
             {
                 "slug": demo.tenant.slug,
                 "name": demo.tenant.name,
+                "app_url": endpoint.app_url(demo.tenant.slug),
                 "docs_url": endpoint.docs_url(demo.tenant.slug),
                 "admin_email": demo.credentials.email,
                 "admin_password": demo.credentials.password,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from functions.api.charts import forecast_png
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.well_activity import ForecastOut
 from shared.core.application.forecast import Product
 
 router = APIRouter(tags=["analytics"])
@@ -20,7 +21,7 @@ EconomicLimit = Annotated[
 ProductQuery = Annotated[Product, Query(description="Which stream to forecast")]
 
 
-@router.get("/api/v1/wells/{well_id}/forecast")
+@router.get("/api/v1/wells/{well_id}/forecast", response_model=ForecastOut)
 def well_forecast(
     well_id: uuid.UUID,
     platform: PlatformDep,

@@ -18,7 +18,7 @@ from functions.api.schemas.limits import (
     WellHistoryDate,
 )
 from shared.core.domain.api_number import format_api_number
-from shared.core.domain.wells import WellStatus, WellType
+from shared.core.domain.wells import WellStatus, WellType, allowed_transitions
 
 
 class WellFields(StrictInput):
@@ -85,6 +85,11 @@ class WellOut(BaseModel):
     @property
     def api_number_formatted(self) -> str | None:
         return format_api_number(self.api_number) if self.api_number else None
+
+    @computed_field(description="The statuses the lifecycle allows next")  # type: ignore[prop-decorator]
+    @property
+    def next_statuses(self) -> list[WellStatus]:
+        return list(allowed_transitions(self.status))
 
 
 class AssignmentOut(BaseModel):

@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+
+import { expectAccessible, screenshot, signIn } from "./support";
+
+test("the alerts inbox: acknowledge one, resolve one with a note, the count follows", async ({ page }) => {
+  await signIn(page, "/alerts");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const count = nav.getByLabel(/open alerts/);
+  await expect(count).toBeVisible();
+  const before = Number(await count.textContent());
+  const rows = page.getByRole("table").locator("tbody tr");
+  await expect(rows).not.toHaveCount(0);
+  await screenshot(page, "alerts");
+  await expectAccessible(page);
+
+  await rows.first().getByRole("button", { name: /^Acknowledge/ }).click();
+  if (before > 1) await expect(count).toHaveText(String(before - 1));
+  else await expect(count).toHaveCount(0);
+
+  await page.getByLabel("Status").selectOption("ACKNOWLEDGED");
+  const acknowledged = page.getByRole("table").locator("tbody tr").first();
+  await acknowledged.getByRole("button", { name: /^Resolve/ }).click();
+  await acknowledged.getByRole("textbox").fill("Replaced the pump bearings");
+  await expectAccessible(page);
+  await acknowledged.getByRole("button", { name: "Resolve", exact: true }).click();
+  await page.getByLabel("Status").selectOption("RESOLVED");
+  await expect(page.getByText("Note: Replaced the pump bearings")).toBeVisible();
+});

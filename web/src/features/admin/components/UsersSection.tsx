@@ -1,0 +1,84 @@
+import { useState, type FormEvent } from "react";
+
+import { splitFieldErrors } from "@/api/problem";
+import { Button, ErrorNotice, Loading, Notice, SelectField, StatusBadge, TextField } from "@/components/ui";
+import { formatDateTime, humanize } from "@/lib/format";
+
+import { useAddUser, useChangeRole, useDeactivate, useUsers, type Role, type User } from "../api/admin";
+
+export const ROLES: Role[] = ["ADMIN", "MANAGER", "FIELD_OPERATOR", "VIEWER"];
+const roleOptions = ROLES.map((r) => ({ value: r, label: humanize(r) }));
+
+function UserRow({ user, canWrite, me }: { user: User; canWrite: boolean; me: string | undefined }) {
+  const role = useChangeRole();
+  const deactivate = useDeactivate();
+  const self = user.id === me;
+  return (
+    <tr>
+      <td>{user.full_name}<div className="small muted">{user.email}</div></td>
+      <td>
+        {canWrite && !self && user.status === "ACTIVE" ? (
+          <SelectField label={<span className="visually-hidden">Role of {user.full_name}</span>} value={user.role} options={roleOptions}
+            disabled={role.isPending} onChange={(e) => role.mutate({ userId: user.id, role: e.target.value as Role })} />
+        ) : humanize(user.role)}
+        <ErrorNotice error={role.error ?? deactivate.error} />
+      </td>
+      <td><StatusBadge value={user.status} /></td>
+      <td>{formatDateTime(user.last_login_at)}</td>
+      <td>
+        {canWrite && !self && user.status === "ACTIVE" ? (
+          <Button variant="secondary" size="small" busy={deactivate.isPending} onClick={() => deactivate.mutate(user.id)}
+            aria-label={`Deactivate ${user.full_name}`}>Deactivate</Button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+function AddUser() {
+  const [form, setForm] = useState({ email: "", full_name: "", role: "FIELD_OPERATOR" as Role });
+  const add = useAddUser();
+  const { byField, other } = splitFieldErrors(add.error, ["email", "full_name", "role"]);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    add.mutate(form, { onSuccess: () => setForm({ email: "", full_name: "", role: form.role }) });
+  }
+  return (
+    <form className="stack" onSubmit={submit} noValidate aria-labelledby="add-user-title">
+      <h3 id="add-user-title">Add a user</h3>
+      <div className="form-grid">
+        <TextField label="E-mail" type="email" value={form.email} error={byField.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+        <TextField label="Full name" value={form.full_name} error={byField.full_name} onChange={(e) => setForm({ ...form, full_name: e.target.value })} />
+        <SelectField label="Role" value={form.role} options={roleOptions} error={byField.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} />
+      </div>
+      {other ? <Notice tone="error">{other}</Notice> : null}
+      {add.data ? (
+        <Notice tone="success" title={`${add.data.full_name} added.`}>
+          One-time password (shown once; give it to them): <code>{add.data.one_time_password}</code>
+        </Notice>
+      ) : null}
+      <div><Button type="submit" busy={add.isPending}>Add user</Button></div>
+      <p className="muted small">Invitations by e-mail, magic links and SSO arrive with the identity release.</p>
+    </form>
+  );
+}
+
+export function UsersSection({ canWrite, me }: { canWrite: boolean; me: string | undefined }) {
+  const users = useUsers();
+  return (
+    <section className="card" aria-labelledby="users-title">
+      <h2 id="users-title">Users and roles</h2>
+      <ErrorNotice error={users.error} />
+      {users.isLoading ? <Loading /> : null}
+      {users.data ? (
+        <div className="table-wrap">
+          <table className="data">
+            <thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+            <tbody>{users.data.map((u) => <UserRow key={u.id} user={u} canWrite={canWrite} me={me} />)}</tbody>
+          </table>
+        </div>
+      ) : null}
+      {canWrite ? <AddUser /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useLocation, useNavigate, useSearchParams } from "react-router-dom";
+
+import { session } from "@/api/client";
+import { asProblem, splitFieldErrors } from "@/api/problem";
+import { Button, Notice, TextField } from "@/components/ui";
+import { isValidTenant, tenantFromHost } from "@/lib/tenant";
+
+import { useSessionStatus } from "../api/session";
+
+/** Only paths inside the app: never an open redirect to another origin. */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/sign-in")) return "/wells";
+  return next;
+}
+
+export function SignInPage() {
+  const hostTenant = tenantFromHost(window.location.hostname);
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const status = useSessionStatus();
+  const [tenant, setTenant] = useState(hostTenant ?? session.tenant ?? "");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const expired = status === "expired" || params.get("expired") === "1";
+  const next = safeNext(params.get("next") ?? (location.state as { from?: string } | null)?.from ?? null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const slug = tenant.trim().toLowerCase();
+    if (!isValidTenant(slug)) {
+      setErrors({ tenant: "enter your company's WellOS name, e.g. acme" });
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    setFailure(null);
+    try {
+      const failed = await session.signIn(slug, email.trim(), password);
+      if (failed) {
+        const body: unknown = await failed.json().catch(() => null);
+        const problem = asProblem(failed.status, body);
+        const { byField, other } = splitFieldErrors(problem, ["email", "password"]);
+        setErrors(byField);
+        setFailure(
+          failed.status === 401 ? "The e-mail or password is not right." : failed.status === 404 ? `There is no company "${slug}".` : other,
+        );
+        return;
+      }
+      queryClient.clear();
+      navigate(next, { replace: true });
+    } catch {
+      setFailure("The server cannot be reached: check the connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="sign-in" id="main">
+      <div className="card">
+        <h1>Sign in to WellOS</h1>
+        {expired ? <Notice tone="info">Your session has ended. Sign in again to continue where you were.</Notice> : null}
+        {failure ? <Notice tone="error">{failure}</Notice> : null}
+        <form className="stack" onSubmit={submit} noValidate>
+          {hostTenant ? (
+            <p className="muted">
+              Company: <strong>{hostTenant}</strong>
+            </p>
+          ) : (
+            <TextField label="Company" name="tenant" autoComplete="organization" value={tenant} required
+              hint="Your company's WellOS name, as in acme.wellos.example" error={errors.tenant}
+              onChange={(e) => setTenant(e.target.value)} />
+          )}
+          <TextField label="E-mail" name="email" type="email" autoComplete="username" value={email} required
+            error={errors.email} onChange={(e) => setEmail(e.target.value)} />
+          <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} required
+            error={errors.password} onChange={(e) => setPassword(e.target.value)} />
+          <Button type="submit" busy={busy}>Sign in</Button>
+        </form>
+      </div>
+    </main>
+  );
+}

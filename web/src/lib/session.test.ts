@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { SessionStore } from "./session";
+
+const ORIGIN = "http://acme.localhost:7071";
+
+function tokens(n: number) {
+  return { access_token: `access-${n}`, refresh_token: `refresh-${n}`, token_type: "bearer", expires_in: 3600 };
+}
+
+function answer(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+describe("SessionStore", () => {
+  afterEach(() => localStorage.clear());
+
+  it("signs in, sends the token and the tenant, and signs out revoking the refresh token", async () => {
+    const seen: Request[] = [];
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      seen.push(request);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      if (request.url.endsWith("/auth/logout")) return new Response(null, { status: 204 });
+      return answer({ ok: true });
+    });
+    const store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    expect(await store.signIn("acme", "a@acme.test", "pw")).toBeNull();
+    expect(store.current).toBe("signed-in");
+    await store.fetch(new Request(`${ORIGIN}/api/v1/wells`));
+    const call = seen[1] as Request;
+    expect(call.headers.get("Authorization")).toBe("Bearer access-1");
+    expect(call.headers.get("X-WellOS-Tenant")).toBe("acme");
+    await store.signOut();
+    expect(store.current).toBe("signed-out");
+    expect(localStorage.getItem("wellos.session")).toBeNull();
+    expect(await (seen[2] as Request).json()).toEqual({ refresh_token: "refresh-1" });
+  });
+
+  it("refreshes once for many requests refused at the same time, then retries them", async () => {
+    let refreshes = 0;
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      if (request.url.endsWith("/auth/refresh")) {
+        refreshes += 1;
+        return answer(tokens(2));
+      }
+      return request.headers.get("Authorization") === "Bearer access-2" ? answer({ ok: true }) : answer({}, 401);
+    });
+    const store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    await store.signIn("acme", "a@acme.test", "pw");
+    const results = await Promise.all([1, 2, 3].map(() => store.fetch(new Request(`${ORIGIN}/api/v1/wells`))));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(refreshes).toBe(1);
+    expect(JSON.parse(localStorage.getItem("wellos.session") ?? "{}").refreshToken).toBe("refresh-2");
+  });
+
+  it("expires the session when the refresh token is refused", async () => {
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      return answer({ code: "invalid_token" }, 401);
+    });
+    const store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    await store.signIn("acme", "a@acme.test", "pw");
+    const statuses: string[] = [];
+    store.subscribe((status) => statuses.push(status));
+    const response = await store.fetch(new Request(`${ORIGIN}/api/v1/wells`));
+    expect(response.status).toBe(401);
+    expect(statuses).toEqual(["expired"]);
+    expect(localStorage.getItem("wellos.session")).toBeNull();
+  });
+
+  it("adopts tokens another tab already rotated instead of reusing the old refresh token", async () => {
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      if (request.url.endsWith("/auth/refresh")) return answer({}, 401); // a reuse would be refused
+      return answer({ ok: true });
+    });
+    const store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    await store.signIn("acme", "a@acme.test", "pw");
+    const other = { tenant: "acme", accessToken: "access-9", refreshToken: "refresh-9", expiresAt: Date.now() + 3_600_000 };
+    localStorage.setItem("wellos.session", JSON.stringify(other));
+    expect(await store.refresh()).toBe(true);
+    expect(fetcher.mock.calls.some(([input]) => String(input instanceof Request ? input.url : input).endsWith("/auth/refresh"))).toBe(false);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * The signed-in session: tokens, silent refresh, sign-out.
+ *
+ * Tokens live in localStorage so a reload (or a second tab) stays signed in. The
+ * refresh token rotates and a reused one revokes its whole family, so refreshes
+ * are single-flight within a tab and serialized across tabs with a Web Lock;
+ * inside the lock a tab first adopts a token another tab already rotated.
+ */
+
+const STORAGE_KEY = "wellos.session";
+const EARLY_REFRESH_MS = 30_000;
+const AUTH_PATHS = ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"];
+
+export interface StoredSession {
+  tenant: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+export type SessionStatus = "signed-in" | "signed-out" | "expired";
+type Listener = (status: SessionStatus) => void;
+
+interface TokenAnswer {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+function read(): StoredSession | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Partial<StoredSession>;
+    if (parsed.tenant && parsed.accessToken && parsed.refreshToken && parsed.expiresAt) {
+      return parsed as StoredSession;
+    }
+  } catch {
+    /* a damaged entry is no session */
+  }
+  return null;
+}
+
+function write(session: StoredSession | null): void {
+  if (session) localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  else localStorage.removeItem(STORAGE_KEY);
+}
+
+async function withLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks?.request) return locks.request("wellos-refresh", task) as Promise<T>;
+  return task();
+}
+
+export class SessionStore {
+  private session: StoredSession | null = read();
+  private refreshing: Promise<boolean> | null = null;
+  private listeners = new Set<Listener>();
+  private status: SessionStatus = this.session ? "signed-in" : "signed-out";
+
+  constructor(private readonly origin: string, private readonly fetcher: typeof fetch = (...a) => fetch(...a)) {}
+
+  get tenant(): string | null {
+    return this.session?.tenant ?? null;
+  }
+
+  get current(): SessionStatus {
+    return this.status;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(status: SessionStatus): void {
+    this.status = status;
+    for (const listener of this.listeners) listener(status);
+  }
+
+  private adopt(tenant: string, answer: TokenAnswer): void {
+    this.session = {
+      tenant,
+      accessToken: answer.access_token,
+      refreshToken: answer.refresh_token,
+      expiresAt: Date.now() + answer.expires_in * 1000,
+    };
+    write(this.session);
+  }
+
+  private post(path: string, tenant: string, body: unknown): Promise<Response> {
+    return this.fetcher(`${this.origin}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-WellOS-Tenant": tenant },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Log in; resolves with the failed Response (for its problem) or null on success. */
+  async signIn(tenant: string, email: string, password: string): Promise<Response | null> {
+    const response = await this.post("/api/v1/auth/login", tenant, { email, password });
+    if (!response.ok) return response;
+    this.adopt(tenant, (await response.json()) as TokenAnswer);
+    this.set("signed-in");
+    return null;
+  }
+
+  async signOut(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    write(null);
+    this.set("signed-out");
+    if (session) {
+      await this.post("/api/v1/auth/logout", session.tenant, {
+        refresh_token: session.refreshToken,
+      }).catch(() => undefined);
+    }
+  }
+
+  /** The session ended under the user (refresh refused): sign in again, then come back. */
+  expire(): void {
+    this.session = null;
+    write(null);
+    this.set("expired");
+  }
+
+  /** Rotate the tokens once, however many callers ask at the same time. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= withLock(() => this.rotate()).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async rotate(): Promise<boolean> {
+    const mine = this.session;
+    const stored = read();
+    if (stored && mine && stored.refreshToken !== mine.refreshToken && stored.tenant === mine.tenant) {
+      this.session = stored; // another tab rotated it already
+      return true;
+    }
+    if (!mine) return false;
+    try {
+      const response = await this.post("/api/v1/auth/refresh", mine.tenant, {
+        refresh_token: mine.refreshToken,
+      });
+      if (!response.ok) return false;
+      this.adopt(mine.tenant, (await response.json()) as TokenAnswer);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async freshToken(): Promise<string | null> {
+    this.session = read() ?? this.session;
+    if (this.session && this.session.expiresAt - Date.now() < EARLY_REFRESH_MS) await this.refresh();
+    return this.session?.accessToken ?? null;
+  }
+
+  private async send(request: Request): Promise<Response> {
+    const token = await this.freshToken();
+    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    if (this.tenant) request.headers.set("X-WellOS-Tenant", this.tenant);
+    return this.fetcher(request);
+  }
+
+  /** fetch with the access token; on a 401, refresh once and retry, else the session expired. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const retry = request.clone();
+    const first = await this.send(request);
+    if (first.status !== 401 || AUTH_PATHS.some((p) => request.url.includes(p))) return first;
+    if (!this.session || !(await this.refresh())) {
+      if (this.session || this.status === "signed-in") this.expire();
+      return first;
+    }
+    return this.send(retry);
+  };
+}
