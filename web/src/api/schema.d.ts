@@ -239,7 +239,9 @@ export interface paths {
          * @description Save the configuration (admins). Every table and column is checked against the source's
          *     reflected schema first: a missing one is a 422 naming the setting, e.g.
          *     `entities.production.column_mapping.oil_bbl`. `connection_url` is stored in the secret
-         *     store; omit it to keep the stored one.
+         *     store; omit it to keep the stored one. The URL must pass the source-connection policy
+         *     (allowed drivers, TLS options only, never WellOS's own databases or internal addresses):
+         *     a refusal is a 422 `etl_source_refused` naming the option, driver or kind of address.
          */
         put: operations["put_config_api_v1_etl_config_put"];
         post?: never;
@@ -341,7 +343,8 @@ export interface paths {
         /**
          * Test Connection
          * @description Connect read-only (the stored URL, or `connection_url` without storing it) and check the
-         *     configured tables. A failure is an answer with `ok: false`, not an error.
+         *     configured tables. A failure to connect is an answer with `ok: false`, not an error; a URL
+         *     the source-connection policy refuses is a 422 `etl_source_refused` naming the option.
          */
         post: operations["test_connection_api_v1_etl_test_connection_post"];
         delete?: never;
@@ -977,7 +980,8 @@ export interface paths {
          * @description Where to upload one photo (JPEG, PNG or HEIC, at most 15 MiB): send `upload.method`
          *     to `upload.url` with `upload.headers` and the bytes, before `upload.expires_at`. Then
          *     link it with a `PHOTO_ATTACHED` sync event whose `payload.blob_key` is `blob_key`;
-         *     the link checks that the photo arrived and its size. Needs `field-data:write`.
+         *     the link checks that the photo arrived and its size. The upload URL works once.
+         *     Needs `field-data:write`.
          */
         post: operations["request_upload_api_v1_wells__well_id__photos_post"];
         delete?: never;
@@ -1765,10 +1769,7 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /**
-             * Equipment Type
-             * @example ROD_PUMP
-             */
+            /** Equipment Type */
             equipment_type: string;
             /** Facility Id */
             facility_id?: string | null;
@@ -1998,7 +1999,10 @@ export interface components {
              */
             status: "ACTIVE" | "INACTIVE";
         };
-        /** FieldOut */
+        /**
+         * FieldOut
+         * @description As stored: read models do not re-check input limits (older rows stay readable).
+         */
         FieldOut: {
             /** Basin */
             basin?: string | null;
@@ -2548,10 +2552,7 @@ export interface components {
             net_acres?: number | null;
             /** Net Revenue Interest */
             net_revenue_interest?: number | null;
-            /**
-             * Royalty Rate
-             * @description Landowner royalty as a fraction, e.g. 0.1875
-             */
+            /** Royalty Rate */
             royalty_rate: number;
             /**
              * Status
@@ -2997,10 +2998,7 @@ export interface components {
         };
         /** ProductionRow */
         ProductionRow: {
-            /**
-             * Bsw Pct
-             * @description basic sediment and water, 0 to 100
-             */
+            /** Bsw Pct */
             bsw_pct?: number | null;
             /** Casing Pressure Psi */
             casing_pressure_psi?: number | null;
@@ -3012,10 +3010,7 @@ export interface components {
             gas_mcf?: number | null;
             /** Gor Scf Bbl */
             gor_scf_bbl?: number | null;
-            /**
-             * Hours On
-             * @description 0 to 24
-             */
+            /** Hours On */
             hours_on?: number | null;
             /**
              * Is Estimated
@@ -3024,13 +3019,17 @@ export interface components {
             is_estimated: boolean;
             /** Line Pressure Psi */
             line_pressure_psi?: number | null;
-            /** Notes */
+            /**
+             * Notes
+             * @description Lines of text; no control characters
+             */
             notes?: string | null;
             /** Oil Bbl */
             oil_bbl?: number | null;
             /**
              * Production Date
              * Format: date
+             * @description 1900-01-01 to today
              */
             production_date: string;
             /** Temperature F */
@@ -3070,12 +3069,12 @@ export interface components {
         /**
          * ProductionValues
          * @description Volumes in bbl and Mcf, pressures in psi, temperature in °F, choke in 64ths of an inch.
+         *
+         *     The plausibility limits (in each field's description) are checked by the
+         *     production rules, so a batch reports every row's errors at once.
          */
         ProductionValues: {
-            /**
-             * Bsw Pct
-             * @description basic sediment and water, 0 to 100
-             */
+            /** Bsw Pct */
             bsw_pct?: number | null;
             /** Casing Pressure Psi */
             casing_pressure_psi?: number | null;
@@ -3087,10 +3086,7 @@ export interface components {
             gas_mcf?: number | null;
             /** Gor Scf Bbl */
             gor_scf_bbl?: number | null;
-            /**
-             * Hours On
-             * @description 0 to 24
-             */
+            /** Hours On */
             hours_on?: number | null;
             /**
              * Is Estimated
@@ -3099,7 +3095,10 @@ export interface components {
             is_estimated: boolean;
             /** Line Pressure Psi */
             line_pressure_psi?: number | null;
-            /** Notes */
+            /**
+             * Notes
+             * @description Lines of text; no control characters
+             */
             notes?: string | null;
             /** Oil Bbl */
             oil_bbl?: number | null;
@@ -3416,6 +3415,7 @@ export interface components {
             deadband_type: "none" | "absolute" | "percent";
             /**
              * Deadband Value
+             * @description 0 to 1e+12 (a change threshold in the tag's unit is never wider than a reading's range)
              * @default 0
              */
             deadband_value: number;
@@ -5654,6 +5654,7 @@ export interface operations {
             header?: never;
             path: {
                 connection_id: string;
+                /** @description Numeric id */
                 tag_id: number;
             };
             cookie?: never;
@@ -5686,6 +5687,7 @@ export interface operations {
             header?: never;
             path: {
                 connection_id: string;
+                /** @description Numeric id */
                 tag_id: number;
             };
             cookie?: never;
@@ -5716,6 +5718,7 @@ export interface operations {
             header?: never;
             path: {
                 connection_id: string;
+                /** @description Numeric id */
                 tag_id: number;
             };
             cookie?: never;
