@@ -169,6 +169,8 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/wells": Rule(ALL),
     "POST /api/v1/wells": Rule(OFFICE, lambda s: {"name": unique("Well"), "well_type": "OIL"}),
     "GET /api/v1/wells/{well_id}": Rule(ALL),
+    "GET /api/v1/wells/{well_id}/timeline": Rule(ALL),
+    "GET /api/v1/wells/{well_id}/assignments": Rule(ALL),
     "PATCH /api/v1/wells/{well_id}": Rule(WRITERS, lambda s: {"well_number": "7"}),
     "DELETE /api/v1/wells/{well_id}": Rule(ADMIN, fresh=_new_well),
     "PUT /api/v1/wells/{well_id}/assignments/{user_id}": Rule(OFFICE, fresh=_new_well),
@@ -253,7 +255,7 @@ RULES: dict[str, Rule] = {
         OFFICE, csv=b"API #,Prod Date,Oil (bbl)\n42-501-20130,03/02/2024,1\n"
     ),
     "POST /api/v1/imports/{import_id}/confirm": Rule(OFFICE, lambda s: {"column_mapping": {}}),
-    "GET /api/v1/imports/{import_id}": Rule(ALL),
+    "GET /api/v1/imports/{import_id}": Rule(OFFICE | {"VIEWER"}),  # field operators: 403
     "POST /api/v1/imports/{import_id}/undo": Rule(OFFICE),
     "GET /api/v1/sync/jobs/{job_id}": Rule(ALL),
     "POST /api/v1/wells/{well_id}/photos": Rule(

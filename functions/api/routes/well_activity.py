@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.common import Moment
 from functions.api.schemas.well_activity import TimelineOut, WellAssignmentsOut
 from shared.core.application.well_activity import (
     MAX_TIMELINE_ENTRIES,
@@ -35,8 +36,8 @@ def well_timeline(
     kind: Annotated[
         list[TimelineKind] | None, Query(description="Only these kinds (repeat); all if unset")
     ] = None,
-    from_: Annotated[datetime | None, Query(alias="from", description="Inclusive")] = None,
-    to: Annotated[datetime | None, Query(description="Exclusive; page back")] = None,
+    from_: Annotated[Moment | None, Query(alias="from", description="Inclusive")] = None,
+    to: Annotated[Moment | None, Query(description="Exclusive; page back")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_TIMELINE_ENTRIES)] = 100,
 ) -> dict[str, Any]:
     """What the field recorded on this well, newest first: notes, equipment inspections,
