@@ -43,7 +43,7 @@ from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform
-from shared.core.application.tenants import CreateTenant
+from shared.core.registry.services.tenants import CreateTenant
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -36,15 +36,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.etl_source import SqlSourceConnector
+from shared.adapters.sql.etl.source import SqlSourceConnector
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform, build_source_policy
-from shared.core.application.tenants import CreateTenant
-from shared.core.domain.roles import Role
-from shared.core.domain.users import Actor
-from shared.core.etl.config import EtlConfigInput
-from shared.core.etl.fields import Entity
-from shared.core.etl.runner import extract_request
+from shared.core.common.roles import Role
+from shared.core.etl.model.config import EtlConfigInput
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.services.runner import extract_request
+from shared.core.registry.model.users import Actor
+from shared.core.registry.services.tenants import CreateTenant
 from shared.settings import Settings
 
 MYSQL = os.environ.get("WELLOS_BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/mysql")

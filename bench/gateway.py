@@ -47,7 +47,7 @@ from edge_gateway.settings import GatewaySettings
 from functions.local.simulator.catalog import FieldLayout, config_json, gateway_config
 from functions.local.simulator.field import Field, FieldOptions
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.contract import parse_envelope, verify_and_decode
+from shared.core.scada.model.contract import parse_envelope, verify_and_decode
 
 SECRET = "bench-secret"
 

@@ -26,7 +26,7 @@ from edge_gateway.opc.subscription import Notifications
 from edge_gateway.service import GatewayService
 from edge_gateway.settings import GatewaySettings
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.gateway_config import GatewayConfig
+from shared.core.scada.model.gateway_config import GatewayConfig
 
 SECRET = "bench-secret"
 ITEMS_PER_MESSAGE = 500

@@ -27,8 +27,8 @@ from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.migrate import upgrade
-from shared.adapters.sql.tenant_repositories import SqlProductionRepository
 from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.wells.repositories import SqlProductionRepository
 
 SERVER = os.environ.get(
     "WELLOS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -40,13 +40,13 @@ from models.synthetic import FailureMode, Fault, generate_sensor_series  # noqa:
 from models.synthetic_production import generate_production_series  # noqa: E402
 from models.training import load, save, train_all  # noqa: E402
 from shared.adapters.onnx.scorer import DEFAULT_ARTIFACTS, OnnxModelScorer  # noqa: E402
-from shared.core.analytics.scoring import score_well_window  # noqa: E402
+from shared.core.analytics.model.scoring import score_well_window  # noqa: E402
 from shared.core.ports.scoring import ModelManifest  # noqa: E402
 
 BUILD = ROOT / "models" / "build"
 IMPORT_SNIPPET = (
     "import time; t = time.perf_counter(); "
-    "import shared.adapters.onnx.scorer, shared.core.analytics.scoring; "
+    "import shared.adapters.onnx.scorer, shared.core.analytics.model.scoring; "
     "print(time.perf_counter() - t)"
 )
 

@@ -22,8 +22,8 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook, load_workbook
 
-from shared.core.etl.sheet_limits import SheetLimits
-from shared.core.etl.spreadsheet import open_sheet, unique_headers
+from shared.core.etl.model.spreadsheets.limits import SheetLimits
+from shared.core.etl.model.spreadsheets.reader import open_sheet, unique_headers
 
 
 def timed(action: Callable[[], object]) -> float:

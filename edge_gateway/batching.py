@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from edge_gateway.buffer import NewBatch, ReadingBuffer, Row, StoredBatch
 from edge_gateway.envelope import EnvelopeHeader, decode_v2, encode_v1, encode_v2
 from edge_gateway.ids import uuid7
-from shared.core.ingest.contract import parse_envelope, verify_and_decode
-from shared.core.ingest.gateway_config import BatchSettings
+from shared.core.scada.model.contract import parse_envelope, verify_and_decode
+from shared.core.scada.model.gateway_config import BatchSettings
 
 ENVELOPE_MARGIN = 4096
 """Bytes kept free for message id, properties and the transport's own headers."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.core.ingest.contract import Reading
+from shared.core.scada.model.contract import Reading
 
 ROW_BYTES = 48
 BATCH_ROW_BYTES = 96

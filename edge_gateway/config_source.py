@@ -21,7 +21,7 @@ import yaml  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from edge_gateway.errors import ConfigFileError, ConfigUnavailableError
-from shared.core.ingest.gateway_config import GatewayConfig
+from shared.core.scada.model.gateway_config import GatewayConfig
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Encoding buffer rows into signed reading-batch messages, version 1 or 2.
 
-Version 1 is `shared.core.ingest.contract` (floats only); this module writes exactly the
+Version 1 is `shared.core.scada.model.contract` (floats only); this module writes exactly the
 bytes `contract.build_batch` would, straight from buffer rows (columns by `zip`, no
 object per reading). Version 2 (spec in edge_gateway/README.md, "Envelope version 2")
 adds the OPC-UA type of each value, carries integers, booleans, strings and

@@ -7,7 +7,7 @@
     ├── SettingsError                a required gateway setting is missing
     └── SessionLostError             an OPC-UA session died (transport, keepalive, no data)
 
-Queue failures arrive as `shared.core.errors.QueueError` from the Queue adapters.
+Queue failures arrive as `shared.core.common.errors.QueueError` from the Queue adapters.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from edge_gateway.aio import wait_event
 from edge_gateway.buffer import ReadingBuffer, Row
 from edge_gateway.metrics import GatewayMetrics
-from shared.core.ingest.contract import Reading
+from shared.core.scada.model.contract import Reading
 
 log = logging.getLogger(__name__)
 

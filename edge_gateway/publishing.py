@@ -18,7 +18,7 @@ from edge_gateway.aio import wait_event
 from edge_gateway.batching import BatchCutter
 from edge_gateway.buffer import ReadingBuffer, StoredBatch
 from edge_gateway.metrics import GatewayMetrics
-from shared.core.errors import InfrastructureError, MessageTooLargeError
+from shared.core.common.errors import InfrastructureError, MessageTooLargeError
 from shared.core.ports.queue import OutgoingMessage, Queue
 
 log = logging.getLogger(__name__)

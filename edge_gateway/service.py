@@ -29,8 +29,8 @@ from edge_gateway.opc.session import AcquisitionOptions, ConnectionRunner
 from edge_gateway.publishers import body_budget
 from edge_gateway.publishing import Backoff, Publisher
 from edge_gateway.settings import GatewaySettings
-from shared.core.ingest.gateway_config import ConnectionConfig, GatewayConfig
 from shared.core.ports.queue import Queue
+from shared.core.scada.model.gateway_config import ConnectionConfig, GatewayConfig
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from models.synthetic import FailureMode, Fault, generate_sensor_series, sensor_labels
 from models.synthetic_production import generate_production_series
-from shared.core.analytics.features import (
+from shared.core.analytics.model.features import (
     PRODUCTION_INDEX,
     PRODUCTION_WINDOW_DAYS,
     SENSOR_WINDOW_HOURS,

@@ -10,7 +10,7 @@ from sklearn.metrics import mean_absolute_error, r2_score, roc_auc_score, roc_cu
 
 from models.datasets import MODES, RegressionSet, SensorSet
 from models.synthetic_production import optimal_choke
-from shared.core.analytics.scoring import Severity, severity_of
+from shared.core.analytics.model.scoring import Severity, severity_of
 
 FALSE_ALARM_RATE = 0.02
 """The anomaly detector flags the 2 % most unusual normal windows (the LOW threshold)."""

@@ -1,6 +1,6 @@
 """The four shipped models: names, versions, inputs and outputs (no scikit-learn here).
 
-Inputs are names from :data:`shared.core.analytics.features.FEATURES`; the
+Inputs are names from :data:`shared.core.analytics.model.features.FEATURES`; the
 manifest of each model copies their entries (name, unit, description), and
 scoring selects the columns by those names.
 """
@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.core.analytics.features import SENSOR_SIGNALS
-from shared.core.analytics.scoring import (
-    ANOMALY_MODEL as ANOMALY,
-)
-from shared.core.analytics.scoring import (
-    FAILURE_MODEL as FAILURE,
-)
-from shared.core.analytics.scoring import (
-    OPTIMIZER_MODEL as OPTIMIZER,
-)
-from shared.core.analytics.scoring import (
-    WATER_CUT_MODEL as WATER_CUT,
-)
+from shared.core.analytics.model.features import SENSOR_SIGNALS
+from shared.core.analytics.model.scoring import ANOMALY_MODEL as ANOMALY
+from shared.core.analytics.model.scoring import FAILURE_MODEL as FAILURE
+from shared.core.analytics.model.scoring import OPTIMIZER_MODEL as OPTIMIZER
+from shared.core.analytics.model.scoring import WATER_CUT_MODEL as WATER_CUT
 
 __all__ = ["ANOMALY", "FAILURE", "OPTIMIZER", "SPECS", "WATER_CUT", "ModelSpec"]
 

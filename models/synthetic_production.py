@@ -1,9 +1,9 @@
 """Synthetic daily production on an Arps decline, with chokes, shut-ins and noise (numpy only).
 
 A well's seed fixes a modified-hyperbolic decline
-(:class:`shared.core.decline.ModifiedHyperbolic`: qi, secant-effective Di,
+(:class:`shared.core.decline.model.ModifiedHyperbolic`: qi, secant-effective Di,
 b, terminal decline), its age at day 0, gas-oil ratio and water-cut history,
-and pressures. Columns are :data:`shared.core.analytics.features.PRODUCTION_COLUMNS`.
+and pressures. Columns are :data:`shared.core.analytics.model.features.PRODUCTION_COLUMNS`.
 
 Physics that the models must learn:
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from shared.core.decline import DeclineType, ModifiedHyperbolic, TimeUnit, nominal_per_day
+from shared.core.decline.model import DeclineType, ModifiedHyperbolic, TimeUnit, nominal_per_day
 
 FloatArray = NDArray[np.float64]
 PRODUCTION_STREAM = 2

@@ -29,7 +29,7 @@ from models.datasets import (
     sensor_set,
 )
 from models.specs import ANOMALY, FAILURE, OPTIMIZER, SPECS, WATER_CUT
-from shared.core.analytics.features import (
+from shared.core.analytics.model.features import (
     PRODUCTION_FEATURES,
     SENSOR_FEATURES,
     column_indices,

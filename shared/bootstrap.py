@@ -13,7 +13,7 @@ from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
-from shared.adapters.sql.analytics_store import SqlAnalyticsDatabases
+from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
 from shared.adapters.sql.engines import (
     PoolSettings,
     SqlMasterDatabase,
@@ -21,30 +21,37 @@ from shared.adapters.sql.engines import (
     TenantEngineCache,
     create_engine,
 )
-from shared.adapters.sql.etl_imports import SqlImportStores
-from shared.adapters.sql.etl_source import SqlSourceConnector
-from shared.adapters.sql.etl_store import SqlEtlStores
-from shared.adapters.sql.platform_databases import SqlPlatformDatabases
+from shared.adapters.sql.etl.imports import SqlImportStores
+from shared.adapters.sql.etl.platform_databases import SqlPlatformDatabases
+from shared.adapters.sql.etl.source import SqlSourceConnector
+from shared.adapters.sql.etl.store import SqlEtlStores
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
-from shared.adapters.sql.readings_partitions import SqlReadingMaintenance
-from shared.adapters.sql.scada_ingest import SqlIngestDatabases
+from shared.adapters.sql.scada.ingest import SqlIngestDatabases
+from shared.adapters.sql.scada.partitions import SqlReadingMaintenance
 from shared.adapters.sql.urls import normalize_url
-from shared.adapters.sql.well_activity import SqlWellActivityDatabases
-from shared.core.application.analytics import (
+from shared.adapters.sql.wells.activity import SqlWellActivityDatabases
+from shared.core.analytics.services import (
     AlertService,
     AnalyticsServices,
     BenchmarkService,
     NotificationDispatcher,
     ScoringService,
 )
-from shared.core.application.auth import AuthPolicy, AuthService
-from shared.core.application.catalog import CatalogService
-from shared.core.application.etl import EtlDependencies, EtlService
-from shared.core.application.forecast import ForecastService
-from shared.core.application.imports import ImportDependencies, ImportService
-from shared.core.application.photos import PhotoService
-from shared.core.application.production import ProductionService
-from shared.core.application.scada import (
+from shared.core.common.errors import SecretNotFoundError
+from shared.core.decline.services.forecast import ForecastService
+from shared.core.etl.model.source_policy import Resolver, SourcePolicy
+from shared.core.etl.model.spreadsheets.limits import SheetLimits
+from shared.core.etl.services.etl import EtlDependencies, EtlService
+from shared.core.etl.services.imports import ImportDependencies, ImportService
+from shared.core.ports.blobs import BlobStore
+from shared.core.ports.queue import Queue
+from shared.core.ports.scoring import ModelScorer
+from shared.core.ports.secrets import Secrets
+from shared.core.registry.services.auth import AuthPolicy, AuthService
+from shared.core.registry.services.routing import TenantResolver
+from shared.core.registry.services.tenants import TenantService
+from shared.core.registry.services.users import UserService
+from shared.core.scada.services import (
     DrainService,
     GatewayService,
     ReadingPartitionService,
@@ -53,22 +60,15 @@ from shared.core.application.scada import (
     ScadaServices,
     TagMappingService,
 )
-from shared.core.application.sync import SyncService
-from shared.core.application.sync_jobs import SyncJobService
-from shared.core.application.tenant_routing import TenantResolver
-from shared.core.application.tenants import TenantService
-from shared.core.application.users import UserService
-from shared.core.application.well_activity import WellActivityService
-from shared.core.application.wells import WellService
-from shared.core.errors import SecretNotFoundError
-from shared.core.etl.sheet_limits import SheetLimits
-from shared.core.etl.source_policy import Resolver, SourcePolicy
-from shared.core.ingest.credentials import GatewayKeys
-from shared.core.ingest.directory import GatewayDirectory
-from shared.core.ports.blobs import BlobStore
-from shared.core.ports.queue import Queue
-from shared.core.ports.scoring import ModelScorer
-from shared.core.ports.secrets import Secrets
+from shared.core.scada.services.credentials import GatewayKeys
+from shared.core.scada.services.directory import GatewayDirectory
+from shared.core.sync.services.field_sync import SyncService
+from shared.core.sync.services.jobs import SyncJobService
+from shared.core.wells.services.activity import WellActivityService
+from shared.core.wells.services.catalog import CatalogService
+from shared.core.wells.services.photos import PhotoService
+from shared.core.wells.services.production import ProductionService
+from shared.core.wells.services.wells import WellService
 from shared.settings import Settings
 
 JWT_SECRET_NAME = "jwt-signing-key"

@@ -21,7 +21,7 @@ from edge_gateway.ingest import ReadingSink
 from edge_gateway.metrics import ConnectionMetrics
 from edge_gateway.opc.gaps import Gap, GapTracker
 from edge_gateway.opc.history import NodeFacts, groups, read_group, server_time_us, windows
-from shared.core.ingest.gateway_config import ConnectionConfig
+from shared.core.scada.model.gateway_config import ConnectionConfig
 
 log = logging.getLogger(__name__)
 

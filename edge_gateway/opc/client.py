@@ -11,7 +11,7 @@ from asyncua.crypto import security_policies
 from asyncua.crypto.uacrypto import CertProperties
 from cryptography import x509
 
-from shared.core.ingest.gateway_config import ConnectionConfig
+from shared.core.scada.model.gateway_config import ConnectionConfig
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import Any
 from asyncua import ua
 
 from edge_gateway.buffer import Row
-from shared.core.ingest.contract import Reading
+from shared.core.scada.model.contract import Reading
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)

@@ -24,7 +24,7 @@ from asyncua.ua.ua_binary import nodeid_from_binary, struct_from_binary
 from asyncua.ua.uaerrors import UaStatusCodeError
 
 from edge_gateway.errors import SessionLostError
-from shared.core.ingest.gateway_config import ConnectionConfig
+from shared.core.scada.model.gateway_config import ConnectionConfig
 
 log = logging.getLogger(__name__)
 

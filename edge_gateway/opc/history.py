@@ -25,7 +25,7 @@ from asyncua.ua.uaerrors import UaStringParsingError
 from edge_gateway.buffer import Row
 from edge_gateway.opc.convert import micros, to_row
 from edge_gateway.opc.gaps import Gap
-from shared.core.ingest.gateway_config import TagConfig
+from shared.core.scada.model.gateway_config import TagConfig
 
 log = logging.getLogger(__name__)
 

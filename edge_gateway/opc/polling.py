@@ -16,8 +16,8 @@ from asyncua.ua.attribute_ids import AttributeIds
 from edge_gateway.ingest import ReadingSink
 from edge_gateway.opc.convert import to_reading
 from edge_gateway.opc.subscription import chunks
-from shared.core.ingest.contract import Reading
-from shared.core.ingest.gateway_config import ConnectionConfig, TagConfig
+from shared.core.scada.model.contract import Reading
+from shared.core.scada.model.gateway_config import ConnectionConfig, TagConfig
 
 log = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ from edge_gateway.opc.history import NodeFacts, node_facts
 from edge_gateway.opc.polling import poll
 from edge_gateway.opc.recovery import JitteredBackoff, is_local, wait_for_server
 from edge_gateway.opc.subscription import KEEPALIVE_S, Notifications, open_subscription
-from shared.core.ingest.gateway_config import ConnectionConfig
+from shared.core.scada.model.gateway_config import ConnectionConfig
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from edge_gateway.opc.convert import to_row
 from edge_gateway.opc.diagnosis import NODE_ID_UNKNOWN
 from edge_gateway.opc.fastpublish import DataChangeRows
 from edge_gateway.opc.gaps import GapTracker
-from shared.core.ingest.gateway_config import ConnectionConfig, TagConfig
+from shared.core.scada.model.gateway_config import ConnectionConfig, TagConfig
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from shared.core.application.forecast import WellForecast
+from shared.core.decline.services.forecast import WellForecast
 
 UNITS = {"oil": "bbl/d", "gas": "Mcf/d"}
 

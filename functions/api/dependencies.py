@@ -11,10 +11,10 @@ from starlette.concurrency import run_in_threadpool
 
 from functions.api.logging import set_tenant
 from shared.bootstrap import Platform
-from shared.core.application.tenant_routing import slug_from_request
-from shared.core.domain.tenants import Tenant
-from shared.core.domain.users import Actor
-from shared.core.errors import AuthenticationError
+from shared.core.common.errors import AuthenticationError
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.model.users import Actor
+from shared.core.registry.services.routing import slug_from_request
 
 TENANT_HEADER = "x-wellos-tenant"
 

@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from functions.api.problems import problem
-from shared.core.domain.limits import MAX_JSON_DEPTH
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
+from shared.core.common.limits import MAX_JSON_DEPTH
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")

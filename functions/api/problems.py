@@ -13,9 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from functions.api.logging import error_fields
 from shared.adapters.sql.unit_of_work import database_refusal
-from shared.core.application.production import BatchRejectedError
-from shared.core.application.sync_errors import BatchTooLargeError
-from shared.core.errors import (
+from shared.core.common.errors import (
     AuthenticationError,
     ConflictError,
     DuplicateError,
@@ -28,8 +26,10 @@ from shared.core.errors import (
     ThrottledError,
     WellOSError,
 )
-from shared.core.ingest.credentials import AUTH_SCHEME
-from shared.core.ingest.errors import GatewayAuthenticationError
+from shared.core.scada.errors import GatewayAuthenticationError
+from shared.core.scada.services.credentials import AUTH_SCHEME
+from shared.core.sync.errors import BatchTooLargeError
+from shared.core.wells.services.production import BatchRejectedError
 
 log = logging.getLogger("wellos.api")
 

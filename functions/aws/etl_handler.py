@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.aws.queue_worker import SqsRuntime, body_of, sqs_batch_handler
 from shared.adapters.aws.sqs_queue import SqsQueue
-from shared.core.etl.jobs import IMPORTS_QUEUE
+from shared.core.etl.model.jobs import IMPORTS_QUEUE
 
 logger = Logger(service="wellos-etl")
 EtlRuntime = SqsRuntime

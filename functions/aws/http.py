@@ -18,8 +18,8 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import ASGI, LambdaContext
 
 from functions.api.addresses import PlatformPeer, scope_peer
-from shared.core.application.tenant_routing import slug_from_request
-from shared.core.errors import TenantRoutingError
+from shared.core.common.errors import TenantRoutingError
+from shared.core.registry.services.routing import slug_from_request
 from shared.settings import Settings
 
 logger = Logger(service="wellos-api")

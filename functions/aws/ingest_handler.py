@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.aws.queue_worker import SqsRuntime, body_of, partial_response
 from shared.adapters.aws.sqs_queue import DEAD_LETTER_ATTRIBUTE, DLQ_SUFFIX, ID_ATTRIBUTE
-from shared.core.ingest.deliveries import Delivery
+from shared.core.scada.services.deliveries import Delivery
 
 logger = Logger(service="wellos-ingest")
 IngestRuntime = SqsRuntime

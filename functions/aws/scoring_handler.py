@@ -21,8 +21,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.aws.queue_worker import PlatformRuntime, body_of, sqs_batch_handler
 from shared.adapters.notify.console import ConsoleNotifier
-from shared.core.application.analytics.nightly import ScoringJob, last_night
-from shared.core.application.clock import utc_now
+from shared.core.analytics.services.nightly import ScoringJob, last_night
+from shared.core.common.clock import utc_now
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 

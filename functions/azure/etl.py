@@ -14,7 +14,7 @@ import logging
 import azure.functions as func
 
 from functions.azure.queue_worker import CONNECTION, QueueRuntime
-from shared.core.etl.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
 
 log = logging.getLogger("wellos.etl")
 EtlRuntime = QueueRuntime

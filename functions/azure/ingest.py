@@ -12,7 +12,7 @@ import logging
 import azure.functions as func
 
 from functions.azure.queue_worker import QueueRuntime
-from shared.core.ingest.deliveries import INGEST_QUEUE
+from shared.core.scada.services.deliveries import INGEST_QUEUE
 
 log = logging.getLogger("wellos.ingest")
 MAX_MESSAGES = 100  # 1M readings at most: well inside the 60 s message lock

@@ -19,8 +19,8 @@ import azure.functions as func
 
 from functions.azure.queue_worker import CONNECTION, QueueRuntime
 from shared.adapters.notify.console import ConsoleNotifier
-from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob, last_night
-from shared.core.application.clock import utc_now
+from shared.core.analytics.services.nightly import SCORING_QUEUE, ScoringJob, last_night
+from shared.core.common.clock import utc_now
 from shared.core.ports.notifications import Notifier
 
 log = logging.getLogger("wellos.scoring")

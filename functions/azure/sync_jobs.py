@@ -17,7 +17,7 @@ import azure.functions as func
 
 from functions.api.schemas.sync import parse_batch
 from functions.azure.queue_worker import CONNECTION, PlatformRuntime
-from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
+from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
 log = logging.getLogger("wellos.sync.jobs")
 SyncJobsRuntime = PlatformRuntime

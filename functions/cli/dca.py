@@ -21,7 +21,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shared.core.decline import (
+from shared.core.common.errors import InputError
+from shared.core.decline.model import (
     ArpsModel,
     DeclineType,
     Exponential,
@@ -35,14 +36,13 @@ from shared.core.decline import (
     parse_fraction,
     time_to_economic_limit,
 )
-from shared.core.decline.tables import (
+from shared.core.decline.model.tables import (
     RateTable,
     describe_fit,
     describe_forecast,
     describe_parameters,
     read_rate_rows,
 )
-from shared.core.errors import InputError
 
 dca_app = typer.Typer(
     name="dca",
@@ -147,8 +147,8 @@ def fit(
     json_output: JsonOption = False,
 ) -> None:
     """Fit exponential, harmonic, hyperbolic and modified hyperbolic curves; forecast the best."""
-    from shared.core.decline.fit import fit_decline  # scipy only on this path
-    from shared.core.decline.history import produced_volume
+    from shared.core.decline.model.fit import fit_decline  # scipy only on this path
+    from shared.core.decline.model.history import produced_volume
 
     with _options_named():
         table = _read_csv(csv_path, date_column, rate_column, hours_column)
@@ -235,7 +235,7 @@ def _parse_times(text: str) -> list[float]:
 
 
 def _model_names(text: str) -> list[str] | None:
-    from shared.core.decline.fit import MODEL_NAMES
+    from shared.core.decline.model.fit import MODEL_NAMES
 
     if text.strip().lower() == "all":
         return None

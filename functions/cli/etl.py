@@ -24,10 +24,10 @@ from rich.table import Table
 from functions.api.schemas.etl import preview_out, report_out, run_out
 from functions.cli.output import emit_json, handle_errors, stdout
 from functions.cli.runtime import open_platform
-from shared.core.errors import InputError
-from shared.core.etl.config import EtlConfigInput
-from shared.core.etl.fields import Entity
-from shared.core.etl.runner import Progress as RunProgress
+from shared.core.common.errors import InputError
+from shared.core.etl.model.config import EtlConfigInput
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.services.runner import Progress as RunProgress
 
 etl_app = typer.Typer(
     help="ETL sync from an operator's own database (SQL Server, MySQL/MariaDB, PostgreSQL, "

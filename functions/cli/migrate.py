@@ -22,7 +22,7 @@ from functions.cli.output import (
 )
 from functions.cli.runtime import open_platform
 from shared.bootstrap import Platform
-from shared.core.application.tenants import MigrationResult
+from shared.core.registry.services.tenants import MigrationResult
 
 MIGRATE_EXAMPLES = """[bold]Examples:[/bold]
 

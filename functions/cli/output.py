@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared.core.domain.tenants import Tenant
-from shared.core.errors import DuplicateError, InfrastructureError, InputError, WellOSError
+from shared.core.common.errors import DuplicateError, InfrastructureError, InputError, WellOSError
+from shared.core.registry.model.tenants import Tenant
 
 EXIT_DOMAIN_ERROR = 2
 EXIT_INFRASTRUCTURE_ERROR = 1

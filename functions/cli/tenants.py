@@ -23,9 +23,9 @@ from functions.cli.output import (
     tenant_view,
 )
 from functions.cli.runtime import open_platform
-from shared.core.application.tenants import CreateTenant, TenantCreated
-from shared.core.domain.tenants import Tenant
-from shared.core.errors import DatabaseExistsError
+from shared.core.common.errors import DatabaseExistsError
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.services.tenants import CreateTenant, TenantCreated
 
 app = typer.Typer(
     help="Provision and manage tenants (one database each) in the master registry.",

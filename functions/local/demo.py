@@ -41,9 +41,9 @@ from functions.local.scoring import run_nightly_scoring
 from functions.local.seed import seed_tenant
 from functions.local.server import CountingApp, ServeResult, ensure_port_free, serve
 from shared.bootstrap import Platform, build_platform
-from shared.core.application.analytics.nightly import last_night
-from shared.core.application.clock import utc_now
-from shared.core.ports.tenant_data import WellQuery
+from shared.core.analytics.services.nightly import last_night
+from shared.core.common.clock import utc_now
+from shared.core.common.units_of_work import WellQuery
 from shared.settings import Settings
 
 LOCAL_HOSTS = {"127.0.0.1", "0.0.0.0", "localhost", "::", "::1"}

@@ -24,7 +24,7 @@ from functions.local.scoring import start_scoring_thread
 from functions.local.sync_jobs import start_sync_jobs_thread
 from shared.adapters.notify.console import ConsoleNotifier
 from shared.bootstrap import Platform
-from shared.core.domain.tenants import Tenant
+from shared.core.registry.model.tenants import Tenant
 
 
 @dataclass

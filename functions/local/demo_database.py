@@ -13,8 +13,8 @@ from sqlalchemy.pool import NullPool
 from shared.adapters.sql.tenant_tables import production_daily
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform
-from shared.core.domain.tenants import Tenant
-from shared.core.errors import InfrastructureError
+from shared.core.common.errors import InfrastructureError
+from shared.core.registry.model.tenants import Tenant
 from shared.settings import Settings
 
 MASTER_DATABASE = "wellos_master"

@@ -21,10 +21,10 @@ from sqlalchemy import Connection
 
 from functions.local.simulator.catalog import parse_node_id
 from functions.local.simulator.history import SIGNAL_NAMES, SensorHistory, hour_floor
-from shared.adapters.sql.readings_copy import reading_writer_for
-from shared.adapters.sql.readings_queries import bucket_start
-from shared.adapters.sql.scada_tables import scada_readings
-from shared.core.ingest.columns import ReadingColumns
+from shared.adapters.sql.scada.readings import bucket_start
+from shared.adapters.sql.scada.readings_copy import reading_writer_for
+from shared.adapters.sql.scada.tables import scada_readings
+from shared.core.scada.model.columns import ReadingColumns
 
 BACKFILL_DAYS = 15
 HALF_HOUR_US = 1_800_000_000

@@ -22,7 +22,7 @@ from functions.local.demo_tenants import DemoTenant
 from functions.local.seed import Progress as SeedProgress
 from functions.local.seed import SeedReport
 from functions.local.server import ServeResult
-from shared.core.application.analytics.nightly import ScoringReport
+from shared.core.analytics.services.nightly import ScoringReport
 
 
 @dataclass(frozen=True)

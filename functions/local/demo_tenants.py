@@ -8,17 +8,17 @@ from dataclasses import dataclass, replace
 from functions.local.credentials import AdminCredentials, DemoState
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.bootstrap import Platform
-from shared.core.application.clock import utc_now
-from shared.core.application.tenants import CreateTenant
-from shared.core.domain.tenants import Tenant
-from shared.core.domain.users import Actor, generate_password
-from shared.core.errors import (
+from shared.core.common.clock import utc_now
+from shared.core.common.errors import (
     AuthenticationError,
     ConflictError,
     InfrastructureError,
     UnknownTenantError,
 )
-from shared.core.ports.master import MasterAuditEntry
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.model.users import Actor, generate_password
+from shared.core.registry.ports import MasterAuditEntry
+from shared.core.registry.services.tenants import CreateTenant
 
 LOGIN_ADDRESS = "127.0.0.1"
 DEMO_FEATURE = "demo"

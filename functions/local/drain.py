@@ -15,8 +15,8 @@ import threading
 import time
 
 from shared.bootstrap import Platform
-from shared.core.ingest.deliveries import INGEST_QUEUE, DrainReport
 from shared.core.ports.queue import Queue
+from shared.core.scada.services.deliveries import INGEST_QUEUE, DrainReport
 
 log = logging.getLogger("wellos.ingest")
 DAY_S = 86_400.0

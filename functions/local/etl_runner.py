@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shared.bootstrap import Platform
-from shared.core.errors import InputError
-from shared.core.etl.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.common.errors import InputError
+from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
 from shared.core.ports.queue import Queue
 
 log = logging.getLogger("wellos.etl")

@@ -16,15 +16,15 @@ import threading
 from datetime import date
 
 from shared.bootstrap import Platform
-from shared.core.application.analytics.nightly import (
+from shared.core.analytics.services.nightly import (
     SCORING_QUEUE,
     ScoringJob,
     ScoringReport,
     last_night,
 )
-from shared.core.application.analytics.notifications import DispatchReport
-from shared.core.application.clock import Clock, utc_now
-from shared.core.errors import InputError
+from shared.core.analytics.services.notifications import DispatchReport
+from shared.core.common.clock import Clock, utc_now
+from shared.core.common.errors import InputError
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from functions.local.seed_production import Decline, WellBehaviour
 from functions.local.seed_profiles import LeaseProfile
-from shared.core.domain.wells import WellStatus
+from shared.core.wells.model.lifecycle import WellStatus
 
 FEET_PER_DEGREE_LATITUDE = 364_000.0
 

@@ -21,8 +21,8 @@ import time
 
 from functions.api.schemas.sync import parse_batch
 from shared.bootstrap import Platform
-from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
 from shared.core.ports.queue import Queue, ReceivedMessage
+from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
 log = logging.getLogger("wellos.sync.jobs")
 LOCK_S = 300.0  # longer than a 100,000-event job takes

@@ -1,6 +1,6 @@
 """Name resolution and this machine's own addresses, for the ETL source policy.
 
-Kept apart from the policy (pure, in shared.core.etl.source_policy) so tests can
+Kept apart from the policy (pure, in shared.core.etl.model.source_policy) so tests can
 hand it a resolver of their own.
 """
 

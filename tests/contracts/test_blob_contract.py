@@ -27,7 +27,12 @@ from shared.adapters.azure.blob_store import AzureBlobStore, blob_service_client
 from shared.adapters.local.blob_tokens import BlobGrant
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.memory.blobs import InMemoryBlobStore
-from shared.core.errors import BlobNotFoundError, InputError, InvalidBlobTokenError, NotFoundError
+from shared.core.common.errors import (
+    BlobNotFoundError,
+    InputError,
+    InvalidBlobTokenError,
+    NotFoundError,
+)
 from shared.core.ports.blobs import BlobStore
 
 API_BASE = "http://wellos.test"

@@ -13,7 +13,7 @@ import pytest
 from shared.adapters.local.blob_tokens import BlobGrant
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.memory.blobs import InMemoryBlobStore
-from shared.core.errors import UploadLinkUsedError
+from shared.core.common.errors import UploadLinkUsedError
 
 SECRET = b"contract-test-blob-token-secret-32b"
 Store = InMemoryBlobStore | FilesystemBlobStore

@@ -23,7 +23,7 @@ from botocore.stub import Stubber
 from shared.adapters.aws.secrets_manager import SecretsManagerSecrets
 from shared.adapters.azure.key_vault_secrets import KeyVaultSecrets, key_vault_name
 from shared.adapters.memory.secrets import InMemorySecrets
-from shared.core.errors import InfrastructureError, InputError, SecretNotFoundError
+from shared.core.common.errors import InfrastructureError, InputError, SecretNotFoundError
 from shared.core.ports.secrets import Secrets
 
 VAULT = "https://wellos-test.vault.azure.net"

@@ -22,7 +22,7 @@ from shared.adapters.aws.sqs_queue import DLQ_SUFFIX, SqsQueue, create_queue_wit
 from shared.adapters.azure.service_bus_queue import ServiceBusQueue
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.core.errors import InputError, LockLostError, MessageTooLargeError, QueueError
+from shared.core.common.errors import InputError, LockLostError, MessageTooLargeError, QueueError
 from shared.core.ports.queue import (
     DEAD_LETTER_DESCRIPTION,
     DEAD_LETTER_REASON,

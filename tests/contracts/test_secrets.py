@@ -10,7 +10,7 @@ import pytest
 
 from shared.adapters.local.file_secrets import EnvFileSecrets, env_name
 from shared.adapters.memory.secrets import InMemorySecrets
-from shared.core.errors import SecretNotFoundError, WellOSError
+from shared.core.common.errors import SecretNotFoundError, WellOSError
 
 DB_URL = "postgresql+pg8000://wellos:s3cr3t-pa55@db.internal:5432/wellos_t_acme"
 

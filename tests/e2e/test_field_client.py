@@ -28,7 +28,7 @@ from functions.cli.main import app as wellos
 from functions.local.sync_jobs import start_sync_jobs_thread
 from shared.adapters.sql import tenant_tables as t
 from shared.bootstrap import Platform
-from shared.core.application.tenants import CreateTenant
+from shared.core.registry.services.tenants import CreateTenant
 from tests.integration.api_support import started_platform
 from tests.integration.sync_support import SYNC_TABLES
 

@@ -19,8 +19,8 @@ import pytest
 from functions.local.simulator.catalog import FieldLayout, gateway_config
 from functions.local.simulator.field import Field, FieldOptions
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.contract import DecodedBatch, parse_envelope, verify_and_decode
-from shared.core.ingest.gateway_config import BatchSettings
+from shared.core.scada.model.contract import DecodedBatch, parse_envelope, verify_and_decode
+from shared.core.scada.model.gateway_config import BatchSettings
 from tests.integration.test_gateway_support import (
     GATEWAY,
     SECRET,

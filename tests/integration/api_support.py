@@ -163,7 +163,7 @@ def tenant_audit(
 
 def master_audit(platform: Platform, entity_id: str) -> list[dict[str, Any]]:
     """The master audit events of one entity, oldest first."""
-    from shared.adapters.sql.master_tables import audit_events
+    from shared.adapters.sql.registry.tables import audit_events
 
     query = (
         sa.select(audit_events)

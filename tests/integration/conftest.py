@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from functions.api.app import create_app
 from shared.bootstrap import Platform
-from shared.core.application.tenants import CreateTenant, TenantCreated
+from shared.core.registry.services.tenants import CreateTenant, TenantCreated
 
 
 @dataclass

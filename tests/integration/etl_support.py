@@ -26,10 +26,10 @@ from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform
-from shared.core.domain.roles import Role
-from shared.core.domain.tenants import Tenant
-from shared.core.domain.users import Actor
-from shared.core.etl.config import EtlConfigInput
+from shared.core.common.roles import Role
+from shared.core.etl.model.config import EtlConfigInput
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.model.users import Actor
 from tests.integration.api_support import started_platform
 
 WELLS_DDL = """

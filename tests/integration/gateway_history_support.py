@@ -19,7 +19,7 @@ from asyncua.server.history_sql import HistorySQLite
 from asyncua.server.server import Server
 
 from edge_gateway.opc.convert import micros
-from shared.core.ingest.gateway_config import BatchSettings, GatewayConfig
+from shared.core.scada.model.gateway_config import BatchSettings, GatewayConfig
 from tests.integration.test_gateway_support import GATEWAY, TENANT, LoopThread
 
 NAMESPACE = "urn:wellos:test-historian"

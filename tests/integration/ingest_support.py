@@ -11,14 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from shared.bootstrap import Platform
-from shared.core.ingest.contract import (
+from shared.core.ports.queue import OutgoingMessage
+from shared.core.scada.model.contract import (
     Reading,
     ReadingBatchEnvelope,
     build_batch,
     micros,
     sign,
 )
-from shared.core.ports.queue import OutgoingMessage
 from tests.integration.api_support import create_well, unique
 from tests.integration.conftest import TenantSession
 

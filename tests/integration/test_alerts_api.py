@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.adapters.sql.analytics_store import SqlAnalyticsStore
+from shared.adapters.sql.analytics.store import SqlAnalyticsStore
 from shared.bootstrap import Platform
-from shared.core.analytics.scoring import Severity
-from shared.core.application.analytics.alerting import AlertDraft, alert_rows
+from shared.core.analytics.model.scoring import Severity
+from shared.core.analytics.services.alerting import AlertDraft, alert_rows
 from tests.integration.api_support import assign, create_well, invite, tenant_audit
 from tests.integration.conftest import TenantSession
 from tests.integration.ingest_support import tenant_engine

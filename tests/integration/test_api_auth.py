@@ -10,7 +10,7 @@ import pytest
 
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.bootstrap import jwt_signing_key
-from shared.core.domain.roles import Role
+from shared.core.common.roles import Role
 from shared.core.ports.security import AccessClaims
 from tests.integration import api_support
 from tests.integration.api_support import invite

@@ -17,8 +17,8 @@ from functions.api.app import create_app
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.bootstrap import Platform
-from shared.core.application.tenants import CreateTenant
-from shared.core.ingest.ports import ReadingQuery
+from shared.core.registry.services.tenants import CreateTenant
+from shared.core.scada.ports import ReadingQuery
 from tests.integration.conftest import TenantSession
 from tests.integration.ingest_support import build_site
 

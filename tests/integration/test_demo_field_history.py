@@ -17,7 +17,7 @@ from functions.local.simulator.history import PlannedFault
 from models.synthetic import FailureMode
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.bootstrap import Platform
-from shared.core.application.analytics.nightly import last_night
+from shared.core.analytics.services.nightly import last_night
 from tests.integration.api_support import create_well
 from tests.integration.conftest import TenantSession
 from tests.integration.test_scoring_support import rows_of

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from functions.local.etl_runner import run_etl_tick
-from shared.adapters.sql.master_tables import audit_events, tenants
+from shared.adapters.sql.registry.tables import audit_events, tenants
 from tests.integration import api_support, etl_support
 from tests.integration.api_support import invite, problem_field
 from tests.integration.conftest import open_tenant

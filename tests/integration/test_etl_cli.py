@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from functions.cli.main import app
 from shared.bootstrap import build_platform
-from shared.core.application.tenants import CreateTenant
+from shared.core.registry.services.tenants import CreateTenant
 from shared.settings import Settings
 from tests.integration.etl_support import (
     configure,

@@ -16,11 +16,11 @@ from azure.functions.timer import TimerRequest
 from functions.aws import etl_handler
 from functions.azure import etl as azure_etl
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.core.application.clock import utc_now
-from shared.core.application.etl import EtlService
-from shared.core.application.tenants import CreateTenant
-from shared.core.etl.jobs import ETL_QUEUE, EtlJob, etl_message
-from shared.core.etl.ports import RunStatus
+from shared.core.common.clock import utc_now
+from shared.core.etl.model.jobs import ETL_QUEUE, EtlJob, etl_message
+from shared.core.etl.ports.runs import RunStatus
+from shared.core.etl.services.etl import EtlService
+from shared.core.registry.services.tenants import CreateTenant
 from tests.integration import etl_support
 from tests.integration.etl_support import (
     admin_of,

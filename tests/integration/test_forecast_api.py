@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.core.decline.arps import Hyperbolic, ModifiedHyperbolic
-from shared.core.decline.units import DeclineType, TimeUnit, nominal_per_day
+from shared.core.decline.model.arps import Hyperbolic, ModifiedHyperbolic
+from shared.core.decline.model.units import DeclineType, TimeUnit, nominal_per_day
 
 SIG4 = 5e-5  # relative: 4 significant figures
 

@@ -13,7 +13,7 @@ import pytest
 
 from edge_gateway.logs import AsyncuaNoise
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.contract import DecodedBatch
+from shared.core.scada.model.contract import DecodedBatch
 from tests.integration.gateway_history_support import (
     Historian,
     Proxy,

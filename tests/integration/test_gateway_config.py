@@ -18,7 +18,7 @@ from edge_gateway.config_source import ApiConfigSource, config_url
 from edge_gateway.errors import ConfigUnavailableError
 from functions.local.simulator.catalog import FieldLayout, config_json, gateway_config, node_id
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.gateway_config import BatchSettings
+from shared.core.scada.model.gateway_config import BatchSettings
 from tests.integration.test_gateway_support import (
     GATEWAY,
     SECRET,

@@ -10,7 +10,7 @@ import pytest
 
 from functions.local.simulator.catalog import FieldLayout, gateway_config
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.gateway_config import BatchSettings
+from shared.core.scada.model.gateway_config import BatchSettings
 from tests.integration.test_gateway_support import (
     GATEWAY,
     TENANT,

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from edge_gateway.envelope import decode_v2
 from functions.local.simulator.certificates import CLIENT_URI, make_pair
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.gateway_config import BatchSettings, GatewayConfig
+from shared.core.scada.model.gateway_config import BatchSettings, GatewayConfig
 from tests.emulators import ensure_node_opcua
 from tests.integration.gateway_history_support import Proxy
 from tests.integration.test_gateway_support import (

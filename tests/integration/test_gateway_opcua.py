@@ -13,7 +13,7 @@ from edge_gateway.opc.convert import micros
 from functions.local.simulator.catalog import FieldLayout, gateway_config, node_id
 from functions.local.simulator.certificates import CLIENT_URI, make_pair
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.gateway_config import BatchSettings
+from shared.core.scada.model.gateway_config import BatchSettings
 from tests.integration.test_gateway_support import (
     GATEWAY,
     TENANT,

@@ -24,10 +24,10 @@ from edge_gateway.settings import GatewaySettings
 from functions.local.simulator.catalog import FieldLayout, config_json
 from functions.local.simulator.server import RtuOptions, RtuServer
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.errors import QueueError
-from shared.core.ingest.contract import DecodedBatch, parse_envelope, verify_and_decode
-from shared.core.ingest.gateway_config import GatewayConfig
+from shared.core.common.errors import QueueError
 from shared.core.ports.queue import OutgoingMessage, Queue
+from shared.core.scada.model.contract import DecodedBatch, parse_envelope, verify_and_decode
+from shared.core.scada.model.gateway_config import GatewayConfig
 
 SECRET = "test-gateway-secret"
 TENANT = uuid.UUID("00000000-0000-4000-8000-00000000a001")

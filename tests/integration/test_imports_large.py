@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from functions.local.etl_runner import run_etl_tick
-from shared.core.etl.spreadsheet import open_sheet
+from shared.core.etl.model.spreadsheets.reader import open_sheet
 from tests.integration import api_support
 from tests.integration.conftest import open_tenant
 

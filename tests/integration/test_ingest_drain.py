@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.bootstrap import Platform
-from shared.core.ingest.contract import payload_cap
-from shared.core.ingest.deliveries import INGEST_QUEUE, DrainReport
 from shared.core.ports.queue import DEAD_LETTER_DESCRIPTION, DEAD_LETTER_REASON, OutgoingMessage
+from shared.core.scada.model.contract import payload_cap
+from shared.core.scada.services.deliveries import INGEST_QUEUE, DrainReport
 from tests.bombs import gzip_bomb
 from tests.integration import api_support
 from tests.integration.conftest import TenantSession, open_tenant
@@ -223,7 +223,7 @@ def test_readings_with_nulls_keep_their_nulls(
     mod_platform: Platform, mod_acme: TenantSession, queue: SqliteQueue
 ) -> None:
     # GIVEN readings with no value (bad quality) and no server timestamp
-    from shared.core.ingest.contract import Reading, micros
+    from shared.core.scada.model.contract import Reading, micros
 
     site = build_site(mod_acme)
     at = micros(recent())

@@ -20,7 +20,7 @@ from functions.azure import ingest as azure_ingest
 from functions.local.drain import run_drain_loop
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.core.ingest.deliveries import INGEST_QUEUE
+from shared.core.scada.services.deliveries import INGEST_QUEUE
 from tests.integration import api_support
 from tests.integration.conftest import open_tenant
 from tests.integration.ingest_support import (

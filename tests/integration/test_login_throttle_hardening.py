@@ -19,11 +19,11 @@ import sqlalchemy as sa
 from functions.api.app import create_app
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
-from shared.adapters.sql.master_tables import login_throttle
+from shared.adapters.sql.registry.tables import login_throttle
 from shared.bootstrap import Platform, build_platform, jwt_signing_key
-from shared.core.application.auth import AuthPolicy, AuthService
-from shared.core.application.tenants import CreateTenant, TenantCreated
-from shared.core.errors import AuthenticationError, ThrottledError
+from shared.core.common.errors import AuthenticationError, ThrottledError
+from shared.core.registry.services.auth import AuthPolicy, AuthService
+from shared.core.registry.services.tenants import CreateTenant, TenantCreated
 from shared.settings import Settings
 from tests.integration.live_server import live_server
 

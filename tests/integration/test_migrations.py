@@ -8,7 +8,7 @@ from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import VERSION_TABLES, current_revision, head_revision, upgrade
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.urls import normalize_url
-from shared.core.application.tenants import CreateTenant
+from shared.core.registry.services.tenants import CreateTenant
 from tests.conftest import _admin_engine
 
 MASTER_TABLES = {"tenants", "users", "refresh_tokens", "login_throttle", "audit_events"}

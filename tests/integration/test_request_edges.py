@@ -23,7 +23,7 @@ from functions.api.app import create_app
 from functions.api.dependencies import PlatformDep, TenantDep
 from functions.api.logging import UVICORN_LOGGERS, JsonFormatter
 from shared.bootstrap import Platform, build_platform
-from shared.core.application.tenants import CreateTenant
+from shared.core.registry.services.tenants import CreateTenant
 from tests.integration.live_server import live_server
 
 BODY_LIMIT = 4096

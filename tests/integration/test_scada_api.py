@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.core.ingest.contract import Reading, micros
-from shared.core.ingest.deliveries import INGEST_QUEUE
+from shared.core.scada.model.contract import Reading, micros
+from shared.core.scada.services.deliveries import INGEST_QUEUE
 from tests.integration import api_support
 from tests.integration.api_support import assign, create_well, invite, problem_field
 from tests.integration.ingest_support import (

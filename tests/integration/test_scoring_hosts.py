@@ -20,7 +20,7 @@ from functions.local.scoring import dispatch_notifications, run_scoring_loop
 from shared.adapters.memory.notifier import InMemoryNotifier
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.bootstrap import Platform
-from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
+from shared.core.analytics.services.nightly import SCORING_QUEUE, ScoringJob
 from tests.integration.conftest import TenantSession
 from tests.integration.test_scoring_support import NIGHT, build_field, rows_of
 

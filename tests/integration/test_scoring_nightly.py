@@ -9,13 +9,13 @@ import sqlalchemy as sa
 
 from functions.local.scoring import VISIBILITY_S, run_nightly_scoring, work_scoring_queue
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.adapters.sql import master_tables
-from shared.adapters.sql.analytics_store import SqlAnalyticsDatabases
-from shared.adapters.sql.scada_tables import scada_readings, tag_mappings
+from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
+from shared.adapters.sql.registry import tables as master_tables
+from shared.adapters.sql.scada.tables import scada_readings, tag_mappings
 from shared.bootstrap import Platform
 from shared.core.analytics.errors import ModelInputError
-from shared.core.application.analytics import nightly
-from shared.core.application.analytics.nightly import SCORING_QUEUE, ScoringJob
+from shared.core.analytics.services import nightly
+from shared.core.analytics.services.nightly import SCORING_QUEUE, ScoringJob
 from tests.integration.conftest import TenantSession
 from tests.integration.ingest_support import build_site, tenant_engine
 from tests.integration.test_scoring_support import NIGHT, build_field, rows_of, window_end

@@ -15,10 +15,10 @@ import pytest
 from shared.adapters.memory.notifier import InMemoryNotifier
 from shared.adapters.notify.ses import SesNotifier
 from shared.adapters.notify.smtp import SmtpNotifier
-from shared.adapters.sql.analytics_store import SqlAnalyticsDatabases
+from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
 from shared.bootstrap import Platform
-from shared.core.analytics.scoring import Severity
-from shared.core.application.analytics.notifications import NotificationDispatcher, RetryPolicy
+from shared.core.analytics.model.scoring import Severity
+from shared.core.analytics.services.notifications import NotificationDispatcher, RetryPolicy
 from shared.core.ports.notifications import Notification, NotificationError
 from tests.integration.api_support import create_well
 from tests.integration.conftest import TenantSession

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from shared.adapters.sql import tenant_tables as t
-from shared.core.application.sync import SyncService
+from shared.core.sync.services.field_sync import SyncService
 from tests.integration.sync_support import (
     Site,
     build_site,

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.sql import tenant_tables as t
-from shared.adapters.sql.change_log import SqlChangeLog
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import upgrade
-from shared.core.ports.sync import ChangeEntry, ChangePosition
+from shared.adapters.sql.sync.change_log import SqlChangeLog
+from shared.core.sync.ports import ChangeEntry, ChangePosition
 
 NOW = datetime(2025, 3, 4, tzinfo=UTC)
 

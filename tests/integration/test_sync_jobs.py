@@ -22,8 +22,8 @@ from functions.api.schemas.sync import parse_batch
 from functions.aws import sync_jobs_handler
 from functions.azure import sync_jobs as azure_sync_jobs
 from functions.local.sync_jobs import handle, start_sync_jobs_thread
-from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE, SyncJobService
 from shared.core.ports.queue import OutgoingMessage, ReceivedMessage
+from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE, SyncJobService
 from tests.integration import api_support
 from tests.integration.sync_support import (
     Site,
@@ -66,7 +66,7 @@ def _take(site: Site) -> ReceivedMessage:
 
 
 def _job_rows(site: Site) -> dict[str, list]:
-    from shared.adapters.sql.sync_job_tables import sync_job_outcomes, sync_jobs
+    from shared.adapters.sql.sync.job_tables import sync_job_outcomes, sync_jobs
 
     return {
         table.name: sorted(map(repr, map(tuple, (r.values() for r in rows(site, table)))))

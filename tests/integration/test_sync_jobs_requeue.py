@@ -10,10 +10,10 @@ import pytest
 from functions.api.schemas.sync import parse_batch
 from functions.local.sync_jobs import handle
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.adapters.sql.sync_job_tables import sync_jobs
-from shared.core.application.sync_jobs import NOT_QUEUED, SYNC_JOBS_QUEUE
-from shared.core.errors import QueueError
+from shared.adapters.sql.sync.job_tables import sync_jobs
+from shared.core.common.errors import QueueError
 from shared.core.ports.queue import OutgoingMessage
+from shared.core.sync.services.jobs import NOT_QUEUED, SYNC_JOBS_QUEUE
 from tests.integration import api_support
 from tests.integration.sync_support import (
     Site,

@@ -12,16 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from shared.adapters.sql import tenant_tables as t
-from shared.adapters.sql.change_log import SETTLE_S
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import upgrade
+from shared.adapters.sql.sync.change_log import SETTLE_S
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
-from shared.core.application.sync import SyncService
-from shared.core.application.sync_review import Resolution
-from shared.core.domain import field_events as fe
-from shared.core.domain.roles import Role
-from shared.core.domain.tenants import DatabaseKind, Tenant, TenantStatus
-from shared.core.domain.users import Actor
+from shared.core.common.roles import Role
+from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
+from shared.core.registry.model.users import Actor
+from shared.core.sync.model import field_events as fe
+from shared.core.sync.services.field_sync import SyncService
+from shared.core.sync.services.review import Resolution
 
 pytestmark = pytest.mark.mysql
 

@@ -14,9 +14,9 @@ from pydantic import SecretStr
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.bootstrap import Platform, build_platform
-from shared.core.application.tenants import CreateTenant
-from shared.core.errors import DatabaseExistsError, InfrastructureError, UnknownTenantError
-from shared.core.ports.tenant_data import WellQuery
+from shared.core.common.errors import DatabaseExistsError, InfrastructureError, UnknownTenantError
+from shared.core.common.units_of_work import WellQuery
+from shared.core.registry.services.tenants import CreateTenant
 from shared.settings import Settings
 from tests.conftest import _admin_engine
 

@@ -17,7 +17,7 @@ from functions.cli.main import app as cli
 from shared.adapters.sql.migrate import current_revision, head_revision
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import build_platform
-from shared.core.etl.ports import RunStatus
+from shared.core.etl.ports.runs import RunStatus
 from shared.settings import Settings
 from tests.integration.etl_support import (
     configure,

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from shared.bootstrap import Platform
-from shared.core.analytics.scoring import Severity
+from shared.core.analytics.model.scoring import Severity
 from tests.integration.conftest import TenantSession, open_tenant
 from tests.integration.ingest_support import build_site
 from tests.integration.test_alerts_api import add_alert

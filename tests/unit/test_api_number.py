@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.core.domain.api_number import format_api_number, normalize_api_number
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
+from shared.core.wells.model.api_number import format_api_number, normalize_api_number
 
 
 @pytest.mark.parametrize(

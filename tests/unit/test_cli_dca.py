@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from functions.cli.dca import dca_app
-from shared.core.decline import (
+from shared.core.decline.model import (
     DAYS_PER_MONTH,
     DeclineType,
     Hyperbolic,

@@ -16,7 +16,8 @@ import sys
 import numpy as np
 import pytest
 
-from shared.core.decline import (
+from shared.core.common.errors import InputError
+from shared.core.decline.model import (
     DAYS_PER_MONTH,
     DAYS_PER_YEAR,
     DeclineType,
@@ -37,7 +38,6 @@ from shared.core.decline import (
     to_nominal,
     units,
 )
-from shared.core.errors import InputError
 
 SIG4 = 5e-5  # relative tolerance: 4 significant figures
 
@@ -384,7 +384,8 @@ def test_forecast_bad_input_names_the_field(kwargs, field):
 
 def test_evaluating_curves_does_not_import_scipy():
     code = (
-        "import sys, shared.core.decline.arps, shared.core.decline; print('scipy' in sys.modules)"
+        "import sys, shared.core.decline.model.arps, shared.core.decline.model; "
+        "print('scipy' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

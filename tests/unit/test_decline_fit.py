@@ -22,7 +22,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from shared.core.decline import (
+from shared.core.common.errors import InputError
+from shared.core.decline.model import (
     DAYS_PER_MONTH,
     ArpsModel,
     DeclineType,
@@ -36,11 +37,10 @@ from shared.core.decline import (
     nominal_per_day,
     tables,
 )
-from shared.core.decline import fit as fit_module
-from shared.core.decline.fit import fit_decline
-from shared.core.decline.history import prepare_history, produced_volume
-from shared.core.decline.tables import read_rate_rows
-from shared.core.errors import InputError
+from shared.core.decline.model import fit as fit_module
+from shared.core.decline.model.fit import fit_decline
+from shared.core.decline.model.history import prepare_history, produced_volume
+from shared.core.decline.model.tables import read_rate_rows
 
 START = date(2022, 1, 1)
 

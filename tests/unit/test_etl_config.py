@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from shared.core.errors import InputError
-from shared.core.etl.checks import check_against_source, check_settings
-from shared.core.etl.config import EtlConfigInput
+from shared.core.common.errors import InputError
 from shared.core.etl.errors import SourceSchemaError
-from shared.core.etl.jobs import EtlJob, etl_message, is_due, parse_etl_job
-from shared.core.etl.ports import ColumnKind, SourceColumn, SourceTable
+from shared.core.etl.model.config import EtlConfigInput
+from shared.core.etl.model.jobs import EtlJob, etl_message, is_due, parse_etl_job
+from shared.core.etl.ports.runs import ColumnKind, SourceColumn, SourceTable
+from shared.core.etl.services.checks import check_against_source, check_settings
 
 
 def config(**production) -> dict:

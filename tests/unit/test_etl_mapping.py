@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.core.etl.config import EntityMapping
-from shared.core.etl.fields import Entity
-from shared.core.etl.runner import business_pairs, extract_request, mapper_for, newer, since_for
+from shared.core.etl.model.config import EntityMapping
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.services.runner import (
+    business_pairs,
+    extract_request,
+    mapper_for,
+    newer,
+    since_for,
+)
 
 MAPPING = EntityMapping.model_validate(
     {

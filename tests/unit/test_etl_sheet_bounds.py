@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 
-from shared.core.errors import InputError
-from shared.core.etl.sheet_limits import MAX_CELL_CHARS, SheetLimits
-from shared.core.etl.spreadsheet import open_sheet, unique_headers
+from shared.core.common.errors import InputError
+from shared.core.etl.model.spreadsheets.limits import MAX_CELL_CHARS, SheetLimits
+from shared.core.etl.model.spreadsheets.reader import open_sheet, unique_headers
 from tests.bombs import (
     HEADER_FROM_STRINGS,
     MIB,

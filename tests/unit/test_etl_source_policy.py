@@ -10,9 +10,9 @@ import ipaddress
 
 import pytest
 
-from shared.adapters.sql.source_urls import parse_source_url
+from shared.adapters.sql.etl.source_urls import parse_source_url
 from shared.core.etl.errors import SourcePolicyError, SourceUnavailableError
-from shared.core.etl.source_policy import CheckedSource, PlatformDatabases, SourcePolicy
+from shared.core.etl.model.source_policy import CheckedSource, PlatformDatabases, SourcePolicy
 
 PASSWORD = "Hunter2-secret"
 DNS = {

@@ -12,10 +12,10 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from shared.core.errors import InputError
-from shared.core.etl.fields import Entity
-from shared.core.etl.spreadsheet import open_sheet
-from shared.core.etl.suggest import split_header, suggest
+from shared.core.common.errors import InputError
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.model.spreadsheets.reader import open_sheet
+from shared.core.etl.model.suggest import split_header, suggest
 from tests.bombs import replace_parts, sheet, with_shared_strings, workbook
 
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from shared.core.etl.coerce import coercer_for
-from shared.core.etl.config import EntityMapping
 from shared.core.etl.errors import RowRejectedError
-from shared.core.etl.fields import FIELDS, Entity
-from shared.core.etl.transforms import compile_chain
+from shared.core.etl.model.coerce import coercer_for
+from shared.core.etl.model.config import EntityMapping
+from shared.core.etl.model.fields import FIELDS, Entity
+from shared.core.etl.model.transforms import compile_chain
 
 
 def chain(field: str, *transforms: dict) -> list:

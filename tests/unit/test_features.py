@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from shared.core.analytics import features as f
-from shared.core.analytics.features import (
+from shared.core.analytics.model import features as f
+from shared.core.analytics.model.features import (
     FEATURES,
     PRODUCTION_FEATURES,
     PRODUCTION_INDEX,
@@ -25,7 +25,7 @@ from shared.core.analytics.features import (
     sensor_feature_matrix,
     sensor_features,
 )
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 
 HOURS = SENSOR_WINDOW_HOURS
 BASE = {

@@ -6,7 +6,7 @@ import pytest
 
 from edge_gateway.batching import BatchCutter, BatchLimits, Identity, fit
 from edge_gateway.buffer import ReadingBuffer
-from shared.core.ingest.contract import Reading, parse_envelope, verify_and_decode
+from shared.core.scada.model.contract import Reading, parse_envelope, verify_and_decode
 
 IDENTITY = Identity(uuid.uuid4(), uuid.uuid4(), b"secret")
 

@@ -11,7 +11,12 @@ from edge_gateway.batching import BatchCutter, BatchLimits, Identity
 from edge_gateway.buffer import ReadingBuffer
 from edge_gateway.envelope import ENUMERATION, EnvelopeHeader, decode_v2, encode_v1, encode_v2
 from edge_gateway.opc.convert import to_row
-from shared.core.ingest.contract import Reading, build_batch, parse_envelope, verify_and_decode
+from shared.core.scada.model.contract import (
+    Reading,
+    build_batch,
+    parse_envelope,
+    verify_and_decode,
+)
 
 SECRET = b"secret"
 HEADER = EnvelopeHeader(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), 7, False,

@@ -9,8 +9,8 @@ from asyncua import ua
 from edge_gateway.opc.convert import micros, numeric, to_reading
 from edge_gateway.opc.polling import changed
 from edge_gateway.opc.subscription import data_change_filter, item_request, queue_size
-from shared.core.ingest.contract import Reading
-from shared.core.ingest.gateway_config import TagConfig
+from shared.core.scada.model.contract import Reading
+from shared.core.scada.model.gateway_config import TagConfig
 
 
 def _tag(**fields):

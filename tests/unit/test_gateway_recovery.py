@@ -9,7 +9,7 @@ from edge_gateway.opc.diagnosis import cause_of_status, from_status
 from edge_gateway.opc.gaps import GapTracker
 from edge_gateway.opc.history import groups, windows
 from edge_gateway.opc.recovery import JitteredBackoff, is_local
-from shared.core.ingest.gateway_config import TagConfig
+from shared.core.scada.model.gateway_config import TagConfig
 
 
 def test_jittered_backoff_spreads_and_stays_under_its_cap():

@@ -6,8 +6,8 @@ import struct
 
 import numpy as np
 
-from shared.adapters.sql.readings_copy import PG_EPOCH_US, encode_binary_copy
-from shared.core.ingest.columns import ReadingColumns
+from shared.adapters.sql.scada.readings_copy import PG_EPOCH_US, encode_binary_copy
+from shared.core.scada.model.columns import ReadingColumns
 
 
 def columns(rows: list[tuple[int, int, int | None, float | None, int]]) -> ReadingColumns:

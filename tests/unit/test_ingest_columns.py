@@ -12,8 +12,12 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from shared.core.ingest.columns import ReadingColumns, decode_columns, verify_and_decode_columns
-from shared.core.ingest.contract import (
+from shared.core.scada.model.columns import (
+    ReadingColumns,
+    decode_columns,
+    verify_and_decode_columns,
+)
+from shared.core.scada.model.contract import (
     MAX_READINGS_PER_BATCH,
     BatchRejectedError,
     Reading,

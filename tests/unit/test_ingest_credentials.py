@@ -7,12 +7,12 @@ import uuid
 import pytest
 
 from shared.adapters.memory.secrets import InMemorySecrets
-from shared.core.ingest.credentials import (
+from shared.core.scada.errors import GatewayAuthenticationError
+from shared.core.scada.services.credentials import (
     INGEST_KEY_SECRET_NAME,
     GatewayKeys,
     parse_gateway_authorization,
 )
-from shared.core.ingest.errors import GatewayAuthenticationError
 
 
 class RecordingSecrets(InMemorySecrets):

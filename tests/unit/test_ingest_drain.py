@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.adapters.memory.secrets import InMemorySecrets
-from shared.core.domain.tenants import DatabaseKind, Tenant, TenantStatus
-from shared.core.errors import LockLostError
-from shared.core.ingest.contract import Reading, build_batch
-from shared.core.ingest.credentials import GatewayKeys
-from shared.core.ingest.deliveries import Delivery
-from shared.core.ingest.directory import GatewayDirectory
-from shared.core.ingest.drain import DrainService
-from shared.core.ingest.errors import IngestDatabaseError
-from shared.core.ingest.ports import Gateway, GatewayStatus
+from shared.core.common.errors import LockLostError
+from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
+from shared.core.scada.errors import IngestDatabaseError
+from shared.core.scada.model.contract import Reading, build_batch
+from shared.core.scada.ports import Gateway, GatewayStatus
+from shared.core.scada.services.credentials import GatewayKeys
+from shared.core.scada.services.deliveries import Delivery
+from shared.core.scada.services.directory import GatewayDirectory
+from shared.core.scada.services.drain import DrainService
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 AT = 1_790_000_000_000_000
@@ -218,7 +218,7 @@ def test_a_lost_lock_after_commit_only_counts(world):
 
 
 def test_a_signed_batch_that_does_not_decode_is_rejected_and_its_claim_released(world):
-    from shared.core.ingest.contract import parse_envelope, sign
+    from shared.core.scada.model.contract import parse_envelope, sign
 
     t, gw = world.add_tenant("acme", {1})
     good = world.message(t, gw, [1])

@@ -10,13 +10,13 @@ import pytest
 from pydantic import ValidationError
 
 from functions.api.json_depth import json_depth_exceeds
-from shared.core.domain import limits
-from shared.core.errors import InputError
-from shared.core.etl.checks import check_settings
-from shared.core.etl.config import EtlConfigInput
+from shared.core.common import limits
+from shared.core.common.errors import InputError
 from shared.core.etl.errors import RowRejectedError
-from shared.core.etl.fields import Entity
-from shared.core.etl.mapping import RowMapper
+from shared.core.etl.model.config import EtlConfigInput
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.model.mapping import RowMapper
+from shared.core.etl.services.checks import check_settings
 
 TODAY = date(2025, 6, 15)
 NOW = datetime(2025, 6, 15, 12, 0, tzinfo=UTC)

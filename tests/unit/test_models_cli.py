@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from functions.cli.models import models_app
 from shared.adapters.onnx.scorer import clear_session_cache
-from shared.core.analytics.scoring import MODEL_NAMES
+from shared.core.analytics.model.scoring import MODEL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

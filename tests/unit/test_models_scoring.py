@@ -10,7 +10,7 @@ import pytest
 from models.synthetic import FailureMode, Fault, generate_sensor_series
 from models.synthetic_production import generate_production_series
 from shared.adapters.onnx.scorer import OnnxModelScorer
-from shared.core.analytics.scoring import (
+from shared.core.analytics.model.scoring import (
     ANOMALY_MODEL,
     FAILURE_MODEL,
     OPTIMIZER_MODEL,

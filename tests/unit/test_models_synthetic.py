@@ -23,8 +23,8 @@ from models.synthetic_production import (
     optimal_choke,
     well_profile,
 )
-from shared.core.analytics.features import PRODUCTION_COLUMNS, SENSOR_SIGNALS
-from shared.core.decline import ModifiedHyperbolic
+from shared.core.analytics.model.features import PRODUCTION_COLUMNS, SENSOR_SIGNALS
+from shared.core.decline.model import ModifiedHyperbolic
 
 HOURS = 600
 ONSET = 500

@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mssql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from shared.adapters.sql import etl_tables, scada_tables, tenant_tables
+from shared.adapters.sql import tenant_tables
 from shared.adapters.sql import tenant_tables as t
-from shared.adapters.sql.etl_source import SqlSourceSession
+from shared.adapters.sql.etl import tables as etl_tables
+from shared.adapters.sql.etl.source import SqlSourceSession
+from shared.adapters.sql.scada import tables as scada_tables
 
 DIALECT = mssql.dialect()
 _ = (etl_tables, scada_tables)  # register their tables in the tenant metadata

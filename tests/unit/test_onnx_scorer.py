@@ -21,8 +21,8 @@ from shared.core.analytics.errors import (
     ModelIntegrityError,
     ModelNotFoundError,
 )
-from shared.core.analytics.scoring import MODEL_NAMES
-from shared.core.errors import InfrastructureError, InputError
+from shared.core.analytics.model.scoring import MODEL_NAMES
+from shared.core.common.errors import InfrastructureError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_BYTES = 5 * 1024 * 1024
@@ -181,8 +181,8 @@ def test_the_scoring_path_never_imports_scikit_learn_pandas_or_scipy():
         import sys
         import numpy as np
         import shared.adapters.onnx.scorer as scorer_module
-        import shared.core.analytics.features
-        from shared.core.analytics.scoring import score_well_window
+        import shared.core.analytics.model.features
+        from shared.core.analytics.model.scoring import score_well_window
 
         hours = np.arange(720)
         cycle = np.cos(2 * np.pi * hours / 24)

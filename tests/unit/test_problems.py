@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import PROBLEM_JSON, install_problem_handlers, status_for
-from shared.core.application.production import BatchRejectedError, RowError
-from shared.core.errors import (
+from shared.core.common.errors import (
     AuthenticationError,
     ConflictError,
     DuplicateError,
@@ -27,6 +26,7 @@ from shared.core.errors import (
     UnknownTenantError,
     WellOSError,
 )
+from shared.core.wells.services.production import BatchRejectedError, RowError
 
 CASES = [
     (InputError("api_number", "bad"), 422, "invalid_input"),

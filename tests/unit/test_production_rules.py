@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.core.domain.production import NON_NEGATIVE_FIELDS, boe, validate_production_day
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
+from shared.core.wells.model.production import NON_NEGATIVE_FIELDS, boe, validate_production_day
 
 TODAY = date(2025, 6, 15)
 GOOD = {

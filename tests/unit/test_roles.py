@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.core.domain.roles import (
+from shared.core.common.roles import (
     ROLE_PERMISSIONS,
     Permission,
     Role,

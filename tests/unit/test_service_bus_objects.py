@@ -32,7 +32,7 @@ from shared.adapters.azure.service_bus_queue import (
     received_message,
     service_bus_client,
 )
-from shared.core.errors import LockLostError, QueueError
+from shared.core.common.errors import LockLostError, QueueError
 from shared.core.ports.queue import DEAD_LETTER_REASON, OutgoingMessage, ReceivedMessage
 
 SECRET = "c2VjcmV0LWtleS1ub3QtcmVhbA=="

@@ -16,7 +16,7 @@ from shared.adapters.sql.drivers import (
     split_sslmode,
 )
 from shared.adapters.sql.urls import normalize_url
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 
 
 def _args(raw: str) -> dict[str, object]:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from shared.core.domain.field_events import ChecklistResult, EventType, Rule
-from shared.core.domain.sync_rules import (
+from shared.core.sync.model.field_events import ChecklistResult, EventType, Rule
+from shared.core.sync.model.rules import (
     InspectionVerdict,
     NoteClaim,
     ProductionClaim,

@@ -7,9 +7,9 @@ from types import TracebackType
 
 import pytest
 
-from shared.core.application.tenant_routing import TenantResolver
-from shared.core.domain.tenants import DatabaseKind, Tenant, TenantStatus
-from shared.core.errors import TenantSuspendedError, UnknownTenantError
+from shared.core.common.errors import TenantSuspendedError, UnknownTenantError
+from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
+from shared.core.registry.services.routing import TenantResolver
 
 
 class _Registry:

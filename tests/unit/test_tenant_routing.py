@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.core.application.tenant_routing import slug_from_request
-from shared.core.domain.tenants import RESERVED_SUBDOMAINS, validate_slug
-from shared.core.errors import InputError, TenantRoutingError
+from shared.core.common.errors import InputError, TenantRoutingError
+from shared.core.registry.model.tenants import RESERVED_SUBDOMAINS, validate_slug
+from shared.core.registry.services.routing import slug_from_request
 
 
 @pytest.mark.parametrize("slug", ["acme", "permian-basin", "a1b", "west-texas-2", "x" * 40])

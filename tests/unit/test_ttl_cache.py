@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import doctest
 
-from shared.core import ttl_cache
-from shared.core.ttl_cache import TtlCache
+from shared.core.common import ttl_cache
+from shared.core.common.ttl_cache import TtlCache
 
 
 class Clock:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.core.domain.wells import WellStatus, allowed_transitions, ensure_transition
-from shared.core.errors import IllegalTransitionError
+from shared.core.common.errors import IllegalTransitionError
+from shared.core.wells.model.lifecycle import WellStatus, allowed_transitions, ensure_transition
 
 S = WellStatus
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from shared.core.etl.fields import EQUIPMENT_FIELDS, PRODUCTION_FIELDS, WELL_FIELDS
+from shared.core.etl.model.fields import EQUIPMENT_FIELDS, PRODUCTION_FIELDS, WELL_FIELDS
 from tests.web.host import WEB
 
 sys.path.insert(0, str(WEB / "scripts"))

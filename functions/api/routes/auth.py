@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request, Response
 from functions.api.addresses import client_address
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import LoginIn, MeOut, RefreshIn, TokenOut
-from shared.core.application.users import public_view
-from shared.core.domain.roles import ROLE_PERMISSIONS
+from shared.core.common.roles import ROLE_PERMISSIONS
+from shared.core.registry.services.users import public_view
 
 router = APIRouter(tags=["auth"])
 

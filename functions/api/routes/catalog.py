@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas import catalog as s
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
-from shared.core.application.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
-from shared.core.ports.tenant_data import Record
+from shared.core.common.units_of_work import Record
+from shared.core.wells.services.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 
 router = APIRouter()
 

@@ -17,9 +17,9 @@ from functions.api.schemas.conflicts import (
     detail_out,
 )
 from functions.api.schemas.sync import parse_payload
-from shared.core.application.sync_review import Resolution
-from shared.core.domain.field_events import ConflictStatus
-from shared.core.ports.sync import ConflictQuery
+from shared.core.sync.model.field_events import ConflictStatus
+from shared.core.sync.ports import ConflictQuery
+from shared.core.sync.services.review import Resolution
 
 router = APIRouter(tags=["conflicts"])
 

@@ -25,8 +25,8 @@ from functions.api.schemas.etl import (
     report_out,
     run_out,
 )
-from shared.core.etl.config import EtlConfig, EtlConfigInput
-from shared.core.etl.fields import Entity
+from shared.core.etl.model.config import EtlConfig, EtlConfigInput
+from shared.core.etl.model.fields import Entity
 
 router = APIRouter(tags=["etl"])
 BASE = "/api/v1/etl"

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from functions.api.charts import forecast_png
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.well_activity import ForecastOut
-from shared.core.application.forecast import Product
+from shared.core.decline.services.forecast import Product
 
 router = APIRouter(tags=["analytics"])
 

@@ -16,8 +16,8 @@ from fastapi.security import APIKeyHeader
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.scada import GatewayCreate, GatewayOut, GatewayRegisteredOut
-from shared.core.ingest.gateway_config import GatewayConfig, config_document
-from shared.core.ingest.ports import Gateway
+from shared.core.scada.model.gateway_config import GatewayConfig, config_document
+from shared.core.scada.ports import Gateway
 
 router = APIRouter(tags=["gateways"])
 

@@ -6,7 +6,7 @@ accepts bodies up to `WELLOS_IMPORT_MAX_BYTES` (100 MB by default; every other
 route keeps `WELLOS_MAX_BODY_BYTES`). The body is spooled to a temporary file
 (1 MB in memory at most) and stored in parts; nothing reads it whole. A file past
 a parsing bound (unpacked size, shared strings, columns, rows, cell length; see
-shared/core/etl/sheet_limits.py) is a 422 problem on `file` naming the bound.
+shared/core/etl/model/spreadsheets/limits.py) is a 422 problem on `file` naming the bound.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from functions.api.schemas.etl import (
     import_preview_out,
     row_out,
 )
-from shared.core.errors import InputError
-from shared.core.etl.config import ImportMapping
-from shared.core.etl.fields import Entity
-from shared.core.etl.import_ports import RowStatus
+from shared.core.common.errors import InputError
+from shared.core.etl.model.config import ImportMapping
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.ports.imports import RowStatus
 
 router = APIRouter(tags=["imports"])
 BASE = "/api/v1/imports"

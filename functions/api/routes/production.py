@@ -17,7 +17,7 @@ from functions.api.schemas.production import (
     ProductionSeries,
     ProductionValues,
 )
-from shared.core.ports.tenant_data import Record
+from shared.core.common.units_of_work import Record
 
 router = APIRouter(tags=["production"])
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from functions.api.dependencies import MAX_OFFSET, ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import Moment, PlainText
 from functions.api.schemas.scada import Bucket, LatestOut, ReadingsOut
-from shared.core.application.scada import ReadingRequest
+from shared.core.scada.services import ReadingRequest
 
 router = APIRouter(tags=["readings"])
 

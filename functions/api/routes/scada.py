@@ -18,7 +18,7 @@ from functions.api.schemas.scada import (
     TagPatch,
     secret_values,
 )
-from shared.core.ports.tenant_data import Record
+from shared.core.common.units_of_work import Record
 
 router = APIRouter(tags=["scada"])
 CONNECTIONS = "/api/v1/scada/connections"

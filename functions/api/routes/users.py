@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import UserCreatedOut, UserInvite, UserOut, UserPatch
 from functions.api.schemas.common import PageOut, page_out
-from shared.core.application.users import public_view
-from shared.core.ports.pages import Page
+from shared.core.common.pages import Page
+from shared.core.registry.services.users import public_view
 
 router = APIRouter(tags=["users"])
 

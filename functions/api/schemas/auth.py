@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import Email, Name, SafeText
-from shared.core.domain.roles import Role
-from shared.core.domain.users import UserStatus
+from shared.core.common.roles import Role
+from shared.core.registry.model.users import UserStatus
 
 
 class LoginIn(StrictInput):

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import MultilineText
-from shared.core.application.sync_review import ConflictDetail
-from shared.core.domain.field_events import ConflictStatus, Rule
-from shared.core.ports.sync import Conflict
+from shared.core.sync.model.field_events import ConflictStatus, Rule
+from shared.core.sync.ports import Conflict
+from shared.core.sync.services.review import ConflictDetail
 
 
 class ConflictOut(BaseModel):

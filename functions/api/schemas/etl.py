@@ -1,7 +1,7 @@
 """ETL configuration, tools and runs, and spreadsheet imports on the wire.
 
 The configuration's own models (`EtlConfigInput` in, `EtlConfig` out) live in
-shared.core.etl.config; they are the contract. The source URL is write-only:
+shared.core.etl.model.config; they are the contract. The source URL is write-only:
 no response carries it, only `connection_secret_ref`.
 """
 
@@ -14,11 +14,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr
 
 from functions.api.schemas.common import StrictInput
-from shared.core.etl.import_ports import ImportRecord, RowResult
-from shared.core.etl.import_preview import ImportPreview
-from shared.core.etl.mapping import RejectedRow
-from shared.core.etl.ports import RunRecord
-from shared.core.etl.tools import ConnectionReport, Preview
+from shared.core.etl.model.mapping import RejectedRow
+from shared.core.etl.ports.imports import ImportRecord, RowResult
+from shared.core.etl.ports.runs import RunRecord
+from shared.core.etl.services.import_preview import ImportPreview
+from shared.core.etl.services.tools import ConnectionReport, Preview
 
 
 class TestConnectionIn(StrictInput):

@@ -1,4 +1,4 @@
-"""The plausibility limits of shared.core.domain.limits as types for request bodies.
+"""The plausibility limits of shared.core.common.limits as types for request bodies.
 
 Every number, date and text a person types goes through one of these, so a
 value like `oil_bbl: 1e308`, a date in year 1 or a name with a right-to-left
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
-from shared.core.domain import limits
+from shared.core.common import limits
 
 
 def _describe(rule: limits.Bounds) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import described
-from shared.core.domain import limits
+from shared.core.common import limits
 
 
 class ProductionValues(StrictInput):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 from functions.api.schemas.common import PatchInput, StrictInput, to_values
 from functions.api.schemas.limits import MultilineText, Name, SafeText, bounded
-from shared.core.domain import limits
+from shared.core.common import limits
 
 Endpoint = Annotated[
     SafeText, Field(max_length=512, pattern=r"^opc\.tcp://", examples=["opc.tcp://10.0.0.5:4840"])

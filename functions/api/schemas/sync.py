@@ -35,9 +35,9 @@ from functions.api.schemas.limits import (
     TemperatureF,
     WaterBbl,
 )
-from shared.core.application.sync_jobs import ParsedBatch
-from shared.core.domain import field_events as fe
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
+from shared.core.sync.model import field_events as fe
+from shared.core.sync.services.jobs import ParsedBatch
 
 
 class DeviceIn(StrictInput):

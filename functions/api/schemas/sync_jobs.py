@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.sync import EventResultOut, result_out
-from shared.core.application.sync_jobs import JobReport
-from shared.core.ports.sync import JobStatus
+from shared.core.sync.ports import JobStatus
+from shared.core.sync.services.jobs import JobReport
 
 
 class ProgressOut(BaseModel):

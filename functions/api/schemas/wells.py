@@ -17,8 +17,8 @@ from functions.api.schemas.limits import (
     SafeText,
     WellHistoryDate,
 )
-from shared.core.domain.api_number import format_api_number
-from shared.core.domain.wells import WellStatus, WellType, allowed_transitions
+from shared.core.wells.model.api_number import format_api_number
+from shared.core.wells.model.lifecycle import WellStatus, WellType, allowed_transitions
 
 
 class WellFields(StrictInput):

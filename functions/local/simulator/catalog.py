@@ -14,11 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from shared.core.ingest.gateway_config import (
-    BatchSettings,
-    ConnectionConfig,
-    GatewayConfig,
-)
+from shared.core.scada.model.gateway_config import BatchSettings, ConnectionConfig, GatewayConfig
 
 NAMESPACE_URI = "urn:wellos:field-simulator"
 NAMESPACE_INDEX = 2

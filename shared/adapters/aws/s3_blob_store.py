@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from shared.adapters.aws.clients import AwsError, error_code
-from shared.core.errors import BlobError, BlobNotFoundError
+from shared.core.common.errors import BlobError, BlobNotFoundError
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 _MISSING = {"NoSuchKey", "404", "NotFound"}

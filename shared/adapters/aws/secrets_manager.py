@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from shared.adapters.aws.clients import AwsError, error_code
-from shared.core.errors import InfrastructureError, SecretNotFoundError
+from shared.core.common.errors import InfrastructureError, SecretNotFoundError
 
 _MISSING = "ResourceNotFoundException"
 _DELETED = "InvalidRequestException"  # e.g. "marked for deletion"

@@ -28,7 +28,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.adapters.aws.clients import AwsError, error_code
-from shared.core.errors import LockLostError, MessageTooLargeError, QueueError, QueueNotFoundError
+from shared.core.common.errors import (
+    LockLostError,
+    MessageTooLargeError,
+    QueueError,
+    QueueNotFoundError,
+)
 from shared.core.ports.queue import (
     DEAD_LETTER_DESCRIPTION,
     DEAD_LETTER_REASON,

@@ -27,7 +27,7 @@ from azure.storage.blob import (
     generate_blob_sas,
 )
 
-from shared.core.errors import BlobError, BlobNotFoundError
+from shared.core.common.errors import BlobError, BlobNotFoundError
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
 
-from shared.core.errors import InfrastructureError, InputError, SecretNotFoundError
+from shared.core.common.errors import InfrastructureError, InputError, SecretNotFoundError
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential

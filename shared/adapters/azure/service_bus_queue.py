@@ -41,7 +41,12 @@ from azure.servicebus.exceptions import (
     ServiceBusError,
 )
 
-from shared.core.errors import LockLostError, MessageTooLargeError, QueueError, QueueNotFoundError
+from shared.core.common.errors import (
+    LockLostError,
+    MessageTooLargeError,
+    QueueError,
+    QueueNotFoundError,
+)
 from shared.core.ports.queue import (
     DEAD_LETTER_DESCRIPTION,
     DEAD_LETTER_REASON,

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared.core.errors import InvalidBlobTokenError
+from shared.core.common.errors import InvalidBlobTokenError
 from shared.core.ports.blobs import UploadTarget, validate_key
 
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from shared.core.errors import SecretNotFoundError
+from shared.core.common.errors import SecretNotFoundError
 
 
 def env_name(name: str) -> str:

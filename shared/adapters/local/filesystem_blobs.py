@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner
-from shared.core.errors import BlobError, BlobNotFoundError, UploadLinkUsedError
+from shared.core.common.errors import BlobError, BlobNotFoundError, UploadLinkUsedError
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 SUFFIX = "~"

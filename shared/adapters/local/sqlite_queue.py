@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shared.core.errors import LockLostError, MessageTooLargeError, QueueError
+from shared.core.common.errors import LockLostError, MessageTooLargeError, QueueError
 from shared.core.ports.queue import (
     DEAD_LETTER_DESCRIPTION,
     DEAD_LETTER_REASON,

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner, UsedUploads
-from shared.core.errors import BlobNotFoundError, UploadLinkUsedError
+from shared.core.common.errors import BlobNotFoundError, UploadLinkUsedError
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 

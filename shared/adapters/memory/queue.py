@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from shared.core.errors import LockLostError, MessageTooLargeError
+from shared.core.common.errors import LockLostError, MessageTooLargeError
 from shared.core.ports.queue import (
     DEAD_LETTER_DESCRIPTION,
     DEAD_LETTER_REASON,

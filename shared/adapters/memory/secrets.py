@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.core.errors import SecretNotFoundError
+from shared.core.common.errors import SecretNotFoundError
 
 
 class InMemorySecrets:

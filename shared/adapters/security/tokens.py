@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import jwt
 
-from shared.core.domain.roles import Role
-from shared.core.errors import AuthenticationError
+from shared.core.common.errors import AuthenticationError
+from shared.core.common.roles import Role
 from shared.core.ports.security import AccessClaims
 
 ISSUER = "wellos"

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from pg8000 import converters
 from sqlalchemy.engine import URL
 
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 SSL_MODES = frozenset({"disable", "require", "verify-full"})

@@ -24,8 +24,8 @@ from shared.adapters.sql.drivers import (
 )
 from shared.adapters.sql.unit_of_work import SqlMasterUnitOfWork, SqlTenantUnitOfWork
 from shared.adapters.sql.urls import normalize_url
-from shared.core.domain.tenants import Tenant
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.model.tenants import Tenant
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.urls import normalize_url
-from shared.core.domain.tenants import DatabaseKind
-from shared.core.errors import DatabaseExistsError, InfrastructureError, InputError
+from shared.core.common.errors import DatabaseExistsError, InfrastructureError, InputError
 from shared.core.ports.databases import ProvisionedDatabase
+from shared.core.registry.model.tenants import DatabaseKind
 
 ONE_SHOT = PoolSettings(serverless=True)
 _KINDS = {

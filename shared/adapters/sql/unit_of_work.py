@@ -17,52 +17,52 @@ from sqlalchemy.exc import (
 )
 
 from shared.adapters.sql import tenant_tables as tables
-from shared.adapters.sql.change_log import SqlChangeLog
-from shared.adapters.sql.etl_registry import SqlEtlConfigRegistry
-from shared.adapters.sql.field_repositories import SqlFieldRecordRepository
-from shared.adapters.sql.master_repositories import (
+from shared.adapters.sql.etl.registry import SqlEtlConfigRegistry
+from shared.adapters.sql.registry.repositories import (
     SqlLoginAttemptLog,
     SqlMasterAuditLog,
     SqlRefreshTokenRepository,
     SqlTenantRegistry,
     SqlUserRepository,
 )
-from shared.adapters.sql.readings_queries import SqlReadingRepository
-from shared.adapters.sql.scada_registry import SqlGatewayRegistry
-from shared.adapters.sql.scada_repositories import SqlScadaRepositories
-from shared.adapters.sql.sync_bulk import refused
-from shared.adapters.sql.sync_job_repository import SqlSyncJobRepository
-from shared.adapters.sql.sync_repositories import SqlConflictRepository, SqlSyncEventRepository
-from shared.adapters.sql.tenant_repositories import (
+from shared.adapters.sql.scada.gateway_registry import SqlGatewayRegistry
+from shared.adapters.sql.scada.readings import SqlReadingRepository
+from shared.adapters.sql.scada.repositories import SqlScadaRepositories
+from shared.adapters.sql.sync.appends import refused
+from shared.adapters.sql.sync.change_log import SqlChangeLog
+from shared.adapters.sql.sync.field_records import SqlFieldRecordRepository
+from shared.adapters.sql.sync.jobs import SqlSyncJobRepository
+from shared.adapters.sql.sync.repositories import SqlConflictRepository, SqlSyncEventRepository
+from shared.adapters.sql.wells.repositories import (
     SqlAssignmentRepository,
     SqlAuditLog,
     SqlCatalogRepository,
     SqlProductionRepository,
     SqlWellRepository,
 )
-from shared.core.errors import ConflictError, DatabaseUnavailableError, WellOSError
-from shared.core.etl.registry import EtlConfigRegistry
-from shared.core.ingest.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
-from shared.core.ports.master import (
+from shared.core.common.errors import ConflictError, DatabaseUnavailableError, WellOSError
+from shared.core.common.units_of_work import (
+    AssignmentRepository,
+    AuditLog,
+    CatalogRepository,
+    ProductionRepository,
+    WellRepository,
+)
+from shared.core.etl.ports.registry import EtlConfigRegistry
+from shared.core.registry.ports import (
     LoginAttemptLog,
     MasterAuditLog,
     RefreshTokenRepository,
     TenantRegistry,
     UserRepository,
 )
-from shared.core.ports.sync import (
+from shared.core.scada.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
+from shared.core.sync.ports import (
     ChangeLog,
     ConflictRepository,
     FieldRecordRepository,
     SyncEventRepository,
     SyncJobRepository,
-)
-from shared.core.ports.tenant_data import (
-    AssignmentRepository,
-    AuditLog,
-    CatalogRepository,
-    ProductionRepository,
-    WellRepository,
 )
 
 

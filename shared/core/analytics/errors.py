@@ -11,7 +11,7 @@ WellOSError
 
 from __future__ import annotations
 
-from shared.core.errors import InfrastructureError, InputError
+from shared.core.common.errors import InfrastructureError, InputError
 
 
 class ModelError(InfrastructureError):

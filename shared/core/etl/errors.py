@@ -20,7 +20,7 @@ RowRejectedError                 one row failed a transform or a rule; it is
 
 from __future__ import annotations
 
-from shared.core.errors import ConflictError, InfrastructureError, InputError, NotFoundError
+from shared.core.common.errors import ConflictError, InfrastructureError, InputError, NotFoundError
 
 
 class SourceSchemaError(InputError):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from shared.core.domain.tenants import DatabaseKind, Tenant
-from shared.core.ports.master import MasterUnitOfWork
-from shared.core.ports.tenant_data import TenantUnitOfWork
+from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.registry.model.tenants import DatabaseKind, Tenant
+from shared.core.registry.ports import MasterUnitOfWork
 
 
 class MasterDatabase(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from shared.core.errors import InfrastructureError
+from shared.core.common.errors import InfrastructureError
 
 
 class NotificationError(InfrastructureError):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 
 MAX_DELIVERY_COUNT = 10
 MAX_PROPERTIES = 8

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from shared.core.domain.roles import Role
+from shared.core.common.roles import Role
 
 
 class PasswordHasher(Protocol):

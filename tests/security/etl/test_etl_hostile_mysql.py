@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from functions.local.etl_runner import run_etl_tick
-from shared.core.etl.jobs import ETL_QUEUE
+from shared.core.etl.model.jobs import ETL_QUEUE
 from tests.integration.api_support import problem_field
 from tests.integration.etl_support import mysql_source, seed_operator
 from tests.security.etl.conftest import PASSWORD, source_config

@@ -17,12 +17,12 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.network import resolve_host
-from shared.adapters.sql.etl_source import SqlSourceConnector
-from shared.adapters.sql.platform_databases import SqlPlatformDatabases
+from shared.adapters.sql.etl.platform_databases import SqlPlatformDatabases
+from shared.adapters.sql.etl.source import SqlSourceConnector
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import build_source_policy
-from shared.core.application.tenants import CreateTenant
 from shared.core.etl.errors import SourceUnavailableError
+from shared.core.registry.services.tenants import CreateTenant
 from tests.integration.api_support import problem_field
 from tests.integration.etl_support import mysql_source, seed_operator
 from tests.security.etl.conftest import source_config

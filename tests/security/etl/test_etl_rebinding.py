@@ -14,16 +14,16 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.network import resolve_host
-from shared.adapters.sql.etl_source import SqlSourceConnector
+from shared.adapters.sql.etl.source import SqlSourceConnector
 from shared.bootstrap import build_source_policy
-from shared.core.application.clock import utc_now
-from shared.core.application.etl import EtlService
-from shared.core.application.tenants import CreateTenant
-from shared.core.etl.config import EtlConfigInput
+from shared.core.common.clock import utc_now
 from shared.core.etl.errors import SourcePolicyError
-from shared.core.etl.fields import Entity
-from shared.core.etl.jobs import EtlJob, etl_message
-from shared.core.etl.ports import RunStatus
+from shared.core.etl.model.config import EtlConfigInput
+from shared.core.etl.model.fields import Entity
+from shared.core.etl.model.jobs import EtlJob, etl_message
+from shared.core.etl.ports.runs import RunStatus
+from shared.core.etl.services.etl import EtlService
+from shared.core.registry.services.tenants import CreateTenant
 from tests.integration import etl_support
 from tests.integration.etl_support import (
     admin_of,

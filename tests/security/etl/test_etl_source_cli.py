@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from functions.cli.main import app
 from shared.bootstrap import build_platform
-from shared.core.application.clock import utc_now
-from shared.core.application.tenants import CreateTenant
+from shared.core.common.clock import utc_now
+from shared.core.registry.services.tenants import CreateTenant
 from tests.security.etl.conftest import PASSWORD, source_config
 
 

@@ -1,6 +1,6 @@
 /**
  * The WellOS fields an ETL mapping or a spreadsheet import may fill, per entity.
- * Mirrors shared/core/etl/fields.py (tests/web/test_api_types.py checks they agree).
+ * Mirrors shared/core/etl/model/fields.py (tests/web/test_api_types.py checks they agree).
  */
 export const TARGET_FIELDS = {
   wells: [

@@ -1,6 +1,6 @@
 /** Which tenant the app is for: the subdomain (`acme.localhost`), else the user types it. */
 
-// Mirrors RESERVED_SUBDOMAINS of shared/core/domain/tenants.py: never tenants.
+// Mirrors RESERVED_SUBDOMAINS of shared/core/registry/model/tenants.py: never tenants.
 const RESERVED = new Set([
   "www", "api", "app", "admin", "auth", "login", "sso", "mail", "smtp", "ftp", "static",
   "assets", "cdn", "docs", "status", "support", "help", "blog", "dashboard", "portal",

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from shared.adapters.sql import scada_registry  # noqa: F401  (registers the gateways table)
-from shared.adapters.sql.master_tables import metadata
+from shared.adapters.sql.registry.tables import metadata
+from shared.adapters.sql.scada import gateway_registry  # noqa: F401  (registers the gateways table)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -2,10 +2,10 @@
 
 from alembic import context
 
-from shared.adapters.sql import (
-    analytics_tables,  # noqa: F401  (registers the analytics tables)
-    etl_tables,  # noqa: F401  (registers the ETL and import tables)
-    scada_tables,  # registers the SCADA tables in the metadata
+from shared.adapters.sql.analytics import tables as analytics_tables  # noqa: F401  (registers the analytics tables)
+from shared.adapters.sql.etl import tables as etl_tables  # noqa: F401  (registers the ETL and import tables)
+from shared.adapters.sql.scada import (
+    tables as scada_tables,  # registers the SCADA tables in the metadata
 )
 from shared.adapters.sql.tenant_tables import metadata
 

@@ -1,0 +1,1 @@
+"""SQL side of analytics: tables and the analytics store."""

@@ -1,0 +1,1 @@
+"""SQL side of ETL: tables, source connections, stores, loads, imports."""

@@ -1,0 +1,1 @@
+"""SQL side of the registry: master tables and repositories."""

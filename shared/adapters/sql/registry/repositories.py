@@ -1,0 +1,288 @@
+"""SQLAlchemy Core implementations of the master registry ports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from shared.adapters.sql.registry import tables as t
+from shared.core.common.pages import Page
+from shared.core.common.roles import Role
+from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
+from shared.core.registry.model.users import User, UserStatus
+from shared.core.registry.ports import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
+
+
+def _tenant_from_row(row: sa.RowMapping) -> Tenant:
+    return Tenant(
+        id=str(row["id"]),
+        slug=row["slug"],
+        name=row["name"],
+        status=TenantStatus(row["status"]),
+        tier=row["tier"],
+        database_kind=DatabaseKind(row["database_kind"]),
+        connection_secret_ref=row["connection_secret_ref"],
+        region=row["region"],
+        storage_provider=row["storage_provider"],
+        features=dict(row["features"] or {}),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+class SqlTenantRegistry:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, tenant: Tenant) -> None:
+        self._c.execute(
+            t.tenants.insert().values(
+                id=tenant.id,
+                slug=tenant.slug,
+                name=tenant.name,
+                status=tenant.status.value,
+                tier=tenant.tier,
+                features=tenant.features,
+                database_kind=tenant.database_kind.value,
+                connection_secret_ref=tenant.connection_secret_ref,
+                region=tenant.region,
+                storage_provider=tenant.storage_provider,
+                created_at=tenant.created_at,
+                updated_at=tenant.updated_at,
+            )
+        )
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        row = self._c.execute(sa.select(t.tenants).where(t.tenants.c.id == tenant_id)).first()
+        return _tenant_from_row(row._mapping) if row else None
+
+    def get_by_slug(self, slug: str) -> Tenant | None:
+        row = self._c.execute(sa.select(t.tenants).where(t.tenants.c.slug == slug)).first()
+        return _tenant_from_row(row._mapping) if row else None
+
+    def list(self) -> list[Tenant]:
+        rows = self._c.execute(sa.select(t.tenants).order_by(t.tenants.c.slug))
+        return [_tenant_from_row(row._mapping) for row in rows]
+
+    def set_status(self, tenant_id: str, status: TenantStatus, at: datetime) -> None:
+        self._c.execute(
+            t.tenants.update()
+            .where(t.tenants.c.id == tenant_id)
+            .values(status=status.value, updated_at=at)
+        )
+
+
+def _user_from_row(row: sa.RowMapping) -> User:
+    return User(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        email=row["email"],
+        full_name=row["full_name"],
+        role=Role(row["role"]),
+        status=UserStatus(row["status"]),
+        password_hash=row["password_hash"],
+        last_login_at=row["last_login_at"],
+        created_at=row["created_at"],
+    )
+
+
+def _user_values(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "status": user.status.value,
+        "password_hash": user.password_hash,
+        "last_login_at": user.last_login_at,
+    }
+
+
+class SqlUserRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, user: User) -> None:
+        created = user.created_at or datetime.now(UTC)
+        self._c.execute(
+            t.users.insert().values(
+                id=user.id,
+                tenant_id=user.tenant_id,
+                created_at=created,
+                updated_at=created,
+                **_user_values(user),
+            )
+        )
+
+    def get(self, tenant_id: str, user_id: str) -> User | None:
+        query = sa.select(t.users).where(t.users.c.tenant_id == tenant_id, t.users.c.id == user_id)
+        row = self._c.execute(query).first()
+        return _user_from_row(row._mapping) if row else None
+
+    def get_by_email(self, tenant_id: str, email: str) -> User | None:
+        query = sa.select(t.users).where(t.users.c.tenant_id == tenant_id, t.users.c.email == email)
+        row = self._c.execute(query).first()
+        return _user_from_row(row._mapping) if row else None
+
+    def list(self, tenant_id: str, limit: int, offset: int) -> Page[User]:
+        where = t.users.c.tenant_id == tenant_id
+        total = self._c.execute(sa.select(sa.func.count()).select_from(t.users).where(where))
+        rows = self._c.execute(
+            sa.select(t.users).where(where).order_by(t.users.c.email).limit(limit).offset(offset)
+        )
+        items = [_user_from_row(row._mapping) for row in rows]
+        return Page(items=items, total=int(total.scalar_one()), limit=limit, offset=offset)
+
+    def update(self, user: User) -> None:
+        self._c.execute(
+            t.users.update()
+            .where(t.users.c.id == user.id, t.users.c.tenant_id == user.tenant_id)
+            .values(updated_at=datetime.now(UTC), **_user_values(user))
+        )
+
+
+def _token_from_row(row: sa.RowMapping) -> RefreshTokenRecord:
+    return RefreshTokenRecord(
+        id=str(row["id"]),
+        family_id=str(row["family_id"]),
+        user_id=str(row["user_id"]),
+        tenant_id=str(row["tenant_id"]),
+        token_hash=row["token_hash"],
+        issued_at=row["issued_at"],
+        expires_at=row["expires_at"],
+        used_at=row["used_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+class SqlRefreshTokenRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, record: RefreshTokenRecord) -> None:
+        self._c.execute(
+            t.refresh_tokens.insert().values(
+                id=record.id,
+                family_id=record.family_id,
+                user_id=record.user_id,
+                tenant_id=record.tenant_id,
+                token_hash=record.token_hash,
+                issued_at=record.issued_at,
+                expires_at=record.expires_at,
+            )
+        )
+
+    def get_by_hash(self, token_hash: str) -> RefreshTokenRecord | None:
+        query = sa.select(t.refresh_tokens).where(t.refresh_tokens.c.token_hash == token_hash)
+        row = self._c.execute(query).first()
+        return _token_from_row(row._mapping) if row else None
+
+    def mark_used(self, token_id: str, at: datetime) -> bool:
+        result = self._c.execute(
+            t.refresh_tokens.update()
+            .where(t.refresh_tokens.c.id == token_id, t.refresh_tokens.c.used_at.is_(None))
+            .values(used_at=at)
+        )
+        return result.rowcount == 1
+
+    def revoke_family(self, family_id: str, at: datetime) -> None:
+        self._c.execute(
+            t.refresh_tokens.update()
+            .where(
+                t.refresh_tokens.c.family_id == family_id,
+                t.refresh_tokens.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=at)
+        )
+
+    def revoke_user(self, user_id: str, at: datetime) -> None:
+        self._c.execute(
+            t.refresh_tokens.update()
+            .where(t.refresh_tokens.c.user_id == user_id, t.refresh_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+
+PRUNE_BATCH = 500
+
+
+class SqlLoginAttemptLog:
+    """Attempt counters in `login_throttle`, one row per key (PostgreSQL; SQLite in tests)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def count_attempt(self, key: str, at: datetime, window_s: int) -> AttemptWindow:
+        table = t.login_throttle
+        ended = table.c.window_started_at <= at - timedelta(seconds=window_s)
+        statement = (
+            _upsert_dialect(self._c)
+            .insert(table)
+            .values(throttle_key=key, window_started_at=at, attempts=1)
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.throttle_key],
+            set_={
+                "attempts": sa.case((ended, 1), else_=table.c.attempts + 1),
+                "window_started_at": sa.case((ended, at), else_=table.c.window_started_at),
+            },
+        ).returning(table.c.attempts, table.c.window_started_at)
+        row = self._c.execute(statement).one()
+        return AttemptWindow(int(row.attempts), row.window_started_at)
+
+    def refund_attempt(self, key: str) -> None:
+        table = t.login_throttle
+        self._c.execute(
+            table.update()
+            .where(table.c.throttle_key == key, table.c.attempts > 0)
+            .values(attempts=table.c.attempts - 1)
+        )
+
+    def clear(self, key: str) -> None:
+        self._c.execute(t.login_throttle.delete().where(t.login_throttle.c.throttle_key == key))
+
+    def prune(self, started_before: datetime) -> None:
+        """Up to `PRUNE_BATCH` ended windows, skipping rows a login holds (no waits, no
+        deadlock with the upserts, which lock an account row, then an address row)."""
+        table = t.login_throttle
+        ended = (
+            sa.select(table.c.throttle_key)
+            .where(table.c.window_started_at < started_before)
+            .limit(PRUNE_BATCH)
+            .with_for_update(skip_locked=True)
+        )
+        self._c.execute(table.delete().where(table.c.throttle_key.in_(ended.scalar_subquery())))
+
+
+def _upsert_dialect(connection: Connection) -> Any:
+    """The dialect module whose `insert` has `on_conflict_do_update` ... `returning`."""
+    name = connection.dialect.name
+    if name == "postgresql":
+        return postgresql
+    if name == "sqlite":
+        return sqlite
+    raise NotImplementedError(f"the master registry needs PostgreSQL, not {name}")
+
+
+class SqlMasterAuditLog:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def record(self, entry: MasterAuditEntry) -> None:
+        self._c.execute(
+            t.audit_events.insert().values(
+                at=entry.at,
+                tenant_id=entry.tenant_id,
+                actor=entry.actor,
+                action=entry.action,
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                before=entry.before,
+                after=entry.after,
+                request_id=entry.request_id,
+                details=entry.details,
+            )
+        )

@@ -1,0 +1,1 @@
+"""SQL side of field sync: event log, field records, conflicts, change log, jobs."""

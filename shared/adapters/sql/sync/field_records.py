@@ -1,0 +1,143 @@
+"""SQLAlchemy Core implementation of the field records that sync writes.
+
+Reads take many keys at once: a (well, tag, instant) or (well, day) key set is
+queried as `a IN (...) AND b IN (...)` (portable, index-friendly) and the
+product's extra rows are dropped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.bulk import upsert_rows
+from shared.adapters.sql.sync.appends import insert_rows
+from shared.adapters.sql.sync.values import read_row, write_row, write_value
+from shared.core.common.units_of_work import Record
+from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
+
+_APPENDABLE: dict[str, sa.Table] = {
+    "field_readings": t.field_readings,
+    "production_history": t.production_history,
+    "equipment_inspections": t.equipment_inspections,
+    "well_notes": t.well_notes,
+    "downtime_events": t.downtime_events,
+    "well_photos": t.well_photos,
+    "audit_log": t.audit_log,
+}
+
+
+class SqlFieldRecordRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def _rows(self, query: sa.Select[tuple[object, ...]]) -> list[Record]:
+        return [read_row(row._mapping) for row in self._c.execute(query)]
+
+    def _matching(
+        self,
+        query: sa.Select[tuple[object, ...]],
+        columns: Sequence[sa.ColumnElement[Any]],
+        keys: Collection[tuple[Any, ...]],
+    ) -> list[Record]:
+        """Rows whose `columns` equal one of `keys`."""
+        wanted = set(keys)
+        for position, column in enumerate(columns):
+            values = sorted({write_value(key[position]) for key in keys}, key=repr)
+            query = query.where(column.in_(values))
+        names = [column.key for column in columns if isinstance(column, sa.Column)]
+        return [row for row in self._rows(query) if _key(row, names) in wanted]
+
+    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
+        insert_rows(self._c, _APPENDABLE[table], rows)
+
+    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
+        c = t.field_readings.c
+        query = sa.select(t.field_readings).order_by(c.event_id)
+        return self._matching(query, [c.well_id, c.tag, c.occurred_at], keys)
+
+    def current_readings(self, keys: Collection[TagKey]) -> list[Record]:
+        c = t.current_readings.c
+        return self._matching(sa.select(t.current_readings), [c.well_id, c.tag], keys)
+
+    def put_current_readings(self, rows: Sequence[Record]) -> None:
+        upsert_rows(
+            self._c, t.current_readings, [write_row(_columns(t.current_readings, r)) for r in rows]
+        )
+
+    def production_logs(self, keys: Collection[DayKey]) -> list[Record]:
+        c = t.production_history.c
+        query = sa.select(t.production_history).order_by(c.event_id)
+        return self._matching(query, [c.well_id, c.production_date], keys)
+
+    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+        c = t.production_daily.c
+        return self._matching(sa.select(t.production_daily), [c.well_id, c.production_date], keys)
+
+    def set_production_flags(self, flags: Mapping[str, bool]) -> None:
+        c = t.production_history.c
+        for flag in (True, False):
+            ids = sorted(event_id for event_id, value in flags.items() if value is flag)
+            if ids:
+                self._c.execute(
+                    t.production_history.update().where(c.event_id.in_(ids)).values(is_winner=flag)
+                )
+
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
+        c = t.equipment_inspections.c
+        query = sa.select(t.equipment_inspections).order_by(c.occurred_at, c.id)
+        return self._matching(query, [c.equipment_id, c.inspection_date], keys)
+
+    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]:
+        c = t.equipment_inspections.c
+        return self._rows(
+            sa.select(t.equipment_inspections)
+            .where(c.id.in_(list(inspection_ids)))
+            .order_by(c.occurred_at, c.id)
+        )
+
+    def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None:
+        if not inspection_ids:
+            return
+        c = t.equipment_inspections.c
+        self._c.execute(
+            t.equipment_inspections.update()
+            .where(c.id.in_(list(inspection_ids)))
+            .values(status=status)
+        )
+
+    def notes_for(self, well_id: str, limit: int) -> list[Record]:
+        c = t.well_notes.c
+        return self._rows(
+            sa.select(t.well_notes)
+            .where(c.well_id == well_id)
+            .order_by(c.occurred_at, c.device_id, c.event_id)
+            .limit(limit)
+        )
+
+    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+        c = t.well_photos.c
+        return self._rows(
+            sa.select(t.well_photos)
+            .where(c.well_id == well_id)
+            .order_by(c.occurred_at.desc(), c.event_id)
+            .limit(limit)
+        )
+
+    def photo_linked(self, well_id: str, blob_key: str) -> bool:
+        c = t.well_photos.c
+        query = sa.select(c.event_id).where(c.well_id == well_id, c.blob_key == blob_key)
+        return self._c.execute(query.limit(1)).first() is not None
+
+
+def _key(row: Record, names: list[str]) -> tuple[Hashable, ...]:
+    return tuple(str(row[name]) if name.endswith("_id") else row[name] for name in names)
+
+
+def _columns(table: sa.Table, row: Record) -> Record:
+    """The values of `row` that are columns of `table` (rows carry a little extra)."""
+    return {name: value for name, value in row.items() if name in table.c}

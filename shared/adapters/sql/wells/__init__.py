@@ -1,0 +1,1 @@
+"""SQL side of wells: tenant repositories of wells, catalog, production, audit; activity reads."""

@@ -1,0 +1,234 @@
+"""SQLAlchemy Core implementations of the tenant database ports.
+
+Written once and run on PostgreSQL, MySQL/MariaDB and SQL Server; the only
+dialect-specific statement (bulk upsert) lives in `bulk.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.bulk import upsert_rows
+from shared.core.common.errors import ConflictError, NotFoundError
+from shared.core.common.pages import Page
+from shared.core.common.units_of_work import AuditEntry, Record, WellQuery
+
+PRODUCTION_CHUNK_ROWS = 5000
+_API_SEPARATORS = re.compile(r"[\s\-.]")
+
+
+def _record(row: sa.RowMapping) -> Record:
+    return {
+        key: (str(value) if isinstance(value, uuid.UUID) else value) for key, value in row.items()
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _TableRepository:
+    entity = "record"
+
+    def __init__(self, connection: Connection, table: sa.Table) -> None:
+        self._c = connection
+        self._table = table
+
+    def _execute_write(self, statement: sa.Executable) -> sa.CursorResult[Any]:
+        try:
+            return self._c.execute(statement)
+        except IntegrityError as exc:
+            raise ConflictError(f"{self._table.name}: conflicts with existing data") from exc
+
+    def _page(
+        self, where: Sequence[sa.ColumnElement[bool]], order: Sequence[Any], limit: int, offset: int
+    ) -> Page[Record]:
+        count = sa.select(sa.func.count()).select_from(self._table).where(*where)
+        total = int(self._c.execute(count).scalar_one())
+        query = sa.select(self._table).where(*where).order_by(*order).limit(limit).offset(offset)
+        items = [_record(row._mapping) for row in self._c.execute(query)]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def get(self, entity_id: str) -> Record | None:
+        return self._row(entity_id)
+
+    def _row(self, entity_id: str) -> Record | None:
+        """The row by id, soft-deleted or not (what a write just produced)."""
+        row = self._c.execute(sa.select(self._table).where(self._table.c.id == entity_id)).first()
+        return _record(row._mapping) if row else None
+
+    def find_by(self, column: str, value: Any) -> Record | None:
+        query = sa.select(self._table).where(self._table.c[column] == value).limit(1)
+        row = self._c.execute(query).first()
+        return _record(row._mapping) if row else None
+
+    def add(self, values: Mapping[str, Any]) -> Record:
+        now = _now()
+        row = {"id": str(uuid.uuid4()), "created_at": now, "updated_at": now, **values}
+        self._execute_write(self._table.insert().values(**row))
+        return self._must_get(row["id"])
+
+    def update(self, entity_id: str, values: Mapping[str, Any]) -> Record:
+        statement = (
+            self._table.update()
+            .where(self._table.c.id == entity_id)
+            .values(**{**values, "updated_at": _now()})
+        )
+        self._execute_write(statement)
+        return self._must_get(entity_id)
+
+    def _must_get(self, entity_id: str) -> Record:
+        record = self._row(entity_id)
+        if record is None:
+            raise NotFoundError(self._table.name, entity_id)
+        return record
+
+
+class SqlCatalogRepository(_TableRepository):
+    def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
+        where = [
+            self._table.c[name] == value for name, value in filters.items() if value is not None
+        ]
+        order = [self._table.c.created_at, self._table.c.id]
+        return self._page(where, order, limit, offset)
+
+
+class SqlWellRepository(_TableRepository):
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection, t.wells)
+
+    def list(self, query: WellQuery) -> Page[Record]:
+        c = t.wells.c
+        where: list[sa.ColumnElement[bool]] = [c.deleted_at.is_(None)]
+        if query.status:
+            where.append(c.status == query.status)
+        if query.lease_id:
+            where.append(c.lease_id == query.lease_id)
+        if query.field_id:
+            where.append(c.field_id == query.field_id)
+        if query.text:
+            # API numbers are stored as 14 digits; people search in the dashed display form.
+            digits = _API_SEPARATORS.sub("", query.text)
+            where.append(
+                sa.or_(
+                    sa.func.lower(c.name).contains(query.text.lower(), autoescape=True),
+                    c.api_number.contains(digits or query.text, autoescape=True),
+                )
+            )
+        if query.only_ids is not None:
+            where.append(c.id.in_(list(query.only_ids)) if query.only_ids else sa.false())
+        return self._page(where, [c.name, c.id], query.limit, query.offset)
+
+    def get(self, well_id: str) -> Record | None:
+        query = sa.select(t.wells).where(t.wells.c.id == well_id, t.wells.c.deleted_at.is_(None))
+        row = self._c.execute(query).first()
+        return _record(row._mapping) if row else None
+
+    def find_by_api_number(self, api_number: str) -> Record | None:
+        return self.find_by("api_number", api_number)
+
+
+class SqlProductionRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get_day(self, well_id: str, production_date: date) -> Record | None:
+        c = t.production_daily.c
+        query = sa.select(t.production_daily).where(
+            c.well_id == well_id, c.production_date == production_date
+        )
+        row = self._c.execute(query).first()
+        return _record(row._mapping) if row else None
+
+    def between(self, well_id: str, start: date, end: date) -> list[Record]:
+        c = t.production_daily.c
+        query = (
+            sa.select(t.production_daily)
+            .where(c.well_id == well_id, c.production_date >= start, c.production_date <= end)
+            .order_by(c.production_date)
+        )
+        return [_record(row._mapping) for row in self._c.execute(query)]
+
+    def upsert_days(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        written = 0
+        for start in range(0, len(rows), PRODUCTION_CHUNK_ROWS):
+            chunk = rows[start : start + PRODUCTION_CHUNK_ROWS]
+            written += upsert_rows(self._c, t.production_daily, chunk)
+        return written
+
+
+class SqlAssignmentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def well_ids_for(self, user_id: str) -> set[str]:
+        c = t.well_assignments.c
+        rows = self._c.execute(sa.select(c.well_id).where(c.user_id == user_id))
+        return {str(row.well_id) for row in rows}
+
+    def assign(self, user_id: str, well_id: str, by: str, at: datetime) -> None:
+        if well_id in self.well_ids_for(user_id):
+            return
+        self._c.execute(
+            t.well_assignments.insert().values(
+                user_id=user_id, well_id=well_id, assigned_by=by, assigned_at=at
+            )
+        )
+
+    def unassign(self, user_id: str, well_id: str) -> None:
+        c = t.well_assignments.c
+        self._c.execute(
+            t.well_assignments.delete().where(c.user_id == user_id, c.well_id == well_id)
+        )
+
+
+class SqlAuditLog:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def record(self, entry: AuditEntry) -> None:
+        self._c.execute(
+            t.audit_log.insert().values(
+                at=entry.at,
+                actor_id=entry.actor_id,
+                actor_email=entry.actor_email,
+                action=entry.action,
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                before=_jsonable(entry.before),
+                after=_jsonable(entry.after),
+                request_id=entry.request_id,
+            )
+        )
+
+    def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[Record]:
+        c = t.audit_log.c
+        query = sa.select(t.audit_log).order_by(c.id.desc()).limit(limit)
+        if entity:
+            query = query.where(c.entity == entity)
+        if entity_id:
+            query = query.where(c.entity_id == entity_id)
+        return [_record(row._mapping) for row in self._c.execute(query)]
+
+
+def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {key: _json_value(value) for key, value in values.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value

@@ -1,0 +1,1 @@
+"""Model features, scoring of one well and masked window statistics (numpy only)."""

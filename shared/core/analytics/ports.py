@@ -1,0 +1,97 @@
+"""What the analytics services need from a tenant database, beside the usual unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from shared.core.common.pages import Page
+from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.registry.model.tenants import Tenant
+
+
+@dataclass(frozen=True)
+class HourlyValue:
+    well_id: str
+    tag_name: str
+    hour: datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class AlertQuery:
+    status: str | None
+    severity: str | None
+    well_id: str | None
+    visible_well_ids: Collection[str] | None
+    """None: every well; else only these."""
+    limit: int
+    offset: int
+
+
+class AnalyticsStore(Protocol):
+    def active_well_ids(self) -> list[str]:
+        """Wells that are not deleted, in a stable order (for chunking)."""
+        ...
+
+    def hourly_values(
+        self, well_ids: Sequence[str], tag_names: Collection[str], start: datetime, end: datetime
+    ) -> list[HourlyValue]:
+        """Hourly means of the wells' readings whose tag name is one of ``tag_names``."""
+        ...
+
+    def production_days(
+        self, well_ids: Sequence[str] | None, start: date, end: date
+    ) -> list[Record]:
+        """production_daily rows with start <= day <= end, of these wells (None: all)."""
+        ...
+
+    def well_names(self) -> dict[str, str]:
+        """Name of each well that is not deleted."""
+        ...
+
+    def add_prediction(self, values: Mapping[str, Any]) -> bool:
+        """Insert unless (well, model, night) exists; True when inserted."""
+        ...
+
+    def add_anomaly(self, values: Mapping[str, Any]) -> bool:
+        """Insert unless (well, type, night) exists; True when inserted."""
+        ...
+
+    def add_alert(self, values: Mapping[str, Any]) -> bool:
+        """Insert unless its source_key exists; True when inserted."""
+        ...
+
+    def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert outbox rows, skipping (alert, channel, recipient) already there."""
+        ...
+
+    def list_alerts(self, query: AlertQuery) -> Page[Record]: ...
+
+    def get_alert(self, alert_id: str) -> Record | None: ...
+
+    def update_alert(self, alert_id: str, expected_status: str, values: Mapping[str, Any]) -> bool:
+        """Update when the alert is still in ``expected_status``; False when it moved on."""
+        ...
+
+    def due_notifications(self, now: datetime, limit: int) -> list[Record]:
+        """PENDING outbox rows whose next attempt is due, oldest first."""
+        ...
+
+    def claim_notification(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        """Take a PENDING row whose next attempt is ``due`` or earlier; one taker wins."""
+        ...
+
+    def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None: ...
+
+    def get_notification(self, row_id: str) -> Record | None: ...
+
+
+class AnalyticsUnitOfWork(TenantUnitOfWork, Protocol):
+    analytics: AnalyticsStore
+
+
+class AnalyticsDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> AnalyticsUnitOfWork: ...

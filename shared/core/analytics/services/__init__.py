@@ -1,0 +1,26 @@
+"""Analytics at run time: nightly scoring, alerts, their notifications, well benchmarking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.core.analytics.services.alerts import AlertService
+from shared.core.analytics.services.benchmarking import BenchmarkService
+from shared.core.analytics.services.nightly import ScoringService
+from shared.core.analytics.services.notifications import NotificationDispatcher
+
+__all__ = [
+    "AlertService",
+    "AnalyticsServices",
+    "BenchmarkService",
+    "NotificationDispatcher",
+    "ScoringService",
+]
+
+
+@dataclass(frozen=True)
+class AnalyticsServices:
+    scoring: ScoringService
+    alerts: AlertService
+    notifications: NotificationDispatcher
+    benchmarks: BenchmarkService

@@ -1,0 +1,121 @@
+"""Send the notification outbox through a Notifier, with retries and exponential backoff.
+
+A row is claimed before it is sent: one UPDATE moves its next attempt to the
+end of a lease, guarded by status PENDING and the due time the dispatcher read,
+so two dispatchers never both send it. A sent row is marked SENT; a failure
+schedules the next attempt ``base_delay_s * 2**(attempts - 1)`` later, and the
+``max_attempts``-th failure marks it FAILED. Only a crash between the send and
+the commit of SENT can repeat a message, after the lease expires.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
+from shared.core.common.clock import Clock, utc_now
+from shared.core.common.units_of_work import Record
+from shared.core.ports.databases import MasterDatabase
+from shared.core.ports.notifications import Notification, NotificationError, Notifier
+from shared.core.registry.model.tenants import Tenant
+
+log = logging.getLogger("wellos.notifications")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    base_delay_s: float = 60.0
+    lease_s: float = 300.0
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=self.base_delay_s * 2 ** max(attempts - 1, 0))
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def notification_of(row: Record) -> Notification:
+    payload = row["payload"]
+    subject = f"[WellOS] {payload.get('severity', '')} alert: {payload.get('title', '')}"
+    body = (
+        f"{payload.get('title', '')}\n\nWell: {payload.get('well_id', '')}\n"
+        f"Alert: {payload.get('alert_id', '')}\n"
+    )
+    return Notification(str(row["channel"]), str(row["recipient"]), subject.strip(), body)
+
+
+class NotificationDispatcher:
+    def __init__(
+        self,
+        master: MasterDatabase,
+        databases: AnalyticsDatabases,
+        clock: Clock = utc_now,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self._master = master
+        self._databases = databases
+        self._clock = clock
+        self._policy = policy or RetryPolicy()
+
+    def dispatch(self, notifier: Notifier, limit: int = 100) -> DispatchReport:
+        """Send up to ``limit`` due rows per serving tenant."""
+        with self._master.unit_of_work() as master:
+            tenants = [t for t in master.tenants.list() if t.is_serving]
+        report = DispatchReport()
+        for tenant in tenants:
+            self.dispatch_tenant(tenant, notifier, limit, report)
+        return report
+
+    def dispatch_tenant(
+        self, tenant: Tenant, notifier: Notifier, limit: int, report: DispatchReport
+    ) -> None:
+        with self._databases.unit_of_work(tenant) as uow:
+            store = uow.analytics
+            for row in store.due_notifications(self._clock(), limit):
+                lease = self._clock() + timedelta(seconds=self._policy.lease_s)
+                if not store.claim_notification(str(row["id"]), row["next_attempt_at"], lease):
+                    continue
+                uow.commit()  # the claim holds even if this process dies while sending
+                self._deliver(store, row, notifier, report)
+                uow.commit()
+
+    def _deliver(
+        self, store: AnalyticsStore, row: Record, notifier: Notifier, report: DispatchReport
+    ) -> None:
+        now = self._clock()
+        attempts = int(row["attempts"]) + 1
+        try:
+            notifier.send(notification_of(row))
+        except NotificationError as exc:
+            self._failed(store, row, attempts, now, exc, report)
+            return
+        store.finish_notification(
+            str(row["id"]), {"status": "SENT", "attempts": attempts, "sent_at": now}
+        )
+        report.sent += 1
+
+    def _failed(
+        self,
+        store: AnalyticsStore,
+        row: Record,
+        attempts: int,
+        now: datetime,
+        exc: NotificationError,
+        report: DispatchReport,
+    ) -> None:
+        values: dict[str, object] = {"attempts": attempts, "last_error": str(exc)[:500]}
+        if attempts >= self._policy.max_attempts:
+            values["status"] = "FAILED"
+            report.failed += 1
+        else:
+            values["next_attempt_at"] = now + self._policy.delay(attempts)
+            report.retried += 1
+        log.warning("notification %s attempt %d failed: %s", row["id"], attempts, exc.code)
+        store.finish_notification(str(row["id"]), values)

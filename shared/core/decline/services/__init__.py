@@ -1,0 +1,1 @@
+"""Decline services: a well's forecast from its own production."""

@@ -1,0 +1,1 @@
+"""ETL and import values and rules: configuration, fields, transforms, mapping, sheets (pure)."""

@@ -1,0 +1,1 @@
+"""CSV and XLSX sheets, streamed row by row with bounded memory."""

@@ -1,0 +1,1 @@
+"""Ports of ETL: source databases, the tenant-side stores, imports, the master's ETL registry."""

@@ -1,0 +1,1 @@
+"""ETL services: configuration, checks, tools, runs, spreadsheet imports."""

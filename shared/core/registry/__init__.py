@@ -1,0 +1,1 @@
+"""Registry: tenants, users, log-in and tokens, tenant routing; the master database's ports."""

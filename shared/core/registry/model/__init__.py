@@ -1,0 +1,1 @@
+"""Tenants and users as values, with their rules (pure)."""

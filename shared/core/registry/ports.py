@@ -1,0 +1,138 @@
+"""Ports of the master registry: tenants, users, refresh tokens, throttling, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from shared.core.common.pages import Page
+from shared.core.registry.model.tenants import Tenant, TenantStatus
+from shared.core.registry.model.users import User
+
+if TYPE_CHECKING:
+    from shared.core.etl.ports.registry import EtlConfigRegistry
+    from shared.core.scada.ports import GatewayRegistry
+
+
+@dataclass(frozen=True)
+class RefreshTokenRecord:
+    id: str
+    family_id: str
+    user_id: str
+    tenant_id: str
+    token_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MasterAuditEntry:
+    action: str
+    entity: str
+    entity_id: str
+    actor: str
+    at: datetime
+    tenant_id: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    request_id: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class TenantRegistry(Protocol):
+    def add(self, tenant: Tenant) -> None: ...
+
+    def get(self, tenant_id: str) -> Tenant | None: ...
+
+    def get_by_slug(self, slug: str) -> Tenant | None: ...
+
+    def list(self) -> list[Tenant]: ...
+
+    def set_status(self, tenant_id: str, status: TenantStatus, at: datetime) -> None: ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None: ...
+
+    def get(self, tenant_id: str, user_id: str) -> User | None: ...
+
+    def get_by_email(self, tenant_id: str, email: str) -> User | None: ...
+
+    def list(self, tenant_id: str, limit: int, offset: int) -> Page[User]: ...
+
+    def update(self, user: User) -> None: ...
+
+
+class RefreshTokenRepository(Protocol):
+    def add(self, record: RefreshTokenRecord) -> None: ...
+
+    def get_by_hash(self, token_hash: str) -> RefreshTokenRecord | None: ...
+
+    def mark_used(self, token_id: str, at: datetime) -> bool:
+        """Mark the token used; False when it was already used (a replay)."""
+        ...
+
+    def revoke_family(self, family_id: str, at: datetime) -> None: ...
+
+    def revoke_user(self, user_id: str, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class AttemptWindow:
+    """Login attempts counted under one key since `started_at` (this one included)."""
+
+    attempts: int
+    started_at: datetime
+
+
+class LoginAttemptLog(Protocol):
+    """Login attempts per throttle key, in fixed windows.
+
+    `count_attempt` is one atomic statement, so concurrent attempts on one key each
+    get their own number, across processes: at most the limit are ever evaluated.
+    """
+
+    def count_attempt(self, key: str, at: datetime, window_s: int) -> AttemptWindow:
+        """Count one more attempt; a window that started `window_s` or more ago restarts."""
+        ...
+
+    def refund_attempt(self, key: str) -> None:
+        """Take one attempt back (it succeeded)."""
+        ...
+
+    def clear(self, key: str) -> None: ...
+
+    def prune(self, started_before: datetime) -> None:
+        """Forget windows that started before `started_before` (they have ended)."""
+        ...
+
+
+class MasterAuditLog(Protocol):
+    def record(self, entry: MasterAuditEntry) -> None: ...
+
+
+class MasterUnitOfWork(Protocol):
+    """One transaction on the master database; rolls back unless committed."""
+
+    tenants: TenantRegistry
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    login_attempts: LoginAttemptLog
+    audit: MasterAuditLog
+    gateways: GatewayRegistry
+    etl: EtlConfigRegistry
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Registry services: tenant lifecycle, users, authentication, tenant routing."""

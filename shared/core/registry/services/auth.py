@@ -1,0 +1,195 @@
+"""Log in, refresh (rotating, reuse-detecting), log out, and authenticate requests."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from shared.core.common.clock import Clock, utc_now
+from shared.core.common.errors import AuthenticationError, TenantMismatchError, ThrottledError
+from shared.core.common.ttl_cache import TtlCache
+from shared.core.ports.databases import MasterDatabase
+from shared.core.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.model.users import Actor, User, UserStatus, normalize_email
+from shared.core.registry.ports import MasterUnitOfWork, RefreshTokenRecord
+
+INVALID_LOGIN = "invalid e-mail or password"
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    access_ttl_s: int = 3600
+    refresh_ttl_s: int = 30 * 86400
+    failure_window_s: int = 900
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 30
+    user_cache_ttl_s: float = 10.0
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthService:
+    def __init__(
+        self,
+        master: MasterDatabase,
+        hasher: PasswordHasher,
+        tokens: AccessTokenCodec,
+        policy: AuthPolicy,
+        clock: Clock = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._master = master
+        self._hasher = hasher
+        self._tokens = tokens
+        self._policy = policy
+        self._clock = clock
+        self._dummy_hash = hasher.hash(secrets.token_urlsafe(16))
+        self._users: TtlCache[tuple[str, str], User | None] = TtlCache(
+            policy.user_cache_ttl_s, monotonic
+        )
+
+    def login(self, tenant: Tenant, email: str, password: str, address: str) -> TokenPair:
+        """Tokens for the right password, unless the account or the address is throttled.
+
+        Each attempt is counted before its password is checked, in its own committed
+        transaction, so concurrent attempts cannot all slip under the limit; a
+        success clears the account's count and takes its own back from the address.
+        """
+        email = normalize_email(email)
+        account_key = f"account:{tenant.id}:{email}"
+        address_key = f"address:{address}"
+        self._count_attempt(account_key, address_key)
+        with self._master.unit_of_work() as uow:
+            user = uow.users.get_by_email(tenant.id, email)
+            valid = self._hasher.verify(user.password_hash if user else self._dummy_hash, password)
+            if user is None or not valid or user.status is not UserStatus.ACTIVE:
+                window = timedelta(seconds=self._policy.failure_window_s)
+                uow.login_attempts.prune(self._clock() - window)
+                uow.commit()
+                raise AuthenticationError(INVALID_LOGIN)
+            uow.login_attempts.clear(account_key)
+            uow.login_attempts.refund_attempt(address_key)
+            uow.users.update(replace(user, last_login_at=self._clock()))
+            pair = self._issue(uow, tenant, user, family_id=str(uuid.uuid4()))
+            uow.commit()
+            return pair
+
+    def _count_attempt(self, account_key: str, address_key: str) -> None:
+        """Number this attempt per account and per address; 429 past either limit."""
+        now = self._clock()
+        window_s = self._policy.failure_window_s
+        limits = (
+            (account_key, self._policy.max_failures_per_account, "this account"),
+            (address_key, self._policy.max_failures_per_address, "this address"),
+        )
+        with self._master.unit_of_work() as uow:
+            counted = [
+                (uow.login_attempts.count_attempt(key, now, window_s), limit, what)
+                for key, limit, what in limits
+            ]
+            uow.commit()
+        for window, limit, what in counted:
+            if window.attempts > limit:
+                ends_in = window.started_at + timedelta(seconds=window_s) - now
+                raise ThrottledError(
+                    f"too many failed logins for {what}; try again later",
+                    retry_after_s=max(1, math.ceil(ends_in.total_seconds())),
+                )
+
+    def refresh(self, tenant: Tenant, refresh_token: str) -> TokenPair:
+        now = self._clock()
+        with self._master.unit_of_work() as uow:
+            record = uow.refresh_tokens.get_by_hash(hash_refresh_token(refresh_token))
+            if record is None:
+                raise AuthenticationError("refresh token invalid")
+            if record.tenant_id != tenant.id:
+                raise TenantMismatchError()
+            if record.revoked_at is not None or record.expires_at <= now:
+                raise AuthenticationError("refresh token expired or revoked")
+            if record.used_at is not None or not uow.refresh_tokens.mark_used(record.id, now):
+                uow.refresh_tokens.revoke_family(record.family_id, now)
+                uow.commit()
+                raise AuthenticationError("refresh token reuse detected; this session was revoked")
+            user = uow.users.get(tenant.id, record.user_id)
+            if user is None or user.status is not UserStatus.ACTIVE:
+                raise AuthenticationError("user is not active")
+            pair = self._issue(uow, tenant, user, family_id=record.family_id)
+            uow.commit()
+            return pair
+
+    def logout(self, tenant: Tenant, refresh_token: str) -> None:
+        with self._master.unit_of_work() as uow:
+            record = uow.refresh_tokens.get_by_hash(hash_refresh_token(refresh_token))
+            if record is None or record.tenant_id != tenant.id:
+                return
+            uow.refresh_tokens.revoke_family(record.family_id, self._clock())
+            uow.commit()
+
+    def authenticate(self, tenant: Tenant, access_token: str, request_id: str = "") -> Actor:
+        """The active user behind a valid access token for `tenant`."""
+        claims = self._tokens.decode(access_token)
+        if claims.tenant_id != tenant.id:
+            raise TenantMismatchError()
+        user = self._cached_user(tenant.id, claims.subject)
+        if user is None or user.status is not UserStatus.ACTIVE:
+            raise AuthenticationError("user is not active")
+        return Actor(user.id, user.email, user.role, tenant.id, tenant.slug, request_id)
+
+    def _cached_user(self, tenant_id: str, user_id: str) -> User | None:
+        """Users looked up at most every `user_cache_ttl_s`: one query fewer per request."""
+        return self._users.get_or_load(
+            (tenant_id, user_id), lambda: self._load_user(tenant_id, user_id)
+        )
+
+    def _load_user(self, tenant_id: str, user_id: str) -> User | None:
+        with self._master.unit_of_work() as uow:
+            return uow.users.get(tenant_id, user_id)
+
+    def forget_user(self, user_id: str) -> None:
+        """Drop a changed user from this process's cache (role change, deactivation)."""
+        self._users.forget_where(lambda key: key[1] == user_id)
+
+    def _issue(
+        self, uow: MasterUnitOfWork, tenant: Tenant, user: User, family_id: str
+    ) -> TokenPair:
+        now = self._clock()
+        access = self._tokens.encode(
+            AccessClaims(
+                subject=user.id,
+                tenant_id=tenant.id,
+                tenant_slug=tenant.slug,
+                role=user.role,
+                email=user.email,
+                expires_at=now + timedelta(seconds=self._policy.access_ttl_s),
+            )
+        )
+        refresh = secrets.token_urlsafe(32)
+        uow.refresh_tokens.add(
+            RefreshTokenRecord(
+                id=str(uuid.uuid4()),
+                family_id=family_id,
+                user_id=user.id,
+                tenant_id=tenant.id,
+                token_hash=hash_refresh_token(refresh),
+                issued_at=now,
+                expires_at=now + timedelta(seconds=self._policy.refresh_ttl_s),
+            )
+        )
+        return TokenPair(access, refresh, self._policy.access_ttl_s)

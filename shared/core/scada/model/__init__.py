@@ -1,0 +1,1 @@
+"""The reading-batch contract, reading columns, gateway configs and SCADA rules (pure)."""

@@ -1,0 +1,211 @@
+"""Ports of SCADA ingestion: the gateway registry, the drain's tenant store, readings.
+
+master database   GatewayRegistry            (MasterUnitOfWork.gateways)
+tenant database   ScadaRepositories          (TenantUnitOfWork.scada)
+                  ReadingRepository          (TenantUnitOfWork.readings)
+                  IngestUnitOfWork           (IngestDatabases, the drain's own)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from shared.core.common.pages import Page
+from shared.core.registry.model.tenants import Tenant
+from shared.core.scada.model.columns import ReadingColumns
+
+Record = dict[str, Any]
+
+
+class GatewayStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+
+
+@dataclass(frozen=True)
+class Gateway:
+    id: str
+    tenant_id: str
+    name: str
+    status: GatewayStatus
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    last_seen_at: datetime | None = None
+
+
+class GatewayRegistry(Protocol):
+    """Gateways of every tenant, in the master database (the drain maps gateway → tenant)."""
+
+    def add(self, gateway: Gateway) -> None: ...
+
+    def get(self, gateway_id: str) -> Gateway | None: ...
+
+    def list_for_tenant(self, tenant_id: str) -> list[Gateway]: ...
+
+    def revoke(self, gateway_id: str, at: datetime) -> None: ...
+
+    def touch(self, gateway_ids: Collection[str], at: datetime) -> None:
+        """Set last_seen_at (never moves it backwards)."""
+        ...
+
+
+class ConnectionRepository(Protocol):
+    def get(self, connection_id: str) -> Record | None:
+        """A connection that is not deleted, or None."""
+        ...
+
+    def find_by_name(self, name: str) -> Record | None: ...
+
+    def for_gateway(self, gateway_id: str) -> list[Record]: ...
+
+    def add(self, values: Mapping[str, Any]) -> Record: ...
+
+    def update(self, connection_id: str, values: Mapping[str, Any]) -> Record: ...
+
+    def list(self, gateway_id: str | None, limit: int, offset: int) -> Page[Record]: ...
+
+
+class TagMappingRepository(Protocol):
+    def get(self, tag_id: int) -> Record | None:
+        """A tag mapping that is not deleted, or None."""
+        ...
+
+    def find_node(self, connection_id: str, node_id: str) -> Record | None: ...
+
+    def find_name(self, well_id: str, tag_name: str) -> Record | None: ...
+
+    def for_connections(self, connection_ids: Collection[str]) -> list[Record]: ...
+
+    def for_well(self, well_id: str, include_deleted: bool = True) -> list[Record]: ...
+
+    def add(self, values: Mapping[str, Any]) -> Record: ...
+
+    def update(self, tag_id: int, values: Mapping[str, Any]) -> Record: ...
+
+    def delete_for_connection(self, connection_id: str, at: datetime, revision: int) -> int: ...
+
+    def list(self, connection_id: str, limit: int, offset: int) -> Page[Record]: ...
+
+
+class GatewayMirror(Protocol):
+    """The tenant's copy of its gateways, so connections can reference them."""
+
+    def save(self, gateway: Gateway) -> None: ...
+
+    def get(self, gateway_id: str) -> Record | None: ...
+
+
+class ConfigRevision(Protocol):
+    def next(self) -> int:
+        """Increment and return the tenant's SCADA config revision (locks until commit)."""
+        ...
+
+    def current(self) -> int: ...
+
+
+class ScadaRepositories(Protocol):
+    connections: ConnectionRepository
+    tags: TagMappingRepository
+    gateways: GatewayMirror
+    revision: ConfigRevision
+
+
+@dataclass(frozen=True)
+class ReadingQuery:
+    tag_ids: Sequence[int]
+    start: datetime
+    end: datetime
+    limit: int = 1000
+    offset: int = 0
+
+
+class ReadingRepository(Protocol):
+    def raw(self, query: ReadingQuery) -> list[Record]:
+        """Rows (tag_id, ts, value, status, server_ts) in [start, end), by ts then tag."""
+        ...
+
+    def buckets(self, query: ReadingQuery, bucket_s: int) -> list[Record]:
+        """Per tag and bucket: bucket start, count, min, max, avg and last value."""
+        ...
+
+    def latest(self, tag_ids: Sequence[int]) -> list[Record]:
+        """The newest row of each tag that has one."""
+        ...
+
+
+@dataclass(frozen=True)
+class BatchClaim:
+    batch_id: uuid.UUID
+    gateway_id: uuid.UUID
+    sequence: int
+    count: int
+    ingested_at: datetime
+
+
+class IngestedBatchLog(Protocol):
+    def claim(self, claims: Sequence[BatchClaim]) -> set[uuid.UUID]:
+        """Record these batch ids; returns those not recorded before (the ones to write).
+
+        A concurrent transaction claiming the same id waits for this one and then
+        does not get it, so two drains never both write one batch.
+        """
+        ...
+
+    def release(self, batch_ids: Collection[uuid.UUID]) -> None:
+        """Forget ids claimed in this transaction whose batches turned out unwritable."""
+        ...
+
+
+class ReadingWriter(Protocol):
+    def write(self, chunks: Iterable[ReadingColumns]) -> int:
+        """Append the readings of every chunk (one COPY on PostgreSQL); returns how many.
+
+        Chunks are pulled while the database takes the earlier ones, so a producer
+        can decode the next chunk meanwhile.
+        """
+        ...
+
+
+class TagIds(Protocol):
+    def all_ids(self) -> frozenset[int]:
+        """Every tag id the tenant ever mapped (deleted mappings too: buffered data)."""
+        ...
+
+
+class IngestUnitOfWork(Protocol):
+    """One transaction of the drain on one tenant's database; rolls back unless committed.
+
+    Database failures surface as `IngestDatabaseError` (an InfrastructureError).
+    """
+
+    tags: TagIds
+    batches: IngestedBatchLog
+    readings: ReadingWriter
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class IngestDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> IngestUnitOfWork: ...
+
+
+class ReadingMaintenance(Protocol):
+    def ensure_partitions(self, tenant: Tenant, months_ahead: int, months_behind: int) -> int:
+        """Create the monthly reading partitions ahead of time; returns how many were new."""
+        ...

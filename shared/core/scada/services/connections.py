@@ -1,0 +1,196 @@
+"""SCADA connections: the OPC-UA servers a tenant's gateways read.
+
+Passwords and client private keys go to the Secrets store (the row keeps only
+the reference) and leave it again only in the gateway's own config.
+Every change bumps the tenant's config revision, so gateways reload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from shared.core.common.access import require
+from shared.core.common.clock import Clock, utc_now
+from shared.core.common.errors import DuplicateError, InputError, NotFoundError
+from shared.core.common.pages import Page
+from shared.core.common.roles import Permission
+from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.ports.databases import TenantDatabases
+from shared.core.ports.secrets import Secrets
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.model.users import Actor
+from shared.core.scada.model.rules import CONNECTION_DEFAULTS, check_connection
+from shared.core.scada.ports import GatewayStatus
+from shared.core.scada.services.common import (
+    CLIENT_KEY,
+    PASSWORD,
+    audit_scada,
+    public_connection,
+    secret_name,
+)
+
+_SECRET_FIELDS = {"password": PASSWORD, "client_private_key_pem": CLIENT_KEY}
+_REF_COLUMNS = {PASSWORD: "password_secret_ref", CLIENT_KEY: "client_key_secret_ref"}
+
+
+class ScadaConnectionService:
+    def __init__(
+        self, databases: TenantDatabases, secrets: Secrets, clock: Clock = utc_now
+    ) -> None:
+        self._databases = databases
+        self._secrets = secrets
+        self._clock = clock
+
+    def get(self, tenant: Tenant, actor: Actor, connection_id: str) -> Record:
+        require(actor, Permission.SETTINGS_READ)
+        with self._databases.unit_of_work(tenant) as uow:
+            return public_connection(live_connection(uow, connection_id))
+
+    def create(self, tenant: Tenant, actor: Actor, values: Mapping[str, Any]) -> Record:
+        require(actor, Permission.SETTINGS_WRITE)
+        row = {**CONNECTION_DEFAULTS, **values}
+        given = {kind: row.pop(field, None) for field, kind in _SECRET_FIELDS.items()}
+        check_connection(row, bool(given[PASSWORD]), bool(given[CLIENT_KEY]))
+        connection_id = str(uuid.uuid4())
+        with self._databases.unit_of_work(tenant) as uow:
+            _check_gateway(uow, row.get("gateway_id"))
+            _check_unique_name(uow, row["name"], None)
+            with self._stored(tenant, connection_id, given) as refs:
+                row.update(refs, id=connection_id, revision=uow.scada.revision.next())
+                created = uow.scada.connections.add(row)
+                shown = public_connection(created)
+                audit_scada(
+                    uow,
+                    self._clock,
+                    actor,
+                    "scada_connection.created",
+                    "scada_connection",
+                    connection_id,
+                    None,
+                    shown,
+                )
+                uow.commit()
+        return shown
+
+    def update(
+        self, tenant: Tenant, actor: Actor, connection_id: str, changes: Mapping[str, Any]
+    ) -> Record:
+        require(actor, Permission.SETTINGS_WRITE)
+        row = dict(changes)
+        given = {kind: row.pop(f) for f, kind in _SECRET_FIELDS.items() if f in row}
+        with self._databases.unit_of_work(tenant) as uow:
+            before = live_connection(uow, connection_id)
+            state = {**before, **row}
+            check_connection(
+                state, *(_kept(before, given, kind) for kind in (PASSWORD, CLIENT_KEY))
+            )
+            if "gateway_id" in row:
+                _check_gateway(uow, row["gateway_id"])
+            if row.get("name") not in (None, before["name"]):
+                _check_unique_name(uow, row["name"], connection_id)
+            with self._stored(tenant, connection_id, {k: v for k, v in given.items() if v}) as refs:
+                cleared = {_REF_COLUMNS[k]: None for k, v in given.items() if not v}
+                row.update(refs, **cleared, revision=uow.scada.revision.next())
+                after = uow.scada.connections.update(connection_id, row)
+                shown = public_connection(after)
+                audit_scada(
+                    uow,
+                    self._clock,
+                    actor,
+                    "scada_connection.updated",
+                    "scada_connection",
+                    connection_id,
+                    public_connection(before),
+                    shown,
+                )
+                uow.commit()
+        self._forget(before, [kind for kind, value in given.items() if not value])
+        return shown
+
+    def delete(self, tenant: Tenant, actor: Actor, connection_id: str) -> None:
+        """Soft delete with its tags: readings of buffered batches still map to wells."""
+        require(actor, Permission.SETTINGS_WRITE)
+        with self._databases.unit_of_work(tenant) as uow:
+            before = live_connection(uow, connection_id)
+            revision = uow.scada.revision.next()
+            now = self._clock()
+            uow.scada.tags.delete_for_connection(connection_id, now, revision)
+            cleared = {"password_secret_ref": None, "client_key_secret_ref": None}
+            uow.scada.connections.update(
+                connection_id, {"deleted_at": now, "revision": revision, **cleared}
+            )
+            audit_scada(
+                uow,
+                self._clock,
+                actor,
+                "scada_connection.deleted",
+                "scada_connection",
+                connection_id,
+                public_connection(before),
+                None,
+            )
+            uow.commit()
+        self._forget(before, [PASSWORD, CLIENT_KEY])
+
+    @contextmanager
+    def _stored(
+        self, tenant: Tenant, connection_id: str, given: Mapping[str, str | None]
+    ) -> Iterator[dict[str, str]]:
+        """Write the given secrets; remove them again if the database change fails."""
+        refs: dict[str, str] = {}
+        try:
+            for kind, value in given.items():
+                if value:
+                    name = secret_name(tenant.id, connection_id, kind)
+                    self._secrets.set(name, value)
+                    refs[_REF_COLUMNS[kind]] = name
+            yield refs
+        except BaseException:
+            for name in refs.values():
+                self._secrets.delete(name)
+            raise
+
+    def _forget(self, before: Mapping[str, Any], kinds: list[str]) -> None:
+        for kind in kinds:
+            name = before.get(_REF_COLUMNS[kind])
+            if name:
+                self._secrets.delete(name)
+
+    def list(
+        self, tenant: Tenant, actor: Actor, gateway_id: str | None, limit: int, offset: int
+    ) -> Page[Record]:
+        require(actor, Permission.SETTINGS_READ)
+        with self._databases.unit_of_work(tenant) as uow:
+            page = uow.scada.connections.list(gateway_id, limit, offset)
+        return Page([public_connection(r) for r in page.items], page.total, limit, offset)
+
+
+def live_connection(uow: TenantUnitOfWork, connection_id: str) -> Record:
+    connection = uow.scada.connections.get(connection_id)
+    if connection is None:
+        raise NotFoundError("scada connection", connection_id)
+    return connection
+
+
+def _kept(before: Mapping[str, Any], given: Mapping[str, str | None], kind: str) -> bool:
+    """Whether the connection has this secret after the change."""
+    if kind in given:
+        return bool(given[kind])
+    return bool(before.get(_REF_COLUMNS[kind]))
+
+
+def _check_gateway(uow: TenantUnitOfWork, gateway_id: Any) -> None:
+    gateway = uow.scada.gateways.get(str(gateway_id)) if gateway_id else None
+    if gateway is None:
+        raise InputError("gateway_id", f"gateway {gateway_id} is not registered in this tenant")
+    if gateway["status"] != GatewayStatus.ACTIVE.value:
+        raise InputError("gateway_id", f"gateway {gateway_id} is revoked")
+
+
+def _check_unique_name(uow: TenantUnitOfWork, name: str, connection_id: str | None) -> None:
+    existing = uow.scada.connections.find_by_name(name)
+    if existing is not None and existing["id"] != connection_id:
+        raise DuplicateError("name", name)

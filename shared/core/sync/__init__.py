@@ -1,0 +1,1 @@
+"""Offline field sync: field events, their conflict rules, batches, review, big-batch jobs."""

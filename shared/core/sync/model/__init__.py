@@ -1,0 +1,1 @@
+"""Field events, their plausibility limits and the conflict rules of sync (pure)."""

@@ -1,0 +1,290 @@
+"""Ports of field sync in one tenant's database: the event log, field records,
+the conflict queue, the change log that devices pull from, and big-batch jobs.
+
+A batch reads what its events touch in a few bulk queries (`*_for` methods
+taking many keys) and writes in bulk at the end (`append`, `add_many`,
+`append_many`): PostgreSQL adapters stream rows with COPY.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+from shared.core.common.pages import Page
+from shared.core.common.units_of_work import Record
+from shared.core.sync.model.field_events import EventOutcome
+
+Lockable = Literal["well", "equipment"]
+AppendTable = Literal[
+    "field_readings",
+    "production_history",
+    "equipment_inspections",
+    "well_notes",
+    "downtime_events",
+    "well_photos",
+    "audit_log",
+]
+InstantKey = tuple[str, str, datetime]
+"""(well id, tag, occurred_at in UTC)"""
+TagKey = tuple[str, str]
+"""(well id, tag)"""
+DayKey = tuple[str, date]
+"""(well or equipment id, day)"""
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A field event as received, with the outcome it got the first time."""
+
+    id: str
+    device_id: str
+    device_seq: int
+    device_platform: str
+    app_version: str
+    type: str
+    schema_version: int
+    well_id: str
+    equipment_id: str | None
+    occurred_at: datetime
+    received_at: datetime
+    clock_skew_s: float | None
+    recorded_by_id: str
+    recorded_by_email: str
+    payload: dict[str, Any]
+    content_hash: str
+    status: str
+    conflict_id: str | None = None
+    rule: str | None = None
+    reason: str | None = None
+
+
+class SyncEventRepository(Protocol):
+    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
+        """Lock the rows until the transaction ends, in id order (syncs of a well queue up
+        here; the order keeps two batches over the same wells from deadlocking).
+
+        Returns the rows that exist by id (deleted wells are left out).
+        """
+        ...
+
+    def get(self, event_id: str) -> StoredEvent | None: ...
+
+    def get_many(self, event_ids: Collection[str]) -> list[StoredEvent]: ...
+
+    def add_many(self, events: Sequence[StoredEvent]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    event_type: str
+    well_id: str
+    slot_key: str
+    rule: str
+    status: str
+    event_ids: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    equipment_id: str | None = None
+    winner_event_id: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    resolution: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ConflictQuery:
+    status: str | None = None
+    well_id: str | None = None
+    event_type: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class ConflictRepository(Protocol):
+    def add(self, conflict: Conflict) -> None: ...
+
+    def get(self, conflict_id: str) -> Conflict | None: ...
+
+    def add_many(self, conflicts: Sequence[Conflict]) -> None: ...
+
+    def find_slot(self, slot_key: str, statuses: Collection[str]) -> Conflict | None:
+        """The newest conflict over `slot_key` in one of `statuses`, if any."""
+        ...
+
+    def in_slots(self, slot_keys: Collection[str]) -> list[Conflict]:
+        """Every conflict over any of `slot_keys`, whatever its status."""
+        ...
+
+    def update(self, conflict: Conflict, expected_status: str) -> bool:
+        """Replace the conflict if its stored status is still `expected_status`."""
+        ...
+
+    def list(self, query: ConflictQuery) -> Page[Conflict]: ...
+
+
+class FieldRecordRepository(Protocol):
+    """Rows that field events produce; each is a Record keyed by column name."""
+
+    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
+        """Insert rows in bulk; keys that are not columns of `table` are ignored."""
+        ...
+
+    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
+        """Readings of these wells and tags at exactly these instants."""
+        ...
+
+    def current_readings(self, keys: Collection[TagKey]) -> list[Record]: ...
+
+    def put_current_readings(self, rows: Sequence[Record]) -> None:
+        """Insert or replace the current value of each row's (well, tag)."""
+        ...
+
+    def production_logs(self, keys: Collection[DayKey]) -> list[Record]: ...
+
+    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+        """The production_daily rows of these well-days."""
+        ...
+
+    def set_production_flags(self, flags: Mapping[str, bool]) -> None:
+        """Set `is_winner` of production logs by event id."""
+        ...
+
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
+        """Inspections of these equipment-days, by occurred_at then id."""
+        ...
+
+    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]: ...
+
+    def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None: ...
+
+    def notes_for(self, well_id: str, limit: int) -> list[Record]:
+        """A well's notes merged: by occurred_at, then device id, then event id."""
+        ...
+
+    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+        """A well's linked photos, newest first."""
+        ...
+
+    def photo_linked(self, well_id: str, blob_key: str) -> bool:
+        """Whether a photo of the well links the blob at `blob_key`."""
+        ...
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    at: datetime
+    well_id: str
+    entity: str
+    entity_id: str
+    action: str
+    actor_id: str
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, order=True)
+class ChangePosition:
+    """A place in the change log: writing transaction, then sequence number."""
+
+    txid: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class ChangeRead:
+    items: list[Record] = field(default_factory=list)
+    last: ChangePosition | None = None
+    has_more: bool = False
+
+
+class ChangeLog(Protocol):
+    """What changed, per well, in an order that concurrent commits cannot reshuffle."""
+
+    def append(self, entry: ChangeEntry) -> None: ...
+
+    def append_many(self, entries: Sequence[ChangeEntry]) -> None: ...
+
+    def read(
+        self,
+        after: ChangePosition | None,
+        well_ids: Collection[str] | None,
+        skip_readings_of: str | None,
+        limit: int,
+        now: datetime,
+    ) -> ChangeRead:
+        """Settled changes after `after`, oldest first; `well_ids` None means every well."""
+        ...
+
+    def head(self, now: datetime) -> ChangePosition | None:
+        """The last settled position: no change can ever appear before it."""
+        ...
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SyncJob:
+    """A big batch applied in the background, chunk by chunk, as the user who sent it."""
+
+    id: str
+    status: JobStatus
+    blob_key: str
+    device_id: str
+    submitted_by_id: str
+    submitted_by_email: str
+    total_events: int
+    created_at: datetime
+    updated_at: datetime
+    done_events: int = 0
+    chunks_done: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """The outcome of the event at `position` (0-based, as sent) of a job's batch."""
+
+    position: int
+    outcome: EventOutcome
+
+
+class SyncJobRepository(Protocol):
+    def add(self, job: SyncJob) -> None: ...
+
+    def get(self, job_id: str) -> SyncJob | None: ...
+
+    def update(self, job: SyncJob) -> None:
+        """Store the job's status, times and error (progress moves only by `advance`)."""
+        ...
+
+    def advance(self, job_id: str, chunk: int, done_events: int, at: datetime) -> bool:
+        """Record chunk `chunk` as done if it is the next one; False if it was done already."""
+        ...
+
+    def stale_queued(self, before: datetime, limit: int) -> list[SyncJob]:
+        """Up to `limit` jobs still queued and last updated before `before`, oldest first."""
+        ...
+
+    def mark_requeued(self, job_id: str, before: datetime, at: datetime) -> bool:
+        """Set `updated_at` to `at` if the job is still queued and last updated before
+        `before`; False if it moved on (or another pass marked it first)."""
+        ...
+
+    def add_outcomes(self, job_id: str, outcomes: Sequence[JobOutcome]) -> None: ...
+
+    def outcomes(self, job_id: str, limit: int, offset: int) -> Page[JobOutcome]: ...
+
+    def counts(self, job_id: str) -> dict[str, int]:
+        """How many outcomes the job has per status."""
+        ...

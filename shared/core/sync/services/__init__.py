@@ -1,0 +1,1 @@
+"""Sync services: apply a batch, pull changes, review conflicts, big-batch jobs."""

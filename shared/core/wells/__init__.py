@@ -1,0 +1,1 @@
+"""Wells: the catalog, the well lifecycle, API numbers, daily production, photos, activity."""

@@ -1,0 +1,1 @@
+"""Rules of wells, API numbers, production days and photos (pure)."""

@@ -1,0 +1,1 @@
+"""Wells services: wells, catalog, production, photos, a well's field activity."""
