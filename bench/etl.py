@@ -39,11 +39,11 @@ from sqlalchemy.pool import NullPool
 from shared.adapters.sql.etl.source import SqlSourceConnector
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform, build_source_policy
+from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
 from shared.core.etl.model.config import EtlConfigInput
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.services.runner import extract_request
-from shared.core.registry.model.users import Actor
 from shared.core.registry.services.tenants import CreateTenant
 from shared.settings import Settings
 

@@ -41,10 +41,10 @@ from sqlalchemy.pool import NullPool
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform
+from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
 from shared.core.ports.queue import OutgoingMessage
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 from shared.core.registry.services.tenants import CreateTenant
 from shared.core.scada.model.contract import Reading, build_batch, micros
 from shared.core.scada.services.deliveries import INGEST_QUEUE

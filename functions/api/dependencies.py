@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from functions.api.logging import set_tenant
 from shared.bootstrap import Platform
+from shared.core.common.actor import Actor
 from shared.core.common.errors import AuthenticationError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 from shared.core.registry.services.routing import slug_from_request
 
 TENANT_HEADER = "x-wellos-tenant"

@@ -22,10 +22,9 @@ from shared.core.common.errors import (
     InputError,
     NotFoundError,
     PermissionDeniedError,
-    TenantRoutingError,
-    ThrottledError,
     WellOSError,
 )
+from shared.core.registry.errors import TenantRoutingError, ThrottledError
 from shared.core.scada.errors import GatewayAuthenticationError
 from shared.core.scada.services.credentials import AUTH_SCHEME
 from shared.core.sync.errors import BatchTooLargeError

@@ -18,7 +18,7 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from mangum.types import ASGI, LambdaContext
 
 from functions.api.addresses import PlatformPeer, scope_peer
-from shared.core.common.errors import TenantRoutingError
+from shared.core.registry.errors import TenantRoutingError
 from shared.core.registry.services.routing import slug_from_request
 from shared.settings import Settings
 

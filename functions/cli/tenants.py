@@ -23,7 +23,7 @@ from functions.cli.output import (
     tenant_view,
 )
 from functions.cli.runtime import open_platform
-from shared.core.common.errors import DatabaseExistsError
+from shared.core.registry.errors import DatabaseExistsError
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.tenants import CreateTenant, TenantCreated
 

@@ -43,7 +43,7 @@ from functions.local.server import CountingApp, ServeResult, ensure_port_free, s
 from shared.bootstrap import Platform, build_platform
 from shared.core.analytics.services.nightly import last_night
 from shared.core.common.clock import utc_now
-from shared.core.common.units_of_work import WellQuery
+from shared.core.wells.ports import WellQuery
 from shared.settings import Settings
 
 LOCAL_HOSTS = {"127.0.0.1", "0.0.0.0", "localhost", "::", "::1"}

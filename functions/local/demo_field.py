@@ -34,7 +34,7 @@ from functions.local.simulator.catalog import node_id, parse_node_id, tag_specs
 from functions.local.simulator.history import PlannedFault, SensorHistory
 from models.synthetic import FailureMode
 from shared.bootstrap import Platform
-from shared.core.common.units_of_work import WellQuery
+from shared.core.wells.ports import WellQuery
 
 WELLS_PER_SITE = 5
 TAGS_PER_WELL = 8

@@ -8,15 +8,12 @@ from dataclasses import dataclass, replace
 from functions.local.credentials import AdminCredentials, DemoState
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.bootstrap import Platform
+from shared.core.common.actor import Actor
 from shared.core.common.clock import utc_now
-from shared.core.common.errors import (
-    AuthenticationError,
-    ConflictError,
-    InfrastructureError,
-    UnknownTenantError,
-)
+from shared.core.common.errors import AuthenticationError, ConflictError, InfrastructureError
+from shared.core.registry.errors import UnknownTenantError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor, generate_password
+from shared.core.registry.model.users import generate_password
 from shared.core.registry.ports import MasterAuditEntry
 from shared.core.registry.services.tenants import CreateTenant
 

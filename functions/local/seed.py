@@ -18,10 +18,11 @@ from functions.local.seed_plan import TenantPlan, tenant_plan
 from functions.local.seed_production import daily_rows
 from functions.local.seed_wells import WellPlan
 from shared.bootstrap import Platform
-from shared.core.common.units_of_work import Record, WellQuery
+from shared.core.common.actor import Actor
+from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 from shared.core.wells.model.lifecycle import WellStatus
+from shared.core.wells.ports import WellQuery
 from shared.core.wells.services.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 from shared.core.wells.services.production import MAX_BATCH_ROWS
 

@@ -26,10 +26,10 @@ from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform
+from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
 from shared.core.etl.model.config import EtlConfigInput
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 from tests.integration.api_support import started_platform
 
 WELLS_DDL = """

@@ -17,10 +17,10 @@ from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.sync.job_tables import sync_jobs
 from shared.bootstrap import Platform
+from shared.core.common.actor import Actor
 from shared.core.common.clock import utc_now
 from shared.core.common.roles import Role
 from shared.core.ports.queue import OutgoingMessage, Queue
-from shared.core.registry.model.users import Actor
 from shared.core.sync.services.jobs import SyncJobService
 from tests.integration.conftest import TenantSession
 

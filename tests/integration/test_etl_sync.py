@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.sql.tenant_tables import change_log
-from shared.core.common.units_of_work import WellQuery
 from shared.core.etl.errors import EtlRunningError
 from shared.core.etl.ports.runs import RunStatus
 from shared.core.etl.services.etl import EtlService
 from shared.core.registry.services.tenants import CreateTenant
+from shared.core.wells.ports import WellQuery
 from tests.integration import etl_support
 from tests.integration.etl_support import (
     APIS,

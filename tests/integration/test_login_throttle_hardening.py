@@ -21,7 +21,8 @@ from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.sql.registry.tables import login_throttle
 from shared.bootstrap import Platform, build_platform, jwt_signing_key
-from shared.core.common.errors import AuthenticationError, ThrottledError
+from shared.core.common.errors import AuthenticationError
+from shared.core.registry.errors import ThrottledError
 from shared.core.registry.services.auth import AuthPolicy, AuthService
 from shared.core.registry.services.tenants import CreateTenant, TenantCreated
 from shared.settings import Settings

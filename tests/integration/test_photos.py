@@ -18,8 +18,8 @@ from shared.adapters.aws.s3_blob_store import create_bucket
 from shared.adapters.sql import tenant_tables as t
 from shared.bootstrap import build_transport
 from shared.core.ports.blobs import BlobStore
-from shared.core.sync.model.field_events import MAX_PHOTO_BYTES
 from shared.core.sync.services.field_sync import SyncService
+from shared.core.wells.model.photos import MAX_PHOTO_BYTES
 from shared.core.wells.services.photos import PhotoService
 from tests.integration import api_support
 from tests.integration.sync_support import Site, build_site, device, event, rows, sync

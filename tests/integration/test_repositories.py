@@ -15,7 +15,8 @@ from shared.adapters.sql.migrate import head_revision
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.adapters.sql.urls import normalize_url
-from shared.core.common.units_of_work import AuditEntry, WellQuery
+from shared.core.common.units_of_work import AuditEntry
+from shared.core.wells.ports import WellQuery
 
 
 @pytest.fixture

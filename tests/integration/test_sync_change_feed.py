@@ -14,7 +14,7 @@ from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import upgrade
 from shared.adapters.sql.sync.change_log import SqlChangeLog
-from shared.core.sync.ports import ChangeEntry, ChangePosition
+from shared.core.common.change_feed import ChangeEntry, ChangePosition
 
 NOW = datetime(2025, 3, 4, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ import pytest
 
 from functions.local.sync_jobs import handle
 from shared.adapters.sql import tenant_tables as t
+from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
-from shared.core.registry.model.users import Actor
 from shared.core.sync.model import field_events as fe
 from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 from tests.integration import api_support

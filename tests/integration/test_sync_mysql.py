@@ -16,9 +16,9 @@ from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import upgrade
 from shared.adapters.sql.sync.change_log import SETTLE_S
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
+from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
-from shared.core.registry.model.users import Actor
 from shared.core.sync.model import field_events as fe
 from shared.core.sync.services.field_sync import SyncService
 from shared.core.sync.services.review import Resolution

@@ -14,9 +14,10 @@ from pydantic import SecretStr
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.bootstrap import Platform, build_platform
-from shared.core.common.errors import DatabaseExistsError, InfrastructureError, UnknownTenantError
-from shared.core.common.units_of_work import WellQuery
+from shared.core.common.errors import InfrastructureError
+from shared.core.registry.errors import DatabaseExistsError, UnknownTenantError
 from shared.core.registry.services.tenants import CreateTenant
+from shared.core.wells.ports import WellQuery
 from shared.settings import Settings
 from tests.conftest import _admin_engine
 

@@ -15,14 +15,15 @@ import numpy as np
 import pytest
 
 from shared.adapters.onnx.scorer import DEFAULT_ARTIFACTS, OnnxModelScorer, clear_session_cache
-from shared.core.analytics.errors import (
+from shared.core.analytics.errors import ModelInputError
+from shared.core.analytics.model.scoring import MODEL_NAMES
+from shared.core.common.errors import (
+    InfrastructureError,
+    InputError,
     ModelError,
-    ModelInputError,
     ModelIntegrityError,
     ModelNotFoundError,
 )
-from shared.core.analytics.model.scoring import MODEL_NAMES
-from shared.core.common.errors import InfrastructureError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_BYTES = 5 * 1024 * 1024

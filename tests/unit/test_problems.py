@@ -19,12 +19,14 @@ from shared.core.common.errors import (
     PermissionDeniedError,
     QueueError,
     SecretNotFoundError,
+    WellOSError,
+)
+from shared.core.registry.errors import (
     TenantMismatchError,
     TenantRoutingError,
     TenantSuspendedError,
     ThrottledError,
     UnknownTenantError,
-    WellOSError,
 )
 from shared.core.wells.services.production import BatchRejectedError, RowError
 

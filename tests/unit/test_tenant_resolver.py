@@ -7,7 +7,7 @@ from types import TracebackType
 
 import pytest
 
-from shared.core.common.errors import TenantSuspendedError, UnknownTenantError
+from shared.core.registry.errors import TenantSuspendedError, UnknownTenantError
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.services.routing import TenantResolver
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.core.common.errors import InputError, TenantRoutingError
+from shared.core.common.errors import InputError
+from shared.core.registry.errors import TenantRoutingError
 from shared.core.registry.model.tenants import RESERVED_SUBDOMAINS, validate_slug
 from shared.core.registry.services.routing import slug_from_request
 

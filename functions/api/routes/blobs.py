@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from functions.api.dependencies import PlatformDep
 from shared.adapters.local.blob_tokens import BlobGrant
 from shared.core.ports.blobs import BlobInfo, BlobStore
-from shared.core.sync.model.field_events import PHOTO_CONTENT_TYPES
+from shared.core.wells.model.photos import PHOTO_CONTENT_TYPES
 
 router = APIRouter(tags=["blobs"])
 PREFIX = "/api/v1/blobs/"

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query, Response
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
-from shared.core.common.units_of_work import Record, WellQuery
+from shared.core.common.units_of_work import Record
 from shared.core.wells.model.lifecycle import WellStatus
+from shared.core.wells.ports import WellQuery
 
 router = APIRouter(tags=["wells"])
 

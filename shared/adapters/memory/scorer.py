@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from shared.core.analytics.errors import ModelInputError, ModelNotFoundError
+from shared.core.analytics.errors import ModelInputError
+from shared.core.common.errors import ModelNotFoundError
 from shared.core.ports.scoring import Float32Array, ModelManifest
 
 ScoreFunction = Callable[[Float32Array], Float32Array]

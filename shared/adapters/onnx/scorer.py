@@ -20,7 +20,8 @@ import numpy as np
 import onnxruntime as ort  # type: ignore[import-untyped]
 from numpy.typing import ArrayLike, NDArray
 
-from shared.core.analytics.errors import ModelInputError, ModelIntegrityError, ModelNotFoundError
+from shared.core.analytics.errors import ModelInputError
+from shared.core.common.errors import ModelIntegrityError, ModelNotFoundError
 from shared.core.ports.scoring import ModelManifest
 
 DEFAULT_ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"

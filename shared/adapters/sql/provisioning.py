@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.urls import normalize_url
-from shared.core.common.errors import DatabaseExistsError, InfrastructureError, InputError
-from shared.core.ports.databases import ProvisionedDatabase
+from shared.core.common.errors import InfrastructureError, InputError
+from shared.core.registry.errors import DatabaseExistsError
 from shared.core.registry.model.tenants import DatabaseKind
+from shared.core.registry.ports import ProvisionedDatabase
 
 ONE_SHOT = PoolSettings(serverless=True)
 _KINDS = {

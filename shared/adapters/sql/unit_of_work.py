@@ -40,14 +40,9 @@ from shared.adapters.sql.wells.repositories import (
     SqlProductionRepository,
     SqlWellRepository,
 )
+from shared.core.common.change_feed import ChangeLog
 from shared.core.common.errors import ConflictError, DatabaseUnavailableError, WellOSError
-from shared.core.common.units_of_work import (
-    AssignmentRepository,
-    AuditLog,
-    CatalogRepository,
-    ProductionRepository,
-    WellRepository,
-)
+from shared.core.common.units_of_work import AuditLog
 from shared.core.etl.ports.registry import EtlConfigRegistry
 from shared.core.registry.ports import (
     LoginAttemptLog,
@@ -58,11 +53,16 @@ from shared.core.registry.ports import (
 )
 from shared.core.scada.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
 from shared.core.sync.ports import (
-    ChangeLog,
     ConflictRepository,
     FieldRecordRepository,
     SyncEventRepository,
     SyncJobRepository,
+)
+from shared.core.wells.ports import (
+    AssignmentRepository,
+    CatalogRepository,
+    ProductionRepository,
+    WellRepository,
 )
 
 

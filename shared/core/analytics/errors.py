@@ -1,39 +1,16 @@
 """Errors of the model scoring path.
 
 WellOSError
-├── InfrastructureError
-│   └── ModelError                 a shipped model cannot be used
-│       ├── ModelNotFoundError     no artifact or manifest of that name
-│       └── ModelIntegrityError    sha256 differs from the manifest, or unreadable
 └── InputError
     └── ModelInputError            features of the wrong shape for the model
+
+A missing or tampered model (`ModelError` and below) is an error of the scoring
+port, in ``common.errors`` beside the other infrastructure errors.
 """
 
 from __future__ import annotations
 
-from shared.core.common.errors import InfrastructureError, InputError
-
-
-class ModelError(InfrastructureError):
-    code = "model_unavailable"
-
-
-class ModelNotFoundError(ModelError):
-    code = "model_not_found"
-
-    def __init__(self, name: str, where: str) -> None:
-        super().__init__(f"model {name} not found: {where}")
-        self.name = name
-        self.where = where
-
-
-class ModelIntegrityError(ModelError):
-    code = "model_integrity"
-
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"model {name} refused: {reason}")
-        self.name = name
-        self.reason = reason
+from shared.core.common.errors import InputError
 
 
 class ModelInputError(InputError):

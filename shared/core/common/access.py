@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.core.common.actor import Actor
 from shared.core.common.change_feed import record_changes
 from shared.core.common.clock import Clock
 from shared.core.common.errors import NotFoundError, PermissionDeniedError
 from shared.core.common.roles import Permission, Role, has_permission, sees_only_assigned_wells
 from shared.core.common.units_of_work import AuditEntry, TenantUnitOfWork
-from shared.core.registry.model.users import Actor
 
 OFFICE_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
 

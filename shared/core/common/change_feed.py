@@ -10,17 +10,68 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.core.common.errors import InputError
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
-from shared.core.registry.model.users import Actor
-from shared.core.sync.ports import ChangeEntry, ChangePosition
+from shared.core.common.units_of_work import Record
+
+if TYPE_CHECKING:
+    from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.common.actor import Actor
 
 CURSOR_TAG = "c1"
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    at: datetime
+    well_id: str
+    entity: str
+    entity_id: str
+    action: str
+    actor_id: str
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, order=True)
+class ChangePosition:
+    """A place in the change log: writing transaction, then sequence number."""
+
+    txid: int
+    seq: int
+
+
+@dataclass(frozen=True)
+class ChangeRead:
+    items: list[Record] = field(default_factory=list)
+    last: ChangePosition | None = None
+    has_more: bool = False
+
+
+class ChangeLog(Protocol):
+    """What changed, per well, in an order that concurrent commits cannot reshuffle."""
+
+    def append(self, entry: ChangeEntry) -> None: ...
+
+    def append_many(self, entries: Sequence[ChangeEntry]) -> None: ...
+
+    def read(
+        self,
+        after: ChangePosition | None,
+        well_ids: Collection[str] | None,
+        skip_readings_of: str | None,
+        limit: int,
+        now: datetime,
+    ) -> ChangeRead:
+        """Settled changes after `after`, oldest first; `well_ids` None means every well."""
+        ...
+
+    def head(self, now: datetime) -> ChangePosition | None:
+        """The last settled position: no change can ever appear before it."""
+        ...
 
 
 @dataclass(frozen=True)

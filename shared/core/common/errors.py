@@ -1,4 +1,4 @@
-"""Domain and application errors.
+"""The base error tree every feature builds on, and the errors of the infrastructure ports.
 
 Entrypoints map these types (never their messages) to HTTP status codes, CLI
 exit codes or queue retry decisions.
@@ -6,20 +6,17 @@ exit codes or queue retry decisions.
     WellOSError
     ├── InputError                  bad input, names the field        (422)
     ├── NotFoundError               entity or route target missing    (404)
-    │   └── UnknownTenantError      no tenant with that slug          (404)
     ├── ConflictError               state forbids the change          (409)
     │   ├── DuplicateError          unique value already taken        (409)
-    │   ├── DatabaseExistsError     a new tenant's database already exists or holds tables
     │   └── IllegalTransitionError  status change not allowed         (409)
     ├── AuthenticationError         missing/invalid credentials       (401)
     ├── PermissionDeniedError       authenticated but not allowed     (403)
-    │   ├── TenantSuspendedError    tenant is suspended               (403)
-    │   └── TenantMismatchError     token of another tenant           (403)
-    ├── TenantRoutingError          no or reserved tenant in request  (400)
-    ├── ThrottledError              too many attempts                 (429)
     └── InfrastructureError         a backing service failed          (503)
         ├── DatabaseUnavailableError  a database does not answer
         ├── SecretNotFoundError     secret reference does not resolve
+        ├── ModelError              a shipped model cannot be used
+        │   ├── ModelNotFoundError  no artifact or manifest of that name
+        │   └── ModelIntegrityError sha256 differs from the manifest, or unreadable
         ├── QueueError              the queue service failed
         │   ├── QueueNotFoundError  no queue with that name
         │   ├── MessageTooLargeError  message over the queue's size limit
@@ -30,6 +27,9 @@ exit codes or queue retry decisions.
     InvalidBlobTokenError           upload/download token bad or expired (403),
                                     a PermissionDeniedError
     UploadLinkUsedError             upload token already used (409), a ConflictError
+
+Each feature adds its own errors under these in its ``errors.py`` (the tenant and
+throttling errors in ``registry.errors``, sync's in ``sync.errors``, ...).
 """
 
 from __future__ import annotations
@@ -65,13 +65,6 @@ class NotFoundError(WellOSError):
         self.key = key
 
 
-class UnknownTenantError(NotFoundError):
-    code = "unknown_tenant"
-
-    def __init__(self, slug: str) -> None:
-        super().__init__("tenant", slug)
-
-
 class ConflictError(WellOSError):
     code = "conflict"
 
@@ -83,19 +76,6 @@ class DuplicateError(ConflictError):
         super().__init__(f"{field} {value!s} already exists")
         self.field = field
         self.value = value
-
-
-class DatabaseExistsError(ConflictError):
-    """A new tenant would take over a database that is already there, and all it holds."""
-
-    code = "database_exists"
-
-    def __init__(self, database: str, reason: str) -> None:
-        super().__init__(
-            f"database {database} {reason}; a new tenant takes over an existing database "
-            "only when told to adopt it"
-        )
-        self.database = database
 
 
 class IllegalTransitionError(ConflictError):
@@ -117,33 +97,6 @@ class PermissionDeniedError(WellOSError):
     code = "forbidden"
 
 
-class TenantSuspendedError(PermissionDeniedError):
-    code = "tenant_suspended"
-
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"tenant {slug} is suspended")
-        self.slug = slug
-
-
-class TenantMismatchError(PermissionDeniedError):
-    code = "tenant_mismatch"
-
-    def __init__(self) -> None:
-        super().__init__("the token belongs to another tenant")
-
-
-class TenantRoutingError(WellOSError):
-    code = "tenant_required"
-
-
-class ThrottledError(WellOSError):
-    code = "throttled"
-
-    def __init__(self, detail: str, retry_after_s: int) -> None:
-        super().__init__(detail)
-        self.retry_after_s = retry_after_s
-
-
 class InfrastructureError(WellOSError):
     code = "unavailable"
 
@@ -160,6 +113,28 @@ class SecretNotFoundError(InfrastructureError):
     def __init__(self, name: str) -> None:
         super().__init__(f"secret {name} not found")
         self.name = name
+
+
+class ModelError(InfrastructureError):
+    code = "model_unavailable"
+
+
+class ModelNotFoundError(ModelError):
+    code = "model_not_found"
+
+    def __init__(self, name: str, where: str) -> None:
+        super().__init__(f"model {name} not found: {where}")
+        self.name = name
+        self.where = where
+
+
+class ModelIntegrityError(ModelError):
+    code = "model_integrity"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"model {name} refused: {reason}")
+        self.name = name
+        self.reason = reason
 
 
 class QueueError(InfrastructureError):

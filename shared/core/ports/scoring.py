@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from shared.core.analytics.errors import ModelIntegrityError
+from shared.core.common.errors import ModelIntegrityError
 
 Float32Array = NDArray[np.float32]
 

@@ -1,4 +1,10 @@
-"""Ports of the master registry: tenants, users, refresh tokens, throttling, audit."""
+"""Ports of the master registry (tenants, users, refresh tokens, throttling, audit), and
+the ports that open units of work and provision tenant databases.
+
+`MasterUnitOfWork` also carries the gateway registry (SCADA) and the ETL registry,
+imported for type checking only: the declared exceptions to the feature order
+(pyproject.toml), until step B of issue 11 gives each feature its own unit of work.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.common.pages import Page
-from shared.core.registry.model.tenants import Tenant, TenantStatus
+from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
 
 if TYPE_CHECKING:
@@ -136,3 +143,51 @@ class MasterUnitOfWork(Protocol):
     ) -> None: ...
 
     def commit(self) -> None: ...
+
+
+class MasterDatabase(Protocol):
+    def unit_of_work(self) -> MasterUnitOfWork: ...
+
+
+class TenantDatabases(Protocol):
+    """Opens units of work on the database of one tenant (and no other)."""
+
+    def unit_of_work(self, tenant: Tenant) -> TenantUnitOfWork: ...
+
+    def forget(self, tenant: Tenant) -> None:
+        """Drop any cached connection pool of `tenant` (after suspend or a URL change)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProvisionedDatabase:
+    url: str
+    kind: DatabaseKind
+    created: bool
+    name: str
+
+
+class TenantProvisioner(Protocol):
+    def create_database(self, slug: str, adopt_existing: bool = False) -> ProvisionedDatabase:
+        """Create the tenant's database on the master's server and return its URL.
+
+        One of that name that already exists raises `DatabaseExistsError`, unless
+        `adopt_existing` (then it is used as it is, `created` False).
+        """
+        ...
+
+    def drop_database(self, slug: str) -> None:
+        """Drop the tenant's database on the master's server (one whose tenant was never made)."""
+        ...
+
+    def existing_tables(self, url: str) -> list[str]:
+        """The tables the database at `url` already holds (its default schema), sorted."""
+        ...
+
+    def describe(self, url: str) -> ProvisionedDatabase:
+        """Check an operator-given URL and tell its kind, without creating anything."""
+        ...
+
+    def migrate(self, url: str) -> str:
+        """Bring the tenant schema at `url` to head; returns the revision reached."""
+        ...

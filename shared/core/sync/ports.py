@@ -1,5 +1,5 @@
 """Ports of field sync in one tenant's database: the event log, field records,
-the conflict queue, the change log that devices pull from, and big-batch jobs.
+the conflict queue and big-batch jobs (the change log is in common.change_feed).
 
 A batch reads what its events touch in a few bulk queries (`*_for` methods
 taking many keys) and writes in bulk at the end (`append`, `add_many`,
@@ -9,7 +9,7 @@ taking many keys) and writes in bulk at the end (`append`, `add_many`,
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol
@@ -172,55 +172,6 @@ class FieldRecordRepository(Protocol):
 
     def photo_linked(self, well_id: str, blob_key: str) -> bool:
         """Whether a photo of the well links the blob at `blob_key`."""
-        ...
-
-
-@dataclass(frozen=True)
-class ChangeEntry:
-    at: datetime
-    well_id: str
-    entity: str
-    entity_id: str
-    action: str
-    actor_id: str
-    data: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True, order=True)
-class ChangePosition:
-    """A place in the change log: writing transaction, then sequence number."""
-
-    txid: int
-    seq: int
-
-
-@dataclass(frozen=True)
-class ChangeRead:
-    items: list[Record] = field(default_factory=list)
-    last: ChangePosition | None = None
-    has_more: bool = False
-
-
-class ChangeLog(Protocol):
-    """What changed, per well, in an order that concurrent commits cannot reshuffle."""
-
-    def append(self, entry: ChangeEntry) -> None: ...
-
-    def append_many(self, entries: Sequence[ChangeEntry]) -> None: ...
-
-    def read(
-        self,
-        after: ChangePosition | None,
-        well_ids: Collection[str] | None,
-        skip_readings_of: str | None,
-        limit: int,
-        now: datetime,
-    ) -> ChangeRead:
-        """Settled changes after `after`, oldest first; `well_ids` None means every well."""
-        ...
-
-    def head(self, now: datetime) -> ChangePosition | None:
-        """The last settled position: no change can ever appear before it."""
         ...
 
 

@@ -27,8 +27,8 @@ from shared.adapters.sql.urls import normalize_url
 from shared.core.common.errors import WellOSError
 from shared.core.common.ttl_cache import TtlCache
 from shared.core.etl.model.source_policy import IpAddress, PlatformDatabases, Resolver
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.ports import MasterDatabase
 
 log = logging.getLogger("wellos.etl")
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306, "mssql": 1433}

@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, to_json, write_value
-from shared.core.sync.ports import ChangeEntry, ChangePosition, ChangeRead
+from shared.core.common.change_feed import ChangeEntry, ChangePosition, ChangeRead
 
 SETTLE_S = 5.0
 

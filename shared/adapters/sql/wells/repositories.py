@@ -20,7 +20,8 @@ from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.bulk import upsert_rows
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import AuditEntry, Record, WellQuery
+from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.wells.ports import WellQuery
 
 PRODUCTION_CHUNK_ROWS = 5000
 _API_SEPARATORS = re.compile(r"[\s\-.]")

@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.core.analytics.ports import AlertQuery, AnalyticsDatabases
 from shared.core.common.access import audit, require, visible_well_ids
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import (
     ConflictError,
@@ -24,7 +25,6 @@ from shared.core.common.pages import Page
 from shared.core.common.roles import Permission, Role
 from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 
 STATUSES = ("OPEN", "ACKNOWLEDGED", "RESOLVED")
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")

@@ -16,13 +16,13 @@ import numpy as np
 from shared.core.analytics.model.features import BOE_MCF
 from shared.core.analytics.ports import AnalyticsDatabases
 from shared.core.common.access import require, visible_well_ids
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 
 METRICS = ("boe_per_day", "decline_rate", "water_cut", "downtime")
 HIGHER_IS_BETTER = frozenset({"boe_per_day"})

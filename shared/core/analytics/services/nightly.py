@@ -41,10 +41,10 @@ from shared.core.analytics.services.score_windows import (
 )
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.queue import OutgoingMessage, Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.ports import MasterDatabase
 
 log = logging.getLogger("wellos.scoring")
 

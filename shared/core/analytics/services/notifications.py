@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.units_of_work import Record
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.notifications import Notification, NotificationError, Notifier
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.ports import MasterDatabase
 
 log = logging.getLogger("wellos.notifications")
 

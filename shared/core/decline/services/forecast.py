@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from shared.core.common.access import ensure_well_visible, require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
@@ -14,9 +15,8 @@ from shared.core.decline.model.history import produced_volume
 from shared.core.decline.model.reserves import forecast
 from shared.core.decline.model.tables import describe_fit, describe_forecast
 from shared.core.decline.model.units import TimeUnit
-from shared.core.ports.databases import TenantDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import TenantDatabases
 
 Product = Literal["oil", "gas"]
 PRODUCT_COLUMNS: dict[str, str] = {"oil": "oil_bbl", "gas": "gas_mcf"}

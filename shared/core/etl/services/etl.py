@@ -13,8 +13,9 @@ import uuid
 from dataclasses import dataclass
 
 from shared.core.common.access import require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import InputError, UnknownTenantError, WellOSError
+from shared.core.common.errors import InputError, WellOSError
 from shared.core.common.roles import Permission
 from shared.core.etl.errors import EtlNotConfiguredError, EtlRunningError, SourcePolicyError
 from shared.core.etl.model.config import EtlConfig, EtlConfigInput, EtlSettings
@@ -29,12 +30,11 @@ from shared.core.etl.services.tools import (
     connection_report,
     preview_entity,
 )
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.queue import Queue
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.errors import UnknownTenantError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
-from shared.core.registry.ports import MasterAuditEntry
+from shared.core.registry.ports import MasterAuditEntry, MasterDatabase
 
 log = logging.getLogger("wellos.etl")
 LEASE_TTL_S = 900.0

@@ -17,6 +17,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from shared.core.common.access import require, require_office_role
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError, PermissionDeniedError
 from shared.core.common.roles import Permission, sees_only_assigned_wells
@@ -41,10 +42,9 @@ from shared.core.etl.services.checks import check_mapping
 from shared.core.etl.services.import_job import CHUNK_ROWS, UndoCounts, apply_chunk, undo_changes
 from shared.core.etl.services.import_preview import ImportPreview, preview_rows
 from shared.core.ports.blobs import BlobStore
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.queue import Queue
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import MasterDatabase
 
 PART_BYTES = 4 * 1024 * 1024
 SPOOL_BYTES = 1024 * 1024

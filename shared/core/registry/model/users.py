@@ -1,4 +1,4 @@
-"""Users of a tenant and the actor behind a request."""
+"""Users of a tenant: their record, status and the rules of their names and addresses."""
 
 from __future__ import annotations
 
@@ -30,18 +30,6 @@ class User:
     password_hash: str
     last_login_at: datetime | None = None
     created_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is doing something, for permission checks and the audit log."""
-
-    user_id: str
-    email: str
-    role: Role
-    tenant_id: str
-    tenant_slug: str
-    request_id: str = ""
 
 
 def normalize_email(email: str) -> str:

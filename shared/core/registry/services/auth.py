@@ -11,14 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import AuthenticationError, TenantMismatchError, ThrottledError
+from shared.core.common.errors import AuthenticationError
 from shared.core.common.ttl_cache import TtlCache
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
+from shared.core.registry.errors import TenantMismatchError, ThrottledError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor, User, UserStatus, normalize_email
-from shared.core.registry.ports import MasterUnitOfWork, RefreshTokenRecord
+from shared.core.registry.model.users import User, UserStatus, normalize_email
+from shared.core.registry.ports import MasterDatabase, MasterUnitOfWork, RefreshTokenRecord
 
 INVALID_LOGIN = "invalid e-mail or password"
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from shared.core.common.errors import (
-    InputError,
+from shared.core.common.errors import InputError
+from shared.core.common.ttl_cache import TtlCache
+from shared.core.registry.errors import (
     TenantRoutingError,
     TenantSuspendedError,
     UnknownTenantError,
 )
-from shared.core.common.ttl_cache import TtlCache
-from shared.core.ports.databases import MasterDatabase
 from shared.core.registry.model.tenants import RESERVED_SUBDOMAINS, Tenant, validate_slug
+from shared.core.registry.ports import MasterDatabase
 
 
 def slug_from_request(host: str | None, header: str | None, base_domain: str) -> str:

@@ -19,21 +19,11 @@ from datetime import datetime
 from typing import Any
 
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import (
-    DatabaseExistsError,
-    DuplicateError,
-    UnknownTenantError,
-    WellOSError,
-)
+from shared.core.common.errors import DuplicateError, WellOSError
 from shared.core.common.roles import Role
-from shared.core.ports.databases import (
-    MasterDatabase,
-    ProvisionedDatabase,
-    TenantDatabases,
-    TenantProvisioner,
-)
 from shared.core.ports.secrets import Secrets
 from shared.core.ports.security import PasswordHasher
+from shared.core.registry.errors import DatabaseExistsError, UnknownTenantError
 from shared.core.registry.model.tenants import Tenant, TenantStatus, validate_slug
 from shared.core.registry.model.users import (
     User,
@@ -42,7 +32,13 @@ from shared.core.registry.model.users import (
     validate_email,
     validate_person_name,
 )
-from shared.core.registry.ports import MasterAuditEntry
+from shared.core.registry.ports import (
+    MasterAuditEntry,
+    MasterDatabase,
+    ProvisionedDatabase,
+    TenantDatabases,
+    TenantProvisioner,
+)
 
 
 @dataclass(frozen=True)

@@ -8,22 +8,21 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from shared.core.common.access import require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import ConflictError, DuplicateError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission, Role
-from shared.core.ports.databases import MasterDatabase
 from shared.core.ports.security import PasswordHasher
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import (
-    Actor,
     User,
     UserStatus,
     generate_password,
     validate_email,
     validate_person_name,
 )
-from shared.core.registry.ports import MasterAuditEntry, MasterUnitOfWork
+from shared.core.registry.ports import MasterAuditEntry, MasterDatabase, MasterUnitOfWork
 
 
 def public_view(user: User) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.units_of_work import AuditEntry, Record, TenantUnitOfWork
-from shared.core.registry.model.users import Actor
 
 PASSWORD = "password"
 CLIENT_KEY = "client-key"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.core.common.ttl_cache import TtlCache
-from shared.core.ports.databases import MasterDatabase
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.ports import MasterDatabase
 from shared.core.scada.ports import Gateway
 
 

@@ -11,14 +11,14 @@ import uuid
 from dataclasses import dataclass, replace
 
 from shared.core.common.access import require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import InputError, NotFoundError, TenantMismatchError
+from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.ports.databases import MasterDatabase, TenantDatabases
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.errors import TenantMismatchError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
-from shared.core.registry.ports import MasterAuditEntry
+from shared.core.registry.ports import MasterAuditEntry, MasterDatabase, TenantDatabases
 from shared.core.scada.errors import GatewayAuthenticationError
 from shared.core.scada.model.gateway_config import GatewayConfig
 from shared.core.scada.ports import Gateway, GatewayStatus

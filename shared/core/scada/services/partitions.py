@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from shared.core.ports.databases import MasterDatabase
+from shared.core.registry.ports import MasterDatabase
 from shared.core.scada.ports import ReadingMaintenance
 
 log = logging.getLogger("wellos.ingest")

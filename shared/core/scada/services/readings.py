@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.core.common.access import ensure_well_visible, require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
-from shared.core.ports.databases import TenantDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import TenantDatabases
 from shared.core.scada.ports import ReadingQuery
 
 BUCKETS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}

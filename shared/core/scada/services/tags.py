@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.core.common.access import require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
-from shared.core.ports.databases import TenantDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import TenantDatabases
 from shared.core.scada.model.rules import TAG_DEFAULTS, check_tag
 from shared.core.scada.services.common import audit_scada, public_tag
 from shared.core.scada.services.connections import live_connection

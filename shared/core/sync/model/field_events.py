@@ -9,7 +9,6 @@ as an `InvalidEvent` so that it is rejected on its own, naming the field.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -17,11 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from shared.core.common.errors import InputError
+from shared.core.wells.model.photos import PHOTO_CONTENT_TYPES, PHOTO_NAME, photo_key_prefix
 
 SCHEMA_VERSION = 1
-PHOTO_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/heic"})
-MAX_PHOTO_BYTES = 15 * 1024 * 1024
-_PHOTO_NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jpg$")
 
 
 class EventType(StrEnum):
@@ -198,29 +195,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def photo_key_prefix(tenant_slug: str, well_id: str) -> str:
-    """Where a well's photos live in the tenant's blob store."""
-    return f"tenants/{tenant_slug}/wells/{well_id}/photos/"
-
-
-def photo_key(tenant_slug: str, well_id: str, photo_id: str) -> str:
-    return f"{photo_key_prefix(tenant_slug, well_id)}{photo_id}.jpg"
-
-
-def check_photo_upload(content_type: str, size: int) -> None:
-    """Raise InputError naming the field unless a photo of this type and size may be uploaded."""
-    if content_type not in PHOTO_CONTENT_TYPES:
-        allowed = ", ".join(sorted(PHOTO_CONTENT_TYPES))
-        raise InputError("content_type", f"must be one of {allowed}")
-    if size < 1 or size > MAX_PHOTO_BYTES:
-        raise InputError("size", f"must be 1 to {MAX_PHOTO_BYTES} bytes (15 MiB)")
-
-
 def check_photo(photo: PhotoAttached, tenant_slug: str, well_id: str) -> None:
     """Raise InputError unless the blob key is `tenants/{slug}/wells/{well}/photos/{uuid}.jpg`."""
     prefix = photo_key_prefix(tenant_slug, well_id)
     name = photo.blob_key[len(prefix) :]
-    if not photo.blob_key.startswith(prefix) or not _PHOTO_NAME.fullmatch(name):
+    if not photo.blob_key.startswith(prefix) or not PHOTO_NAME.fullmatch(name):
         raise InputError("payload.blob_key", f"must be {prefix}{{uuid}}.jpg")
     if photo.content_type not in PHOTO_CONTENT_TYPES:
         allowed = ", ".join(sorted(PHOTO_CONTENT_TYPES))

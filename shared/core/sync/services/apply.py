@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.core.common.actor import Actor
 from shared.core.common.change_feed import change_entries
 from shared.core.common.clock import Clock
 from shared.core.common.errors import InputError
 from shared.core.common.units_of_work import Record
 from shared.core.ports.blobs import BlobInfo
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 from shared.core.sync.model.field_events import (
     Device,
     EquipmentInspected,

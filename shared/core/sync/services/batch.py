@@ -28,12 +28,12 @@ from datetime import datetime
 from typing import TypeVar
 
 from shared.core.common.access import visible_well_ids
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.errors import ConflictError, InputError
 from shared.core.common.units_of_work import AuditEntry, Record, TenantUnitOfWork
 from shared.core.ports.blobs import BlobInfo
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 from shared.core.sync.errors import UploadRefusedError
 from shared.core.sync.model.event_limits import check_event
 from shared.core.sync.model.field_events import (

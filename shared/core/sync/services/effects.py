@@ -8,7 +8,6 @@ from shared.core.common.errors import InputError
 from shared.core.common.units_of_work import Record
 from shared.core.sync.errors import UploadRefusedError
 from shared.core.sync.model.field_events import (
-    MAX_PHOTO_BYTES,
     ChecklistResult,
     ConflictStatus,
     DowntimeReported,
@@ -44,6 +43,7 @@ from shared.core.sync.services.apply import (
 )
 from shared.core.sync.services.production_logs import apply_production
 from shared.core.sync.services.state import BatchState
+from shared.core.wells.model.photos import MAX_PHOTO_BYTES
 
 APPLIED = EventOutcome(None, OutcomeStatus.APPLIED)
 

@@ -16,15 +16,15 @@ from datetime import datetime
 
 from shared.core.common import change_feed
 from shared.core.common.access import require, require_office_role, visible_well_ids
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobInfo, BlobStore
-from shared.core.ports.databases import TenantDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import TenantDatabases
 from shared.core.sync.errors import BatchTooLargeError
 from shared.core.sync.model.field_events import (
     Device,
@@ -32,12 +32,12 @@ from shared.core.sync.model.field_events import (
     FieldEvent,
     IncomingEvent,
     PhotoAttached,
-    photo_key_prefix,
 )
 from shared.core.sync.ports import Conflict, ConflictQuery
 from shared.core.sync.services import review as sync_review
 from shared.core.sync.services.batch import BatchInput, RefusedUpload, apply_events
 from shared.core.sync.services.review import ConflictDetail, Resolution
+from shared.core.wells.model.photos import photo_key_prefix
 
 log = logging.getLogger("wellos.sync")
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from shared.core.common.access import OFFICE_ROLES, require
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import (
     BlobNotFoundError,
@@ -43,10 +44,10 @@ from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobStore
-from shared.core.ports.databases import MasterDatabase, TenantDatabases
 from shared.core.ports.queue import MAX_DELIVERY_COUNT, OutgoingMessage, Queue
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor, UserStatus
+from shared.core.registry.model.users import UserStatus
+from shared.core.registry.ports import MasterDatabase, TenantDatabases
 from shared.core.sync.model.field_events import Device, EventOutcome, IncomingEvent
 from shared.core.sync.ports import JobOutcome, JobStatus, SyncJob
 from shared.core.sync.services.field_sync import SyncService

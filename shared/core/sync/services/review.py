@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from shared.core.common.access import audit
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.units_of_work import TenantUnitOfWork
-from shared.core.registry.model.users import Actor
 from shared.core.sync.errors import ConflictAlreadyResolvedError
 from shared.core.sync.model.field_events import (
     ConflictStatus,

@@ -17,16 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from shared.core.common.change_feed import ChangeEntry
 from shared.core.common.units_of_work import AuditEntry, Record
-from shared.core.sync.ports import (
-    AppendTable,
-    ChangeEntry,
-    Conflict,
-    DayKey,
-    InstantKey,
-    StoredEvent,
-    TagKey,
-)
+from shared.core.sync.ports import AppendTable, Conflict, DayKey, InstantKey, StoredEvent, TagKey
 
 V = TypeVar("V")
 

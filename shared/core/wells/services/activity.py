@@ -15,11 +15,11 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from shared.core.common.access import ensure_well_visible, require
+from shared.core.common.actor import Actor
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
 
 MAX_TIMELINE_ENTRIES = 500
 

@@ -18,14 +18,15 @@ from shared.core.common.access import (
     require_office_role,
     visible_well_ids,
 )
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import CatalogRepository, Record, TenantUnitOfWork
-from shared.core.ports.databases import TenantDatabases
+from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import TenantDatabases
+from shared.core.wells.ports import CatalogRepository
 
 RowRule = Callable[[Mapping[str, Any], Collection[str]], None]
 """Checks a whole row (stored values with the changes laid over) given the changed keys;

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.core.common.access import ensure_well_visible, require
+from shared.core.common.actor import Actor
 from shared.core.common.errors import NotFoundError
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobStore, UploadTarget
-from shared.core.ports.databases import TenantDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
-from shared.core.sync.model.field_events import MAX_PHOTO_BYTES, check_photo_upload, photo_key
+from shared.core.registry.ports import TenantDatabases
+from shared.core.wells.model.photos import MAX_PHOTO_BYTES, check_photo_upload, photo_key
 
 UPLOAD_TTL_S = 900
 READ_TTL_S = 300

@@ -8,14 +8,14 @@ from datetime import date
 from typing import Any
 
 from shared.core.common.access import audit, ensure_well_visible, require, visible_well_ids
+from shared.core.common.actor import Actor
 from shared.core.common.change_feed import record_batch_changes
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError, WellOSError
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
-from shared.core.ports.databases import TenantDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import TenantDatabases
 from shared.core.wells.model.production import PRODUCTION_FIELDS, validate_production_day
 
 MAX_BATCH_ROWS = 5000

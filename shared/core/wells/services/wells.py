@@ -14,16 +14,17 @@ from shared.core.common.access import (
     require_office_role,
     visible_well_ids,
 )
+from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record, TenantUnitOfWork, WellQuery
-from shared.core.ports.databases import MasterDatabase, TenantDatabases
+from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.model.users import Actor
+from shared.core.registry.ports import MasterDatabase, TenantDatabases
 from shared.core.wells.model.api_number import normalize_api_number
 from shared.core.wells.model.lifecycle import WELL_LIMITS, WellStatus, ensure_transition
+from shared.core.wells.ports import WellQuery
 
 
 class WellService:
