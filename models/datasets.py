@@ -28,6 +28,10 @@ from shared.core.analytics.model.features import (
 )
 
 Float32Array = NDArray[np.float32]
+SensorPart = tuple[
+    Float32Array, NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.int64]
+]
+"""One well's rows: features, mode, hours to failure, clean, well index."""
 MODES = tuple(FailureMode)
 CLASSES = ("none", *(mode.value for mode in MODES))
 """Failure-predictor classes: no failure within 7 days, or the mode of the coming failure."""
@@ -89,7 +93,7 @@ def sensor_set(
 ) -> SensorSet:
     """Windows every ``window_step_hours`` up to a fault's onset (never after it)."""
     hours = config.sensor_days * 24
-    parts: list[tuple[Float32Array, ...]] = []
+    parts: list[SensorPart] = []
     for index, seed in enumerate(config.well_seeds(split)):
         fault = well_fault(config, seed, index)
         series = generate_sensor_series(seed, hours, fault)
@@ -103,12 +107,17 @@ def sensor_set(
         clean = to_failure > precursor
         x = sensor_feature_matrix(series, ends)
         keep = sensor_scoreable(x)  # the rows scoring would not skip
-        well = np.full(len(ends), index)
+        well = np.full(len(ends), index, dtype=np.int64)
         parts.append((x[keep], mode[keep], to_failure[keep], clean[keep], well[keep]))
         if progress is not None:
             progress()
-    x, mode, to_failure, clean, well = (np.concatenate(p) for p in zip(*parts, strict=True))
-    return SensorSet(x, mode, to_failure, clean, well)
+    return SensorSet(
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+        np.concatenate([p[3] for p in parts]),
+        np.concatenate([p[4] for p in parts]),
+    )
 
 
 def production_sets(

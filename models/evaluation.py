@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.metrics import mean_absolute_error, r2_score, roc_auc_score, roc_curve
+from sklearn.metrics import (  # type: ignore[import-untyped]  # scikit-learn ships no stubs
+    mean_absolute_error,
+    r2_score,
+    roc_auc_score,
+    roc_curve,
+)
 
 from models.datasets import MODES, RegressionSet, SensorSet
 from models.synthetic_production import optimal_choke
@@ -101,7 +107,9 @@ def failure_metrics(
     return metrics, threshold
 
 
-def regression_metrics(y: NDArray[np.float64], predicted: NDArray[np.float64]) -> dict[str, float]:
+def regression_metrics(
+    y: NDArray[np.floating[Any]], predicted: NDArray[np.floating[Any]]
+) -> dict[str, float]:
     return {"r2": float(r2_score(y, predicted)), "mae": float(mean_absolute_error(y, predicted))}
 
 

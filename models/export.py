@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import onnx
-import onnxruntime as ort
+import onnxruntime as ort  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 from skl2onnx import to_onnx  # type: ignore[import-untyped]
 

@@ -19,19 +19,21 @@ check of :mod:`models.export` compares the result with scikit-learn.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 from skl2onnx.common.tree_ensemble import sklearn_threshold  # type: ignore[import-untyped]
-from sklearn.ensemble import IsolationForest
-from sklearn.ensemble._iforest import _average_path_length
+from sklearn.ensemble import IsolationForest  # type: ignore[import-untyped]  # no stubs
+from sklearn.ensemble._iforest import _average_path_length  # type: ignore[import-untyped]
 
 OPSET = {"": 17, "ai.onnx.ml": 3}
 
 
 def isolation_forest_to_onnx(model: IsolationForest, n_features: int) -> onnx.ModelProto:
     """One-ensemble ONNX graph of a fitted IsolationForest: outputs ``label`` and ``scores``."""
-    attrs = _ensemble_attributes(model, subsample=model._max_features != n_features)
+    attrs: dict[str, Any] = _ensemble_attributes(model, subsample=model._max_features != n_features)
     ensemble = helper.make_node(
         "TreeEnsembleRegressor",
         ["X"],

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
@@ -133,7 +134,16 @@ def generate_sensor_series(
     return series
 
 
-def sensor_labels(hours: int, fault: Fault | None) -> dict[str, NDArray[np.generic]]:
+class SensorLabels(TypedDict):
+    """Per-hour labels of one well's sensor series (see :func:`sensor_labels`)."""
+
+    failure_within_7d: BoolArray
+    precursor: BoolArray
+    failed: BoolArray
+    hours_to_failure: FloatArray
+
+
+def sensor_labels(hours: int, fault: Fault | None) -> SensorLabels:
     """Per-hour labels; a window ending before hour ``e`` takes the labels of ``e``.
 
     ``failure_within_7d``: the pump fails at ``e`` or in the 7 days after;

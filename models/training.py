@@ -9,6 +9,7 @@ scikit-learn lives here and in :mod:`models.export`, never at run time.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,7 +17,11 @@ from typing import Any, Protocol
 import joblib  # type: ignore[import-untyped]
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.ensemble import ExtraTreesClassifier, GradientBoostingRegressor, IsolationForest
+from sklearn.ensemble import (  # type: ignore[import-untyped]  # scikit-learn ships no stubs
+    ExtraTreesClassifier,
+    GradientBoostingRegressor,
+    IsolationForest,
+)
 
 from models import evaluation as ev
 from models.datasets import (
@@ -83,12 +88,13 @@ def train_all(
         production[split] = production_sets(config, split, optimizer_inputs, steps.advance)
     steps.begin("fitting models", 4)
     models: dict[str, TrainedModel] = {}
-    for name, fit in (
+    fits: tuple[tuple[str, Callable[[], TrainedModel]], ...] = (
         (ANOMALY, lambda: train_anomaly(sensors["train"], sensors["test"])),
         (FAILURE, lambda: train_failure(sensors["train"], sensors["test"], n_jobs)),
         (OPTIMIZER, lambda: train_optimizer(production["train"][0], production["test"][0])),
         (WATER_CUT, lambda: train_water_cut(production["train"][1], production["test"][1])),
-    ):
+    )
+    for name, fit in fits:
         models[name] = fit()
         steps.advance()
     return models

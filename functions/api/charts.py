@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
+
 from shared.core.decline.services.forecast import WellForecast
 
 UNITS = {"oil": "bbl/d", "gas": "Mcf/d"}
@@ -22,8 +24,14 @@ def forecast_png(result: WellForecast, title: str) -> bytes:
             (d, r) for d, r in zip(result.history_dates, result.history_rates, strict=True) if r
         ]
         if history:
-            axes.scatter(*zip(*history, strict=True), s=4, alpha=0.5, label="history")
-        axes.plot(result.forecast_dates, result.forecast_rates, color="tab:red", label="forecast")
+            dates, rates = zip(*history, strict=True)
+            axes.scatter(np.asarray(dates), rates, s=4, alpha=0.5, label="history")
+        axes.plot(
+            np.asarray(result.forecast_dates),
+            result.forecast_rates,
+            color="tab:red",
+            label="forecast",
+        )
         axes.set_yscale("log")
         axes.set_ylabel(f"{result.product} rate ({UNITS.get(result.product, '')})")
         axes.set_title(title)

@@ -58,7 +58,7 @@ class BodyTooDeepError(HTTPException):
 def _is_json(scope: Scope) -> bool:
     for key, value in scope.get("headers", []):
         if key == b"content-type":
-            kind = value.decode("latin-1").split(";", 1)[0].strip().lower()
+            kind: str = value.decode("latin-1").split(";", 1)[0].strip().lower()
             return kind == "application/json" or kind.endswith("+json")
     return True  # no content type: FastAPI parses the body as JSON
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -75,7 +76,7 @@ def delivery_of(record: dict[str, Any], retry: set[str]) -> Delivery:
 
 
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     retry: set[str] = set()
     deliveries = [delivery_of(record, retry) for record in event["Records"]]
     report = runtime.platform.scada.drain.process(deliveries)

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -30,7 +31,7 @@ from shared.adapters.aws.sqs_queue import ID_ATTRIBUTE
 from shared.bootstrap import Platform, build_platform
 
 RecordHandler = Callable[[SQSRecord], None]
-BatchHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+BatchHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
 
 @dataclass
@@ -66,20 +67,19 @@ def body_of(record: SQSRecord) -> bytes:
 
 def partial_response(
     event: dict[str, Any], context: LambdaContext, record_handler: RecordHandler
-) -> dict[str, Any]:
+) -> PartialItemFailureResponse:
     """Run `record_handler` on each record; the ones that raised come back as batch failures."""
     processor = BatchProcessor(event_type=EventType.SQS)
-    result: dict[str, Any] = process_partial_response(
+    return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
-    return result
 
 
 def sqs_batch_handler(logger: Logger, record_handler: RecordHandler) -> BatchHandler:
     """The Lambda handler of an SQS event-source mapping: one `record_handler` call a record."""
 
     @logger.inject_lambda_context(clear_state=True)
-    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
         return partial_response(event, context, record_handler)
 
     return handler

@@ -19,7 +19,7 @@ from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
 log = logging.getLogger("wellos.etl")
 EtlRuntime = QueueRuntime
 runtime = EtlRuntime()
-etl_bp = func.Blueprint()
+etl_bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions: unannotated
 
 
 @etl_bp.timer_trigger(arg_name="timer", schedule="0 */15 * * * *", use_monitor=True)

@@ -18,7 +18,7 @@ log = logging.getLogger("wellos.ingest")
 MAX_MESSAGES = 100  # 1M readings at most: well inside the 60 s message lock
 IngestRuntime = QueueRuntime
 runtime = IngestRuntime()
-ingest_bp = func.Blueprint()
+ingest_bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions: unannotated
 
 
 @ingest_bp.timer_trigger(arg_name="timer", schedule="*/5 * * * * *", use_monitor=False)

@@ -50,7 +50,7 @@ class ScoringRuntime(QueueRuntime):
 
 
 runtime = ScoringRuntime()
-scoring_bp = func.Blueprint()
+scoring_bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions: unannotated
 
 
 @scoring_bp.timer_trigger(arg_name="timer", schedule="0 30 2 * * *")

@@ -22,7 +22,7 @@ from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 log = logging.getLogger("wellos.sync.jobs")
 SyncJobsRuntime = PlatformRuntime
 runtime = SyncJobsRuntime()
-sync_jobs_bp = func.Blueprint()
+sync_jobs_bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions: unannotated
 
 
 @sync_jobs_bp.service_bus_queue_trigger(
