@@ -16,10 +16,12 @@ from numpy.typing import NDArray
 
 from models.synthetic import FailureMode, Fault, generate_sensor_series, sensor_labels
 from models.synthetic_production import generate_production_series
-from shared.core.analytics.model.features import (
+from shared.core.analytics.model.catalogue import (
     PRODUCTION_INDEX,
     PRODUCTION_WINDOW_DAYS,
     SENSOR_WINDOW_HOURS,
+)
+from shared.core.analytics.model.features import (
     optimizer_inputs,
     production_feature_matrix,
     production_scoreable,

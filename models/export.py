@@ -30,7 +30,7 @@ from skl2onnx import to_onnx  # type: ignore[import-untyped]
 from models.onnx_isolation import OPSET, isolation_forest_to_onnx
 from models.specs import ANOMALY, FAILURE, SPECS
 from models.training import Steps, TrainedModel
-from shared.core.analytics.model.features import FEATURES_BY_NAME
+from shared.core.analytics.model.catalogue import FEATURES_BY_NAME
 from shared.core.ports.scoring import ModelInput, ModelManifest
 
 PARITY_TOLERANCE = 1e-4

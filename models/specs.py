@@ -1,6 +1,6 @@
 """The four shipped models: names, versions, inputs and outputs (no scikit-learn here).
 
-Inputs are names from :data:`shared.core.analytics.model.features.FEATURES`; the
+Inputs are names from :data:`shared.core.analytics.model.catalogue.FEATURES`; the
 manifest of each model copies their entries (name, unit, description), and
 scoring selects the columns by those names.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.core.analytics.model.features import SENSOR_SIGNALS
+from shared.core.analytics.model.catalogue import SENSOR_SIGNALS
 from shared.core.analytics.model.scoring import ANOMALY_MODEL as ANOMALY
 from shared.core.analytics.model.scoring import FAILURE_MODEL as FAILURE
 from shared.core.analytics.model.scoring import OPTIMIZER_MODEL as OPTIMIZER

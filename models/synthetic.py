@@ -2,7 +2,7 @@
 
 Deterministic by seed: a well's seed fixes its baselines, daily cycles, slow
 drift, noise, downtime and telemetry gaps. Hourly signals are those of
-:data:`shared.core.analytics.model.features.SENSOR_SIGNALS`.
+:data:`shared.core.analytics.model.catalogue.SENSOR_SIGNALS`.
 
 A :class:`Fault` fails the pump at ``onset_hour``; over ``precursor_hours``
 before it the fault's signature ramps in (progress ``p`` from 0 to 1, shaped
@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.signal import lfilter  # type: ignore[import-untyped]
 
-from shared.core.analytics.model.features import SENSOR_SIGNALS
+from shared.core.analytics.model.catalogue import SENSOR_SIGNALS
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

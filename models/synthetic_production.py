@@ -3,7 +3,7 @@
 A well's seed fixes a modified-hyperbolic decline
 (:class:`shared.core.decline.model.ModifiedHyperbolic`: qi, secant-effective Di,
 b, terminal decline), its age at day 0, gas-oil ratio and water-cut history,
-and pressures. Columns are :data:`shared.core.analytics.model.features.PRODUCTION_COLUMNS`.
+and pressures. Columns are :data:`shared.core.analytics.model.catalogue.PRODUCTION_COLUMNS`.
 
 Physics that the models must learn:
 

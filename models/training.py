@@ -34,11 +34,8 @@ from models.datasets import (
     sensor_set,
 )
 from models.specs import ANOMALY, FAILURE, OPTIMIZER, SPECS, WATER_CUT
-from shared.core.analytics.model.features import (
-    PRODUCTION_FEATURES,
-    SENSOR_FEATURES,
-    column_indices,
-)
+from shared.core.analytics.model.catalogue import PRODUCTION_FEATURES, SENSOR_FEATURES
+from shared.core.analytics.model.features import column_indices
 
 Float32Array = NDArray[np.float32]
 HELDOUT_ROWS = 2000

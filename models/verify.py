@@ -23,11 +23,8 @@ from numpy.typing import NDArray
 from models.datasets import DataConfig, RegressionSet, SensorSet, production_sets, sensor_set
 from models.specs import ANOMALY, FAILURE, OPTIMIZER, SPECS
 from shared.adapters.onnx.scorer import OnnxModelScorer, read_manifest
-from shared.core.analytics.model.features import (
-    PRODUCTION_FEATURES,
-    SENSOR_FEATURES,
-    column_indices,
-)
+from shared.core.analytics.model.catalogue import PRODUCTION_FEATURES, SENSOR_FEATURES
+from shared.core.analytics.model.features import column_indices
 from shared.core.common.errors import ModelError
 
 MAX_ARTIFACT_BYTES = 5 * 1024 * 1024

@@ -18,7 +18,7 @@ from models.synthetic import FailureMode, Fault, generate_sensor_series
 from shared.adapters.sql.scada.tables import scada_readings
 from shared.adapters.sql.tenant_tables import production_daily
 from shared.bootstrap import Platform
-from shared.core.analytics.model.features import SENSOR_SIGNALS, SENSOR_WINDOW_HOURS
+from shared.core.analytics.model.catalogue import SENSOR_SIGNALS, SENSOR_WINDOW_HOURS
 from tests.integration.conftest import TenantSession
 from tests.integration.ingest_support import build_site, tenant_engine
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from shared.core.analytics.model import features as f
-from shared.core.analytics.model.features import (
+from shared.core.analytics.model.catalogue import (
     FEATURES,
     PRODUCTION_FEATURES,
     PRODUCTION_INDEX,
@@ -18,6 +18,8 @@ from shared.core.analytics.model.features import (
     SENSOR_INDEX,
     SENSOR_SIGNALS,
     SENSOR_WINDOW_HOURS,
+)
+from shared.core.analytics.model.features import (
     column_indices,
     optimizer_inputs,
     production_feature_matrix,

@@ -20,7 +20,8 @@ from models.specs import ANOMALY, FAILURE, OPTIMIZER, SPECS, WATER_CUT
 from models.training import TrainedModel, train_all
 from models.verify import MAX_ARTIFACT_BYTES, verify_artifacts
 from shared.adapters.onnx.scorer import OnnxModelScorer, clear_session_cache
-from shared.core.analytics.model.features import FEATURES_BY_NAME, SENSOR_FEATURES, column_indices
+from shared.core.analytics.model.catalogue import FEATURES_BY_NAME, SENSOR_FEATURES
+from shared.core.analytics.model.features import column_indices
 from shared.core.common.errors import ModelIntegrityError
 
 CONFIG = DataConfig.small()

@@ -23,7 +23,7 @@ from models.synthetic_production import (
     optimal_choke,
     well_profile,
 )
-from shared.core.analytics.model.features import PRODUCTION_COLUMNS, SENSOR_SIGNALS
+from shared.core.analytics.model.catalogue import PRODUCTION_COLUMNS, SENSOR_SIGNALS
 from shared.core.decline.model import ModifiedHyperbolic
 
 HOURS = 600

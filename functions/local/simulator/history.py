@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models.synthetic import FailureMode, Fault, generate_sensor_series
-from shared.core.analytics.model.features import SENSOR_SIGNALS
+from shared.core.analytics.model.catalogue import SENSOR_SIGNALS
 
 FloatArray = NDArray[np.float64]
 SIGNAL_NAMES: tuple[str, ...] = tuple(signal.name for signal in SENSOR_SIGNALS)

@@ -2,7 +2,7 @@
 
 A model is an ``<name>.onnx`` file plus ``<name>.manifest.json``. The manifest
 names the model's inputs in order (with units, copied from
-:data:`shared.core.analytics.model.features.FEATURES`), the output ``score`` returns,
+:data:`shared.core.analytics.model.catalogue.FEATURES`), the output ``score`` returns,
 thresholds, held-out metrics and the sha256 of the ``.onnx`` file, which an
 adapter checks before it opens the model.
 """

@@ -33,13 +33,15 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from shared.core.analytics.model.features import (
+from shared.core.analytics.model.catalogue import (
     MIN_BASELINE_HOURS,
     MIN_PRODUCING_DAYS_30D,
     MIN_VALID_HOURS_24H,
     PRODUCTION_FEATURES,
     PRODUCTION_INDEX,
     SENSOR_FEATURES,
+)
+from shared.core.analytics.model.features import (
     column_indices,
     optimizer_inputs,
     production_features,

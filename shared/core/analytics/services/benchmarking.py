@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from shared.core.analytics.model.features import BOE_MCF
+from shared.core.analytics.model.catalogue import BOE_MCF
 from shared.core.analytics.ports import AnalyticsDatabases
 from shared.core.common.access import require, visible_well_ids
 from shared.core.common.actor import Actor

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from shared.core.analytics.model.features import (
+from shared.core.analytics.model.catalogue import (
     PRODUCTION_COLUMNS,
     PRODUCTION_WINDOW_DAYS,
     SENSOR_SIGNALS,
