@@ -27,6 +27,7 @@ from functions.cli.field import Backoff, FieldClient, FieldStore, Profile
 from functions.cli.main import app as wellos
 from functions.local.sync_jobs import start_sync_jobs_thread
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync import tables as st
 from shared.bootstrap import Platform
 from shared.core.registry.services.tenants import CreateTenant
 from tests.integration.api_support import started_platform
@@ -206,7 +207,7 @@ def test_a_shift_recorded_offline_syncs_once_and_resends_change_nothing(field, t
     # THEN every event applied, the photo is linked, the day's production stands
     assert (first["sent"], first["counts"]) == (6, {"applied": 6})
     assert [r["device_seq"] for r in recorded] == [1, 2, 3, 4, 5, 6]
-    photos = field.rows(t.well_photos)
+    photos = field.rows(st.well_photos)
     assert [p["caption"] for p in photos] == ["stuffing box"]
     daily = field.rows(t.production_daily)
     assert [(str(d["production_date"]), d["oil_bbl"]) for d in daily] == [(today, 84.0)]
@@ -331,11 +332,11 @@ def test_a_device_clock_hours_off_keeps_the_rules_deterministic_and_is_recorded(
     fast.record("WELL_READING_RECORDED", second, {**reading, "value": 150.0})
     fast_client.sync()
     # THEN the reported times decide the same way on both wells (the fast device's "newer")
-    current = {(str(r["well_id"]), r["value"]) for r in field.rows(t.current_readings)
+    current = {(str(r["well_id"]), r["value"]) for r in field.rows(st.current_readings)
                if r["tag"] == "CP"}  # fmt: skip
     assert current == {(first, 150.0), (second, 150.0)}
     # AND the skew is recorded on every event of the fast device
-    skews = [e["clock_skew_s"] for e in field.rows(t.sync_events)
+    skews = [e["clock_skew_s"] for e in field.rows(st.sync_events)
              if e["device_id"] == fast_client.profile.device_id]  # fmt: skip
     assert len(skews) == 2 and all(abs(s + 3 * 3600) < 120 for s in skews)
 

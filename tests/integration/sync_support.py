@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.job_tables import sync_jobs
 from shared.bootstrap import Platform
 from shared.core.common.actor import Actor
@@ -26,16 +27,16 @@ from tests.integration.conftest import TenantSession
 
 SETTLE_TRIES = 300
 SYNC_TABLES = (
-    t.sync_events,
-    t.field_readings,
-    t.current_readings,
-    t.production_history,
+    st.sync_events,
+    st.field_readings,
+    st.current_readings,
+    st.production_history,
     t.production_daily,
-    t.equipment_inspections,
-    t.well_notes,
-    t.downtime_events,
-    t.well_photos,
-    t.sync_conflicts,
+    st.equipment_inspections,
+    st.well_notes,
+    st.downtime_events,
+    st.well_photos,
+    st.sync_conflicts,
     t.change_log,
     t.audit_log,
 )

@@ -15,7 +15,7 @@ from PIL import Image
 from pydantic import SecretStr
 
 from shared.adapters.aws.s3_blob_store import create_bucket
-from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync import tables as st
 from shared.bootstrap import build_transport
 from shared.core.ports.blobs import BlobStore
 from shared.core.sync.services.field_sync import SyncService
@@ -129,7 +129,7 @@ def test_linking_checks_the_blob_is_there_and_within_the_limit(site):
     assert [r["status"] for r in results] == ["rejected", "rejected"]
     assert "no photo was uploaded" in results[0]["reason"]
     assert results[1]["reason"].startswith("payload.blob_key: the photo has 15728641 bytes")
-    linked = {r["blob_key"] for r in rows(site, t.well_photos, t.well_photos.c.well_id == well)}
+    linked = {r["blob_key"] for r in rows(site, st.well_photos, st.well_photos.c.well_id == well)}
     assert not linked & {missing, oversize}
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync import tables as st
 from shared.core.sync.services.field_sync import SyncService
 from tests.integration.sync_support import (
     Site,
@@ -113,10 +114,10 @@ def test_two_devices_on_one_well_day_pick_the_same_winner_in_either_order(site):
     # THEN the higher log stands on both wells, in production_daily and through the API
     for well in site.wells:
         assert _daily(site, well)["oil_bbl"] == 110.0
-        history = rows(site, t.production_history, t.production_history.c.well_id == well)
+        history = rows(site, st.production_history, st.production_history.c.well_id == well)
         winners = {r["device_id"]: r["is_winner"] for r in history}
         assert winners == {"dev-a": False, "dev-b": True}
-        [conflict] = rows(site, t.sync_conflicts, t.sync_conflicts.c.well_id == well)
+        [conflict] = rows(site, st.sync_conflicts, st.sync_conflicts.c.well_id == well)
         assert conflict["winner_event_id"] == b_high[well]["id"]
         assert conflict["status"] == "auto_resolved"
         assert sorted(conflict["event_ids"]) == sorted([a_low[well]["id"], b_high[well]["id"]])
@@ -137,15 +138,15 @@ def test_device_clock_hours_off_is_recorded_and_rules_stay_deterministic(site):
     sync(site, site.operator2, accurate, [true_readings[second]])
     sync(site, site.operator, fast, [fast_readings[second]])
     # THEN the reported times decide the current value the same way on both wells
-    current = rows(site, t.current_readings)
+    current = rows(site, st.current_readings)
     assert {(r["well_id"], r["device_id"], r["value"]) for r in current} == {
         (first, "dev-fast", 150.0),
         (second, "dev-fast", 150.0),
     }
     # AND each event carries its device's skew
-    skews = {(r["device_id"], r["clock_skew_s"]) for r in rows(site, t.sync_events)}
+    skews = {(r["device_id"], r["clock_skew_s"]) for r in rows(site, st.sync_events)}
     assert skews == {("dev-fast", -3 * 3600.0), ("dev-ok", 0.0)}
-    assert len(rows(site, t.field_readings)) == 4
+    assert len(rows(site, st.field_readings)) == 4
 
 
 def test_malformed_event_in_300_good_ones_is_the_only_one_rejected(site):
@@ -163,8 +164,8 @@ def test_malformed_event_in_300_good_ones_is_the_only_one_rejected(site):
     assert results[150]["status"] == "rejected"
     assert results[150]["id"] == bad["id"]
     assert results[150]["reason"].startswith("payload.value:")
-    assert len(rows(site, t.field_readings)) == 300
-    assert not rows(site, t.sync_events, t.sync_events.c.id == bad["id"])
+    assert len(rows(site, st.field_readings)) == 300
+    assert not rows(site, st.sync_events, st.sync_events.c.id == bad["id"])
 
 
 def test_each_kind_of_bad_event_is_rejected_on_its_own_naming_the_field(site):
@@ -201,7 +202,7 @@ def test_events_for_unassigned_or_missing_wells_are_rejected_with_a_reason(site)
     assert [r["status"] for r in results] == ["rejected", "rejected"]
     assert "not assigned to you" in results[0]["reason"]
     assert "does not exist" in results[1]["reason"]
-    assert not rows(site, t.sync_events)
+    assert not rows(site, st.sync_events)
 
 
 def test_unknown_type_goes_to_review_and_a_reused_id_keeps_its_first_content(site):
@@ -217,7 +218,7 @@ def test_unknown_type_goes_to_review_and_a_reused_id_keeps_its_first_content(sit
     unknown = answer["results"][0]
     assert (unknown["status"], unknown["rule"]) == ("conflict", "manual_review")
     assert again["status"] == "duplicate" and "different content" in again["reason"]
-    assert [n["text"] for n in rows(site, t.well_notes)] == ["first text"]
+    assert [n["text"] for n in rows(site, st.well_notes)] == ["first text"]
 
 
 def test_office_roles_cannot_sync_and_big_batches_become_jobs(site):
@@ -245,7 +246,7 @@ def test_office_roles_cannot_sync_and_big_batches_become_jobs(site):
         body = response.json()
         assert body["status"] == "queued"
         assert response.headers["location"] == body["status_url"]
-    assert not rows(site, t.well_notes)  # nothing applied inline
+    assert not rows(site, st.well_notes)  # nothing applied inline
 
 
 def _inspection_conflict(site: Site) -> tuple[dict, dict, str]:
@@ -262,7 +263,7 @@ def _inspection_conflict(site: Site) -> tuple[dict, dict, str]:
 def test_inspection_conflict_waits_for_review_then_the_manager_resolves_it(site):
     # GIVEN two inspections of one pump on one day with different results
     passed, failed, conflict_id = _inspection_conflict(site)
-    held = {r["status"] for r in rows(site, t.equipment_inspections)}
+    held = {r["status"] for r in rows(site, st.equipment_inspections)}
     queue = site.client.get(
         "/api/v1/conflicts",
         params={"status": "open", "type": "EQUIPMENT_INSPECTED"},
@@ -286,7 +287,7 @@ def test_inspection_conflict_waits_for_review_then_the_manager_resolves_it(site)
     assert {e["device_id"] for e in detail.json()["events"]} == {"dev-a", "dev-b"}
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["status"] == "resolved"
-    states = {r["id"]: r["status"] for r in rows(site, t.equipment_inspections)}
+    states = {r["id"]: r["status"] for r in rows(site, st.equipment_inspections)}
     assert states == {failed["id"]: "applied", passed["id"]: "superseded"}
     assert again.status_code == 409
     # AND the audit log says who decided and why
@@ -307,7 +308,7 @@ def test_a_merged_inspection_replaces_both_sides(site):
     )
     # THEN only the merged inspection stands
     assert response.status_code == 200, response.text
-    standing = [r for r in rows(site, t.equipment_inspections) if r["status"] == "applied"]
+    standing = [r for r in rows(site, st.equipment_inspections) if r["status"] == "applied"]
     assert [(r["passed"], r["recorded_by"]) for r in standing] == [(False, "admin@acme.test")]
 
 
@@ -322,7 +323,7 @@ def test_only_managers_and_admins_work_the_review_queue(site):
     listing = site.client.get("/api/v1/conflicts", headers=site.operator.headers)
     # THEN they are forbidden and the conflict stays open
     assert (viewer.status_code, operator.status_code, listing.status_code) == (403, 403, 403)
-    assert rows(site, t.sync_conflicts)[0]["status"] == "open"
+    assert rows(site, st.sync_conflicts)[0]["status"] == "open"
 
 
 def test_a_week_offline_catches_up_page_by_page(site):
@@ -410,7 +411,7 @@ def test_events_apply_in_device_sequence_order_not_in_body_order(site):
     results = sync(site, site.operator, device("tab-1"), [later, earlier])["results"]
     # THEN device_seq 1 applied first; the answers still follow the body's order
     assert [r["status"] for r in results] == ["duplicate", "applied"]
-    assert [n["text"] for n in rows(site, t.well_notes)] == ["written first"]
+    assert [n["text"] for n in rows(site, st.well_notes)] == ["written first"]
 
 
 def test_office_production_reaches_the_pull_of_assigned_operators(site):
@@ -447,5 +448,5 @@ def test_a_value_the_database_cannot_store_rejects_only_its_event(site):
     assert results[1]["reason"].startswith("payload.tank: must not contain control")
     assert results[2]["reason"].startswith("kept as history")
     assert _daily(site, well)["oil_bbl"] == 120.0
-    stored = {r["id"] for r in rows(site, t.sync_events)}
+    stored = {r["id"] for r in rows(site, st.sync_events)}
     assert stored == {high["id"], low["id"]}

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from functions.local.sync_jobs import handle
-from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync import tables as st
 from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
 from shared.core.sync.model import field_events as fe
@@ -127,7 +127,7 @@ def test_one_bad_event_is_rejected_naming_its_field_and_the_others_apply(site, c
     assert answer["results"][1]["id"] == bad["id"]
     assert answer["results"][1]["reason"].startswith(field), answer["results"][1]["reason"]
     # AND the good events are stored, the bad one is not
-    stored = {str(r["id"]) for r in rows(site, t.sync_events, t.sync_events.c.id.in_(
+    stored = {str(r["id"]) for r in rows(site, st.sync_events, st.sync_events.c.id.in_(
         [good[0]["id"], bad["id"], good[1]["id"]]))}  # fmt: skip
     assert stored == {good[0]["id"], good[1]["id"]}
 

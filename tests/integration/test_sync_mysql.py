@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import upgrade
+from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.change_log import SETTLE_S
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.actor import Actor
@@ -118,7 +119,7 @@ def test_sync_rules_resends_review_and_pull_work_on_mariadb(setup, mysql_engine)
     assert {o.status.value for o in again} == {"duplicate"}
     with mysql_engine.connect() as connection:
         daily = connection.execute(sa.select(t.production_daily)).mappings().one()
-        current = connection.execute(sa.select(t.current_readings)).mappings().one()
+        current = connection.execute(sa.select(st.current_readings)).mappings().one()
     assert daily["oil_bbl"] == 120.0
     with SqlTenantUnitOfWork(mysql_engine) as uow:
         notes = [n["text"] for n in uow.field_records.notes_for(well, 10)]

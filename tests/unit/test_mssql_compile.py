@@ -14,9 +14,10 @@ from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.etl import tables as etl_tables
 from shared.adapters.sql.etl.source import SqlSourceSession
 from shared.adapters.sql.scada import tables as scada_tables
+from shared.adapters.sql.sync import tables as sync_tables
 
 DIALECT = mssql.dialect()
-_ = (etl_tables, scada_tables)  # register their tables in the tenant metadata
+_ = (etl_tables, scada_tables, sync_tables)  # register their tables in the tenant metadata
 
 
 def compiled(statement: sa.ClauseElement) -> str:

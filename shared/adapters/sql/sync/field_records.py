@@ -15,18 +15,19 @@ from sqlalchemy import Connection
 
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.bulk import upsert_rows
+from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
 from shared.core.common.units_of_work import Record
 from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
 
 _APPENDABLE: dict[str, sa.Table] = {
-    "field_readings": t.field_readings,
-    "production_history": t.production_history,
-    "equipment_inspections": t.equipment_inspections,
-    "well_notes": t.well_notes,
-    "downtime_events": t.downtime_events,
-    "well_photos": t.well_photos,
+    "field_readings": st.field_readings,
+    "production_history": st.production_history,
+    "equipment_inspections": st.equipment_inspections,
+    "well_notes": st.well_notes,
+    "downtime_events": st.downtime_events,
+    "well_photos": st.well_photos,
     "audit_log": t.audit_log,
 }
 
@@ -56,22 +57,24 @@ class SqlFieldRecordRepository:
         insert_rows(self._c, _APPENDABLE[table], rows)
 
     def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
-        c = t.field_readings.c
-        query = sa.select(t.field_readings).order_by(c.event_id)
+        c = st.field_readings.c
+        query = sa.select(st.field_readings).order_by(c.event_id)
         return self._matching(query, [c.well_id, c.tag, c.occurred_at], keys)
 
     def current_readings(self, keys: Collection[TagKey]) -> list[Record]:
-        c = t.current_readings.c
-        return self._matching(sa.select(t.current_readings), [c.well_id, c.tag], keys)
+        c = st.current_readings.c
+        return self._matching(sa.select(st.current_readings), [c.well_id, c.tag], keys)
 
     def put_current_readings(self, rows: Sequence[Record]) -> None:
         upsert_rows(
-            self._c, t.current_readings, [write_row(_columns(t.current_readings, r)) for r in rows]
+            self._c,
+            st.current_readings,
+            [write_row(_columns(st.current_readings, r)) for r in rows],
         )
 
     def production_logs(self, keys: Collection[DayKey]) -> list[Record]:
-        c = t.production_history.c
-        query = sa.select(t.production_history).order_by(c.event_id)
+        c = st.production_history.c
+        query = sa.select(st.production_history).order_by(c.event_id)
         return self._matching(query, [c.well_id, c.production_date], keys)
 
     def production_days(self, keys: Collection[DayKey]) -> list[Record]:
@@ -79,23 +82,23 @@ class SqlFieldRecordRepository:
         return self._matching(sa.select(t.production_daily), [c.well_id, c.production_date], keys)
 
     def set_production_flags(self, flags: Mapping[str, bool]) -> None:
-        c = t.production_history.c
+        c = st.production_history.c
         for flag in (True, False):
             ids = sorted(event_id for event_id, value in flags.items() if value is flag)
             if ids:
                 self._c.execute(
-                    t.production_history.update().where(c.event_id.in_(ids)).values(is_winner=flag)
+                    st.production_history.update().where(c.event_id.in_(ids)).values(is_winner=flag)
                 )
 
     def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
-        c = t.equipment_inspections.c
-        query = sa.select(t.equipment_inspections).order_by(c.occurred_at, c.id)
+        c = st.equipment_inspections.c
+        query = sa.select(st.equipment_inspections).order_by(c.occurred_at, c.id)
         return self._matching(query, [c.equipment_id, c.inspection_date], keys)
 
     def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]:
-        c = t.equipment_inspections.c
+        c = st.equipment_inspections.c
         return self._rows(
-            sa.select(t.equipment_inspections)
+            sa.select(st.equipment_inspections)
             .where(c.id.in_(list(inspection_ids)))
             .order_by(c.occurred_at, c.id)
         )
@@ -103,33 +106,33 @@ class SqlFieldRecordRepository:
     def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None:
         if not inspection_ids:
             return
-        c = t.equipment_inspections.c
+        c = st.equipment_inspections.c
         self._c.execute(
-            t.equipment_inspections.update()
+            st.equipment_inspections.update()
             .where(c.id.in_(list(inspection_ids)))
             .values(status=status)
         )
 
     def notes_for(self, well_id: str, limit: int) -> list[Record]:
-        c = t.well_notes.c
+        c = st.well_notes.c
         return self._rows(
-            sa.select(t.well_notes)
+            sa.select(st.well_notes)
             .where(c.well_id == well_id)
             .order_by(c.occurred_at, c.device_id, c.event_id)
             .limit(limit)
         )
 
     def photos_for(self, well_id: str, limit: int) -> list[Record]:
-        c = t.well_photos.c
+        c = st.well_photos.c
         return self._rows(
-            sa.select(t.well_photos)
+            sa.select(st.well_photos)
             .where(c.well_id == well_id)
             .order_by(c.occurred_at.desc(), c.event_id)
             .limit(limit)
         )
 
     def photo_linked(self, well_id: str, blob_key: str) -> bool:
-        c = t.well_photos.c
+        c = st.well_photos.c
         query = sa.select(c.event_id).where(c.well_id == well_id, c.blob_key == blob_key)
         return self._c.execute(query.limit(1)).first() is not None
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
 
 # re-exported: other adapters use them
@@ -72,12 +73,12 @@ class SqlSyncEventRepository:
         found: list[StoredEvent] = []
         for start in range(0, len(ids), ID_CHUNK):
             chunk = ids[start : start + ID_CHUNK]
-            query = sa.select(t.sync_events).where(t.sync_events.c.id.in_(chunk))
+            query = sa.select(st.sync_events).where(st.sync_events.c.id.in_(chunk))
             found += [_event(read_row(row._mapping)) for row in self._c.execute(query)]
         return found
 
     def add_many(self, events: Sequence[StoredEvent]) -> None:
-        insert_rows(self._c, t.sync_events, [_event_row(event) for event in events])
+        insert_rows(self._c, st.sync_events, [_event_row(event) for event in events])
 
 
 _EVENT_FIELDS = [f.name for f in fields(StoredEvent)]
@@ -110,25 +111,25 @@ class SqlConflictRepository:
         self._c = connection
 
     def add(self, conflict: Conflict) -> None:
-        insert(self._c, t.sync_conflicts, _conflict_row(conflict))
+        insert(self._c, st.sync_conflicts, _conflict_row(conflict))
 
     def add_many(self, conflicts: Sequence[Conflict]) -> None:
-        insert_rows(self._c, t.sync_conflicts, [_conflict_row(c) for c in conflicts])
+        insert_rows(self._c, st.sync_conflicts, [_conflict_row(c) for c in conflicts])
 
     def in_slots(self, slot_keys: Collection[str]) -> list[Conflict]:
-        c = t.sync_conflicts.c
-        query = sa.select(t.sync_conflicts).where(c.slot_key.in_(sorted(slot_keys)))
+        c = st.sync_conflicts.c
+        query = sa.select(st.sync_conflicts).where(c.slot_key.in_(sorted(slot_keys)))
         return [_conflict(read_row(row._mapping)) for row in self._c.execute(query)]
 
     def get(self, conflict_id: str) -> Conflict | None:
-        query = sa.select(t.sync_conflicts).where(t.sync_conflicts.c.id == conflict_id)
+        query = sa.select(st.sync_conflicts).where(st.sync_conflicts.c.id == conflict_id)
         row = self._c.execute(query).first()
         return _conflict(read_row(row._mapping)) if row else None
 
     def find_slot(self, slot_key: str, statuses: Collection[str]) -> Conflict | None:
-        c = t.sync_conflicts.c
+        c = st.sync_conflicts.c
         query = (
-            sa.select(t.sync_conflicts)
+            sa.select(st.sync_conflicts)
             .where(c.slot_key == slot_key, c.status.in_(list(statuses)))
             .order_by(c.created_at.desc(), c.id)
             .limit(1)
@@ -137,17 +138,17 @@ class SqlConflictRepository:
         return _conflict(read_row(row._mapping)) if row else None
 
     def update(self, conflict: Conflict, expected_status: str) -> bool:
-        c = t.sync_conflicts.c
+        c = st.sync_conflicts.c
         values = write_row({k: v for k, v in _conflict_row(conflict).items() if k != "id"})
         statement = (
-            t.sync_conflicts.update()
+            st.sync_conflicts.update()
             .where(c.id == conflict.id, c.status == expected_status)
             .values(**values)
         )
         return self._c.execute(statement).rowcount == 1
 
     def list(self, query: ConflictQuery) -> Page[Conflict]:
-        c = t.sync_conflicts.c
+        c = st.sync_conflicts.c
         where: list[sa.ColumnElement[bool]] = []
         if query.status:
             where.append(c.status == query.status)
@@ -155,10 +156,10 @@ class SqlConflictRepository:
             where.append(c.well_id == query.well_id)
         if query.event_type:
             where.append(c.event_type == query.event_type)
-        count = sa.select(sa.func.count()).select_from(t.sync_conflicts).where(*where)
+        count = sa.select(sa.func.count()).select_from(st.sync_conflicts).where(*where)
         total = int(self._c.execute(count).scalar_one())
         rows = self._c.execute(
-            sa.select(t.sync_conflicts)
+            sa.select(st.sync_conflicts)
             .where(*where)
             .order_by(c.created_at, c.id)
             .limit(query.limit)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.engines import TenantEngineCache
+from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.values import read_row, write_value
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.units_of_work import Record
@@ -16,10 +17,10 @@ from shared.core.registry.model.tenants import Tenant
 from shared.core.wells.services.activity import TimelineKind, TimelineQuery, WellActivityReader
 
 _TABLES: dict[TimelineKind, sa.Table] = {
-    TimelineKind.NOTE: t.well_notes,
-    TimelineKind.INSPECTION: t.equipment_inspections,
-    TimelineKind.DOWNTIME: t.downtime_events,
-    TimelineKind.READING: t.field_readings,
+    TimelineKind.NOTE: st.well_notes,
+    TimelineKind.INSPECTION: st.equipment_inspections,
+    TimelineKind.DOWNTIME: st.downtime_events,
+    TimelineKind.READING: st.field_readings,
 }
 
 

@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, BinaryIO
 
-from shared.core.common.access import require, require_office_role
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import InputError, NotFoundError, PermissionDeniedError
-from shared.core.common.roles import Permission, sees_only_assigned_wells
-from shared.core.common.units_of_work import AuditEntry
+from shared.core.common.errors import InputError
 from shared.core.etl.errors import ImportStateError
 from shared.core.etl.model.config import ImportMapping
 from shared.core.etl.model.fields import Entity
@@ -38,9 +35,15 @@ from shared.core.etl.ports.imports import (
     RowResult,
     RowStatus,
 )
-from shared.core.etl.services.checks import check_mapping
 from shared.core.etl.services.import_job import CHUNK_ROWS, UndoCounts, apply_chunk, undo_changes
 from shared.core.etl.services.import_preview import ImportPreview, preview_rows
+from shared.core.etl.services.import_rules import (
+    check_import_mapping,
+    import_audit_entry,
+    must_exist,
+    require_import_reader,
+    require_import_writer,
+)
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.queue import Queue
 from shared.core.registry.model.tenants import Tenant
@@ -85,7 +88,7 @@ class ImportService:
         self, tenant: Tenant, actor: Actor, kind: Entity, filename: str, stream: BinaryIO
     ) -> ImportPreview:
         """Store the file, detect its columns, suggest a mapping and map the first rows."""
-        self._require_writer(actor)
+        require_import_writer(actor)
         import_id = str(uuid.uuid4())
         prefix = f"tenants/{tenant.slug}/imports/{import_id}"
         upload = self._store_parts(prefix, stream)
@@ -128,13 +131,13 @@ class ImportService:
         self, tenant: Tenant, actor: Actor, import_id: str, mapping: ImportMapping
     ) -> ImportRecord:
         """Fix the mapping and queue the import (queue `imports`)."""
-        self._require_writer(actor)
+        require_import_writer(actor)
         store = self._d.stores.for_tenant(tenant)
         with store.unit_of_work() as uow:
-            record = _must(uow.get(import_id), import_id)
+            record = must_exist(uow.get(import_id), import_id)
             if record.status is not ImportStatus.PREVIEWED:
                 raise ImportStateError(f"import {import_id} is {record.status.value}")
-            _check_import_mapping(record, mapping)
+            check_import_mapping(record, mapping)
             record.mapping = mapping.model_dump(mode="json")
             record.status, record.updated_at = ImportStatus.QUEUED, self._clock()
             uow.update(record)
@@ -143,9 +146,9 @@ class ImportService:
         return record
 
     def get(self, tenant: Tenant, actor: Actor, import_id: str) -> ImportRecord:
-        self._require_reader(actor)
+        require_import_reader(actor)
         with self._d.stores.for_tenant(tenant).unit_of_work() as uow:
-            return _must(uow.get(import_id), import_id)
+            return must_exist(uow.get(import_id), import_id)
 
     def results(
         self,
@@ -156,9 +159,9 @@ class ImportService:
         limit: int,
         offset: int,
     ) -> list[RowResult]:
-        self._require_reader(actor)
+        require_import_reader(actor)
         with self._d.stores.for_tenant(tenant).unit_of_work() as uow:
-            _must(uow.get(import_id), import_id)
+            must_exist(uow.get(import_id), import_id)
             return uow.results(import_id, status, limit, offset)
 
     def handle_job(self, body: bytes) -> ImportRecord | None:
@@ -173,7 +176,7 @@ class ImportService:
         """The queued job: apply every row (a redelivered job resumes after the last chunk)."""
         store = self._d.stores.for_tenant(tenant)
         with store.unit_of_work() as uow:
-            record = _must(uow.get(import_id), import_id)
+            record = must_exist(uow.get(import_id), import_id)
             if record.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
                 return record
             record.status = ImportStatus.RUNNING
@@ -236,10 +239,10 @@ class ImportService:
 
     def undo(self, tenant: Tenant, actor: Actor, import_id: str) -> UndoReport:
         """Revert what the import inserted or updated, last row first."""
-        self._require_writer(actor)
+        require_import_writer(actor)
         store = self._d.stores.for_tenant(tenant)
         with store.unit_of_work() as uow:
-            record = _must(uow.get(import_id), import_id)
+            record = must_exist(uow.get(import_id), import_id)
         if record.status not in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
             raise ImportStateError(f"import {import_id} is {record.status.value}")
         counts, line = UndoCounts(), None
@@ -270,47 +273,4 @@ class ImportService:
         email: str,
         extra: dict[str, int] | None = None,
     ) -> None:
-        after = {"kind": record.kind.value, "filename": record.filename, **vars(record.counts)}
-        entry = AuditEntry(
-            action=action,
-            entity="import",
-            entity_id=record.id,
-            actor_id="import",
-            actor_email=email,
-            at=self._clock(),
-            before=None,
-            after={**after, **(extra or {})},
-            request_id="",
-        )
-        uow.audit(entry)
-
-    @staticmethod
-    def _require_reader(actor: Actor) -> None:
-        """An import spans any wells: not for those who see only their assigned ones."""
-        require(actor, Permission.WELLS_READ)
-        if sees_only_assigned_wells(actor.role):
-            raise PermissionDeniedError(
-                "imports cover wells of the whole tenant; field operators see only their own"
-            )
-
-    @staticmethod
-    def _require_writer(actor: Actor) -> None:
-        require(actor, Permission.WELLS_WRITE)
-        require_office_role(actor, "import spreadsheets")
-
-
-def _must(record: ImportRecord | None, import_id: str) -> ImportRecord:
-    if record is None:
-        raise NotFoundError("import", import_id)
-    return record
-
-
-def _check_import_mapping(record: ImportRecord, mapping: ImportMapping) -> None:
-    check_mapping(record.kind, mapping.column_mapping, mapping.transforms, "mapping")
-    for target, column in mapping.column_mapping.items():
-        if column not in record.columns:
-            shown = ", ".join(repr(c) for c in record.columns[:20])
-            raise InputError(
-                f"mapping.column_mapping.{target}",
-                f"column {column!r} is not in the file ({shown})",
-            )
+        uow.audit(import_audit_entry(record, action, email, self._clock(), extra))

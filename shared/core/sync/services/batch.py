@@ -4,7 +4,7 @@
    before (duplicates); screen every new event for plausibility
    (event_limits) before anything is computed from it, so an implausible one
    is rejected alone, naming its field; read the wells the actor may write to
-   and every slot the events touch (`load_slots`), in a few queries.
+   and every slot the events touch (`batch_io.load_slots`), in a few queries.
 2. Apply the events in the order given against the in-memory state
    (sync_state). A bad event (InputError, or a value no check foresaw that
    overflows) is undone in memory and rejected; the others go on.
@@ -25,42 +25,36 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from shared.core.common.access import visible_well_ids
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.errors import ConflictError, InputError
-from shared.core.common.units_of_work import AuditEntry, Record, TenantUnitOfWork
+from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.errors import UploadRefusedError
 from shared.core.sync.model.event_limits import check_event
 from shared.core.sync.model.field_events import (
     Device,
-    EquipmentInspected,
     EventOutcome,
     FieldEvent,
     IncomingEvent,
     InvalidEvent,
     OutcomeStatus,
-    ProductionLogged,
-    ReadingRecorded,
 )
-from shared.core.sync.ports import AppendTable, StoredEvent
+from shared.core.sync.ports import StoredEvent
 from shared.core.sync.services.apply import (
     BatchContext,
     check_target,
     clock_skew_s,
     duplicate_outcome,
-    slot_key,
     stored_event,
-    utc,
 )
+from shared.core.sync.services.batch_io import flush, load_slots
 from shared.core.sync.services.effects import apply_effect
-from shared.core.sync.services.state import BatchState, EventWrites, Slots
+from shared.core.sync.services.state import BatchState, EventWrites
 
-K = TypeVar("K")
 log = logging.getLogger("wellos.sync")
 
 UNSTORABLE: tuple[type[Exception], ...] = (OverflowError, RecursionError, ValueError)
@@ -69,15 +63,6 @@ the calendar, data nested too deep, a number a driver cannot encode): that event
 rejected, the rest of the batch applies."""
 RETRY_EACH: tuple[type[Exception], ...] = (ConflictError, *UNSTORABLE)
 """A bulk write failing with these is retried event by event."""
-
-FIELD_TABLES: tuple[AppendTable, ...] = (
-    "field_readings",
-    "production_history",
-    "equipment_inspections",
-    "well_notes",
-    "downtime_events",
-    "well_photos",
-)
 
 
 @dataclass(frozen=True)
@@ -232,91 +217,3 @@ def _flush_one(uow: TenantUnitOfWork, state: BatchState, event: FieldEvent) -> E
 
 def rejected(event_id: str | None, field: str, reason: str) -> EventOutcome:
     return EventOutcome(event_id, OutcomeStatus.REJECTED, reason=f"{field}: {reason}")
-
-
-def load_slots(uow: TenantUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
-    """Everything the events' rules may look at, in one query per kind of row."""
-    instants = {
-        (e.well_id, e.payload.tag, utc(e.occurred_at))
-        for e in events
-        if isinstance(e.payload, ReadingRecorded)
-    }
-    tags = {(well, tag) for well, tag, _ in instants}
-    days = {(e.well_id, e.payload.date) for e in events if isinstance(e.payload, ProductionLogged)}
-    checks = {
-        (e.equipment_id, e.local_day)
-        for e in events
-        if isinstance(e.payload, EquipmentInspected) and e.equipment_id
-    }
-    records = uow.field_records
-    slots = Slots(current=dict.fromkeys(tags), days=dict.fromkeys(days))
-    for row in records.readings_at(instants) if instants else []:
-        _add(slots.readings_at, (str(row["well_id"]), row["tag"], row["occurred_at"]), row)
-    for row in records.current_readings(tags) if tags else []:
-        slots.current[(str(row["well_id"]), row["tag"])] = row
-    for row in records.production_logs(days) if days else []:
-        _add(slots.logs, (str(row["well_id"]), row["production_date"]), row)
-    for row in records.production_days(days) if days else []:
-        slots.days[(str(row["well_id"]), row["production_date"])] = row
-    for row in records.inspections_for(checks) if checks else []:
-        _add(slots.inspections, (str(row["equipment_id"]), row["inspection_date"]), row)
-    keys = {key for key in map(slot_key, events) if key is not None}
-    for conflict in uow.conflicts.in_slots(keys) if keys else []:
-        slots.conflicts.setdefault(conflict.slot_key, []).append(conflict)
-    return slots
-
-
-def _add(table: dict[K, list[Record]], key: K, row: Record) -> None:
-    table.setdefault(key, []).append(row)
-
-
-def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
-    """Write what events decided: inserts in bulk, then the changed rows."""
-    rows = {table: [dict(row) for row in items] for table, items in writes.rows.items()}
-    flags = dict(writes.production_flags)
-    for row in rows.get("production_history", []):
-        row["is_winner"] = flags.pop(str(row["event_id"]), row["is_winner"])
-    statuses = dict(writes.inspection_status)
-    for row in rows.get("equipment_inspections", []):
-        row["status"] = statuses.pop(str(row["id"]), row["status"])
-    records = uow.field_records
-    for table in FIELD_TABLES:
-        if rows.get(table):
-            records.append(table, rows[table])
-    if flags:
-        records.set_production_flags(flags)
-    for status in sorted(set(statuses.values())):
-        records.set_inspection_status(sorted(i for i, s in statuses.items() if s == status), status)
-    if writes.current_readings:
-        records.put_current_readings(list(writes.current_readings.values()))
-    if writes.days:
-        uow.production.upsert_days(list(writes.days.values()))
-    _flush_conflicts(uow, writes)
-    if writes.audits:
-        records.append("audit_log", [audit_row(entry) for entry in writes.audits])
-    if writes.changes:
-        uow.changes.append_many(writes.changes)
-    if writes.events:
-        uow.sync_events.add_many(writes.events)
-
-
-def _flush_conflicts(uow: TenantUnitOfWork, writes: EventWrites) -> None:
-    if writes.new_conflicts:
-        uow.conflicts.add_many(list(writes.new_conflicts.values()))
-    for conflict, expected in writes.changed_conflicts.values():
-        if not uow.conflicts.update(conflict, expected):
-            raise ConflictError(f"conflict {conflict.id} changed meanwhile")
-
-
-def audit_row(entry: AuditEntry) -> Record:
-    return {
-        "at": entry.at,
-        "actor_id": entry.actor_id,
-        "actor_email": entry.actor_email,
-        "action": entry.action,
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "before": entry.before,
-        "after": entry.after,
-        "request_id": entry.request_id,
-    }

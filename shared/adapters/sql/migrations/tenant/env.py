@@ -2,11 +2,12 @@
 
 from alembic import context
 
-from shared.adapters.sql.analytics import tables as analytics_tables  # noqa: F401  (registers the analytics tables)
-from shared.adapters.sql.etl import tables as etl_tables  # noqa: F401  (registers the ETL and import tables)
-from shared.adapters.sql.scada import (
-    tables as scada_tables,  # registers the SCADA tables in the metadata
-)
+# Importing each feature's tables registers them in the tenant metadata.
+from shared.adapters.sql.analytics import tables as analytics_tables  # noqa: F401
+from shared.adapters.sql.etl import tables as etl_tables  # noqa: F401
+from shared.adapters.sql.scada import tables as scada_tables
+from shared.adapters.sql.sync import job_tables  # noqa: F401
+from shared.adapters.sql.sync import tables as sync_tables  # noqa: F401
 from shared.adapters.sql.tenant_tables import metadata
 
 connection = context.config.attributes["connection"]

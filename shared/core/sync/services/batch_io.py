@@ -1,0 +1,117 @@
+"""What one sync batch reads before deciding and writes after: a few queries, bulk writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from shared.core.common.errors import ConflictError
+from shared.core.common.units_of_work import AuditEntry, Record, TenantUnitOfWork
+from shared.core.sync.model.field_events import (
+    EquipmentInspected,
+    FieldEvent,
+    ProductionLogged,
+    ReadingRecorded,
+)
+from shared.core.sync.ports import AppendTable
+from shared.core.sync.services.apply import slot_key, utc
+from shared.core.sync.services.state import EventWrites, Slots
+
+K = TypeVar("K")
+
+FIELD_TABLES: tuple[AppendTable, ...] = (
+    "field_readings",
+    "production_history",
+    "equipment_inspections",
+    "well_notes",
+    "downtime_events",
+    "well_photos",
+)
+
+
+def load_slots(uow: TenantUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
+    """Everything the events' rules may look at, in one query per kind of row."""
+    instants = {
+        (e.well_id, e.payload.tag, utc(e.occurred_at))
+        for e in events
+        if isinstance(e.payload, ReadingRecorded)
+    }
+    tags = {(well, tag) for well, tag, _ in instants}
+    days = {(e.well_id, e.payload.date) for e in events if isinstance(e.payload, ProductionLogged)}
+    checks = {
+        (e.equipment_id, e.local_day)
+        for e in events
+        if isinstance(e.payload, EquipmentInspected) and e.equipment_id
+    }
+    records = uow.field_records
+    slots = Slots(current=dict.fromkeys(tags), days=dict.fromkeys(days))
+    for row in records.readings_at(instants) if instants else []:
+        _add(slots.readings_at, (str(row["well_id"]), row["tag"], row["occurred_at"]), row)
+    for row in records.current_readings(tags) if tags else []:
+        slots.current[(str(row["well_id"]), row["tag"])] = row
+    for row in records.production_logs(days) if days else []:
+        _add(slots.logs, (str(row["well_id"]), row["production_date"]), row)
+    for row in records.production_days(days) if days else []:
+        slots.days[(str(row["well_id"]), row["production_date"])] = row
+    for row in records.inspections_for(checks) if checks else []:
+        _add(slots.inspections, (str(row["equipment_id"]), row["inspection_date"]), row)
+    keys = {key for key in map(slot_key, events) if key is not None}
+    for conflict in uow.conflicts.in_slots(keys) if keys else []:
+        slots.conflicts.setdefault(conflict.slot_key, []).append(conflict)
+    return slots
+
+
+def _add(table: dict[K, list[Record]], key: K, row: Record) -> None:
+    table.setdefault(key, []).append(row)
+
+
+def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
+    """Write what events decided: inserts in bulk, then the changed rows."""
+    rows = {table: [dict(row) for row in items] for table, items in writes.rows.items()}
+    flags = dict(writes.production_flags)
+    for row in rows.get("production_history", []):
+        row["is_winner"] = flags.pop(str(row["event_id"]), row["is_winner"])
+    statuses = dict(writes.inspection_status)
+    for row in rows.get("equipment_inspections", []):
+        row["status"] = statuses.pop(str(row["id"]), row["status"])
+    records = uow.field_records
+    for table in FIELD_TABLES:
+        if rows.get(table):
+            records.append(table, rows[table])
+    if flags:
+        records.set_production_flags(flags)
+    for status in sorted(set(statuses.values())):
+        records.set_inspection_status(sorted(i for i, s in statuses.items() if s == status), status)
+    if writes.current_readings:
+        records.put_current_readings(list(writes.current_readings.values()))
+    if writes.days:
+        uow.production.upsert_days(list(writes.days.values()))
+    _flush_conflicts(uow, writes)
+    if writes.audits:
+        records.append("audit_log", [audit_row(entry) for entry in writes.audits])
+    if writes.changes:
+        uow.changes.append_many(writes.changes)
+    if writes.events:
+        uow.sync_events.add_many(writes.events)
+
+
+def _flush_conflicts(uow: TenantUnitOfWork, writes: EventWrites) -> None:
+    if writes.new_conflicts:
+        uow.conflicts.add_many(list(writes.new_conflicts.values()))
+    for conflict, expected in writes.changed_conflicts.values():
+        if not uow.conflicts.update(conflict, expected):
+            raise ConflictError(f"conflict {conflict.id} changed meanwhile")
+
+
+def audit_row(entry: AuditEntry) -> Record:
+    return {
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "actor_email": entry.actor_email,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+        "request_id": entry.request_id,
+    }
