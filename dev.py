@@ -110,7 +110,7 @@ def run_checks() -> int:
     steps = [
         ("ruff check", [str(BIN / "ruff"), "check", "."]),
         ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
-        ("mypy (strict: shared/, edge_gateway/)", [str(BIN / "mypy")]),
+        ("mypy (strict: shared/, functions/, edge_gateway/, models/)", [str(BIN / "mypy")]),
         ("import-linter", [str(BIN / "lint-imports")]),
     ]
     for title, command in steps:

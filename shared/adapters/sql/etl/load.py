@@ -204,7 +204,7 @@ def _change(
 
 
 def append_changes(connection: Connection, entries: Sequence[Mapping[str, Any]]) -> None:
-    """txid: the writing transaction's id on PostgreSQL (see change_log.py), 0 elsewhere."""
+    """txid: the writing transaction's id on PostgreSQL (see sync/change_log.py), 0 elsewhere."""
     if not entries:
         return
     if connection.dialect.name != "postgresql":

@@ -1,4 +1,4 @@
-"""SQLAlchemy Core implementation of the sync-job port (tables in sync_job_tables)."""
+"""SQLAlchemy Core implementation of the sync-job port (tables in sync/job_tables.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """SQLAlchemy Core implementations of the sync ports: event log and conflict queue.
 
 Portable across PostgreSQL, MySQL/MariaDB and SQL Server. Times are written in
-UTC and read back as aware UTC datetimes on every dialect (sync_values).
+UTC and read back as aware UTC datetimes on every dialect (sync/values.py).
 """
 
 from __future__ import annotations

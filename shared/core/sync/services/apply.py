@@ -1,6 +1,6 @@
 """What every field event of a batch goes through: its context, the target check,
 duplicates, the stored event, change-feed entries and conflicts (all against the
-batch's in-memory state; see sync_state)."""
+batch's in-memory state; see services.state)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@
    is rejected alone, naming its field; read the wells the actor may write to
    and every slot the events touch (`batch_io.load_slots`), in a few queries.
 2. Apply the events in the order given against the in-memory state
-   (sync_state). A bad event (InputError, or a value no check foresaw that
+   (services.state). A bad event (InputError, or a value no check foresaw that
    overflows) is undone in memory and rejected; the others go on.
 3. Write everything in bulk inside a savepoint. Should the database refuse a
    write (a value out of range, an id a concurrent sync stored first) or the

@@ -1,4 +1,4 @@
-"""What each type of field event does to the tenant's data (rules in sync_rules)."""
+"""What each type of field event does to the tenant's data (rules in sync.model.rules)."""
 
 from __future__ import annotations
 

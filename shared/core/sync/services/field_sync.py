@@ -3,7 +3,7 @@
 `apply_batch` is the one way events get in, whether a small batch arrives
 inline over HTTP or a big one comes through the queue as a job (in chunks):
 the events apply in device-sequence order in one transaction, each behind its
-own savepoint in effect (see sync_batch), and each event's first outcome is
+own savepoint in effect (see services.batch), and each event's first outcome is
 stored with it, so sending the same events again (a retry, a redelivered job
 message) answers `duplicate` and changes nothing.
 """

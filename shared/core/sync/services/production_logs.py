@@ -64,7 +64,7 @@ def apply_production(
     if not rivals:
         reason = "same volumes as an earlier log for this well-day" if earlier else None
         return EventOutcome(None, OutcomeStatus.APPLIED, reason=reason)
-    slot = f"production/{event.well_id}/{log.date.isoformat()}"  # = sync_apply.slot_key
+    slot = f"production/{event.well_id}/{log.date.isoformat()}"  # = apply.slot_key
     members = [claim.event_id for claim in earlier] + [event.id]
     status = ConflictStatus.AUTO_RESOLVED
     conflict = join_conflict(
