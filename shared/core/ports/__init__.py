@@ -1,0 +1,1 @@
+"""Infrastructure ports only: queue, blobs, secrets, notifications, model scoring, security."""
