@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import Moment
 from functions.api.schemas.well_activity import TimelineOut, WellAssignmentsOut
-from shared.core.wells.services.activity import MAX_TIMELINE_ENTRIES, TimelineKind, TimelineQuery
+from shared.core.wells.ports import TimelineKind, TimelineQuery
+from shared.core.wells.services.activity import MAX_TIMELINE_ENTRIES
 
 router = APIRouter(tags=["wells"])
 

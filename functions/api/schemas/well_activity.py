@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from shared.core.wells.services.activity import TimelineKind
+from shared.core.wells.ports import TimelineKind
 
 
 class TimelineEntryOut(BaseModel):

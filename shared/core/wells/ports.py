@@ -1,14 +1,17 @@
-"""Ports of wells in one tenant's database: wells, the catalog, daily production, assignments."""
+"""Ports of wells in one tenant's database: wells, the catalog, daily production, assignments,
+and the reader of a well's field activity."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
+from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.registry.model.tenants import Tenant
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,37 @@ class AssignmentRepository(Protocol):
     def assign(self, user_id: str, well_id: str, by: str, at: datetime) -> None: ...
 
     def unassign(self, user_id: str, well_id: str) -> None: ...
+
+
+class TimelineKind(StrEnum):
+    NOTE = "note"
+    INSPECTION = "inspection"
+    DOWNTIME = "downtime"
+    READING = "reading"
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    well_id: str
+    kinds: frozenset[TimelineKind]
+    start: datetime | None
+    end: datetime | None
+    limit: int
+
+
+class WellActivityReader(Protocol):
+    """Reads a well's field records and assignments (one tenant's database)."""
+
+    def timeline(self, query: TimelineQuery) -> list[tuple[TimelineKind, Record]]:
+        """Rows of the asked kinds, at most `query.limit` of each, newest first."""
+        ...
+
+    def assignments(self, well_id: str) -> list[Record]: ...
+
+
+class WellActivityUnitOfWork(TenantUnitOfWork, Protocol):
+    activity: WellActivityReader
+
+
+class WellActivityDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> WellActivityUnitOfWork: ...

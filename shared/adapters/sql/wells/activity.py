@@ -14,7 +14,7 @@ from shared.adapters.sql.sync.values import read_row, write_value
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
-from shared.core.wells.services.activity import TimelineKind, TimelineQuery, WellActivityReader
+from shared.core.wells.ports import TimelineKind, TimelineQuery, WellActivityReader
 
 _TABLES: dict[TimelineKind, sa.Table] = {
     TimelineKind.NOTE: st.well_notes,

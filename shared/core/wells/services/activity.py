@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from shared.core.common.access import ensure_well_visible, require
 from shared.core.common.actor import Actor
@@ -20,24 +19,13 @@ from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.ports import (
+    TimelineKind,
+    TimelineQuery,
+    WellActivityDatabases,
+)
 
 MAX_TIMELINE_ENTRIES = 500
-
-
-class TimelineKind(StrEnum):
-    NOTE = "note"
-    INSPECTION = "inspection"
-    DOWNTIME = "downtime"
-    READING = "reading"
-
-
-@dataclass(frozen=True)
-class TimelineQuery:
-    well_id: str
-    kinds: frozenset[TimelineKind]
-    start: datetime | None
-    end: datetime | None
-    limit: int
 
 
 @dataclass(frozen=True)
@@ -49,24 +37,6 @@ class TimelineEntry:
     device_id: str
     equipment_id: str | None
     details: dict[str, Any]
-
-
-class WellActivityReader(Protocol):
-    """Reads a well's field records and assignments (one tenant's database)."""
-
-    def timeline(self, query: TimelineQuery) -> list[tuple[TimelineKind, Record]]:
-        """Rows of the asked kinds, at most `query.limit` of each, newest first."""
-        ...
-
-    def assignments(self, well_id: str) -> list[Record]: ...
-
-
-class WellActivityUnitOfWork(TenantUnitOfWork, Protocol):
-    activity: WellActivityReader
-
-
-class WellActivityDatabases(Protocol):
-    def unit_of_work(self, tenant: Tenant) -> WellActivityUnitOfWork: ...
 
 
 _ID_COLUMN = {
