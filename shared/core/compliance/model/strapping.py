@@ -114,8 +114,9 @@ class StrappingTable:
             raise OutOfRangeError(field, height, low, high, "the tank's strapping table (inches)")
         for below, above in itertools.pairwise(self.rows):
             if height <= above.height_inches:
-                share = (height - below.height_inches) / (above.height_inches - below.height_inches)
-                volume = below.volume_bbl + share * (above.volume_bbl - below.volume_bbl)
+                # multiply before dividing, so quarter-inch gauges interpolate exactly
+                rise = (height - below.height_inches) * (above.volume_bbl - below.volume_bbl)
+                volume = below.volume_bbl + rise / (above.height_inches - below.height_inches)
                 return volume.quantize(VOLUME_PLACES, ROUND_HALF_UP)
         raise AssertionError("unreachable: the height is within the table")  # pragma: no cover
 
