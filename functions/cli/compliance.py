@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from functions.cli.output import fail
-from shared.core.compliance.errors import ComplianceInputError
+from shared.core.compliance.errors import ComplianceInputError, InputError, WellOSError
 from shared.core.compliance.model.emissions import (
     Emissions,
     combustion,
@@ -36,7 +36,6 @@ from shared.core.compliance.model.volume import (
     api_gravity_at_60,
     standard_volumes,
 )
-from shared.core.errors import InputError, WellOSError
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
 TONNE_PLACES = 6

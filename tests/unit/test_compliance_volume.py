@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.core.compliance.errors import ComplianceInputError, OutOfRangeError
+from shared.core.compliance.errors import ComplianceInputError, InputError, OutOfRangeError
 from shared.core.compliance.model.volume import (
     api_gravity_at_60,
     api_to_density,
@@ -15,7 +15,6 @@ from shared.core.compliance.model.volume import (
     density_to_api,
     standard_volumes,
 )
-from shared.core.errors import InputError
 
 # API MPMS 11.1-2004, section 11.1.6.1, examples 1 and 2 (crude oil), as reproduced in
 # the public test data of github.com/m2b/API11_1VCF (CTPLFromAPIDegFPsigTests.cs):

@@ -44,6 +44,18 @@ else:
     InputError = _shared_errors().InputError
     WellOSError = _shared_errors().WellOSError
 
+__all__ = [
+    "ComplianceInputError",
+    "GaugeOrderError",
+    "InputError",
+    "InterestsTotalError",
+    "NoRuleError",
+    "OutOfRangeError",
+    "RuleDataError",
+    "StrappingTableError",
+    "WellOSError",
+]
+
 Number = Decimal | float | int
 
 
