@@ -20,9 +20,16 @@ M = TypeVar("M", bound=BaseModel)
 _PACKAGE = "shared.core.operations.rules"
 
 
-@cache
 def load_rulebook(name: str, model: type[M]) -> M:
     """The rules file `name` (e.g. "incident_notifications.json") as a validated `model`."""
+    loaded = _load(name, model)
+    if not isinstance(loaded, model):  # the cache is keyed by model too: never happens
+        raise TypeError(f"{name} was loaded as {type(loaded).__name__}")
+    return loaded
+
+
+@cache
+def _load(name: str, model: type[BaseModel]) -> BaseModel:
     text = files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
     return parse_rulebook(name, text, model)
 
