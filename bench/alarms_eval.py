@@ -33,7 +33,7 @@ import time
 
 import numpy as np
 
-from shared.core.operations.model.alarm_eval import ReadingArrays, evaluate, evaluate_stale
+from shared.core.operations.model.alarm_eval import ReadingArrays, evaluate
 from shared.core.operations.model.alarm_index import RuleIndex, compile_rules
 from shared.core.operations.model.alarm_rules import (
     AlarmKind,
@@ -42,6 +42,7 @@ from shared.core.operations.model.alarm_rules import (
     TagInfo,
     TagSelector,
 )
+from shared.core.operations.model.alarm_stale import evaluate_stale
 from shared.core.operations.model.alarm_state import AlarmState
 
 CHUNK = 100_000

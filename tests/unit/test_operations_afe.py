@@ -20,11 +20,9 @@ from shared.core.operations.model.afe import (
     EstimateLine,
     NewAfe,
     PartnerInterest,
-    budget_vs_actual,
     close_afe,
     default_afe_policy,
     draft_afe,
-    overrun_alerts,
     post_actual,
 )
 from shared.core.operations.model.afe_approval import (
@@ -36,6 +34,7 @@ from shared.core.operations.model.afe_approval import (
     revise,
     submit,
 )
+from shared.core.operations.model.afe_budget import budget_vs_actual, overrun_alerts
 from shared.core.operations.rulebook import parse_rulebook
 
 T = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -14,12 +14,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.core.operations.model.alarm_eval import (
-    ReadingArrays,
-    evaluate,
-    evaluate_stale,
-    retire,
-)
+from shared.core.operations.model.alarm_eval import ReadingArrays, evaluate
 from shared.core.operations.model.alarm_index import compile_rules
 from shared.core.operations.model.alarm_rules import (
     AlarmKind,
@@ -29,6 +24,7 @@ from shared.core.operations.model.alarm_rules import (
     TagSelector,
     parse_alarm_rule,
 )
+from shared.core.operations.model.alarm_stale import evaluate_stale, retire
 from shared.core.operations.model.alarm_state import AlarmState, EventKind, Phase
 
 S = 1_000_000  # µs per second

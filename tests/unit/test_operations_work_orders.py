@@ -11,14 +11,19 @@ from hypothesis import strategies as st
 
 from shared.core.errors import ConflictError, InputError
 from shared.core.operations.errors import StatusChangeError, WorkOrderClosedError
+from shared.core.operations.model.work_order_sources import (
+    AlertRef,
+    InspectionRef,
+    default_policy,
+    from_alert,
+    from_inspection,
+)
 from shared.core.operations.model.work_orders import (
     CLOSED,
     TRANSITIONS,
-    AlertRef,
     CostCategory,
     CostLine,
     Downtime,
-    InspectionRef,
     NewWorkOrder,
     PartLine,
     Priority,
@@ -31,9 +36,6 @@ from shared.core.operations.model.work_orders import (
     cancel,
     change_status,
     close,
-    default_policy,
-    from_alert,
-    from_inspection,
     open_work_order,
     record_downtime,
     schedule,

@@ -1,10 +1,8 @@
 """AFEs (authorizations for expenditure): estimate, actual costs, budget versus actual.
 
 An AFE estimates a job by cost category (Decimal). Once approved (afe_approval.py),
-actual costs are posted against it by category; `budget_vs_actual` compares
-them and `overrun_alerts` says which thresholds of the policy (rules/afe_policy.json:
-90 % warning, 100 % overrun, 110 % supplement required by default) each category
-and the total have crossed, once per (AFE, scope, threshold).
+actual costs are posted against it by category; afe_budget.py compares them with
+the estimate and raises overrun alerts.
 
     draft ──submit──► submitted ──(every level approves)──► approved ──► closed
       ▲                    │
@@ -16,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,9 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shared.core.operations.errors import OperationsConflictError, OperationsInputError
 from shared.core.operations.model import values
 from shared.core.operations.rulebook import load_rulebook
-
-TOTAL = "total"
-PERCENT = Decimal("0.1")
 
 
 class AfeStatus(StrEnum):
@@ -263,76 +258,3 @@ def close_afe(afe: Afe) -> Afe:
             f"AFE {afe.number} is {afe.status}; only an approved AFE closes"
         )
     return replace(afe, status=AfeStatus.CLOSED)
-
-
-# --- budget versus actual ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Variance:
-    scope: str
-    """A category code, or "total"."""
-    estimate: Decimal
-    actual: Decimal
-
-    @property
-    def variance(self) -> Decimal:
-        """Actual minus estimate: positive is over budget."""
-        return self.actual - self.estimate
-
-    @property
-    def percent_used(self) -> Decimal | None:
-        """Actual as a percentage of the estimate, to a tenth (half up, as a reader rounds);
-        None without an estimate. Alerts compare exactly, not this rounded figure."""
-        if self.estimate == 0:
-            return None
-        return (self.actual * 100 / self.estimate).quantize(PERCENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class OverrunAlert:
-    afe_id: str
-    scope: str
-    at_percent: Decimal
-    level: str
-    estimate: Decimal
-    actual: Decimal
-
-    @property
-    def alert_key(self) -> str:
-        """Raise each alert once: the same AFE, scope and threshold is the same alert."""
-        return f"{self.afe_id}/{self.scope}/{self.at_percent}"
-
-
-def budget_vs_actual(afe: Afe) -> list[Variance]:
-    """Per category (estimated or charged), then the total."""
-    estimate = {line.category: line.amount for line in afe.estimate}
-    actual: dict[str, Decimal] = {}
-    for cost in afe.actuals:
-        actual[cost.category] = actual.get(cost.category, Decimal(0)) + cost.amount
-    categories = [line.category for line in afe.estimate] + sorted(set(actual) - set(estimate))
-    rows = [Variance(c, estimate.get(c, Decimal(0)), actual.get(c, Decimal(0))) for c in categories]
-    return [*rows, Variance(TOTAL, afe.total_estimate, afe.total_actual)]
-
-
-def overrun_alerts(afe: Afe, policy: AfePolicy) -> list[OverrunAlert]:
-    """The highest threshold each scope has reached; a cost on an unestimated category
-    is beyond every threshold."""
-    alerts = []
-    for row in budget_vs_actual(afe):
-        if row.actual == 0:
-            continue
-        used = row.percent_used
-        crossed = [
-            t
-            for t in policy.overrun_alerts
-            if used is None or row.actual * 100 >= t.at_percent * row.estimate
-        ]
-        if crossed:
-            top = crossed[-1]
-            alerts.append(
-                OverrunAlert(
-                    afe.afe_id, row.scope, top.at_percent, top.level, row.estimate, row.actual
-                )
-            )
-    return alerts

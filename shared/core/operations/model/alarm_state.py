@@ -215,3 +215,8 @@ class AlarmEvent:
 class Evaluation:
     events: tuple[AlarmEvent, ...]
     state: AlarmState
+
+
+def event_order(event: AlarmEvent) -> tuple[int, int, str, int]:
+    """Events of one evaluation: by time, tag, rule; a clear before a raise at one instant."""
+    return (event.at_us, event.tag_id, event.rule_id, 0 if event.kind is EventKind.CLEARED else 1)
