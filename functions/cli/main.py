@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from functions.cli import dca, etl, migrate, models, serving, tenants
+from functions.cli import dca, etl, migrate, models, package, serving, tenants
 from functions.cli.field.commands import field_app
 
 # Commands whose modules are slow to import (asyncua): loaded only when named or listed.
@@ -54,6 +54,7 @@ app.add_typer(etl.etl_app, name="etl")
 app.add_typer(field_app, name="field")
 migrate.register(app)
 serving.register(app)
+package.register(app)
 
 
 if __name__ == "__main__":
