@@ -22,6 +22,7 @@ from tests.deploy.azure_source import azure_triggers
 ROOT = Path(__file__).resolve().parents[2]
 BICEP = ROOT / "infra" / "bicep"
 CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"
+CHECKOV_OFFLINE = ["-o", "json", "--quiet", "--skip-download"]  # no call to Prisma Cloud
 # Settings the deployment sets that the composition root (issue 11) is to read.
 PENDING_SETTINGS = {"WELLOS_SECRETS_BACKEND", "WELLOS_KEY_VAULT_URL", "WELLOS_DATABASE_URL_SECRET"}
 HOST_SETTINGS = {
@@ -149,7 +150,7 @@ def test_every_checkov_skip_says_why() -> None:
 @pytest.mark.skipif(not CHECKOV.exists(), reason="checkov is installed by `python3 dev.py test`")
 def test_checkov_finds_no_failed_check_in_the_bicep_files() -> None:
     result = subprocess.run(
-        [str(CHECKOV), "-d", str(BICEP), "--framework", "bicep", "-o", "json", "--quiet"],
+        [str(CHECKOV), "-d", str(BICEP), "--framework", "bicep", *CHECKOV_OFFLINE],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     report = json.loads(result.stdout)
@@ -159,3 +160,14 @@ def test_checkov_finds_no_failed_check_in_the_bicep_files() -> None:
     ]
     assert failed == [] and summary["parsing_errors"] == 0
     assert summary["resource_count"] >= 40 and summary["skipped"] == len(_skips())
+
+
+@pytest.mark.skipif(not CHECKOV.exists(), reason="checkov is installed by `python3 dev.py test`")
+def test_checkov_finds_no_failed_check_in_the_gateway_dockerfile() -> None:
+    dockerfile = ROOT / "edge_gateway" / "Dockerfile"
+    result = subprocess.run(
+        [str(CHECKOV), "-f", str(dockerfile), "--framework", "dockerfile", *CHECKOV_OFFLINE],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    assert report["summary"]["failed"] == 0 and report["summary"]["passed"] > 0
