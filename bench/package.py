@@ -61,11 +61,13 @@ def lock_venv(cache: Path, lock_name: str) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     print(f"[bench] virtualenv for {lock.name} in {target}", flush=True)
     venv.EnvBuilder(with_pip=True).create(target)
-    subprocess.run(
+    result = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
          "--require-hashes", "--no-deps", "-r", str(lock)],
-        check=True,
+        capture_output=True, text=True, check=False,
     )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"pip could not install {lock.name}:\n{result.stderr[-3000:]}")
     (target / ".complete").write_text(digest)
     return python
 
