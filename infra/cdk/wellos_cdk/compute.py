@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
@@ -59,7 +61,7 @@ class Functions(Construct):
         self, spec: LambdaSpec, code: FunctionCode, environment: dict[str, str]
     ) -> lambda_.Function:
         log_group = logs.LogGroup(self, f"{spec.id}Logs", retention=logs.RetentionDays.ONE_MONTH)
-        common = dict(
+        common: dict[str, Any] = dict(
             architecture=ARCHITECTURES[self.config.architecture],
             timeout=Duration.seconds(spec.timeout_s),
             memory_size=spec.memory_mb,
