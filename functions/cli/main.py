@@ -11,8 +11,9 @@ from typer.core import TyperGroup
 from functions.cli import compliance, dca, etl, migrate, models, serving, tenants
 from functions.cli.field.commands import field_app
 
-# Commands whose modules are slow to import (asyncua): loaded only when named or listed.
-LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate"}
+# Commands whose modules are slow to import (asyncua) or need the dev set (packaging):
+# loaded only when named or listed.
+LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate", "package": "functions.cli.package"}
 
 
 class LazyGroup(TyperGroup):
