@@ -39,11 +39,12 @@ def compile_lock(spec: LockSpec, root: Path, uv: str) -> Path:
             [uv, *compile_arguments(spec, requirements_in, root)],
             cwd=root, capture_output=True, text=True, check=False,
         )  # fmt: skip
+        resolved = result.stdout.replace(str(requirements_in), f"pyproject.toml [{spec.name}]")
     if result.returncode != 0:
         raise SystemExit(f"uv could not resolve {spec.file_name}:\n{result.stderr}")
     target = root / LOCK_DIR / spec.file_name
     target.parent.mkdir(exist_ok=True)
-    target.write_text(header(spec, input_digest(requirements)) + result.stdout, encoding="utf-8")
+    target.write_text(header(spec, input_digest(requirements)) + resolved, encoding="utf-8")
     return target
 
 
