@@ -3,10 +3,14 @@
 
     python3 dev.py demo [--duration N] [--fresh]   the local platform with a simulated field
     python3 dev.py test [pytest args]              lint, type checks, import contracts, all tests
+    python3 dev.py lock [NAME ...]                 re-resolve requirements/*.lock (pyproject edits)
+    python3 dev.py wellos ARGS                     the `wellos` CLI in the virtualenv
 
-Both create `.venv` on first use and reinstall only when `pyproject.toml` changes, and
-build the office app (web/) when its sources change: Node.js comes from PyPI into
-`.venv` when none is on the PATH, `npm ci` runs when `web/package-lock.json` changes.
+They create `.venv` on first use and install the hashed set of `requirements/dev.lock` into
+it, then WellOS itself without dependencies; they reinstall only when `pyproject.toml` or
+the lock changes. They build the office app (web/) when its sources change: Node.js comes
+from PyPI into `.venv` when none is on the PATH, `npm ci` runs when `web/package-lock.json`
+changes. checkov (the Bicep scanner) gets its own environment in `.tools/checkov`.
 """
 
 from __future__ import annotations
@@ -30,12 +34,27 @@ def _say(message: str) -> None:
     print(f"[dev] {message}", flush=True)
 
 
+DEV_LOCK = ROOT / "requirements" / "dev.lock"
+CHECKOV_LOCK = ROOT / "requirements" / "checkov.lock"
+
+
+def _fingerprint(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _install_fingerprint() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return _fingerprint(ROOT / "pyproject.toml", DEV_LOCK)
+
+
+def _pip(python: Path) -> list[str]:
+    return [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
 
 
 def ensure_venv() -> None:
-    """Create the virtualenv and install the project (editable, with dev and train extras)."""
+    """Create the virtualenv, install the locked dev set, then WellOS itself (editable)."""
     if sys.version_info < (3, 11):
         sys.exit(f"WellOS needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
@@ -44,10 +63,31 @@ def ensure_venv() -> None:
     fingerprint = _install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
-    _say("installing WellOS and its dependencies (first run or pyproject.toml changed)")
-    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "-e", f"{ROOT}[dev,train]"], check=True, cwd=ROOT)
+    _say("installing requirements/dev.lock and WellOS (first run, or pyproject/lock changed)")
+    subprocess.run([*_pip(PYTHON), "--require-hashes", "-r", str(DEV_LOCK)], check=True, cwd=ROOT)
+    subprocess.run([*_pip(PYTHON), "--no-deps", "-e", str(ROOT)], check=True, cwd=ROOT)
     STAMP.write_text(fingerprint)
+
+
+CHECKOV_VENV = ROOT / ".tools" / "checkov"
+CHECKOV_STAMP = CHECKOV_VENV / ".wellos-installed"
+
+
+def ensure_checkov() -> None:
+    """checkov in its own virtualenv: it pins releases the dev set must not be held to."""
+    fingerprint = _fingerprint(CHECKOV_LOCK)
+    if CHECKOV_STAMP.exists() and CHECKOV_STAMP.read_text() == fingerprint:
+        return
+    _say("installing checkov (requirements/checkov.lock) into .tools/checkov")
+    venv.EnvBuilder(with_pip=True, clear=True).create(CHECKOV_VENV)
+    python = CHECKOV_VENV / PYTHON.relative_to(VENV)
+    command = [*_pip(python), "--require-hashes", "-r", str(CHECKOV_LOCK)]
+    try:
+        subprocess.run(command, check=True, cwd=ROOT, timeout=900)
+    except (subprocess.SubprocessError, OSError) as exc:
+        _say(f"checkov install failed ({type(exc).__name__}); the Bicep scan will be skipped")
+        return
+    CHECKOV_STAMP.write_text(fingerprint)
 
 
 sys.path.insert(0, str(ROOT / "web" / "scripts"))
@@ -128,6 +168,7 @@ def run_tests(pytest_args: list[str]) -> int:
         return code
     ensure_azurite()
     ensure_node_opcua()
+    ensure_checkov()
     if not ensure_office_app():
         _say("the office app's checks and browser tests will be skipped")
     _say("pytest")
@@ -135,13 +176,15 @@ def run_tests(pytest_args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "wellos"}:
+    if not argv or argv[0] not in {"demo", "test", "wellos", "lock"}:
         print(__doc__)
         return 2
     ensure_venv()
     command, rest = argv[0], argv[1:]
     if command == "test":
         return run_tests(rest)
+    if command == "lock":
+        return _run([str(PYTHON), "-m", "functions.cli.packaging.compile_locks", *rest])
     if command == "demo":
         if not ensure_office_app():
             _say("serving the API without the office app")

@@ -8,11 +8,12 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from functions.cli import dca, etl, migrate, models, serving, tenants
+from functions.cli import compliance, dca, etl, migrate, models, serving, tenants
 from functions.cli.field.commands import field_app
 
-# Commands whose modules are slow to import (asyncua): loaded only when named or listed.
-LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate"}
+# Commands whose modules are slow to import (asyncua) or need the dev set (packaging):
+# loaded only when named or listed.
+LAZY_COMMANDS = {"simulate-field": "functions.cli.simulate", "package": "functions.cli.package"}
 
 
 class LazyGroup(TyperGroup):
@@ -54,6 +55,7 @@ app.add_typer(etl.etl_app, name="etl")
 app.add_typer(field_app, name="field")
 migrate.register(app)
 serving.register(app)
+compliance.register(app)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from asyncua.server.server import Server
 
 from functions.local.simulator.certificates import CLIENT_URI, SERVER_URI, make_pair
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.scada.model.gateway_config import GatewayConfig
+from shared.core.ingest.gateway_config import GatewayConfig
 from tests.integration.test_gateway_support import (
     GATEWAY,
     TENANT,
@@ -176,9 +176,9 @@ def test_an_unknown_node_id_is_named_and_counted(tmp_path):
 
 @pytest.fixture
 def one_session_only():
+    # asyncua counts sessions per process (servers of earlier tests may still hold some):
+    # one more session than are open now
     before = InternalSession.max_connections
-    # asyncua counts sessions per process, across servers: sessions an earlier test's
-    # server never closed still count, so "one more" is the limit, not 1.
     InternalSession.max_connections = InternalSession._current_connections + 1
     yield
     InternalSession.max_connections = before

@@ -104,6 +104,9 @@ def seeded_host(server_url: str, state_dir: Path) -> Iterator[Host]:
         WELLOS_STATE_DIR=str(state_dir),
         WELLOS_TENANT_DB_PREFIX=prefix,
         WELLOS_LOG_JSON="false",
+        # the ETL walk's operator database is the MariaDB on this machine, which the
+        # source policy refuses unless its network is allowed, as on premises
+        WELLOS_ETL_ALLOWED_NETWORKS="127.0.0.0/8",
         PYTHONPATH=str(ROOT),
     )
     command = [sys.executable, "-m", "functions.cli.main", "demo", "--no-field", "--json"]

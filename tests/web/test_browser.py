@@ -1,5 +1,6 @@
 """The office app in a real Chromium: Playwright walks each page of web/e2e/ on a seeded
-platform, with axe-core on each; screenshots of the main pages go to docs/screenshots/.
+platform, with axe-core on each; screenshots of the main pages go to a temporary folder,
+or to docs/screenshots/ with WELLOS_UPDATE_SCREENSHOTS=1.
 
 The walk runs once per session; each spec file is one test here, failing with the
 browser's own messages.
@@ -8,6 +9,7 @@ browser's own messages.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ from tests.web.conftest import TENANT, Api, arrange_conflict, import_file
 from tests.web.host import ROOT, WEB, Host, find_chromium
 
 SPECS = sorted(path.name for path in (WEB / "e2e").glob("*.spec.ts"))
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+DOC_SCREENSHOTS = ROOT / "docs" / "screenshots"
 WALK_TIMEOUT_S = 600
 
 sys.path.insert(0, str(WEB / "scripts"))
@@ -48,7 +50,10 @@ def walk(host: Host, etl_source: bool, tmp_path_factory: pytest.TempPathFactory)
     api = Api(host, TENANT)
     conflict_well = arrange_conflict(api)
     csv = import_file(api, folder)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # the README's pictures are refreshed on request only, so a test run leaves the tree clean
+    update = os.environ.get("WELLOS_UPDATE_SCREENSHOTS") == "1"
+    screenshots = DOC_SCREENSHOTS if update else folder / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
     tenant = host.tenants[TENANT]
     env = {
         **node_env(),
@@ -57,7 +62,7 @@ def walk(host: Host, etl_source: bool, tmp_path_factory: pytest.TempPathFactory)
         "WELLOS_E2E_TENANT": TENANT,
         "WELLOS_E2E_EMAIL": tenant["admin_email"],
         "WELLOS_E2E_PASSWORD": tenant["admin_password"],
-        "WELLOS_E2E_SCREENSHOTS": str(SCREENSHOTS),
+        "WELLOS_E2E_SCREENSHOTS": str(screenshots),
         "WELLOS_E2E_CONFLICT_WELL": conflict_well,
         "WELLOS_E2E_IMPORT_FILE": str(csv),
         "WELLOS_E2E_ETL": "1" if etl_source else "0",

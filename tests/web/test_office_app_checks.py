@@ -16,6 +16,8 @@ sys.path.insert(0, str(WEB / "scripts"))
 import generate_api
 from toolchain import find_node, node_command, node_env
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
 
 def _node_modules_or_skip() -> None:
     if find_node() is None or not (WEB / "node_modules" / ".bin").is_dir():
@@ -75,6 +77,6 @@ def test_the_app_type_checks_strictly() -> None:
 def test_the_component_tests_pass() -> None:
     _node_modules_or_skip()
     done = _node("node_modules/vitest/vitest.mjs", "run", "--reporter=dot")
-    output = done.stdout + done.stderr
+    output = ANSI.sub("", done.stdout + done.stderr)
     assert done.returncode == 0, output[-6000:]
     assert re.search(r"Tests\s+\d+ passed", output), output[-2000:]

@@ -1,0 +1,119 @@
+"""Errors of the month-end compliance calculations.
+
+Every bad input names the field at fault. The tree hangs under the platform's
+``InputError``, so the API answers 422 and the CLI exits 2 without knowing
+these types::
+
+    InputError                          (shared errors: 422, CLI exit 2)
+    └── ComplianceInputError            bad input to a month-end calculation
+        ├── OutOfRangeError             outside the range of a standard or rule
+        ├── GaugeOrderError             a haul's closing gauge not below its opening
+        ├── StrappingTableError         a strapping table that cannot be interpolated
+        ├── InterestsTotalError         a product's decimal interests not summing to 1
+        └── NoRuleError                 no rule in force for a state, product or period
+    WellOSError
+    └── RuleDataError                   packaged rule data fails its schema (a release defect)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from decimal import Decimal
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+# The shared errors move from shared.core.errors to shared.core.common.errors in the
+# feature-first layout. This is the compliance package's only use of them: at run
+# time whichever module exists is taken, so the move does not break this package.
+_SHARED_ERRORS = ("shared.core.common.errors", "shared.core.errors")
+
+
+def _shared_errors() -> ModuleType:
+    for name in _SHARED_ERRORS:
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    raise ImportError(f"none of {', '.join(_SHARED_ERRORS)} can be imported")
+
+
+if TYPE_CHECKING:
+    from shared.core.errors import InputError, WellOSError
+else:
+    InputError = _shared_errors().InputError
+    WellOSError = _shared_errors().WellOSError
+
+__all__ = [
+    "ComplianceInputError",
+    "GaugeOrderError",
+    "InputError",
+    "InterestsTotalError",
+    "NoRuleError",
+    "OutOfRangeError",
+    "RuleDataError",
+    "StrappingTableError",
+    "WellOSError",
+]
+
+Number = Decimal | float | int
+
+
+class ComplianceInputError(InputError):
+    """Bad input to a compliance calculation; ``numbers`` carries the values involved."""
+
+    code = "invalid_compliance_input"
+
+    def __init__(
+        self, field: str, reason: str, numbers: Mapping[str, Number] | None = None
+    ) -> None:
+        super().__init__(field, reason)
+        self.numbers: dict[str, Number] = dict(numbers or {})
+
+
+class OutOfRangeError(ComplianceInputError):
+    """A value outside the range a standard or rule is defined for."""
+
+    code = "out_of_range"
+
+    def __init__(self, field: str, value: Number, low: Number, high: Number, standard: str) -> None:
+        super().__init__(
+            field,
+            f"{value} is outside {low} to {high}, the range of {standard}",
+            {"value": value, "low": low, "high": high},
+        )
+        self.standard = standard
+
+
+class GaugeOrderError(ComplianceInputError):
+    """For a haul the closing gauge must be below the opening gauge."""
+
+    code = "gauge_order"
+
+
+class StrappingTableError(ComplianceInputError):
+    """A strapping table that is too short or not strictly increasing."""
+
+    code = "strapping_table"
+
+
+class InterestsTotalError(ComplianceInputError):
+    """Decimal interests of one product that do not sum to exactly 1."""
+
+    code = "interests_total"
+
+
+class NoRuleError(ComplianceInputError):
+    """No rule in force for the state, product, obligation or period asked about."""
+
+    code = "no_rule"
+
+
+class RuleDataError(WellOSError):
+    """A packaged rule file fails its schema: a defect of the release, not of the input."""
+
+    code = "rule_data"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"rule data {name} is invalid: {reason}")
+        self.name = name

@@ -1,0 +1,1 @@
+"""Pure model and rules of operations (no I/O, no clock)."""

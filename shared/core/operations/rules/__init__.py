@@ -1,0 +1,1 @@
+"""Rules as data: JSON files with their source, loaded by `shared.core.operations.rulebook`."""

@@ -1,0 +1,246 @@
+"""The AWS CDK app synthesizes, declares what the code uses, and passes cdk-nag and cfn-lint."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wellos_cdk.functions_table import LAMBDAS, MISSING_HANDLERS
+
+from functions.cli.packaging.hosts import PACKAGES
+from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
+from shared.settings import Settings
+from tests.deploy.azure_source import azure_triggers
+from tests.deploy.conftest import DOMAIN, Synth
+
+pytestmark = pytest.mark.usefixtures("cdk_modules")
+
+# Settings the AWS stack sets that the composition root (issue 11) is to read; until it
+# does, they are listed here, and a name set here that no one reads fails the test below.
+PENDING_SETTINGS = {"WELLOS_SECRETS_BACKEND", "WELLOS_SECRETS_PREFIX", "WELLOS_DATABASE_URL_SECRET"}
+OTHER_VARIABLES = {"SES_SENDER"}  # read by functions/aws/scoring_handler.py
+# CDK puts an explicit DependsOn on each VPC function's role (it must exist before the ENIs).
+CFN_LINT_IGNORED = ["W3005"]
+
+
+def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return _resources(template, "AWS::Lambda::Function")
+
+
+def _handler(function: dict[str, Any]) -> str:
+    properties = function["Properties"]
+    if "ImageConfig" in properties:
+        return str(properties["ImageConfig"]["Command"][0])
+    return str(properties["Handler"])
+
+
+def _logical_id_of_queue(template: dict[str, Any], name: str) -> str:
+    for logical_id, queue in _resources(template, "AWS::SQS::Queue").items():
+        if queue["Properties"].get("QueueName") == name:
+            return logical_id
+    raise AssertionError(f"no SQS queue named {name}")
+
+
+def test_every_queue_the_code_uses_has_a_dead_letter_queue_after_ten_receives(
+    dev_synth: Synth,
+) -> None:
+    template = dev_synth.template
+    queues = {t.argument for t in azure_triggers() if t.kind == "service_bus"} | {"ingest"}
+    for name in sorted(queues):
+        queue = template["Resources"][_logical_id_of_queue(template, name)]["Properties"]
+        dead = _logical_id_of_queue(template, name + DLQ_SUFFIX)
+        redrive = queue["RedrivePolicy"]
+        assert redrive["maxReceiveCount"] == 10
+        assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": [dead, "Arn"]}
+
+
+def test_queue_workers_answer_partial_batch_failures(dev_synth: Synth) -> None:
+    template = dev_synth.template
+    mappings = _resources(template, "AWS::Lambda::EventSourceMapping").values()
+    by_queue = {}
+    for mapping in mappings:
+        source = mapping["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]
+        name = template["Resources"][source]["Properties"]["QueueName"]
+        by_queue[name] = mapping["Properties"]
+    assert set(by_queue) == {"ingest", "etl", "imports", "sync-jobs", "scoring"}
+    for properties in by_queue.values():
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert properties["ScalingConfig"]["MaximumConcurrency"] >= 2
+    assert by_queue["ingest"]["BatchSize"] == 100
+    assert by_queue["ingest"]["MaximumBatchingWindowInSeconds"] == 5
+    assert by_queue["etl"]["BatchSize"] == 1
+
+
+def test_every_azure_timer_has_an_eventbridge_schedule(dev_synth: Synth) -> None:
+    template = dev_synth.template
+    timers = {t.function for t in azure_triggers() if t.kind == "timer"}
+    timers.discard("drain_ingest")  # on AWS the ingest queue's event-source mapping drains
+    scheduled = {spec.schedule.azure_timer: spec for spec in LAMBDAS if spec.schedule}
+    assert set(scheduled) == timers
+    rules = _resources(template, "AWS::Events::Rule").values()
+    expressions = {rule["Properties"]["ScheduleExpression"] for rule in rules}
+    assert {spec.schedule.expression for spec in scheduled.values() if spec.schedule} <= expressions
+    assert "cron(30 2 * * ? *)" in expressions  # nightly scoring, 02:30 UTC as on Azure
+
+
+def test_the_http_api_serves_every_tenant_subdomain_through_the_api_lambda(
+    dev_synth: Synth,
+) -> None:
+    template = dev_synth.template
+    domains = _resources(template, "AWS::ApiGatewayV2::DomainName").values()
+    assert {d["Properties"]["DomainName"] for d in domains} == {f"*.{DOMAIN}", DOMAIN}
+    integration = next(iter(_resources(template, "AWS::ApiGatewayV2::Integration").values()))
+    assert integration["Properties"]["PayloadFormatVersion"] == "2.0"
+    api = next(
+        f for f in _functions(template).values()
+        if _handler(f) == "functions.aws.api_handler.handler"
+    )  # fmt: skip
+    assert api["Properties"]["Timeout"] <= 29
+    stage = next(iter(_resources(template, "AWS::ApiGatewayV2::Stage").values()))
+    assert "AccessLogSettings" in stage["Properties"]
+
+
+def test_the_blob_bucket_is_private_encrypted_tls_only_with_lifecycle(dev_synth: Synth) -> None:
+    template = dev_synth.template
+    buckets = _resources(template, "AWS::S3::Bucket")
+    blobs = next(v["Properties"] for k, v in buckets.items() if "Blobs" in k)
+    assert all(blobs["PublicAccessBlockConfiguration"].values())
+    assert blobs["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert {rule["Id"] for rule in blobs["LifecycleConfiguration"]["Rules"]} >= {
+        "abort-incomplete-uploads", "old-versions",
+    }  # fmt: skip
+    policies = _resources(template, "AWS::S3::BucketPolicy").values()
+    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    insecure = {"Bool": {"aws:SecureTransport": "false"}}
+    denies = [s for s in statements if s["Effect"] == "Deny" and s.get("Condition") == insecure]
+    assert len(denies) == len(buckets)
+
+
+def test_aurora_serverless_v2_is_reached_only_through_a_tls_proxy(dev_synth: Synth) -> None:
+    template = dev_synth.template
+    cluster = next(iter(_resources(template, "AWS::RDS::DBCluster").values()))["Properties"]
+    assert cluster["Engine"] == "aurora-postgresql" and cluster["StorageEncrypted"] is True
+    assert cluster["ServerlessV2ScalingConfiguration"]["MinCapacity"] == 0.5
+    proxy = next(iter(_resources(template, "AWS::RDS::DBProxy").values()))["Properties"]
+    assert proxy["RequireTLS"] is True and proxy["EngineFamily"] == "POSTGRESQL"
+    target = next(iter(_resources(template, "AWS::RDS::DBProxyTargetGroup").values()))
+    assert target["Properties"]["ConnectionPoolConfigurationInfo"]["MaxConnectionsPercent"] == 75
+    for function in _functions(template).values():
+        assert function["Properties"]["VpcConfig"]["SecurityGroupIds"]
+        assert function["Properties"]["TracingConfig"] == {"Mode": "Active"}
+
+
+def test_server_keys_are_secrets_under_the_environment_prefix(dev_synth: Synth) -> None:
+    secrets = _resources(dev_synth.template, "AWS::SecretsManager::Secret").values()
+    names = {secret["Properties"].get("Name") for secret in secrets}
+    assert {"wellos/dev/database-url", "wellos/dev/jwt-signing-key"} <= names
+    assert "wellos/dev/ingest-signing-key" in names
+
+
+def test_alarms_watch_every_dead_letter_queue_and_every_function(dev_synth: Synth) -> None:
+    template = dev_synth.template
+    alarms = _resources(template, "AWS::CloudWatch::Alarm").values()
+    depth = [
+        a for a in alarms if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    ]
+    errors = [a for a in alarms if a["Properties"]["MetricName"] == "Errors"]
+    assert len(depth) == 5
+    assert len(errors) == len(_functions(template))
+    assert all(a["Properties"]["AlarmActions"] for a in alarms)
+
+
+def test_each_function_gets_exactly_the_environment_of_the_single_source(
+    dev_synth: Synth,
+) -> None:
+    import app as cdk_app
+    from wellos_cdk.environment import Resources, function_environment
+
+    config = cdk_app.load_config(cdk_app.App(context=cdk_app.default_context()))
+    functions = {_handler(f): f["Properties"] for f in _functions(dev_synth.template).values()}
+    for spec in LAMBDAS:
+        variables = functions[spec.handler]["Environment"]["Variables"]
+        bucket = variables["WELLOS_BLOB_CONTAINER"]
+        expected = function_environment(
+            config, Resources(bucket), spec.id, variables["POWERTOOLS_SERVICE_NAME"]
+        )
+        assert variables == expected
+
+
+def test_every_setting_the_stack_sets_is_one_the_code_reads(dev_synth: Synth) -> None:
+    readable = {"WELLOS_" + name.upper() for name in Settings.model_fields}
+    for function in _functions(dev_synth.template).values():
+        names = set(function["Properties"]["Environment"]["Variables"])
+        wellos = {name for name in names if name.startswith("WELLOS_")}
+        assert wellos - readable - PENDING_SETTINGS == set()
+        assert PENDING_SETTINGS - readable == PENDING_SETTINGS, "remove read settings from PENDING"
+        others = names - wellos
+        assert all(n.startswith("POWERTOOLS_") or n in OTHER_VARIABLES for n in others)
+
+
+def _handler_ids(dev_synth: Synth) -> list[str]:
+    return sorted({_handler(f) for f in _functions(dev_synth.template).values()})
+
+
+HANDLERS = sorted({spec.handler for spec in LAMBDAS})
+NOT_WRITTEN = pytest.mark.xfail(
+    strict=True, reason="the partition-maintenance Lambda handler is not written yet (lead)"
+)
+
+
+def test_the_template_names_the_handlers_of_the_table(dev_synth: Synth) -> None:
+    assert _handler_ids(dev_synth) == HANDLERS
+    shipped = {h.dotted for p in PACKAGES if p.cloud == "aws" for h in p.handlers}
+    assert set(HANDLERS) - shipped == MISSING_HANDLERS
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [pytest.param(h, marks=NOT_WRITTEN) if h in MISSING_HANDLERS else h for h in HANDLERS],
+)
+def test_every_handler_the_template_names_exists(handler: str) -> None:
+    module, _, attribute = handler.rpartition(".")
+    assert callable(getattr(importlib.import_module(module), attribute))
+
+
+def test_cdk_nag_reports_no_unsuppressed_finding(dev_synth: Synth, prod_stack: Any) -> None:
+    from aws_cdk.assertions import Annotations, Match
+
+    with dev_synth.nag_report.open() as report:
+        rows = list(csv.DictReader(report))
+    assert rows and {row["Compliance"] for row in rows} <= {"Compliant", "Suppressed"}
+    assert all(row["Exception Reason"] for row in rows if row["Compliance"] == "Suppressed")
+    annotations = Annotations.from_stack(prod_stack)
+    pattern = Match.string_like_regexp("AwsSolutions-.*")
+    assert annotations.find_error("*", pattern) == []
+    assert annotations.find_warning("*", pattern) == []
+
+
+def test_prod_keeps_its_database_and_bucket(prod_stack: Any) -> None:
+    from aws_cdk.assertions import Template
+
+    template = Template.from_stack(prod_stack)
+    template.has_resource_properties("AWS::RDS::DBCluster", {"DeletionProtection": True})
+    template.has_resource("AWS::S3::Bucket", {"DeletionPolicy": "Retain"})
+    template.resource_count_is("AWS::RDS::DBInstance", 2)  # writer and reader
+    template.has_resource_properties("AWS::Lambda::Function", {"Architectures": ["arm64"]})
+    template.has_resource_properties(
+        "AWS::SQS::Queue", {"QueueName": "ingest", "SqsManagedSseEnabled": True}
+    )
+
+
+def test_cfn_lint_passes_on_the_synthesized_template(dev_synth: Synth) -> None:
+    lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run(
+        [str(lint), "--ignore-checks", *CFN_LINT_IGNORED, "--", str(dev_synth.template_path)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:]
