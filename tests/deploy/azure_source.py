@@ -6,10 +6,10 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.core.application.analytics.nightly import SCORING_QUEUE
-from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
-from shared.core.etl.jobs import ETL_QUEUE, IMPORTS_QUEUE
-from shared.core.ingest.deliveries import INGEST_QUEUE
+from shared.core.analytics.services.nightly import SCORING_QUEUE
+from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.scada.services.deliveries import INGEST_QUEUE
+from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE_CONSTANTS = {

@@ -20,7 +20,7 @@ from asyncua.server.server import Server
 
 from functions.local.simulator.certificates import CLIENT_URI, SERVER_URI, make_pair
 from shared.adapters.local.sqlite_queue import SqliteQueue
-from shared.core.ingest.gateway_config import GatewayConfig
+from shared.core.scada.model.gateway_config import GatewayConfig
 from tests.integration.test_gateway_support import (
     GATEWAY,
     TENANT,

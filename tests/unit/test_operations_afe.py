@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.core.errors import ConflictError, InputError, PermissionDeniedError
+from shared.core.common.errors import ConflictError, InputError, PermissionDeniedError
 from shared.core.operations.errors import ApprovalOrderError, ApprovalRoleError, RulebookError
 from shared.core.operations.model.afe import (
     ActualCost,

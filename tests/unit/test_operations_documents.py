@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from shared.adapters.local.virus_scan import NoOpVirusScanner
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 from shared.core.operations.errors import DocumentRejectedError
 from shared.core.operations.model.documents import (
     DocumentStatus,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 from shared.core.operations.model.field_events import (
     RULE_BY_TYPE,
     WELL_TEST_LOGGED,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 from shared.core.operations.model.incident_rules import (
     default_notification_rules,
     notifications_due,

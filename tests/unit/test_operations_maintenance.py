@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 from shared.core.operations.model.maintenance import (
     Window,
     downtime,

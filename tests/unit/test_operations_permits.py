@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.core.errors import ConflictError, InputError
+from shared.core.common.errors import ConflictError, InputError
 from shared.core.operations.model.permits import (
     Condition,
     Permit,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.core.errors import InputError
+from shared.core.common.errors import InputError
 from shared.core.operations.model.well_tests import (
     Share,
     WellTest,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.core.errors import ConflictError, InputError
+from shared.core.common.errors import ConflictError, InputError
 from shared.core.operations.errors import StatusChangeError, WorkOrderClosedError
 from shared.core.operations.model.work_order_sources import (
     AlertRef,

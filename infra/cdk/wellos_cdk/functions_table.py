@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from functions.cli.packaging.hosts import AWS_APP, AWS_SCORING
-from shared.core.application.analytics.nightly import SCORING_QUEUE
-from shared.core.application.sync_jobs import SYNC_JOBS_QUEUE
-from shared.core.etl.jobs import ETL_QUEUE, IMPORTS_QUEUE
-from shared.core.ingest.deliveries import INGEST_QUEUE
+from shared.core.analytics.services.nightly import SCORING_QUEUE
+from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.scada.services.deliveries import INGEST_QUEUE
+from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
 QUEUES = (INGEST_QUEUE, SYNC_JOBS_QUEUE, ETL_QUEUE, IMPORTS_QUEUE, SCORING_QUEUE)
 MAX_RECEIVE_COUNT = 10  # then SQS's redrive policy moves the message to `<queue>-dlq`

@@ -17,32 +17,10 @@ these types::
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from decimal import Decimal
-from types import ModuleType
-from typing import TYPE_CHECKING
 
-# The shared errors move from shared.core.errors to shared.core.common.errors in the
-# feature-first layout. This is the compliance package's only use of them: at run
-# time whichever module exists is taken, so the move does not break this package.
-_SHARED_ERRORS = ("shared.core.common.errors", "shared.core.errors")
-
-
-def _shared_errors() -> ModuleType:
-    for name in _SHARED_ERRORS:
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    raise ImportError(f"none of {', '.join(_SHARED_ERRORS)} can be imported")
-
-
-if TYPE_CHECKING:
-    from shared.core.errors import InputError, WellOSError
-else:
-    InputError = _shared_errors().InputError
-    WellOSError = _shared_errors().WellOSError
+from shared.core.common.errors import InputError, WellOSError
 
 __all__ = [
     "ComplianceInputError",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.core.errors import (
+from shared.core.common.errors import (
     ConflictError,
     IllegalTransitionError,
     InputError,
