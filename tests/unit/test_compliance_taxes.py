@@ -1,7 +1,7 @@
 """Severance and production taxes of TX, NM and OK, and filing deadlines, from the rule data.
 
 Each expected amount is computed by hand in the docstring from the rate its source states
-(the sources are in shared/core/compliance/rules/severance.json and deadlines.json).
+(the sources are in shared/core/compliance/model/rules/severance.json and deadlines.json).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from shared.core.operations.model.afe_approval import (
     submit,
 )
 from shared.core.operations.model.afe_budget import budget_vs_actual, overrun_alerts
-from shared.core.operations.rulebook import parse_rulebook
+from shared.core.operations.model.rulebook import parse_rulebook
 
 T = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 POLICY = default_afe_policy()

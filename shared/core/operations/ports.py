@@ -3,25 +3,11 @@ for now only the virus scanner, which documents need before a file is served."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
+from shared.core.operations.model.scanning import ScanResult, ScanVerdict
 
-class ScanVerdict(StrEnum):
-    CLEAN = "clean"
-    INFECTED = "infected"
-    NOT_SCANNED = "not_scanned"
-    """No scanner looked at the bytes (the no-op adapter, or scanning is off)."""
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    verdict: ScanVerdict
-    engine: str
-    """Which scanner answered, e.g. "none", "clamav 1.3", "defender-for-storage"."""
-    signature: str | None = None
-    """The threat's name when infected."""
+__all__ = ["ScanResult", "ScanVerdict", "VirusScanner"]
 
 
 class VirusScanner(Protocol):

@@ -1,4 +1,4 @@
-"""Schemas and loaders of the packaged rule data (``shared/core/compliance/rules/*.json``).
+"""Schemas and loaders of the packaged rule data (``shared/core/compliance/model/rules/*.json``).
 
 Rules are data with their source and effective dates, never constants in code
 (DESIGN decision 14). Each file is validated with pydantic when first used and
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from shared.core.compliance.errors import RuleDataError
 
-RULES_PACKAGE = "shared.core.compliance.rules"
+RULES_PACKAGE = "shared.core.compliance.model.rules"
 Rate = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.core.operations.errors import OperationsConflictError, OperationsInputError
 from shared.core.operations.model import values
-from shared.core.operations.rulebook import load_rulebook
+from shared.core.operations.model.rulebook import load_rulebook
 
 
 class AfeStatus(StrEnum):

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.core.operations.errors import AlarmRuleError
-from shared.core.operations.parsing import parse_model
+from shared.core.operations.model.parsing import parse_model
 
 MAX_MAGNITUDE = 1e12
 """Largest limit, rate or deadband: the drain refuses readings beyond ±1e12 (limits.py)."""

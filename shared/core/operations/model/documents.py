@@ -25,8 +25,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.core.operations.errors import DocumentRejectedError
-from shared.core.operations.ports import ScanResult, ScanVerdict
-from shared.core.operations.rulebook import load_rulebook
+from shared.core.operations.model.rulebook import load_rulebook
+from shared.core.operations.model.scanning import ScanResult, ScanVerdict
 
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 """As a tenant slug (shared/core/domain/tenants.py), restated."""

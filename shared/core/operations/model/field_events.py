@@ -27,8 +27,8 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.core.operations.errors import OperationsInputError
+from shared.core.operations.model.parsing import parse_model
 from shared.core.operations.model.well_tests import WellTest, check_well_test
-from shared.core.operations.parsing import parse_model
 
 WORK_ORDER_CLOSED = "WORK_ORDER_CLOSED"
 WELL_TEST_LOGGED = "WELL_TEST_LOGGED"

@@ -23,7 +23,7 @@ from shared.core.operations.model.incidents import (
     Unit,
     WaterContact,
 )
-from shared.core.operations.rulebook import load_rulebook
+from shared.core.operations.model.rulebook import load_rulebook
 
 
 class VolumeThreshold(BaseModel):

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.core.operations.errors import OperationsInputError, StatusChangeError
 from shared.core.operations.model import values
-from shared.core.operations.rulebook import load_rulebook
+from shared.core.operations.model.rulebook import load_rulebook
 
 
 class PermitType(StrEnum):

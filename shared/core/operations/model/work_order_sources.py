@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from shared.core.operations.errors import OperationsInputError
+from shared.core.operations.model.rulebook import load_rulebook
 from shared.core.operations.model.work_orders import (
     NewWorkOrder,
     Priority,
@@ -18,7 +19,6 @@ from shared.core.operations.model.work_orders import (
     WorkOrder,
     open_work_order,
 )
-from shared.core.operations.rulebook import load_rulebook
 
 
 class WorkOrderPolicy(BaseModel):

@@ -14,10 +14,10 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from shared.core.operations.errors import RulebookError
-from shared.core.operations.parsing import parse_model
+from shared.core.operations.model.parsing import parse_model
 
 M = TypeVar("M", bound=BaseModel)
-_PACKAGE = "shared.core.operations.rules"
+_PACKAGE = "shared.core.operations.model.rules"
 
 
 def load_rulebook(name: str, model: type[M]) -> M:

@@ -1,0 +1,1 @@
+"""Month-end calculations: pure rules and the effective-dated rule data they read."""

@@ -1,0 +1,1 @@
+"""Rules as data: JSON files with their source, read by `operations.model.rulebook`."""
