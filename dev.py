@@ -172,7 +172,15 @@ def run_tests(pytest_args: list[str]) -> int:
     if not ensure_office_app():
         _say("the office app's checks and browser tests will be skipped")
     _say("pytest")
-    return _run([str(PYTHON), "-m", "pytest", *pytest_args])
+    return _run([str(PYTHON), "-m", "pytest", *_parallel(pytest_args), *pytest_args])
+
+
+def _parallel(pytest_args: list[str]) -> list[str]:
+    """pytest-xdist on every core, a module's tests on one worker (module fixtures are
+    made once), unless the arguments choose (`-n 0` runs in this process)."""
+    if any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+        return []
+    return ["-n", "auto", "--dist", "loadscope"]
 
 
 def main(argv: list[str]) -> int:

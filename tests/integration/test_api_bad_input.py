@@ -16,6 +16,8 @@ mod_acme = api_support.mod_acme
 
 PROBLEM = "application/problem+json"
 TEN_MB = 10 * 1024 * 1024
+# a well id that exists nowhere; fixed, so every xdist worker collects the same tests
+FIXED_WELL = "0433c5f3-1d6a-43c0-b71a-776c0d650d4f"
 
 
 def _well_count(session) -> int:
@@ -154,9 +156,13 @@ def test_a_body_of_exactly_10_mb_is_not_refused_for_its_size(mod_acme):
         ("GET", "/api/v1/equipment/abc", "item_id"),
         ("GET", "/api/v1/users/abc", "user_id"),
         ("POST", "/api/v1/users/abc/deactivate", "user_id"),
-        ("GET", f"/api/v1/wells/{uuid.uuid4()}/production/2024-13-40", "production_date"),
+        (
+            "GET",
+            "/api/v1/wells/0433c5f3-1d6a-43c0-b71a-776c0d650d4f/production/2024-13-40",
+            "production_date",
+        ),
         ("GET", "/api/v1/wells/x/production", "well_id"),
-        ("PUT", f"/api/v1/wells/{uuid.uuid4()}/assignments/nobody", "user_id"),
+        ("PUT", f"/api/v1/wells/{FIXED_WELL}/assignments/nobody", "user_id"),
     ],
 )
 def test_bad_path_parameters_are_422_not_500(mod_acme, method, url, field):

@@ -120,8 +120,11 @@ def test_wrong_values_reject_the_batch(changes):
     assert caught.value.reason == "invalid_payload"
 
 
-@pytest.mark.parametrize("body", ["not base64!", base64.b64encode(b"not gzip").decode(),
-                                  base64.b64encode(gzip.compress(b"[1,2]")).decode()])  # fmt: skip
+NOT_GZIP = base64.b64encode(b"not gzip").decode()
+NOT_A_BATCH = base64.b64encode(gzip.compress(b"[1,2]", mtime=0)).decode()  # mtime 0: stable ids
+
+
+@pytest.mark.parametrize("body", ["not base64!", NOT_GZIP, NOT_A_BATCH])
 def test_undecodable_payloads_reject_the_batch(body):
     with pytest.raises(BatchRejectedError) as caught:
         decode_columns(body, 1)

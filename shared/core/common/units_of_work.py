@@ -56,8 +56,42 @@ class AuditLog(Protocol):
     def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[Record]: ...
 
 
+class UnitOfWork(Protocol):
+    """One transaction on one database; rolls back unless committed.
+
+    Each feature's `ports.py` extends it with the repositories that feature uses
+    (e.g. `WellsUnitOfWork`); adapters satisfy the views structurally.
+    """
+
+    audit: AuditLog
+    changes: ChangeLog
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested transaction: if the block raises, only its writes roll back.
+
+        A write the database refuses (constraint, value out of range) leaves the
+        block as ConflictError.
+        """
+        ...
+
+
 class TenantUnitOfWork(Protocol):
-    """One transaction on one tenant's database; rolls back unless committed."""
+    """One transaction on one tenant's database; rolls back unless committed.
+
+    Cross-feature (step B of issue 11 replaces it by the features' views of
+    `UnitOfWork`).
+    """
 
     wells: WellRepository
     fields: CatalogRepository
