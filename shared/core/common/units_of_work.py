@@ -86,7 +86,7 @@ class UnitOfWork(Protocol):
         ...
 
 
-class TenantUnitOfWork(Protocol):
+class TenantUnitOfWork(UnitOfWork, Protocol):
     """One transaction on one tenant's database; rolls back unless committed.
 
     Cross-feature (step B of issue 11 replaces it by the features' views of
@@ -100,30 +100,9 @@ class TenantUnitOfWork(Protocol):
     equipment: CatalogRepository
     production: ProductionRepository
     assignments: AssignmentRepository
-    audit: AuditLog
     sync_events: SyncEventRepository
     field_records: FieldRecordRepository
     conflicts: ConflictRepository
-    changes: ChangeLog
     sync_jobs: SyncJobRepository
     scada: ScadaRepositories
     readings: ReadingRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-    def savepoint(self) -> AbstractContextManager[None]:
-        """A nested transaction: if the block raises, only its writes roll back.
-
-        A write the database refuses (constraint, value out of range) leaves the
-        block as ConflictError.
-        """
-        ...
