@@ -169,13 +169,24 @@ class ReadingOut(BaseModel):
     tag_id: int
     unit: str | None
     ts: datetime = Field(description="Source timestamp")
-    value: float | None
+    value: bool | int | float | str | None = Field(
+        description="In its type: a number for float, an integer for int and enum (exact up to"
+        " UInt64), true/false for bool, text for string; null when the server sent none"
+        " (and for NaN and infinities, which JSON cannot carry)"
+    )
+    type: Literal["float", "int", "bool", "string", "enum", "null"] = Field(
+        description="The value's type (enum: the enumeration's number)"
+    )
+    opc_type: int = Field(description="OPC-UA built-in type id (11 Double, 29 an enumeration)")
     status: int = Field(description="OPC-UA status code (0 = Good)")
     quality: Literal["good", "uncertain", "bad"]
     server_ts: datetime | None
+    historical: bool = Field(description="Backfilled from the server's history after a gap")
 
 
 class BucketOut(BaseModel):
+    """Aggregates over the bucket's numeric readings (integers and floats) only."""
+
     tag: str
     tag_id: int
     unit: str | None
