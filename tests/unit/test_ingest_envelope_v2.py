@@ -201,3 +201,26 @@ def test_a_v2_envelope_is_signed_over_its_version():
     downgraded = json.dumps({**body, "v": 1, "encoding": "gzip+json-columns"}).encode()
     # THEN the signature no longer matches
     assert rejection(downgraded).reason == "bad_signature"
+
+
+def test_the_gateway_sends_version_2_unless_told_otherwise(tmp_path):
+    from edge_gateway.batching import Identity, encode
+    from edge_gateway.settings import GatewaySettings
+
+    settings = GatewaySettings(config_file=tmp_path / "gateway.yaml")
+    assert settings.envelope_version == 2
+    body = encode(Identity(uuid.uuid4(), uuid.uuid4(), SECRET), uuid.uuid4(), 1,
+                  [(1, T, None, 1.0, 0, 11, None)], False)  # fmt: skip
+    assert parse_envelope(body).v == 2
+    fallback = GatewaySettings(config_file=tmp_path / "gateway.yaml", envelope_version=1)
+    assert fallback.envelope_version == 1
+
+
+def test_the_gateway_cuts_a_long_string_so_the_drain_keeps_the_batch():
+    # GIVEN a String value far beyond the drain's cap, with a NUL in it
+    row = (1, T, None, None, 0, 12, "a\x00" + "b" * (3 * MAX_TEXT_CHARS))
+    # WHEN the gateway encodes it and the drain decodes the batch
+    columns = decode(encode_v2(header(), [row], [0], SECRET))
+    # THEN the reading is kept, cut to the cap and without the NUL
+    assert columns.text is not None
+    assert columns.text[0] == ("a" + "b" * (3 * MAX_TEXT_CHARS))[:MAX_TEXT_CHARS]
