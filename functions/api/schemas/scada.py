@@ -20,6 +20,7 @@ SecurityPolicy = Literal["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes
 Acquisition = Literal["subscription", "polling"]
 PublishingMs = Annotated[int, Field(ge=50, le=60_000)]
 PollingMs = Annotated[int, Field(ge=50, le=3_600_000)]
+BackfillSeconds = Annotated[int, Field(ge=1, le=7 * 86_400)]
 Pem = Annotated[MultilineText, Field(max_length=20_000)]
 DataType = Literal["float", "int", "bool"]
 DeadbandType = Literal["none", "absolute", "percent"]
@@ -77,6 +78,12 @@ class ConnectionCreate(ConnectionFields):
     acquisition: Acquisition = "subscription"
     publishing_interval_ms: PublishingMs = 1000
     polling_interval_ms: PollingMs = 1000
+    backfill: bool | None = Field(
+        default=None, description="Gap backfill from server history; null: the gateway's default"
+    )
+    backfill_max_s: BackfillSeconds | None = Field(
+        default=None, description="Longest gap read back, seconds; null: the gateway's default"
+    )
     enabled: bool = True
 
 
@@ -94,6 +101,8 @@ class ConnectionPatch(ConnectionFields, PatchInput):
     acquisition: Acquisition | None = None
     publishing_interval_ms: PublishingMs | None = None
     polling_interval_ms: PollingMs | None = None
+    backfill: bool | None = None
+    backfill_max_s: BackfillSeconds | None = None
     enabled: bool | None = None
 
 
@@ -112,6 +121,8 @@ class ConnectionOut(BaseModel):
     acquisition: str
     publishing_interval_ms: int
     polling_interval_ms: int
+    backfill: bool | None = None
+    backfill_max_s: int | None = None
     enabled: bool
     revision: int
     created_at: datetime

@@ -70,6 +70,9 @@ scada_connections = sa.Table(
     sa.Column("acquisition", sa.String(16), nullable=False),
     sa.Column("publishing_interval_ms", sa.Integer(), nullable=False),
     sa.Column("polling_interval_ms", sa.Integer(), nullable=False),
+    # Gap backfill through HistoryRead on the gateway; NULL: the gateway's own setting.
+    sa.Column("backfill", sa.Boolean(), nullable=True),
+    sa.Column("backfill_max_s", sa.Integer(), nullable=True),
     *_change_columns(),
     sa.Index("ix_scada_connections_gateway", "gateway_id"),
 )

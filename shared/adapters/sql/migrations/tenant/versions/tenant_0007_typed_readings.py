@@ -12,6 +12,9 @@ what it was (the OPC-UA built-in type id, 11 = Double for every older row);
 the names of non-finite floats. `historical` marks backfilled readings, which
 the drain writes only where no reading of the same (tag_id, ts) exists.
 
+Each connection may also carry its own backfill settings for the gateway
+(`scada_connections.backfill`, `backfill_max_s`; NULL = the gateway's default).
+
 Constant defaults: PostgreSQL (11+) and MySQL 8 add the columns without
 rewriting the table; on PostgreSQL the partitions take them from the parent.
 """
@@ -35,9 +38,13 @@ def upgrade() -> None:
         sa.Column("historical", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.add_column("scada_readings", sa.Column("value_text", sa.Text(), nullable=True))
+    op.add_column("scada_connections", sa.Column("backfill", sa.Boolean(), nullable=True))
+    op.add_column("scada_connections", sa.Column("backfill_max_s", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("scada_connections", "backfill_max_s")
+    op.drop_column("scada_connections", "backfill")
     op.drop_column("scada_readings", "value_text")
     op.drop_column("scada_readings", "historical")
     op.drop_column("scada_readings", "value_type")
