@@ -26,8 +26,10 @@ from shared.core.scada.model.contract import (
     BatchRejectedError,
     ReadingBatchEnvelope,
     parse_envelope,
+    payload_cap,
     sign,
 )
+from tests.bombs import gzip_bomb
 
 SECRET = b"s" * 32
 T = 1_777_636_799_123_456
@@ -43,7 +45,9 @@ def decode(body: bytes) -> ReadingColumns:
     return verify_and_decode_columns(parse_envelope(body), SECRET).columns
 
 
-def signed_v2(columns: dict[str, list[Any]], count: int | None = None) -> bytes:
+def signed_v2(
+    columns: dict[str, list[Any]], count: int | None = None, payload: str | None = None
+) -> bytes:
     """A correctly signed version 2 envelope around hand-made payload columns."""
     raw = json.dumps(columns).encode()
     unsigned = ReadingBatchEnvelope(
@@ -55,7 +59,7 @@ def signed_v2(columns: dict[str, list[Any]], count: int | None = None) -> bytes:
         created_at=datetime(2026, 5, 1, tzinfo=UTC),
         count=count if count is not None else len(columns["tag"]),
         encoding=ENCODING_V2,
-        payload=base64.b64encode(gzip.compress(raw)).decode(),
+        payload=payload or base64.b64encode(gzip.compress(raw)).decode(),
         signature="0" * 64,
     )
     signed = unsigned.model_copy(update={"signature": sign(unsigned, SECRET)})
@@ -224,3 +228,13 @@ def test_the_gateway_cuts_a_long_string_so_the_drain_keeps_the_batch():
     # THEN the reading is kept, cut to the cap and without the NUL
     assert columns.text is not None
     assert columns.text[0] == ("a" + "b" * (3 * MAX_TEXT_CHARS))[:MAX_TEXT_CHARS]
+
+
+def test_a_v2_payload_inflating_past_its_cap_is_stopped_there():
+    # GIVEN a signed v2 batch of one reading whose payload inflates past the v2 cap
+    cap = payload_cap(1, version=2)
+    body = signed_v2(one(11, 1.0), payload=gzip_bomb(cap + 2**20))
+    # THEN it is rejected as too large, naming the cap
+    error = rejection(body)
+    assert error.reason == "payload_too_large"
+    assert f"{cap:,}" in error.description
