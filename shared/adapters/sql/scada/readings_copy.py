@@ -11,10 +11,11 @@ the btree inserts of the read index on neighbouring pages. The few rows with a
 Backfilled readings (`historical`) must not duplicate a reading already stored
 for the same (tag_id, ts): live readings stream straight into the table; the
 backfilled ones go through a temporary staging table (same binary COPY) and an
-`INSERT … SELECT DISTINCT ON (tag_id, ts) … WHERE NOT EXISTS` probe of the read
-index, under a transaction-scoped advisory lock so two drains of one tenant do
-not both insert the same backfill. Live readings are not checked (the gateway
-sends them once, in order; batch ids deduplicate redelivery).
+`INSERT … SELECT … WHERE NOT EXISTS` probe of the read index (the backfill is
+made unique per (tag_id, ts) in numpy first), under a transaction-scoped
+advisory lock so two drains of one tenant do not both insert the same backfill.
+Live readings are not checked (the gateway sends them once, in order; batch ids
+deduplicate redelivery).
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ _CREATE_STAGING = (
     f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} "
     "(LIKE scada_readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
 )
+# The staged rows are unique per (tag_id, ts) and in that order already (`first_per_key`):
+# a nested-loop anti join probing the read index of the partition each ts falls in.
 _INSERT_NEW = (
     f"INSERT INTO scada_readings ({COPY_COLUMNS}) "
-    f"SELECT DISTINCT ON (s.tag_id, s.ts) {', '.join('s.' + c for c in COPY_COLUMNS.split(', '))} "
+    f"SELECT {', '.join('s.' + c for c in COPY_COLUMNS.split(', '))} "
     f"FROM {STAGING} s WHERE NOT EXISTS (SELECT 1 FROM scada_readings r "
-    "WHERE r.tag_id = s.tag_id AND r.ts = s.ts) ORDER BY s.tag_id, s.ts"
+    "WHERE r.tag_id = s.tag_id AND r.ts = s.ts)"
 )
 BACKFILL_LOCK = "SELECT pg_advisory_xact_lock(hashtext('wellos_reading_backfill'))"
 _FIELDS = 8
@@ -160,6 +163,17 @@ def _sliced(rows: bytes) -> Iterator[bytes]:
         yield rows[offset : offset + SLICE_BYTES]
 
 
+def first_per_key(columns: ReadingColumns) -> ReadingColumns:
+    """The rows sorted by (tag_id, ts), the first of each (tag_id, ts) only."""
+    ordered = columns.sorted_by_tag_and_time()
+    if len(ordered) < 2:
+        return ordered
+    repeat = (ordered.tag_id[1:] == ordered.tag_id[:-1]) & (ordered.ts_us[1:] == ordered.ts_us[:-1])
+    if not repeat.any():
+        return ordered
+    return ordered.take(np.flatnonzero(np.concatenate(([True], ~repeat))))
+
+
 class PostgresCopyReadingWriter:
     """One binary COPY for all live rows, sent in slices as they are encoded; backfilled
     rows after it, through the staging table (see the module docstring)."""
@@ -183,7 +197,7 @@ class PostgresCopyReadingWriter:
 
         _copy(self._c, COPY_STATEMENT, payload())
         if backfilled:
-            written[0] += self._write_backfill(ReadingColumns.concat(backfilled))
+            written[0] += self._write_backfill(first_per_key(ReadingColumns.concat(backfilled)))
         return written[0]
 
     def _write_backfill(self, columns: ReadingColumns) -> int:
