@@ -1,6 +1,7 @@
 """Ingest drain throughput beside the fastest raw client path into the same table.
 
     .venv/bin/python bench/ingest.py [--readings 1000000] [--tags 2000] [--rounds 3]
+                                     [--envelope 1|2] [--backfill]
 
 Every tenant gets `--tags` mapped tags (100 wells x 20 by default) and signed
 batches of 10,000 readings (the gateway's default cut): each batch holds 5
@@ -16,6 +17,11 @@ on emptied tables with the read index (tag_id, ts) and monthly partitions:
   to Python values, one transaction per 100 batches as the drain does; in
   arrival order and sorted by (tag_id, ts); the faster one is the reference.
 - drain, ten tenants: the same number of readings spread over ten tenants.
+
+`--envelope 2` sends the gateway's version 2 envelope (typed Doubles, built by
+`edge_gateway.envelope.encode_v2`); `--backfill` flags every reading backfilled,
+so all of them take the deduplicating path (staging table, then an insert of
+the (tag_id, ts) not yet stored) instead of the straight COPY.
 
 Uses WELLOS_BENCH_DATABASE_URL or the PostgreSQL on 127.0.0.1:5432. The last
 line is key=value pairs.
@@ -38,6 +44,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy.pool import NullPool
 
+from edge_gateway.envelope import EnvelopeHeader, encode_v2
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform
@@ -75,7 +82,9 @@ class Site:
         self.url = platform.secrets.get(tenant.connection_secret_ref)
         self.tag_ids = _map_tags(self.url, connection["id"], tags)
 
-    def batches(self, start: datetime, count: int) -> list[tuple[OutgoingMessage, list[RawRow]]]:
+    def batches(
+        self, start: datetime, count: int, envelope: int = 1, backfill: bool = False
+    ) -> list[tuple[OutgoingMessage, list[RawRow]]]:
         """`count` signed batches of BATCH readings, 1 s apart per tag round."""
         per_round = len(self.tag_ids)
         out = []
@@ -85,15 +94,21 @@ class Site:
                 n = b * BATCH + i
                 at = start + timedelta(seconds=n // per_round)
                 rows.append((self.tag_ids[n % per_round], at, 100.0 + n % 997, 0, at))
-            readings = [Reading(t, micros(a), micros(s), v, q) for t, a, v, q, s in rows]
-            body = build_batch(
-                tenant_id=uuid.UUID(self.tenant.id),
-                gateway_id=uuid.UUID(self.gateway_id),
-                batch_id=uuid.uuid4(),
-                sequence=b,
-                readings=readings,
-                secret=self.secret.encode(),
-            )
+            if envelope == 2:
+                header = EnvelopeHeader(uuid.UUID(self.tenant.id), uuid.UUID(self.gateway_id),
+                                        uuid.uuid4(), b, backfill)  # fmt: skip
+                typed = [(t, micros(a), micros(s), v, q, 11, None) for t, a, v, q, s in rows]
+                body = encode_v2(header, typed, [int(backfill)] * len(typed), self.secret.encode())
+            else:
+                body = build_batch(
+                    tenant_id=uuid.UUID(self.tenant.id),
+                    gateway_id=uuid.UUID(self.gateway_id),
+                    batch_id=uuid.uuid4(),
+                    sequence=b,
+                    readings=[Reading(t, micros(a), micros(s), v, q) for t, a, v, q, s in rows],
+                    secret=self.secret.encode(),
+                    historical=backfill,
+                )
             out.append((OutgoingMessage(body, str(uuid.uuid4())), rows))
         return out
 
@@ -186,10 +201,12 @@ def bench(platform: Platform, args: argparse.Namespace) -> dict[str, float]:
         Site(platform, platform.tenants.create(_tenant(f"bench-t{i}")).tenant, args.tags)
         for i in range(10)
     ]
-    made = one.batches(start, batches)
+    made = one.batches(start, batches, args.envelope, args.backfill)
     messages = [m for m, _ in made]
     rows = [row for _, batch_rows in made for row in batch_rows]
-    spread = [m for s in ten for m, _ in s.batches(start, batches // 10)]
+    spread = [
+        m for s in ten for m, _ in s.batches(start, batches // 10, args.envelope, args.backfill)
+    ]
     results = {
         "raw_unsorted": median_of(
             args.rounds, lambda: _reset([raw.url]), lambda: raw_copy(raw.url, rows, False)
@@ -218,6 +235,8 @@ def main() -> None:
     parser.add_argument("--readings", type=int, default=1_000_000)
     parser.add_argument("--tags", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--envelope", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--backfill", action="store_true", help="flag every reading backfilled")
     args = parser.parse_args()
     master = f"wb_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(normalize_url(SERVER), isolation_level="AUTOCOMMIT")
@@ -246,7 +265,8 @@ def main() -> None:
                 c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     raw_best = max(r["raw_unsorted"], r["raw_sorted"])
     print(
-        f"readings per run {args.readings:,}, tags per tenant {args.tags}, median of {args.rounds}"
+        f"readings per run {args.readings:,}, tags per tenant {args.tags}, median of {args.rounds},"
+        f" envelope v{args.envelope}{', all backfilled' if args.backfill else ''}"
     )
     print(f"raw psycopg binary COPY, arrival order : {r['raw_unsorted']:>10,.0f} readings/s")
     print(f"raw psycopg binary COPY, (tag, ts) order: {r['raw_sorted']:>10,.0f} readings/s")

@@ -27,7 +27,7 @@ class Identity:
     tenant_id: uuid.UUID
     gateway_id: uuid.UUID
     secret: bytes
-    envelope_version: int = 1
+    envelope_version: int = 2
 
 
 @dataclass(frozen=True)

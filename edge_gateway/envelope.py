@@ -5,7 +5,9 @@ bytes `contract.build_batch` would, straight from buffer rows (columns by `zip`,
 object per reading). Version 2 (spec in edge_gateway/README.md, "Envelope version 2")
 adds the OPC-UA type of each value, carries integers, booleans, strings and
 enumerations losslessly and flags backfilled readings one by one. The gateway sends
-version 1 until the drain accepts version 2 (`WELLOS_GATEWAY_ENVELOPE_VERSION`).
+version 2; `WELLOS_GATEWAY_ENVELOPE_VERSION=1` falls back to version 1 for a platform
+whose drain predates it. Strings longer than the drain's `MAX_TEXT_CHARS` are cut to
+it and NUL characters dropped, so one odd value never gets a whole batch rejected.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from edge_gateway.buffer import Row
+from shared.core.scada.model.contract import MAX_TEXT_CHARS
 
 _UINT64 = 9
+_STRING = 12
 ENCODING_V1 = "gzip+json-columns"
 ENCODING_V2 = "gzip+json-columns-v2"
 ENUMERATION = 29
@@ -60,6 +64,8 @@ def v2_value(row: Row) -> tuple[int, Any]:
         return kind, row[3]
     if kind == _UINT64 and isinstance(raw, str):
         return kind, int(raw)  # stored as text beyond SQLite's signed 64 bits
+    if kind == _STRING and isinstance(raw, str) and (len(raw) > MAX_TEXT_CHARS or "\x00" in raw):
+        return kind, raw.replace("\x00", "")[:MAX_TEXT_CHARS]
     return kind, raw
 
 

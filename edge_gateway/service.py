@@ -182,9 +182,13 @@ class GatewayService:
     def _acquisition_options(self, connection: ConnectionConfig) -> AcquisitionOptions:
         s = self.settings
         tuning = s.tuning(connection.name, str(connection.connection_id))
+        # the site's override (WELLOS_GATEWAY_CONNECTIONS), else the connection's config,
+        # else the gateway's default
+        enabled = next(
+            v for v in (tuning.backfill, connection.backfill, s.backfill) if v is not None
+        )
         backfill = BackfillOptions(
-            s.backfill if tuning.backfill is None else tuning.backfill,
-            tuning.backfill_max_s or s.backfill_max_s,
+            enabled, tuning.backfill_max_s or connection.backfill_max_s or s.backfill_max_s
         )
         client = ClientOptions(s.opc_timeout_s, s.watchdog_interval_s)
         return AcquisitionOptions(

@@ -80,7 +80,9 @@ class GatewaySettings(BaseSettings):
         default_factory=dict, description="Per-connection overrides by name or id (JSON)."
     )
     envelope_version: Literal[1, 2] = Field(
-        default=1, description="Reading-batch envelope sent (2 once the drain accepts it)."
+        default=2,
+        description="Reading-batch envelope sent: 2 (typed values, per-reading backfill flag);"
+        " 1 for a platform whose drain predates version 2 (values as floats).",
     )
     no_data_timeout_s: float = Field(
         default=300.0, ge=0, description="Rebuild a session that delivers no value this long."

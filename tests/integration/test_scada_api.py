@@ -131,6 +131,28 @@ def test_the_config_revision_grows_with_every_change(mod_acme):
     assert after_delete["connections"][0]["tags"] == []
 
 
+def test_a_connection_carries_its_backfill_settings_to_the_gateway(mod_acme):
+    # GIVEN a site whose connection has no backfill settings (the gateway's defaults)
+    site = build_site(mod_acme, tag_names=("flow_rate",))
+    authorization = f"Gateway {site.gateway_id}:{site.secret}"
+    first = config(mod_acme, site.gateway_id, authorization).json()["connections"][0]
+    assert (first["backfill"], first["backfill_max_s"]) == (None, None)
+    # WHEN an admin turns backfill off... and then on with a 10-minute cap
+    url = f"{CONNECTIONS}/{site.connection_id}"
+    off = mod_acme.client.patch(url, json={"backfill": False}, headers=mod_acme.headers)
+    assert off.status_code == 200, off.text
+    assert (
+        config(mod_acme, site.gateway_id, authorization).json()["connections"][0]["backfill"]
+        is False
+    )
+    capped = {"backfill": True, "backfill_max_s": 600}
+    on = mod_acme.client.patch(url, json=capped, headers=mod_acme.headers)
+    # THEN the connection and the gateway's config say so
+    assert (on.json()["backfill"], on.json()["backfill_max_s"]) == (True, 600)
+    last = config(mod_acme, site.gateway_id, authorization).json()["connections"][0]
+    assert (last["backfill"], last["backfill_max_s"]) == (True, 600)
+
+
 # Connections
 
 
@@ -180,6 +202,8 @@ def test_a_connection_password_lives_in_the_secret_store_only(mod_acme, mod_plat
         ({"security_mode": "Sign", "security_policy": "Basic256Sha256"}, "client_certificate_pem"),
         ({"username": "opc"}, "password"),
         ({"publishing_interval_ms": 5}, "publishing_interval_ms"),
+        ({"backfill_max_s": 0}, "backfill_max_s"),
+        ({"backfill": "sometimes"}, "backfill"),
         ({"gateway_id": str(uuid.uuid4())}, "gateway_id"),
         ({"surprise": 1}, "surprise"),
     ],

@@ -22,10 +22,11 @@ def columns(rows: list[tuple[int, int, int | None, float | None, int]]) -> Readi
 
 
 def parse(payload: bytes) -> list[tuple]:
-    """A minimal binary COPY reader for (int4, timestamptz, float8, int4, timestamptz)."""
+    """A minimal binary COPY reader for (int4, timestamptz, float8, int4, timestamptz,
+    int2, bool, text)."""
     assert payload[:11] == b"PGCOPY\n\xff\r\n\x00" and payload[-2:] == b"\xff\xff"
     offset, rows = 19, []
-    formats = [">i", ">q", ">d", ">i", ">q"]
+    formats = [">i", ">q", ">d", ">i", ">q", ">h", ">?", "text"]
     while payload[offset : offset + 2] != b"\xff\xff":
         (count,) = struct.unpack_from(">h", payload, offset)
         offset += 2
@@ -36,7 +37,10 @@ def parse(payload: bytes) -> list[tuple]:
             if length == -1:
                 row.append(None)
                 continue
-            (value,) = struct.unpack_from(fmt, payload, offset)
+            if fmt == "text":
+                value = payload[offset : offset + length].decode()
+            else:
+                (value,) = struct.unpack_from(fmt, payload, offset)
             offset += length
             row.append(value)
         rows.append(tuple(row))
@@ -57,11 +61,35 @@ def test_every_null_pattern_encodes_to_its_values():
     decoded = parse(encode_binary_copy(columns(given)))
     # THEN each row comes back (grouped by null pattern), timestamps in PostgreSQL's epoch
     expected = [
-        (tag, ts - PG_EPOCH_US, value, status, None if server is None else server - PG_EPOCH_US)
+        (tag, ts - PG_EPOCH_US, value, status, None if server is None else server - PG_EPOCH_US,
+         11, False, None)
         for tag, ts, server, value, status in given
-    ]
+    ]  # fmt: skip
     assert sorted(decoded) == sorted(expected)
 
 
 def test_an_empty_batch_is_header_and_trailer_only():
     assert parse(encode_binary_copy(columns([]))) == []
+
+
+def test_typed_rows_carry_their_type_flag_and_text():
+    # GIVEN a string, a huge integer, a Boolean and a backfilled Double
+    at = 1_780_000_000_000_000
+    given = columns([(1, at, None, None, 0), (2, at, at, float(2**64 - 1), 0),
+                     (3, at, None, 1.0, 0), (4, at, None, 2.5, 0)])  # fmt: skip
+    typed = ReadingColumns(
+        given.tag_id, given.ts_us, given.server_ts_us, given.server_ts_missing, given.value,
+        given.status, value_type=np.array([12, 9, 1, 11], dtype=np.int16),
+        historical=np.array([False, False, False, True]),
+        text=np.array(["pump off", str(2**64 - 1), None, None], dtype=object),
+    )  # fmt: skip
+    # WHEN encoded
+    decoded = sorted(parse(encode_binary_copy(typed)))
+    # THEN every field comes back
+    t = at - PG_EPOCH_US
+    assert decoded == [
+        (1, t, None, 0, None, 12, False, "pump off"),
+        (2, t, float(2**64 - 1), 0, t, 9, False, str(2**64 - 1)),
+        (3, t, 1.0, 0, None, 1, False, None),
+        (4, t, 2.5, 0, None, 11, True, None),
+    ]

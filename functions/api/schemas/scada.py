@@ -20,6 +20,7 @@ SecurityPolicy = Literal["None", "Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes
 Acquisition = Literal["subscription", "polling"]
 PublishingMs = Annotated[int, Field(ge=50, le=60_000)]
 PollingMs = Annotated[int, Field(ge=50, le=3_600_000)]
+BackfillSeconds = Annotated[int, Field(ge=1, le=7 * 86_400)]
 Pem = Annotated[MultilineText, Field(max_length=20_000)]
 DataType = Literal["float", "int", "bool"]
 DeadbandType = Literal["none", "absolute", "percent"]
@@ -77,6 +78,12 @@ class ConnectionCreate(ConnectionFields):
     acquisition: Acquisition = "subscription"
     publishing_interval_ms: PublishingMs = 1000
     polling_interval_ms: PollingMs = 1000
+    backfill: bool | None = Field(
+        default=None, description="Gap backfill from server history; null: the gateway's default"
+    )
+    backfill_max_s: BackfillSeconds | None = Field(
+        default=None, description="Longest gap read back, seconds; null: the gateway's default"
+    )
     enabled: bool = True
 
 
@@ -94,6 +101,8 @@ class ConnectionPatch(ConnectionFields, PatchInput):
     acquisition: Acquisition | None = None
     publishing_interval_ms: PublishingMs | None = None
     polling_interval_ms: PollingMs | None = None
+    backfill: bool | None = None
+    backfill_max_s: BackfillSeconds | None = None
     enabled: bool | None = None
 
 
@@ -112,6 +121,8 @@ class ConnectionOut(BaseModel):
     acquisition: str
     publishing_interval_ms: int
     polling_interval_ms: int
+    backfill: bool | None = None
+    backfill_max_s: int | None = None
     enabled: bool
     revision: int
     created_at: datetime
@@ -169,13 +180,24 @@ class ReadingOut(BaseModel):
     tag_id: int
     unit: str | None
     ts: datetime = Field(description="Source timestamp")
-    value: float | None
+    value: bool | int | float | str | None = Field(
+        description="In its type: a number for float, an integer for int and enum (exact up to"
+        " UInt64), true/false for bool, text for string; null when the server sent none"
+        " (and for NaN and infinities, which JSON cannot carry)"
+    )
+    type: Literal["float", "int", "bool", "string", "enum", "null"] = Field(
+        description="The value's type (enum: the enumeration's number)"
+    )
+    opc_type: int = Field(description="OPC-UA built-in type id (11 Double, 29 an enumeration)")
     status: int = Field(description="OPC-UA status code (0 = Good)")
     quality: Literal["good", "uncertain", "bad"]
     server_ts: datetime | None
+    historical: bool = Field(description="Backfilled from the server's history after a gap")
 
 
 class BucketOut(BaseModel):
+    """Aggregates over the bucket's numeric readings (integers and floats) only."""
+
     tag: str
     tag_id: int
     unit: str | None

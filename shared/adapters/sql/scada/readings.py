@@ -2,7 +2,9 @@
 
 Buckets are one GROUP BY whose bucket expression is the only dialect-specific
 part (`date_bin` on PostgreSQL); the last value of a bucket is the value at its
-newest timestamp, joined back through the same index.
+newest timestamp, joined back through the same index. Buckets take numeric
+readings only (integers and floats: `NUMERIC_TYPES`); booleans, strings and
+enumerations are left out of them.
 """
 
 from __future__ import annotations
@@ -16,9 +18,20 @@ from sqlalchemy import Connection
 
 from shared.adapters.sql.scada.tables import scada_readings
 from shared.core.common.units_of_work import Record
+from shared.core.scada.model.columns import NUMERIC_TYPES
 from shared.core.scada.ports import ReadingQuery
 
-_COLUMNS = ("tag_id", "ts", "value", "status", "server_ts")
+_COLUMNS = (
+    "tag_id",
+    "ts",
+    "value",
+    "status",
+    "server_ts",
+    "value_type",
+    "value_text",
+    "historical",
+)
+_NUMERIC = sorted(NUMERIC_TYPES)
 AVERAGE_LIMIT = 1e150
 """Values this large (a sensor's garbage) are left out of averages: PostgreSQL's
 float8 avg keeps a sum of squares, which overflows from about 1.3e154 and fails
@@ -61,6 +74,9 @@ class SqlReadingRepository:
             table.c.ts < query.end,
         ]
 
+    def _numeric(self, query: ReadingQuery, table: sa.FromClause) -> list[sa.ColumnElement[bool]]:
+        return [*self._range(query, table), table.c.value_type.in_(_NUMERIC)]
+
     def raw(self, query: ReadingQuery) -> list[Record]:
         r = scada_readings
         statement = (
@@ -87,7 +103,7 @@ class SqlReadingRepository:
                 sa.func.avg(averageable(r.c.value)).label("avg"),
                 sa.func.max(r.c.ts).label("last_ts"),
             )
-            .where(*self._range(query, r))
+            .where(*self._numeric(query, r))
             .group_by(r.c.tag_id, start)
             .subquery("grouped")
         )
@@ -100,7 +116,7 @@ class SqlReadingRepository:
         statement = (
             sa.select(*keys, sa.func.max(last.c.value).label("last"))
             .join(last, sa.and_(last.c.tag_id == g.tag_id, last.c.ts == g.last_ts))
-            .where(*self._range(query, last))
+            .where(*self._numeric(query, last))
             .group_by(*keys)
             .order_by(g.bucket_start, g.tag_id)
         )

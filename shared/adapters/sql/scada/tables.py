@@ -70,6 +70,9 @@ scada_connections = sa.Table(
     sa.Column("acquisition", sa.String(16), nullable=False),
     sa.Column("publishing_interval_ms", sa.Integer(), nullable=False),
     sa.Column("polling_interval_ms", sa.Integer(), nullable=False),
+    # Gap backfill through HistoryRead on the gateway; NULL: the gateway's own setting.
+    sa.Column("backfill", sa.Boolean(), nullable=True),
+    sa.Column("backfill_max_s", sa.Integer(), nullable=True),
     *_change_columns(),
     sa.Index("ix_scada_connections_gateway", "gateway_id"),
 )
@@ -102,7 +105,10 @@ ingested_batches = sa.Table(
     sa.Column("ingested_at", utc_timestamp(), nullable=False),
 )
 
-# One row per value: 4 + 8 + 8 + 4 + 8 bytes, keyed for the read API and nothing else.
+# One row per value: 4 + 8 + 8 + 4 + 8 + 2 + 1 bytes (+ text for strings), keyed for the
+# read API and nothing else. `value_type` is the OPC-UA built-in type id (11 Double, the
+# type of every version 1 reading); `value_text` holds strings, integers beyond ±2^53 and
+# the names of non-finite floats; `historical` marks readings backfilled from history.
 scada_readings = sa.Table(
     "scada_readings",
     metadata,
@@ -111,6 +117,9 @@ scada_readings = sa.Table(
     sa.Column("value", sa.Double(), nullable=True),
     sa.Column("status", sa.Integer(), nullable=False),
     sa.Column("server_ts", _instant(), nullable=True),
+    sa.Column("value_type", sa.SmallInteger(), nullable=False, server_default="11"),
+    sa.Column("historical", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("value_text", sa.Text(), nullable=True),
     sa.Index("ix_scada_readings_tag_ts", "tag_id", "ts"),
 )
 

@@ -9,12 +9,19 @@ Status codes are OPC-UA uint32 stored as the same 32 bits in a signed int32:
 Good (0x00…) and Uncertain (0x40…) stay positive, Bad (0x80…) turns negative.
 A null or non-finite value is NaN in `value`; a missing server timestamp is
 flagged in `server_ts_missing`.
+
+Version 2 payloads add each value's OPC-UA type (`value_type`; version 1 values
+are Double, 11) and a per-reading `historical` flag. Numbers, booleans (0/1) and
+enumeration numbers go to `value`; `text` holds what a float cannot: strings,
+integers beyond ±2^53 (their exact decimal digits) and the names of non-finite
+floats ("NaN", "Infinity", "-Infinity").
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shared.core.scada.model.contract import (
+    MAX_TEXT_CHARS,
     PAYLOAD_ERRORS,
     BatchRejectedError,
     ReadingBatchEnvelope,
@@ -35,6 +43,27 @@ MIN_TS_US = -2_208_988_800_000_000
 MAX_TS_US = 7_258_118_400_000_000
 MAX_TAG_ID = 2**31 - 1
 _UINT32 = 2**32
+_EXACT = 2**53
+
+# OPC-UA built-in type ids a version 2 reading may carry (`vt`).
+VT_NULL, VT_BOOLEAN, VT_FLOAT, VT_DOUBLE, VT_STRING, VT_ENUMERATION = 0, 1, 10, 11, 12, 29
+INTEGER_RANGES = {
+    2: (-(2**7), 2**7 - 1),  # SByte
+    3: (0, 2**8 - 1),  # Byte
+    4: (-(2**15), 2**15 - 1),  # Int16
+    5: (0, 2**16 - 1),  # UInt16
+    6: (-(2**31), 2**31 - 1),  # Int32
+    7: (0, 2**32 - 1),  # UInt32
+    8: (-(2**63), 2**63 - 1),  # Int64
+    9: (0, 2**64 - 1),  # UInt64
+    VT_ENUMERATION: (-(2**31), 2**31 - 1),  # the enumeration's Int32
+}
+FLOAT_TYPES = frozenset({VT_FLOAT, VT_DOUBLE})
+NUMERIC_TYPES = frozenset(INTEGER_RANGES) - {VT_ENUMERATION} | FLOAT_TYPES
+"""Types whose values bucket aggregates (min, max, avg) take."""
+VALUE_TYPES = frozenset({VT_NULL, VT_BOOLEAN, VT_STRING}) | frozenset(INTEGER_RANGES) | FLOAT_TYPES
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+TextArray = npt.NDArray[np.object_]
 
 
 @dataclass(frozen=True)
@@ -45,6 +74,17 @@ class ReadingColumns:
     server_ts_missing: npt.NDArray[np.bool_]
     value: npt.NDArray[np.float64]
     status: npt.NDArray[np.int32]
+    value_type: npt.NDArray[np.int16] = None  # type: ignore[assignment]  # Double if unset
+    historical: npt.NDArray[np.bool_] = None  # type: ignore[assignment]  # live if unset
+    text: TextArray | None = None
+    """str or None per reading; None for the whole batch when no reading has text."""
+
+    def __post_init__(self) -> None:
+        size = len(self)
+        if self.value_type is None:
+            object.__setattr__(self, "value_type", np.full(size, VT_DOUBLE, dtype=np.int16))
+        if self.historical is None:
+            object.__setattr__(self, "historical", np.zeros(size, dtype=np.bool_))
 
     def __len__(self) -> int:
         return int(self.tag_id.shape[0])
@@ -53,6 +93,9 @@ class ReadingColumns:
     def concat(parts: Sequence[ReadingColumns]) -> ReadingColumns:
         if len(parts) == 1:
             return parts[0]
+        texts = None
+        if any(p.text is not None for p in parts):
+            texts = np.concatenate([_text_of(p) for p in parts])
         return ReadingColumns(
             tag_id=np.concatenate([p.tag_id for p in parts]),
             ts_us=np.concatenate([p.ts_us for p in parts]),
@@ -60,6 +103,9 @@ class ReadingColumns:
             server_ts_missing=np.concatenate([p.server_ts_missing for p in parts]),
             value=np.concatenate([p.value for p in parts]),
             status=np.concatenate([p.status for p in parts]),
+            value_type=np.concatenate([p.value_type for p in parts]),
+            historical=np.concatenate([p.historical for p in parts]),
+            text=texts,
         )
 
     def take(self, order: npt.NDArray[np.intp]) -> ReadingColumns:
@@ -70,6 +116,17 @@ class ReadingColumns:
             server_ts_missing=self.server_ts_missing[order],
             value=self.value[order],
             status=self.status[order],
+            value_type=self.value_type[order],
+            historical=self.historical[order],
+            text=None if self.text is None else self.text[order],
+        )
+
+    def split_historical(self) -> tuple[ReadingColumns, ReadingColumns | None]:
+        """(live readings, backfilled readings or None): only the latter need deduplication."""
+        if not self.historical.any():
+            return self, None
+        return self.take(np.flatnonzero(~self.historical)), self.take(
+            np.flatnonzero(self.historical)
         )
 
     def sorted_by_tag_and_time(self) -> ReadingColumns:
@@ -86,10 +143,26 @@ class ColumnBatch:
     columns: ReadingColumns
 
 
+def _text_of(columns: ReadingColumns) -> TextArray:
+    if columns.text is not None:
+        return columns.text
+    return np.full(len(columns), None, dtype=object)
+
+
 def verify_and_decode_columns(envelope: ReadingBatchEnvelope, secret: bytes) -> ColumnBatch:
     """Check the signature, then decode the payload into checked columns."""
     check_signature(envelope, secret)
-    return ColumnBatch(envelope, decode_columns(envelope.payload, envelope.count))
+    return ColumnBatch(envelope, decode_envelope_columns(envelope))
+
+
+def decode_envelope_columns(envelope: ReadingBatchEnvelope) -> ReadingColumns:
+    """The payload of an envelope of either version as checked columns."""
+    if envelope.v == 1:
+        columns = decode_columns(envelope.payload, envelope.count)
+        if envelope.historical:
+            columns.historical[:] = True
+        return columns
+    return decode_columns_v2(envelope.payload, envelope.count)
 
 
 def check_signature(envelope: ReadingBatchEnvelope, secret: bytes) -> None:
@@ -108,10 +181,100 @@ def decode_columns(payload: str, count: int) -> ReadingColumns:
         raise BatchRejectedError("invalid_payload", f"a reading has a wrong type ({exc})") from None
 
 
-def _load(payload: str, count: int) -> dict[str, list[Any]]:
+_V1_NAMES = ("tag", "t", "st", "v", "q")
+_V2_NAMES = ("tag", "t", "st", "vt", "v", "q", "h")
+
+
+def decode_columns_v2(payload: str, count: int) -> ReadingColumns:
+    """A version 2 payload: version 1's columns checked the same way, plus vt, typed v and h."""
+    raw = _load(payload, count, _V2_NAMES, 2)
+    if {len(raw[name]) for name in _V2_NAMES} != {count}:
+        raise BatchRejectedError("invalid_payload", f"columns do not all hold {count} readings")
     try:
-        columns = json.loads(inflate_payload(payload, count))
-        picked = {name: columns[name] for name in ("tag", "t", "st", "v", "q")}
+        kinds = _integers(raw["vt"], "vt", 0, max(VALUE_TYPES)).astype(np.int16)
+        unknown = set(np.unique(kinds).tolist()) - VALUE_TYPES
+        if unknown:
+            raise BatchRejectedError("invalid_payload", f"unknown value type {min(unknown)}")
+        historical = _integers(raw["h"], "h", 0, 1).astype(np.bool_)
+        values, text = _typed_values(kinds, raw["v"])
+        columns = _columns(raw, values)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise BatchRejectedError("invalid_payload", f"a reading has a wrong type ({exc})") from None
+    return ReadingColumns(
+        tag_id=columns.tag_id,
+        ts_us=columns.ts_us,
+        server_ts_us=columns.server_ts_us,
+        server_ts_missing=columns.server_ts_missing,
+        value=values,
+        status=columns.status,
+        value_type=kinds,
+        historical=historical,
+        text=text,
+    )
+
+
+def _typed_values(
+    kinds: npt.NDArray[np.int16], raw: list[Any]
+) -> tuple[npt.NDArray[np.float64], TextArray | None]:
+    """The float column (NaN where none) and the text column (None if no reading has text)."""
+    if set(np.unique(kinds).tolist()) <= FLOAT_TYPES and {type(v) for v in raw} <= {float, int}:
+        values = np.array(raw, dtype=np.float64)  # the common case: all numbers, no text
+        if np.isfinite(values).all():
+            return values, None
+    values = np.full(len(raw), np.nan, dtype=np.float64)
+    text: list[str | None] = [None] * len(raw)
+    for i, (kind, value) in enumerate(zip(kinds.tolist(), raw, strict=True)):
+        if value is not None:
+            values[i], text[i] = _typed(kind, value)
+    if all(item is None for item in text):
+        return values, None
+    return values, np.array(text, dtype=object)
+
+
+def _typed(kind: int, value: Any) -> tuple[float, str | None]:
+    """(float, text) of one non-null value of type `kind`; ValueError if it is not one."""
+    value_class = type(value)
+    if kind in FLOAT_TYPES:
+        if value_class is float or value_class is int:
+            number = float(value)
+            if math.isfinite(number):
+                return number, None
+            return math.nan, _non_finite_name(number)
+        if value_class is str and value in NON_FINITE:
+            return math.nan, value
+    elif kind == VT_BOOLEAN:
+        if value_class is bool:
+            return float(value), None
+    elif kind in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[kind]
+        if value_class is int and low <= value <= high:
+            return float(value), (str(value) if abs(value) > _EXACT else None)
+    elif kind == VT_STRING and value_class is str:
+        return math.nan, _checked_text(value)
+    raise ValueError(f"value type {kind} cannot hold a {value_class.__name__}")
+
+
+def _non_finite_name(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    return "Infinity" if number > 0 else "-Infinity"
+
+
+def _checked_text(value: str) -> str:
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError(f"a string is longer than {MAX_TEXT_CHARS} characters")
+    if "\x00" in value:
+        raise ValueError("a string holds a NUL character")
+    value.encode("utf-8")  # lone surrogates raise UnicodeEncodeError (a ValueError)
+    return value
+
+
+def _load(
+    payload: str, count: int, names: tuple[str, ...] = _V1_NAMES, version: int = 1
+) -> dict[str, list[Any]]:
+    try:
+        columns = json.loads(inflate_payload(payload, count, version))
+        picked = {name: columns[name] for name in names}
     except PAYLOAD_ERRORS as exc:
         raise BatchRejectedError(
             "invalid_payload", f"cannot decode payload ({type(exc).__name__})"
@@ -121,15 +284,21 @@ def _load(payload: str, count: int) -> dict[str, list[Any]]:
     return picked
 
 
-def _columns(raw: dict[str, list[Any]]) -> ReadingColumns:
+def _columns(
+    raw: dict[str, list[Any]], typed: npt.NDArray[np.float64] | None = None
+) -> ReadingColumns:
+    """Version 1 columns checked; `typed` is version 2's value column, checked already."""
     tags = _integers(raw["tag"], "tag", 1, MAX_TAG_ID)
     times = _integers(raw["t"], "t", MIN_TS_US, MAX_TS_US - 1)
     server_times, missing = _optional_times(raw["st"])
     statuses = _integers(raw["q"], "q", 0, _UINT32 - 1)
-    values = np.array(raw["v"], dtype=np.float64)  # None becomes NaN; objects raise
-    if values.ndim != 1:
-        raise BatchRejectedError("invalid_payload", "column v must hold numbers or nulls")
-    values[~np.isfinite(values)] = np.nan
+    if typed is not None:
+        values = typed
+    else:
+        values = np.array(raw["v"], dtype=np.float64)  # None becomes NaN; objects raise
+        if values.ndim != 1:
+            raise BatchRejectedError("invalid_payload", "column v must hold numbers or nulls")
+        values[~np.isfinite(values)] = np.nan
     return ReadingColumns(
         tag_id=tags.astype(np.int32),
         ts_us=times,

@@ -18,6 +18,14 @@ Version 1 payload columns (all the same length):
     st   - server timestamp in microseconds, or null
     v    - value (float) or null (bad quality values may carry no value)
     q    - OPC-UA status code (uint32; 0 = Good)
+
+Version 2 (`v: 2`, encoding `gzip+json-columns-v2`, docs/scada-ingest-envelope.md)
+keeps the envelope and signature and adds the columns
+    vt   - OPC-UA built-in type id of the value (VALUE_TYPES; 29 = enumeration)
+    v    - the value in its own JSON type (integers exact, booleans, strings of at
+           most MAX_TEXT_CHARS, "NaN"/"Infinity"/"-Infinity" for non-finite floats)
+    h    - 1 for a reading backfilled from the server's history, else 0
+Any other `v` is dead-lettered as `unsupported_version`.
 """
 
 from __future__ import annotations
@@ -35,13 +43,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 CONTRACT_VERSION: Literal[1] = 1
 ENCODING: Literal["gzip+json-columns"] = "gzip+json-columns"
+ENCODING_V2: Literal["gzip+json-columns-v2"] = "gzip+json-columns-v2"
+SUPPORTED_VERSIONS = {1: ENCODING, 2: ENCODING_V2}
 MAX_READINGS_PER_BATCH = 100_000
 MAX_PAYLOAD_BYTES_PER_READING = 128
 PAYLOAD_OVERHEAD_BYTES = 1024
+MAX_TEXT_CHARS = 4096
+"""The longest string value a version 2 reading may carry (the gateway truncates)."""
+TEXT_ALLOWANCE_BYTES = 16 * 1024 * 1024
+"""What a version 2 payload may inflate to beyond `payload_cap`: room for strings."""
 _GZIP = 16 + zlib.MAX_WBITS
 _MICROS = 1_000_000
 
@@ -60,7 +74,7 @@ class ReadingBatchEnvelope(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    v: Literal[1] = CONTRACT_VERSION
+    v: Literal[1, 2] = CONTRACT_VERSION
     tenant_id: uuid.UUID
     gateway_id: uuid.UUID
     batch_id: uuid.UUID
@@ -68,9 +82,15 @@ class ReadingBatchEnvelope(BaseModel):
     created_at: datetime
     historical: bool = False
     count: int = Field(ge=1, le=MAX_READINGS_PER_BATCH)
-    encoding: Literal["gzip+json-columns"] = ENCODING
+    encoding: Literal["gzip+json-columns", "gzip+json-columns-v2"] = ENCODING
     payload: str
     signature: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    @model_validator(mode="after")
+    def _encoding_of_version(self) -> ReadingBatchEnvelope:
+        if SUPPORTED_VERSIONS[self.v] != self.encoding:
+            raise ValueError(f"version {self.v} is encoded {SUPPORTED_VERSIONS[self.v]!r}")
+        return self
 
 
 @dataclass(frozen=True)
@@ -155,7 +175,13 @@ def parse_envelope(body: bytes) -> ReadingBatchEnvelope:
         return ReadingBatchEnvelope.model_validate_json(body)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ())) or "body"
+        loc = first.get("loc", ())
+        if tuple(loc) == ("v",) and first.get("type") == "literal_error":
+            versions = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
+            raise BatchRejectedError(
+                "unsupported_version", f"envelope version is not one of {versions}"
+            ) from None
+        field = ".".join(str(part) for part in loc) or "body"
         raise BatchRejectedError("invalid_envelope", f"{field}: {first.get('msg')}") from None
 
 
@@ -167,18 +193,19 @@ def verify_and_decode(envelope: ReadingBatchEnvelope, secret: bytes) -> DecodedB
     return DecodedBatch(envelope, readings)
 
 
-def payload_cap(count: int) -> int:
+def payload_cap(count: int, version: int = CONTRACT_VERSION) -> int:
     """The most bytes the payload of a batch of `count` readings may inflate to."""
-    return PAYLOAD_OVERHEAD_BYTES + count * MAX_PAYLOAD_BYTES_PER_READING
+    cap = PAYLOAD_OVERHEAD_BYTES + count * MAX_PAYLOAD_BYTES_PER_READING
+    return cap if version == 1 else cap + TEXT_ALLOWANCE_BYTES
 
 
-def inflate_payload(payload: str, count: int) -> bytes:
+def inflate_payload(payload: str, count: int, version: int = CONTRACT_VERSION) -> bytes:
     """The payload's JSON bytes, inflated in a stream that stops one byte past the cap.
 
-    Raises `BatchRejectedError` (`payload_too_large`) past `payload_cap(count)`;
+    Raises `BatchRejectedError` (`payload_too_large`) past `payload_cap(count, version)`;
     base64, gzip and truncation errors propagate as `binascii.Error`/`zlib.error`.
     """
-    cap = payload_cap(count)
+    cap = payload_cap(count, version)
     rest = base64.b64decode(payload, validate=True)
     inflated = bytearray()
     while rest:  # one gzip member after another, as gzip.decompress reads them
@@ -189,7 +216,9 @@ def inflate_payload(payload: str, count: int) -> bytes:
                 "payload_too_large",
                 f"the payload inflates to more than {cap:,} bytes, the cap for {count:,} "
                 f"readings ({MAX_PAYLOAD_BYTES_PER_READING} bytes each + "
-                f"{PAYLOAD_OVERHEAD_BYTES})",
+                f"{PAYLOAD_OVERHEAD_BYTES}"
+                + ("" if version == 1 else f" + {TEXT_ALLOWANCE_BYTES} for strings")
+                + ")",
             )
         if not inflater.eof:
             raise zlib.error("the gzip stream is truncated")

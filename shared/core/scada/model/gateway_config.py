@@ -47,6 +47,12 @@ class ConnectionConfig(_Strict):
     acquisition: Literal["subscription", "polling"] = "subscription"
     publishing_interval_ms: int = Field(default=1000, ge=50, le=60_000)
     polling_interval_ms: int = Field(default=1000, ge=50, le=3_600_000)
+    backfill: bool | None = Field(
+        default=None, description="Read gaps back from server history; null: the gateway's default"
+    )
+    backfill_max_s: float | None = Field(
+        default=None, gt=0, le=7 * 86_400, description="Longest gap read back; null: default"
+    )
     tags: list[TagConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

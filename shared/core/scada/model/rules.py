@@ -16,6 +16,9 @@ DEADBAND_TYPES = ("none", "absolute", "percent")
 TAG_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
 _ENDPOINT = re.compile(r"^opc\.tcp://[^\s/:]+(:\d{1,5})?(/\S*)?$")
 
+MAX_BACKFILL_S = 7 * 86_400
+"""The longest gap a connection may have its gateway read back from history."""
+
 CONNECTION_DEFAULTS: dict[str, Any] = {
     "security_mode": "None",
     "security_policy": "None",
@@ -75,6 +78,10 @@ def check_connection(state: Mapping[str, Any], has_password: bool, has_key: bool
     _one_of(state, "acquisition", ACQUISITIONS)
     _within(state, "publishing_interval_ms", 50, 60_000)
     _within(state, "polling_interval_ms", 50, 3_600_000)
+    if state.get("backfill") is not None and not isinstance(state["backfill"], bool):
+        raise InputError("backfill", "must be true, false or null")
+    if state.get("backfill_max_s") is not None:
+        _within(state, "backfill_max_s", 1, MAX_BACKFILL_S)
 
 
 def check_tag(state: Mapping[str, Any]) -> None:

@@ -49,6 +49,8 @@ def _connection(row: Mapping[str, Any], tags: list[Record], secrets: Secrets) ->
         acquisition=row["acquisition"],
         publishing_interval_ms=row["publishing_interval_ms"],
         polling_interval_ms=row["polling_interval_ms"],
+        backfill=row.get("backfill"),
+        backfill_max_s=row.get("backfill_max_s"),
         tags=[_tag(tag) for tag in tags],
     )
 

@@ -15,6 +15,7 @@ from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.ports import TenantDatabases
+from shared.core.scada.model.values import type_name, typed_value
 from shared.core.scada.ports import ReadingQuery
 
 BUCKETS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
@@ -122,6 +123,13 @@ def _shaped(row: Mapping[str, Any], tags: Mapping[int, Record]) -> Record:
     if "status" in row:
         shaped["status"] = status_code(int(row["status"]))
         shaped["quality"] = quality(shaped["status"])
+    if "value_type" in row:  # a raw reading: its value in its own type
+        value_type = int(row["value_type"])
+        text = shaped.pop("value_text", None)
+        shaped["value"] = typed_value(row["value"], value_type, text)
+        shaped["type"] = type_name(value_type)
+        shaped["opc_type"] = value_type
+        shaped["historical"] = bool(row["historical"])
     return shaped
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from shared.core.registry.model.tenants import Tenant
-from shared.core.scada.model.columns import ReadingColumns, decode_columns
+from shared.core.scada.model.columns import ReadingColumns, decode_envelope_columns
 from shared.core.scada.model.contract import BatchRejectedError, ReadingBatchEnvelope
 from shared.core.scada.ports import BatchClaim, IngestUnitOfWork
 from shared.core.scada.services.deliveries import Delivery
@@ -159,7 +159,7 @@ class _Decoder:
 
     def _decode(self, item: Item) -> ReadingColumns | None:
         try:
-            item.columns = decode_columns(item.envelope.payload, item.envelope.count)
+            item.columns = decode_envelope_columns(item.envelope)
         except BatchRejectedError as rejected:
             self.rejected.append((item, rejected))
             return None
