@@ -220,3 +220,49 @@ def test_assignments_are_idempotent_and_removable(engine: sa.Engine) -> None:
         uow.commit()
     with SqlTenantUnitOfWork(engine) as uow:
         assert uow.assignments.well_ids_for(user_id) == set()
+
+
+def test_production_range_reads_the_same_values_as_row_by_row(engine: sa.Engine) -> None:
+    # GIVEN a well with 40 days of production, some values whole, fractional, missing, odd
+    with SqlTenantUnitOfWork(engine) as uow:
+        well = uow.wells.add(
+            {"name": "W", "well_type": "OIL", "status": "PRODUCING", "is_horizontal": True}
+        )
+        rows = _production_rows(well["id"], 40, oil=0.1)
+        rows[3]["oil_bbl"], rows[4]["gas_mcf"], rows[5]["hours_on"] = 1e300, 1.5e-7, 80.0
+        rows[6]["updated_at"] = datetime(2024, 2, 1, 12, 0, 0, 120, tzinfo=UTC)
+        uow.production.upsert_days(rows)
+        uow.commit()
+    # WHEN the range is read, and the same rows are read one by one
+    with SqlTenantUnitOfWork(engine) as uow:
+        days = uow.production.between(well["id"], date(2024, 1, 1), date(2024, 12, 31))
+        one_by_one = [
+            uow.production.get_day(well["id"], date(2024, 1, 1) + timedelta(days=n))
+            for n in range(40)
+        ]
+    # THEN they are equal, value for value and type for type
+    assert days == one_by_one
+    assert [[type(v) for v in d.values()] for d in days] == [
+        [type(v) for v in d.values()] for d in one_by_one if d is not None
+    ]
+    assert days[5]["hours_on"] == 80.0 and isinstance(days[5]["hours_on"], float)
+
+
+def test_a_page_past_the_end_still_counts_the_rows(engine: sa.Engine) -> None:
+    # GIVEN three wells
+    with SqlTenantUnitOfWork(engine) as uow:
+        for name in ("A", "B", "C"):
+            uow.wells.add(
+                {"name": name, "well_type": "OIL", "status": "PLANNED", "is_horizontal": False}
+            )
+        uow.commit()
+    # WHEN pages inside and past the end are listed
+    with SqlTenantUnitOfWork(engine) as uow:
+        inside = uow.wells.list(WellQuery(limit=2, offset=2))
+        past = uow.wells.list(WellQuery(limit=2, offset=10))
+        empty = uow.wells.list(WellQuery(status="PLUGGED"))
+    # THEN each knows the total, and no row carries the count
+    assert [w["name"] for w in inside.items] == ["C"] and inside.total == 3
+    assert past.items == [] and past.total == 3
+    assert empty.items == [] and empty.total == 0
+    assert "wellos_total_rows" not in inside.items[0]
