@@ -35,7 +35,11 @@ def _converter(column_type: sa.types.TypeEngine[Any]) -> Convert | None:
         return float
     if isinstance(column_type, sa.String | sa.Boolean | sa.Uuid | sa.Integer):
         return None
-    raise TypeError(f"no JSON read for {column_type!r}")
+    raise _NoJsonRead(repr(column_type))
+
+
+class _NoJsonRead(TypeError):
+    """A column whose JSON value has no known way back (read row by row instead)."""
 
 
 def read_records(
@@ -43,20 +47,24 @@ def read_records(
 ) -> list[Record]:
     """The rows of `query` as dicts, in the order of its columns named `order_by`.
 
-    `query` selects plain columns (its ORDER BY, if any, is ignored on PostgreSQL:
-    the aggregate orders by `order_by`).
+    `query` selects columns of known types and orders by `order_by` itself (its
+    ORDER BY picks the rows of a LIMIT; the aggregate's orders them); a column of
+    another type sends the query down the row-by-row path.
     """
-    if connection.dialect.name != "postgresql":
+    rows = query.subquery("r")
+    keys = tuple(column.key for column in rows.columns)
+    try:
+        converters = [
+            (index, convert)
+            for index, column in enumerate(rows.columns)
+            if (convert := _converter(column.type)) is not None
+        ]
+    except _NoJsonRead:
+        converters = None
+    if connection.dialect.name != "postgresql" or converters is None:
         result = connection.execute(query)
         keys = tuple(result.keys())
         return [dict(zip(keys, row, strict=True)) for row in result]
-    rows = query.order_by(None).subquery("r")
-    keys = tuple(column.key for column in rows.columns)
-    converters = [
-        (index, convert)
-        for index, column in enumerate(rows.columns)
-        if (convert := _converter(column.type)) is not None
-    ]
     aggregate = sa.func.json_agg(
         aggregate_order_by(
             sa.func.json_build_array(*rows.columns), *(rows.c[name] for name in order_by)
