@@ -56,6 +56,11 @@ class PlatformHolder:
         self._platform: Platform | None = None
         self._lock = threading.Lock()
 
+    @property
+    def built(self) -> Platform | None:
+        """The platform if it is built already (no waiting, no building)."""
+        return self._platform
+
     def get(self) -> Platform:
         if self._platform is None:
             with self._lock:

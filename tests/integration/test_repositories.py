@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
@@ -13,9 +14,12 @@ from sqlalchemy.pool import NullPool
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import head_revision
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
+from shared.adapters.sql.scada.readings_copy import reading_writer_for
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.adapters.sql.urls import normalize_url
 from shared.core.common.units_of_work import AuditEntry
+from shared.core.scada.model.columns import ReadingColumns
+from shared.core.scada.ports import ReadingQuery
 from shared.core.wells.ports import WellQuery
 
 
@@ -220,3 +224,98 @@ def test_assignments_are_idempotent_and_removable(engine: sa.Engine) -> None:
         uow.commit()
     with SqlTenantUnitOfWork(engine) as uow:
         assert uow.assignments.well_ids_for(user_id) == set()
+
+
+def test_production_range_reads_the_same_values_as_row_by_row(engine: sa.Engine) -> None:
+    # GIVEN a well with 40 days of production, some values whole, fractional, missing, odd
+    with SqlTenantUnitOfWork(engine) as uow:
+        well = uow.wells.add(
+            {"name": "W", "well_type": "OIL", "status": "PRODUCING", "is_horizontal": True}
+        )
+        rows = _production_rows(well["id"], 40, oil=0.1)
+        rows[3]["oil_bbl"], rows[4]["gas_mcf"], rows[5]["hours_on"] = 1e300, 1.5e-7, 80.0
+        rows[6]["updated_at"] = datetime(2024, 2, 1, 12, 0, 0, 120, tzinfo=UTC)
+        uow.production.upsert_days(rows)
+        uow.commit()
+    # WHEN the range is read, and the same rows are read one by one
+    with SqlTenantUnitOfWork(engine) as uow:
+        days = uow.production.between(well["id"], date(2024, 1, 1), date(2024, 12, 31))
+        one_by_one = [
+            uow.production.get_day(well["id"], date(2024, 1, 1) + timedelta(days=n))
+            for n in range(40)
+        ]
+    # THEN they are equal, value for value and type for type
+    assert days == one_by_one
+    assert [[type(v) for v in d.values()] for d in days] == [
+        [type(v) for v in d.values()] for d in one_by_one if d is not None
+    ]
+    assert days[5]["hours_on"] == 80.0 and isinstance(days[5]["hours_on"], float)
+
+
+def test_a_page_past_the_end_still_counts_the_rows(engine: sa.Engine) -> None:
+    # GIVEN three wells
+    with SqlTenantUnitOfWork(engine) as uow:
+        for name in ("A", "B", "C"):
+            uow.wells.add(
+                {"name": name, "well_type": "OIL", "status": "PLANNED", "is_horizontal": False}
+            )
+        uow.commit()
+    # WHEN pages inside and past the end are listed
+    with SqlTenantUnitOfWork(engine) as uow:
+        inside = uow.wells.list(WellQuery(limit=2, offset=2))
+        past = uow.wells.list(WellQuery(limit=2, offset=10))
+        empty = uow.wells.list(WellQuery(status="PLUGGED"))
+    # THEN each knows the total, and no row carries the count
+    assert [w["name"] for w in inside.items] == ["C"] and inside.total == 3
+    assert past.items == [] and past.total == 3
+    assert empty.items == [] and empty.total == 0
+    assert "wellos_total_rows" not in inside.items[0]
+
+
+def test_readings_latest_buckets_and_pages_on_this_database(engine: sa.Engine) -> None:
+    # GIVEN three tags: two with readings every 10 minutes for two hours, one without any
+    start = datetime(2024, 3, 1, tzinfo=UTC)
+    ts_us = np.array(
+        [int((start + timedelta(minutes=10 * n)).timestamp() * 1e6) for n in range(12)],
+        dtype=np.int64,
+    )
+    parts = [
+        ReadingColumns(
+            tag_id=np.full(12, tag_id, dtype=np.int32),
+            ts_us=ts_us,
+            server_ts_us=ts_us,
+            server_ts_missing=np.zeros(12, dtype=bool),
+            value=np.arange(12, dtype=np.float64) * tag_id,
+            status=np.zeros(12, dtype=np.int32),
+        )
+        for tag_id in (1, 2)
+    ]
+    with engine.begin() as connection:
+        reading_writer_for(connection).write([ReadingColumns.concat(parts)])
+    query = ReadingQuery([1, 2, 3], start, start + timedelta(hours=2), limit=5, offset=1)
+    # WHEN the newest values, hourly buckets and a page of raw readings are read
+    with SqlTenantUnitOfWork(engine) as uow:
+        latest = uow.readings.latest([3, 2, 1])
+        hourly = uow.readings.buckets(query, 3600)
+        page = uow.readings.raw(query)
+    # THEN each tag's newest reading, each hour's figures, and the page's rows in order
+    assert sorted((row["tag_id"], row["value"]) for row in latest) == [(1, 11.0), (2, 22.0)]
+    assert [(b["tag_id"], b["count"], b["min"], b["max"], b["last"]) for b in hourly] == [
+        (1, 6, 0.0, 5.0, 5.0),
+        (2, 6, 0.0, 10.0, 10.0),
+        (1, 6, 6.0, 11.0, 11.0),
+        (2, 6, 12.0, 22.0, 22.0),
+    ]
+    assert hourly[0]["avg"] == 2.5 and isinstance(hourly[0]["avg"], float)
+    assert [_aware(b["bucket_start"]) for b in hourly[:3:2]] == [start, start + timedelta(hours=1)]
+    assert [(row["tag_id"], row["value"]) for row in page] == [
+        (2, 0.0),
+        (1, 1.0),
+        (2, 2.0),
+        (1, 2.0),
+        (2, 4.0),
+    ]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -74,3 +74,12 @@ def test_a_full_cache_starts_afresh():
 
 def test_the_docstring_example_holds():
     assert doctest.testmod(ttl_cache).failed == 0
+
+
+def test_peek_answers_only_from_a_fresh_entry() -> None:
+    ticks = iter([0.0, 1.0, 2.0, 20.0])
+    cache: TtlCache[str, int | None] = TtlCache(10.0, monotonic=lambda: next(ticks))
+    assert cache.peek("a") is None  # nothing cached: the caller must load
+    cache.get_or_load("a", lambda: None)
+    assert cache.peek("a") == (None,)  # a cached miss is an answer too
+    assert cache.peek("a") is None  # expired

@@ -54,6 +54,18 @@ class TtlCache(Generic[K, V]):
             self._entries[key] = (now, value)
         return value
 
+    def peek(self, key: K, usable: Callable[[V], bool] = lambda _: True) -> tuple[V] | None:
+        """``(value,)`` while fresh and ``usable`` (``get_or_load`` would not load); else None.
+
+        For callers that must not block on a load where they stand (an event loop).
+        """
+        now = self._monotonic()
+        with self._lock:
+            cached = self._entries.get(key)
+        if cached is not None and now - cached[0] < self._ttl_s and usable(cached[1]):
+            return (cached[1],)
+        return None
+
     def forget(self, key: K | None = None) -> None:
         """Drop ``key``, or everything."""
         with self._lock:

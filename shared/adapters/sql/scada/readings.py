@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.sql.json_rows import read_records
 from shared.adapters.sql.scada.tables import scada_readings
 from shared.core.common.units_of_work import Record
 from shared.core.scada.model.columns import NUMERIC_TYPES
@@ -53,7 +54,7 @@ def bucket_start(dialect: str, ts: sa.ColumnElement[Any], seconds: int) -> sa.Co
     if dialect == "postgresql":
         stride: sa.ColumnElement[Any] = sa.literal_column(f"interval '{seconds} seconds'")
         origin: sa.ColumnElement[Any] = sa.literal_column("TIMESTAMPTZ '1970-01-01 00:00:00+00'")
-        return sa.func.date_bin(stride, ts, origin)
+        return sa.func.date_bin(stride, ts, origin, type_=sa.DateTime(timezone=True))
     if dialect in ("mysql", "mariadb"):
         epoch = sa.func.floor(sa.func.unix_timestamp(ts) / seconds) * seconds
         return sa.func.from_unixtime(epoch)
@@ -86,7 +87,7 @@ class SqlReadingRepository:
             .limit(query.limit)
             .offset(query.offset)
         )
-        return [_record(row._mapping) for row in self._c.execute(statement)]
+        return read_records(self._c, statement, ["ts", "tag_id"])
 
     def buckets(self, query: ReadingQuery, bucket_s: int) -> list[Record]:
         if not query.tag_ids:
@@ -100,7 +101,7 @@ class SqlReadingRepository:
                 sa.func.count().label("count"),
                 sa.func.min(r.c.value).label("min"),
                 sa.func.max(r.c.value).label("max"),
-                sa.func.avg(averageable(r.c.value)).label("avg"),
+                sa.func.avg(averageable(r.c.value), type_=sa.Double()).label("avg"),
                 sa.func.max(r.c.ts).label("last_ts"),
             )
             .where(*self._numeric(query, r))
@@ -120,19 +121,30 @@ class SqlReadingRepository:
             .group_by(*keys)
             .order_by(g.bucket_start, g.tag_id)
         )
-        return [_record(row._mapping) for row in self._c.execute(statement)]
+        return read_records(self._c, statement, ["bucket_start", "tag_id"])
 
     def latest(self, tag_ids: Sequence[int]) -> list[Record]:
-        """One index probe per tag (newest first): cheap for a well's tens of tags."""
+        """One index probe per tag (newest first): cheap for a well's tens of tags.
+
+        PostgreSQL and MySQL/MariaDB take all the probes in one statement (a UNION ALL
+        of them); elsewhere each is its own statement.
+        """
         r = scada_readings
+        probes = [
+            sa.select(*(r.c[name] for name in _COLUMNS))
+            .where(r.c.tag_id == tag_id)
+            .order_by(r.c.ts.desc())
+            .limit(1)
+            for tag_id in sorted(tag_ids)
+        ]
+        if not probes:
+            return []
+        if self._c.dialect.name in ("postgresql", "mysql", "mariadb"):
+            result = self._c.execute(sa.union_all(*probes))
+            keys = tuple(result.keys())
+            return [dict(zip(keys, row, strict=True)) for row in result]
         rows = []
-        for tag_id in sorted(tag_ids):
-            statement = (
-                sa.select(*(r.c[name] for name in _COLUMNS))
-                .where(r.c.tag_id == tag_id)
-                .order_by(r.c.ts.desc())
-                .limit(1)
-            )
+        for statement in probes:
             row = self._c.execute(statement).first()
             if row is not None:
                 rows.append(_record(row._mapping))

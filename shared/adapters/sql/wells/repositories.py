@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.bulk import upsert_rows
+from shared.adapters.sql.json_rows import read_records
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditEntry, Record
@@ -31,6 +32,17 @@ def _record(row: sa.RowMapping) -> Record:
     return {
         key: (str(value) if isinstance(value, uuid.UUID) else value) for key, value in row.items()
     }
+
+
+def _records(result: sa.Result[Any]) -> list[Record]:
+    """Every row as a dict, built in C: the tables' UUID columns are `Uuid(as_uuid=False)`,
+    so the values are strings already and need no per-value pass (`_record`)."""
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
+
+
+_TOTAL = "wellos_total_rows"
+"""The window count riding on each row of a page (popped before the rows leave)."""
 
 
 def _now() -> datetime:
@@ -53,10 +65,25 @@ class _TableRepository:
     def _page(
         self, where: Sequence[sa.ColumnElement[bool]], order: Sequence[Any], limit: int, offset: int
     ) -> Page[Record]:
-        count = sa.select(sa.func.count()).select_from(self._table).where(*where)
-        total = int(self._c.execute(count).scalar_one())
-        query = sa.select(self._table).where(*where).order_by(*order).limit(limit).offset(offset)
-        items = [_record(row._mapping) for row in self._c.execute(query)]
+        """One query: the page's rows, each carrying the filter's total as a window count.
+        Only a page past the end (no rows to carry it) counts separately."""
+        query = (
+            sa.select(self._table, sa.func.count().over().label(_TOTAL))
+            .where(*where)
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+        items = _records(self._c.execute(query))
+        if items:
+            total = int(items[0][_TOTAL])
+            for item in items:
+                del item[_TOTAL]
+        elif offset == 0:
+            total = 0
+        else:
+            count = sa.select(sa.func.count()).select_from(self._table).where(*where)
+            total = int(self._c.execute(count).scalar_one())
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     def get(self, entity_id: str) -> Record | None:
@@ -157,7 +184,7 @@ class SqlProductionRepository:
             .where(c.well_id == well_id, c.production_date >= start, c.production_date <= end)
             .order_by(c.production_date)
         )
-        return [_record(row._mapping) for row in self._c.execute(query)]
+        return read_records(self._c, query, ["production_date"])
 
     def upsert_days(self, rows: Sequence[Mapping[str, Any]]) -> int:
         written = 0

@@ -148,7 +148,26 @@ class AuthService:
         claims = self._tokens.decode(access_token)
         if claims.tenant_id != tenant.id:
             raise TenantMismatchError()
-        user = self._cached_user(tenant.id, claims.subject)
+        return self._actor(tenant, self._cached_user(tenant.id, claims.subject), request_id)
+
+    def authenticate_cached(
+        self, tenant: Tenant, access_token: str, request_id: str = ""
+    ) -> Actor | None:
+        """`authenticate` without a registry query: None when the user is not cached.
+
+        The token check is CPU only; the API's event loop calls this first and hands
+        `authenticate` to a worker thread only on a miss.
+        """
+        claims = self._tokens.decode(access_token)
+        if claims.tenant_id != tenant.id:
+            raise TenantMismatchError()
+        hit = self._users.peek((tenant.id, claims.subject))
+        if hit is None:
+            return None
+        return self._actor(tenant, hit[0], request_id)
+
+    @staticmethod
+    def _actor(tenant: Tenant, user: User | None, request_id: str) -> Actor:
         if user is None or user.status is not UserStatus.ACTIVE:
             raise AuthenticationError("user is not active")
         return Actor(user.id, user.email, user.role, tenant.id, tenant.slug, request_id)

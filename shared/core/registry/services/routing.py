@@ -75,7 +75,18 @@ class TenantResolver:
 
     def resolve(self, slug: str) -> Tenant:
         """The serving tenant for `slug`, or UnknownTenantError / TenantSuspendedError."""
-        tenant = self.lookup(slug)
+        return self._serving(slug, self.lookup(slug))
+
+    def resolve_cached(self, slug: str) -> Tenant | None:
+        """`resolve` from the cache alone: None when it would query the registry.
+
+        The API's event loop answers most requests from here, without a worker thread.
+        """
+        hit = self._cache.peek(slug)
+        return None if hit is None else self._serving(slug, hit[0])
+
+    @staticmethod
+    def _serving(slug: str, tenant: Tenant | None) -> Tenant:
         if tenant is None:
             raise UnknownTenantError(slug)
         if not tenant.is_serving:
