@@ -14,13 +14,26 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_state_dir() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "wellos"
+
+
+def child_environment(
+    overrides: Mapping[str, str] | None = None, python_path: str | None = None
+) -> dict[str, str]:
+    """The environment of a child process (the demo's RTU simulators and gateways): this
+    process's, with `overrides`, and `python_path` put first on PYTHONPATH."""
+    environment = {**os.environ, **(overrides or {})}
+    if python_path is not None:
+        existing = os.environ.get("PYTHONPATH")
+        joined = f"{python_path}{os.pathsep}{existing}" if existing else python_path
+        environment["PYTHONPATH"] = joined
+    return environment
 
 
 def public_base_url(value: str) -> str:
@@ -63,7 +76,7 @@ def secret_variables(environ: Mapping[str, str]) -> dict[str, SecretStr]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WELLOS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WELLOS_", extra="ignore", populate_by_name=True)
 
     database_url: SecretStr | None = Field(
         default=None, description="Master registry database (PostgreSQL URL)."
@@ -168,6 +181,13 @@ class Settings(BaseSettings):
         description="Traces and metrics: none, Azure Monitor (OpenTelemetry; its connection "
         "string from APPLICATIONINSIGHTS_CONNECTION_STRING) or Powertools (CloudWatch/X-Ray).",
     )
+    applicationinsights_connection_string: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "applicationinsights_connection_string", "APPLICATIONINSIGHTS_CONNECTION_STRING"
+        ),
+        description="Application Insights (telemetry azure-monitor); the Functions host's name.",
+    )
     secret_variables: dict[str, SecretStr] = Field(
         default_factory=lambda: secret_variables(os.environ),
         exclude=True,
@@ -269,6 +289,9 @@ class Settings(BaseSettings):
             (self.notifier == "acs" and not self.acs_endpoint, "WELLOS_ACS_ENDPOINT"),
             (self.notifier == "acs" and self.acs_access_key is None, "WELLOS_ACS_ACCESS_KEY"),
             (self.notifier != "console" and not self.notify_sender, "WELLOS_NOTIFY_SENDER"),
+            (self.telemetry == "azure-monitor"
+             and self.applicationinsights_connection_string is None,
+             "APPLICATIONINSIGHTS_CONNECTION_STRING"),
         ]  # fmt: skip
         return [name for missing, name in needs if missing]
 

@@ -76,7 +76,9 @@ def test_app_settings_come_from_one_json_file_and_the_code_reads_each() -> None:
 
 def _wellos_values(settings: dict[str, str]) -> dict[str, str]:
     """The WELLOS_* app settings as Settings arguments (placeholders stand for the values)."""
-    return {k.removeprefix("WELLOS_").lower(): v for k, v in settings.items() if k[:7] == "WELLOS_"}
+    values = {k[7:].lower(): v for k, v in settings.items() if k.startswith("WELLOS_")}
+    telemetry = "APPLICATIONINSIGHTS_CONNECTION_STRING"
+    return {**values, telemetry: settings[telemetry]}
 
 
 def test_every_placeholder_of_the_settings_is_filled_by_main_bicep() -> None:
