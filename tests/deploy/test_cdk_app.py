@@ -186,9 +186,6 @@ def _handler_ids(dev_synth: Synth) -> list[str]:
 
 
 HANDLERS = sorted({spec.handler for spec in LAMBDAS})
-NOT_WRITTEN = pytest.mark.xfail(
-    strict=True, reason="the partition-maintenance Lambda handler is not written yet (lead)"
-)
 
 
 def test_the_template_names_the_handlers_of_the_table(dev_synth: Synth) -> None:
@@ -197,10 +194,7 @@ def test_the_template_names_the_handlers_of_the_table(dev_synth: Synth) -> None:
     assert set(HANDLERS) - shipped == MISSING_HANDLERS
 
 
-@pytest.mark.parametrize(
-    "handler",
-    [pytest.param(h, marks=NOT_WRITTEN) if h in MISSING_HANDLERS else h for h in HANDLERS],
-)
+@pytest.mark.parametrize("handler", HANDLERS)
 def test_every_handler_the_template_names_exists(handler: str) -> None:
     module, _, attribute = handler.rpartition(".")
     assert callable(getattr(importlib.import_module(module), attribute))

@@ -93,6 +93,7 @@ AWS_WORKERS = (
     Handler("functions.aws.etl_handler", "schedule_handler"),
     Handler("functions.aws.sync_jobs_handler", "handler"),
     Handler("functions.aws.sync_jobs_handler", "requeue_handler"),
+    Handler("functions.aws.partitions_handler", "handler"),
 )
 AWS_SCORING_HANDLERS = (
     Handler("functions.aws.scoring_handler", "handler"),
