@@ -8,7 +8,6 @@ builds the adapters from Settings, `startup` checks the server keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
@@ -32,27 +31,22 @@ from shared.adapters.sql.scada.ingest import SqlIngestDatabases
 from shared.adapters.sql.scada.partitions import SqlReadingMaintenance
 from shared.adapters.sql.urls import normalize_url
 from shared.adapters.sql.wells.activity import SqlWellActivityDatabases
-from shared.adapters.tenant_blobs import TenantBlobStores
 from shared.bootstrap.holder import PlatformHolder
 from shared.bootstrap.infrastructure import (
-    blob_builders,
+    Infrastructure,
+    build_infrastructure,
     build_local_transport,
-    build_notifier,
-    build_queue,
     build_secrets,
     build_transport,
-    needs_blob_token_key,
 )
 from shared.bootstrap.startup import (
     BLOB_TOKEN_SECRET_NAME,
     JWT_SECRET_NAME,
-    ServerKeys,
     StartupError,
     jwt_signing_key,
-    server_keys,
     stored_key,
 )
-from shared.bootstrap.telemetry import Telemetry, build_telemetry
+from shared.bootstrap.telemetry import Telemetry
 from shared.core.analytics.services import (
     AlertService,
     AnalyticsServices,
@@ -121,53 +115,6 @@ process_platform: PlatformHolder[Platform] = PlatformHolder(_build_serverless_pl
 def serverless_platform() -> Platform:
     """This process's platform from `serverless_settings()`, built once on first use."""
     return process_platform.get()
-
-
-@dataclass
-class Infrastructure:
-    """Every infrastructure adapter of one process, built from Settings only."""
-
-    settings: Settings
-    secrets: Secrets
-    keys: ServerKeys
-    queue: Queue
-    blobs: TenantBlobStores
-    notifier: Notifier
-    telemetry: Telemetry
-
-    @property
-    def served_blobs(self) -> FilesystemBlobStore | None:
-        """The store that serves its own links through the API, when this process has one."""
-        if "filesystem" not in blob_builders(self.settings, self.keys.blob_token_key):
-            return None
-        store = self.blobs.store("filesystem")
-        return store if isinstance(store, FilesystemBlobStore) else None
-
-
-def build_infrastructure(
-    settings: Settings,
-    secrets: Secrets | None = None,
-    provider_of: Callable[[str], str | None] = lambda slug: None,
-) -> Infrastructure:
-    """Secrets, keys, queue, blobs, notifier and telemetry, or one StartupError naming the gaps.
-
-    `provider_of(slug)` is the tenant's `storage_provider` (None: unknown tenant).
-    """
-    if secrets is None:
-        vault_unset = settings.secrets_backend == "keyvault" and not settings.key_vault_url
-        secrets = None if vault_unset else build_secrets(settings)
-    keys = server_keys(settings, secrets, needs_blob_token_key(settings))
-    assert secrets is not None  # server_keys raised otherwise
-    builders = blob_builders(settings, keys.blob_token_key)
-    return Infrastructure(
-        settings=settings,
-        secrets=secrets,
-        keys=keys,
-        queue=build_queue(settings),
-        blobs=TenantBlobStores(settings.blob_backend, builders, provider_of),
-        notifier=build_notifier(settings),
-        telemetry=build_telemetry(settings),
-    )
 
 
 @dataclass

@@ -8,6 +8,7 @@ them. Builders make clients but open no connection: the first call does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import SecretStr
@@ -16,7 +17,9 @@ from shared.adapters.local.file_secrets import EnvFileSecrets
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.notify.console import ConsoleNotifier
-from shared.bootstrap.startup import BLOB_TOKEN_SECRET_NAME, stored_key
+from shared.adapters.tenant_blobs import TenantBlobStores
+from shared.bootstrap.startup import BLOB_TOKEN_SECRET_NAME, ServerKeys, server_keys, stored_key
+from shared.bootstrap.telemetry import Telemetry, build_telemetry
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -162,3 +165,50 @@ def build_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobSt
     else:
         blobs = build_cloud_blobs(settings, settings.blob_backend)
     return build_queue(settings), blobs
+
+
+@dataclass
+class Infrastructure:
+    """Every infrastructure adapter of one process, built from Settings only."""
+
+    settings: Settings
+    secrets: Secrets
+    keys: ServerKeys
+    queue: Queue
+    blobs: TenantBlobStores
+    notifier: Notifier
+    telemetry: Telemetry
+
+    @property
+    def served_blobs(self) -> FilesystemBlobStore | None:
+        """The store that serves its own links through the API, when this process has one."""
+        if "filesystem" not in blob_builders(self.settings, self.keys.blob_token_key):
+            return None
+        store = self.blobs.store("filesystem")
+        return store if isinstance(store, FilesystemBlobStore) else None
+
+
+def build_infrastructure(
+    settings: Settings,
+    secrets: Secrets | None = None,
+    provider_of: Callable[[str], str | None] = lambda slug: None,
+) -> Infrastructure:
+    """Secrets, keys, queue, blobs, notifier and telemetry, or one StartupError naming the gaps.
+
+    `provider_of(slug)` is the tenant's `storage_provider` (None: unknown tenant).
+    """
+    if secrets is None:
+        vault_unset = settings.secrets_backend == "keyvault" and not settings.key_vault_url
+        secrets = None if vault_unset else build_secrets(settings)
+    keys = server_keys(settings, secrets, needs_blob_token_key(settings))
+    assert secrets is not None  # server_keys raised otherwise
+    builders = blob_builders(settings, keys.blob_token_key)
+    return Infrastructure(
+        settings=settings,
+        secrets=secrets,
+        keys=keys,
+        queue=build_queue(settings),
+        blobs=TenantBlobStores(settings.blob_backend, builders, provider_of),
+        notifier=build_notifier(settings),
+        telemetry=build_telemetry(settings),
+    )
