@@ -75,7 +75,7 @@ def server_keys(settings: Settings, secrets: Secrets | None, needs_blob_key: boo
             raise StartupError(settings.secrets_backend, missing_settings)
         blob_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode() if needs_blob_key else None
         return ServerKeys(
-            settings.require_database_url(), jwt_signing_key(settings, secrets), blob_key
+            _local_master_url(settings, secrets), jwt_signing_key(settings, secrets), blob_key
         )
     found, missing_secrets = _read_server_secrets(settings, secrets, needs_blob_key)
     if missing_settings or missing_secrets:
@@ -84,6 +84,15 @@ def server_keys(settings: Settings, secrets: Secrets | None, needs_blob_key: boo
     master = settings.database_url.get_secret_value() if settings.database_url else None
     blob_key = found["blob"].encode() if "blob" in found else None
     return ServerKeys(master or found["master"], jwt, blob_key)
+
+
+def _local_master_url(settings: Settings, secrets: Secrets) -> str:
+    if settings.database_url is not None or not settings.database_url_secret:
+        return settings.require_database_url()
+    try:
+        return secrets.get(settings.database_url_secret)
+    except SecretNotFoundError:
+        raise StartupError(settings.secrets_backend, [], [settings.database_url_secret]) from None
 
 
 def _read_server_secrets(

@@ -294,3 +294,16 @@ def test_every_azure_trigger_of_a_process_uses_one_queue(
     assert all(queue is queues[0] for queue in queues)
     assert scoring.runtime.platform.settings.serverless is True
     assert not list(tmp_path.iterdir())
+
+
+def test_locally_the_master_url_may_come_from_the_secret_store(tmp_path: Path) -> None:
+    # GIVEN no WELLOS_DATABASE_URL, but a secret naming it, set as WELLOS_SECRET_DATABASE_URL
+    settings = Settings(
+        state_dir=tmp_path, database_url_secret="database-url",
+        secret_variables={"WELLOS_SECRET_DATABASE_URL": MASTER_URL},
+    )  # fmt: skip
+    # THEN the platform's master URL is the secret's
+    assert build_infrastructure(settings).keys.master_url == MASTER_URL
+    # AND without the secret the startup error names it
+    with pytest.raises(StartupError, match="missing secrets in file: database-url"):
+        build_infrastructure(settings.model_copy(update={"secret_variables": {}}))
