@@ -37,7 +37,7 @@ BatchHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureRespo
 @dataclass
 class PlatformRuntime:
     """Built on first use and kept by the warm instance; tests may hand in an SQS client or a
-    notifier. Every adapter is the process platform's (`shared/bootstrap.py`): one queue."""
+    notifier. Every adapter is the process platform's (`shared/bootstrap/`): one queue."""
 
     platform_factory: Callable[[], Platform] = serverless_platform
     sqs_factory: Callable[[], Any] | None = None

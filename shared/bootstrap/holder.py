@@ -41,7 +41,9 @@ class PlatformHolder(Generic[P]):
         try:
             return self._factory()
         except StartupError as exc:
-            log.error("%s", exc.detail)
+            if not exc.reported:  # holders nest (a runtime's around the process's): log once
+                log.error("%s", exc.detail)
+                exc.reported = True
             self._error = exc
             raise
 

@@ -29,6 +29,7 @@ class StartupError(InfrastructureError):
     code = "not_configured"
 
     def __init__(self, backend: str, settings: Sequence[str], secrets: Sequence[str] = ()) -> None:
+        self.reported = False
         self.missing_settings = tuple(settings)
         self.missing_secrets = tuple(secrets)
         parts = []

@@ -307,3 +307,33 @@ def test_locally_the_master_url_may_come_from_the_secret_store(tmp_path: Path) -
     # AND without the secret the startup error names it
     with pytest.raises(StartupError, match="missing secrets in file: database-url"):
         build_infrastructure(settings.model_copy(update={"secret_variables": {}}))
+
+
+@pytest.mark.usefixtures("fresh_process_platform")
+def test_a_process_missing_its_keys_logs_it_once_for_all_its_triggers(
+    monkeypatch: pytest.MonkeyPatch, aws_environment: str, prefix: str, tmp_path: Path
+) -> None:
+    # GIVEN an AWS process whose vault is empty, and two handlers' runtimes
+    cloud_environment(monkeypatch, {
+        "WELLOS_SECRETS_BACKEND": "secretsmanager", "WELLOS_SECRETS_PREFIX": prefix,
+        "WELLOS_DATABASE_URL_SECRET": "database-url", "WELLOS_QUEUE_BACKEND": "sqs",
+        "WELLOS_BLOB_BACKEND": "s3", "WELLOS_AWS_ENDPOINT_URL": aws_environment,
+        "WELLOS_AWS_REGION": AWS_REGION, "WELLOS_STATE_DIR": str(tmp_path),
+    })  # fmt: skip
+    from functions.aws.queue_worker import PlatformRuntime
+
+    runtimes = [PlatformRuntime(), PlatformRuntime()]
+    startup_log, handler = logging.getLogger("wellos.startup"), Lines()
+    startup_log.addHandler(handler)
+    # WHEN each is asked for the platform twice
+    try:
+        errors = []
+        for runtime in runtimes * 2:
+            with pytest.raises(StartupError) as caught:
+                _ = runtime.platform
+            errors.append(caught.value)
+    finally:
+        startup_log.removeHandler(handler)
+    # THEN every call fails with the same error, logged once for the process
+    assert all(error is errors[0] for error in errors)
+    assert len(handler.lines) == 1
