@@ -154,3 +154,13 @@ def test_secret_values_are_never_printed(monkeypatch):
     assert settings.secret_variables["WELLOS_SECRET_JWT_SIGNING_KEY"].get_secret_value() == (
         "env-signing-key-value"
     )
+
+
+def test_a_serverless_host_pools_nothing_unless_the_setting_says_otherwise(monkeypatch):
+    from shared.bootstrap import serverless_settings
+
+    # GIVEN no WELLOS_SERVERLESS: a Functions/Lambda host uses NullPool
+    assert serverless_settings().serverless is True
+    # WHEN the deployment sets it to false, THEN that wins
+    monkeypatch.setenv("WELLOS_SERVERLESS", "false")
+    assert serverless_settings().serverless is False
