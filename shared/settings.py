@@ -7,19 +7,33 @@ Every setting is documented in README.md ("Settings").
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_state_dir() -> Path:
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "wellos"
+
+
+def child_environment(
+    overrides: Mapping[str, str] | None = None, python_path: str | None = None
+) -> dict[str, str]:
+    """The environment of a child process (the demo's RTU simulators and gateways): this
+    process's, with `overrides`, and `python_path` put first on PYTHONPATH."""
+    environment = {**os.environ, **(overrides or {})}
+    if python_path is not None:
+        existing = os.environ.get("PYTHONPATH")
+        joined = f"{python_path}{os.pathsep}{existing}" if existing else python_path
+        environment["PYTHONPATH"] = joined
+    return environment
 
 
 def public_base_url(value: str) -> str:
@@ -41,8 +55,28 @@ def proxy_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
         raise ValueError(f"not an address or CIDR list: {exc}") from None
 
 
+SecretsBackend = Literal["file", "keyvault", "secretsmanager"]
+QueueBackend = Literal["local", "servicebus", "sqs"]
+BlobBackend = Literal["filesystem", "azure", "s3"]
+NotifierBackend = Literal["console", "smtp", "acs", "ses"]
+TelemetryBackend = Literal["none", "azure-monitor", "powertools"]
+# The names these settings had before: still accepted, read as the new ones.
+_QUEUE_ALIASES = {"azure": "servicebus", "aws": "sqs"}
+_BLOB_ALIASES = {"local": "filesystem", "aws": "s3"}
+SECRET_VARIABLE_PREFIX = "WELLOS_SECRET_"
+
+
+def secret_variables(environ: Mapping[str, str]) -> dict[str, SecretStr]:
+    """The `WELLOS_SECRET_<NAME>` variables, by variable name (the file store's overrides)."""
+    return {
+        name.upper(): SecretStr(value)
+        for name, value in environ.items()
+        if name.upper().startswith(SECRET_VARIABLE_PREFIX)
+    }
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WELLOS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WELLOS_", extra="ignore", populate_by_name=True)
 
     database_url: SecretStr | None = Field(
         default=None, description="Master registry database (PostgreSQL URL)."
@@ -83,18 +117,35 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(
         default=1_000_000, ge=1, description="Data rows a spreadsheet import may have."
     )
-    blob_backend: Literal["local", "azure", "aws"] = Field(
-        default="local",
-        description="Blob store: files under state_dir/blobs, Azure Blob Storage, or S3.",
+    secrets_backend: SecretsBackend = Field(
+        default="file",
+        description="Secret store: the local file (and WELLOS_SECRET_<NAME> variables), Azure "
+        "Key Vault (DefaultAzureCredential) or AWS Secrets Manager (the default boto3 chain).",
+    )
+    key_vault_url: str | None = Field(
+        default=None, description="https://<vault>.vault.azure.net (secrets_backend keyvault)."
+    )
+    secrets_prefix: str = Field(
+        default="", description="Prefix of every secret name in the vault (e.g. wellos/prod/)."
+    )
+    database_url_secret: str | None = Field(
+        default=None,
+        description="Name of the secret holding the master database URL (when database_url "
+        "is unset): the cloud deployments keep it in the vault.",
+    )
+    blob_backend: BlobBackend = Field(
+        default="filesystem",
+        description="Default blob store (and the one of a tenant whose storage_provider this "
+        "process cannot build): files under state_dir/blobs, Azure Blob Storage, or S3.",
     )
     blob_container: str = Field(
-        default="wellos", description="Azure container or S3 bucket (blob_backend azure/aws)."
+        default="wellos", description="Azure container or S3 bucket (blob_backend azure/s3)."
     )
     azure_storage: SecretStr | None = Field(
         default=None,
         description="Blob Storage connection string, or an account URL (Entra ID identity).",
     )
-    queue_backend: Literal["local", "azure", "aws"] = Field(
+    queue_backend: QueueBackend = Field(
         default="local",
         description="Queues: SQLite at state_dir/queue.sqlite3, Service Bus, or SQS.",
     )
@@ -102,8 +153,46 @@ class Settings(BaseSettings):
         default=None,
         description="Service Bus connection string, or a fully qualified namespace (identity).",
     )
+    aws_region: str | None = Field(
+        default=None, description="AWS region (SQS, S3, Secrets Manager, SES); unset: boto3's."
+    )
     aws_endpoint_url: str | None = Field(
-        default=None, description="S3/SQS endpoint override (moto, LocalStack); region: AWS_REGION."
+        default=None, description="S3/SQS/Secrets Manager endpoint override (moto, LocalStack)."
+    )
+    notifier: NotifierBackend = Field(
+        default="console", description="Where notifications go: the log, SMTP, ACS Email, SES."
+    )
+    notify_sender: str | None = Field(
+        default=None, description="The From address of notifications (smtp, acs, ses)."
+    )
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    acs_endpoint: str | None = Field(
+        default=None, description="https://<resource>.communication.azure.com (notifier acs)."
+    )
+    acs_access_key: SecretStr | None = Field(
+        default=None, description="The Communication Services access key (notifier acs)."
+    )
+    telemetry: TelemetryBackend = Field(
+        default="none",
+        description="Traces and metrics: none, Azure Monitor (OpenTelemetry; its connection "
+        "string from APPLICATIONINSIGHTS_CONNECTION_STRING) or Powertools (CloudWatch/X-Ray).",
+    )
+    applicationinsights_connection_string: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "applicationinsights_connection_string", "APPLICATIONINSIGHTS_CONNECTION_STRING"
+        ),
+        description="Application Insights (telemetry azure-monitor); the Functions host's name.",
+    )
+    secret_variables: dict[str, SecretStr] = Field(
+        default_factory=lambda: secret_variables(os.environ),
+        exclude=True,
+        repr=False,
+        description="WELLOS_SECRET_<NAME> variables: the file store's overrides.",
     )
     public_api_url: str | None = Field(
         default=None,
@@ -135,6 +224,30 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    @field_validator("queue_backend", mode="before")
+    @classmethod
+    def _queue_alias(cls, value: Any) -> Any:
+        return _QUEUE_ALIASES.get(value, value) if isinstance(value, str) else value
+
+    @field_validator("blob_backend", mode="before")
+    @classmethod
+    def _blob_alias(cls, value: Any) -> Any:
+        return _BLOB_ALIASES.get(value, value) if isinstance(value, str) else value
+
+    @property
+    def cloud_secrets(self) -> bool:
+        """True when secrets live in a vault: nothing is written to a local key file."""
+        return self.secrets_backend != "file"
+
+    @property
+    def serverless_set(self) -> bool:
+        """True when WELLOS_SERVERLESS (or an argument) chose the pooling explicitly."""
+        return "serverless" in self.model_fields_set
+
+    @property
+    def log_level_set(self) -> bool:
+        return "log_level" in self.model_fields_set
+
     @field_validator("public_api_url")
     @classmethod
     def _check_public_url(cls, value: str | None) -> str | None:
@@ -161,6 +274,26 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    def missing_settings(self) -> list[str]:
+        """The variables the chosen backends need and this process was not given."""
+        needs: list[tuple[bool, str]] = [
+            (self.database_url is None and not self.database_url_secret,
+             "WELLOS_DATABASE_URL (or WELLOS_DATABASE_URL_SECRET)"),
+            (self.secrets_backend == "keyvault" and not self.key_vault_url,
+             "WELLOS_KEY_VAULT_URL"),
+            (self.queue_backend == "servicebus" and self.service_bus is None,
+             "WELLOS_SERVICE_BUS"),
+            (self.blob_backend == "azure" and self.azure_storage is None, "WELLOS_AZURE_STORAGE"),
+            (self.notifier == "smtp" and not self.smtp_host, "WELLOS_SMTP_HOST"),
+            (self.notifier == "acs" and not self.acs_endpoint, "WELLOS_ACS_ENDPOINT"),
+            (self.notifier == "acs" and self.acs_access_key is None, "WELLOS_ACS_ACCESS_KEY"),
+            (self.notifier != "console" and not self.notify_sender, "WELLOS_NOTIFY_SENDER"),
+            (self.telemetry == "azure-monitor"
+             and self.applicationinsights_connection_string is None,
+             "APPLICATIONINSIGHTS_CONNECTION_STRING"),
+        ]  # fmt: skip
+        return [name for missing, name in needs if missing]
 
     @property
     def resolved_secrets_file(self) -> Path:

@@ -6,7 +6,6 @@ first request and reused by the warm instance.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -37,7 +36,7 @@ from functions.api.routes import (
     well_activity,
     wells,
 )
-from shared.bootstrap import Platform, build_platform
+from shared.bootstrap import Platform, PlatformHolder, build_platform
 from shared.settings import Settings
 
 DESCRIPTION = """
@@ -48,38 +47,21 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 """
 
 
-class PlatformHolder:
-    """Builds the platform once, on first use, from a factory."""
-
-    def __init__(self, factory: Callable[[], Platform]) -> None:
-        self._factory = factory
-        self._platform: Platform | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def built(self) -> Platform | None:
-        """The platform if it is built already (no waiting, no building)."""
-        return self._platform
-
-    def get(self) -> Platform:
-        if self._platform is None:
-            with self._lock:
-                if self._platform is None:
-                    self._platform = self._factory()
-        return self._platform
-
-    def close(self) -> None:
-        if self._platform is not None:
-            self._platform.close()
-            self._platform = None
-
-
-def create_app(platform: Platform | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    platform: Platform | None = None,
+    settings: Settings | None = None,
+    platform_factory: Callable[[], Platform] | None = None,
+) -> FastAPI:
+    """The API on `platform`, else on the one `platform_factory` builds (a cloud process's own),
+    else on one built from `settings` on first use."""
     settings = platform.settings if platform else settings or Settings()
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="WellOS API", version="0.1.0", description=DESCRIPTION)
     chosen = settings
-    app.state.platform_holder = PlatformHolder(lambda: platform or build_platform(chosen))
+    factory = platform_factory or (lambda: platform or build_platform(chosen))
+    holder: PlatformHolder[Platform] = PlatformHolder(factory)
+    app.state.platform_holder = holder
+    app.state.settings = settings
     install_problem_handlers(app)
     install_json_depth(app, skip=(imports.BASE, blobs.PREFIX))  # inside the size limit
     app.add_middleware(

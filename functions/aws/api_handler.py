@@ -7,7 +7,9 @@ platform (engines, secrets) is built on the first request of a warm instance.
 from __future__ import annotations
 
 from functions.api.app import create_app
-from functions.aws.http import build_handler, lambda_settings
+from functions.aws.http import build_handler
+from shared.bootstrap import serverless_platform, serverless_settings
 
-settings = lambda_settings()
-handler = build_handler(create_app(settings=settings), settings.base_domain)
+settings = serverless_settings()
+app = create_app(settings=settings, platform_factory=serverless_platform)
+handler = build_handler(app, settings.base_domain)

@@ -17,7 +17,6 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.aws.queue_worker import SqsRuntime, body_of, sqs_batch_handler
-from shared.adapters.aws.sqs_queue import SqsQueue
 from shared.core.etl.model.jobs import IMPORTS_QUEUE
 
 logger = Logger(service="wellos-etl")
@@ -40,6 +39,6 @@ handler = sqs_batch_handler(logger, record_handler)
 
 @logger.inject_lambda_context(clear_state=True)
 def schedule_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    enqueued = runtime.platform.etl.schedule_due(SqsQueue(runtime.sqs))
+    enqueued = runtime.platform.etl.schedule_due(runtime.queue)
     logger.info("ETL runs enqueued", extra={"tenants": enqueued})
     return {"enqueued": enqueued}

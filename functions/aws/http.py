@@ -8,7 +8,6 @@ drops the copy API Gateway appends to `X-Forwarded-For`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,6 @@ from mangum.types import ASGI, LambdaContext
 from functions.api.addresses import PlatformPeer, scope_peer
 from shared.core.registry.errors import TenantRoutingError
 from shared.core.registry.services.routing import slug_from_request
-from shared.settings import Settings
 
 logger = Logger(service="wellos-api")
 
@@ -52,10 +50,3 @@ def _tenant(headers: dict[str, str], base_domain: str) -> str:
         return slug_from_request(headers.get("host"), headers.get("x-wellos-tenant"), base_domain)
     except TenantRoutingError:
         return ""
-
-
-def lambda_settings() -> Settings:
-    """Settings from the environment, with NullPool unless WELLOS_SERVERLESS says otherwise."""
-    if any(name.upper() == "WELLOS_SERVERLESS" for name in os.environ):
-        return Settings()
-    return Settings(serverless=True)

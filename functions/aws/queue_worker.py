@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -25,10 +25,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.aws.http import lambda_settings
-from shared.adapters.aws.clients import aws_client
-from shared.adapters.aws.sqs_queue import ID_ATTRIBUTE
-from shared.bootstrap import Platform, build_platform
+from shared.adapters.aws.sqs_queue import ID_ATTRIBUTE, SqsQueue
+from shared.bootstrap import Platform, PlatformHolder, serverless_platform
+from shared.core.ports.notifications import Notifier
+from shared.core.ports.queue import Queue
 
 RecordHandler = Callable[[SQSRecord], None]
 BatchHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
@@ -36,26 +36,41 @@ BatchHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureRespo
 
 @dataclass
 class PlatformRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
+    """Built on first use and kept by the warm instance; tests may hand in an SQS client or a
+    notifier. Every adapter is the process platform's (`shared/bootstrap/`): one queue."""
 
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(lambda_settings())
-    )
+    platform_factory: Callable[[], Platform] = serverless_platform
+    sqs_factory: Callable[[], Any] | None = None
+    notifier_factory: Callable[[], Notifier] | None = None
 
     @cached_property
+    def _holder(self) -> PlatformHolder[Platform]:
+        return PlatformHolder(self.platform_factory)
+
+    @property
     def platform(self) -> Platform:
-        return self.platform_factory()
+        return self._holder.get()
 
-
-@dataclass
-class SqsRuntime(PlatformRuntime):
-    """The platform and an SQS client, for handlers that enqueue or dead-letter themselves."""
-
-    sqs_factory: Callable[[], Any] = field(default=lambda: aws_client("sqs"))
+    @property
+    def queue(self) -> Queue:
+        return self.platform.queue
 
     @cached_property
     def sqs(self) -> Any:
-        return self.sqs_factory()
+        """The SQS client of the platform's queue (for handlers that park records themselves)."""
+        if self.sqs_factory is not None:
+            return self.sqs_factory()
+        queue = self.platform.queue
+        if not isinstance(queue, SqsQueue):
+            raise TypeError(f"WELLOS_QUEUE_BACKEND is not sqs: {type(queue).__name__}")
+        return queue.client
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        return self.notifier_factory() if self.notifier_factory else self.platform.notifier
+
+
+SqsRuntime = PlatformRuntime
 
 
 def body_of(record: SQSRecord) -> bytes:

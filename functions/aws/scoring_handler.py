@@ -4,15 +4,12 @@
 scoring queue's event-source mapping with ReportBatchItemFailures: a record
 whose job fails is reported in ``batchItemFailures`` (SQS retries it, then its
 redrive policy parks it), the others are deleted. ``notify_handler`` drains the
-notification outbox through SES on a one-minute schedule.
+notification outbox on a one-minute schedule through the platform's notifier
+(``WELLOS_NOTIFIER=ses`` in the stack).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -20,49 +17,13 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.aws.queue_worker import PlatformRuntime, body_of, sqs_batch_handler
-from shared.adapters.notify.console import ConsoleNotifier
 from shared.core.analytics.services.nightly import ScoringJob, last_night
 from shared.core.common.clock import utc_now
-from shared.core.ports.notifications import Notifier
-from shared.core.ports.queue import Queue
 
 logger = Logger(service="wellos-scoring")
 
 
-def sqs_queue() -> Queue:
-    from shared.adapters.aws.clients import aws_client
-    from shared.adapters.aws.sqs_queue import SqsQueue
-
-    return SqsQueue(aws_client("sqs"))
-
-
-def default_notifier() -> Notifier:
-    """SES when ``SES_SENDER`` is set, else the console."""
-    sender = os.environ.get("SES_SENDER")
-    if not sender:
-        return ConsoleNotifier()
-    from shared.adapters.aws.clients import aws_client
-    from shared.adapters.notify.ses import SesNotifier
-
-    return SesNotifier(sender, aws_client("ses"))
-
-
-@dataclass
-class ScoringRuntime(PlatformRuntime):
-    """The platform, the queue the fan-out fills and the notifier the outbox drains through."""
-
-    queue_factory: Callable[[], Queue] = sqs_queue
-    notifier_factory: Callable[[], Notifier] = default_notifier
-
-    @cached_property
-    def queue(self) -> Queue:
-        return self.queue_factory()
-
-    @cached_property
-    def notifier(self) -> Notifier:
-        return self.notifier_factory()
-
-
+ScoringRuntime = PlatformRuntime
 runtime = ScoringRuntime()
 
 

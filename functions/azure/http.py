@@ -9,20 +9,10 @@ address: `PlatformPeer` takes it from the header the App Service front end write
 
 from __future__ import annotations
 
-import os
-
 import azure.functions as func
 from starlette.types import ASGIApp
 
 from functions.api.addresses import PlatformPeer, azure_front_end_peer
-from shared.settings import Settings
-
-
-def serverless_settings() -> Settings:
-    """Settings from the environment, with NullPool unless WELLOS_SERVERLESS says otherwise."""
-    if any(name.upper() == "WELLOS_SERVERLESS" for name in os.environ):
-        return Settings()
-    return Settings(serverless=True)
 
 
 def build_function_app(asgi_app: ASGIApp) -> func.AsgiFunctionApp:

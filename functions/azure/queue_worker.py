@@ -1,56 +1,48 @@
-"""What the queue and timer blueprints share: the Service Bus connection and a warm runtime.
+"""What the queue and timer blueprints share: the trigger connection name and a warm runtime.
 
-Every Service Bus trigger names `CONNECTION`: the host reads the app setting
-`ServiceBusConnection` (a connection string) or
-`ServiceBusConnection__fullyQualifiedNamespace` (managed identity), and
-`service_bus_queue()` builds the queue adapter from the same settings. A
-blueprint module keeps a module-level `runtime`; tests put in their own.
+Every Service Bus trigger names `CONNECTION`, the app setting the Functions host
+reads for its bindings (`ServiceBusConnection__fullyQualifiedNamespace`). The
+code's own queue, notifier and every other adapter come from the platform
+(`shared/bootstrap.py`, from Settings): one queue per process. A blueprint
+module keeps a module-level `runtime`; tests put in their own.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
-from functions.azure.http import serverless_settings
-from shared.bootstrap import Platform, build_platform
+from shared.bootstrap import Platform, PlatformHolder, serverless_platform
+from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 
 CONNECTION = "ServiceBusConnection"
 
 
-def service_bus_queue() -> Queue:
-    """Imported on first use: the Service Bus SDK costs ~0.15 s of every cold start."""
-    from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
-
-    client = service_bus_client(
-        connection_string=os.environ.get(CONNECTION),
-        fully_qualified_namespace=os.environ.get(f"{CONNECTION}__fullyQualifiedNamespace"),
-    )
-    return ServiceBusQueue(client)
-
-
 @dataclass
 class PlatformRuntime:
-    """Built on first use and kept by the warm instance; tests put in their own."""
+    """Built on first use and kept by the warm instance; tests may hand in a queue or notifier."""
 
-    platform_factory: Callable[[], Platform] = field(
-        default=lambda: build_platform(serverless_settings())
-    )
+    platform_factory: Callable[[], Platform] = serverless_platform
+    queue_factory: Callable[[], Queue] | None = None
+    notifier_factory: Callable[[], Notifier] | None = None
 
     @cached_property
+    def _holder(self) -> PlatformHolder[Platform]:
+        return PlatformHolder(self.platform_factory)
+
+    @property
     def platform(self) -> Platform:
-        return self.platform_factory()
-
-
-@dataclass
-class QueueRuntime(PlatformRuntime):
-    """The platform and the Service Bus queue, for the triggers that drain or fill one."""
-
-    queue_factory: Callable[[], Queue] = service_bus_queue
+        return self._holder.get()
 
     @cached_property
     def queue(self) -> Queue:
-        return self.queue_factory()
+        return self.queue_factory() if self.queue_factory else self.platform.queue
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        return self.notifier_factory() if self.notifier_factory else self.platform.notifier
+
+
+QueueRuntime = PlatformRuntime

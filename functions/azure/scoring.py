@@ -4,51 +4,24 @@ Register in function_app.py: `app.register_functions(scoring_bp)`. The models
 open once per warm instance (the platform's scoring service keeps them). A job
 that fails raises, so Service Bus redelivers it and dead-letters it at the
 queue's MaxDeliveryCount; a body that is not a job raises too (dead-lettered
-after the retries, where ops can read it).
+after the retries, where ops can read it). Notifications go through the platform's
+notifier (`WELLOS_NOTIFIER`: console, SMTP or ACS Email).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 
 import azure.functions as func
 
 from functions.azure.queue_worker import CONNECTION, QueueRuntime
-from shared.adapters.notify.console import ConsoleNotifier
 from shared.core.analytics.services.nightly import SCORING_QUEUE, ScoringJob, last_night
 from shared.core.common.clock import utc_now
-from shared.core.ports.notifications import Notifier
 
 log = logging.getLogger("wellos.scoring")
 
 
-def default_notifier() -> Notifier:
-    """ACS Email when ``ACS_EMAIL_ENDPOINT`` is set, else the console."""
-    endpoint = os.environ.get("ACS_EMAIL_ENDPOINT")
-    if not endpoint:
-        return ConsoleNotifier()
-    from shared.adapters.notify.acs import AcsEmailNotifier
-
-    return AcsEmailNotifier(
-        endpoint, os.environ["ACS_EMAIL_ACCESS_KEY"], os.environ["ACS_EMAIL_SENDER"]
-    )
-
-
-@dataclass
-class ScoringRuntime(QueueRuntime):
-    """The platform, the queue the fan-out fills and the notifier the outbox drains through."""
-
-    notifier_factory: Callable[[], Notifier] = default_notifier
-
-    @cached_property
-    def notifier(self) -> Notifier:
-        return self.notifier_factory()
-
-
+ScoringRuntime = QueueRuntime
 runtime = ScoringRuntime()
 scoring_bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions: unannotated
 

@@ -82,17 +82,18 @@ def create(
     is refused (naming it) unless --adopt-existing-database. The admin password is
     shown once; store it now.
     """
-    command = CreateTenant(
-        slug=slug,
-        name=name,
-        admin_email=admin_email,
-        admin_name=admin_name,
-        database_url=database_url,
-        tier=tier,
-        actor="cli",
-        adopt_existing_database=adopt_existing_database,
-    )
     with open_platform() as platform:
+        command = CreateTenant(
+            slug=slug,
+            name=name,
+            admin_email=admin_email,
+            admin_name=admin_name,
+            database_url=database_url,
+            tier=tier,
+            storage_provider=platform.settings.blob_backend,  # this deployment's blob store
+            actor="cli",
+            adopt_existing_database=adopt_existing_database,
+        )
         platform.migrate_master()
         try:
             created = platform.tenants.create(command)

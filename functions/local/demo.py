@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -78,7 +77,7 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
         night = _score_last_night(platform, tenants, output)
         endpoint = Endpoint(_display_host(options.host), options.port, settings.base_domain)
         app = CountingApp(OfficeApp(create_app(platform)))
-        _quiet_logs()
+        _quiet_logs(settings)
         background = contextlib.ExitStack()
         stack.enter_context(background)
 
@@ -166,9 +165,9 @@ def count_tenant(platform: Platform, demo: DemoTenant) -> TenantCounts:
     return TenantCounts(demo.tenant.slug, wells, production, count_readings(platform, demo.tenant))
 
 
-def _quiet_logs() -> None:
+def _quiet_logs(settings: Settings) -> None:
     """The demo talks through its own output; logs show warnings unless asked for more."""
-    if "WELLOS_LOG_LEVEL" not in os.environ:
+    if not settings.log_level_set:
         logging.getLogger("wellos").setLevel(logging.WARNING)
 
 

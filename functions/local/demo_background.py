@@ -22,7 +22,6 @@ from functions.local.drain import start_drain_thread
 from functions.local.etl_runner import start_etl_thread
 from functions.local.scoring import start_scoring_thread
 from functions.local.sync_jobs import start_sync_jobs_thread
-from shared.adapters.notify.console import ConsoleNotifier
 from shared.bootstrap import Platform
 from shared.core.registry.model.tenants import Tenant
 
@@ -48,7 +47,7 @@ def start_timers(
         start_drain_thread(platform, platform.queue, stop, interval_s=2.0),
         start_sync_jobs_thread(platform, stop),
         start_etl_thread(platform, platform.queue, stop),
-        start_scoring_thread(platform, platform.queue, ConsoleNotifier(), stop, scored_night),
+        start_scoring_thread(platform, platform.queue, platform.notifier, stop, scored_night),
     ]
     stack.callback(background.stop)
     return background

@@ -35,6 +35,7 @@ from functions.local.simulator.history import PlannedFault, SensorHistory
 from models.synthetic import FailureMode
 from shared.bootstrap import Platform
 from shared.core.wells.ports import WellQuery
+from shared.settings import child_environment
 
 WELLS_PER_SITE = 5
 TAGS_PER_WELL = 8
@@ -183,20 +184,19 @@ def start_rtu(site: FieldSite, port: int, log_dir: Path, stack: contextlib.ExitS
     ]  # fmt: skip
     for planned in site.planned_faults:
         command += ["--planned-fault", planned]
-    _spawn(command, log_dir / f"rtu-{site.slug}.log", dict(os.environ), stack)
+    _spawn(command, log_dir / f"rtu-{site.slug}.log", child_environment(), stack)
 
 
 def start_gateway(
     site: FieldSite, api_base: str, queue_file: Path, state_dir: Path, stack: contextlib.ExitStack
 ) -> None:
-    environment = {
-        **os.environ,
+    environment = child_environment({
         "WELLOS_GATEWAY_SECRET": site.secret,
         "WELLOS_GATEWAY_TENANT": site.slug,
         "WELLOS_GATEWAY_QUEUE_BACKEND": "sqlite",
         "WELLOS_GATEWAY_SQLITE_QUEUE_PATH": str(queue_file),
         "WELLOS_GATEWAY_CONFIG_POLL_S": "10",
-    }
+    })  # fmt: skip
     command = [
         sys.executable, "-m", "edge_gateway",
         "--config-url", f"{api_base}/api/v1/gateways/{site.gateway_id}/config",

@@ -20,10 +20,6 @@ from tests.deploy.conftest import DOMAIN, Synth
 
 pytestmark = pytest.mark.usefixtures("cdk_modules")
 
-# Settings the AWS stack sets that the composition root (issue 11) is to read; until it
-# does, they are listed here, and a name set here that no one reads fails the test below.
-PENDING_SETTINGS = {"WELLOS_SECRETS_BACKEND", "WELLOS_SECRETS_PREFIX", "WELLOS_DATABASE_URL_SECRET"}
-OTHER_VARIABLES = {"SES_SENDER"}  # read by functions/aws/scoring_handler.py
 # CDK puts an explicit DependsOn on each VPC function's role (it must exist before the ENIs).
 CFN_LINT_IGNORED = ["W3005"]
 
@@ -180,10 +176,9 @@ def test_every_setting_the_stack_sets_is_one_the_code_reads(dev_synth: Synth) ->
     for function in _functions(dev_synth.template).values():
         names = set(function["Properties"]["Environment"]["Variables"])
         wellos = {name for name in names if name.startswith("WELLOS_")}
-        assert wellos - readable - PENDING_SETTINGS == set()
-        assert PENDING_SETTINGS - readable == PENDING_SETTINGS, "remove read settings from PENDING"
+        assert wellos - readable == set()
         others = names - wellos
-        assert all(n.startswith("POWERTOOLS_") or n in OTHER_VARIABLES for n in others)
+        assert all(n.startswith("POWERTOOLS_") for n in others)
 
 
 def _handler_ids(dev_synth: Synth) -> list[str]:
@@ -191,9 +186,6 @@ def _handler_ids(dev_synth: Synth) -> list[str]:
 
 
 HANDLERS = sorted({spec.handler for spec in LAMBDAS})
-NOT_WRITTEN = pytest.mark.xfail(
-    strict=True, reason="the partition-maintenance Lambda handler is not written yet (lead)"
-)
 
 
 def test_the_template_names_the_handlers_of_the_table(dev_synth: Synth) -> None:
@@ -202,10 +194,7 @@ def test_the_template_names_the_handlers_of_the_table(dev_synth: Synth) -> None:
     assert set(HANDLERS) - shipped == MISSING_HANDLERS
 
 
-@pytest.mark.parametrize(
-    "handler",
-    [pytest.param(h, marks=NOT_WRITTEN) if h in MISSING_HANDLERS else h for h in HANDLERS],
-)
+@pytest.mark.parametrize("handler", HANDLERS)
 def test_every_handler_the_template_names_exists(handler: str) -> None:
     module, _, attribute = handler.rpartition(".")
     assert callable(getattr(importlib.import_module(module), attribute))

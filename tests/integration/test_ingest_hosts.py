@@ -15,7 +15,7 @@ import azure.functions as func
 import pytest
 from azure.functions.timer import TimerRequest
 
-from functions.aws import ingest_handler
+from functions.aws import ingest_handler, partitions_handler
 from functions.azure import ingest as azure_ingest
 from functions.local.drain import run_drain_loop
 from shared.adapters.local.sqlite_queue import SqliteQueue
@@ -142,3 +142,27 @@ def test_the_local_loop_drains_the_sqlite_queue_until_stopped(mod_platform, mod_
     assert count_readings(mod_platform, "acme", site.tag_ids) == 120
     assert totals[0].batches_written == 3
     queue.close()
+
+
+def test_the_aws_partition_schedule_runs_the_same_maintenance(
+    mod_platform, mod_client, monkeypatch
+):
+    # GIVEN the partition Lambda on the platform, one tenant whose database is down
+    down = open_tenant(mod_platform, mod_client, f"awspart-{uuid.uuid4().hex[:6]}")
+    tenant = down.created.tenant
+    runtime = partitions_handler.PartitionsRuntime(lambda: mod_platform)
+    monkeypatch.setattr(partitions_handler, "runtime", runtime)
+    # WHEN EventBridge invokes it with every database up
+    done = partitions_handler.handler({"source": "aws.events"}, LambdaContext())
+    # THEN every serving tenant got its partitions
+    assert done["tenants"] == len(mod_platform.scada.partitions.ensure_all())
+    # AND with one database down the invocation fails naming that tenant (the alarm fires)
+    real_url = mod_platform.secrets.get(tenant.connection_secret_ref)
+    mod_platform.secrets.set(tenant.connection_secret_ref, "postgresql://postgres@127.0.0.1:9/x")
+    mod_platform.tenant_databases.forget(tenant)
+    try:
+        with pytest.raises(partitions_handler.PartitionMaintenanceError, match=tenant.slug):
+            partitions_handler.handler({"source": "aws.events"}, LambdaContext())
+    finally:
+        mod_platform.secrets.set(tenant.connection_secret_ref, real_url)
+        mod_platform.tenant_databases.forget(tenant)

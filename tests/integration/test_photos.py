@@ -146,7 +146,7 @@ def cloud_store(request, site, monkeypatch, moto_endpoint) -> Iterator[BlobStore
         for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
                             ("AWS_DEFAULT_REGION", "us-east-1")):  # fmt: skip
             monkeypatch.setenv(name, value)
-        changes = {"blob_backend": "aws", "aws_endpoint_url": moto_endpoint}
+        changes = {"blob_backend": "s3", "aws_endpoint_url": moto_endpoint}
     cloud = settings.model_copy(update={**changes, "blob_container": container})
     _, store = build_transport(cloud, site.platform.secrets)
     if request.param == "s3-moto":

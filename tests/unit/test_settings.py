@@ -97,3 +97,70 @@ def test_model_copy_overrides_one_setting_and_keeps_the_rest():
     copy = base.model_copy(update={"login_max_failures_per_account": 3})
     assert copy.login_max_failures_per_account == 3
     assert copy.base_domain == "example.com"
+
+
+def test_cloud_backends_are_read_and_the_old_names_still_mean_the_same(monkeypatch):
+    # GIVEN an AWS deployment's variables, with the queue and blob names of before
+    monkeypatch.setenv("WELLOS_SECRETS_BACKEND", "secretsmanager")
+    monkeypatch.setenv("WELLOS_SECRETS_PREFIX", "wellos/dev/")
+    monkeypatch.setenv("WELLOS_DATABASE_URL_SECRET", "database-url")
+    monkeypatch.setenv("WELLOS_QUEUE_BACKEND", "aws")
+    monkeypatch.setenv("WELLOS_BLOB_BACKEND", "aws")
+    monkeypatch.setenv("WELLOS_NOTIFIER", "ses")
+    monkeypatch.setenv("WELLOS_NOTIFY_SENDER", "ops@example.com")
+    monkeypatch.setenv("WELLOS_TELEMETRY", "powertools")
+    # WHEN the settings are read
+    settings = Settings()
+    # THEN every backend is the cloud one, and nothing is missing
+    assert (settings.secrets_backend, settings.secrets_prefix) == ("secretsmanager", "wellos/dev/")
+    assert (settings.queue_backend, settings.blob_backend) == ("sqs", "s3")
+    assert (settings.notifier, settings.telemetry) == ("ses", "powertools")
+    assert settings.cloud_secrets and settings.missing_settings() == []
+
+
+def test_missing_settings_name_every_variable_the_backends_need():
+    settings = Settings(
+        secrets_backend="keyvault", queue_backend="servicebus", blob_backend="azure",
+        notifier="acs",
+    )  # fmt: skip
+    assert settings.missing_settings() == [
+        "WELLOS_DATABASE_URL (or WELLOS_DATABASE_URL_SECRET)",
+        "WELLOS_KEY_VAULT_URL",
+        "WELLOS_SERVICE_BUS",
+        "WELLOS_AZURE_STORAGE",
+        "WELLOS_ACS_ENDPOINT",
+        "WELLOS_ACS_ACCESS_KEY",
+        "WELLOS_NOTIFY_SENDER",
+    ]
+
+
+def test_an_unknown_backend_is_refused_naming_the_field():
+    with pytest.raises(ValidationError, match="secrets_backend"):
+        Settings(secrets_backend="vault")
+
+
+def test_secret_values_are_never_printed(monkeypatch):
+    # GIVEN secrets in settings and a WELLOS_SECRET_* override
+    monkeypatch.setenv("WELLOS_SECRET_JWT_SIGNING_KEY", "env-signing-key-value")
+    settings = Settings(
+        smtp_password="smtp-pass-value", acs_access_key="acs-key-value",
+        service_bus="Endpoint=sb://x/;SharedAccessKey=sb-key-value",
+    )  # fmt: skip
+    # WHEN they are shown or dumped
+    shown = repr(settings) + str(settings) + settings.model_dump_json()
+    # THEN no value appears, and the override is kept for the file store
+    for value in ("smtp-pass-value", "acs-key-value", "sb-key-value", "env-signing-key-value"):
+        assert value not in shown
+    assert settings.secret_variables["WELLOS_SECRET_JWT_SIGNING_KEY"].get_secret_value() == (
+        "env-signing-key-value"
+    )
+
+
+def test_a_serverless_host_pools_nothing_unless_the_setting_says_otherwise(monkeypatch):
+    from shared.bootstrap import serverless_settings
+
+    # GIVEN no WELLOS_SERVERLESS: a Functions/Lambda host uses NullPool
+    assert serverless_settings().serverless is True
+    # WHEN the deployment sets it to false, THEN that wins
+    monkeypatch.setenv("WELLOS_SERVERLESS", "false")
+    assert serverless_settings().serverless is False

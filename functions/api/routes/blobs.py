@@ -44,8 +44,8 @@ class TokenStore(BlobStore, Protocol):
 
 
 def _store(platform: Any) -> TokenStore:
-    store = platform.blobs
-    if not hasattr(store, "verify_token"):
+    store = platform.served_blobs
+    if store is None:
         raise HTTPException(404, "this server's blob store hands out its own links")
     return store  # type: ignore[no-any-return]
 

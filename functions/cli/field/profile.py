@@ -15,15 +15,24 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 CLIENT_VERSION = "1.0.0"
 CONFIG_FILE = "config.json"
 CREDENTIALS_FILE = "credentials.json"
 STORE_FILE = "events.sqlite3"
 
 
+class FieldSettings(BaseSettings):
+    """The field client's one setting, `WELLOS_FIELD_HOME`."""
+
+    model_config = SettingsConfigDict(env_prefix="WELLOS_FIELD_", extra="ignore")
+
+    home: Path | None = None
+
+
 def default_home() -> Path:
-    given = os.environ.get("WELLOS_FIELD_HOME")
-    return Path(given) if given else Path.home() / ".local" / "share" / "wellos-field"
+    return FieldSettings().home or Path.home() / ".local" / "share" / "wellos-field"
 
 
 @dataclass

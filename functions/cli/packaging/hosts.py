@@ -67,7 +67,8 @@ class Package:
     code: tuple[str, ...]
     handlers: tuple[Handler, ...]
     python: str
-    # The other cloud's adapters: reachable only when a backend setting names that cloud.
+    # The other cloud's adapters (and what only they use: httpx for ACS Email): reachable
+    # only when a backend setting names that cloud.
     not_shipped: tuple[str, ...] = ()
 
     @property
@@ -92,6 +93,7 @@ AWS_WORKERS = (
     Handler("functions.aws.etl_handler", "schedule_handler"),
     Handler("functions.aws.sync_jobs_handler", "handler"),
     Handler("functions.aws.sync_jobs_handler", "requeue_handler"),
+    Handler("functions.aws.partitions_handler", "handler"),
 )
 AWS_SCORING_HANDLERS = (
     Handler("functions.aws.scoring_handler", "handler"),
@@ -106,7 +108,7 @@ AWS_APP = Package(
     code=(*SHARED_CODE, "functions/aws"),
     handlers=(AWS_API, *AWS_WORKERS),
     python=LAMBDA_PYTHON,
-    not_shipped=("azure", "onnxruntime"),
+    not_shipped=("azure", "httpx", "onnxruntime"),
 )
 AWS_SCORING = Package(
     name="aws-scoring",
@@ -115,7 +117,7 @@ AWS_SCORING = Package(
     code=(*SHARED_CODE, "functions/aws"),
     handlers=AWS_SCORING_HANDLERS,
     python=LAMBDA_PYTHON,
-    not_shipped=("azure",),
+    not_shipped=("azure", "httpx"),
 )
 
 PACKAGES = (AZURE, AWS_APP, AWS_SCORING)

@@ -4,7 +4,6 @@ changes/s, so a big field needs several, as a real site has several RTUs).
 
 from __future__ import annotations
 
-import os
 import select
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from asyncua.client.client import Client
 
 from functions.local.simulator.catalog import FieldLayout, fault_node_id
 from functions.local.simulator.history import PlannedFault
+from shared.settings import child_environment
 
 
 @dataclass
@@ -78,7 +78,7 @@ class RtuProcess:
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
             self._log = (log_dir / f"rtu{self.index}.log").open("ab")
-        env = {**os.environ, "PYTHONPATH": _root_path()}
+        env = child_environment(python_path=_root_path())
         self.process = subprocess.Popen(
             self.options.command(self.index),
             stdout=subprocess.PIPE,
@@ -167,6 +167,4 @@ async def inject_fault(endpoint: str, well: int, fault: str | None) -> None:
 
 
 def _root_path() -> str:
-    root = str(Path(__file__).resolve().parents[3])
-    existing = os.environ.get("PYTHONPATH")
-    return f"{root}{os.pathsep}{existing}" if existing else root
+    return str(Path(__file__).resolve().parents[3])

@@ -25,7 +25,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 resource databaseUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   //checkov:skip=CKV_AZURE_41:The master URL changes when the key-rotation runbook rotates the admin password, not on a date; an expiry would stop the platform
   parent: vault
-  name: 'database-url'
+  name: 'database--url'  // the vault name of 'database-url' (shared/adapters/azure/key_vault_secrets.py: '-' is '--')
   properties: {
     value: databaseUrl
     contentType: 'postgresql URL of the master registry (through PgBouncer)'

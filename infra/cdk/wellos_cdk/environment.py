@@ -29,14 +29,15 @@ def common_environment(config: StackConfig, resources: Resources) -> dict[str, s
     return {
         "WELLOS_BASE_DOMAIN": config.domain,
         "WELLOS_SERVERLESS": "true",  # NullPool: RDS Proxy pools the connections
-        "WELLOS_QUEUE_BACKEND": "aws",
-        "WELLOS_BLOB_BACKEND": "aws",
+        "WELLOS_QUEUE_BACKEND": "sqs",
+        "WELLOS_BLOB_BACKEND": "s3",
         "WELLOS_BLOB_CONTAINER": resources.bucket_name,
         "WELLOS_SECRETS_BACKEND": "secretsmanager",
         "WELLOS_SECRETS_PREFIX": config.secrets_prefix,
         "WELLOS_DATABASE_URL_SECRET": DATABASE_URL_SECRET,
         "WELLOS_LOG_LEVEL": "INFO",
         "WELLOS_LOG_JSON": "true",
+        "WELLOS_TELEMETRY": "powertools",
         "POWERTOOLS_METRICS_NAMESPACE": "WellOS",
         "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
     }
@@ -48,5 +49,6 @@ def function_environment(
     """Everything one function is given: the common settings, its service name, its extras."""
     environment = {**common_environment(config, resources), "POWERTOOLS_SERVICE_NAME": service}
     if function_id == "Notify" and config.ses_sender:
-        environment["SES_SENDER"] = config.ses_sender  # read by functions/aws/scoring_handler.py
+        environment["WELLOS_NOTIFIER"] = "ses"
+        environment["WELLOS_NOTIFY_SENDER"] = config.ses_sender
     return environment

@@ -98,6 +98,11 @@ class SqsQueue:
     def max_message_bytes(self) -> int:
         return self._max_bytes
 
+    @property
+    def client(self) -> Any:
+        """The boto3 SQS client (a Lambda handler parks event records with it)."""
+        return self._client
+
     def send(self, queue: str, messages: Sequence[OutgoingMessage]) -> None:
         validate_queue_name(queue)
         entries = [_entry(m) for m in messages]

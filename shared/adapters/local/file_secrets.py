@@ -1,7 +1,8 @@
 """Secrets from the environment or a local JSON file (laptops and tests).
 
 `WELLOS_SECRET_<NAME>` (name upper-cased, other characters as `_`) wins over the
-file; writes go to the file, created with mode 0600.
+file; writes go to the file, created with mode 0600. The variables come in as
+`environ` (Settings reads them: `Settings.secret_variables`), never from os.environ here.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def env_name(name: str) -> str:
 class EnvFileSecrets:
     def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
         self._path = path
-        self._environ = os.environ if environ is None else environ
+        self._environ: Mapping[str, str] = {} if environ is None else environ
         self._lock = threading.Lock()
 
     def _load(self) -> dict[str, str]:

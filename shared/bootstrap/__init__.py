@@ -1,15 +1,16 @@
-"""The only place that chooses adapters and wires the application services."""
+"""The only place that chooses adapters and wires the application services, for every host.
+
+Hosts (functions/azure, functions/aws, functions/local, functions/cli) call
+`build_platform(settings)` and take every adapter from the Platform: one queue,
+one blob router, one notifier, one secret store per process. `infrastructure`
+builds the adapters from Settings, `startup` checks the server keys.
+"""
 
 from __future__ import annotations
 
-import secrets as token_generator
 from dataclasses import dataclass
 
-from pydantic import SecretStr
-
-from shared.adapters.local.file_secrets import EnvFileSecrets
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
-from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
@@ -30,6 +31,22 @@ from shared.adapters.sql.scada.ingest import SqlIngestDatabases
 from shared.adapters.sql.scada.partitions import SqlReadingMaintenance
 from shared.adapters.sql.urls import normalize_url
 from shared.adapters.sql.wells.activity import SqlWellActivityDatabases
+from shared.bootstrap.holder import PlatformHolder
+from shared.bootstrap.infrastructure import (
+    Infrastructure,
+    build_infrastructure,
+    build_local_transport,
+    build_secrets,
+    build_transport,
+)
+from shared.bootstrap.startup import (
+    BLOB_TOKEN_SECRET_NAME,
+    JWT_SECRET_NAME,
+    StartupError,
+    jwt_signing_key,
+    stored_key,
+)
+from shared.bootstrap.telemetry import Telemetry
 from shared.core.analytics.services import (
     AlertService,
     AnalyticsServices,
@@ -37,13 +54,13 @@ from shared.core.analytics.services import (
     NotificationDispatcher,
     ScoringService,
 )
-from shared.core.common.errors import SecretNotFoundError
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.etl.model.source_policy import Resolver, SourcePolicy
 from shared.core.etl.model.spreadsheets.limits import SheetLimits
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
 from shared.core.ports.blobs import BlobStore
+from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
@@ -71,8 +88,33 @@ from shared.core.wells.services.production import ProductionService
 from shared.core.wells.services.wells import WellService
 from shared.settings import Settings
 
-JWT_SECRET_NAME = "jwt-signing-key"
-BLOB_TOKEN_SECRET_NAME = "blob-token-key"
+__all__ = [
+    "BLOB_TOKEN_SECRET_NAME", "JWT_SECRET_NAME", "Infrastructure", "Platform", "PlatformHolder",
+    "StartupError",
+    "build_infrastructure", "build_local_transport", "build_platform", "build_secrets",
+    "build_source_policy", "build_transport", "jwt_signing_key", "onnx_scorer",
+    "serverless_platform", "serverless_settings", "stored_key",
+]  # fmt: skip
+
+
+def serverless_settings() -> Settings:
+    """A Functions/Lambda host's settings: NullPool unless WELLOS_SERVERLESS says otherwise."""
+    settings = Settings()
+    return settings if settings.serverless_set else settings.model_copy(update={"serverless": True})
+
+
+def _build_serverless_platform() -> Platform:
+    return build_platform(serverless_settings())
+
+
+# One platform per Functions/Lambda process: the API and every trigger of the process share
+# it, so they share one queue, one notifier and one set of engines (built on first use).
+process_platform: PlatformHolder[Platform] = PlatformHolder(_build_serverless_platform)
+
+
+def serverless_platform() -> Platform:
+    """This process's platform from `serverless_settings()`, built once on first use."""
+    return process_platform.get()
 
 
 @dataclass
@@ -95,6 +137,9 @@ class Platform:
     scada: ScadaServices
     queue: Queue
     blobs: BlobStore
+    served_blobs: FilesystemBlobStore | None
+    notifier: Notifier
+    telemetry: Telemetry
     etl: EtlService
     imports: ImportService
     analytics: AnalyticsServices
@@ -108,95 +153,6 @@ class Platform:
     def close(self) -> None:
         self.tenant_databases.engines.dispose_all()
         self.master.engine.dispose()
-
-
-def build_secrets(settings: Settings) -> Secrets:
-    return EnvFileSecrets(settings.resolved_secrets_file)
-
-
-def jwt_signing_key(settings: Settings, secrets: Secrets) -> str:
-    """The configured key, else the one in the secret store, else a new one stored there."""
-    if settings.jwt_secret is not None:
-        return settings.jwt_secret.get_secret_value()
-    try:
-        return secrets.get(JWT_SECRET_NAME)
-    except SecretNotFoundError:
-        key = token_generator.token_urlsafe(48)
-        secrets.set(JWT_SECRET_NAME, key)
-        return key
-
-
-def stored_key(secrets: Secrets, name: str) -> str:
-    """The key in the secret store under `name`, made and stored on first use."""
-    try:
-        return secrets.get(name)
-    except SecretNotFoundError:
-        key = token_generator.token_urlsafe(48)
-        secrets.set(name, key)
-        return key
-
-
-def build_local_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobStore]:
-    """The SQLite queue and filesystem blobs under the state directory (lazy: no I/O here).
-
-    The blob store's links point at this API (`public_api_url`), or are relative to
-    the request when that is unset (the API routes make them absolute).
-    """
-    queue = SqliteQueue(settings.state_dir / "queue.sqlite3")
-    token_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode()
-    api_base = settings.public_api_url or ""
-    blobs = FilesystemBlobStore(settings.state_dir / "blobs", token_key, api_base)
-    return queue, blobs
-
-
-def build_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobStore]:
-    """The queue and blob store `queue_backend` and `blob_backend` name (lazy clients)."""
-    queue, blobs = build_local_transport(settings, secrets)
-    if settings.blob_backend != "local":
-        blobs = _cloud_blobs(settings)
-    if settings.queue_backend != "local":
-        queue = _cloud_queue(settings)
-    return queue, blobs
-
-
-def _secret(value: SecretStr | None, name: str) -> str:
-    if value is None:
-        raise RuntimeError(f"WELLOS_{name.upper()} is not set")
-    return value.get_secret_value()
-
-
-def _cloud_blobs(settings: Settings) -> BlobStore:
-    if settings.blob_backend == "aws":
-        from shared.adapters.aws.clients import aws_client
-        from shared.adapters.aws.s3_blob_store import S3BlobStore
-
-        path_style = {"addressing_style": "path"} if settings.aws_endpoint_url else None
-        s3 = aws_client(
-            "s3", endpoint_url=settings.aws_endpoint_url, signature_version="s3v4", s3=path_style
-        )
-        return S3BlobStore(s3, settings.blob_container)
-    from shared.adapters.azure.blob_store import AzureBlobStore, blob_service_client
-
-    where = _secret(settings.azure_storage, "azure_storage")
-    url = where if where.startswith("https://") else None
-    service = blob_service_client(connection_string=None if url else where, account_url=url)
-    return AzureBlobStore(service, settings.blob_container)
-
-
-def _cloud_queue(settings: Settings) -> Queue:
-    if settings.queue_backend == "aws":
-        from shared.adapters.aws.clients import aws_client
-        from shared.adapters.aws.sqs_queue import SqsQueue
-
-        return SqsQueue(aws_client("sqs", endpoint_url=settings.aws_endpoint_url))
-    from shared.adapters.azure.service_bus_queue import ServiceBusQueue, service_bus_client
-
-    where = _secret(settings.service_bus, "service_bus")
-    connection = where if where.startswith("Endpoint=") else None
-    client = service_bus_client(
-        connection_string=connection, fully_qualified_namespace=None if connection else where
-    )
-    return ServiceBusQueue(client)
 
 
 def build_scada(
@@ -223,10 +179,11 @@ def build_source_policy(
     master: SqlMasterDatabase,
     secrets: Secrets,
     resolve: Resolver = resolve_host,
+    master_url: str | None = None,
 ) -> SourcePolicy:
     """The ETL source-connection policy: WellOS's own databases and the allowed networks."""
     platform = SqlPlatformDatabases(
-        normalize_url(settings.require_database_url()),
+        normalize_url(master_url or settings.require_database_url()),
         master,
         secrets,
         settings.tenant_db_prefix,
@@ -264,25 +221,49 @@ def sheet_limits(settings: Settings) -> SheetLimits:
 
 
 def build_platform(settings: Settings | None = None, secrets: Secrets | None = None) -> Platform:
-    """Wire every service. Opens no connection: engines connect on first use."""
+    """Wire every service. Opens no connection: engines connect on first use.
+
+    Raises StartupError (every missing setting and server key named) before wiring.
+    """
     settings = settings or Settings()
-    secrets = secrets or build_secrets(settings)
-    master_url = normalize_url(settings.require_database_url())
+    resolver: TenantResolver | None = None
+
+    def provider_of(slug: str) -> str | None:
+        tenant = resolver.lookup(slug) if resolver else None
+        return tenant.storage_provider if tenant else None
+
+    infra = build_infrastructure(settings, secrets, provider_of)
+    infra.telemetry.start()
+    master, tenant_databases = build_databases(settings, infra)
+    resolver = TenantResolver(master, settings.registry_cache_ttl_s)
+    return wire_services(settings, infra, master, tenant_databases, resolver)
+
+
+def build_databases(
+    settings: Settings, infra: Infrastructure
+) -> tuple[SqlMasterDatabase, SqlTenantDatabases]:
     pool = PoolSettings(
         pool_size=settings.tenant_pool_size,
         max_overflow=settings.tenant_pool_max_overflow,
         serverless=settings.serverless,
     )
-    master = SqlMasterDatabase(
-        create_engine(
-            master_url, PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
-        )
-    )
-    tenant_databases = SqlTenantDatabases(
-        TenantEngineCache(secrets, settings.tenant_engine_cache_size, pool)
-    )
+    master_pool = PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
+    master = SqlMasterDatabase(create_engine(normalize_url(infra.keys.master_url), master_pool))
+    cache = TenantEngineCache(infra.secrets, settings.tenant_engine_cache_size, pool)
+    return master, SqlTenantDatabases(cache)
+
+
+def wire_services(
+    settings: Settings,
+    infra: Infrastructure,
+    master: SqlMasterDatabase,
+    tenant_databases: SqlTenantDatabases,
+    resolver: TenantResolver,
+) -> Platform:
+    secrets, queue, blobs = infra.secrets, infra.queue, infra.blobs
+    master_url = infra.keys.master_url
     hasher = Argon2PasswordHasher()
-    provisioner = SqlTenantProvisioner(master_url, settings.tenant_db_prefix)
+    provisioner = SqlTenantProvisioner(normalize_url(master_url), settings.tenant_db_prefix)
     policy = AuthPolicy(
         access_ttl_s=settings.access_token_ttl_s,
         refresh_ttl_s=settings.refresh_token_ttl_s,
@@ -290,12 +271,11 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_address=settings.login_max_failures_per_address,
     )
-    tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
-    auth = AuthService(master, hasher, tokens, policy)
-    queue, blobs = build_transport(settings, secrets)
+    auth = AuthService(master, hasher, JwtAccessTokenCodec(infra.keys.jwt_signing_key), policy)
     sync = SyncService(tenant_databases, blobs=blobs)
     engines = tenant_databases.engines
-    connector = SqlSourceConnector(build_source_policy(settings, master, secrets))
+    source_policy = build_source_policy(settings, master, secrets, master_url=master_url)
+    connector = SqlSourceConnector(source_policy)
     etl = EtlDependencies(master, secrets, connector, SqlEtlStores(engines), queue)
     imports = ImportDependencies(
         master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes,
@@ -306,7 +286,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         secrets=secrets,
         master=master,
         tenant_databases=tenant_databases,
-        resolver=TenantResolver(master, settings.registry_cache_ttl_s),
+        resolver=resolver,
         tenants=TenantService(master, tenant_databases, provisioner, secrets, hasher),
         auth=auth,
         users=UserService(master, hasher, on_user_changed=auth.forget_user),
@@ -320,6 +300,9 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         scada=build_scada(settings, secrets, master, tenant_databases),
         queue=queue,
         blobs=blobs,
+        served_blobs=infra.served_blobs,
+        notifier=infra.notifier,
+        telemetry=infra.telemetry,
         etl=EtlService(etl),
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
