@@ -325,3 +325,13 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
     )
+
+
+# --- operators' commands (issue 12): builders that need no database --------------------
+
+
+def build_queue(settings: Settings) -> Queue:
+    """The queue `queue_backend` names, alone: the dead-letter commands need nothing else."""
+    if settings.queue_backend == "local":
+        return SqliteQueue(settings.state_dir / "queue.sqlite3")
+    return _cloud_queue(settings)
