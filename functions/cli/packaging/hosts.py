@@ -92,6 +92,7 @@ AWS_WORKERS = (
     Handler("functions.aws.etl_handler", "schedule_handler"),
     Handler("functions.aws.sync_jobs_handler", "handler"),
     Handler("functions.aws.sync_jobs_handler", "requeue_handler"),
+    Handler("functions.aws.migrate_handler", "handler"),  # run once after a deploy
 )
 AWS_SCORING_HANDLERS = (
     Handler("functions.aws.scoring_handler", "handler"),
