@@ -37,12 +37,14 @@ from shared.core.analytics.services import (
     NotificationDispatcher,
     ScoringService,
 )
+from shared.core.common.clock import utc_now
 from shared.core.common.errors import SecretNotFoundError
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.etl.model.source_policy import Resolver, SourcePolicy
 from shared.core.etl.model.spreadsheets.limits import SheetLimits
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
+from shared.core.keys.services import ServerKeys
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
@@ -118,12 +120,7 @@ def jwt_signing_key(settings: Settings, secrets: Secrets) -> str:
     """The configured key, else the one in the secret store, else a new one stored there."""
     if settings.jwt_secret is not None:
         return settings.jwt_secret.get_secret_value()
-    try:
-        return secrets.get(JWT_SECRET_NAME)
-    except SecretNotFoundError:
-        key = token_generator.token_urlsafe(48)
-        secrets.set(JWT_SECRET_NAME, key)
-        return key
+    return ServerKeys(secrets).ring(JWT_SECRET_NAME).at(utc_now()).sign  # a ring after rotation
 
 
 def stored_key(secrets: Secrets, name: str) -> str:
@@ -143,7 +140,7 @@ def build_local_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, 
     the request when that is unset (the API routes make them absolute).
     """
     queue = SqliteQueue(settings.state_dir / "queue.sqlite3")
-    token_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode()
+    token_key = build_server_keys(settings, secrets).source(BLOB_TOKEN_SECRET_NAME)
     api_base = settings.public_api_url or ""
     blobs = FilesystemBlobStore(settings.state_dir / "blobs", token_key, api_base)
     return queue, blobs
@@ -290,7 +287,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_address=settings.login_max_failures_per_address,
     )
-    tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
+    tokens = build_token_codec(settings, build_server_keys(settings, secrets))
     auth = AuthService(master, hasher, tokens, policy)
     queue, blobs = build_transport(settings, secrets)
     sync = SyncService(tenant_databases, blobs=blobs)
@@ -335,3 +332,15 @@ def build_queue(settings: Settings) -> Queue:
     if settings.queue_backend == "local":
         return SqliteQueue(settings.state_dir / "queue.sqlite3")
     return _cloud_queue(settings)
+
+
+def build_server_keys(settings: Settings, secrets: Secrets) -> ServerKeys:
+    """The JWT and blob-token key rings in the secret store (`wellos keys rotate`)."""
+    return ServerKeys(secrets, settings.key_reload_s)
+
+
+def build_token_codec(settings: Settings, keys: ServerKeys) -> JwtAccessTokenCodec:
+    """Signs with the ring's current key, accepts the previous one during its grace."""
+    if settings.jwt_secret is not None:  # pinned by a setting: no rotation
+        return JwtAccessTokenCodec(settings.jwt_secret.get_secret_value())
+    return JwtAccessTokenCodec(keys.source(JWT_SECRET_NAME))
