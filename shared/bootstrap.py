@@ -276,7 +276,9 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         )
     )
     tenant_databases = SqlTenantDatabases(
-        TenantEngineCache(secrets, settings.tenant_engine_cache_size, pool)
+        TenantEngineCache(
+            secrets, settings.tenant_engine_cache_size, pool, settings.tenant_idle_seconds
+        )
     )
     hasher = Argon2PasswordHasher()
     provisioner = SqlTenantProvisioner(master_url, settings.tenant_db_prefix)
