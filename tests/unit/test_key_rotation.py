@@ -15,7 +15,11 @@ import pytest
 from shared.adapters.local.blob_tokens import BlobTokenSigner
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.security.tokens import JwtAccessTokenCodec
-from shared.core.common.errors import AuthenticationError, InvalidBlobTokenError
+from shared.core.common.errors import (
+    AuthenticationError,
+    InfrastructureError,
+    InvalidBlobTokenError,
+)
 from shared.core.common.roles import Role
 from shared.core.keys.model import KeyRing
 from shared.core.keys.services import ServerKeys
@@ -167,3 +171,31 @@ def test_key_values_never_show_in_a_repr(secrets: InMemorySecrets, clocks: Clock
     ring = keys.ring(JWT)
     assert ring.keys[0].value not in repr(ring)
     assert ring.keys[0].value not in repr(ring.at(clocks.now))
+
+
+class FlakySecrets(InMemorySecrets):
+    """A secret store that stops answering when told to."""
+
+    down = False
+
+    def get(self, name: str) -> str:
+        if self.down:
+            raise InfrastructureError("Key Vault did not answer")
+        return super().get(name)
+
+
+def test_a_secret_store_outage_keeps_the_last_ring(clocks: Clocks) -> None:
+    store = FlakySecrets()
+    keys = ServerKeys(store, RELOAD_S, clock=lambda: clocks.now, monotonic=lambda: clocks.ticks)
+    codec = JwtAccessTokenCodec(keys.source(JWT))
+    token = codec.encode(claims("before"))
+    # WHEN the store stops answering after the reload interval
+    store.down = True
+    clocks.advance(RELOAD_S + 1)
+    # THEN tokens are still issued and verified with the ring read last
+    assert codec.decode(token).subject == "before"
+    assert codec.decode(codec.encode(claims("during"))).subject == "during"
+    # AND a process that never read the ring reports the outage
+    fresh = ServerKeys(store, RELOAD_S)
+    with pytest.raises(InfrastructureError):
+        fresh.ring(JWT)

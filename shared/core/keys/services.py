@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import SecretNotFoundError
+from shared.core.common.errors import InfrastructureError, SecretNotFoundError
 from shared.core.common.ttl_cache import TtlCache
 from shared.core.keys.model import KeyRing, SigningKeys
 from shared.core.ports.secrets import Secrets
@@ -41,10 +41,22 @@ class ServerKeys:
         self._reload_s = reload_s
         self._clock = clock
         self._rings: TtlCache[str, KeyRing] = TtlCache(reload_s, monotonic=monotonic)
+        self._last: dict[str, KeyRing] = {}
 
     def ring(self, name: str) -> KeyRing:
-        """The ring stored under `name`; a new one-key ring is created on first use."""
-        return self._rings.get_or_load(name, lambda: self._load(name))
+        """The ring stored under `name`; a new one-key ring is created on first use.
+
+        When a re-read fails (the secret store does not answer), the ring read last is
+        kept, so requests go on being served; the next call tries again.
+        """
+        try:
+            ring = self._rings.get_or_load(name, lambda: self._load(name))
+        except InfrastructureError:
+            if name not in self._last:
+                raise
+            return self._last[name]
+        self._last[name] = ring
+        return ring
 
     def source(self, name: str) -> Callable[[], SigningKeys]:
         """What a token signer calls on every use: the keys of this moment."""
