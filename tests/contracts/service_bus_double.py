@@ -336,6 +336,11 @@ class FakeReceiver(_Handler):
         self._check_live()
         if not isinstance(message, ServiceBusReceivedMessage):
             raise TypeError("Parameter 'message' must be of type ServiceBusReceivedMessage")
+        if message._is_peeked_message:
+            raise ValueError(
+                f"The operation {action} is not supported for peeked messages."
+                "Only messages received using receive methods in PEEK_LOCK mode can be settled."
+            )
         if message._settled:
             raise MessageAlreadySettled(action=action)
         if message._lock_expired:
