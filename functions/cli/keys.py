@@ -65,7 +65,7 @@ def _keys(settings: Settings) -> ServerKeys:
     return build_server_keys(settings, build_secrets(settings))
 
 
-@keys_app.command("rotate")
+@keys_app.command("rotate", epilog=EXAMPLES)
 @handle_errors
 def rotate(
     key: Annotated[KeyName, typer.Argument(help="jwt or blob-token.")],
@@ -114,7 +114,7 @@ def rotate(
     stdout.print(f"the previous key verifies until {short_time(done.previous_valid_until)} UTC.")
 
 
-@keys_app.command("status")
+@keys_app.command("status", epilog=EXAMPLES)
 @handle_errors
 def status(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,

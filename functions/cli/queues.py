@@ -66,7 +66,7 @@ def _dead_letters() -> DeadLetters:
     return DeadLetters(build_queue(load_settings(require_database=False)))
 
 
-@dead_letters_app.command("list")
+@dead_letters_app.command("list", epilog=EXAMPLES)
 @handle_errors
 def list_dead_letters(
     queue: QueueOption,
@@ -99,7 +99,7 @@ def list_dead_letters(
         stdout.print(f"Showing the first {limit}; raise --limit to see more.")
 
 
-@dead_letters_app.command("show")
+@dead_letters_app.command("show", epilog=EXAMPLES)
 @handle_errors
 def show_dead_letter(
     queue: QueueOption,
@@ -120,7 +120,7 @@ def show_dead_letter(
     stdout.print(escape(view.get("body_text") or "(binary, base64) " + view["body_base64"]))
 
 
-@dead_letters_app.command("replay")
+@dead_letters_app.command("replay", epilog=EXAMPLES)
 @handle_errors
 def replay_dead_letters(
     queue: QueueOption,
@@ -137,7 +137,7 @@ def replay_dead_letters(
     _report("replayed", queue, settled, json_output)
 
 
-@dead_letters_app.command("purge")
+@dead_letters_app.command("purge", epilog=EXAMPLES)
 @handle_errors
 def purge_dead_letters(
     queue: QueueOption,
