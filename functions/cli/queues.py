@@ -7,6 +7,8 @@ queue, Service Bus or SQS); no database is needed.
 from __future__ import annotations
 
 import base64
+import contextlib
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
@@ -62,8 +64,16 @@ IdsOption = Annotated[
 AllOption = Annotated[bool, typer.Option("--all", help="Act on every dead letter.")]
 
 
-def _dead_letters() -> DeadLetters:
-    return DeadLetters(build_queue(load_settings(require_database=False)))
+@contextlib.contextmanager
+def _dead_letters() -> Iterator[DeadLetters]:
+    """The dead-letter operations on the configured queue, closed afterwards."""
+    queue = build_queue(load_settings(require_database=False))
+    try:
+        yield DeadLetters(queue)
+    finally:
+        close = getattr(queue, "close", None)  # SQLite file, Service Bus links
+        if callable(close):
+            close()
 
 
 @dead_letters_app.command("list", epilog=EXAMPLES)
@@ -74,7 +84,8 @@ def list_dead_letters(
     json_output: JsonOption = False,
 ) -> None:
     """List dead letters with their reason and delivery count (oldest first where kept)."""
-    found = _dead_letters().list(queue, limit)
+    with _dead_letters() as dead_letters:
+        found = dead_letters.list(queue, limit)
     if json_output:
         emit_json({"queue": queue, "dead_letters": [_summary(m) for m in found]})
         return
@@ -107,7 +118,8 @@ def show_dead_letter(
     json_output: JsonOption = False,
 ) -> None:
     """Print one dead letter: body, reason, description, delivery count, properties."""
-    message = _dead_letters().show(queue, message_id)
+    with _dead_letters() as dead_letters:
+        message = dead_letters.show(queue, message_id)
     view = {**_summary(message), **_body(message.body)}
     if json_output:
         emit_json(view)
@@ -133,7 +145,8 @@ def replay_dead_letters(
 ) -> None:
     """Send dead letters back to their queue; one that fails again is dead-lettered again."""
     ids = _chosen(message_id, all_messages)
-    settled = _dead_letters().replay(queue, ids, limit)
+    with _dead_letters() as dead_letters:
+        settled = dead_letters.replay(queue, ids, limit)
     _report("replayed", queue, settled, json_output)
 
 
@@ -150,7 +163,8 @@ def purge_dead_letters(
     ids = _chosen(message_id, all_messages)
     if not yes:
         raise fail(PURGE_NEEDS_YES, EXIT_DOMAIN_ERROR)
-    settled = _dead_letters().purge(queue, ids)
+    with _dead_letters() as dead_letters:
+        settled = dead_letters.purge(queue, ids)
     _report("purged", queue, settled, json_output)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from functions.cli.main import app
+from shared.adapters.aws.sqs_queue import SqsQueue, create_queue_with_dead_letters
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.core.ports.queue import OutgoingMessage
 
@@ -112,3 +115,36 @@ def test_a_bad_queue_name_names_the_field(queue: SqliteQueue) -> None:
     code, out = wellos("list", "--queue", "Bad Name")
     assert code == 2
     assert "queue" in out
+
+
+def test_replay_on_sqs_through_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_client: Any, moto_endpoint: str
+) -> None:
+    # GIVEN the SQS backend (moto server) with a dead letter on sync-jobs
+    sqs = aws_client("sqs")
+    name = "q" + uuid.uuid4().hex[:12]
+    create_queue_with_dead_letters(sqs, name)
+    adapter = SqsQueue(sqs)
+    adapter.send(name, [OutgoingMessage(b"job", "job-1")])
+    [got] = adapter.receive(name, 1, 30, wait_s=1)
+    adapter.dead_letter(name, got, "SyncFailed", "device offline")
+    for variable, value in {
+        "WELLOS_STATE_DIR": str(tmp_path),
+        "WELLOS_QUEUE_BACKEND": "aws",
+        "WELLOS_AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(variable, value)
+    # WHEN the operator lists and replays it
+    code, out = wellos("list", "--queue", name, "--json")
+    assert code == 0, out
+    [listed] = json.loads(out)["dead_letters"]
+    assert (listed["message_id"], listed["reason"]) == ("job-1", "SyncFailed")
+    code, out = wellos("replay", "--queue", name, "--all", "--json")
+    # THEN it is back on the queue and no longer a dead letter
+    assert json.loads(out)["replayed"] == ["job-1"]
+    [back] = adapter.receive(name, 1, 30, wait_s=1)
+    assert (back.message_id, back.body) == ("job-1", b"job")
+    assert adapter.peek_dead_letters(name, 10) == []
