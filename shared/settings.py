@@ -223,6 +223,18 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = True
+    # --- operations (issue 12): key rotation and the connection budget ---
+    key_reload_s: float = Field(
+        default=60,
+        ge=0,
+        description="Server keys (JWT, blob tokens) are re-read from the secret store this "
+        "often; a rotated key starts signing this long after the rotation.",
+    )
+    tenant_idle_seconds: float = Field(
+        default=300,
+        ge=0,
+        description="A tenant's pooled connections are closed after this long unused (0: never).",
+    )
 
     @field_validator("queue_backend", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from functions.cli import compliance, dca, etl, migrate, models, serving, tenants
+from functions.cli import compliance, dca, etl, keys, migrate, models, queues, serving, tenants
 from functions.cli.field.commands import field_app
 
 # Commands whose modules are slow to import (asyncua) or need the dev set (packaging):
@@ -53,6 +53,8 @@ app.add_typer(dca.dca_app, name="dca")
 app.add_typer(models.models_app, name="models")
 app.add_typer(etl.etl_app, name="etl")
 app.add_typer(field_app, name="field")
+app.add_typer(queues.queue_app, name="queue")
+app.add_typer(keys.keys_app, name="keys")
 migrate.register(app)
 serving.register(app)
 compliance.register(app)

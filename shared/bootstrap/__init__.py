@@ -36,6 +36,7 @@ from shared.bootstrap.infrastructure import (
     Infrastructure,
     build_infrastructure,
     build_local_transport,
+    build_queue,
     build_secrets,
     build_transport,
 )
@@ -59,6 +60,7 @@ from shared.core.etl.model.source_policy import Resolver, SourcePolicy
 from shared.core.etl.model.spreadsheets.limits import SheetLimits
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
+from shared.core.keys.services import ServerKeys as KeyRings
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -89,11 +91,26 @@ from shared.core.wells.services.wells import WellService
 from shared.settings import Settings
 
 __all__ = [
-    "BLOB_TOKEN_SECRET_NAME", "JWT_SECRET_NAME", "Infrastructure", "Platform", "PlatformHolder",
+    "BLOB_TOKEN_SECRET_NAME",
+    "JWT_SECRET_NAME",
+    "Infrastructure",
+    "Platform",
+    "PlatformHolder",
     "StartupError",
-    "build_infrastructure", "build_local_transport", "build_platform", "build_secrets",
-    "build_source_policy", "build_transport", "jwt_signing_key", "onnx_scorer",
-    "serverless_platform", "serverless_settings", "stored_key",
+    "build_infrastructure",
+    "build_local_transport",
+    "build_platform",
+    "build_queue",
+    "build_secrets",
+    "build_server_keys",
+    "build_source_policy",
+    "build_token_codec",
+    "build_transport",
+    "jwt_signing_key",
+    "onnx_scorer",
+    "serverless_platform",
+    "serverless_settings",
+    "stored_key",
 ]  # fmt: skip
 
 
@@ -249,7 +266,9 @@ def build_databases(
     )
     master_pool = PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
     master = SqlMasterDatabase(create_engine(normalize_url(infra.keys.master_url), master_pool))
-    cache = TenantEngineCache(infra.secrets, settings.tenant_engine_cache_size, pool)
+    cache = TenantEngineCache(
+        infra.secrets, settings.tenant_engine_cache_size, pool, settings.tenant_idle_seconds
+    )
     return master, SqlTenantDatabases(cache)
 
 
@@ -271,7 +290,8 @@ def wire_services(
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_address=settings.login_max_failures_per_address,
     )
-    auth = AuthService(master, hasher, JwtAccessTokenCodec(infra.keys.jwt_signing_key), policy)
+    tokens = build_token_codec(settings, build_server_keys(settings, secrets))
+    auth = AuthService(master, hasher, tokens, policy)
     sync = SyncService(tenant_databases, blobs=blobs)
     engines = tenant_databases.engines
     source_policy = build_source_policy(settings, master, secrets, master_url=master_url)
@@ -308,3 +328,18 @@ def wire_services(
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
     )
+
+
+# --- operators' commands (issue 12): builders that need no database --------------------
+
+
+def build_server_keys(settings: Settings, secrets: Secrets) -> KeyRings:
+    """The JWT and blob-token key rings in the secret store (`wellos keys rotate`)."""
+    return KeyRings(secrets, settings.key_reload_s)
+
+
+def build_token_codec(settings: Settings, keys: KeyRings) -> JwtAccessTokenCodec:
+    """Signs with the ring's current key, accepts the previous one during its grace."""
+    if settings.jwt_secret is not None:  # pinned by a setting: no rotation
+        return JwtAccessTokenCodec(settings.jwt_secret.get_secret_value())
+    return JwtAccessTokenCodec(keys.source(JWT_SECRET_NAME))

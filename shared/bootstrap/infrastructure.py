@@ -18,8 +18,10 @@ from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.notify.console import ConsoleNotifier
 from shared.adapters.tenant_blobs import TenantBlobStores
-from shared.bootstrap.startup import BLOB_TOKEN_SECRET_NAME, ServerKeys, server_keys, stored_key
+from shared.bootstrap.startup import BLOB_TOKEN_SECRET_NAME, ServerKeys, server_keys
 from shared.bootstrap.telemetry import Telemetry, build_telemetry
+from shared.core.keys.model import SigningKeys
+from shared.core.keys.services import ServerKeys as KeyRings
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -79,7 +81,15 @@ def build_queue(settings: Settings) -> Queue:
     return SqliteQueue(settings.state_dir / "queue.sqlite3")
 
 
-def filesystem_blobs(settings: Settings, token_key: bytes) -> FilesystemBlobStore:
+TokenKey = bytes | Callable[[], SigningKeys]
+
+
+def blob_token_source(settings: Settings, secrets: Secrets) -> Callable[[], SigningKeys]:
+    """The blob-link key ring (current key signs, the previous one verifies during its grace)."""
+    return KeyRings(secrets, settings.key_reload_s).source(BLOB_TOKEN_SECRET_NAME)
+
+
+def filesystem_blobs(settings: Settings, token_key: TokenKey) -> FilesystemBlobStore:
     """Files under the state directory; links point at `public_api_url` (or are relative)."""
     api_base = settings.public_api_url or ""
     return FilesystemBlobStore(settings.state_dir / "blobs", token_key, api_base)
@@ -103,7 +113,7 @@ def build_cloud_blobs(settings: Settings, provider: str) -> BlobStore:
 
 
 def blob_builders(
-    settings: Settings, token_key: bytes | None
+    settings: Settings, token_key: TokenKey | None
 ) -> dict[str, Callable[[], BlobStore]]:
     """The blob stores this process can build, by `storage_provider` name.
 
@@ -153,7 +163,7 @@ def build_notifier(settings: Settings) -> Notifier:
 
 def build_local_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobStore]:
     """The SQLite queue and filesystem blobs under the state directory (lazy: no I/O here)."""
-    token_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode()
+    token_key = blob_token_source(settings, secrets)
     return SqliteQueue(settings.state_dir / "queue.sqlite3"), filesystem_blobs(settings, token_key)
 
 
@@ -161,7 +171,7 @@ def build_transport(settings: Settings, secrets: Secrets) -> tuple[Queue, BlobSt
     """The queue and the default blob store `queue_backend` and `blob_backend` name."""
     blobs: BlobStore
     if settings.blob_backend == "filesystem":
-        blobs = filesystem_blobs(settings, stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode())
+        blobs = filesystem_blobs(settings, blob_token_source(settings, secrets))
     else:
         blobs = build_cloud_blobs(settings, settings.blob_backend)
     return build_queue(settings), blobs
@@ -202,7 +212,8 @@ def build_infrastructure(
         secrets = None if vault_unset else build_secrets(settings)
     keys = server_keys(settings, secrets, needs_blob_token_key(settings))
     assert secrets is not None  # server_keys raised otherwise
-    builders = blob_builders(settings, keys.blob_token_key)
+    token_key = None if keys.blob_token_key is None else blob_token_source(settings, secrets)
+    builders = blob_builders(settings, token_key)
     return Infrastructure(
         settings=settings,
         secrets=secrets,

@@ -14,7 +14,9 @@ import secrets as token_generator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shared.core.common.clock import utc_now
 from shared.core.common.errors import InfrastructureError, SecretNotFoundError
+from shared.core.keys.services import ServerKeys as KeyRings
 from shared.core.ports.secrets import Secrets
 from shared.core.scada.services.credentials import INGEST_KEY_SECRET_NAME
 from shared.settings import Settings
@@ -61,7 +63,7 @@ def jwt_signing_key(settings: Settings, secrets: Secrets) -> str:
     """The configured key, else the one in the secret store, else a new one stored there."""
     if settings.jwt_secret is not None:
         return settings.jwt_secret.get_secret_value()
-    return stored_key(secrets, JWT_SECRET_NAME)
+    return KeyRings(secrets).ring(JWT_SECRET_NAME).at(utc_now()).sign  # a ring after rotation
 
 
 def server_keys(settings: Settings, secrets: Secrets | None, needs_blob_key: bool) -> ServerKeys:

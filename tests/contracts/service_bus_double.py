@@ -14,6 +14,9 @@ real objects and real exceptions:
   `MessageAlreadySettled`, `MessageLockLostError` after the lock expired, ValueError
   on a closed handler; settling through another receiver raises `ServiceBusError`
   (stricter than the service, which may accept it through the management link);
+- `peek_messages` browses without locking from a sequence number (0: after the
+  last message this receiver peeked, as the SDK does) and returns peeked messages
+  that cannot be settled;
 - a queue has LockDuration and MaxDeliveryCount; expired locks return messages, and
   the delivery after the last allowed one goes to the `$DeadLetterQueue` with
   reason `MaxDeliveryCountExceeded`, like the service.
@@ -67,7 +70,7 @@ class _Stored:
     locked_until: float = 0.0
     lock_token: uuid.UUID | None = None
     holder: object | None = None
-    dead_letter: dict[bytes, bytes] = field(default_factory=dict)
+    dead_letter: dict[str | bytes, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -218,6 +221,7 @@ class FakeReceiver(_Handler):
         self.entity_name = queue
         self._dead_letter = dead_letter
         self._max_wait_time = max_wait_time
+        self._last_peeked = 0
 
     def receive_messages(
         self, max_message_count: int | None = 1, max_wait_time: float | None = None
@@ -238,6 +242,26 @@ class FakeReceiver(_Handler):
                     return found
                 self._bus.changed.wait(min(deadline - time.monotonic(), 0.05))
 
+    def peek_messages(
+        self, max_message_count: int = 1, *, sequence_number: int = 0, timeout: float | None = None
+    ) -> list[ServiceBusReceivedMessage]:
+        """Browse without locking, from `sequence_number` (0: after the last one peeked)."""
+        self._check_live()
+        if timeout is not None and timeout <= 0:
+            raise ValueError("The timeout must be greater than 0.")
+        if int(max_message_count) < 0:
+            raise ValueError("max_message_count must be 1 or greater.")
+        start = sequence_number or self._last_peeked + 1
+        with self._bus.changed:
+            entity = self._bus.entity(self.entity_name)
+            self._bus.release_expired(entity)
+            box = entity.dead if self._dead_letter else entity.active
+            ready = sorted((s for s in box if s.seq >= start), key=lambda s: s.seq)
+            peeked = [self._delivered(s, peeked=True) for s in ready[:max_message_count]]
+        if peeked:
+            self._last_peeked = peeked[-1].sequence_number or self._last_peeked
+        return peeked
+
     def _lock(self, entity: _Entity, count: int) -> list[ServiceBusReceivedMessage]:
         box = entity.dead if self._dead_letter else entity.active
         ready = [s for s in box if s.lock_token is None][:count]
@@ -249,21 +273,30 @@ class FakeReceiver(_Handler):
             stored.holder = self
         return [self._delivered(s) for s in ready]
 
-    def _delivered(self, stored: _Stored) -> ServiceBusReceivedMessage:
-        annotations = {
+    def _delivered(self, stored: _Stored, peeked: bool = False) -> ServiceBusReceivedMessage:
+        annotations: dict[str | bytes, Any] = {
             b"x-opt-sequence-number": {TYPE: AMQPTypes.long, VALUE: stored.seq},
             b"x-opt-enqueued-time": {TYPE: AMQPTypes.timestamp, VALUE: stored.enqueued_ms},
-            b"x-opt-locked-until": {
+        }
+        if not peeked:  # a peeked message carries no lock
+            annotations[b"x-opt-locked-until"] = {
                 TYPE: AMQPTypes.timestamp,
                 VALUE: int(stored.locked_until * 1000),
-            },
-        }
-        properties = {**(stored.amqp.application_properties or {}), **stored.dead_letter}
+            }
+        properties: dict[str | bytes, Any] = dict(stored.amqp.application_properties or {})
+        properties.update(stored.dead_letter)
         amqp = stored.amqp._replace(
-            header=Header(durable=True, delivery_count=stored.deliveries - 1),
+            header=Header(durable=True, delivery_count=max(stored.deliveries - 1, 0)),
             message_annotations=annotations,
             application_properties=properties,
         )
+        if peeked:
+            return ServiceBusReceivedMessage(
+                _wire(amqp),
+                receive_mode=ServiceBusReceiveMode.PEEK_LOCK,
+                receiver=self,
+                is_peeked_message=True,
+            )
         return ServiceBusReceivedMessage(
             _wire(amqp),
             receive_mode=ServiceBusReceiveMode.PEEK_LOCK,
@@ -303,6 +336,11 @@ class FakeReceiver(_Handler):
         self._check_live()
         if not isinstance(message, ServiceBusReceivedMessage):
             raise TypeError("Parameter 'message' must be of type ServiceBusReceivedMessage")
+        if message._is_peeked_message:
+            raise ValueError(
+                f"The operation {action} is not supported for peeked messages."
+                "Only messages received using receive methods in PEEK_LOCK mode can be settled."
+            )
         if message._settled:
             raise MessageAlreadySettled(action=action)
         if message._lock_expired:

@@ -143,3 +143,20 @@ def test_double_validates_like_the_sdk() -> None:
     receiver.close()
     with pytest.raises(ValueError):
         receiver.receive_messages(max_wait_time=1)
+
+
+def test_double_peeks_like_the_sdk_without_locking_or_settling() -> None:
+    _, client, receiver = _double()
+    client.get_queue_sender("ingest").send_messages(ServiceBusMessage(b"y", message_id="m2"))
+    # WHEN the queue is browsed from the start, then without a sequence number
+    first = receiver.peek_messages(max_message_count=1, sequence_number=1)
+    after = receiver.peek_messages(max_message_count=5)
+    # THEN a browse without one continues after the last message peeked, as the SDK does
+    assert [m.message_id for m in first] == ["m1"]
+    assert [m.message_id for m in after] == ["m2"]
+    assert receiver.peek_messages(max_message_count=5) == []
+    # AND peeked messages were not locked (both still receivable) and cannot be settled
+    with pytest.raises(ValueError, match="peeked"):
+        receiver.complete_message(first[0])
+    got = receiver.receive_messages(max_message_count=5, max_wait_time=1)
+    assert [m.message_id for m in got] == ["m1", "m2"]

@@ -105,6 +105,22 @@ def test_the_http_api_serves_every_tenant_subdomain_through_the_api_lambda(
     assert "AccessLogSettings" in stage["Properties"]
 
 
+def test_the_migration_lambda_runs_by_hand_and_its_name_is_an_output(dev_synth: Synth) -> None:
+    template = dev_synth.template
+    [(logical_id, migrate)] = [
+        (k, f) for k, f in _functions(template).items()
+        if _handler(f) == "functions.aws.migrate_handler.handler"
+    ]  # fmt: skip
+    assert migrate["Properties"]["Timeout"] == 900  # Lambda's maximum: every tenant in one run
+    sources = _resources(template, "AWS::Lambda::EventSourceMapping").values()
+    assert all(s["Properties"]["FunctionName"] != {"Ref": logical_id} for s in sources)
+    targets = [t for r in _resources(template, "AWS::Events::Rule").values()
+               for t in r["Properties"]["Targets"]]  # fmt: skip
+    assert all(t["Arn"] != {"Fn::GetAtt": [logical_id, "Arn"]} for t in targets)
+    outputs = [o["Value"] for k, o in template["Outputs"].items() if "MigrateFunctionName" in k]
+    assert outputs == [{"Ref": logical_id}]
+
+
 def test_the_blob_bucket_is_private_encrypted_tls_only_with_lifecycle(dev_synth: Synth) -> None:
     template = dev_synth.template
     buckets = _resources(template, "AWS::S3::Bucket")

@@ -288,6 +288,12 @@ def test_an_unreachable_database_is_an_infrastructure_error(cli_env):
         ["dca", "evaluate"],
         ["dca", "fit"],
         ["simulate-field"],
+        ["queue", "dead-letters", "list"],
+        ["queue", "dead-letters", "show"],
+        ["queue", "dead-letters", "replay"],
+        ["queue", "dead-letters", "purge"],
+        ["keys", "rotate"],
+        ["keys", "status"],
     ],
 )
 def test_every_command_has_help_with_examples(wellos, command):

@@ -94,6 +94,7 @@ AWS_WORKERS = (
     Handler("functions.aws.sync_jobs_handler", "handler"),
     Handler("functions.aws.sync_jobs_handler", "requeue_handler"),
     Handler("functions.aws.partitions_handler", "handler"),
+    Handler("functions.aws.migrate_handler", "handler"),  # run once after a deploy
 )
 AWS_SCORING_HANDLERS = (
     Handler("functions.aws.scoring_handler", "handler"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import ArnFormat, Duration, Stack
+from aws_cdk import ArnFormat, CfnOutput, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -55,6 +55,8 @@ class Functions(Construct):
             function = self._function(spec, code, environment)
             self._grant(function, queues, storage)
             self._trigger(spec, function, queues)
+            if spec.run_by_hand:
+                CfnOutput(self, f"{spec.id}FunctionName", value=function.function_name)
             self.functions[spec.id] = function
 
     def _function(

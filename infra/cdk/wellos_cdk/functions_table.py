@@ -45,6 +45,8 @@ class LambdaSpec:
     queues: tuple[QueueTrigger, ...] = ()
     schedule: Schedule | None = None
     http: bool = False
+    run_by_hand: bool = False
+    """No trigger: the stack outputs its name for `aws lambda invoke` (docs/operations.md)."""
 
 
 LAMBDAS = (
@@ -84,6 +86,10 @@ LAMBDAS = (
     LambdaSpec(
         "Notify", "functions.aws.scoring_handler.notify_handler", AWS_SCORING.name, 60, 512,
         schedule=Schedule("rate(1 minute)", "dispatch_notifications"),
+    ),
+    LambdaSpec(
+        "Migrate", "functions.aws.migrate_handler.handler", AWS_APP.name, 900, 1024,
+        run_by_hand=True,
     ),
 )  # fmt: skip
 

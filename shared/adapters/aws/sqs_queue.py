@@ -11,6 +11,8 @@ SQS specifics behind the port:
   net when it sees a receive count over the limit. Messages the redrive policy
   moved carry no reason; they read as `MaxDeliveryCountExceeded`.
 - Standard queues do not keep order and may deliver a message twice.
+- SQS cannot browse: `peek_dead_letters` receives (hiding each message for a
+  moment) and makes every message visible again at once.
 - Settling with a stale receipt handle may succeed silently on SQS (no LockLostError).
 """
 
@@ -23,7 +25,7 @@ import math
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +51,8 @@ SQS_MAX_MESSAGE_BYTES = 1_048_576
 DLQ_SUFFIX = "-dlq"
 ID_ATTRIBUTE = "wellos-message-id"
 DEAD_LETTER_ATTRIBUTE = "wellos-dead-letter"
+PEEK_HOLD_S = 5
+"""How long a peeked dead letter stays hidden, so one peek does not return it twice."""
 _MISSING_QUEUE = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}
 _STALE_RECEIPT = {"ReceiptHandleIsInvalid", "InvalidParameterValue", "MessageNotInflight"}
 
@@ -160,6 +164,17 @@ class SqsQueue:
             raw = self._receive_raw(url, max_messages, visibility_timeout_s, 0)
             return [_view(url, item, dead_letter=True) for item in raw]
 
+    def peek_dead_letters(self, queue: str, max_messages: int) -> list[ReceivedMessage]:
+        """Receive for a moment, then make each visible again: SQS has no browse."""
+        with self._translated(queue):
+            url = self._url(validate_queue_name(queue) + DLQ_SUFFIX)
+            raw = self._receive_raw(url, max_messages, PEEK_HOLD_S, 0)
+            for item in raw:
+                self._client.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=item["ReceiptHandle"], VisibilityTimeout=0
+                )
+            return [replace(_view(url, item, dead_letter=True), receipt=None) for item in raw]
+
     def _receive_raw(
         self, url: str, max_messages: int, visibility_s: float, wait_s: float
     ) -> list[dict[str, Any]]:
@@ -213,7 +228,9 @@ class SqsQueue:
             k: v for k, v in message.properties.items() if not k.startswith("dead_letter")
         }
         entry = _entry(OutgoingMessage(message.body, message.message_id, properties))
-        note = json.dumps({"reason": reason, "description": description})
+        note = json.dumps(
+            {"reason": reason, "description": description, "deliveries": message.delivery_count}
+        )
         entry.attributes[DEAD_LETTER_ATTRIBUTE] = {"DataType": "String", "StringValue": note}
         self._client.send_message(
             QueueUrl=self._url(queue + DLQ_SUFFIX),
@@ -266,11 +283,14 @@ def _view(url: str, item: dict[str, Any], dead_letter: bool = False) -> Received
         attributes[DEAD_LETTER_REASON] = str(info["reason"])
         attributes[DEAD_LETTER_DESCRIPTION] = str(info["description"])
     system = item.get("Attributes", {})
+    deliveries = int(system.get("ApproximateReceiveCount", 1))
+    if dead_letter and note:  # the deliveries before burial, not the reads of the -dlq
+        deliveries = int(json.loads(note).get("deliveries", deliveries))
     return ReceivedMessage(
         body=body,
         message_id=message_id or str(item["MessageId"]),
         properties=attributes,
-        delivery_count=int(system.get("ApproximateReceiveCount", 1)),
+        delivery_count=deliveries,
         enqueued_at=datetime.fromtimestamp(int(system.get("SentTimestamp", 0)) / 1000, UTC),
         receipt=_Receipt(url, str(item["ReceiptHandle"])),
     )

@@ -13,6 +13,8 @@ Service Bus specifics behind the port:
   settles through it; the receipt carries the SDK message.
 - The AMQP header counts earlier deliveries (Service Bus writes DeliveryCount - 1,
   as the .NET and Java SDKs document); the port counts this delivery too, hence +1.
+- `peek_dead_letters` browses from sequence number 1 each time (the SDK would
+  otherwise continue after the last message the receiver peeked).
 - Receivers and senders are not thread-safe: calls on one queue are serialised.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +151,13 @@ class ServiceBusQueue:
         self, queue: str, max_messages: int, visibility_timeout_s: float = 30
     ) -> list[ReceivedMessage]:
         return self._receive(queue, True, max_messages, 0)
+
+    def peek_dead_letters(self, queue: str, max_messages: int) -> list[ReceivedMessage]:
+        """Browse the `$DeadLetterQueue` from its first message (no lock, no delivery)."""
+        with self._serial(queue, True), self._translated(queue):
+            receiver = self._receiver(queue, True)
+            peeked = receiver.peek_messages(max_message_count=max_messages, sequence_number=1)
+        return [replace(received_message(m, True), receipt=None) for m in peeked]
 
     def _receive(
         self, queue: str, dead_letter: bool, max_messages: int, wait_s: float

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from shared.core.common.errors import InvalidBlobTokenError
+from shared.core.keys.model import SigningKeys
 from shared.core.ports.blobs import UploadTarget, validate_key
 
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -49,15 +50,28 @@ def _unb64(text: str) -> bytes:
 
 
 class BlobTokenSigner:
+    """Signs with one secret, or with a key source's current key (`ServerKeys.source`),
+    accepting every key still verifying (the previous one during a rotation's grace)."""
+
     def __init__(
         self,
-        secret: bytes,
+        secret: bytes | Callable[[], SigningKeys],
         api_base: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        if len(secret) < 32:
+        if isinstance(secret, bytes):
+            fixed = (secret, (secret,))
+            self._keys: Callable[[], tuple[bytes, tuple[bytes, ...]]] = lambda: fixed
+        else:
+            source = secret
+
+            def encoded() -> tuple[bytes, tuple[bytes, ...]]:
+                keys = source()
+                return keys.sign.encode(), tuple(k.encode() for k in keys.verify)
+
+            self._keys = encoded
+        if len(self._keys()[0]) < 32:
             raise ValueError("the blob token secret needs at least 32 bytes")
-        self._secret = secret
         self._api_base = api_base.rstrip("/")
         self._clock = clock
 
@@ -84,13 +98,17 @@ class BlobTokenSigner:
             **({"n": grant.nonce} if grant.nonce else {}),
         }
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-        return f"{payload}.{self._mac(payload)}"
+        return f"{payload}.{_mac(self._keys()[0], payload)}"
 
     def verify(self, key: str, token: str, method: str) -> BlobGrant:
         """The grant of a valid token for `method` on `key`; InvalidBlobTokenError otherwise."""
         validate_key(key)
         payload, _, mac = token.partition(".")
-        if not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):
+        matches = [
+            hmac.compare_digest(mac.encode(), _mac(secret, payload).encode())
+            for secret in self._keys()[1]
+        ]
+        if not any(matches):
             raise InvalidBlobTokenError("blob token signature does not match")
         try:
             claims = json.loads(_unb64(payload))
@@ -111,8 +129,9 @@ class BlobTokenSigner:
         moment = self._clock() + timedelta(seconds=expires_s)
         return datetime.fromtimestamp(math.ceil(moment.timestamp()), UTC)
 
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._secret, payload.encode(), hashlib.sha256).digest())
+
+def _mac(secret: bytes, payload: str) -> str:
+    return _b64(hmac.new(secret, payload.encode(), hashlib.sha256).digest())
 
 
 class UsedUploads:

@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner
 from shared.core.common.errors import BlobError, BlobNotFoundError, UploadLinkUsedError
+from shared.core.keys.model import SigningKeys
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 SUFFIX = "~"
@@ -32,7 +33,7 @@ class FilesystemBlobStore:
     def __init__(
         self,
         root: Path,
-        token_secret: bytes,
+        token_secret: bytes | Callable[[], SigningKeys],
         api_base: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:

@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,15 @@ class SqliteQueue:
     ) -> list[ReceivedMessage]:
         with self._translated(queue), self._transaction() as db:
             return self._lock_ready(db, queue, True, max_messages, visibility_timeout_s)
+
+    def peek_dead_letters(self, queue: str, max_messages: int) -> list[ReceivedMessage]:
+        with self._translated(queue), self._transaction() as db:
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM messages WHERE queue = ? AND dead = 1"
+                " ORDER BY seq LIMIT ?",
+                (queue, max_messages),
+            ).fetchall()
+        return [replace(_view(row), receipt=None) for row in rows]
 
     def complete(self, queue: str, message: ReceivedMessage) -> None:
         self._settle(queue, message, "DELETE FROM messages", ())

@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 
 from shared.adapters.local.blob_tokens import BlobGrant, BlobTokenSigner, UsedUploads
 from shared.core.common.errors import BlobNotFoundError, UploadLinkUsedError
+from shared.core.keys.model import SigningKeys
 from shared.core.ports.blobs import BlobInfo, UploadTarget, validate_key, validate_prefix
 
 
 class InMemoryBlobStore:
     def __init__(
         self,
-        token_secret: bytes = b"in-memory-blob-store-token-secret",
+        token_secret: bytes | Callable[[], SigningKeys] = b"in-memory-blob-store-token-secret",
         api_base: str = "http://localhost:7071",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:

@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from shared.core.common.errors import LockLostError, MessageTooLargeError
@@ -85,6 +85,10 @@ class InMemoryQueue:
         with self._changed:
             return self._lock(self._dead.get(queue, []), max_messages, visibility_timeout_s)
 
+    def peek_dead_letters(self, queue: str, max_messages: int) -> list[ReceivedMessage]:
+        with self._changed:
+            return [_peeked(self._view(s)) for s in self._dead.get(queue, [])[:max_messages]]
+
     def complete(self, queue: str, message: ReceivedMessage) -> None:
         with self._changed:
             box, stored = self._locked(queue, message)
@@ -145,3 +149,7 @@ class InMemoryQueue:
                 if held and stored.visible_at > now:
                     return box, stored
         raise LockLostError(f"message {message.message_id} is no longer locked on queue {queue}")
+
+
+def _peeked(message: ReceivedMessage) -> ReceivedMessage:
+    return replace(message, receipt=None)

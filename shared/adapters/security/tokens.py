@@ -1,13 +1,21 @@
-"""HS256 JWT access tokens with PyJWT."""
+"""HS256 JWT access tokens with PyJWT.
+
+The codec takes one secret, or a key source (`ServerKeys.source`): then it signs
+with the ring's current key and accepts a token signed by any key still verifying
+(the previous key during its grace period after a rotation).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 
 from shared.core.common.errors import AuthenticationError
 from shared.core.common.roles import Role
+from shared.core.keys.model import MIN_KEY_CHARS, SigningKeys
 from shared.core.ports.security import AccessClaims
 
 ISSUER = "wellos"
@@ -15,10 +23,14 @@ AUDIENCE = "wellos-api"
 
 
 class JwtAccessTokenCodec:
-    def __init__(self, secret: str, leeway_s: int = 30) -> None:
-        if len(secret) < 32:
+    def __init__(self, secret: str | Callable[[], SigningKeys], leeway_s: int = 30) -> None:
+        if isinstance(secret, str):
+            fixed = SigningKeys(secret, (secret,))
+            self._keys: Callable[[], SigningKeys] = lambda: fixed
+        else:
+            self._keys = secret
+        if len(self._keys().sign) < MIN_KEY_CHARS:
             raise ValueError("the JWT signing secret must be at least 32 characters")
-        self._secret = secret
         self._leeway_s = leeway_s
 
     def encode(self, claims: AccessClaims) -> str:
@@ -33,19 +45,11 @@ class JwtAccessTokenCodec:
             "iat": int(datetime.now(UTC).timestamp()),
             "exp": int(claims.expires_at.timestamp()),
         }
-        return jwt.encode(payload, self._secret, algorithm="HS256")
+        return jwt.encode(payload, self._keys().sign, algorithm="HS256")
 
     def decode(self, token: str) -> AccessClaims:
         try:
-            payload = jwt.decode(
-                token,
-                self._secret,
-                algorithms=["HS256"],
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                leeway=self._leeway_s,
-                options={"require": ["exp", "sub", "iat"]},
-            )
+            payload = self._verified(token)
             return AccessClaims(
                 subject=str(payload["sub"]),
                 tenant_id=str(payload["tid"]),
@@ -58,3 +62,23 @@ class JwtAccessTokenCodec:
             raise AuthenticationError("access token expired") from exc
         except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
             raise AuthenticationError("access token invalid") from exc
+
+    def _verified(self, token: str) -> dict[str, Any]:
+        """The payload under the first key whose signature matches (current key first)."""
+        keys = self._keys().verify
+        for index, key in enumerate(keys):
+            try:
+                payload: dict[str, Any] = jwt.decode(
+                    token,
+                    key,
+                    algorithms=["HS256"],
+                    audience=AUDIENCE,
+                    issuer=ISSUER,
+                    leeway=self._leeway_s,
+                    options={"require": ["exp", "sub", "iat"]},
+                )
+                return payload
+            except jwt.InvalidSignatureError:
+                if index == len(keys) - 1:
+                    raise
+        raise jwt.InvalidSignatureError("no verification key")

@@ -8,7 +8,10 @@ serverless setting swaps pooling for NullPool (one connection per unit of work).
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +104,11 @@ def reported_by_server(error: BaseException, dbapi: object) -> bool:
     return isinstance(base, type) and isinstance(error, base) and not isinstance(error, unknown)
 
 
+def tenant_connection_budget(capacity: int, pool: PoolSettings) -> int:
+    """The most tenant connections one process can hold: every cached engine's full pool."""
+    return 0 if pool.serverless else capacity * (pool.pool_size + pool.max_overflow)
+
+
 class SqlMasterDatabase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -110,39 +118,104 @@ class SqlMasterDatabase:
 
 
 class TenantEngineCache:
-    """Engines keyed by tenant id, at most `capacity` at once (least recently used goes)."""
+    """Engines keyed by tenant id, at most `capacity` at once (least recently used goes).
 
-    def __init__(self, secrets: Secrets, capacity: int, pool: PoolSettings) -> None:
+    The connection budget of one process is `capacity × (pool_size + max_overflow)`
+    tenant connections (docs/operations.md, "Connection budget"). With `idle_s` > 0
+    an engine unused that long is disposed, closing its pooled connections: on the
+    next `engine_for` call, and from a daemon sweeper thread (started with the first
+    engine) for a process that receives no more requests.
+    """
+
+    def __init__(
+        self,
+        secrets: Secrets,
+        capacity: int,
+        pool: PoolSettings,
+        idle_s: float = 0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self._secrets = secrets
         self._capacity = capacity
         self._pool = pool
+        self._idle_s = idle_s
+        self._monotonic = monotonic
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._last_used: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._stop_sweeper: threading.Event | None = None
 
     def engine_for(self, tenant: Tenant) -> Engine:
+        self.close_idle()
         with self._lock:
             engine = self._engines.get(tenant.id)
             if engine is not None:
                 self._engines.move_to_end(tenant.id)
+                self._last_used[tenant.id] = self._monotonic()
                 return engine
         url = self._secrets.get(tenant.connection_secret_ref)
         engine = create_engine(url, self._pool)
+        evicted: list[Engine] = []
         with self._lock:
             existing = self._engines.get(tenant.id)
             if existing is not None:
-                engine.dispose()
-                return existing
-            self._engines[tenant.id] = engine
+                evicted.append(engine)
+                engine = existing
+            else:
+                self._engines[tenant.id] = engine
+            self._last_used[tenant.id] = self._monotonic()
             while len(self._engines) > self._capacity:
-                _, evicted = self._engines.popitem(last=False)
-                evicted.dispose()
+                oldest, lru = self._engines.popitem(last=False)
+                self._last_used.pop(oldest, None)
+                evicted.append(lru)
+        for stale in evicted:
+            stale.dispose()
+        self._start_sweeper()
         return engine
+
+    def close_idle(self) -> int:
+        """Dispose the engines unused for `idle_s` or longer; returns how many."""
+        if self._idle_s <= 0:
+            return 0
+        cutoff = self._monotonic() - self._idle_s
+        idle: list[Engine] = []
+        with self._lock:
+            while self._engines:
+                oldest = next(iter(self._engines))  # least recently used first
+                if self._last_used.get(oldest, cutoff) > cutoff:
+                    break
+                idle.append(self._engines.pop(oldest))
+                self._last_used.pop(oldest, None)
+        for engine in idle:
+            engine.dispose()
+        return len(idle)
+
+    def _start_sweeper(self) -> None:
+        if self._idle_s <= 0 or self._pool.serverless or self._stop_sweeper is not None:
+            return
+        with self._lock:
+            if self._stop_sweeper is not None:
+                return
+            stop = self._stop_sweeper = threading.Event()
+        every = max(self._idle_s / 2, 0.5)
+        cache = weakref.ref(self)
+
+        def sweep() -> None:
+            while not stop.wait(every):
+                alive = cache()
+                if alive is None:
+                    return
+                alive.close_idle()
+                del alive
+
+        threading.Thread(target=sweep, name="tenant-engine-idle-sweeper", daemon=True).start()
 
     def forget(self, tenant_id: str) -> None:
         with self._lock:
             engine = self._engines.pop(tenant_id, None)
+            self._last_used.pop(tenant_id, None)
         if engine is not None:
             engine.dispose()
 
@@ -154,6 +227,10 @@ class TenantEngineCache:
         with self._lock:
             engines = list(self._engines.values())
             self._engines.clear()
+            self._last_used.clear()
+            stop, self._stop_sweeper = self._stop_sweeper, None
+        if stop is not None:
+            stop.set()
         for engine in engines:
             engine.dispose()
 

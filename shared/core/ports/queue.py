@@ -12,6 +12,9 @@ Semantics every adapter keeps (the contract suite in tests/contracts checks them
   next attempt moves it to the dead letters with reason `MaxDeliveryCountExceeded`
   (Service Bus does this itself; SQS through the redrive policy, the adapter as a
   safety net; memory and SQLite in the adapter).
+- Dead letters can be read without settling them (`peek_dead_letters`), or
+  locked (`receive_dead_letters`) and then completed (gone) or abandoned (kept);
+  `shared.core.messaging` replays and purges them through these operations.
 - Delivery is at least once: consumers must be idempotent on `message_id`.
 """
 
@@ -95,6 +98,14 @@ class Queue(Protocol):
         self, queue: str, max_messages: int, visibility_timeout_s: float = 30
     ) -> list[ReceivedMessage]:
         """Lock dead letters (reason in properties); `complete` removes one after replay."""
+        ...
+
+    def peek_dead_letters(self, queue: str, max_messages: int) -> list[ReceivedMessage]:
+        """Read up to `max_messages` dead letters without settling them (receipt `None`).
+
+        Oldest first where the service keeps order (SQLite, Service Bus, memory); SQS
+        returns an arbitrary sample, and its reads count as receives on the `-dlq`.
+        """
         ...
 
 

@@ -1,0 +1,1 @@
+"""Messaging operations over the Queue port: reading, replaying and purging dead letters."""
