@@ -15,6 +15,7 @@ import pytest
 from wellos_cdk.functions_table import LAMBDAS, MISSING_HANDLERS
 
 from functions.cli.packaging.hosts import PACKAGES
+from functions.local.office_app import CSP as LOCAL_CSP
 from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
 from shared.settings import Settings
 from tests.deploy.azure_source import azure_triggers
@@ -285,7 +286,8 @@ def test_the_office_app_is_a_private_bucket_behind_cloudfront_on_every_tenant_ho
     assert "AWS:SourceArn" in allows[0]["Condition"]["StringEquals"]
     headers = next(iter(_resources(template, "AWS::CloudFront::ResponseHeadersPolicy").values()))
     security = headers["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
-    assert "frame-ancestors 'none'" in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    # the local host's policy, word for word
+    assert security["ContentSecurityPolicy"]["ContentSecurityPolicy"] == LOCAL_CSP
     assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
 
 

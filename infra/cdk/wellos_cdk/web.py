@@ -5,7 +5,7 @@ The browser sees one origin per tenant (`acme.{domain}`), as with the local host
 files from S3 (origin access control; a CloudFront Function sends the app's routes to
 index.html), `/api/*`, `/docs`, `/redoc` and `/openapi.json` uncached to the API's regional
 custom domain, whose certificate covers the forwarded Host. DNS for both names points at
-the distribution. Deploying the files is `wellos`-free: see docs/operations.md.
+the distribution. Publishing a build: docs/operations.md, "The office app on AWS".
 """
 
 from __future__ import annotations
