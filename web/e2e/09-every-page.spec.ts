@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { expectAccessible, openProducingWell, screenshot, signIn } from "./support";
+import { expectAccessible, openProducingWell, signIn } from "./support";
 
 /** Every page of the app, by its path and the heading it shows. */
 async function pages(page: Page): Promise<{ path: string; heading: string | RegExp }[]> {
@@ -56,7 +56,6 @@ for (const [width, height] of [[1280, 800], [768, 1024]] as const) {
       await expectAccessible(page);
       const overflow = await horizontalOverflow(page);
       expect(overflow.px, `${path} scrolls sideways at ${width} px: ${overflow.culprits.join(", ")}`).toBeLessThanOrEqual(0);
-      if (width === 768 && path === "/admin") await screenshot(page, "admin-tablet");
     }
     await page.goto("/no-such-page");
     await expect(page.getByRole("alert")).toContainText("There is no such page.");
