@@ -7,6 +7,11 @@ async function pages(page: Page): Promise<{ path: string; heading: string | RegE
   await signIn(page);
   const name = await openProducingWell(page);
   const well = new URL(page.url()).pathname;
+  // a conflict's own page (the walk's conflict, open or already resolved)
+  await page.goto("/review?status=all");
+  await page.getByRole("table").getByRole("link").first().click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Conflict on / })).toBeVisible();
+  const conflict = new URL(page.url()).pathname;
   return [
     { path: "/wells", heading: "Wells" },
     { path: "/wells/new", heading: "New well" },
@@ -14,6 +19,7 @@ async function pages(page: Page): Promise<{ path: string; heading: string | RegE
     { path: `${well}/edit`, heading: `Edit ${name}` },
     { path: "/alerts", heading: "Alerts" },
     { path: "/review", heading: "Review queue" },
+    { path: conflict, heading: /^Conflict on / },
     { path: "/imports", heading: "Import a spreadsheet" },
     { path: "/etl", heading: "ETL from your database" },
     { path: "/admin", heading: "Admin" },
