@@ -25,6 +25,8 @@ param httpPerInstanceConcurrency int
 param serviceBusSku string = 'Standard'
 param logRetentionDays int = 30
 param alertEmail string = ''
+@description('Key Vault secret id of the certificate for *.{baseDomain} and {baseDomain}; with it, the office app is deployed behind Front Door (modules/web.bicep).')
+param webCertificateSecretId string = ''
 
 var name = 'wellos-${environmentName}'
 var settingsFile = loadJsonContent('app-settings.json')
@@ -124,8 +126,23 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+// The office app: static files and the API on each tenant's host, behind Front Door.
+module web 'modules/web.bicep' = if (!empty(webCertificateSecretId)) {
+  name: 'web'
+  params: {
+    name: name
+    location: location
+    baseDomain: baseDomain
+    functionHostName: functionApp.outputs.defaultHostName
+    certificateSecretId: webCertificateSecretId
+    logAnalyticsId: monitoring.outputs.workspaceId
+  }
+}
+
 output functionAppName string = functionApp.outputs.appName
 output functionAppHostName string = functionApp.outputs.defaultHostName
 output deploymentContainerUrl string = storage.outputs.deploymentContainerUrl
 output postgresServer string = postgres.outputs.fullyQualifiedDomainName
 output keyVaultUri string = keyVault.outputs.vaultUri
+output officeAppStorageAccount string = empty(webCertificateSecretId) ? '' : web.outputs.storageAccountName
+output officeAppDnsTarget string = empty(webCertificateSecretId) ? '' : web.outputs.dnsTarget

@@ -3,7 +3,9 @@
 
 Context (cdk.json or `-c`): wellos:environment (dev|prod), wellos:domain (tenants live at
 `{slug}.{domain}`), wellos:certificateArn (an ACM certificate for `*.{domain}` and
-`{domain}` in the stack's region; no custom domain without it), wellos:architecture
+`{domain}` in the stack's region; no custom domain and no office app without it),
+wellos:webCertificateArn (the same names' certificate in us-east-1 for CloudFront; defaults
+to wellos:certificateArn, right when the stack is in us-east-1), wellos:architecture
 (arm64|x86_64), wellos:packages (the output folder of `wellos package aws`; without it the
 image contexts are staged here), wellos:alarmEmail, wellos:sesSender.
 The output folder is CDK_OUTDIR when set (the CDK CLI sets it), else cdk.out.

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from functions.azure.queue_worker import CONNECTION
+from functions.local.office_app import API_PATHS, CSP
 from shared.settings import Settings
 from tests.deploy.azure_source import azure_triggers
 
@@ -138,6 +139,45 @@ def test_postgres_runs_pgbouncer_and_alerts_watch_dead_letters_and_failures() ->
     assert "metricName: 'DeadletteredMessages'" in alerts
     assert "metricName: 'requests/failed'" in alerts
     assert "for queue in queueNames" in alerts
+
+
+def _bicep_list(body: str, name: str) -> list[str]:
+    found = re.search(rf"^var {name} = \[(.*)\]$", body, flags=re.MULTILINE)
+    assert found, name
+    return re.findall(r"'([^']*)'", found.group(1))
+
+
+def test_the_office_app_is_a_static_website_behind_front_door_on_every_tenant_host() -> None:
+    web = _text("modules/web.bicep")
+    main = _text("main.bicep")
+    assert "module web 'modules/web.bicep' = if (!empty(webCertificateSecretId))" in main
+    assert "domainNames = [ '*.${baseDomain}', baseDomain ]" in web
+    assert "sku: { name: 'Standard_AzureFrontDoor' }" in web
+    assert web.count("customDomains: [for (domain, i) in domainNames: { id: domains[i].id }]") == 2
+    assert "minimumTlsVersion: 'TLS12'" in web and "type: 'CustomerCertificate'" in web
+    assert "allowBlobPublicAccess: false" in web and "allowSharedKeyAccess: false" in web
+    # the app's routes get index.html; files and the API's paths do not
+    spa = web[web.index("resource spaRoutes") : web.index("resource apiRoute")]
+    assert "name: 'UrlFileExtension'" in spa and "negateCondition: true" in spa
+    assert "destination: '/index.html'" in spa
+    assert "ruleSets: [ { id: appRules.id } ]" in web.split("resource appRoute")[1]
+    # its headers are the local host's, word for word
+    csp = re.search(r"^var csp = '(.*)'$", web, flags=re.MULTILINE)
+    assert csp and csp.group(1).replace("\\'", "'") == CSP
+
+
+def test_the_apis_paths_reach_the_function_app_uncached_with_the_tenants_host() -> None:
+    web = _text("modules/web.bicep")
+    paths = _bicep_list(web, "apiPaths")
+    assert {p.removesuffix("*") for p in paths} >= set(API_PATHS)
+    api_route = web[web.index("resource apiRoute") : web.index("resource appRoute")]
+    assert "patternsToMatch: apiPaths" in api_route
+    assert "originGroup: { id: apiOrigins.id }" in api_route
+    assert "cacheConfiguration" not in api_route.replace("// no cacheConfiguration", "")
+    assert "supportedProtocols: [ 'Https' ]" in api_route
+    api_origin = web[web.index("resource apiOrigin ") : web.index("resource appRules")]
+    assert "hostName: functionHostName" in api_origin
+    assert "originHostHeader:" not in api_origin  # the viewer's Host names the tenant
 
 
 def _skips() -> list[tuple[str, str, str]]:

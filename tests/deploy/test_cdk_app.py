@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import importlib
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from wellos_cdk.functions_table import LAMBDAS, MISSING_HANDLERS
 
 from functions.cli.packaging.hosts import PACKAGES
+from functions.local.office_app import CSP as LOCAL_CSP
 from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
 from shared.settings import Settings
 from tests.deploy.azure_source import azure_triggers
@@ -249,3 +252,96 @@ def test_cfn_lint_passes_on_the_synthesized_template(dev_synth: Synth) -> None:
         capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS-managed policy ids
+ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
+
+
+def _distribution(template: dict[str, Any]) -> dict[str, Any]:
+    (distribution,) = _resources(template, "AWS::CloudFront::Distribution").values()
+    config: dict[str, Any] = distribution["Properties"]["DistributionConfig"]
+    return config
+
+
+def test_the_office_app_is_a_private_bucket_behind_cloudfront_on_every_tenant_host(
+    dev_synth: Synth,
+) -> None:
+    template = dev_synth.template
+    cdn = _distribution(template)
+    assert set(cdn["Aliases"]) == {f"*.{DOMAIN}", DOMAIN}
+    assert cdn["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert cdn["ViewerCertificate"]["SslSupportMethod"] == "sni-only"
+    assert cdn["DefaultRootObject"] == "index.html"
+    assert cdn["Logging"]["Bucket"]
+    default = cdn["DefaultCacheBehavior"]
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    origin = next(o for o in cdn["Origins"] if o["Id"] == default["TargetOriginId"])
+    bucket_id = origin["DomainName"]["Fn::GetAtt"][0]
+    assert origin["OriginAccessControlId"]  # signed requests, not a public website endpoint
+    bucket = template["Resources"][bucket_id]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert "WebsiteConfiguration" not in bucket
+    policies = _resources(template, "AWS::S3::BucketPolicy").values()
+    policy = next(p for p in policies if p["Properties"]["Bucket"] == {"Ref": bucket_id})
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert [s["Principal"] for s in allows] == [{"Service": "cloudfront.amazonaws.com"}]
+    assert allows[0]["Action"] == "s3:GetObject"
+    assert "AWS:SourceArn" in allows[0]["Condition"]["StringEquals"]
+    headers = next(iter(_resources(template, "AWS::CloudFront::ResponseHeadersPolicy").values()))
+    security = headers["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    # the local host's policy, word for word
+    assert security["ContentSecurityPolicy"]["ContentSecurityPolicy"] == LOCAL_CSP
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+
+
+def test_the_apis_paths_reach_the_http_api_uncached_with_the_tenants_host(
+    dev_synth: Synth,
+) -> None:
+    from wellos_cdk.web import API_PATHS
+
+    template = dev_synth.template
+    cdn = _distribution(template)
+    behaviours = {b["PathPattern"]: b for b in cdn["CacheBehaviors"]}
+    assert set(behaviours) == set(API_PATHS) and "/api/*" in behaviours
+    domains = _resources(template, "AWS::ApiGatewayV2::DomainName")
+    wildcard = next(k for k, v in domains.items() if v["Properties"]["DomainName"] == f"*.{DOMAIN}")
+    for behaviour in behaviours.values():
+        origin = next(o for o in cdn["Origins"] if o["Id"] == behaviour["TargetOriginId"])
+        assert origin["DomainName"] == {"Fn::GetAtt": [wildcard, "RegionalDomainName"]}
+        assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+        assert origin["CustomOriginConfig"]["OriginSSLProtocols"] == ["TLSv1.2"]
+        assert behaviour["CachePolicyId"] == CACHING_DISABLED
+        assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER  # Host names the tenant
+        assert {"POST", "PATCH", "DELETE"} <= set(behaviour["AllowedMethods"])
+        assert "FunctionAssociations" not in behaviour  # API paths are never rewritten
+
+
+@pytest.mark.parametrize(
+    ("uri", "served"),
+    [
+        ("/", "/index.html"),
+        ("/wells", "/index.html"),
+        ("/wells/7f3c2a10-0000-4000-8000-000000000001/edit", "/index.html"),
+        ("/review/", "/index.html"),
+        ("/assets/index-BElH5fyI.js", "/assets/index-BElH5fyI.js"),
+        ("/assets/WellPage-Saz_VHki.css", "/assets/WellPage-Saz_VHki.css"),
+        ("/favicon.ico", "/favicon.ico"),
+        ("/index.html", "/index.html"),
+    ],
+)
+def test_the_apps_routes_get_index_html_and_its_files_pass(uri: str, served: str) -> None:
+    from wellos_cdk.web import REWRITE
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on the PATH")
+    script = (
+        REWRITE.read_text()
+        + f"\nprocess.stdout.write(handler({{request: {{uri: {json.dumps(uri)}}}}}).uri);\n"
+    )
+    done = subprocess.run(
+        [node, "-e", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == served

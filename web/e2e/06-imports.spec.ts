@@ -21,4 +21,5 @@ test("import a spreadsheet: mapping, problems, progress, undo", async ({ page })
   await expect(page.getByRole("heading", { name: "Rejected rows" })).toBeVisible();
   await page.getByRole("button", { name: "Undo this import" }).click();
   await expect(page.getByText(/Undone: 6 rows reverted/)).toBeVisible();
+  await expectAccessible(page); // the job's page: progress, rejected rows, undone
 });

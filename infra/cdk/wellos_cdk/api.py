@@ -25,6 +25,7 @@ class HttpApi(Construct):
         self, scope: Construct, construct_id: str, config: StackConfig, handler: lambda_.IFunction
     ) -> None:
         super().__init__(scope, construct_id)
+        self.domains: dict[str, apigw.DomainName] = {}
         integration = integrations.HttpLambdaIntegration("Api", handler)
         self.api = apigw.HttpApi(
             self, "Http", default_integration=integration, create_default_stage=True
@@ -45,7 +46,8 @@ class HttpApi(Construct):
         CfnOutput(self, "Url", value=self.api.api_endpoint)
 
     def _domains(self, config: StackConfig) -> None:
-        """The wildcard and apex custom domains; point DNS at their regional targets."""
+        """The wildcard and apex custom domains: the office app's CloudFront distribution
+        (wellos_cdk.web) forwards the API's paths to their regional target, Host kept."""
         certificate = acm.Certificate.from_certificate_arn(
             self, "Certificate", config.certificate_arn
         )
@@ -54,4 +56,4 @@ class HttpApi(Construct):
                 self, f"{label}Domain", domain_name=name, certificate=certificate
             )
             apigw.ApiMapping(self, f"{label}Mapping", api=self.api, domain_name=domain)
-            CfnOutput(self, f"{label}Target", value=domain.regional_domain_name)
+            self.domains[label] = domain

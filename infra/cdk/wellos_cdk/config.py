@@ -18,6 +18,7 @@ class StackConfig:
     environment: str
     domain: str
     certificate_arn: str
+    web_certificate_arn: str
     architecture: str
     packages: Path | None
     alarm_email: str
@@ -62,6 +63,8 @@ def load_config(app: App) -> StackConfig:
         environment=environment,
         domain=domain,
         certificate_arn=_context(app, "certificateArn"),
+        # CloudFront takes certificates from us-east-1 only; the same one when the stack is there
+        web_certificate_arn=_context(app, "webCertificateArn") or _context(app, "certificateArn"),
         architecture=architecture,
         packages=Path(packages).resolve() if packages else None,
         alarm_email=_context(app, "alarmEmail"),

@@ -9,6 +9,7 @@ from aws_cdk import Stack
 from cdk_nag import NagPackSuppression, NagSuppressions
 
 from wellos_cdk.config import StackConfig
+from wellos_cdk.web import Web
 
 LAMBDA_MANAGED_POLICIES = [
     "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -79,10 +80,33 @@ def _suppressions(config: StackConfig) -> list[NagPackSuppression]:
     return found
 
 
-def suppress(stack: Stack, config: StackConfig, access_log_bucket: object) -> None:
-    """Stack-wide suppressions, plus the access-log bucket's own (it cannot log into itself)."""
+def suppress(stack: Stack, config: StackConfig, access_log_bucket: object, web: Web | None) -> None:
+    """Stack-wide suppressions, plus the access-log buckets' own (they cannot log into
+    themselves) and the office app's distribution's."""
     NagSuppressions.add_stack_suppressions(stack, _suppressions(config))
     NagSuppressions.add_resource_suppressions(
         access_log_bucket,  # type: ignore[arg-type]
         [NagPackSuppression(id="AwsSolutions-S1", reason="The access-log bucket itself.")],
+    )
+    if web is None:
+        return
+    NagSuppressions.add_resource_suppressions(
+        web.logs,
+        [NagPackSuppression(id="AwsSolutions-S1", reason="CloudFront's log bucket itself.")],
+    )
+    NagSuppressions.add_resource_suppressions(
+        web.distribution,
+        [
+            NagPackSuppression(
+                id="AwsSolutions-CFR1",
+                reason="Operators' field and office staff work from any country a tenant "
+                "operates in; access is decided by sign-in, not geography.",
+            ),
+            NagPackSuppression(
+                id="AwsSolutions-CFR2",
+                reason="The API behind it authenticates every request and throttles sign-in "
+                "itself (login throttle, API Gateway stage limits); the app's files are public "
+                "static assets. A WAF web ACL (us-east-1) is an operator option.",
+            ),
+        ],
     )

@@ -1,4 +1,4 @@
-"""The WellOS stack: network, data, queues, storage, functions, HTTP API, alarms."""
+"""The WellOS stack: network, data, queues, storage, functions, HTTP API, office app, alarms."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from wellos_cdk.monitoring import Alarms
 from wellos_cdk.nag import suppress
 from wellos_cdk.network import Network
 from wellos_cdk.storage import Storage
+from wellos_cdk.web import Web
 
 
 class WellOsStack(Stack):
@@ -36,7 +37,12 @@ class WellOsStack(Stack):
             self, "Functions", config, self.network, self.data, self.queues, self.storage
         )
         self.api = HttpApi(self, "Api", config, self.functions.functions["Api"])
+        # The office app needs the custom domains: its files and the API share each tenant's host.
+        wildcard = self.api.domains.get("Wildcard")
+        self.web = (
+            Web(self, "Web", config, wildcard, self.storage.access_logs) if wildcard else None
+        )
         self.alarms = Alarms(
             self, "Alarms", config, self.queues.dead_letters, self.functions.functions
         )
-        suppress(self, config, self.storage.access_logs)
+        suppress(self, config, self.storage.access_logs, self.web)

@@ -48,7 +48,8 @@ export function useAssign(wellId: string) {
       assigned
         ? call(api.PUT("/api/v1/wells/{well_id}/assignments/{user_id}", { params: { path: { well_id: wellId, user_id: userId } } }))
         : call(api.DELETE("/api/v1/wells/{well_id}/assignments/{user_id}", { params: { path: { well_id: wellId, user_id: userId } } })),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ["wells", wellId, "assignments"] }),
+    // pending until the list is fresh, so the box never flips back in between
+    onSuccess: () => client.invalidateQueries({ queryKey: ["wells", wellId, "assignments"] }),
   });
 }
 

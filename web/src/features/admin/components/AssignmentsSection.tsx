@@ -27,7 +27,7 @@ export function AssignmentsSection({ canWrite }: { canWrite: boolean }) {
         <fieldset disabled={!canWrite || assign.isPending}>
           <legend>Field operators on {names.data?.get(wellId) ?? "this well"}</legend>
           {operators.map((u) => (
-            <Checkbox key={u.id} label={`${u.full_name} (${u.email})`} checked={assigned.has(u.id)}
+            <Checkbox key={u.id} label={`${u.full_name} (${u.email})`} checked={assign.isPending && assign.variables?.userId === u.id ? assign.variables.assigned : assigned.has(u.id)}
               onChange={(e) => assign.mutate({ userId: u.id, assigned: e.target.checked })} />
           ))}
         </fieldset>

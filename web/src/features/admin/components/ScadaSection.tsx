@@ -15,7 +15,7 @@ function Tags({ connectionId, canWrite }: { connectionId: string; canWrite: bool
     <>
       <ErrorNotice error={tags.error ?? toggle.error} />
       {tags.data ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Tags table" tabIndex={0}>
           <table className="data">
             <thead><tr><th scope="col">Tag</th><th scope="col">Well</th><th scope="col">Node</th><th scope="col">Unit</th><th scope="col">Deadband</th><th scope="col">Enabled</th></tr></thead>
             <tbody>
@@ -106,7 +106,7 @@ export function ScadaSection({ canWrite }: { canWrite: boolean }) {
       <h2 id="scada-admin-title">SCADA gateways and tags</h2>
       <ErrorNotice error={gateways.error ?? revoke.error} />
       {gateways.data ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Gateways table" tabIndex={0}>
           <table className="data">
             <thead><tr><th scope="col">Gateway</th><th scope="col">Status</th><th scope="col">Last seen</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
             <tbody>

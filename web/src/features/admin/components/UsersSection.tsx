@@ -71,7 +71,7 @@ export function UsersSection({ canWrite, me }: { canWrite: boolean; me: string |
       <ErrorNotice error={users.error} />
       {users.isLoading ? <Loading /> : null}
       {users.data ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Users table" tabIndex={0}>
           <table className="data">
             <thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
             <tbody>{users.data.map((u) => <UserRow key={u.id} user={u} canWrite={canWrite} me={me} />)}</tbody>

@@ -109,7 +109,7 @@ export default function AlertsPage() {
         <section className="card" aria-labelledby="alerts-title">
           <header><h2 id="alerts-title">{alerts.data.total} {status === "ALL" ? "" : status.toLowerCase()} alerts</h2></header>
           {alerts.data.items.length === 0 ? <p>No alerts match.</p> : (
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label="Alerts table" tabIndex={0}>
               <table className="data">
                 <thead>
                   <tr><th scope="col">Severity</th><th scope="col">Alert</th><th scope="col">Well</th><th scope="col">Status</th><th scope="col">Raised</th><th scope="col">Actions</th></tr>

@@ -46,7 +46,7 @@ export default function BenchmarksPage() {
         <section className="card" aria-labelledby="ranking-title">
           <h2 id="ranking-title">{chosen.label}, {chosen.better}</h2>
           {ranking.data.items.length === 0 ? <p>No well has production in this period.</p> : (
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label="Ranking table" tabIndex={0}>
               <table className="data">
                 <thead><tr><th scope="col" className="num">Rank</th><th scope="col">Well</th><th scope="col" className="num">{chosen.label}</th><th scope="col" style={{ width: "40%" }}><span className="visually-hidden">Bar</span></th></tr></thead>
                 <tbody>

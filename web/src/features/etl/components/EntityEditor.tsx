@@ -44,7 +44,7 @@ export function EntityEditor({ entity, form, onChange, errors }: {
       <Checkbox label="Detect deletions" checked={form.detect_deletions} onChange={(e) => set("detect_deletions", e.target.checked)} />
       <h3 style={{ marginTop: 16 }}>Column mapping</h3>
       {at("column_mapping") ? <p className="error" role="alert" style={{ color: "var(--c-danger)" }}>{at("column_mapping")}</p> : null}
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Column mapping table" tabIndex={0}>
         <table className="data">
           <thead><tr><th scope="col">WellOS field</th><th scope="col">Source column</th><th scope="col"><span className="visually-hidden">Remove</span></th></tr></thead>
           <tbody>

@@ -175,7 +175,7 @@ function Tools({ entities }: { entities: EntityName[] }) {
             <ul>{preview.data.errors.slice(0, 20).map((e, i) => <li key={i}><strong>{e.field}</strong>: {e.reason} (key {e.source_key.join(", ")})</li>)}</ul>
           ) : null}
           {rows.length ? (
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label="Preview rows table" tabIndex={0}>
               <table className="data">
                 <thead><tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
                 <tbody>{rows.map((row, i) => <tr key={i}>{columns.map((c) => <td key={c}>{String((row as Record<string, unknown>)[c] ?? "")}</td>)}</tr>)}</tbody>
@@ -198,7 +198,7 @@ function History() {
         <ErrorNotice error={runs.error} />
         {runs.data && runs.data.length === 0 ? <p>No runs yet.</p> : null}
         {runs.data && runs.data.length > 0 ? (
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Runs table" tabIndex={0}>
             <table className="data">
               <thead><tr><th scope="col">Started</th><th scope="col">Status</th><th scope="col" className="num">Read</th><th scope="col" className="num">Written</th><th scope="col" className="num">Quarantined</th></tr></thead>
               <tbody>
@@ -216,7 +216,7 @@ function History() {
         <ErrorNotice error={quarantine.error} />
         {quarantine.data && quarantine.data.length === 0 ? <p>No rows quarantined.</p> : null}
         {quarantine.data && quarantine.data.length > 0 ? (
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Quarantine table" tabIndex={0}>
             <table className="data">
               <thead><tr><th scope="col">Entity</th><th scope="col">Key</th><th scope="col">Field</th><th scope="col">Reason</th></tr></thead>
               <tbody>{quarantine.data.map((q, i) => <tr key={i}><td>{q.entity}</td><td>{q.source_key}</td><td>{q.field}</td><td>{q.reason}</td></tr>)}</tbody>

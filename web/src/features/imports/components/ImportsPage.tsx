@@ -76,7 +76,7 @@ function MappingStep({ preview }: { preview: ImportPreview }) {
       <section className="card" aria-labelledby="problems-title">
         <h2 id="problems-title">Problems in the first rows ({preview.problems.length})</h2>
         {preview.problems.length === 0 ? <p>No problems found with the suggested mapping.</p> : (
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Problems table" tabIndex={0}>
             <table className="data">
               <thead><tr><th scope="col">Line</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
               <tbody>
@@ -126,7 +126,7 @@ function ProgressStep({ importId }: { importId: string }) {
       {job.rows.length > 0 ? (
         <section className="card" aria-labelledby="rejected-title">
           <h2 id="rejected-title">Rejected rows</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Rejected rows table" tabIndex={0}>
             <table className="data">
               <thead><tr><th scope="col">Line</th><th scope="col">Field</th><th scope="col">Reason</th></tr></thead>
               <tbody>

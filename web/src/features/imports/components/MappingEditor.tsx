@@ -20,7 +20,7 @@ export function MappingEditor({ kind, columns, mapping, onChange, errors }: {
   }
 
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label="Column mapping table" tabIndex={0}>
       <table className="data">
         <thead><tr><th scope="col">Column in the file</th><th scope="col">Sample values</th><th scope="col">Imported as</th></tr></thead>
         <tbody>

@@ -118,7 +118,7 @@ function Queue() {
         <section className="card" aria-labelledby="queue-title">
           <header><h2 id="queue-title">{conflicts.data.total} conflicts</h2></header>
           {conflicts.data.items.length === 0 ? <p>Nothing waits for review.</p> : (
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label="Conflicts table" tabIndex={0}>
               <table className="data">
                 <thead><tr><th scope="col">What</th><th scope="col">Well</th><th scope="col">Claims</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
                 <tbody>

@@ -83,7 +83,7 @@ export function EquipmentList({ wellId }: { wellId: string }) {
       <ErrorNotice error={equipment.error} />
       {equipment.data && equipment.data.length === 0 ? <p>No equipment on this well.</p> : null}
       {equipment.data && equipment.data.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Equipment table" tabIndex={0}>
           <table className="data">
             <thead><tr><th scope="col">Tag</th><th scope="col">Type</th><th scope="col">Make / model</th><th scope="col">Status</th></tr></thead>
             <tbody>

@@ -101,7 +101,7 @@ export function WellsPage() {
           {wells.isLoading ? <Loading label="Loading wells…" /> : null}
           {wells.data && wells.data.length === 0 ? <p>No well matches these filters.</p> : null}
           {page.length > 0 ? (
-            <div className="table-wrap">
+            <div className="table-wrap" role="region" aria-label="Wells table" tabIndex={0}>
               <table className="data">
                 <caption className="visually-hidden">Wells, sorted by {sort.key.replace("_", " ")} {sort.direction}</caption>
                 <thead>
