@@ -238,3 +238,12 @@ def test_a_v2_payload_inflating_past_its_cap_is_stopped_there():
     error = rejection(body)
     assert error.reason == "payload_too_large"
     assert f"{cap:,}" in error.description
+
+
+def test_the_reading_view_of_a_v2_batch_is_version_1s():
+    from shared.core.scada.model.contract import verify_and_decode
+
+    rows = [(1, T, None, 173.0, 0, 6, 173), (2, T, None, 1.0, 0, 1, True),
+            (3, T, None, None, 0, 12, "pump off"), (4, T, None, None, 0, 11, "NaN")]  # fmt: skip
+    readings = verify_and_decode(parse_envelope(encode_v2(header(), rows, [0] * 4, SECRET)), SECRET)
+    assert [r.value for r in readings.readings] == [173.0, 1.0, None, None]

@@ -168,7 +168,9 @@ class ReadingWriter(Protocol):
         """Append the readings of every chunk (one COPY on PostgreSQL); returns how many.
 
         Chunks are pulled while the database takes the earlier ones, so a producer
-        can decode the next chunk meanwhile.
+        can decode the next chunk meanwhile. Backfilled readings (`historical`) are
+        written only where no reading of the same (tag_id, ts) is stored, and once
+        each; the count is of the rows actually written.
         """
         ...
 

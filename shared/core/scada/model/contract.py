@@ -36,6 +36,7 @@ import gzip
 import hashlib
 import hmac
 import json
+import math
 import uuid
 import zlib
 from collections.abc import Sequence
@@ -186,10 +187,15 @@ def parse_envelope(body: bytes) -> ReadingBatchEnvelope:
 
 
 def verify_and_decode(envelope: ReadingBatchEnvelope, secret: bytes) -> DecodedBatch:
-    """Check the signature, then decode and validate the payload columns."""
+    """Check the signature, then decode and validate the payload columns.
+
+    A `Reading` holds a float: a version 2 batch comes back in version 1's terms
+    (integers and booleans as floats, strings and non-finite values as None). The
+    drain reads every type with `columns.decode_envelope_columns`.
+    """
     if not hmac.compare_digest(sign(envelope, secret), envelope.signature):
         raise BatchRejectedError("bad_signature", "the signature does not match the gateway's key")
-    readings = _decode_columns(envelope.payload, envelope.count)
+    readings = _decode_columns(envelope.payload, envelope.count, envelope.v)
     return DecodedBatch(envelope, readings)
 
 
@@ -232,11 +238,21 @@ PAYLOAD_ERRORS = (
 )  # fmt: skip
 
 
-def _decode_columns(payload: str, count: int) -> list[Reading]:
+def _as_float(value: object) -> float | None:
+    """A version 2 value as version 1 carries it."""
+    if isinstance(value, bool | int | float):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _decode_columns(payload: str, count: int, version: int = CONTRACT_VERSION) -> list[Reading]:
     try:
-        columns = json.loads(inflate_payload(payload, count))
+        columns = json.loads(inflate_payload(payload, count, version))
         tags, times, server_times = columns["tag"], columns["t"], columns["st"]
         values, statuses = columns["v"], columns["q"]
+        if version != 1:
+            values = [_as_float(value) for value in values]
     except PAYLOAD_ERRORS as exc:
         raise BatchRejectedError(
             "invalid_payload", f"cannot decode payload ({type(exc).__name__})"

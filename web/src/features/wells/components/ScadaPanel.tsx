@@ -7,6 +7,15 @@ import { epochSeconds, formatDateTime, formatNumber } from "@/lib/format";
 
 import { SCADA_DAYS as DAYS, useBucketedReadings, useLatestReadings, type Bucket } from "../api/wellDetail";
 
+/** A reading's value in its type: floats to 2 digits, integers and enumerations whole,
+ * booleans and strings as they are. */
+export function readingText(value: unknown, type?: unknown): string {
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && (type === "int" || type === "enum")) return String(value);
+  return formatNumber(typeof value === "number" ? value : null, 2);
+}
+
 export function byTag(buckets: readonly Bucket[]): Map<string, Bucket[]> {
   const tags = new Map<string, Bucket[]>();
   for (const bucket of buckets) {
@@ -67,7 +76,7 @@ export function ScadaPanel({ wellId }: { wellId: string }) {
             <li key={reading.tag} className="tag">
               <div className="small muted">{reading.tag}</div>
               <div className="value">
-                {formatNumber(reading.value, 2)} <span className="small">{reading.unit ?? ""}</span>
+                {readingText(reading.value, (reading as { type?: unknown }).type)} <span className="small">{reading.unit ?? ""}</span>
               </div>
               <div className="small">
                 <Badge tone={QUALITY_TONE[reading.quality]}>{reading.quality}</Badge> <time dateTime={reading.ts}>{formatDateTime(reading.ts)}</time>
