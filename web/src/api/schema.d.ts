@@ -1167,7 +1167,10 @@ export interface components {
          * @enum {string}
          */
         BenchmarkMetric: "boe_per_day" | "decline_rate" | "water_cut" | "downtime";
-        /** BucketOut */
+        /**
+         * BucketOut
+         * @description Aggregates over the bucket's numeric readings (integers and floats) only.
+         */
         BucketOut: {
             /** Avg */
             avg: number | null;
@@ -1409,6 +1412,16 @@ export interface components {
              * @enum {string}
              */
             acquisition: "subscription" | "polling";
+            /**
+             * Backfill
+             * @description Read gaps back from server history; null: the gateway's default
+             */
+            backfill?: boolean | null;
+            /**
+             * Backfill Max S
+             * @description Longest gap read back; null: default
+             */
+            backfill_max_s?: number | null;
             /** Client Certificate Pem */
             client_certificate_pem?: string | null;
             /** Client Private Key Pem */
@@ -1461,6 +1474,16 @@ export interface components {
              * @enum {string}
              */
             acquisition: "subscription" | "polling";
+            /**
+             * Backfill
+             * @description Gap backfill from server history; null: the gateway's default
+             */
+            backfill?: boolean | null;
+            /**
+             * Backfill Max S
+             * @description Longest gap read back, seconds; null: the gateway's default
+             */
+            backfill_max_s?: number | null;
             /** Client Certificate Pem */
             client_certificate_pem?: string | null;
             /**
@@ -1522,6 +1545,10 @@ export interface components {
         ConnectionOut: {
             /** Acquisition */
             acquisition: string;
+            /** Backfill */
+            backfill?: boolean | null;
+            /** Backfill Max S */
+            backfill_max_s?: number | null;
             /** Client Certificate Pem */
             client_certificate_pem: string | null;
             /**
@@ -1573,6 +1600,10 @@ export interface components {
         ConnectionPatch: {
             /** Acquisition */
             acquisition?: ("subscription" | "polling") | null;
+            /** Backfill */
+            backfill?: boolean | null;
+            /** Backfill Max S */
+            backfill_max_s?: number | null;
             /** Client Certificate Pem */
             client_certificate_pem?: string | null;
             /**
@@ -3147,6 +3178,16 @@ export interface components {
         /** ReadingOut */
         ReadingOut: {
             /**
+             * Historical
+             * @description Backfilled from the server's history after a gap
+             */
+            historical: boolean;
+            /**
+             * Opc Type
+             * @description OPC-UA built-in type id (11 Double, 29 an enumeration)
+             */
+            opc_type: number;
+            /**
              * Quality
              * @enum {string}
              */
@@ -3168,10 +3209,19 @@ export interface components {
              * @description Source timestamp
              */
             ts: string;
+            /**
+             * Type
+             * @description The value's type (enum: the enumeration's number)
+             * @enum {string}
+             */
+            type: "float" | "int" | "bool" | "string" | "enum" | "null";
             /** Unit */
             unit: string | null;
-            /** Value */
-            value: number | null;
+            /**
+             * Value
+             * @description In its type: a number for float, an integer for int and enum (exact up to UInt64), true/false for bool, text for string; null when the server sent none (and for NaN and infinities, which JSON cannot carry)
+             */
+            value: boolean | number | string | null;
         };
         /** ReadingsOut */
         ReadingsOut: {
