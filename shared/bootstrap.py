@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets as token_generator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -47,7 +48,11 @@ from shared.core.ports.blobs import BlobStore
 from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.auth import AuthPolicy, AuthService
+from shared.core.registry.services.invitations import InvitationService
+from shared.core.registry.services.mail import IdentityMail, MailDispatcher
+from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.routing import TenantResolver
 from shared.core.registry.services.tenants import TenantService
 from shared.core.registry.services.users import UserService
@@ -85,6 +90,9 @@ class Platform:
     tenants: TenantService
     auth: AuthService
     users: UserService
+    invitations: InvitationService
+    passwords: PasswordService
+    mail: MailDispatcher
     wells: WellService
     catalog: CatalogService
     production: ProductionService
@@ -108,6 +116,15 @@ class Platform:
     def close(self) -> None:
         self.tenant_databases.engines.dispose_all()
         self.master.engine.dispose()
+
+
+def app_url(settings: Settings) -> Callable[[Tenant], str]:
+    """Where e-mailed links point: the configured office app, else the tenant's own host."""
+
+    def url(tenant: Tenant) -> str:
+        return settings.public_app_url or f"https://{tenant.slug}.{settings.base_domain}"
+
+    return url
 
 
 def build_secrets(settings: Settings) -> Secrets:
@@ -292,6 +309,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
     )
     tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
     auth = AuthService(master, hasher, tokens, policy)
+    mail = IdentityMail(app_url(settings))
     queue, blobs = build_transport(settings, secrets)
     sync = SyncService(tenant_databases, blobs=blobs)
     engines = tenant_databases.engines
@@ -310,6 +328,9 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         tenants=TenantService(master, tenant_databases, provisioner, secrets, hasher),
         auth=auth,
         users=UserService(master, hasher, on_user_changed=auth.forget_user),
+        invitations=InvitationService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
+        passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
+        mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),
         production=ProductionService(tenant_databases),

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         "upload/download links. Never taken from a request's Host header; unset: `wellos "
         "serve`/`demo` use their own bind address, other hosts hand out relative links.",
     )
+    public_app_url: str | None = Field(
+        default=None,
+        description="The office app's public base URL, for the links in invitation and "
+        "password-reset e-mails; unset: https://{slug}.{base_domain} per tenant.",
+    )
     sync_job_requeue_after_s: int = Field(
         default=600,
         ge=60,
@@ -135,7 +140,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
-    @field_validator("public_api_url")
+    @field_validator("public_api_url", "public_app_url")
     @classmethod
     def _check_public_url(cls, value: str | None) -> str | None:
         return None if value is None or not value.strip() else public_base_url(value)

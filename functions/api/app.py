@@ -27,6 +27,7 @@ from functions.api.routes import (
     gateways,
     health,
     imports,
+    passwords,
     photos,
     production,
     readings,
@@ -95,4 +96,5 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
+    app.include_router(passwords.router)
     return app

@@ -25,7 +25,7 @@ def login(body: LoginIn, request: Request, platform: PlatformDep, tenant: Tenant
         settings.trusted_proxy_hops,
         settings.trusted_proxy_networks,
     )
-    pair = platform.auth.login(tenant, body.email, body.password, address)
+    pair = platform.auth.login(tenant, body.email, body.password, address, body.new_password)
     return TokenOut(**asdict(pair))
 
 

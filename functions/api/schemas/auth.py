@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -12,10 +13,18 @@ from functions.api.schemas.limits import Email, Name, SafeText
 from shared.core.common.roles import Role
 from shared.core.registry.model.users import UserStatus
 
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+LinkToken = Annotated[str, Field(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_\-]+$")]
+
 
 class LoginIn(StrictInput):
     email: SafeText = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
+    new_password: Password | None = Field(
+        default=None,
+        description="Replaces a password an admin set (required then: 403 "
+        "password_change_required without it)",
+    )
 
 
 class RefreshIn(StrictInput):
@@ -56,3 +65,26 @@ class UserCreatedOut(UserOut):
 
 class UserPatch(StrictInput):
     role: Role
+
+
+class PasswordChangeIn(StrictInput):
+    current_password: Password
+    new_password: Password
+
+
+class ForgotPasswordIn(StrictInput):
+    email: SafeText = Field(min_length=3, max_length=320)
+
+
+class AcceptedOut(BaseModel):
+    detail: str
+
+
+class PasswordResetIn(StrictInput):
+    token: LinkToken
+    new_password: Password
+
+
+class InvitationAcceptIn(StrictInput):
+    token: LinkToken
+    password: Password

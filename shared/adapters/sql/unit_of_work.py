@@ -20,9 +20,11 @@ from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.etl.registry import SqlEtlConfigRegistry
 from shared.adapters.sql.registry.repositories import (
     SqlLoginAttemptLog,
+    SqlMailOutbox,
     SqlMasterAuditLog,
     SqlRefreshTokenRepository,
     SqlTenantRegistry,
+    SqlUserLinkRepository,
     SqlUserRepository,
 )
 from shared.adapters.sql.scada.gateway_registry import SqlGatewayRegistry
@@ -46,9 +48,11 @@ from shared.core.common.units_of_work import AuditLog
 from shared.core.etl.ports.registry import EtlConfigRegistry
 from shared.core.registry.ports import (
     LoginAttemptLog,
+    MailOutbox,
     MasterAuditLog,
     RefreshTokenRepository,
     TenantRegistry,
+    UserLinkRepository,
     UserRepository,
 )
 from shared.core.scada.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
@@ -173,6 +177,8 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(connection)
         self.login_attempts: LoginAttemptLog = SqlLoginAttemptLog(connection)
         self.audit: MasterAuditLog = SqlMasterAuditLog(connection)
+        self.links: UserLinkRepository = SqlUserLinkRepository(connection)
+        self.outbox: MailOutbox = SqlMailOutbox(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
         return self

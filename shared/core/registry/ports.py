@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
 
@@ -122,6 +123,48 @@ class MasterAuditLog(Protocol):
     def record(self, entry: MasterAuditEntry) -> None: ...
 
 
+class UserLinkRepository(Protocol):
+    """Single-use links (stored hashed) of users."""
+
+    def add(self, link: UserLink) -> None: ...
+
+    def get_by_hash(self, token_hash: str) -> UserLink | None: ...
+
+    def mark_used(self, link_id: str, at: datetime) -> bool:
+        """Spend the link; False when it was already spent or revoked (a replay)."""
+        ...
+
+    def revoke(self, user_id: str, purpose: LinkPurpose | None, at: datetime) -> None:
+        """Revoke the user's unspent links of `purpose` (every purpose when None)."""
+        ...
+
+
+class MailOutbox(Protocol):
+    """E-mails queued in the master database, sent later by the mail dispatcher.
+
+    Queued in the transaction of what they announce: an invitation whose mail
+    cannot be queued is rolled back with it.
+    """
+
+    def add(self, mail: OutboxMail) -> None: ...
+
+    def due(self, now: datetime, limit: int) -> list[OutboxMail]: ...
+
+    def claim(self, mail_id: str, seen_due_at: datetime, lease_until: datetime) -> bool:
+        """Move a due mail's next attempt to the lease's end; False if another took it."""
+        ...
+
+    def sent(self, mail_id: str, attempts: int, at: datetime) -> None:
+        """Mark it SENT and drop its body (it may hold a link)."""
+        ...
+
+    def failed(
+        self, mail_id: str, attempts: int, error: str, next_attempt_at: datetime | None
+    ) -> None:
+        """Schedule the next attempt, or mark it FAILED (and drop its body) when None."""
+        ...
+
+
 class MasterUnitOfWork(Protocol):
     """One transaction on the master database; rolls back unless committed."""
 
@@ -130,6 +173,8 @@ class MasterUnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     login_attempts: LoginAttemptLog
     audit: MasterAuditLog
+    links: UserLinkRepository
+    outbox: MailOutbox
     gateways: GatewayRegistry
     etl: EtlConfigRegistry
 

@@ -7,11 +7,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.adapters.sql.registry import tables as t
 from shared.core.common.pages import Page
 from shared.core.common.roles import Role
+from shared.core.ports.notifications import NotificationError
+from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
@@ -87,6 +90,7 @@ def _user_from_row(row: sa.RowMapping) -> User:
         password_hash=row["password_hash"],
         last_login_at=row["last_login_at"],
         created_at=row["created_at"],
+        must_change_password=bool(row["must_change_password"]),
     )
 
 
@@ -98,6 +102,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "status": user.status.value,
         "password_hash": user.password_hash,
         "last_login_at": user.last_login_at,
+        "must_change_password": user.must_change_password,
     }
 
 
@@ -286,3 +291,138 @@ class SqlMasterAuditLog:
                 details=entry.details,
             )
         )
+
+
+def _link_from_row(row: sa.RowMapping) -> UserLink:
+    return UserLink(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        user_id=str(row["user_id"]),
+        purpose=LinkPurpose(row["purpose"]),
+        token_hash=row["token_hash"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        used_at=row["used_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+class SqlUserLinkRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, link: UserLink) -> None:
+        self._c.execute(
+            t.user_links.insert().values(
+                id=link.id,
+                tenant_id=link.tenant_id,
+                user_id=link.user_id,
+                purpose=link.purpose.value,
+                token_hash=link.token_hash,
+                created_at=link.created_at,
+                expires_at=link.expires_at,
+            )
+        )
+
+    def get_by_hash(self, token_hash: str) -> UserLink | None:
+        query = sa.select(t.user_links).where(t.user_links.c.token_hash == token_hash)
+        row = self._c.execute(query).first()
+        return _link_from_row(row._mapping) if row else None
+
+    def mark_used(self, link_id: str, at: datetime) -> bool:
+        table = t.user_links
+        result = self._c.execute(
+            table.update()
+            .where(table.c.id == link_id, table.c.used_at.is_(None), table.c.revoked_at.is_(None))
+            .values(used_at=at)
+        )
+        return result.rowcount == 1
+
+    def revoke(self, user_id: str, purpose: LinkPurpose | None, at: datetime) -> None:
+        table = t.user_links
+        where = [table.c.user_id == user_id, table.c.used_at.is_(None)]
+        where.append(table.c.revoked_at.is_(None))
+        if purpose is not None:
+            where.append(table.c.purpose == purpose.value)
+        self._c.execute(table.update().where(*where).values(revoked_at=at))
+
+
+def _mail_from_row(row: sa.RowMapping) -> OutboxMail:
+    return OutboxMail(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]) if row["tenant_id"] else None,
+        recipient=row["recipient"],
+        subject=row["subject"],
+        body=row["body"],
+        created_at=row["created_at"],
+        next_attempt_at=row["next_attempt_at"],
+        attempts=int(row["attempts"]),
+        status=row["status"],
+    )
+
+
+class SqlMailOutbox:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, mail: OutboxMail) -> None:
+        """Queue it; NotificationError when the outbox refuses (the caller's work rolls back)."""
+        try:
+            self._insert(mail)
+        except DBAPIError as exc:
+            raise NotificationError("the e-mail could not be queued; nothing was changed") from exc
+
+    def _insert(self, mail: OutboxMail) -> None:
+        self._c.execute(
+            t.mail_outbox.insert().values(
+                id=mail.id,
+                tenant_id=mail.tenant_id,
+                recipient=mail.recipient,
+                subject=mail.subject,
+                body=mail.body,
+                status=mail.status,
+                attempts=mail.attempts,
+                next_attempt_at=mail.next_attempt_at,
+                created_at=mail.created_at,
+            )
+        )
+
+    def due(self, now: datetime, limit: int) -> list[OutboxMail]:
+        table = t.mail_outbox
+        rows = self._c.execute(
+            sa.select(table)
+            .where(table.c.status == "PENDING", table.c.next_attempt_at <= now)
+            .order_by(table.c.next_attempt_at)
+            .limit(limit)
+        )
+        return [_mail_from_row(row._mapping) for row in rows]
+
+    def claim(self, mail_id: str, seen_due_at: datetime, lease_until: datetime) -> bool:
+        table = t.mail_outbox
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.id == mail_id,
+                table.c.status == "PENDING",
+                table.c.next_attempt_at == seen_due_at,
+            )
+            .values(next_attempt_at=lease_until)
+        )
+        return result.rowcount == 1
+
+    def sent(self, mail_id: str, attempts: int, at: datetime) -> None:
+        self._c.execute(
+            t.mail_outbox.update()
+            .where(t.mail_outbox.c.id == mail_id)
+            .values(status="SENT", attempts=attempts, sent_at=at, body="")
+        )
+
+    def failed(
+        self, mail_id: str, attempts: int, error: str, next_attempt_at: datetime | None
+    ) -> None:
+        values: dict[str, Any] = {"attempts": attempts, "last_error": error[:500]}
+        if next_attempt_at is None:
+            values.update(status="FAILED", body="")
+        else:
+            values["next_attempt_at"] = next_attempt_at
+        self._c.execute(t.mail_outbox.update().where(t.mail_outbox.c.id == mail_id).values(values))

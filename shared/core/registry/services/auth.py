@@ -13,10 +13,15 @@ from datetime import timedelta
 
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.errors import AuthenticationError
+from shared.core.common.errors import AuthenticationError, InputError
 from shared.core.common.ttl_cache import TtlCache
 from shared.core.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
-from shared.core.registry.errors import TenantMismatchError, ThrottledError
+from shared.core.registry.errors import (
+    PasswordChangeRequiredError,
+    TenantMismatchError,
+    ThrottledError,
+)
+from shared.core.registry.model.passwords import PasswordPolicy
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import User, UserStatus, normalize_email
 from shared.core.registry.ports import MasterDatabase, MasterUnitOfWork, RefreshTokenRecord
@@ -66,17 +71,26 @@ class AuthService:
             policy.user_cache_ttl_s, monotonic
         )
 
-    def login(self, tenant: Tenant, email: str, password: str, address: str) -> TokenPair:
+    def login(
+        self,
+        tenant: Tenant,
+        email: str,
+        password: str,
+        address: str,
+        new_password: str | None = None,
+    ) -> TokenPair:
         """Tokens for the right password, unless the account or the address is throttled.
 
         Each attempt is counted before its password is checked, in its own committed
         transaction, so concurrent attempts cannot all slip under the limit; a
         success clears the account's count and takes its own back from the address.
+        A password an admin set must be replaced: without `new_password` the right
+        one answers PasswordChangeRequiredError, with it the new one is set.
         """
         email = normalize_email(email)
         account_key = f"account:{tenant.id}:{email}"
         address_key = f"address:{address}"
-        self._count_attempt(account_key, address_key)
+        self.count_attempt(account_key, address_key, "failed logins")
         with self._master.unit_of_work() as uow:
             user = uow.users.get_by_email(tenant.id, email)
             valid = self._hasher.verify(user.password_hash if user else self._dummy_hash, password)
@@ -87,12 +101,27 @@ class AuthService:
                 raise AuthenticationError(INVALID_LOGIN)
             uow.login_attempts.clear(account_key)
             uow.login_attempts.refund_attempt(address_key)
+            if user.must_change_password:
+                if new_password is None:
+                    uow.commit()
+                    raise PasswordChangeRequiredError()
+                user = self._replace_admin_set_password(tenant, user, password, new_password)
             uow.users.update(replace(user, last_login_at=self._clock()))
-            pair = self._issue(uow, tenant, user, family_id=str(uuid.uuid4()))
+            pair = self.issue_session(uow, tenant, user)
             uow.commit()
             return pair
 
-    def _count_attempt(self, account_key: str, address_key: str) -> None:
+    def _replace_admin_set_password(
+        self, tenant: Tenant, user: User, current: str, new_password: str
+    ) -> User:
+        PasswordPolicy.for_tenant(tenant.features).check(new_password, user.email, "new_password")
+        if new_password == current:
+            raise InputError("new_password", "must differ from the password an admin set")
+        return replace(
+            user, password_hash=self._hasher.hash(new_password), must_change_password=False
+        )
+
+    def count_attempt(self, account_key: str, address_key: str, what: str) -> None:
         """Number this attempt per account and per address; 429 past either limit."""
         now = self._clock()
         window_s = self._policy.failure_window_s
@@ -102,15 +131,15 @@ class AuthService:
         )
         with self._master.unit_of_work() as uow:
             counted = [
-                (uow.login_attempts.count_attempt(key, now, window_s), limit, what)
-                for key, limit, what in limits
+                (uow.login_attempts.count_attempt(key, now, window_s), limit, where)
+                for key, limit, where in limits
             ]
             uow.commit()
-        for window, limit, what in counted:
+        for window, limit, where in counted:
             if window.attempts > limit:
                 ends_in = window.started_at + timedelta(seconds=window_s) - now
                 raise ThrottledError(
-                    f"too many failed logins for {what}; try again later",
+                    f"too many {what} for {where}; try again later",
                     retry_after_s=max(1, math.ceil(ends_in.total_seconds())),
                 )
 
@@ -131,7 +160,7 @@ class AuthService:
             user = uow.users.get(tenant.id, record.user_id)
             if user is None or user.status is not UserStatus.ACTIVE:
                 raise AuthenticationError("user is not active")
-            pair = self._issue(uow, tenant, user, family_id=record.family_id)
+            pair = self.issue_session(uow, tenant, user, family_id=record.family_id)
             uow.commit()
             return pair
 
@@ -167,9 +196,11 @@ class AuthService:
         """Drop a changed user from this process's cache (role change, deactivation)."""
         self._users.forget_where(lambda key: key[1] == user_id)
 
-    def _issue(
-        self, uow: MasterUnitOfWork, tenant: Tenant, user: User, family_id: str
+    def issue_session(
+        self, uow: MasterUnitOfWork, tenant: Tenant, user: User, family_id: str | None = None
     ) -> TokenPair:
+        """Access and refresh tokens; a new session (refresh-token family) unless given one."""
+        family_id = family_id or str(uuid.uuid4())
         now = self._clock()
         access = self._tokens.encode(
             AccessClaims(
