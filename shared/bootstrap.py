@@ -51,6 +51,7 @@ from shared.core.ports.secrets import Secrets
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.auth import AuthPolicy, AuthService
 from shared.core.registry.services.invitations import InvitationService
+from shared.core.registry.services.magic_links import MagicLinkService
 from shared.core.registry.services.mail import IdentityMail, MailDispatcher
 from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.routing import TenantResolver
@@ -92,6 +93,7 @@ class Platform:
     users: UserService
     invitations: InvitationService
     passwords: PasswordService
+    magic_links: MagicLinkService
     mail: MailDispatcher
     wells: WellService
     catalog: CatalogService
@@ -330,6 +332,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         users=UserService(master, hasher, on_user_changed=auth.forget_user),
         invitations=InvitationService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
+        magic_links=MagicLinkService(master, auth, mail),
         mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),

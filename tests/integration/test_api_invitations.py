@@ -7,9 +7,7 @@ reads the link from the message a user would get.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +16,13 @@ from shared.adapters.memory.notifier import InMemoryNotifier
 from shared.adapters.sql.registry.tables import mail_outbox, user_links
 from tests.integration import api_support
 from tests.integration.api_support import invite, master_audit, problem_field, unique
+from tests.integration.identity_support import (
+    bearer,
+    expire_links,
+    link_token,
+    mails,
+    tenant_headers,
+)
 
 mod_platform = api_support.mod_platform
 mod_client = api_support.mod_client
@@ -32,10 +37,6 @@ def _email(slug: str = "acme") -> str:
     return f"{unique('person')}@{slug}.test"
 
 
-def _tenant(session) -> dict[str, str]:
-    return {"X-WellOS-Tenant": session.slug}
-
-
 def _invite(session, email: str, role: str = "FIELD_OPERATOR", headers=None):
     return session.client.post(
         "/api/v1/invitations",
@@ -44,29 +45,11 @@ def _invite(session, email: str, role: str = "FIELD_OPERATOR", headers=None):
     )
 
 
-def _mails(platform, email: str) -> list:
-    """Send what the outbox holds; the messages to `email`, oldest first."""
-    notifier = InMemoryNotifier()
-    platform.mail.dispatch(notifier, limit=500)
-    _mails.sent.extend(notifier.sent)  # type: ignore[attr-defined]
-    return [m for m in _mails.sent if m.recipient == email]  # type: ignore[attr-defined]
-
-
-_mails.sent = []  # type: ignore[attr-defined]
-
-
-def _token(message) -> str:
-    link = re.search(r"https?://\S+", message.body)
-    assert link, message.body
-    query = parse_qs(urlsplit(link.group(0)).fragment.split("?", 1)[1])
-    return query["token"][0]
-
-
 def _accept(session, token: str, password: str = GOOD_PASSWORD):
     return session.client.post(
         "/api/v1/auth/invitation/accept",
         json={"token": token, "password": password},
-        headers=_tenant(session),
+        headers=tenant_headers(session),
     )
 
 
@@ -74,20 +57,8 @@ def _login(session, email: str, password: str):
     return session.client.post(
         "/api/v1/auth/login",
         json={"email": email, "password": password},
-        headers={**_tenant(session), "X-Forwarded-For": "198.51.100.7"},
+        headers={**tenant_headers(session), "X-Forwarded-For": "198.51.100.7"},
     )
-
-
-def _bearer(session, token: str) -> dict[str, str]:
-    return {**_tenant(session), "Authorization": f"Bearer {token}"}
-
-
-def _expire_links(platform, user_id: str) -> None:
-    past = datetime.now(UTC) - timedelta(seconds=1)
-    with platform.master.engine.begin() as connection:
-        connection.execute(
-            user_links.update().where(user_links.c.user_id == user_id).values(expires_at=past)
-        )
 
 
 # Invitations
@@ -102,17 +73,17 @@ def test_an_invited_user_sets_a_password_through_the_emailed_link(mod_platform, 
     assert user["status"] == "INVITED"
     assert "one_time_password" not in user and "password_hash" not in user
     # THEN one e-mail goes to that address with a link to the tenant's app
-    [message] = _mails(mod_platform, email)
+    [message] = mails(mod_platform, email)
     assert "Invitation" in message.subject
     assert "tenant=acme" in message.body
-    token = _token(message)
+    token = link_token(message)
     # AND until the link is used no password opens the account
     assert _login(mod_acme, email, GOOD_PASSWORD).status_code == 401
     # WHEN the user sets a password through the link THEN they are signed in and ACTIVE
     accepted = _accept(mod_acme, token)
     assert accepted.status_code == 200, accepted.text
     me = mod_acme.client.get(
-        "/api/v1/me", headers=_bearer(mod_acme, accepted.json()["access_token"])
+        "/api/v1/me", headers=bearer(mod_acme, accepted.json()["access_token"])
     )
     assert me.json()["status"] == "ACTIVE"
     assert me.json()["role"] == "FIELD_OPERATOR"
@@ -127,7 +98,7 @@ def test_an_invited_user_sets_a_password_through_the_emailed_link(mod_platform, 
 def test_the_stored_link_is_a_hash_and_the_sent_mail_loses_its_body(mod_platform, mod_acme):
     email = _email()
     user = _invite(mod_acme, email).json()
-    token = _token(_mails(mod_platform, email)[0])
+    token = link_token(mails(mod_platform, email)[0])
     with mod_platform.master.engine.connect() as connection:
         hashes = connection.execute(
             sa.select(user_links.c.token_hash).where(user_links.c.user_id == user["id"])
@@ -153,7 +124,7 @@ def test_a_weak_password_is_refused_and_the_link_still_works(
 ):
     email = _email()
     _invite(mod_acme, email)
-    token = _token(_mails(mod_platform, email)[0])
+    token = link_token(mails(mod_platform, email)[0])
     refused = _accept(mod_acme, token, password)
     assert refused.status_code == 422
     assert problem_field(refused) == "password"
@@ -164,14 +135,14 @@ def test_a_weak_password_is_refused_and_the_link_still_works(
 def test_a_resent_invitation_replaces_the_earlier_link(mod_platform, mod_acme):
     email = _email()
     user = _invite(mod_acme, email).json()
-    first = _token(_mails(mod_platform, email)[0])
+    first = link_token(mails(mod_platform, email)[0])
     resent = mod_acme.client.post(
         f"/api/v1/users/{user['id']}/invitation", headers=mod_acme.headers
     )
     assert resent.status_code == 200, resent.text
-    messages = _mails(mod_platform, email)
+    messages = mails(mod_platform, email)
     assert len(messages) == 2
-    second = _token(messages[1])
+    second = link_token(messages[1])
     assert _accept(mod_acme, first).status_code == 422
     assert _accept(mod_acme, second).status_code == 200
     # AND an accepted invitation cannot be re-sent
@@ -182,7 +153,7 @@ def test_a_resent_invitation_replaces_the_earlier_link(mod_platform, mod_acme):
 def test_a_revoked_invitation_link_fails_until_reactivated_and_resent(mod_platform, mod_acme):
     email = _email()
     user = _invite(mod_acme, email).json()
-    token = _token(_mails(mod_platform, email)[0])
+    token = link_token(mails(mod_platform, email)[0])
     revoked = mod_acme.client.delete(
         f"/api/v1/users/{user['id']}/invitation", headers=mod_acme.headers
     )
@@ -193,7 +164,7 @@ def test_a_revoked_invitation_link_fails_until_reactivated_and_resent(mod_platfo
     back = mod_acme.client.post(f"/api/v1/users/{user['id']}/reactivate", headers=mod_acme.headers)
     assert back.json()["status"] == "INVITED"
     mod_acme.client.post(f"/api/v1/users/{user['id']}/invitation", headers=mod_acme.headers)
-    assert _accept(mod_acme, _token(_mails(mod_platform, email)[-1])).status_code == 200
+    assert _accept(mod_acme, link_token(mails(mod_platform, email)[-1])).status_code == 200
     actions = [e["action"] for e in master_audit(mod_platform, user["id"])]
     assert actions == [
         "user.invited",
@@ -207,15 +178,15 @@ def test_a_revoked_invitation_link_fails_until_reactivated_and_resent(mod_platfo
 def test_an_expired_invitation_link_is_refused(mod_platform, mod_acme):
     email = _email()
     user = _invite(mod_acme, email).json()
-    token = _token(_mails(mod_platform, email)[0])
-    _expire_links(mod_platform, user["id"])
+    token = link_token(mails(mod_platform, email)[0])
+    expire_links(mod_platform, user["id"])
     assert _accept(mod_acme, token).json()["code"] == "link_invalid"
 
 
 def test_a_link_of_another_tenant_is_refused(mod_platform, mod_acme, mod_permian):
     email = _email()
     _invite(mod_acme, email)
-    token = _token(_mails(mod_platform, email)[0])
+    token = link_token(mails(mod_platform, email)[0])
     elsewhere = _accept(mod_permian, token)
     assert elsewhere.status_code == 422
     assert elsewhere.json()["code"] == "link_invalid"
@@ -282,8 +253,8 @@ def test_a_failed_mail_is_retried_and_then_sent(mod_platform, mod_acme):
             .where(mail_outbox.c.recipient == email)
             .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
         )
-    [message] = _mails(mod_platform, email)
-    assert _token(message)
+    [message] = mails(mod_platform, email)
+    assert link_token(message)
 
 
 # Deactivate and reactivate
@@ -315,7 +286,7 @@ def test_a_weak_replacement_of_an_admin_set_password_is_refused(mod_acme):
         response = mod_acme.client.post(
             "/api/v1/auth/login",
             json={"email": email, "password": otp, "new_password": weak},
-            headers=_tenant(mod_acme),
+            headers=tenant_headers(mod_acme),
         )
         assert response.status_code == 422
         assert problem_field(response) == "new_password"
@@ -344,7 +315,7 @@ def test_changing_the_password_ends_every_other_session(mod_platform, mod_acme):
     fresh = changed.json()
     assert (
         mod_acme.client.get(
-            "/api/v1/me", headers=_bearer(mod_acme, fresh["access_token"])
+            "/api/v1/me", headers=bearer(mod_acme, fresh["access_token"])
         ).status_code
         == 200
     )
@@ -352,7 +323,7 @@ def test_changing_the_password_ends_every_other_session(mod_platform, mod_acme):
     refresh = mod_acme.client.post(
         "/api/v1/auth/refresh",
         json={"refresh_token": other_device["refresh_token"]},
-        headers=_tenant(mod_acme),
+        headers=tenant_headers(mod_acme),
     )
     assert refresh.status_code == 401
     assert _login(mod_acme, user["email"], user["password"]).status_code == 401
@@ -370,7 +341,7 @@ def test_a_password_change_needs_the_current_password_and_a_strong_new_one(mod_a
     assert problem_field(weak) == "new_password"
     same = _change(mod_acme, user["headers"], user["password"], user["password"])
     assert problem_field(same) == "new_password"
-    unauthenticated = _change(mod_acme, _tenant(mod_acme), user["password"], GOOD_PASSWORD)
+    unauthenticated = _change(mod_acme, tenant_headers(mod_acme), user["password"], GOOD_PASSWORD)
     assert unauthenticated.status_code == 401
     assert _login(mod_acme, user["email"], user["password"]).status_code == 200
 
@@ -382,7 +353,7 @@ def _forgot(session, email: str, address: str = "198.51.100.20"):
     return session.client.post(
         "/api/v1/auth/password/forgot",
         json={"email": email},
-        headers={**_tenant(session), "X-Forwarded-For": address},
+        headers={**tenant_headers(session), "X-Forwarded-For": address},
     )
 
 
@@ -390,7 +361,7 @@ def _reset(session, token: str, password: str = OTHER_PASSWORD):
     return session.client.post(
         "/api/v1/auth/password/reset",
         json={"token": token, "new_password": password},
-        headers=_tenant(session),
+        headers=tenant_headers(session),
     )
 
 
@@ -400,14 +371,14 @@ def test_a_forgotten_password_is_reset_once_through_the_emailed_link(mod_platfor
     # WHEN the user asks for a reset
     asked = _forgot(mod_acme, user["email"].upper())
     assert asked.status_code == 202
-    [message] = _mails(mod_platform, user["email"])
-    token = _token(message)
+    [message] = mails(mod_platform, user["email"])
+    token = link_token(message)
     # THEN the link sets a new password and ends every session
     assert _reset(mod_acme, token).status_code == 204
     refresh = mod_acme.client.post(
         "/api/v1/auth/refresh",
         json={"refresh_token": session["refresh_token"]},
-        headers=_tenant(mod_acme),
+        headers=tenant_headers(mod_acme),
     )
     assert refresh.status_code == 401
     assert _login(mod_acme, user["email"], user["password"]).status_code == 401
@@ -422,16 +393,16 @@ def test_a_reset_request_answers_alike_whether_or_not_the_address_is_known(mod_p
     known, unknown = _forgot(mod_acme, user["email"]), _forgot(mod_acme, nobody)
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
-    assert _mails(mod_platform, nobody) == []
-    assert len(_mails(mod_platform, user["email"])) == 1
+    assert mails(mod_platform, nobody) == []
+    assert len(mails(mod_platform, user["email"])) == 1
 
 
-def test_reset_links_expire_and_belong_to_their_tenant(mod_platform, mod_acme, mod_permian):
+def test_reset_links_expire_and_belong_to_theirtenant_headers(mod_platform, mod_acme, mod_permian):
     user = invite(mod_acme, "VIEWER")
     _forgot(mod_acme, user["email"])
-    token = _token(_mails(mod_platform, user["email"])[-1])
+    token = link_token(mails(mod_platform, user["email"])[-1])
     assert _reset(mod_permian, token).json()["code"] == "link_invalid"
-    _expire_links(mod_platform, user["id"])
+    expire_links(mod_platform, user["id"])
     assert _reset(mod_acme, token).json()["code"] == "link_invalid"
     assert _login(mod_acme, user["email"], user["password"]).status_code == 200
 
@@ -439,7 +410,7 @@ def test_reset_links_expire_and_belong_to_their_tenant(mod_platform, mod_acme, m
 def test_an_invitation_link_does_not_reset_a_password(mod_platform, mod_acme):
     email = _email()
     _invite(mod_acme, email)
-    token = _token(_mails(mod_platform, email)[0])
+    token = link_token(mails(mod_platform, email)[0])
     assert _reset(mod_acme, token).json()["code"] == "link_invalid"
 
 

@@ -196,6 +196,10 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/auth/password/reset": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token", "new_password": "Long-Enough-1"}
     ),
+    "POST /api/v1/auth/magic-link": Rule(PUBLIC, lambda s: {"email": "x@y.test"}),
+    "POST /api/v1/auth/magic-link/sign-in": Rule(
+        PUBLIC, lambda s: {"token": "not-a-valid-link-token"}
+    ),
     "POST /api/v1/auth/invitation/accept": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token", "password": "Long-Enough-1"}
     ),

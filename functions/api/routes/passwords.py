@@ -1,4 +1,5 @@
-"""Passwords: change one's own, forgotten-password reset, and accepting an invitation."""
+"""Passwords: change one's own, forgotten-password reset, accepting an invitation, and
+magic-link sign-in."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from functions.api.schemas.auth import (
     AcceptedOut,
     ForgotPasswordIn,
     InvitationAcceptIn,
+    MagicLinkIn,
+    MagicLinkSignInIn,
     PasswordChangeIn,
     PasswordResetIn,
     TokenOut,
@@ -20,6 +23,7 @@ from functions.api.schemas.auth import (
 router = APIRouter(tags=["auth"])
 
 RESET_ACCEPTED = "if the address belongs to an active user, a reset link is on its way"
+LINK_ACCEPTED = "if the address belongs to an active user, a sign-in link is on its way"
 
 
 def request_address(request: Request, platform: PlatformDep) -> str:
@@ -71,3 +75,20 @@ def accept_invitation(
 ) -> TokenOut:
     """Set the first password with the invitation link, and sign in."""
     return TokenOut(**asdict(platform.invitations.accept(tenant, body.token, body.password)))
+
+
+@router.post("/api/v1/auth/magic-link", response_model=AcceptedOut, status_code=202)
+def request_magic_link(
+    body: MagicLinkIn, request: Request, platform: PlatformDep, tenant: TenantDep
+) -> AcceptedOut:
+    """E-mail a single-use sign-in link (15 minutes); the same answer for any address."""
+    platform.magic_links.request(tenant, body.email, request_address(request, platform))
+    return AcceptedOut(detail=LINK_ACCEPTED)
+
+
+@router.post("/api/v1/auth/magic-link/sign-in", response_model=TokenOut)
+def sign_in_with_magic_link(
+    body: MagicLinkSignInIn, platform: PlatformDep, tenant: TenantDep
+) -> TokenOut:
+    """Spend the e-mailed link and start a session."""
+    return TokenOut(**asdict(platform.magic_links.sign_in(tenant, body.token)))

@@ -88,3 +88,11 @@ class PasswordResetIn(StrictInput):
 class InvitationAcceptIn(StrictInput):
     token: LinkToken
     password: Password
+
+
+class MagicLinkIn(StrictInput):
+    email: SafeText = Field(min_length=3, max_length=320)
+
+
+class MagicLinkSignInIn(StrictInput):
+    token: LinkToken

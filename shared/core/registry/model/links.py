@@ -1,4 +1,5 @@
-"""Single-use links e-mailed to a user (invitation, password reset), and mail to send.
+"""Single-use links e-mailed to a user (invitation, password reset, magic-link sign-in),
+and mail to send.
 
 A link carries a random token; only its SHA-256 is stored, so a copy of the
 database opens nothing. A link belongs to one user of one tenant, expires, and
@@ -19,11 +20,13 @@ TOKEN_BYTES = 32
 class LinkPurpose(StrEnum):
     INVITATION = "INVITATION"
     PASSWORD_RESET = "PASSWORD_RESET"
+    MAGIC_LINK = "MAGIC_LINK"
 
 
 LINK_TTL = {
     LinkPurpose.INVITATION: timedelta(days=7),
     LinkPurpose.PASSWORD_RESET: timedelta(hours=1),
+    LinkPurpose.MAGIC_LINK: timedelta(minutes=15),
 }
 
 

@@ -28,6 +28,7 @@ log = logging.getLogger("wellos.identity.mail")
 LINK_PAGES = {
     LinkPurpose.INVITATION: "accept-invitation",
     LinkPurpose.PASSWORD_RESET: "reset-password",
+    LinkPurpose.MAGIC_LINK: "magic-link",
 }
 
 
@@ -58,6 +59,16 @@ class IdentityMail:
             "If it was not you, ignore this e-mail: your password stays as it is.\n"
         )
         self._queue(uow, tenant, user.email, "[WellOS] Reset your password", body)
+
+    def magic_link(self, uow: MasterUnitOfWork, tenant: Tenant, user: User, token: str) -> None:
+        minutes = int(LINK_TTL[LinkPurpose.MAGIC_LINK].total_seconds() // 60)
+        body = (
+            f"Hello {user.full_name},\n\nSign in to {tenant.name} on WellOS within {minutes} "
+            f"minutes with this link (it works once):\n\n"
+            f"{self.link(tenant, LinkPurpose.MAGIC_LINK, token)}\n\n"
+            "If you did not ask for it, ignore this e-mail.\n"
+        )
+        self._queue(uow, tenant, user.email, f"[WellOS] Your sign-in link for {tenant.name}", body)
 
     def _queue(
         self, uow: MasterUnitOfWork, tenant: Tenant, recipient: str, subject: str, body: str
