@@ -55,6 +55,7 @@ from shared.core.registry.services.magic_links import MagicLinkService
 from shared.core.registry.services.mail import IdentityMail, MailDispatcher
 from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.routing import TenantResolver
+from shared.core.registry.services.sessions import SessionService
 from shared.core.registry.services.tenants import TenantService
 from shared.core.registry.services.users import UserService
 from shared.core.scada.services import (
@@ -94,6 +95,7 @@ class Platform:
     invitations: InvitationService
     passwords: PasswordService
     magic_links: MagicLinkService
+    sessions: SessionService
     mail: MailDispatcher
     wells: WellService
     catalog: CatalogService
@@ -308,6 +310,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         failure_window_s=settings.login_failure_window_s,
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_address=settings.login_max_failures_per_address,
+        session_cache_ttl_s=settings.session_check_ttl_s,
     )
     tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
     auth = AuthService(master, hasher, tokens, policy)
@@ -333,6 +336,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         invitations=InvitationService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         magic_links=MagicLinkService(master, auth, mail),
+        sessions=SessionService(master, auth.forget_sessions),
         mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),

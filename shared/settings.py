@@ -121,6 +121,13 @@ class Settings(BaseSettings):
         ge=60,
         description="A sync job still queued this long gets its queue message sent again.",
     )
+    session_check_ttl_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=60,
+        description="How long an instance trusts that a session has not ended: an ended "
+        "session's access tokens stop within this time everywhere (at once where it ended).",
+    )
     login_failure_window_s: int = Field(default=900, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)

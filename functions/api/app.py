@@ -32,6 +32,7 @@ from functions.api.routes import (
     production,
     readings,
     scada,
+    sessions,
     sync,
     sync_jobs,
     users,
@@ -97,4 +98,5 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
     app.include_router(passwords.router)
+    app.include_router(sessions.router)
     return app

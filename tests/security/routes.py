@@ -196,6 +196,10 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/auth/password/reset": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token", "new_password": "Long-Enough-1"}
     ),
+    "GET /api/v1/auth/sessions": Rule(ALL),
+    "DELETE /api/v1/auth/sessions": Rule(ALL),
+    "DELETE /api/v1/auth/sessions/{session_id}": Rule(ALL),
+    "DELETE /api/v1/users/{user_id}/sessions": Rule(ADMIN, fresh=_new_user),
     "POST /api/v1/auth/magic-link": Rule(PUBLIC, lambda s: {"email": "x@y.test"}),
     "POST /api/v1/auth/magic-link/sign-in": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token"}

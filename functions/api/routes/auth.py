@@ -10,6 +10,7 @@ from functions.api.addresses import client_address
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import LoginIn, MeOut, RefreshIn, TokenOut
 from shared.core.common.roles import ROLE_PERMISSIONS
+from shared.core.registry.model.sessions import describe_device
 from shared.core.registry.services.users import public_view
 
 router = APIRouter(tags=["auth"])
@@ -25,7 +26,10 @@ def login(body: LoginIn, request: Request, platform: PlatformDep, tenant: Tenant
         settings.trusted_proxy_hops,
         settings.trusted_proxy_networks,
     )
-    pair = platform.auth.login(tenant, body.email, body.password, address, body.new_password)
+    device = describe_device(request.headers.get("user-agent"))
+    pair = platform.auth.login(
+        tenant, body.email, body.password, address, body.new_password, device
+    )
     return TokenOut(**asdict(pair))
 
 

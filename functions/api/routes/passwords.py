@@ -19,11 +19,17 @@ from functions.api.schemas.auth import (
     PasswordResetIn,
     TokenOut,
 )
+from shared.core.registry.model.sessions import ClientInfo
 
 router = APIRouter(tags=["auth"])
 
 RESET_ACCEPTED = "if the address belongs to an active user, a reset link is on its way"
 LINK_ACCEPTED = "if the address belongs to an active user, a sign-in link is on its way"
+
+
+def client_info(request: Request, platform: PlatformDep) -> ClientInfo:
+    """The device (User-Agent) and address of a sign-in, for the session list."""
+    return ClientInfo.of(request.headers.get("user-agent"), request_address(request, platform))
 
 
 def request_address(request: Request, platform: PlatformDep) -> str:
@@ -46,9 +52,9 @@ def change_password(
     actor: ActorDep,
 ) -> TokenOut:
     """Change your password; every session ends and the answer starts a new one."""
-    address = request_address(request, platform)
+    client = client_info(request, platform)
     pair = platform.passwords.change(
-        tenant, actor, body.current_password, body.new_password, address
+        tenant, actor, body.current_password, body.new_password, client
     )
     return TokenOut(**asdict(pair))
 
@@ -71,10 +77,13 @@ def reset_password(body: PasswordResetIn, platform: PlatformDep, tenant: TenantD
 
 @router.post("/api/v1/auth/invitation/accept", response_model=TokenOut)
 def accept_invitation(
-    body: InvitationAcceptIn, platform: PlatformDep, tenant: TenantDep
+    body: InvitationAcceptIn, request: Request, platform: PlatformDep, tenant: TenantDep
 ) -> TokenOut:
     """Set the first password with the invitation link, and sign in."""
-    return TokenOut(**asdict(platform.invitations.accept(tenant, body.token, body.password)))
+    client = client_info(request, platform)
+    return TokenOut(
+        **asdict(platform.invitations.accept(tenant, body.token, body.password, client))
+    )
 
 
 @router.post("/api/v1/auth/magic-link", response_model=AcceptedOut, status_code=202)
@@ -88,7 +97,8 @@ def request_magic_link(
 
 @router.post("/api/v1/auth/magic-link/sign-in", response_model=TokenOut)
 def sign_in_with_magic_link(
-    body: MagicLinkSignInIn, platform: PlatformDep, tenant: TenantDep
+    body: MagicLinkSignInIn, request: Request, platform: PlatformDep, tenant: TenantDep
 ) -> TokenOut:
     """Spend the e-mailed link and start a session."""
-    return TokenOut(**asdict(platform.magic_links.sign_in(tenant, body.token)))
+    client = client_info(request, platform)
+    return TokenOut(**asdict(platform.magic_links.sign_in(tenant, body.token, client)))

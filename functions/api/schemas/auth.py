@@ -96,3 +96,16 @@ class MagicLinkIn(StrictInput):
 
 class MagicLinkSignInIn(StrictInput):
     token: LinkToken
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    device: str
+    address: str
+    created_at: datetime
+    last_used_at: datetime
+    current: bool = Field(description="The session of the token that asked")
+
+
+class SessionsEndedOut(BaseModel):
+    ended: int

@@ -30,6 +30,7 @@ class JwtAccessTokenCodec:
             "tid": claims.tenant_id,
             "role": claims.role.value,
             "email": claims.email,
+            "sid": claims.session_id,
             "iat": int(datetime.now(UTC).timestamp()),
             "exp": int(claims.expires_at.timestamp()),
         }
@@ -53,6 +54,7 @@ class JwtAccessTokenCodec:
                 role=Role(payload["role"]),
                 email=str(payload["email"]),
                 expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+                session_id=str(payload.get("sid") or ""),
             )
         except jwt.ExpiredSignatureError as exc:
             raise AuthenticationError("access token expired") from exc

@@ -23,6 +23,7 @@ from shared.adapters.sql.registry.repositories import (
     SqlMailOutbox,
     SqlMasterAuditLog,
     SqlRefreshTokenRepository,
+    SqlSessionRepository,
     SqlTenantRegistry,
     SqlUserLinkRepository,
     SqlUserRepository,
@@ -51,6 +52,7 @@ from shared.core.registry.ports import (
     MailOutbox,
     MasterAuditLog,
     RefreshTokenRepository,
+    SessionRepository,
     TenantRegistry,
     UserLinkRepository,
     UserRepository,
@@ -179,6 +181,7 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.audit: MasterAuditLog = SqlMasterAuditLog(connection)
         self.links: UserLinkRepository = SqlUserLinkRepository(connection)
         self.outbox: MailOutbox = SqlMailOutbox(connection)
+        self.sessions: SessionRepository = SqlSessionRepository(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
         return self

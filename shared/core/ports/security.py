@@ -23,6 +23,7 @@ class AccessClaims:
     role: Role
     email: str
     expires_at: datetime
+    session_id: str = ""
 
 
 class AccessTokenCodec(Protocol):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
+from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
 
@@ -139,6 +140,24 @@ class UserLinkRepository(Protocol):
         ...
 
 
+class SessionRepository(Protocol):
+    """Sessions (refresh-token families) with their device and last use."""
+
+    def add(self, session: UserSession) -> None: ...
+
+    def get(self, session_id: str) -> UserSession | None: ...
+
+    def list_active(self, tenant_id: str, user_id: str) -> list[UserSession]:
+        """The user's sessions that have not ended, most recently used first."""
+        ...
+
+    def touch(self, session_id: str, at: datetime) -> None: ...
+
+    def end(self, session_ids: list[str], at: datetime) -> None:
+        """End these sessions (those already ended keep their time)."""
+        ...
+
+
 class MailOutbox(Protocol):
     """E-mails queued in the master database, sent later by the mail dispatcher.
 
@@ -175,6 +194,7 @@ class MasterUnitOfWork(Protocol):
     audit: MasterAuditLog
     links: UserLinkRepository
     outbox: MailOutbox
+    sessions: SessionRepository
     gateways: GatewayRegistry
     etl: EtlConfigRegistry
 

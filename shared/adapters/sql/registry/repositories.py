@@ -15,6 +15,7 @@ from shared.core.common.pages import Page
 from shared.core.common.roles import Role
 from shared.core.ports.notifications import NotificationError
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
+from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
@@ -426,3 +427,67 @@ class SqlMailOutbox:
         else:
             values["next_attempt_at"] = next_attempt_at
         self._c.execute(t.mail_outbox.update().where(t.mail_outbox.c.id == mail_id).values(values))
+
+
+def _session_from_row(row: sa.RowMapping) -> UserSession:
+    return UserSession(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        user_id=str(row["user_id"]),
+        device=row["device"],
+        address=row["address"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        ended_at=row["ended_at"],
+    )
+
+
+class SqlSessionRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, session: UserSession) -> None:
+        self._c.execute(
+            t.user_sessions.insert().values(
+                id=session.id,
+                tenant_id=session.tenant_id,
+                user_id=session.user_id,
+                device=session.device,
+                address=session.address,
+                created_at=session.created_at,
+                last_used_at=session.last_used_at,
+            )
+        )
+
+    def get(self, session_id: str) -> UserSession | None:
+        query = sa.select(t.user_sessions).where(t.user_sessions.c.id == session_id)
+        row = self._c.execute(query).first()
+        return _session_from_row(row._mapping) if row else None
+
+    def list_active(self, tenant_id: str, user_id: str) -> list[UserSession]:
+        table = t.user_sessions
+        rows = self._c.execute(
+            sa.select(table)
+            .where(
+                table.c.tenant_id == tenant_id,
+                table.c.user_id == user_id,
+                table.c.ended_at.is_(None),
+            )
+            .order_by(table.c.last_used_at.desc())
+            .limit(500)
+        )
+        return [_session_from_row(row._mapping) for row in rows]
+
+    def touch(self, session_id: str, at: datetime) -> None:
+        table = t.user_sessions
+        self._c.execute(table.update().where(table.c.id == session_id).values(last_used_at=at))
+
+    def end(self, session_ids: list[str], at: datetime) -> None:
+        if not session_ids:
+            return
+        table = t.user_sessions
+        self._c.execute(
+            table.update()
+            .where(table.c.id.in_(session_ids), table.c.ended_at.is_(None))
+            .values(ended_at=at)
+        )

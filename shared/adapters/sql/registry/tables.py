@@ -112,3 +112,16 @@ mail_outbox = sa.Table(
     sa.Column("sent_at", utc_timestamp(), nullable=True),
     sa.Index("ix_mail_outbox_status_due", "status", "next_attempt_at"),
 )
+
+user_sessions = sa.Table(
+    "user_sessions",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False),
+    sa.Column("user_id", UUIDType, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("device", sa.String(200), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("last_used_at", utc_timestamp(), nullable=False),
+    sa.Column("ended_at", utc_timestamp(), nullable=True),
+)

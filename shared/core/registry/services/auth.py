@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
@@ -22,6 +22,7 @@ from shared.core.registry.errors import (
     ThrottledError,
 )
 from shared.core.registry.model.passwords import PasswordPolicy
+from shared.core.registry.model.sessions import ClientInfo, UserSession
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import User, UserStatus, normalize_email
 from shared.core.registry.ports import MasterDatabase, MasterUnitOfWork, RefreshTokenRecord
@@ -37,6 +38,7 @@ class AuthPolicy:
     max_failures_per_account: int = 5
     max_failures_per_address: int = 30
     user_cache_ttl_s: float = 10.0
+    session_cache_ttl_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,23 @@ class TokenPair:
 
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def end_sessions(uow: MasterUnitOfWork, session_ids: list[str], now: datetime) -> None:
+    for session_id in session_ids:
+        uow.refresh_tokens.revoke_family(session_id, now)
+    uow.sessions.end(session_ids, now)
+
+
+def end_user_sessions(
+    uow: MasterUnitOfWork, tenant_id: str, user_id: str, now: datetime, keep: str | None = None
+) -> list[str]:
+    """End every session of the user but `keep`; the ids ended."""
+    ended = [s.id for s in uow.sessions.list_active(tenant_id, user_id) if s.id != keep]
+    end_sessions(uow, ended, now)
+    if keep is None:  # refresh tokens of families older than the session table too
+        uow.refresh_tokens.revoke_user(user_id, now)
+    return ended
 
 
 class AuthService:
@@ -70,6 +89,7 @@ class AuthService:
         self._users: TtlCache[tuple[str, str], User | None] = TtlCache(
             policy.user_cache_ttl_s, monotonic
         )
+        self._session_live: TtlCache[str, bool] = TtlCache(policy.session_cache_ttl_s, monotonic)
 
     def login(
         self,
@@ -78,6 +98,7 @@ class AuthService:
         password: str,
         address: str,
         new_password: str | None = None,
+        device: str = "",
     ) -> TokenPair:
         """Tokens for the right password, unless the account or the address is throttled.
 
@@ -107,7 +128,7 @@ class AuthService:
                     raise PasswordChangeRequiredError()
                 user = self._replace_admin_set_password(tenant, user, password, new_password)
             uow.users.update(replace(user, last_login_at=self._clock()))
-            pair = self.issue_session(uow, tenant, user)
+            pair = self.issue_session(uow, tenant, user, client=ClientInfo(device, address))
             uow.commit()
             return pair
 
@@ -155,14 +176,33 @@ class AuthService:
                 raise AuthenticationError("refresh token expired or revoked")
             if record.used_at is not None or not uow.refresh_tokens.mark_used(record.id, now):
                 uow.refresh_tokens.revoke_family(record.family_id, now)
+                uow.sessions.end([record.family_id], now)
                 uow.commit()
+                self.forget_sessions([record.family_id])
                 raise AuthenticationError("refresh token reuse detected; this session was revoked")
             user = uow.users.get(tenant.id, record.user_id)
             if user is None or user.status is not UserStatus.ACTIVE:
                 raise AuthenticationError("user is not active")
+            self._continue_session(uow, record, now)
             pair = self.issue_session(uow, tenant, user, family_id=record.family_id)
             uow.commit()
             return pair
+
+    def _continue_session(
+        self, uow: MasterUnitOfWork, record: RefreshTokenRecord, now: datetime
+    ) -> None:
+        session = uow.sessions.get(record.family_id)
+        if session is None:  # a family from before sessions were recorded
+            uow.sessions.add(
+                UserSession(
+                    record.family_id, record.tenant_id, record.user_id,
+                    "unknown", "", record.issued_at, now,
+                )
+            )  # fmt: skip
+        elif session.ended_at is not None:
+            raise AuthenticationError("this session has ended")
+        else:
+            uow.sessions.touch(record.family_id, now)
 
     def logout(self, tenant: Tenant, refresh_token: str) -> None:
         with self._master.unit_of_work() as uow:
@@ -170,17 +210,37 @@ class AuthService:
             if record is None or record.tenant_id != tenant.id:
                 return
             uow.refresh_tokens.revoke_family(record.family_id, self._clock())
+            uow.sessions.end([record.family_id], self._clock())
             uow.commit()
+        self.forget_sessions([record.family_id])
 
     def authenticate(self, tenant: Tenant, access_token: str, request_id: str = "") -> Actor:
         """The active user behind a valid access token for `tenant`."""
         claims = self._tokens.decode(access_token)
         if claims.tenant_id != tenant.id:
             raise TenantMismatchError()
+        if not claims.session_id or not self._session_is_live(claims.session_id):
+            raise AuthenticationError("this session has ended; sign in again")
         user = self._cached_user(tenant.id, claims.subject)
         if user is None or user.status is not UserStatus.ACTIVE:
             raise AuthenticationError("user is not active")
-        return Actor(user.id, user.email, user.role, tenant.id, tenant.slug, request_id)
+        return Actor(
+            user.id, user.email, user.role, tenant.id, tenant.slug, request_id, claims.session_id
+        )
+
+    def _session_is_live(self, session_id: str) -> bool:
+        """Not ended, as the master said at most `session_cache_ttl_s` ago."""
+        return self._session_live.get_or_load(session_id, lambda: self._load_live(session_id))
+
+    def _load_live(self, session_id: str) -> bool:
+        with self._master.unit_of_work() as uow:
+            session = uow.sessions.get(session_id)
+            return session is not None and session.ended_at is None
+
+    def forget_sessions(self, session_ids: list[str]) -> None:
+        """Ended sessions: this instance refuses their access tokens from now on."""
+        for session_id in session_ids:
+            self._session_live.forget(session_id)
 
     def _cached_user(self, tenant_id: str, user_id: str) -> User | None:
         """Users looked up at most every `user_cache_ttl_s`: one query fewer per request."""
@@ -197,11 +257,22 @@ class AuthService:
         self._users.forget_where(lambda key: key[1] == user_id)
 
     def issue_session(
-        self, uow: MasterUnitOfWork, tenant: Tenant, user: User, family_id: str | None = None
+        self,
+        uow: MasterUnitOfWork,
+        tenant: Tenant,
+        user: User,
+        family_id: str | None = None,
+        client: ClientInfo | None = None,
     ) -> TokenPair:
         """Access and refresh tokens; a new session (refresh-token family) unless given one."""
-        family_id = family_id or str(uuid.uuid4())
         now = self._clock()
+        if family_id is None:
+            family_id = str(uuid.uuid4())
+            client = client or ClientInfo()
+            device = client.device or "unknown"
+            uow.sessions.add(
+                UserSession(family_id, tenant.id, user.id, device, client.address, now, now)
+            )
         access = self._tokens.encode(
             AccessClaims(
                 subject=user.id,
@@ -210,6 +281,7 @@ class AuthService:
                 role=user.role,
                 email=user.email,
                 expires_at=now + timedelta(seconds=self._policy.access_ttl_s),
+                session_id=family_id,
             )
         )
         refresh = secrets.token_urlsafe(32)

@@ -20,6 +20,7 @@ from shared.core.ports.security import PasswordHasher
 from shared.core.registry.errors import LinkInvalidError
 from shared.core.registry.model.links import LinkPurpose
 from shared.core.registry.model.passwords import PasswordPolicy
+from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import (
     NO_PASSWORD,
@@ -107,7 +108,9 @@ class InvitationService:
         self._on_user_changed(user_id)
         return after
 
-    def accept(self, tenant: Tenant, token: str, password: str) -> TokenPair:
+    def accept(
+        self, tenant: Tenant, token: str, password: str, client: ClientInfo | None = None
+    ) -> TokenPair:
         """Set the first password through the invitation link, and sign in."""
         now = self._clock()
         with self._master.unit_of_work() as uow:
@@ -128,7 +131,7 @@ class InvitationService:
                 uow, tenant, actor, "user.invitation_accepted", user.id,
                 {"status": UserStatus.INVITED.value}, {"status": user.status.value},
             )  # fmt: skip
-            pair = self._auth.issue_session(uow, tenant, user)
+            pair = self._auth.issue_session(uow, tenant, user, client=client)
             uow.commit()
         self._on_user_changed(user.id)
         return pair

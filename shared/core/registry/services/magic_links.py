@@ -15,6 +15,7 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.registry.errors import LinkInvalidError
 from shared.core.registry.model.links import LinkPurpose, hash_link_token, new_link_token
+from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import UserStatus, normalize_email
 from shared.core.registry.ports import MasterDatabase
@@ -56,7 +57,7 @@ class MagicLinkService:
             self._mail.magic_link(uow, tenant, user, token)
             uow.commit()
 
-    def sign_in(self, tenant: Tenant, token: str) -> TokenPair:
+    def sign_in(self, tenant: Tenant, token: str, client: ClientInfo | None = None) -> TokenPair:
         """Spend the link and start a session."""
         now = self._clock()
         with self._master.unit_of_work() as uow:
@@ -67,6 +68,6 @@ class MagicLinkService:
             uow.users.update(replace(user, last_login_at=now))
             actor = Actor(user.id, user.email, user.role, tenant.id, tenant.slug)
             audit_user(uow, tenant, actor, "user.signed_in_by_link", user.id, None, None)
-            pair = self._auth.issue_session(uow, tenant, user)
+            pair = self._auth.issue_session(uow, tenant, user, client=client)
             uow.commit()
         return pair

@@ -19,10 +19,11 @@ from shared.core.ports.security import PasswordHasher
 from shared.core.registry.errors import LinkInvalidError
 from shared.core.registry.model.links import LinkPurpose
 from shared.core.registry.model.passwords import PasswordPolicy
+from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import UserStatus, normalize_email
 from shared.core.registry.ports import MasterDatabase
-from shared.core.registry.services.auth import AuthService, TokenPair
+from shared.core.registry.services.auth import AuthService, TokenPair, end_user_sessions
 from shared.core.registry.services.links import issue_link, spend_link
 from shared.core.registry.services.mail import IdentityMail
 from shared.core.registry.services.users import audit_user
@@ -48,11 +49,16 @@ class PasswordService:
         self._on_user_changed = on_user_changed or (lambda _user_id: None)
 
     def change(
-        self, tenant: Tenant, actor: Actor, current_password: str, new_password: str, address: str
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        current_password: str,
+        new_password: str,
+        client: ClientInfo,
     ) -> TokenPair:
         """Set a new password; every session of the user ends and a new one starts."""
         account_key = f"account:{tenant.id}:{actor.email}"
-        self._auth.count_attempt(account_key, f"address:{address}", "password attempts")
+        self._auth.count_attempt(account_key, f"address:{client.address}", "password attempts")
         with self._master.unit_of_work() as uow:
             user = uow.users.get(tenant.id, actor.user_id)
             if user is None or user.status is not UserStatus.ACTIVE:
@@ -68,11 +74,12 @@ class PasswordService:
                 user, password_hash=self._hasher.hash(new_password), must_change_password=False
             )
             uow.users.update(user)
-            uow.refresh_tokens.revoke_user(user.id, self._clock())
+            ended = end_user_sessions(uow, tenant.id, user.id, self._clock())
             uow.links.revoke(user.id, LinkPurpose.PASSWORD_RESET, self._clock())
             audit_user(uow, tenant, actor, "user.password_changed", user.id, None, None)
-            pair = self._auth.issue_session(uow, tenant, user)
+            pair = self._auth.issue_session(uow, tenant, user, client=client)
             uow.commit()
+        self._auth.forget_sessions(ended)
         self._on_user_changed(user.id)
         return pair
 
@@ -107,10 +114,11 @@ class PasswordService:
                 user, password_hash=self._hasher.hash(new_password), must_change_password=False
             )
             uow.users.update(user)
-            uow.refresh_tokens.revoke_user(user.id, now)
+            ended = end_user_sessions(uow, tenant.id, user.id, now)
             uow.links.revoke(user.id, LinkPurpose.PASSWORD_RESET, now)
             uow.login_attempts.clear(f"account:{tenant.id}:{user.email}")
             actor = Actor(user.id, user.email, user.role, tenant.id, tenant.slug)
             audit_user(uow, tenant, actor, "user.password_reset", user.id, None, None)
             uow.commit()
+        self._auth.forget_sessions(ended)
         self._on_user_changed(user.id)

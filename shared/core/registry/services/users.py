@@ -24,6 +24,7 @@ from shared.core.registry.model.users import (
     validate_person_name,
 )
 from shared.core.registry.ports import MasterAuditEntry, MasterDatabase, MasterUnitOfWork
+from shared.core.registry.services.auth import end_user_sessions
 
 
 def public_view(user: User) -> dict[str, Any]:
@@ -112,7 +113,7 @@ class UserService:
                 raise ConflictError("users cannot deactivate themselves")
             after = replace(before, status=UserStatus.DEACTIVATED)
             uow.users.update(after)
-            uow.refresh_tokens.revoke_user(user_id, self._clock())
+            end_user_sessions(uow, tenant.id, user_id, self._clock())
             uow.links.revoke(user_id, None, self._clock())
             audit_user(
                 uow, tenant, actor, "user.deactivated", user_id,

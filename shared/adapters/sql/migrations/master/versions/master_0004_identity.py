@@ -1,5 +1,5 @@
 """identity: invitations and password resets by single-use links, the mail outbox,
-admin-set passwords that must be changed
+admin-set passwords that must be changed, sessions with device and last use
 
 Revision ID: master_0004_identity
 Revises: master_0003_login_throttle
@@ -7,7 +7,8 @@ Create Date: 2026-12-05 00:30:00.000000
 
 `user_links` holds only the SHA-256 of each link's token. `mail_outbox` queues
 the e-mails in the transaction of what they announce; a sent or failed mail
-loses its body (it may carry a link).
+loses its body (it may carry a link). `user_sessions` has one row per sign-in (the
+refresh-token family's id); access tokens name it, and an ended one stops them.
 """
 
 import sqlalchemy as sa
@@ -57,9 +58,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_mail_outbox_status_due", "mail_outbox", ["status", "next_attempt_at"])
+    op.create_table(
+        "user_sessions",
+        sa.Column("id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("user_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("device", sa.String(length=200), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_user_sessions_user_id", "user_sessions", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_user_sessions_user_id", table_name="user_sessions")
+    op.drop_table("user_sessions")
     op.drop_index("ix_mail_outbox_status_due", table_name="mail_outbox")
     op.drop_table("mail_outbox")
     op.drop_index("ix_user_links_user_id", table_name="user_links")
