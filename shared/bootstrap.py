@@ -49,6 +49,7 @@ from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.services.audit import AuditService
 from shared.core.registry.services.auth import AuthPolicy, AuthService
 from shared.core.registry.services.invitations import InvitationService
 from shared.core.registry.services.magic_links import MagicLinkService
@@ -96,6 +97,7 @@ class Platform:
     passwords: PasswordService
     magic_links: MagicLinkService
     sessions: SessionService
+    audit: AuditService
     mail: MailDispatcher
     wells: WellService
     catalog: CatalogService
@@ -337,6 +339,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         magic_links=MagicLinkService(master, auth, mail),
         sessions=SessionService(master, auth.forget_sessions),
+        audit=AuditService(master, tenant_databases),
         mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),

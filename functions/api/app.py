@@ -18,6 +18,7 @@ from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
     alerts,
     analytics,
+    audit,
     auth,
     blobs,
     catalog,
@@ -99,4 +100,5 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     app.include_router(passwords.router)
     app.include_router(sessions.router)
+    app.include_router(audit.router)
     return app

@@ -196,6 +196,8 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/auth/password/reset": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token", "new_password": "Long-Enough-1"}
     ),
+    "GET /api/v1/audit": Rule(OFFICE),
+    "GET /api/v1/audit/export.csv": Rule(OFFICE),
     "GET /api/v1/auth/sessions": Rule(ALL),
     "DELETE /api/v1/auth/sessions": Rule(ALL),
     "DELETE /api/v1/auth/sessions/{session_id}": Rule(ALL),

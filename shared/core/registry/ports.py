@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.common.units_of_work import AuditQuery, TenantUnitOfWork
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
@@ -122,6 +122,12 @@ class LoginAttemptLog(Protocol):
 
 class MasterAuditLog(Protocol):
     def record(self, entry: MasterAuditEntry) -> None: ...
+
+    def search(self, tenant_id: str, query: AuditQuery, limit: int) -> list[MasterAuditEntry]:
+        """The tenant's newest `limit` entries matching `query`, newest first."""
+        ...
+
+    def count(self, tenant_id: str, query: AuditQuery) -> int: ...
 
 
 class UserLinkRepository(Protocol):

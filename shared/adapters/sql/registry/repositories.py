@@ -10,9 +10,11 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.registry import tables as t
 from shared.core.common.pages import Page
 from shared.core.common.roles import Role
+from shared.core.common.units_of_work import AuditQuery
 from shared.core.ports.notifications import NotificationError
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.sessions import UserSession
@@ -276,6 +278,32 @@ def _upsert_dialect(connection: Connection) -> Any:
 class SqlMasterAuditLog:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+
+    def search(self, tenant_id: str, query: AuditQuery, limit: int) -> list[MasterAuditEntry]:
+        c = t.audit_events.c
+        select = sa.select(t.audit_events).where(c.tenant_id == tenant_id, *audit_filters(c, query))
+        rows = self._c.execute(select.order_by(c.at.desc(), c.id.desc()).limit(limit))
+        return [
+            MasterAuditEntry(
+                action=row.action,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                actor=row.actor,
+                at=row.at,
+                tenant_id=str(row.tenant_id),
+                before=row.before,
+                after=row.after,
+                request_id=row.request_id,
+                details=dict(row.details or {}),
+            )
+            for row in rows
+        ]
+
+    def count(self, tenant_id: str, query: AuditQuery) -> int:
+        c = t.audit_events.c
+        where = [c.tenant_id == tenant_id, *audit_filters(c, query)]
+        total = sa.select(sa.func.count()).select_from(t.audit_events).where(*where)
+        return int(self._c.execute(total).scalar_one())
 
     def record(self, entry: MasterAuditEntry) -> None:
         self._c.execute(
