@@ -14,6 +14,7 @@ from shared.adapters.local.sqlite_queue import SqliteQueue
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
+from shared.adapters.security.totp import PyotpOneTimeCodes
 from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
 from shared.adapters.sql.engines import (
     PoolSettings,
@@ -54,6 +55,7 @@ from shared.core.registry.services.auth import AuthPolicy, AuthService
 from shared.core.registry.services.invitations import InvitationService
 from shared.core.registry.services.magic_links import MagicLinkService
 from shared.core.registry.services.mail import IdentityMail, MailDispatcher
+from shared.core.registry.services.mfa import MfaService
 from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.routing import TenantResolver
 from shared.core.registry.services.sessions import SessionService
@@ -97,6 +99,7 @@ class Platform:
     passwords: PasswordService
     magic_links: MagicLinkService
     sessions: SessionService
+    mfa: MfaService
     audit: AuditService
     mail: MailDispatcher
     wells: WellService
@@ -315,7 +318,8 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         session_cache_ttl_s=settings.session_check_ttl_s,
     )
     tokens = JwtAccessTokenCodec(jwt_signing_key(settings, secrets))
-    auth = AuthService(master, hasher, tokens, policy)
+    codes = PyotpOneTimeCodes()
+    auth = AuthService(master, hasher, tokens, policy, codes=codes)
     mail = IdentityMail(app_url(settings))
     queue, blobs = build_transport(settings, secrets)
     sync = SyncService(tenant_databases, blobs=blobs)
@@ -339,6 +343,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         magic_links=MagicLinkService(master, auth, mail),
         sessions=SessionService(master, auth.forget_sessions),
+        mfa=MfaService(master, codes, auth, on_user_changed=auth.forget_user),
         audit=AuditService(master, tenant_databases),
         mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),

@@ -28,6 +28,7 @@ from functions.api.routes import (
     gateways,
     health,
     imports,
+    mfa,
     passwords,
     photos,
     production,
@@ -101,4 +102,5 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     app.include_router(passwords.router)
     app.include_router(sessions.router)
     app.include_router(audit.router)
+    app.include_router(mfa.router)
     return app

@@ -58,6 +58,22 @@ def get_actor(
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
+def get_enrolling_actor(
+    request: Request,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The actor, also when their token only opens MFA enrolment (the MFA routes)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("missing bearer access token")
+    request_id = getattr(request.state, "request_id", "")
+    return platform.auth.authenticate(tenant, credentials.credentials, request_id, enrolling=True)
+
+
+EnrollingActorDep = Annotated[Actor, Depends(get_enrolling_actor)]
+
+
 MAX_OFFSET = 1_000_000_000  # beyond any table, and within every database's LIMIT/OFFSET
 
 

@@ -101,4 +101,5 @@ def sign_in_with_magic_link(
 ) -> TokenOut:
     """Spend the e-mailed link and start a session."""
     client = client_info(request, platform)
-    return TokenOut(**asdict(platform.magic_links.sign_in(tenant, body.token, client)))
+    pair = platform.magic_links.sign_in(tenant, body.token, client, body.mfa_code)
+    return TokenOut(**asdict(pair))

@@ -11,9 +11,11 @@ from pydantic import BaseModel, Field
 from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import Email, Name, SafeText
 from shared.core.common.roles import Role
+from shared.core.registry.model.mfa import MfaRequirement
 from shared.core.registry.model.users import UserStatus
 
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
+MfaCode = Annotated[str, Field(min_length=6, max_length=32, pattern=r"^[A-Za-z0-9\- ]+$")]
 LinkToken = Annotated[str, Field(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 
@@ -24,6 +26,11 @@ class LoginIn(StrictInput):
         default=None,
         description="Replaces a password an admin set (required then: 403 "
         "password_change_required without it)",
+    )
+    mfa_code: MfaCode | None = Field(
+        default=None,
+        description="The authenticator's code or a recovery code (required with MFA on: "
+        "403 mfa_required without it)",
     )
 
 
@@ -96,6 +103,7 @@ class MagicLinkIn(StrictInput):
 
 class MagicLinkSignInIn(StrictInput):
     token: LinkToken
+    mfa_code: MfaCode | None = None
 
 
 class SessionOut(BaseModel):
@@ -109,3 +117,31 @@ class SessionOut(BaseModel):
 
 class SessionsEndedOut(BaseModel):
     ended: int
+
+
+class MfaStatusOut(BaseModel):
+    enrolled: bool
+    required: bool = Field(description="The tenant requires MFA of your role")
+    requirement: str
+
+
+class TotpSetupOut(BaseModel):
+    secret: str = Field(description="Shown once: the authenticator app's key")
+    otpauth_uri: str
+
+
+class MfaCodeIn(StrictInput):
+    code: MfaCode
+
+
+class TotpConfirmedOut(BaseModel):
+    recovery_codes: list[str] = Field(description="Shown once; each works once")
+    tokens: TokenOut
+
+
+class MfaPolicyIn(StrictInput):
+    mfa_required: MfaRequirement
+
+
+class MfaPolicyOut(BaseModel):
+    mfa_required: MfaRequirement

@@ -22,6 +22,7 @@ from shared.adapters.sql.registry.repositories import (
     SqlLoginAttemptLog,
     SqlMailOutbox,
     SqlMasterAuditLog,
+    SqlMfaRepository,
     SqlRefreshTokenRepository,
     SqlSessionRepository,
     SqlTenantRegistry,
@@ -51,6 +52,7 @@ from shared.core.registry.ports import (
     LoginAttemptLog,
     MailOutbox,
     MasterAuditLog,
+    MfaRepository,
     RefreshTokenRepository,
     SessionRepository,
     TenantRegistry,
@@ -182,6 +184,7 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.links: UserLinkRepository = SqlUserLinkRepository(connection)
         self.outbox: MailOutbox = SqlMailOutbox(connection)
         self.sessions: SessionRepository = SqlSessionRepository(connection)
+        self.mfa: MfaRepository = SqlMfaRepository(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
         return self

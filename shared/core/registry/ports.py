@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditQuery, TenantUnitOfWork
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
+from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
@@ -164,6 +165,34 @@ class SessionRepository(Protocol):
         ...
 
 
+class MfaRepository(Protocol):
+    """TOTP enrolments, recovery codes (hashed) and each tenant's MFA requirement."""
+
+    def get(self, tenant_id: str, user_id: str) -> TotpEnrolment | None: ...
+
+    def put(self, enrolment: TotpEnrolment) -> None:
+        """Insert or replace the user's enrolment."""
+        ...
+
+    def use_step(self, user_id: str, step: int) -> bool:
+        """Record `step` as used; False when it is not after the last one used (a replay)."""
+        ...
+
+    def delete(self, user_id: str) -> None:
+        """Drop the enrolment and the recovery codes."""
+        ...
+
+    def replace_recovery_codes(self, user_id: str, code_hashes: list[str]) -> None: ...
+
+    def use_recovery_code(self, user_id: str, code_hash: str, at: datetime) -> bool:
+        """Spend an unused code; False if there is none such."""
+        ...
+
+    def requirement(self, tenant_id: str) -> MfaRequirement: ...
+
+    def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None: ...
+
+
 class MailOutbox(Protocol):
     """E-mails queued in the master database, sent later by the mail dispatcher.
 
@@ -201,6 +230,7 @@ class MasterUnitOfWork(Protocol):
     links: UserLinkRepository
     outbox: MailOutbox
     sessions: SessionRepository
+    mfa: MfaRepository
     gateways: GatewayRegistry
     etl: EtlConfigRegistry
 

@@ -17,6 +17,7 @@ from shared.core.common.roles import Role
 from shared.core.common.units_of_work import AuditQuery
 from shared.core.ports.notifications import NotificationError
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
+from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
@@ -518,4 +519,97 @@ class SqlSessionRepository:
             table.update()
             .where(table.c.id.in_(session_ids), table.c.ended_at.is_(None))
             .values(ended_at=at)
+        )
+
+
+class SqlMfaRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get(self, tenant_id: str, user_id: str) -> TotpEnrolment | None:
+        table = t.user_totp
+        row = self._c.execute(
+            sa.select(table).where(table.c.tenant_id == tenant_id, table.c.user_id == user_id)
+        ).first()
+        if row is None:
+            return None
+        return TotpEnrolment(
+            user_id=str(row.user_id),
+            tenant_id=str(row.tenant_id),
+            secret=row.secret,
+            created_at=row.created_at,
+            confirmed_at=row.confirmed_at,
+            last_step=row.last_step,
+        )
+
+    def put(self, enrolment: TotpEnrolment) -> None:
+        self.delete(enrolment.user_id)
+        self._c.execute(
+            t.user_totp.insert().values(
+                user_id=enrolment.user_id,
+                tenant_id=enrolment.tenant_id,
+                secret=enrolment.secret,
+                created_at=enrolment.created_at,
+                confirmed_at=enrolment.confirmed_at,
+                last_step=enrolment.last_step,
+            )
+        )
+
+    def use_step(self, user_id: str, step: int) -> bool:
+        table = t.user_totp
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.user_id == user_id,
+                sa.or_(table.c.last_step.is_(None), table.c.last_step < step),
+            )
+            .values(last_step=step)
+        )
+        return result.rowcount == 1
+
+    def delete(self, user_id: str) -> None:
+        self._c.execute(
+            t.mfa_recovery_codes.delete().where(t.mfa_recovery_codes.c.user_id == user_id)
+        )
+        self._c.execute(t.user_totp.delete().where(t.user_totp.c.user_id == user_id))
+
+    def replace_recovery_codes(self, user_id: str, code_hashes: list[str]) -> None:
+        table = t.mfa_recovery_codes
+        self._c.execute(table.delete().where(table.c.user_id == user_id))
+        if code_hashes:
+            self._c.execute(
+                table.insert(), [{"user_id": user_id, "code_hash": h} for h in code_hashes]
+            )
+
+    def use_recovery_code(self, user_id: str, code_hash: str, at: datetime) -> bool:
+        table = t.mfa_recovery_codes
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.user_id == user_id,
+                table.c.code_hash == code_hash,
+                table.c.used_at.is_(None),
+            )
+            .values(used_at=at)
+        )
+        return result.rowcount >= 1
+
+    def requirement(self, tenant_id: str) -> MfaRequirement:
+        table = t.identity_policies
+        value = self._c.execute(
+            sa.select(table.c.mfa_required).where(table.c.tenant_id == tenant_id)
+        ).scalar()
+        return MfaRequirement(value) if value else MfaRequirement.NONE
+
+    def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None:
+        table = t.identity_policies
+        statement = (
+            _upsert_dialect(self._c)
+            .insert(table)
+            .values(tenant_id=tenant_id, mfa_required=requirement.value)
+        )
+        self._c.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.tenant_id], set_={"mfa_required": requirement.value}
+            )
         )

@@ -125,3 +125,30 @@ user_sessions = sa.Table(
     sa.Column("last_used_at", utc_timestamp(), nullable=False),
     sa.Column("ended_at", utc_timestamp(), nullable=True),
 )
+
+user_totp = sa.Table(
+    "user_totp",
+    metadata,
+    sa.Column("user_id", UUIDType, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False),
+    sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("confirmed_at", utc_timestamp(), nullable=True),
+    sa.Column("last_step", sa.BigInteger(), nullable=True),
+)
+
+mfa_recovery_codes = sa.Table(
+    "mfa_recovery_codes",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("user_id", UUIDType, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("used_at", utc_timestamp(), nullable=True),
+)
+
+identity_policies = sa.Table(
+    "identity_policies",
+    metadata,
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), primary_key=True),
+    sa.Column("mfa_required", sa.String(16), nullable=False),
+)

@@ -15,8 +15,16 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import AuthenticationError, InputError
 from shared.core.common.ttl_cache import TtlCache
-from shared.core.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
+from shared.core.ports.security import (
+    AccessClaims,
+    AccessTokenCodec,
+    OneTimeCodes,
+    PasswordHasher,
+)
 from shared.core.registry.errors import (
+    MfaCodeInvalidError,
+    MfaEnrolmentRequiredError,
+    MfaRequiredError,
     PasswordChangeRequiredError,
     TenantMismatchError,
     ThrottledError,
@@ -26,6 +34,7 @@ from shared.core.registry.model.sessions import ClientInfo, UserSession
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import User, UserStatus, normalize_email
 from shared.core.registry.ports import MasterDatabase, MasterUnitOfWork, RefreshTokenRecord
+from shared.core.registry.services.second_factor import second_factor_ok
 
 INVALID_LOGIN = "invalid e-mail or password"
 
@@ -70,6 +79,14 @@ def end_user_sessions(
     return ended
 
 
+def must_enrol_mfa(uow: MasterUnitOfWork, tenant: Tenant, user: User) -> bool:
+    """The tenant requires MFA of this user's role and the user has none active."""
+    if not uow.mfa.requirement(tenant.id).applies_to(user.role):
+        return False
+    enrolment = uow.mfa.get(tenant.id, user.id)
+    return enrolment is None or not enrolment.active
+
+
 class AuthService:
     def __init__(
         self,
@@ -79,8 +96,10 @@ class AuthService:
         policy: AuthPolicy,
         clock: Clock = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
+        codes: OneTimeCodes | None = None,
     ) -> None:
         self._master = master
+        self._codes = codes
         self._hasher = hasher
         self._tokens = tokens
         self._policy = policy
@@ -99,6 +118,7 @@ class AuthService:
         address: str,
         new_password: str | None = None,
         device: str = "",
+        mfa_code: str | None = None,
     ) -> TokenPair:
         """Tokens for the right password, unless the account or the address is throttled.
 
@@ -120,6 +140,7 @@ class AuthService:
                 uow.login_attempts.prune(self._clock() - window)
                 uow.commit()
                 raise AuthenticationError(INVALID_LOGIN)
+            self.check_second_factor(uow, tenant, user, mfa_code)  # failures stay counted
             uow.login_attempts.clear(account_key)
             uow.login_attempts.refund_attempt(address_key)
             if user.must_change_password:
@@ -131,6 +152,20 @@ class AuthService:
             pair = self.issue_session(uow, tenant, user, client=ClientInfo(device, address))
             uow.commit()
             return pair
+
+    def check_second_factor(
+        self, uow: MasterUnitOfWork, tenant: Tenant, user: User, code: str | None
+    ) -> None:
+        """Nothing for a user without MFA; else the code must be right and unused."""
+        enrolment = uow.mfa.get(tenant.id, user.id)
+        if enrolment is None or not enrolment.active:
+            return
+        if code is None:
+            raise MfaRequiredError()
+        if self._codes is None or not second_factor_ok(
+            uow, self._codes, enrolment, code, self._clock()
+        ):
+            raise MfaCodeInvalidError()
 
     def _replace_admin_set_password(
         self, tenant: Tenant, user: User, current: str, new_password: str
@@ -214,11 +249,22 @@ class AuthService:
             uow.commit()
         self.forget_sessions([record.family_id])
 
-    def authenticate(self, tenant: Tenant, access_token: str, request_id: str = "") -> Actor:
-        """The active user behind a valid access token for `tenant`."""
+    def authenticate(
+        self,
+        tenant: Tenant,
+        access_token: str,
+        request_id: str = "",
+        enrolling: bool = False,
+    ) -> Actor:
+        """The active user behind a valid access token for `tenant`.
+
+        A token that only opens MFA enrolment is refused unless `enrolling`.
+        """
         claims = self._tokens.decode(access_token)
         if claims.tenant_id != tenant.id:
             raise TenantMismatchError()
+        if claims.mfa_enrolment_only and not enrolling:
+            raise MfaEnrolmentRequiredError()
         if not claims.session_id or not self._session_is_live(claims.session_id):
             raise AuthenticationError("this session has ended; sign in again")
         user = self._cached_user(tenant.id, claims.subject)
@@ -282,6 +328,7 @@ class AuthService:
                 email=user.email,
                 expires_at=now + timedelta(seconds=self._policy.access_ttl_s),
                 session_id=family_id,
+                mfa_enrolment_only=must_enrol_mfa(uow, tenant, user),
             )
         )
         refresh = secrets.token_urlsafe(32)

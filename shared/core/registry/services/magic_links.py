@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
-from shared.core.registry.errors import LinkInvalidError
+from shared.core.registry.errors import LinkInvalidError, MfaCodeInvalidError
 from shared.core.registry.model.links import LinkPurpose, hash_link_token, new_link_token
 from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
@@ -57,7 +57,13 @@ class MagicLinkService:
             self._mail.magic_link(uow, tenant, user, token)
             uow.commit()
 
-    def sign_in(self, tenant: Tenant, token: str, client: ClientInfo | None = None) -> TokenPair:
+    def sign_in(
+        self,
+        tenant: Tenant,
+        token: str,
+        client: ClientInfo | None = None,
+        mfa_code: str | None = None,
+    ) -> TokenPair:
         """Spend the link and start a session."""
         now = self._clock()
         with self._master.unit_of_work() as uow:
@@ -65,6 +71,12 @@ class MagicLinkService:
             user = uow.users.get(tenant.id, link.user_id)
             if user is None or user.status is not UserStatus.ACTIVE:
                 raise LinkInvalidError()
+            try:
+                self._auth.check_second_factor(uow, tenant, user, mfa_code)
+            except MfaCodeInvalidError:
+                uow.commit()  # a wrong code spends the link: one guess per e-mail
+                raise
+            # no code at all (MfaRequiredError) rolls back: the link stays good for a retry
             uow.users.update(replace(user, last_login_at=now))
             actor = Actor(user.id, user.email, user.role, tenant.id, tenant.slug)
             audit_user(uow, tenant, actor, "user.signed_in_by_link", user.id, None, None)

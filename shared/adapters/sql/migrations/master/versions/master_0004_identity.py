@@ -73,9 +73,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_user_sessions_user_id", "user_sessions", ["user_id"])
+    op.create_table(
+        "user_totp",
+        sa.Column("user_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_step", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("user_id"),
+    )
+    op.create_table(
+        "mfa_recovery_codes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("user_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_mfa_recovery_codes_user_id", "mfa_recovery_codes", ["user_id"])
+    op.create_table(
+        "identity_policies",
+        sa.Column("tenant_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("mfa_required", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("identity_policies")
+    op.drop_index("ix_mfa_recovery_codes_user_id", table_name="mfa_recovery_codes")
+    op.drop_table("mfa_recovery_codes")
+    op.drop_table("user_totp")
     op.drop_index("ix_user_sessions_user_id", table_name="user_sessions")
     op.drop_table("user_sessions")
     op.drop_index("ix_mail_outbox_status_due", table_name="mail_outbox")
