@@ -50,6 +50,7 @@ from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.services.api_keys import ApiKeyService
 from shared.core.registry.services.audit import AuditService
 from shared.core.registry.services.auth import AuthPolicy, AuthService
 from shared.core.registry.services.invitations import InvitationService
@@ -100,6 +101,7 @@ class Platform:
     magic_links: MagicLinkService
     sessions: SessionService
     mfa: MfaService
+    api_keys: ApiKeyService
     audit: AuditService
     mail: MailDispatcher
     wells: WellService
@@ -344,6 +346,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         magic_links=MagicLinkService(master, auth, mail),
         sessions=SessionService(master, auth.forget_sessions),
         mfa=MfaService(master, codes, auth, on_user_changed=auth.forget_user),
+        api_keys=ApiKeyService(master, cache_ttl_s=settings.session_check_ttl_s),
         audit=AuditService(master, tenant_databases),
         mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),

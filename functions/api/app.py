@@ -18,6 +18,7 @@ from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
     alerts,
     analytics,
+    api_keys,
     audit,
     auth,
     blobs,
@@ -103,4 +104,5 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     app.include_router(sessions.router)
     app.include_router(audit.router)
     app.include_router(mfa.router)
+    app.include_router(api_keys.router)
     return app

@@ -13,12 +13,16 @@ from functions.api.logging import set_tenant
 from shared.bootstrap import Platform
 from shared.core.common.actor import Actor
 from shared.core.common.errors import AuthenticationError
+from shared.core.registry.model.api_keys import looks_like_api_key
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.routing import slug_from_request
 
 TENANT_HEADER = "x-wellos-tenant"
 
-bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="Access token from /api/v1/auth/login, or an API key (wk_…)",
+)
 
 
 def get_platform(request: Request) -> Platform:
@@ -52,6 +56,10 @@ def get_actor(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("missing bearer access token")
     request_id = getattr(request.state, "request_id", "")
+    if looks_like_api_key(credentials.credentials):
+        return platform.api_keys.authenticate(
+            tenant, credentials.credentials, request.method, request_id
+        )
     return platform.auth.authenticate(tenant, credentials.credentials, request_id)
 
 

@@ -99,6 +99,13 @@ def _deactivated_user(seeded: Seeded) -> dict[str, str]:
     return target
 
 
+def _new_api_key(seeded: Seeded) -> dict[str, str]:
+    body = {"name": unique("Temp key"), "role": "VIEWER"}
+    response = seeded.client.post("/api/v1/api-keys", json=body, headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"key_id": response.json()["id"]}
+
+
 def _new_well(seeded: Seeded) -> dict[str, str]:
     body = {"name": unique("Temp well"), "well_type": "OIL"}
     response = seeded.client.post("/api/v1/wells", json=body, headers=seeded.headers["ADMIN"])
@@ -204,6 +211,9 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/auth/mfa/totp/disable": Rule(ALL, lambda s: {"code": "000000"}),
     "PUT /api/v1/auth/mfa/policy": Rule(ADMIN, lambda s: {"mfa_required": "none"}),
     "DELETE /api/v1/users/{user_id}/mfa": Rule(ADMIN, fresh=_new_user),
+    "GET /api/v1/api-keys": Rule(ADMIN),
+    "POST /api/v1/api-keys": Rule(ADMIN, lambda s: {"name": unique("Key"), "role": "VIEWER"}),
+    "DELETE /api/v1/api-keys/{key_id}": Rule(ADMIN, fresh=_new_api_key),
     "GET /api/v1/auth/sessions": Rule(ALL),
     "DELETE /api/v1/auth/sessions": Rule(ALL),
     "DELETE /api/v1/auth/sessions/{session_id}": Rule(ALL),

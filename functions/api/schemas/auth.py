@@ -145,3 +145,24 @@ class MfaPolicyIn(StrictInput):
 
 class MfaPolicyOut(BaseModel):
     mfa_required: MfaRequirement
+
+
+class ApiKeyIn(StrictInput):
+    name: Name
+    role: Role
+    read_only: bool = False
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    role: Role
+    read_only: bool
+    prefix: str = Field(description="The key's first characters, to tell keys apart")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    key: str = Field(description="Shown once: send it as `Authorization: Bearer <key>`")

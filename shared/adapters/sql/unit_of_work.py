@@ -19,6 +19,7 @@ from sqlalchemy.exc import (
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.etl.registry import SqlEtlConfigRegistry
 from shared.adapters.sql.registry.repositories import (
+    SqlApiKeyRepository,
     SqlLoginAttemptLog,
     SqlMailOutbox,
     SqlMasterAuditLog,
@@ -49,6 +50,7 @@ from shared.core.common.errors import ConflictError, DatabaseUnavailableError, W
 from shared.core.common.units_of_work import AuditLog
 from shared.core.etl.ports.registry import EtlConfigRegistry
 from shared.core.registry.ports import (
+    ApiKeyRepository,
     LoginAttemptLog,
     MailOutbox,
     MasterAuditLog,
@@ -185,6 +187,7 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.outbox: MailOutbox = SqlMailOutbox(connection)
         self.sessions: SessionRepository = SqlSessionRepository(connection)
         self.mfa: MfaRepository = SqlMfaRepository(connection)
+        self.api_keys: ApiKeyRepository = SqlApiKeyRepository(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
         return self

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditQuery, TenantUnitOfWork
+from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
@@ -193,6 +194,20 @@ class MfaRepository(Protocol):
     def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None: ...
 
 
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def list(self, tenant_id: str) -> list[ApiKey]: ...
+
+    def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None: ...
+
+    def touch(self, key_id: str, at: datetime) -> None: ...
+
+
 class MailOutbox(Protocol):
     """E-mails queued in the master database, sent later by the mail dispatcher.
 
@@ -231,6 +246,7 @@ class MasterUnitOfWork(Protocol):
     outbox: MailOutbox
     sessions: SessionRepository
     mfa: MfaRepository
+    api_keys: ApiKeyRepository
     gateways: GatewayRegistry
     etl: EtlConfigRegistry
 

@@ -16,6 +16,7 @@ from shared.core.common.pages import Page
 from shared.core.common.roles import Role
 from shared.core.common.units_of_work import AuditQuery
 from shared.core.ports.notifications import NotificationError
+from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
@@ -612,4 +613,73 @@ class SqlMfaRepository:
             statement.on_conflict_do_update(
                 index_elements=[table.c.tenant_id], set_={"mfa_required": requirement.value}
             )
+        )
+
+
+def _api_key_from_row(row: sa.RowMapping) -> ApiKey:
+    return ApiKey(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        name=row["name"],
+        role=Role(row["role"]),
+        read_only=bool(row["read_only"]),
+        prefix=row["prefix"],
+        key_hash=row["key_hash"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+class SqlApiKeyRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, key: ApiKey) -> None:
+        self._c.execute(
+            t.api_keys.insert().values(
+                id=key.id,
+                tenant_id=key.tenant_id,
+                name=key.name,
+                role=key.role.value,
+                read_only=key.read_only,
+                prefix=key.prefix,
+                key_hash=key.key_hash,
+                created_by=key.created_by,
+                created_at=key.created_at,
+            )
+        )
+
+    def get(self, tenant_id: str, key_id: str) -> ApiKey | None:
+        c = t.api_keys.c
+        row = self._c.execute(
+            sa.select(t.api_keys).where(c.tenant_id == tenant_id, c.id == key_id)
+        ).first()
+        return _api_key_from_row(row._mapping) if row else None
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None:
+        row = self._c.execute(
+            sa.select(t.api_keys).where(t.api_keys.c.key_hash == key_hash)
+        ).first()
+        return _api_key_from_row(row._mapping) if row else None
+
+    def list(self, tenant_id: str) -> list[ApiKey]:
+        c = t.api_keys.c
+        rows = self._c.execute(
+            sa.select(t.api_keys).where(c.tenant_id == tenant_id).order_by(c.created_at.desc())
+        )
+        return [_api_key_from_row(row._mapping) for row in rows]
+
+    def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None:
+        c = t.api_keys.c
+        self._c.execute(
+            t.api_keys.update()
+            .where(c.tenant_id == tenant_id, c.id == key_id, c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    def touch(self, key_id: str, at: datetime) -> None:
+        self._c.execute(
+            t.api_keys.update().where(t.api_keys.c.id == key_id).values(last_used_at=at)
         )

@@ -152,3 +152,19 @@ identity_policies = sa.Table(
     sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), primary_key=True),
     sa.Column("mfa_required", sa.String(16), nullable=False),
 )
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("read_only", sa.Boolean(), nullable=False),
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("last_used_at", utc_timestamp(), nullable=True),
+    sa.Column("revoked_at", utc_timestamp(), nullable=True),
+)

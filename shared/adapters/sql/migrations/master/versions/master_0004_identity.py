@@ -96,6 +96,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_mfa_recovery_codes_user_id", "mfa_recovery_codes", ["user_id"])
     op.create_table(
+        "api_keys",
+        sa.Column("id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(as_uuid=False), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("role", sa.String(length=32), nullable=False),
+        sa.Column("read_only", sa.Boolean(), nullable=False),
+        sa.Column("prefix", sa.String(length=16), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key_hash"),
+    )
+    op.create_index("ix_api_keys_tenant_id", "api_keys", ["tenant_id"])
+    op.create_table(
         "identity_policies",
         sa.Column("tenant_id", sa.Uuid(as_uuid=False), nullable=False),
         sa.Column("mfa_required", sa.String(length=16), nullable=False),
@@ -106,6 +124,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("identity_policies")
+    op.drop_index("ix_api_keys_tenant_id", table_name="api_keys")
+    op.drop_table("api_keys")
     op.drop_index("ix_mfa_recovery_codes_user_id", table_name="mfa_recovery_codes")
     op.drop_table("mfa_recovery_codes")
     op.drop_table("user_totp")
