@@ -17,7 +17,7 @@ from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import AuthenticationError, InputError
 from shared.core.ports.security import PasswordHasher
 from shared.core.registry.errors import LinkInvalidError
-from shared.core.registry.model.links import LinkPurpose
+from shared.core.registry.model.links import LinkPurpose, hash_link_token, new_link_token
 from shared.core.registry.model.passwords import PasswordPolicy
 from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
@@ -89,6 +89,7 @@ class PasswordService:
         self._auth.count_attempt(
             f"reset:{tenant.id}:{email}", f"reset-address:{address}", "password reset requests"
         )
+        hash_link_token(new_link_token())  # the same work whether or not a mail follows
         with self._master.unit_of_work() as uow:
             user = uow.users.get_by_email(tenant.id, email)
             if user is None or user.status is not UserStatus.ACTIVE:
