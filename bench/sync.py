@@ -125,8 +125,12 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-def login(http: httpx.Client, slug: str, email: str, password: str) -> dict[str, str]:
+def login(
+    http: httpx.Client, slug: str, email: str, password: str, new_password: str | None = None
+) -> dict[str, str]:
     body = {"email": email, "password": password}
+    if new_password is not None:  # an admin-set password is replaced at the first sign-in
+        body["new_password"] = new_password
     token = ok(http.post("/api/v1/auth/login", json=body, headers={"X-WellOS-Tenant": slug}))
     return {"X-WellOS-Tenant": slug, "Authorization": f"Bearer {token['access_token']}"}
 
@@ -138,7 +142,8 @@ def seed(http: httpx.Client, slug: str, admin: dict[str, str], devices: int) -> 
         email = f"pumper{n}@{slug}.test"
         body = {"email": email, "full_name": f"Pumper {n}", "role": "FIELD_OPERATOR"}
         user = ok(http.post("/api/v1/users", json=body, headers=admin), 201)
-        operator = Operator(login(http, slug, email, user["one_time_password"]))
+        otp = user["one_time_password"]
+        operator = Operator(login(http, slug, email, otp, f"{otp}-Renewed!"))
         for w in range(10 if n == 0 else 2):
             well = ok(http.post("/api/v1/wells", json={"name": f"W{n}-{w}", "well_type": "OIL"},
                                 headers=admin), 201)["id"]  # fmt: skip

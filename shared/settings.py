@@ -200,10 +200,22 @@ class Settings(BaseSettings):
         "upload/download links. Never taken from a request's Host header; unset: `wellos "
         "serve`/`demo` use their own bind address, other hosts hand out relative links.",
     )
+    public_app_url: str | None = Field(
+        default=None,
+        description="The office app's public base URL, for the links in invitation and "
+        "password-reset e-mails; unset: https://{slug}.{base_domain} per tenant.",
+    )
     sync_job_requeue_after_s: int = Field(
         default=600,
         ge=60,
         description="A sync job still queued this long gets its queue message sent again.",
+    )
+    session_check_ttl_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=60,
+        description="How long an instance trusts that a session has not ended: an ended "
+        "session's access tokens stop within this time everywhere (at once where it ended).",
     )
     login_failure_window_s: int = Field(default=900, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
@@ -260,7 +272,7 @@ class Settings(BaseSettings):
     def log_level_set(self) -> bool:
         return "log_level" in self.model_fields_set
 
-    @field_validator("public_api_url")
+    @field_validator("public_api_url", "public_app_url")
     @classmethod
     def _check_public_url(cls, value: str | None) -> str | None:
         return None if value is None or not value.strip() else public_base_url(value)

@@ -17,6 +17,8 @@ from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
     alerts,
     analytics,
+    api_keys,
+    audit,
     auth,
     blobs,
     catalog,
@@ -26,10 +28,13 @@ from functions.api.routes import (
     gateways,
     health,
     imports,
+    mfa,
+    passwords,
     photos,
     production,
     readings,
     scada,
+    sessions,
     sync,
     sync_jobs,
     users,
@@ -82,4 +87,9 @@ def create_app(
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
+    app.include_router(passwords.router)
+    app.include_router(sessions.router)
+    app.include_router(audit.router)
+    app.include_router(mfa.router)
+    app.include_router(api_keys.router)
     return app

@@ -19,12 +19,16 @@ from functions.api.logging import set_tenant
 from shared.bootstrap import Platform
 from shared.core.common.actor import Actor
 from shared.core.common.errors import AuthenticationError
+from shared.core.registry.model.api_keys import looks_like_api_key
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.routing import slug_from_request
 
 TENANT_HEADER = "x-wellos-tenant"
 
-bearer = HTTPBearer(auto_error=False, description="Access token from /api/v1/auth/login")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="Access token from /api/v1/auth/login, or an API key (wk_…)",
+)
 
 
 async def get_platform(request: Request) -> Platform:
@@ -66,6 +70,10 @@ async def get_actor(
         raise AuthenticationError("missing bearer access token")
     request_id = getattr(request.state, "request_id", "")
     token = credentials.credentials
+    if looks_like_api_key(token):
+        return await run_in_threadpool(
+            platform.api_keys.authenticate, tenant, token, request.method, request_id
+        )
     cached = platform.auth.authenticate_cached(tenant, token, request_id)
     if cached is not None:
         return cached
@@ -73,6 +81,22 @@ async def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def get_enrolling_actor(
+    request: Request,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The actor, also when their token only opens MFA enrolment (the MFA routes)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("missing bearer access token")
+    request_id = getattr(request.state, "request_id", "")
+    return platform.auth.authenticate(tenant, credentials.credentials, request_id, enrolling=True)
+
+
+EnrollingActorDep = Annotated[Actor, Depends(get_enrolling_actor)]
 
 
 MAX_OFFSET = 1_000_000_000  # beyond any table, and within every database's LIMIT/OFFSET

@@ -82,7 +82,7 @@ def run_scoring_loop(
     scored: date | None = None,
 ) -> ScoringReport:
     """The local timers: fan out last night once it is new, work the queue (retries too)
-    and send due notifications, every tick.
+    and send due notifications and identity e-mails, every tick.
 
     ``scored`` is a night already fanned out before the loop started.
     """
@@ -95,6 +95,7 @@ def run_scoring_loop(
                 scored = night
             total.add(work_scoring_queue(platform, queue))
             dispatch_notifications(platform, notifier)
+            platform.mail.dispatch(notifier)  # invitations and password resets
         except Exception as exc:  # a database is down: the next tick tries again
             log.warning("local scoring tick failed: %s", type(exc).__name__)
         stop_event.wait(interval_s)

@@ -8,12 +8,14 @@ builds the adapters from Settings, `startup` checks the server keys.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
+from shared.adapters.security.totp import PyotpOneTimeCodes
 from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
 from shared.adapters.sql.engines import (
     PoolSettings,
@@ -66,8 +68,17 @@ from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.services.api_keys import ApiKeyService
+from shared.core.registry.services.audit import AuditService
 from shared.core.registry.services.auth import AuthPolicy, AuthService
+from shared.core.registry.services.invitations import InvitationService
+from shared.core.registry.services.magic_links import MagicLinkService
+from shared.core.registry.services.mail import IdentityMail, MailDispatcher
+from shared.core.registry.services.mfa import MfaService
+from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.routing import TenantResolver
+from shared.core.registry.services.sessions import SessionService
 from shared.core.registry.services.tenants import TenantService
 from shared.core.registry.services.users import UserService
 from shared.core.scada.services import (
@@ -144,6 +155,14 @@ class Platform:
     tenants: TenantService
     auth: AuthService
     users: UserService
+    invitations: InvitationService
+    passwords: PasswordService
+    magic_links: MagicLinkService
+    sessions: SessionService
+    mfa: MfaService
+    api_keys: ApiKeyService
+    audit: AuditService
+    mail: MailDispatcher
     wells: WellService
     catalog: CatalogService
     production: ProductionService
@@ -170,6 +189,15 @@ class Platform:
     def close(self) -> None:
         self.tenant_databases.engines.dispose_all()
         self.master.engine.dispose()
+
+
+def app_url(settings: Settings) -> Callable[[Tenant], str]:
+    """Where e-mailed links point: the configured office app, else the tenant's own host."""
+
+    def url(tenant: Tenant) -> str:
+        return settings.public_app_url or f"https://{tenant.slug}.{settings.base_domain}"
+
+    return url
 
 
 def build_scada(
@@ -289,9 +317,12 @@ def wire_services(
         failure_window_s=settings.login_failure_window_s,
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_address=settings.login_max_failures_per_address,
+        session_cache_ttl_s=settings.session_check_ttl_s,
     )
     tokens = build_token_codec(settings, build_server_keys(settings, secrets))
-    auth = AuthService(master, hasher, tokens, policy)
+    codes = PyotpOneTimeCodes()
+    auth = AuthService(master, hasher, tokens, policy, codes=codes)
+    mail = IdentityMail(app_url(settings))
     sync = SyncService(tenant_databases, blobs=blobs)
     engines = tenant_databases.engines
     source_policy = build_source_policy(settings, master, secrets, master_url=master_url)
@@ -310,6 +341,14 @@ def wire_services(
         tenants=TenantService(master, tenant_databases, provisioner, secrets, hasher),
         auth=auth,
         users=UserService(master, hasher, on_user_changed=auth.forget_user),
+        invitations=InvitationService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
+        passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
+        magic_links=MagicLinkService(master, auth, mail),
+        sessions=SessionService(master, auth.forget_sessions),
+        mfa=MfaService(master, codes, auth, on_user_changed=auth.forget_user),
+        api_keys=ApiKeyService(master, cache_ttl_s=settings.session_check_ttl_s),
+        audit=AuditService(master, tenant_databases),
+        mail=MailDispatcher(master),
         wells=WellService(tenant_databases, master),
         catalog=CatalogService(tenant_databases),
         production=ProductionService(tenant_databases),

@@ -97,7 +97,11 @@ def _invite(http: httpx.Client, admin: dict[str, str], role: str, name: str) -> 
     email = f"{name}@acme.test"
     body = {"email": email, "full_name": name.title(), "role": role}
     user = http.post("/api/v1/users", json=body, headers=admin).json()
-    return Person(email, user["one_time_password"], user["id"])
+    password = f"{user['one_time_password']}-Renewed!"  # replaces the admin-set one at once
+    change = {"email": email, "password": user["one_time_password"], "new_password": password}
+    signed_in = http.post("/api/v1/auth/login", json=change, headers={"X-WellOS-Tenant": "acme"})
+    assert signed_in.status_code == 200, signed_in.text
+    return Person(email, password, user["id"])
 
 
 def _login(http: httpx.Client, person: Person) -> dict[str, str]:

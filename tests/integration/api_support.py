@@ -100,7 +100,8 @@ def mod_permian(mod_platform: Platform, mod_client: TestClient) -> TenantSession
 
 
 def invite(session: TenantSession, role: str, email: str | None = None) -> dict[str, Any]:
-    """Invite a user as the tenant's admin and log them in; returns the user and headers."""
+    """Create a user as the tenant's admin, sign them in and replace their one-time password;
+    returns the user, their own `password` and headers."""
     email = email or f"{unique(role.lower())}@{session.slug}.test"
     response = session.client.post(
         "/api/v1/users",
@@ -109,8 +110,8 @@ def invite(session: TenantSession, role: str, email: str | None = None) -> dict[
     )
     assert response.status_code == 201, response.text
     user = response.json()
-    headers = session.login_headers(email, user["one_time_password"])
-    return {**user, "headers": headers}
+    password, headers = session.first_login(email, user["one_time_password"])
+    return {**user, "password": password, "headers": headers}
 
 
 def create_well(session: TenantSession, **values: Any) -> dict[str, Any]:

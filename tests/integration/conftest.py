@@ -37,6 +37,23 @@ class TenantSession:
         token = response.json()["access_token"]
         return {"X-WellOS-Tenant": self.slug, "Authorization": f"Bearer {token}"}
 
+    def first_login(self, email: str, one_time_password: str) -> tuple[str, dict[str, str]]:
+        """Sign in with an admin-set password, replacing it as required: (new password, headers)."""
+        new_password = renewed(one_time_password)
+        response = self.client.post(
+            "/api/v1/auth/login",
+            json={"email": email, "password": one_time_password, "new_password": new_password},
+            headers={"X-WellOS-Tenant": self.slug},
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()["access_token"]
+        return new_password, {"X-WellOS-Tenant": self.slug, "Authorization": f"Bearer {token}"}
+
+
+def renewed(one_time_password: str) -> str:
+    """The password a test user picks to replace their admin-set one."""
+    return f"{one_time_password}-Renewed!"
+
 
 @pytest.fixture
 def client(platform: Platform) -> Iterator[TestClient]:

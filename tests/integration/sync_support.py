@@ -81,7 +81,7 @@ def invite(session: TenantSession, role: str, name: str) -> Person:
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    return Person(body["id"], email, session.login_headers(email, body["one_time_password"]))
+    return Person(body["id"], email, session.first_login(email, body["one_time_password"])[1])
 
 
 def create_well(session: TenantSession, name: str) -> str:

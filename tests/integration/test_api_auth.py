@@ -231,7 +231,7 @@ def test_a_deactivated_users_tokens_stop_working(mod_acme):
     # GIVEN a logged-in manager with a refresh token
     email = f"leaver-{uuid.uuid4().hex[:6]}@acme.test"
     user = invite(mod_acme, "MANAGER", email=email)
-    tokens = _login(mod_acme, email, user["one_time_password"]).json()
+    tokens = _login(mod_acme, email, user["password"]).json()
     assert _me(mod_acme, tokens["access_token"]).status_code == 200
     # WHEN the admin deactivates them
     response = mod_acme.client.post(
@@ -241,5 +241,5 @@ def test_a_deactivated_users_tokens_stop_working(mod_acme):
     # THEN their access token, refresh token and password are all refused with 401
     assert _me(mod_acme, tokens["access_token"]).status_code == 401
     assert _refresh(mod_acme, tokens["refresh_token"]).status_code == 401
-    login = _login(mod_acme, email, user["one_time_password"], _fresh_address())
+    login = _login(mod_acme, email, user["password"], _fresh_address())
     assert login.status_code == 401

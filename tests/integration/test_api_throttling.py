@@ -63,7 +63,7 @@ def test_an_account_is_throttled_after_n_failures_even_with_the_right_password(
     acme = account_limited
     # GIVEN a manager and the limit of 3 failed logins per account
     manager = invite(acme, "MANAGER")
-    email, password = manager["email"], manager["one_time_password"]
+    email, password = manager["email"], manager["password"]
     # WHEN 3 wrong passwords are tried for that account, from different addresses
     for n in range(3):
         assert _login(acme, email, "wrong", f"203.0.113.{n}").status_code == 401

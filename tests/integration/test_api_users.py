@@ -27,7 +27,7 @@ def _invite(session, email: str, role: str = "VIEWER", headers=None):
     )
 
 
-def test_an_invited_user_logs_in_with_the_one_time_password(mod_acme):
+def test_a_user_replaces_the_admin_set_password_at_the_first_sign_in(mod_acme):
     # GIVEN the admin invites a field operator
     email = _email()
     response = _invite(mod_acme, email, "FIELD_OPERATOR")
@@ -39,12 +39,23 @@ def test_an_invited_user_logs_in_with_the_one_time_password(mod_acme):
     assert user["status"] == "ACTIVE"
     assert len(user["one_time_password"]) >= 12
     assert "password_hash" not in user
-    # WHEN the user logs in with it THEN /me knows them
-    headers = mod_acme.login_headers(email, user["one_time_password"])
+    # WHEN the user signs in with it alone THEN they must choose their own first
+    signin = {"email": email, "password": user["one_time_password"]}
+    tenant = {"X-WellOS-Tenant": "acme"}
+    refused = mod_acme.client.post("/api/v1/auth/login", json=signin, headers=tenant)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "password_change_required"
+    assert "access_token" not in refused.json()
+    # WHEN they sign in with a new password THEN /me knows them
+    password, headers = mod_acme.first_login(email, user["one_time_password"])
     me = mod_acme.client.get("/api/v1/me", headers=headers).json()
     assert me["id"] == user["id"]
     assert "field-data:write" in me["permissions"]
     assert "users:read" not in me["permissions"]
+    # AND the one-time password is spent: only their own opens the account now
+    again = mod_acme.client.post("/api/v1/auth/login", json=signin, headers=tenant)
+    assert again.status_code == 401
+    assert mod_acme.login_headers(email, password)
 
 
 def test_a_duplicate_email_is_409_even_in_other_case(mod_acme):

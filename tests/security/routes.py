@@ -83,6 +83,29 @@ def _new_user(seeded: Seeded) -> dict[str, str]:
     return {"user_id": response.json()["id"]}
 
 
+def _new_invited(seeded: Seeded) -> dict[str, str]:
+    body = {"email": f"{unique('i')}@{seeded.slug}.test", "full_name": "Temp", "role": "VIEWER"}
+    response = seeded.client.post("/api/v1/invitations", json=body, headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"user_id": response.json()["id"]}
+
+
+def _deactivated_user(seeded: Seeded) -> dict[str, str]:
+    target = _new_user(seeded)
+    response = seeded.client.post(
+        f"/api/v1/users/{target['user_id']}/deactivate", headers=seeded.headers["ADMIN"]
+    )
+    assert response.status_code == 200, response.text
+    return target
+
+
+def _new_api_key(seeded: Seeded) -> dict[str, str]:
+    body = {"name": unique("Temp key"), "role": "VIEWER"}
+    response = seeded.client.post("/api/v1/api-keys", json=body, headers=seeded.headers["ADMIN"])
+    assert response.status_code == 201, response.text
+    return {"key_id": response.json()["id"]}
+
+
 def _new_well(seeded: Seeded) -> dict[str, str]:
     body = {"name": unique("Temp well"), "well_type": "OIL"}
     response = seeded.client.post("/api/v1/wells", json=body, headers=seeded.headers["ADMIN"])
@@ -166,6 +189,42 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/users/{user_id}": Rule(OFFICE),
     "PATCH /api/v1/users/{user_id}": Rule(ADMIN, lambda s: {"role": "VIEWER"}, _new_user),
     "POST /api/v1/users/{user_id}/deactivate": Rule(ADMIN, fresh=_new_user),
+    "POST /api/v1/users/{user_id}/reactivate": Rule(ADMIN, fresh=_deactivated_user),
+    "POST /api/v1/invitations": Rule(
+        ADMIN,
+        lambda s: {"email": f"{unique('n')}@{s.slug}.test", "full_name": "New", "role": "VIEWER"},
+    ),
+    "POST /api/v1/users/{user_id}/invitation": Rule(ADMIN, fresh=_new_invited),
+    "DELETE /api/v1/users/{user_id}/invitation": Rule(ADMIN, fresh=_new_invited),
+    "POST /api/v1/auth/password": Rule(
+        ALL, lambda s: {"current_password": "not-the-password", "new_password": "Long-Enough-1"}
+    ),
+    "POST /api/v1/auth/password/forgot": Rule(PUBLIC, lambda s: {"email": "x@y.test"}),
+    "POST /api/v1/auth/password/reset": Rule(
+        PUBLIC, lambda s: {"token": "not-a-valid-link-token", "new_password": "Long-Enough-1"}
+    ),
+    "GET /api/v1/audit": Rule(OFFICE),
+    "GET /api/v1/audit/export.csv": Rule(OFFICE),
+    "GET /api/v1/auth/mfa": Rule(ALL),
+    "POST /api/v1/auth/mfa/totp": Rule(ALL),
+    "POST /api/v1/auth/mfa/totp/confirm": Rule(ALL, lambda s: {"code": "000000"}),
+    "POST /api/v1/auth/mfa/totp/disable": Rule(ALL, lambda s: {"code": "000000"}),
+    "PUT /api/v1/auth/mfa/policy": Rule(ADMIN, lambda s: {"mfa_required": "none"}),
+    "DELETE /api/v1/users/{user_id}/mfa": Rule(ADMIN, fresh=_new_user),
+    "GET /api/v1/api-keys": Rule(ADMIN),
+    "POST /api/v1/api-keys": Rule(ADMIN, lambda s: {"name": unique("Key"), "role": "VIEWER"}),
+    "DELETE /api/v1/api-keys/{key_id}": Rule(ADMIN, fresh=_new_api_key),
+    "GET /api/v1/auth/sessions": Rule(ALL),
+    "DELETE /api/v1/auth/sessions": Rule(ALL),
+    "DELETE /api/v1/auth/sessions/{session_id}": Rule(ALL),
+    "DELETE /api/v1/users/{user_id}/sessions": Rule(ADMIN, fresh=_new_user),
+    "POST /api/v1/auth/magic-link": Rule(PUBLIC, lambda s: {"email": "x@y.test"}),
+    "POST /api/v1/auth/magic-link/sign-in": Rule(
+        PUBLIC, lambda s: {"token": "not-a-valid-link-token"}
+    ),
+    "POST /api/v1/auth/invitation/accept": Rule(
+        PUBLIC, lambda s: {"token": "not-a-valid-link-token", "password": "Long-Enough-1"}
+    ),
     "GET /api/v1/wells": Rule(ALL),
     "POST /api/v1/wells": Rule(OFFICE, lambda s: {"name": unique("Well"), "well_type": "OIL"}),
     "GET /api/v1/wells/{well_id}": Rule(ALL),

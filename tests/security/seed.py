@@ -62,7 +62,7 @@ def seed_tenant(platform: Platform, client: TestClient, slug: str) -> Seeded:
         body = {"email": email, "full_name": f"{role.title()} {slug}", "role": given}
         user = _ok(client.post("/api/v1/users", json=body, headers=session.headers))
         seeded.user_ids[role] = user["id"]
-        seeded.headers[role] = session.login_headers(email, user["one_time_password"])
+        seeded.headers[role] = session.first_login(email, user["one_time_password"])[1]
         seeded.remember(user, "id", "email")
     seeded.ids["user_id"] = seeded.user_ids[SECOND_OPERATOR]
     _seed_catalog(seeded)

@@ -65,7 +65,11 @@ def arrange_conflict(api: Api) -> str:
     api.call("PUT", f"/api/v1/wells/{well['id']}/assignments/{user['id']}")
     login = api.client.post(
         "/api/v1/auth/login",
-        json={"email": email, "password": user["one_time_password"]},
+        json={
+            "email": email,
+            "password": user["one_time_password"],
+            "new_password": f"{user['one_time_password']}-Renewed!",
+        },
         headers={"X-WellOS-Tenant": api.slug},
     ).json()
     operator = {"X-WellOS-Tenant": api.slug, "Authorization": f"Bearer {login['access_token']}"}

@@ -7,9 +7,10 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request, Response
 
 from functions.api.addresses import client_address
-from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.dependencies import EnrollingActorDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import LoginIn, MeOut, RefreshIn, TokenOut
 from shared.core.common.roles import ROLE_PERMISSIONS
+from shared.core.registry.model.sessions import describe_device
 from shared.core.registry.services.users import public_view
 
 router = APIRouter(tags=["auth"])
@@ -25,7 +26,10 @@ def login(body: LoginIn, request: Request, platform: PlatformDep, tenant: Tenant
         settings.trusted_proxy_hops,
         settings.trusted_proxy_networks,
     )
-    pair = platform.auth.login(tenant, body.email, body.password, address)
+    device = describe_device(request.headers.get("user-agent"))
+    pair = platform.auth.login(
+        tenant, body.email, body.password, address, body.new_password, device, body.mfa_code
+    )
     return TokenOut(**asdict(pair))
 
 
@@ -41,7 +45,7 @@ def logout(body: RefreshIn, platform: PlatformDep, tenant: TenantDep) -> Respons
 
 
 @router.get("/api/v1/me", response_model=MeOut)
-def me(platform: PlatformDep, tenant: TenantDep, actor: ActorDep) -> MeOut:
+def me(platform: PlatformDep, tenant: TenantDep, actor: EnrollingActorDep) -> MeOut:
     user = platform.users.get(tenant, actor, actor.user_id)
     permissions = sorted(p.value for p in ROLE_PERMISSIONS[user.role])
     return MeOut(**public_view(user), tenant=tenant.slug, permissions=permissions)

@@ -25,11 +25,38 @@ def list_users(
 
 
 @router.post("/api/v1/users", response_model=UserCreatedOut, status_code=201)
-def invite_user(
+def create_user(
     body: UserInvite, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
 ) -> dict[str, Any]:
+    """A user with a one-time password for the admin to hand over; it must be changed at the
+    first sign-in. To invite by e-mail instead: POST /api/v1/invitations."""
     user, password = platform.users.invite(tenant, actor, body.email, body.full_name, body.role)
     return {**public_view(user), "one_time_password": password}
+
+
+@router.post("/api/v1/invitations", response_model=UserOut, status_code=201)
+def invite_by_email(
+    body: UserInvite, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    """An INVITED user and an e-mail with a single-use link to set a password (7 days)."""
+    user = platform.invitations.invite(tenant, actor, body.email, body.full_name, body.role)
+    return public_view(user)
+
+
+@router.post("/api/v1/users/{user_id}/invitation", response_model=UserOut)
+def resend_invitation(
+    user_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    """A new invitation e-mail; the earlier link stops working."""
+    return public_view(platform.invitations.resend(tenant, actor, str(user_id)))
+
+
+@router.delete("/api/v1/users/{user_id}/invitation", response_model=UserOut)
+def revoke_invitation(
+    user_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    """The link stops working and the user is DEACTIVATED."""
+    return public_view(platform.invitations.revoke(tenant, actor, str(user_id)))
 
 
 @router.get("/api/v1/users/{user_id}", response_model=UserOut)
@@ -51,3 +78,11 @@ def deactivate(
     user_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
 ) -> dict[str, Any]:
     return public_view(platform.users.deactivate(tenant, actor, str(user_id)))
+
+
+@router.post("/api/v1/users/{user_id}/reactivate", response_model=UserOut)
+def reactivate(
+    user_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    """ACTIVE again (INVITED again if they never set a password)."""
+    return public_view(platform.users.reactivate(tenant, actor, str(user_id)))

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import Email, Name, SafeText
 from shared.core.common.roles import Role
+from shared.core.registry.model.mfa import MfaRequirement
 from shared.core.registry.model.users import UserStatus
+
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+MfaCode = Annotated[str, Field(min_length=6, max_length=32, pattern=r"^[A-Za-z0-9\- ]+$")]
+LinkToken = Annotated[str, Field(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 
 class LoginIn(StrictInput):
     email: SafeText = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1024)
+    password: Password
+    new_password: Password | None = Field(
+        default=None,
+        description="Replaces a password an admin set (required then: 403 "
+        "password_change_required without it)",
+    )
+    mfa_code: MfaCode | None = Field(
+        default=None,
+        description="The authenticator's code or a recovery code (required with MFA on: "
+        "403 mfa_required without it)",
+    )
 
 
 class RefreshIn(StrictInput):
@@ -56,3 +72,97 @@ class UserCreatedOut(UserOut):
 
 class UserPatch(StrictInput):
     role: Role
+
+
+class PasswordChangeIn(StrictInput):
+    current_password: Password
+    new_password: Password
+
+
+class ForgotPasswordIn(StrictInput):
+    email: SafeText = Field(min_length=3, max_length=320)
+
+
+class AcceptedOut(BaseModel):
+    detail: str
+
+
+class PasswordResetIn(StrictInput):
+    token: LinkToken
+    new_password: Password
+
+
+class InvitationAcceptIn(StrictInput):
+    token: LinkToken
+    password: Password
+
+
+class MagicLinkIn(StrictInput):
+    email: SafeText = Field(min_length=3, max_length=320)
+
+
+class MagicLinkSignInIn(StrictInput):
+    token: LinkToken
+    mfa_code: MfaCode | None = None
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    device: str
+    address: str
+    created_at: datetime
+    last_used_at: datetime
+    current: bool = Field(description="The session of the token that asked")
+
+
+class SessionsEndedOut(BaseModel):
+    ended: int
+
+
+class MfaStatusOut(BaseModel):
+    enrolled: bool
+    required: bool = Field(description="The tenant requires MFA of your role")
+    requirement: str
+
+
+class TotpSetupOut(BaseModel):
+    secret: str = Field(description="Shown once: the authenticator app's key")
+    otpauth_uri: str
+
+
+class MfaCodeIn(StrictInput):
+    code: MfaCode
+
+
+class TotpConfirmedOut(BaseModel):
+    recovery_codes: list[str] = Field(description="Shown once; each works once")
+    tokens: TokenOut
+
+
+class MfaPolicyIn(StrictInput):
+    mfa_required: MfaRequirement
+
+
+class MfaPolicyOut(BaseModel):
+    mfa_required: MfaRequirement
+
+
+class ApiKeyIn(StrictInput):
+    name: Name
+    role: Role
+    read_only: bool = False
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    role: Role
+    read_only: bool
+    prefix: str = Field(description="The key's first characters, to tell keys apart")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    key: str = Field(description="Shown once: send it as `Authorization: Bearer <key>`")

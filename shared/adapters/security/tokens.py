@@ -42,6 +42,8 @@ class JwtAccessTokenCodec:
             "tid": claims.tenant_id,
             "role": claims.role.value,
             "email": claims.email,
+            "sid": claims.session_id,
+            "mfa_setup": claims.mfa_enrolment_only,
             "iat": int(datetime.now(UTC).timestamp()),
             "exp": int(claims.expires_at.timestamp()),
         }
@@ -57,6 +59,8 @@ class JwtAccessTokenCodec:
                 role=Role(payload["role"]),
                 email=str(payload["email"]),
                 expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+                session_id=str(payload.get("sid") or ""),
+                mfa_enrolment_only=bool(payload.get("mfa_setup", False)),
             )
         except jwt.ExpiredSignatureError as exc:
             raise AuthenticationError("access token expired") from exc

@@ -19,10 +19,15 @@ from sqlalchemy.exc import (
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.etl.registry import SqlEtlConfigRegistry
 from shared.adapters.sql.registry.repositories import (
+    SqlApiKeyRepository,
     SqlLoginAttemptLog,
+    SqlMailOutbox,
     SqlMasterAuditLog,
+    SqlMfaRepository,
     SqlRefreshTokenRepository,
+    SqlSessionRepository,
     SqlTenantRegistry,
+    SqlUserLinkRepository,
     SqlUserRepository,
 )
 from shared.adapters.sql.scada.gateway_registry import SqlGatewayRegistry
@@ -45,10 +50,15 @@ from shared.core.common.errors import ConflictError, DatabaseUnavailableError, W
 from shared.core.common.units_of_work import AuditLog
 from shared.core.etl.ports.registry import EtlConfigRegistry
 from shared.core.registry.ports import (
+    ApiKeyRepository,
     LoginAttemptLog,
+    MailOutbox,
     MasterAuditLog,
+    MfaRepository,
     RefreshTokenRepository,
+    SessionRepository,
     TenantRegistry,
+    UserLinkRepository,
     UserRepository,
 )
 from shared.core.scada.ports import GatewayRegistry, ReadingRepository, ScadaRepositories
@@ -173,6 +183,11 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(connection)
         self.login_attempts: LoginAttemptLog = SqlLoginAttemptLog(connection)
         self.audit: MasterAuditLog = SqlMasterAuditLog(connection)
+        self.links: UserLinkRepository = SqlUserLinkRepository(connection)
+        self.outbox: MailOutbox = SqlMailOutbox(connection)
+        self.sessions: SessionRepository = SqlSessionRepository(connection)
+        self.mfa: MfaRepository = SqlMfaRepository(connection)
+        self.api_keys: ApiKeyRepository = SqlApiKeyRepository(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
         return self

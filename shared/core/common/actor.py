@@ -17,3 +17,5 @@ class Actor:
     tenant_id: str
     tenant_slug: str
     request_id: str = ""
+    session_id: str = ""
+    """The sign-in session of the access token ("" for non-interactive actors)."""

@@ -11,6 +11,7 @@ replaces it by one unit-of-work protocol per feature.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -50,10 +51,28 @@ class AuditEntry:
     request_id: str
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the audit view; None matches anything. `since` inclusive, `until` exclusive."""
+
+    entity: str | None = None
+    entity_id: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
 
     def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[Record]: ...
+
+    def search(self, query: AuditQuery, limit: int) -> builtins.list[Record]:
+        """The newest `limit` entries matching `query`, newest first."""
+        ...
+
+    def count(self, query: AuditQuery) -> int: ...
 
 
 class UnitOfWork(Protocol):

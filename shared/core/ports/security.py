@@ -23,6 +23,9 @@ class AccessClaims:
     role: Role
     email: str
     expires_at: datetime
+    session_id: str = ""
+    mfa_enrolment_only: bool = False
+    """The tenant requires MFA and the user has none yet: only enrolment is open."""
 
 
 class AccessTokenCodec(Protocol):
@@ -30,4 +33,16 @@ class AccessTokenCodec(Protocol):
 
     def decode(self, token: str) -> AccessClaims:
         """Return the claims of a valid, unexpired token or raise AuthenticationError."""
+        ...
+
+
+class OneTimeCodes(Protocol):
+    """TOTP (RFC 6238, 30-second steps, 6 digits)."""
+
+    def new_secret(self) -> str: ...
+
+    def provisioning_uri(self, secret: str, account: str, issuer: str) -> str: ...
+
+    def matching_step(self, secret: str, code: str, at: datetime, skew_steps: int) -> int | None:
+        """The time step whose code is `code`, within `skew_steps` of `at`; None if none."""
         ...

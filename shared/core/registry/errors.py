@@ -7,7 +7,12 @@ WellOSError
 │   └── DatabaseExistsError         a new tenant's database already exists or holds tables
 ├── PermissionDeniedError
 │   ├── TenantSuspendedError        tenant is suspended               (403)
-│   └── TenantMismatchError         token of another tenant           (403)
+│   ├── TenantMismatchError         token of another tenant           (403)
+│   └── PasswordChangeRequiredError admin-set password not yet changed (403)
+├── InputError
+│   └── LinkInvalidError            unknown, spent, expired or foreign link (422, field token)
+├── PermissionDeniedError: MfaRequiredError (403), MfaEnrolmentRequiredError (403)
+├── AuthenticationError: MfaCodeInvalidError (401)
 ├── TenantRoutingError              no or reserved tenant in request  (400)
 └── ThrottledError                  too many attempts                 (429)
 """
@@ -15,7 +20,9 @@ WellOSError
 from __future__ import annotations
 
 from shared.core.common.errors import (
+    AuthenticationError,
     ConflictError,
+    InputError,
     NotFoundError,
     PermissionDeniedError,
     WellOSError,
@@ -67,3 +74,50 @@ class ThrottledError(WellOSError):
     def __init__(self, detail: str, retry_after_s: int) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+
+
+class PasswordChangeRequiredError(PermissionDeniedError):
+    """The password was set by an admin: sign in again with `new_password` to replace it."""
+
+    code = "password_change_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this password was set by an admin and must be changed: sign in again with new_password"
+        )
+
+
+class LinkInvalidError(InputError):
+    """One answer for a link that is unknown, spent, expired, revoked or of another tenant."""
+
+    code = "link_invalid"
+
+    def __init__(self, field_name: str = "token") -> None:
+        super().__init__(field_name, "the link is invalid or has expired; ask for a new one")
+
+
+class MfaRequiredError(PermissionDeniedError):
+    """The password was right; the account has MFA: sign in again with `mfa_code`."""
+
+    code = "mfa_required"
+
+    def __init__(self) -> None:
+        super().__init__("this account uses two-factor sign-in: send mfa_code as well")
+
+
+class MfaEnrolmentRequiredError(PermissionDeniedError):
+    """The tenant requires MFA and this user has none yet: only enrolment is open."""
+
+    code = "mfa_enrolment_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "your organisation requires two-factor sign-in: enrol at /api/v1/auth/mfa/totp first"
+        )
+
+
+class MfaCodeInvalidError(AuthenticationError):
+    code = "mfa_code_invalid"
+
+    def __init__(self) -> None:
+        super().__init__("the code is not right, was already used, or has expired")

@@ -14,7 +14,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.common.units_of_work import AuditQuery, TenantUnitOfWork
+from shared.core.registry.model.api_keys import ApiKey
+from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
+from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
+from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
 
@@ -121,6 +125,114 @@ class LoginAttemptLog(Protocol):
 class MasterAuditLog(Protocol):
     def record(self, entry: MasterAuditEntry) -> None: ...
 
+    def search(self, tenant_id: str, query: AuditQuery, limit: int) -> list[MasterAuditEntry]:
+        """The tenant's newest `limit` entries matching `query`, newest first."""
+        ...
+
+    def count(self, tenant_id: str, query: AuditQuery) -> int: ...
+
+
+class UserLinkRepository(Protocol):
+    """Single-use links (stored hashed) of users."""
+
+    def add(self, link: UserLink) -> None: ...
+
+    def get_by_hash(self, token_hash: str) -> UserLink | None: ...
+
+    def mark_used(self, link_id: str, at: datetime) -> bool:
+        """Spend the link; False when it was already spent or revoked (a replay)."""
+        ...
+
+    def revoke(self, user_id: str, purpose: LinkPurpose | None, at: datetime) -> None:
+        """Revoke the user's unspent links of `purpose` (every purpose when None)."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Sessions (refresh-token families) with their device and last use."""
+
+    def add(self, session: UserSession) -> None: ...
+
+    def get(self, session_id: str) -> UserSession | None: ...
+
+    def list_active(self, tenant_id: str, user_id: str) -> list[UserSession]:
+        """The user's sessions that have not ended, most recently used first."""
+        ...
+
+    def touch(self, session_id: str, at: datetime) -> None: ...
+
+    def end(self, session_ids: list[str], at: datetime) -> None:
+        """End these sessions (those already ended keep their time)."""
+        ...
+
+
+class MfaRepository(Protocol):
+    """TOTP enrolments, recovery codes (hashed) and each tenant's MFA requirement."""
+
+    def get(self, tenant_id: str, user_id: str) -> TotpEnrolment | None: ...
+
+    def put(self, enrolment: TotpEnrolment) -> None:
+        """Insert or replace the user's enrolment."""
+        ...
+
+    def use_step(self, user_id: str, step: int) -> bool:
+        """Record `step` as used; False when it is not after the last one used (a replay)."""
+        ...
+
+    def delete(self, user_id: str) -> None:
+        """Drop the enrolment and the recovery codes."""
+        ...
+
+    def replace_recovery_codes(self, user_id: str, code_hashes: list[str]) -> None: ...
+
+    def use_recovery_code(self, user_id: str, code_hash: str, at: datetime) -> bool:
+        """Spend an unused code; False if there is none such."""
+        ...
+
+    def requirement(self, tenant_id: str) -> MfaRequirement: ...
+
+    def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None: ...
+
+
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def list(self, tenant_id: str) -> list[ApiKey]: ...
+
+    def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None: ...
+
+    def touch(self, key_id: str, at: datetime) -> None: ...
+
+
+class MailOutbox(Protocol):
+    """E-mails queued in the master database, sent later by the mail dispatcher.
+
+    Queued in the transaction of what they announce: an invitation whose mail
+    cannot be queued is rolled back with it.
+    """
+
+    def add(self, mail: OutboxMail) -> None: ...
+
+    def due(self, now: datetime, limit: int) -> list[OutboxMail]: ...
+
+    def claim(self, mail_id: str, seen_due_at: datetime, lease_until: datetime) -> bool:
+        """Move a due mail's next attempt to the lease's end; False if another took it."""
+        ...
+
+    def sent(self, mail_id: str, attempts: int, at: datetime) -> None:
+        """Mark it SENT and drop its body (it may hold a link)."""
+        ...
+
+    def failed(
+        self, mail_id: str, attempts: int, error: str, next_attempt_at: datetime | None
+    ) -> None:
+        """Schedule the next attempt, or mark it FAILED (and drop its body) when None."""
+        ...
+
 
 class MasterUnitOfWork(Protocol):
     """One transaction on the master database; rolls back unless committed."""
@@ -130,6 +242,11 @@ class MasterUnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     login_attempts: LoginAttemptLog
     audit: MasterAuditLog
+    links: UserLinkRepository
+    outbox: MailOutbox
+    sessions: SessionRepository
+    mfa: MfaRepository
+    api_keys: ApiKeyRepository
     gateways: GatewayRegistry
     etl: EtlConfigRegistry
 

@@ -97,8 +97,17 @@ export class SessionStore {
   }
 
   /** Log in; resolves with the failed Response (for its problem) or null on success. */
-  async signIn(tenant: string, email: string, password: string): Promise<Response | null> {
-    const response = await this.post("/api/v1/auth/login", tenant, { email, password });
+  async signIn(
+    tenant: string,
+    email: string,
+    password: string,
+    newPassword?: string,
+    mfaCode?: string,
+  ): Promise<Response | null> {
+    const body: Record<string, string> = { email, password };
+    if (newPassword) body.new_password = newPassword;
+    if (mfaCode) body.mfa_code = mfaCode;
+    const response = await this.post("/api/v1/auth/login", tenant, body);
     if (!response.ok) return response;
     this.adopt(tenant, (await response.json()) as TokenAnswer);
     this.set("signed-in");

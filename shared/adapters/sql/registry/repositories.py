@@ -8,10 +8,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
+from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.registry import tables as t
 from shared.core.common.pages import Page
 from shared.core.common.roles import Role
+from shared.core.common.units_of_work import AuditQuery
+from shared.core.ports.notifications import NotificationError
+from shared.core.registry.model.api_keys import ApiKey
+from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
+from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
+from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
@@ -87,6 +95,7 @@ def _user_from_row(row: sa.RowMapping) -> User:
         password_hash=row["password_hash"],
         last_login_at=row["last_login_at"],
         created_at=row["created_at"],
+        must_change_password=bool(row["must_change_password"]),
     )
 
 
@@ -98,6 +107,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "status": user.status.value,
         "password_hash": user.password_hash,
         "last_login_at": user.last_login_at,
+        "must_change_password": user.must_change_password,
     }
 
 
@@ -271,6 +281,32 @@ class SqlMasterAuditLog:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
+    def search(self, tenant_id: str, query: AuditQuery, limit: int) -> list[MasterAuditEntry]:
+        c = t.audit_events.c
+        select = sa.select(t.audit_events).where(c.tenant_id == tenant_id, *audit_filters(c, query))
+        rows = self._c.execute(select.order_by(c.at.desc(), c.id.desc()).limit(limit))
+        return [
+            MasterAuditEntry(
+                action=row.action,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                actor=row.actor,
+                at=row.at,
+                tenant_id=str(row.tenant_id),
+                before=row.before,
+                after=row.after,
+                request_id=row.request_id,
+                details=dict(row.details or {}),
+            )
+            for row in rows
+        ]
+
+    def count(self, tenant_id: str, query: AuditQuery) -> int:
+        c = t.audit_events.c
+        where = [c.tenant_id == tenant_id, *audit_filters(c, query)]
+        total = sa.select(sa.func.count()).select_from(t.audit_events).where(*where)
+        return int(self._c.execute(total).scalar_one())
+
     def record(self, entry: MasterAuditEntry) -> None:
         self._c.execute(
             t.audit_events.insert().values(
@@ -285,4 +321,365 @@ class SqlMasterAuditLog:
                 request_id=entry.request_id,
                 details=entry.details,
             )
+        )
+
+
+def _link_from_row(row: sa.RowMapping) -> UserLink:
+    return UserLink(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        user_id=str(row["user_id"]),
+        purpose=LinkPurpose(row["purpose"]),
+        token_hash=row["token_hash"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        used_at=row["used_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+class SqlUserLinkRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, link: UserLink) -> None:
+        self._c.execute(
+            t.user_links.insert().values(
+                id=link.id,
+                tenant_id=link.tenant_id,
+                user_id=link.user_id,
+                purpose=link.purpose.value,
+                token_hash=link.token_hash,
+                created_at=link.created_at,
+                expires_at=link.expires_at,
+            )
+        )
+
+    def get_by_hash(self, token_hash: str) -> UserLink | None:
+        query = sa.select(t.user_links).where(t.user_links.c.token_hash == token_hash)
+        row = self._c.execute(query).first()
+        return _link_from_row(row._mapping) if row else None
+
+    def mark_used(self, link_id: str, at: datetime) -> bool:
+        table = t.user_links
+        result = self._c.execute(
+            table.update()
+            .where(table.c.id == link_id, table.c.used_at.is_(None), table.c.revoked_at.is_(None))
+            .values(used_at=at)
+        )
+        return result.rowcount == 1
+
+    def revoke(self, user_id: str, purpose: LinkPurpose | None, at: datetime) -> None:
+        table = t.user_links
+        where = [table.c.user_id == user_id, table.c.used_at.is_(None)]
+        where.append(table.c.revoked_at.is_(None))
+        if purpose is not None:
+            where.append(table.c.purpose == purpose.value)
+        self._c.execute(table.update().where(*where).values(revoked_at=at))
+
+
+def _mail_from_row(row: sa.RowMapping) -> OutboxMail:
+    return OutboxMail(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]) if row["tenant_id"] else None,
+        recipient=row["recipient"],
+        subject=row["subject"],
+        body=row["body"],
+        created_at=row["created_at"],
+        next_attempt_at=row["next_attempt_at"],
+        attempts=int(row["attempts"]),
+        status=row["status"],
+    )
+
+
+class SqlMailOutbox:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, mail: OutboxMail) -> None:
+        """Queue it; NotificationError when the outbox refuses (the caller's work rolls back)."""
+        try:
+            self._insert(mail)
+        except DBAPIError as exc:
+            raise NotificationError("the e-mail could not be queued; nothing was changed") from exc
+
+    def _insert(self, mail: OutboxMail) -> None:
+        self._c.execute(
+            t.mail_outbox.insert().values(
+                id=mail.id,
+                tenant_id=mail.tenant_id,
+                recipient=mail.recipient,
+                subject=mail.subject,
+                body=mail.body,
+                status=mail.status,
+                attempts=mail.attempts,
+                next_attempt_at=mail.next_attempt_at,
+                created_at=mail.created_at,
+            )
+        )
+
+    def due(self, now: datetime, limit: int) -> list[OutboxMail]:
+        table = t.mail_outbox
+        rows = self._c.execute(
+            sa.select(table)
+            .where(table.c.status == "PENDING", table.c.next_attempt_at <= now)
+            .order_by(table.c.next_attempt_at)
+            .limit(limit)
+        )
+        return [_mail_from_row(row._mapping) for row in rows]
+
+    def claim(self, mail_id: str, seen_due_at: datetime, lease_until: datetime) -> bool:
+        table = t.mail_outbox
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.id == mail_id,
+                table.c.status == "PENDING",
+                table.c.next_attempt_at == seen_due_at,
+            )
+            .values(next_attempt_at=lease_until)
+        )
+        return result.rowcount == 1
+
+    def sent(self, mail_id: str, attempts: int, at: datetime) -> None:
+        self._c.execute(
+            t.mail_outbox.update()
+            .where(t.mail_outbox.c.id == mail_id)
+            .values(status="SENT", attempts=attempts, sent_at=at, body="")
+        )
+
+    def failed(
+        self, mail_id: str, attempts: int, error: str, next_attempt_at: datetime | None
+    ) -> None:
+        values: dict[str, Any] = {"attempts": attempts, "last_error": error[:500]}
+        if next_attempt_at is None:
+            values.update(status="FAILED", body="")
+        else:
+            values["next_attempt_at"] = next_attempt_at
+        self._c.execute(t.mail_outbox.update().where(t.mail_outbox.c.id == mail_id).values(values))
+
+
+def _session_from_row(row: sa.RowMapping) -> UserSession:
+    return UserSession(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        user_id=str(row["user_id"]),
+        device=row["device"],
+        address=row["address"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        ended_at=row["ended_at"],
+    )
+
+
+class SqlSessionRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, session: UserSession) -> None:
+        self._c.execute(
+            t.user_sessions.insert().values(
+                id=session.id,
+                tenant_id=session.tenant_id,
+                user_id=session.user_id,
+                device=session.device,
+                address=session.address,
+                created_at=session.created_at,
+                last_used_at=session.last_used_at,
+            )
+        )
+
+    def get(self, session_id: str) -> UserSession | None:
+        query = sa.select(t.user_sessions).where(t.user_sessions.c.id == session_id)
+        row = self._c.execute(query).first()
+        return _session_from_row(row._mapping) if row else None
+
+    def list_active(self, tenant_id: str, user_id: str) -> list[UserSession]:
+        table = t.user_sessions
+        rows = self._c.execute(
+            sa.select(table)
+            .where(
+                table.c.tenant_id == tenant_id,
+                table.c.user_id == user_id,
+                table.c.ended_at.is_(None),
+            )
+            .order_by(table.c.last_used_at.desc())
+            .limit(500)
+        )
+        return [_session_from_row(row._mapping) for row in rows]
+
+    def touch(self, session_id: str, at: datetime) -> None:
+        table = t.user_sessions
+        self._c.execute(table.update().where(table.c.id == session_id).values(last_used_at=at))
+
+    def end(self, session_ids: list[str], at: datetime) -> None:
+        if not session_ids:
+            return
+        table = t.user_sessions
+        self._c.execute(
+            table.update()
+            .where(table.c.id.in_(session_ids), table.c.ended_at.is_(None))
+            .values(ended_at=at)
+        )
+
+
+class SqlMfaRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get(self, tenant_id: str, user_id: str) -> TotpEnrolment | None:
+        table = t.user_totp
+        row = self._c.execute(
+            sa.select(table).where(table.c.tenant_id == tenant_id, table.c.user_id == user_id)
+        ).first()
+        if row is None:
+            return None
+        return TotpEnrolment(
+            user_id=str(row.user_id),
+            tenant_id=str(row.tenant_id),
+            secret=row.secret,
+            created_at=row.created_at,
+            confirmed_at=row.confirmed_at,
+            last_step=row.last_step,
+        )
+
+    def put(self, enrolment: TotpEnrolment) -> None:
+        self.delete(enrolment.user_id)
+        self._c.execute(
+            t.user_totp.insert().values(
+                user_id=enrolment.user_id,
+                tenant_id=enrolment.tenant_id,
+                secret=enrolment.secret,
+                created_at=enrolment.created_at,
+                confirmed_at=enrolment.confirmed_at,
+                last_step=enrolment.last_step,
+            )
+        )
+
+    def use_step(self, user_id: str, step: int) -> bool:
+        table = t.user_totp
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.user_id == user_id,
+                sa.or_(table.c.last_step.is_(None), table.c.last_step < step),
+            )
+            .values(last_step=step)
+        )
+        return result.rowcount == 1
+
+    def delete(self, user_id: str) -> None:
+        self._c.execute(
+            t.mfa_recovery_codes.delete().where(t.mfa_recovery_codes.c.user_id == user_id)
+        )
+        self._c.execute(t.user_totp.delete().where(t.user_totp.c.user_id == user_id))
+
+    def replace_recovery_codes(self, user_id: str, code_hashes: list[str]) -> None:
+        table = t.mfa_recovery_codes
+        self._c.execute(table.delete().where(table.c.user_id == user_id))
+        if code_hashes:
+            self._c.execute(
+                table.insert(), [{"user_id": user_id, "code_hash": h} for h in code_hashes]
+            )
+
+    def use_recovery_code(self, user_id: str, code_hash: str, at: datetime) -> bool:
+        table = t.mfa_recovery_codes
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.user_id == user_id,
+                table.c.code_hash == code_hash,
+                table.c.used_at.is_(None),
+            )
+            .values(used_at=at)
+        )
+        return result.rowcount >= 1
+
+    def requirement(self, tenant_id: str) -> MfaRequirement:
+        table = t.identity_policies
+        value = self._c.execute(
+            sa.select(table.c.mfa_required).where(table.c.tenant_id == tenant_id)
+        ).scalar()
+        return MfaRequirement(value) if value else MfaRequirement.NONE
+
+    def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None:
+        table = t.identity_policies
+        statement = (
+            _upsert_dialect(self._c)
+            .insert(table)
+            .values(tenant_id=tenant_id, mfa_required=requirement.value)
+        )
+        self._c.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.tenant_id], set_={"mfa_required": requirement.value}
+            )
+        )
+
+
+def _api_key_from_row(row: sa.RowMapping) -> ApiKey:
+    return ApiKey(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant_id"]),
+        name=row["name"],
+        role=Role(row["role"]),
+        read_only=bool(row["read_only"]),
+        prefix=row["prefix"],
+        key_hash=row["key_hash"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+class SqlApiKeyRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, key: ApiKey) -> None:
+        self._c.execute(
+            t.api_keys.insert().values(
+                id=key.id,
+                tenant_id=key.tenant_id,
+                name=key.name,
+                role=key.role.value,
+                read_only=key.read_only,
+                prefix=key.prefix,
+                key_hash=key.key_hash,
+                created_by=key.created_by,
+                created_at=key.created_at,
+            )
+        )
+
+    def get(self, tenant_id: str, key_id: str) -> ApiKey | None:
+        c = t.api_keys.c
+        row = self._c.execute(
+            sa.select(t.api_keys).where(c.tenant_id == tenant_id, c.id == key_id)
+        ).first()
+        return _api_key_from_row(row._mapping) if row else None
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None:
+        row = self._c.execute(
+            sa.select(t.api_keys).where(t.api_keys.c.key_hash == key_hash)
+        ).first()
+        return _api_key_from_row(row._mapping) if row else None
+
+    def list(self, tenant_id: str) -> list[ApiKey]:
+        c = t.api_keys.c
+        rows = self._c.execute(
+            sa.select(t.api_keys).where(c.tenant_id == tenant_id).order_by(c.created_at.desc())
+        )
+        return [_api_key_from_row(row._mapping) for row in rows]
+
+    def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None:
+        c = t.api_keys.c
+        self._c.execute(
+            t.api_keys.update()
+            .where(c.tenant_id == tenant_id, c.id == key_id, c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    def touch(self, key_id: str, at: datetime) -> None:
+        self._c.execute(
+            t.api_keys.update().where(t.api_keys.c.id == key_id).values(last_used_at=at)
         )

@@ -17,11 +17,12 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.json_rows import read_records
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.common.units_of_work import AuditEntry, AuditQuery, Record
 from shared.core.wells.ports import WellQuery
 
 PRODUCTION_CHUNK_ROWS = 5000
@@ -237,6 +238,17 @@ class SqlAuditLog:
                 request_id=entry.request_id,
             )
         )
+
+    def search(self, query: AuditQuery, limit: int) -> list[Record]:
+        c = t.audit_log.c
+        select = sa.select(t.audit_log).where(*audit_filters(c, query))
+        rows = self._c.execute(select.order_by(c.at.desc(), c.id.desc()).limit(limit))
+        return [_record(row._mapping) for row in rows]
+
+    def count(self, query: AuditQuery) -> int:
+        where = audit_filters(t.audit_log.c, query)
+        total = sa.select(sa.func.count()).select_from(t.audit_log).where(*where)
+        return int(self._c.execute(total).scalar_one())
 
     def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[Record]:
         c = t.audit_log.c

@@ -15,8 +15,12 @@ MAX_NAME_LENGTH = 200
 
 
 class UserStatus(StrEnum):
+    INVITED = "INVITED"  # invited by e-mail; no password set yet
     ACTIVE = "ACTIVE"
     DEACTIVATED = "DEACTIVATED"
+
+
+NO_PASSWORD = ""  # the hash of a user who has none yet: verifies nothing
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,12 @@ class User:
     password_hash: str
     last_login_at: datetime | None = None
     created_at: datetime | None = None
+    must_change_password: bool = False
+    """An admin set the password: it must be replaced at the first sign-in."""
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != NO_PASSWORD
 
 
 def normalize_email(email: str) -> str:

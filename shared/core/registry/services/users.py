@@ -1,4 +1,5 @@
-"""Users of one tenant: list, invite (with a one-time password), change role, deactivate."""
+"""Users of one tenant: list, create with an admin-set one-time password, change role,
+deactivate and reactivate. (Invitations by e-mail: `invitations.py`.)"""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from shared.core.registry.model.users import (
     validate_person_name,
 )
 from shared.core.registry.ports import MasterAuditEntry, MasterDatabase, MasterUnitOfWork
+from shared.core.registry.services.auth import end_user_sessions
 
 
 def public_view(user: User) -> dict[str, Any]:
@@ -53,12 +55,12 @@ class UserService:
         if user_id != actor.user_id:
             require(actor, Permission.USERS_READ)
         with self._master.unit_of_work() as uow:
-            return _must_get(uow, tenant, user_id)
+            return must_get(uow, tenant, user_id)
 
     def invite(
         self, tenant: Tenant, actor: Actor, email: str, full_name: str, role: Role
     ) -> tuple[User, str]:
-        """Create a user and return it with its one-time password."""
+        """Create a user and return it with its one-time password (changed at first sign-in)."""
         require(actor, Permission.USERS_WRITE)
         email = validate_email(email)
         full_name = validate_person_name(full_name)
@@ -75,21 +77,22 @@ class UserService:
                 status=UserStatus.ACTIVE,
                 password_hash=self._hasher.hash(password),
                 created_at=self._clock(),
+                must_change_password=True,
             )
             uow.users.add(user)
-            self._audit(uow, tenant, actor, "user.created", user.id, None, public_view(user))
+            audit_user(uow, tenant, actor, "user.created", user.id, None, public_view(user))
             uow.commit()
         return user, password
 
     def change_role(self, tenant: Tenant, actor: Actor, user_id: str, role: Role) -> User:
         require(actor, Permission.USERS_WRITE)
         with self._master.unit_of_work() as uow:
-            before = _must_get(uow, tenant, user_id)
+            before = must_get(uow, tenant, user_id)
             if before.id == actor.user_id and role is not Role.ADMIN:
                 raise ConflictError("admins cannot remove their own admin role")
             after = replace(before, role=role)
             uow.users.update(after)
-            self._audit(
+            audit_user(
                 uow,
                 tenant,
                 actor,
@@ -105,13 +108,14 @@ class UserService:
     def deactivate(self, tenant: Tenant, actor: Actor, user_id: str) -> User:
         require(actor, Permission.USERS_DELETE)
         with self._master.unit_of_work() as uow:
-            before = _must_get(uow, tenant, user_id)
+            before = must_get(uow, tenant, user_id)
             if before.id == actor.user_id:
                 raise ConflictError("users cannot deactivate themselves")
             after = replace(before, status=UserStatus.DEACTIVATED)
             uow.users.update(after)
-            uow.refresh_tokens.revoke_user(user_id, self._clock())
-            self._audit(
+            end_user_sessions(uow, tenant.id, user_id, self._clock())
+            uow.links.revoke(user_id, None, self._clock())
+            audit_user(
                 uow, tenant, actor, "user.deactivated", user_id,
                 {"status": before.status.value}, {"status": after.status.value},
             )  # fmt: skip
@@ -119,32 +123,51 @@ class UserService:
         self._on_user_changed(user_id)
         return after
 
-    def _audit(
-        self,
-        uow: MasterUnitOfWork,
-        tenant: Tenant,
-        actor: Actor,
-        action: str,
-        user_id: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-    ) -> None:
-        uow.audit.record(
-            MasterAuditEntry(
-                action=action,
-                entity="user",
-                entity_id=user_id,
-                actor=actor.email,
-                at=self._clock(),
-                tenant_id=tenant.id,
-                before=_jsonable(before),
-                after=_jsonable(after),
-                request_id=actor.request_id,
-            )
+    def reactivate(self, tenant: Tenant, actor: Actor, user_id: str) -> User:
+        """ACTIVE again; a user who never set a password is INVITED again (re-send the link)."""
+        require(actor, Permission.USERS_DELETE)
+        with self._master.unit_of_work() as uow:
+            before = must_get(uow, tenant, user_id)
+            if before.status is not UserStatus.DEACTIVATED:
+                raise ConflictError(f"the user is {before.status.value}, not DEACTIVATED")
+            status = UserStatus.ACTIVE if before.has_password else UserStatus.INVITED
+            after = replace(before, status=status)
+            uow.users.update(after)
+            audit_user(
+                uow, tenant, actor, "user.reactivated", user_id,
+                {"status": before.status.value}, {"status": after.status.value},
+            )  # fmt: skip
+            uow.commit()
+        self._on_user_changed(user_id)
+        return after
+
+
+def audit_user(
+    uow: MasterUnitOfWork,
+    tenant: Tenant,
+    actor: Actor,
+    action: str,
+    user_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """One master audit entry about a user (never a password, hash or link)."""
+    uow.audit.record(
+        MasterAuditEntry(
+            action=action,
+            entity="user",
+            entity_id=user_id,
+            actor=actor.email,
+            at=utc_now(),
+            tenant_id=tenant.id,
+            before=_jsonable(before),
+            after=_jsonable(after),
+            request_id=actor.request_id,
         )
+    )
 
 
-def _must_get(uow: MasterUnitOfWork, tenant: Tenant, user_id: str) -> User:
+def must_get(uow: MasterUnitOfWork, tenant: Tenant, user_id: str) -> User:
     user = uow.users.get(tenant.id, user_id)
     if user is None:
         raise NotFoundError("user", user_id)

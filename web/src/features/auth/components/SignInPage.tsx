@@ -25,6 +25,10 @@ export function SignInPage() {
   const [tenant, setTenant] = useState(hostTenant ?? session.tenant ?? "");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [newPassword, setNewPassword] = useState("");
+  const [mustChange, setMustChange] = useState(false);
+  const [mfaCode, setMfaCode] = useState("");
+  const [needsCode, setNeedsCode] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,11 +46,31 @@ export function SignInPage() {
     setErrors({});
     setFailure(null);
     try {
-      const failed = await session.signIn(slug, email.trim(), password);
+      const failed = await session.signIn(
+        slug,
+        email.trim(),
+        password,
+        mustChange ? newPassword : undefined,
+        needsCode ? mfaCode.trim() : undefined,
+      );
       if (failed) {
         const body: unknown = await failed.json().catch(() => null);
         const problem = asProblem(failed.status, body);
-        const { byField, other } = splitFieldErrors(problem, ["email", "password"]);
+        if (problem.code === "mfa_required" || problem.code === "mfa_code_invalid") {
+          setNeedsCode(true);
+          setFailure(
+            problem.code === "mfa_required"
+              ? "Enter the code of your authenticator app (or a recovery code)."
+              : "That code is not right or was already used: enter the current one.",
+          );
+          return;
+        }
+        if (problem.code === "password_change_required") {
+          setMustChange(true);
+          setFailure("Your administrator set this password: choose your own to continue.");
+          return;
+        }
+        const { byField, other } = splitFieldErrors(problem, ["email", "password", "new_password", "mfa_code"]);
         setErrors(byField);
         setFailure(
           failed.status === 401 ? "The e-mail or password is not right." : failed.status === 404 ? `There is no company "${slug}".` : other,
@@ -82,6 +106,15 @@ export function SignInPage() {
             error={errors.email} onChange={(e) => setEmail(e.target.value)} />
           <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} required
             error={errors.password} onChange={(e) => setPassword(e.target.value)} />
+          {mustChange ? (
+            <TextField label="New password" name="new_password" type="password" autoComplete="new-password" value={newPassword}
+              required hint="At least 12 characters, not a common password" error={errors.new_password}
+              onChange={(e) => setNewPassword(e.target.value)} />
+          ) : null}
+          {needsCode ? (
+            <TextField label="Authenticator code" name="mfa_code" autoComplete="one-time-code" inputMode="numeric"
+              value={mfaCode} required error={errors.mfa_code} onChange={(e) => setMfaCode(e.target.value)} />
+          ) : null}
           <Button type="submit" busy={busy}>Sign in</Button>
         </form>
       </div>
