@@ -25,6 +25,7 @@ from shared.adapters.sql.etl.imports import SqlImportStores
 from shared.adapters.sql.etl.platform_databases import SqlPlatformDatabases
 from shared.adapters.sql.etl.source import SqlSourceConnector
 from shared.adapters.sql.etl.store import SqlEtlStores
+from shared.adapters.sql.operations.store import SqlOperationsDatabases
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.scada.ingest import SqlIngestDatabases
 from shared.adapters.sql.scada.partitions import SqlReadingMaintenance
@@ -43,14 +44,23 @@ from shared.core.etl.model.source_policy import Resolver, SourcePolicy
 from shared.core.etl.model.spreadsheets.limits import SheetLimits
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
+from shared.core.operations.model.alarm_eval import ReadingArrays
+from shared.core.operations.services import (
+    AlarmEvaluator,
+    AlarmRuleService,
+    OperationsServices,
+    WorkOrderService,
+)
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
 from shared.core.ports.secrets import Secrets
+from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.auth import AuthPolicy, AuthService
 from shared.core.registry.services.routing import TenantResolver
 from shared.core.registry.services.tenants import TenantService
 from shared.core.registry.services.users import UserService
+from shared.core.scada.model.columns import ReadingColumns
 from shared.core.scada.services import (
     DrainService,
     GatewayService,
@@ -62,6 +72,7 @@ from shared.core.scada.services import (
 )
 from shared.core.scada.services.credentials import GatewayKeys
 from shared.core.scada.services.directory import GatewayDirectory
+from shared.core.scada.services.drain import OnWritten
 from shared.core.sync.services.field_sync import SyncService
 from shared.core.sync.services.jobs import SyncJobService
 from shared.core.wells.services.activity import WellActivityService
@@ -99,6 +110,7 @@ class Platform:
     imports: ImportService
     analytics: AnalyticsServices
     well_activity: WellActivityService
+    operations: OperationsServices
 
     def migrate_master(self) -> str:
         from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
@@ -199,11 +211,32 @@ def _cloud_queue(settings: Settings) -> Queue:
     return ServiceBusQueue(client)
 
 
+def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices:
+    databases = SqlOperationsDatabases(tenant_databases.engines)
+    return OperationsServices(
+        alarm_rules=AlarmRuleService(databases),
+        alarms=AlarmEvaluator(databases),
+        work_orders=WorkOrderService(databases),
+    )
+
+
+def alarm_hook(alarms: AlarmEvaluator) -> OnWritten:
+    """The drain's after-write hook: evaluate the tenant's alarm rules over the readings."""
+
+    def on_written(tenant: Tenant, columns: ReadingColumns) -> None:
+        alarms.on_readings(
+            tenant, ReadingArrays(columns.tag_id, columns.ts_us, columns.value, columns.status)
+        )
+
+    return on_written
+
+
 def build_scada(
     settings: Settings,
     secrets: Secrets,
     master: SqlMasterDatabase,
     tenant_databases: SqlTenantDatabases,
+    on_written: OnWritten | None = None,
 ) -> ScadaServices:
     keys = GatewayKeys(secrets)
     directory = GatewayDirectory(master, settings.registry_cache_ttl_s)
@@ -213,7 +246,7 @@ def build_scada(
         connections=ScadaConnectionService(tenant_databases, secrets),
         tags=TagMappingService(tenant_databases),
         readings=ReadingService(tenant_databases),
-        drain=DrainService(directory, keys, SqlIngestDatabases(engines)),
+        drain=DrainService(directory, keys, SqlIngestDatabases(engines), on_written=on_written),
         partitions=ReadingPartitionService(master, SqlReadingMaintenance(engines)),
     )
 
@@ -301,6 +334,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes,
         sheet_limits(settings),
     )  # fmt: skip
+    operations = build_operations(tenant_databases)
     return Platform(
         settings=settings,
         secrets=secrets,
@@ -317,11 +351,14 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         sync=sync,
         sync_jobs=SyncJobService(master, tenant_databases, sync, blobs, queue),
         photos=PhotoService(tenant_databases, blobs),
-        scada=build_scada(settings, secrets, master, tenant_databases),
+        scada=build_scada(
+            settings, secrets, master, tenant_databases, alarm_hook(operations.alarms)
+        ),
         queue=queue,
         blobs=blobs,
         etl=EtlService(etl),
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
+        operations=operations,
     )

@@ -16,6 +16,7 @@ from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
+    alarm_rules,
     alerts,
     analytics,
     auth,
@@ -36,6 +37,7 @@ from functions.api.routes import (
     users,
     well_activity,
     wells,
+    work_orders,
 )
 from shared.bootstrap import Platform, build_platform
 from shared.settings import Settings
@@ -94,5 +96,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     for module in (etl, imports):
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
+        app.include_router(module.router)
+    for module in (alarm_rules, work_orders):
         app.include_router(module.router)
     return app

@@ -114,6 +114,18 @@ def _new_tag(seeded: Seeded) -> dict[str, str]:
     return {"tag_id": str(response.json()["tag_id"])}
 
 
+def _alarm_rule_fields(seeded: Seeded) -> dict[str, Any]:
+    return {"kind": "limit", "high": 900, "tag_id": int(seeded.ids["tag_id"])}
+
+
+def _alarm_rule(seeded: Seeded) -> dict[str, Any]:
+    return {"rule_id": unique("rule"), **_alarm_rule_fields(seeded)}
+
+
+def _work_order(seeded: Seeded) -> dict[str, Any]:
+    return {"well_id": seeded.ids["well_id"], "title": "Replace rod string"}
+
+
 def _connection(seeded: Seeded) -> dict[str, Any]:
     return {
         "gateway_id": seeded.ids["gateway_id"],
@@ -244,6 +256,31 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/alerts/{alert_id}/acknowledge": Rule(WRITERS),
     "POST /api/v1/alerts/{alert_id}/resolve": Rule(WRITERS, lambda s: {"note": "fixed"}),
     "GET /api/v1/analytics/wells": Rule(ALL),
+    "GET /api/v1/alarm-rules": Rule(ALL),
+    "POST /api/v1/alarm-rules": Rule(OFFICE, _alarm_rule),
+    "GET /api/v1/alarm-rules/{rule_id}": Rule(ALL),
+    "PUT /api/v1/alarm-rules/{rule_id}": Rule(OFFICE, _alarm_rule_fields),
+    "DELETE /api/v1/alarm-rules/{rule_id}": Rule(OFFICE),
+    "GET /api/v1/work-orders": Rule(ALL),
+    "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
+    "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),
+    "GET /api/v1/work-orders/{work_order_id}": Rule(ALL),
+    "POST /api/v1/work-orders/{work_order_id}/assign": Rule(
+        WRITERS, lambda s: {"assignee": "Acme Well Service"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/status": Rule(
+        WRITERS, lambda s: {"status": "in_progress"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/parts": Rule(
+        WRITERS, lambda s: {"part_number": "ROD-1", "quantity": "2", "unit_cost": "10.50"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/costs": Rule(
+        WRITERS, lambda s: {"category": "labour", "amount": "120.00"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/downtime": Rule(
+        WRITERS,
+        lambda s: {"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T04:00:00Z"},
+    ),
     "GET /api/v1/etl/config": Rule(OFFICE),
     "PUT /api/v1/etl/config": Rule(ADMIN, _etl_config),
     "POST /api/v1/etl/test-connection": Rule(ADMIN, lambda s: {}),

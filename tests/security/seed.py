@@ -69,6 +69,8 @@ def seed_tenant(platform: Platform, client: TestClient, slug: str) -> Seeded:
     _seed_scada(seeded)
     _seed_field_data(seeded)
     seeded.ids["alert_id"] = add_alert(platform, session, seeded.ids["well_id"], Severity.CRITICAL)
+    order = {"well_id": seeded.ids["well_id"], "title": "Seed work order"}
+    seeded.ids["work_order_id"] = _post(seeded, "/api/v1/work-orders", order)["id"]
     _seed_import(seeded)
     return seeded
 

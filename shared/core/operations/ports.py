@@ -1,13 +1,117 @@
-"""Ports of operations. Repositories and the unit of work come with the persistence step;
-for now only the virus scanner, which documents need before a file is served."""
+"""Ports of operations: the alarm and work-order stores, their unit of work, the virus scanner.
+
+The operations unit of work is the analytics one (alarm episodes are alerts)
+with two more stores on the same connection.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
+from shared.core.analytics.ports import AnalyticsUnitOfWork
+from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
 from shared.core.operations.model.scanning import ScanResult, ScanVerdict
+from shared.core.operations.model.work_orders import WorkOrder
+from shared.core.registry.model.tenants import Tenant
 
-__all__ = ["ScanResult", "ScanVerdict", "VirusScanner"]
+__all__ = [
+    "AlarmStore",
+    "OperationsDatabases",
+    "OperationsUnitOfWork",
+    "ScanResult",
+    "ScanVerdict",
+    "StoredState",
+    "VirusScanner",
+    "WorkOrderQuery",
+    "WorkOrderStore",
+]
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """The evaluator's memory as stored: a revision (bumped on every save) and its JSON."""
+
+    revision: int
+    data: Mapping[str, Any] | None
+
+
+class AlarmStore(Protocol):
+    def list_rules(self, enabled_only: bool = False) -> list[tuple[AlarmRule, bool]]:
+        """Every rule with its enabled flag, by rule id."""
+        ...
+
+    def get_rule(self, rule_id: str) -> tuple[AlarmRule, bool] | None: ...
+
+    def add_rule(self, rule: AlarmRule, enabled: bool, now: datetime) -> bool:
+        """Insert; False when the rule id is taken."""
+        ...
+
+    def replace_rule(self, rule: AlarmRule, enabled: bool, now: datetime) -> bool:
+        """Update; False when there is no such rule."""
+        ...
+
+    def delete_rule(self, rule_id: str) -> bool: ...
+
+    def tags(self) -> list[TagInfo]:
+        """The tenant's mapped, enabled tags (signal class = tag name) with the well's field."""
+        ...
+
+    def tag_names(self) -> dict[int, str]: ...
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """Changes whenever a rule or a tag mapping changes (the compiled-index cache key)."""
+        ...
+
+    def lock_state(self) -> StoredState:
+        """The evaluator's memory, locked until the transaction ends (one drain at a time)."""
+        ...
+
+    def save_state(self, revision: int, data: Mapping[str, Any], now: datetime) -> None: ...
+
+    def update_alarm_details(self, source_key: str, details: Mapping[str, Any]) -> bool:
+        """Replace the details of the alert with this source key; False if there is none."""
+        ...
+
+    def alarm_details(self, source_key: str) -> Mapping[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class WorkOrderQuery:
+    well_id: str | None
+    status: str | None
+    visible_well_ids: frozenset[str] | None
+    limit: int
+    offset: int
+
+
+class WorkOrderStore(Protocol):
+    def add(self, order: WorkOrder, now: datetime) -> bool:
+        """Insert; False when a work order already has this source (alert, inspection)."""
+        ...
+
+    def get(self, work_order_id: str) -> tuple[WorkOrder, int] | None:
+        """The work order and its revision."""
+        ...
+
+    def by_source(self, kind: str, reference: str) -> WorkOrder | None: ...
+
+    def save(self, order: WorkOrder, revision: int, now: datetime) -> bool:
+        """Update when still at `revision`; False when it changed meanwhile."""
+        ...
+
+    def list(self, query: WorkOrderQuery) -> tuple[list[WorkOrder], int]: ...
+
+
+class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
+    alarms: AlarmStore
+    work_orders: WorkOrderStore
+
+
+class OperationsDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> OperationsUnitOfWork: ...
 
 
 class VirusScanner(Protocol):

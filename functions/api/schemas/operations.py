@@ -1,0 +1,149 @@
+"""Alarm rules and work orders: request and response bodies.
+
+Alarm rule bodies are checked by the core (`parse_alarm_rule`), which names the
+field of any rule that cannot work; the model here only types them for the
+OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from functions.api.schemas.common import StrictInput
+from shared.core.operations.model.work_orders import CostCategory, Priority, WorkOrderStatus
+
+
+class AlarmKindIn(StrEnum):
+    LIMIT = "limit"
+    RATE = "rate"
+    STALE = "stale"
+
+
+class AlarmSeverityIn(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class AlarmRuleFields(StrictInput):
+    name: str = Field("", max_length=200)
+    kind: AlarmKindIn
+    tag_id: int | None = Field(None, description="One tag; or give signal_class")
+    signal_class: str | None = Field(
+        None, max_length=64, description="Every tag of this name (e.g. tubing_pressure)"
+    )
+    field_id: str | None = Field(None, max_length=64, description="Narrows a signal_class")
+    high: float | None = None
+    low: float | None = None
+    max_rise_per_min: float | None = None
+    max_fall_per_min: float | None = None
+    stale_after_s: float | None = None
+    deadband: float = 0.0
+    min_duration_s: float = 0.0
+    severity: AlarmSeverityIn = AlarmSeverityIn.MEDIUM
+    enabled: bool = True
+
+    def rule_data(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude={"enabled"}, exclude_none=True)
+        return data
+
+
+class AlarmRuleIn(AlarmRuleFields):
+    rule_id: str = Field(max_length=64, description="Letters, digits and _.:- (unique)")
+
+    def rule_data(self) -> dict[str, Any]:
+        return super().rule_data() | {"rule_id": self.rule_id}
+
+
+class AlarmRuleOut(BaseModel):
+    rule_id: str
+    name: str
+    kind: str
+    tag_id: int | None
+    signal_class: str | None
+    field_id: str | None
+    high: float | None
+    low: float | None
+    max_rise_per_min: float | None
+    max_fall_per_min: float | None
+    stale_after_s: float | None
+    deadband: float
+    min_duration_s: float
+    severity: str
+    enabled: bool
+
+
+class WorkOrderIn(StrictInput):
+    well_id: uuid.UUID
+    title: str = Field(max_length=200)
+    priority: Priority = Priority.MEDIUM
+    equipment_id: str | None = Field(None, max_length=64)
+    due_date: date | None = None
+    assignee: str | None = Field(None, max_length=200)
+    failure_at: AwareDatetime | None = None
+
+
+class FromAlertIn(StrictInput):
+    alert_id: uuid.UUID
+
+
+class AssignIn(StrictInput):
+    assignee: str = Field(max_length=200, description="A user's e-mail or a contractor")
+
+
+class StatusIn(StrictInput):
+    status: WorkOrderStatus
+    note: str = Field("", max_length=2000)
+    scheduled_for: AwareDatetime | None = Field(None, description="Needed for scheduled")
+
+
+class PartIn(StrictInput):
+    part_number: str = Field(max_length=64)
+    quantity: Decimal
+    unit_cost: Decimal
+    description: str = Field("", max_length=200)
+
+
+class CostIn(StrictInput):
+    category: CostCategory
+    amount: Decimal
+    note: str = Field("", max_length=200)
+
+
+class DowntimeIn(StrictInput):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class WorkOrderSourceOut(BaseModel):
+    kind: str
+    reference: str | None
+
+
+class WorkOrderOut(BaseModel):
+    id: str
+    well_id: str
+    title: str
+    status: str
+    priority: str
+    source: WorkOrderSourceOut
+    equipment_id: str | None
+    due_date: date | None
+    assignee: str | None
+    scheduled_for: datetime | None
+    failure_at: datetime | None
+    created_at: datetime
+    closed_at: datetime | None
+    parts: list[dict[str, Any]]
+    costs: list[dict[str, Any]]
+    downtime: list[dict[str, Any]]
+    downtime_hours: str
+    total_cost: str
+    history: list[dict[str, Any]]

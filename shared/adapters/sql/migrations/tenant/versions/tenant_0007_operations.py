@@ -1,0 +1,87 @@
+"""Operations: alarm rules, the alarm evaluator's state, work orders
+
+Revision ID: tenant_0007_operations
+Revises: tenant_0005_sync_jobs (the head: 0005 was chained after 0006)
+Create Date: 2026-12-05 00:30:00.000000
+
+Alarm episodes are rows of `alerts` (source "alarm"); this adds only what the
+alarm evaluator and work orders need beside them. Portable DDL only.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import mysql, postgresql
+
+revision = "tenant_0007_operations"
+down_revision = "tenant_0005_sync_jobs"
+branch_labels = None
+depends_on = None
+
+
+def _instant() -> sa.DateTime:
+    return sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+
+def _json() -> sa.types.TypeEngine:
+    return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
+
+def _uuid() -> sa.Uuid:
+    return sa.Uuid(as_uuid=False)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "alarm_rules",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("tag_id", sa.Integer(), nullable=True),
+        sa.Column("signal_class", sa.String(64), nullable=True),
+        sa.Column("field_id", sa.String(64), nullable=True),
+        sa.Column("high", sa.Double(), nullable=True),
+        sa.Column("low", sa.Double(), nullable=True),
+        sa.Column("max_rise_per_min", sa.Double(), nullable=True),
+        sa.Column("max_fall_per_min", sa.Double(), nullable=True),
+        sa.Column("stale_after_s", sa.Double(), nullable=True),
+        sa.Column("deadband", sa.Double(), nullable=False),
+        sa.Column("min_duration_s", sa.Double(), nullable=False),
+        sa.Column("severity", sa.String(16), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("created_at", _instant(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+    )
+    op.create_table(
+        "alarm_state",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+        sa.Column("state", _json(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+    )
+    op.create_table(
+        "work_orders",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("well_id", _uuid(), sa.ForeignKey("wells.id"), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("priority", sa.String(16), nullable=False),
+        sa.Column("source_kind", sa.String(32), nullable=False),
+        sa.Column("source_ref", sa.String(200), nullable=True),
+        sa.Column("equipment_id", sa.String(64), nullable=True),
+        sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("assignee", sa.String(200), nullable=True),
+        sa.Column("created_at", _instant(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+        sa.Column("closed_at", _instant(), nullable=True),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+        sa.Column("body", _json(), nullable=False),
+        sa.UniqueConstraint("source_kind", "source_ref", name="uq_work_orders_source"),
+    )
+    op.create_index("ix_work_orders_well_status", "work_orders", ["well_id", "status"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_work_orders_well_status", "work_orders")
+    op.drop_table("work_orders")
+    op.drop_table("alarm_state")
+    op.drop_table("alarm_rules")

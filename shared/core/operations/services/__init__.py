@@ -1,0 +1,17 @@
+"""Operations services: alarm rules and their evaluation in the drain, work orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.core.operations.services.alarms import AlarmEvaluator, AlarmRuleService
+from shared.core.operations.services.work_orders import WorkOrderService
+
+__all__ = ["AlarmEvaluator", "AlarmRuleService", "OperationsServices", "WorkOrderService"]
+
+
+@dataclass
+class OperationsServices:
+    alarm_rules: AlarmRuleService
+    alarms: AlarmEvaluator
+    work_orders: WorkOrderService
