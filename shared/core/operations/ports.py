@@ -6,7 +6,7 @@ with two more stores on the same connection.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -70,6 +70,11 @@ class AlarmStore(Protocol):
         ...
 
     def save_state(self, revision: int, data: Mapping[str, Any], now: datetime) -> None: ...
+
+    def add_alarms(self, alerts: Sequence[Mapping[str, Any]]) -> set[str]:
+        """Insert alert rows in one statement, skipping source keys already there;
+        the source keys inserted."""
+        ...
 
     def update_alarm_details(self, source_key: str, details: Mapping[str, Any]) -> bool:
         """Replace the details of the alert with this source key; False if there is none."""

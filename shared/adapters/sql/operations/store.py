@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Self
@@ -160,6 +160,28 @@ class SqlAlarmStore:
         statement = sa.select(alerts.c.details).where(alerts.c.source_key == source_key)
         row = self._c.execute(statement).first()
         return None if row is None else dict(row.details)
+
+    def add_alarms(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+        if not rows:
+            return set()
+        keys = [str(row["source_key"]) for row in rows]
+        if self._c.dialect.name == "postgresql":
+            statement = (
+                postgresql.insert(alerts)
+                .values([dict(row) for row in rows])
+                .on_conflict_do_nothing()
+                .returning(alerts.c.source_key)
+            )
+            return {str(key) for key in self._c.execute(statement).scalars()}
+        taken = set(
+            self._c.execute(
+                sa.select(alerts.c.source_key).where(alerts.c.source_key.in_(keys))
+            ).scalars()
+        )
+        fresh = [dict(row) for row in rows if row["source_key"] not in taken]
+        if fresh:
+            self._c.execute(alerts.insert(), fresh)
+        return {str(row["source_key"]) for row in fresh}
 
     def update_alarm_details(self, source_key: str, details: Mapping[str, Any]) -> bool:
         statement = (

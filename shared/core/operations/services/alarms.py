@@ -214,52 +214,51 @@ class AlarmEvaluator:
         readings: ReadingArrays,
         now: datetime,
     ) -> AlarmOutcome:
-        raised = cleared = 0
+        """Raised episodes become alerts (one statement); cleared ones say so in their alert."""
+        drafts: list[dict[str, Any]] = []
+        feed: list[ChangeEntry] = []
+        cleared = 0
         for event in events:
-            key = f"{ALARM_SOURCE}:{event.episode_id}"
             well_id = cached.wells.get(event.tag_id)
-            if event.kind is EventKind.RAISED and well_id is not None:
+            if event.kind is EventKind.RAISED:
                 binding = cached.index.binding((event.rule_id, event.tag_id))
-                if binding is None:
-                    continue
-                alert = _alert(binding.rule, event, cached, well_id, readings, now)
-                if uow.analytics.add_alert(alert):
-                    raised += 1
-                    _feed(uow, now, well_id, alert["id"], "alarm.raise", alert)
-            elif event.kind is EventKind.CLEARED:
-                details = uow.alarms.alarm_details(key)
-                if details is None:
-                    continue
-                after = {
+                if binding is not None and well_id is not None:
+                    drafts.append(_alert(binding.rule, event, cached, well_id, readings, now))
+                continue
+            key = f"{ALARM_SOURCE}:{event.episode_id}"
+            details = uow.alarms.alarm_details(key)
+            if details is None:
+                continue
+            after = json_safe(
+                {
                     **details,
                     "active": False,
                     "cleared_at": event.at.isoformat(),
                     "cleared_value": event.value,
                 }
-                uow.alarms.update_alarm_details(key, json_safe(after))
-                cleared += 1
-                if well_id is not None:
-                    _feed(uow, now, well_id, key, "alarm.clear", {"source_key": key, **after})
-        return AlarmOutcome(raised, cleared)
+            )
+            uow.alarms.update_alarm_details(key, after)
+            cleared += 1
+            if well_id is not None:
+                feed.append(_entry(now, well_id, key, "alarm.clear", {"source_key": key, **after}))
+        inserted = uow.alarms.add_alarms(drafts)
+        for alert in drafts:
+            if alert["source_key"] in inserted:
+                feed.append(_entry(now, alert["well_id"], alert["id"], "alarm.raise", alert))
+        uow.changes.append_many(feed)
+        return AlarmOutcome(len(inserted), cleared)
 
     def forget(self, tenant_id: str) -> None:
         with self._lock:
             self._cache.pop(tenant_id, None)
 
 
-def _feed(
-    uow: OperationsUnitOfWork,
-    now: datetime,
-    well_id: str,
-    entity_id: str,
-    action: str,
-    data: Mapping[str, Any],
-) -> None:
+def _entry(
+    now: datetime, well_id: str, entity_id: str, action: str, data: Mapping[str, Any]
+) -> ChangeEntry:
     """The pumper's devices pull their wells' alarms with the rest of the change feed."""
     payload = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()}
-    uow.changes.append(
-        ChangeEntry(now, well_id, "alert", entity_id, action, SYSTEM_ACTOR, json_safe(payload))
-    )
+    return ChangeEntry(now, well_id, "alert", entity_id, action, SYSTEM_ACTOR, json_safe(payload))
 
 
 def _alert(
