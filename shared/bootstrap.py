@@ -46,6 +46,7 @@ from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
 from shared.core.operations.model.alarm_eval import ReadingArrays
 from shared.core.operations.services import (
+    AfeService,
     AlarmEvaluator,
     AlarmRuleService,
     OperationsServices,
@@ -217,6 +218,7 @@ def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices
         alarm_rules=AlarmRuleService(databases),
         alarms=AlarmEvaluator(databases),
         work_orders=WorkOrderService(databases),
+        afes=AfeService(databases),
     )
 
 

@@ -16,6 +16,7 @@ from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
+    afes,
     alarm_rules,
     alerts,
     analytics,
@@ -97,6 +98,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
-    for module in (alarm_rules, work_orders):
+    for module in (alarm_rules, work_orders, afes):
         app.include_router(module.router)
     return app

@@ -122,6 +122,25 @@ def _alarm_rule(seeded: Seeded) -> dict[str, Any]:
     return {"rule_id": unique("rule"), **_alarm_rule_fields(seeded)}
 
 
+def _afe(seeded: Seeded) -> dict[str, Any]:
+    return {
+        "number": unique("AFE"),
+        "title": "Workover",
+        "well_id": seeded.ids["well_id"],
+        "estimate": [{"category": "workover", "amount": "50000"}],
+    }
+
+
+def _new_afe(seeded: Seeded) -> dict[str, str]:
+    """A draft AFE: a decision on it is out of turn (409) for every office role, where the
+    seeded one, once submitted, waits for the manager and refuses the admin (403)."""
+    response = seeded.client.post(
+        "/api/v1/afes", json=_afe(seeded), headers=seeded.headers["ADMIN"]
+    )
+    assert response.status_code == 201, response.text
+    return {"afe_id": response.json()["id"]}
+
+
 def _work_order(seeded: Seeded) -> dict[str, Any]:
     return {"well_id": seeded.ids["well_id"], "title": "Replace rod string"}
 
@@ -261,6 +280,21 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/alarm-rules/{rule_id}": Rule(ALL),
     "PUT /api/v1/alarm-rules/{rule_id}": Rule(OFFICE, _alarm_rule_fields),
     "DELETE /api/v1/alarm-rules/{rule_id}": Rule(OFFICE),
+    "GET /api/v1/afes": Rule(OFFICE),
+    "POST /api/v1/afes": Rule(OFFICE, _afe),
+    "GET /api/v1/afes/{afe_id}": Rule(OFFICE),
+    "POST /api/v1/afes/{afe_id}/submit": Rule(OFFICE),
+    "POST /api/v1/afes/{afe_id}/decision": Rule(
+        OFFICE, lambda s: {"approve": True}, fresh=_new_afe
+    ),
+    "POST /api/v1/afes/{afe_id}/revise": Rule(OFFICE, lambda s: {}),
+    "POST /api/v1/afes/{afe_id}/actuals": Rule(
+        OFFICE, lambda s: {"category": "workover", "amount": "100.00"}
+    ),
+    "POST /api/v1/afes/{afe_id}/elections": Rule(
+        OFFICE, lambda s: {"partner_id": "p1", "election": "consent"}
+    ),
+    "POST /api/v1/afes/{afe_id}/close": Rule(OFFICE),
     "GET /api/v1/work-orders": Rule(ALL),
     "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
     "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),

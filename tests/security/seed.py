@@ -71,6 +71,9 @@ def seed_tenant(platform: Platform, client: TestClient, slug: str) -> Seeded:
     seeded.ids["alert_id"] = add_alert(platform, session, seeded.ids["well_id"], Severity.CRITICAL)
     order = {"well_id": seeded.ids["well_id"], "title": "Seed work order"}
     seeded.ids["work_order_id"] = _post(seeded, "/api/v1/work-orders", order)["id"]
+    afe = {"number": "AFE-SEED", "title": "Seed AFE", "well_id": seeded.ids["well_id"],
+           "estimate": [{"category": "workover", "amount": "50000"}]}  # fmt: skip
+    seeded.ids["afe_id"] = _post(seeded, "/api/v1/afes", afe)["id"]
     _seed_import(seeded)
     return seeded
 

@@ -147,3 +147,67 @@ class WorkOrderOut(BaseModel):
     downtime_hours: str
     total_cost: str
     history: list[dict[str, Any]]
+
+
+class EstimateLineIn(StrictInput):
+    category: str = Field(max_length=32, description="A category of the AFE policy (idc, tcc…)")
+    amount: Decimal
+    note: str = Field("", max_length=200)
+
+
+class PartnerIn(StrictInput):
+    partner_id: str = Field(max_length=64)
+    working_interest: Decimal = Field(description="A fraction, e.g. 0.25")
+
+
+class AfeIn(StrictInput):
+    number: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    estimate: list[EstimateLineIn] = Field(max_length=50)
+    well_id: uuid.UUID | None = None
+    lease_id: uuid.UUID | None = None
+    partners: list[PartnerIn] = Field(default_factory=list, max_length=50)
+
+
+class DecisionIn(StrictInput):
+    approve: bool
+    note: str = Field("", max_length=2000, description="Required to reject")
+
+
+class ReviseIn(StrictInput):
+    estimate: list[EstimateLineIn] | None = Field(None, max_length=50)
+
+
+class ActualIn(StrictInput):
+    category: str = Field(max_length=32)
+    amount: Decimal
+    reference: str = Field("", max_length=100, description="Invoice or ticket")
+    posted_at: AwareDatetime | None = Field(None, description="Default: now")
+
+
+class ElectionIn(StrictInput):
+    partner_id: str = Field(max_length=64)
+    election: str = Field(max_length=16, description="consent or non_consent")
+
+
+class AfeOut(BaseModel):
+    id: str
+    number: str
+    title: str
+    status: str
+    well_id: str | None
+    lease_id: str | None
+    created_at: datetime
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    estimate: list[dict[str, Any]]
+    total_estimate: str
+    total_actual: str
+    levels: list[dict[str, Any]]
+    waiting_for: str | None
+    decisions: list[dict[str, Any]]
+    actuals: list[dict[str, Any]]
+    budget: list[dict[str, Any]]
+    overruns: list[dict[str, Any]]
+    partners: list[dict[str, Any]]
+    consent: dict[str, Any]

@@ -12,12 +12,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.core.analytics.ports import AnalyticsUnitOfWork
+from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
 from shared.core.operations.model.scanning import ScanResult, ScanVerdict
 from shared.core.operations.model.work_orders import WorkOrder
 from shared.core.registry.model.tenants import Tenant
 
 __all__ = [
+    "AfeStore",
     "AlarmStore",
     "OperationsDatabases",
     "OperationsUnitOfWork",
@@ -110,9 +112,26 @@ class WorkOrderStore(Protocol):
     def list(self, query: WorkOrderQuery) -> tuple[list[WorkOrder], int]: ...
 
 
+class AfeStore(Protocol):
+    def add(self, afe: Afe, now: datetime) -> bool:
+        """Insert; False when the AFE number is taken."""
+        ...
+
+    def get(self, afe_id: str) -> tuple[Afe, int] | None:
+        """The AFE and its revision."""
+        ...
+
+    def save(self, afe: Afe, revision: int, now: datetime) -> bool:
+        """Update when still at `revision`; False when it changed meanwhile."""
+        ...
+
+    def list(self, status: str | None, limit: int, offset: int) -> tuple[list[Afe], int]: ...
+
+
 class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
     alarms: AlarmStore
     work_orders: WorkOrderStore
+    afes: AfeStore
 
 
 class OperationsDatabases(Protocol):

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from shared.adapters.sql.analytics.store import SqlAnalyticsStore
 from shared.adapters.sql.analytics.tables import alerts
 from shared.adapters.sql.engines import TenantEngineCache
+from shared.adapters.sql.operations.afes import SqlAfeStore
 from shared.adapters.sql.operations.tables import alarm_rules, alarm_state, work_orders
 from shared.adapters.sql.scada.tables import tag_mappings
 from shared.adapters.sql.tenant_tables import wells
@@ -28,7 +29,13 @@ from shared.core.operations.model.alarm_rules import (
     TagInfo,
     TagSelector,
 )
-from shared.core.operations.ports import AlarmStore, StoredState, WorkOrderQuery, WorkOrderStore
+from shared.core.operations.ports import (
+    AfeStore,
+    AlarmStore,
+    StoredState,
+    WorkOrderQuery,
+    WorkOrderStore,
+)
 from shared.core.registry.model.tenants import Tenant
 
 STATE_ROW = 1
@@ -342,6 +349,7 @@ class SqlOperationsUnitOfWork(SqlTenantUnitOfWork):
         self.analytics: AnalyticsStore = SqlAnalyticsStore(self._connection)
         self.alarms: AlarmStore = SqlAlarmStore(self._connection)
         self.work_orders: WorkOrderStore = SqlWorkOrderStore(self._connection)
+        self.afes: AfeStore = SqlAfeStore(self._connection)
         return self
 
 

@@ -65,3 +65,18 @@ work_orders = sa.Table(
     sa.UniqueConstraint("source_kind", "source_ref", name="uq_work_orders_source"),
     sa.Index("ix_work_orders_well_status", "well_id", "status"),
 )
+
+afes = sa.Table(
+    "afes",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("number", sa.String(64), nullable=False, unique=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("well_id", UUIDType, sa.ForeignKey("wells.id"), nullable=True),
+    sa.Column("lease_id", UUIDType, sa.ForeignKey("leases.id"), nullable=True),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.Column("revision", sa.BigInteger(), nullable=False),
+    sa.Column("body", JSONType, nullable=False),
+)

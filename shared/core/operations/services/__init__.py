@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.core.operations.services.afes import AfeService
 from shared.core.operations.services.alarms import AlarmEvaluator, AlarmRuleService
 from shared.core.operations.services.work_orders import WorkOrderService
 
-__all__ = ["AlarmEvaluator", "AlarmRuleService", "OperationsServices", "WorkOrderService"]
+__all__ = [
+    "AfeService",
+    "AlarmEvaluator",
+    "AlarmRuleService",
+    "OperationsServices",
+    "WorkOrderService",
+]
 
 
 @dataclass
@@ -15,3 +22,4 @@ class OperationsServices:
     alarm_rules: AlarmRuleService
     alarms: AlarmEvaluator
     work_orders: WorkOrderService
+    afes: AfeService

@@ -1,4 +1,4 @@
-"""Operations: alarm rules, the alarm evaluator's state, work orders
+"""Operations: alarm rules, the alarm evaluator's state, work orders, AFEs
 
 Revision ID: tenant_0007_operations
 Revises: tenant_0005_sync_jobs (the head: 0005 was chained after 0006)
@@ -78,9 +78,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_kind", "source_ref", name="uq_work_orders_source"),
     )
     op.create_index("ix_work_orders_well_status", "work_orders", ["well_id", "status"])
+    op.create_table(
+        "afes",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("number", sa.String(64), nullable=False, unique=True),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("well_id", _uuid(), sa.ForeignKey("wells.id"), nullable=True),
+        sa.Column("lease_id", _uuid(), sa.ForeignKey("leases.id"), nullable=True),
+        sa.Column("created_at", _instant(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+        sa.Column("body", _json(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("afes")
     op.drop_index("ix_work_orders_well_status", "work_orders")
     op.drop_table("work_orders")
     op.drop_table("alarm_state")
