@@ -50,6 +50,7 @@ from shared.core.operations.services import (
     AlarmEvaluator,
     AlarmRuleService,
     OperationsServices,
+    PermitService,
     WorkOrderService,
 )
 from shared.core.ports.blobs import BlobStore
@@ -219,6 +220,7 @@ def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices
         alarms=AlarmEvaluator(databases),
         work_orders=WorkOrderService(databases),
         afes=AfeService(databases),
+        permits=PermitService(databases),
     )
 
 

@@ -29,6 +29,7 @@ from functions.api.routes import (
     gateways,
     health,
     imports,
+    permits,
     photos,
     production,
     readings,
@@ -98,6 +99,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
-    for module in (alarm_rules, work_orders, afes):
+    for module in (alarm_rules, work_orders, afes, permits):
         app.include_router(module.router)
     return app

@@ -295,6 +295,18 @@ RULES: dict[str, Rule] = {
         OFFICE, lambda s: {"partner_id": "p1", "election": "consent"}
     ),
     "POST /api/v1/afes/{afe_id}/close": Rule(OFFICE),
+    "GET /api/v1/permits": Rule(ALL),
+    "POST /api/v1/permits": Rule(
+        OFFICE,
+        lambda s: {"permit_type": "disposal", "agency": "Texas RRC", "well_id": s.ids["well_id"]},
+    ),
+    "GET /api/v1/permits/reminders": Rule(ALL),
+    "GET /api/v1/permits/{permit_id}": Rule(ALL),
+    "POST /api/v1/permits/{permit_id}/status": Rule(OFFICE, lambda s: {"status": "submitted"}),
+    "POST /api/v1/permits/{permit_id}/approve": Rule(
+        OFFICE, lambda s: {"number": "W-14-123", "issued_on": "2026-01-05"}
+    ),
+    "POST /api/v1/permits/{permit_id}/conditions-met": Rule(OFFICE, lambda s: {"index": 0}),
     "GET /api/v1/work-orders": Rule(ALL),
     "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
     "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),

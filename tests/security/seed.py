@@ -74,6 +74,9 @@ def seed_tenant(platform: Platform, client: TestClient, slug: str) -> Seeded:
     afe = {"number": "AFE-SEED", "title": "Seed AFE", "well_id": seeded.ids["well_id"],
            "estimate": [{"category": "workover", "amount": "50000"}]}  # fmt: skip
     seeded.ids["afe_id"] = _post(seeded, "/api/v1/afes", afe)["id"]
+    permit = {"permit_type": "disposal", "agency": "Texas RRC", "well_id": seeded.ids["well_id"],
+              "conditions": [{"text": "Annual MIT"}]}  # fmt: skip
+    seeded.ids["permit_id"] = _post(seeded, "/api/v1/permits", permit)["id"]
     _seed_import(seeded)
     return seeded
 

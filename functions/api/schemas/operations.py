@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
+from shared.core.operations.model.permits import PermitStatus, PermitType
 from shared.core.operations.model.work_orders import CostCategory, Priority, WorkOrderStatus
 
 
@@ -211,3 +212,55 @@ class AfeOut(BaseModel):
     overruns: list[dict[str, Any]]
     partners: list[dict[str, Any]]
     consent: dict[str, Any]
+
+
+class ConditionIn(StrictInput):
+    text: str = Field(max_length=2000)
+    due_on: date | None = None
+
+
+class PermitIn(StrictInput):
+    permit_type: PermitType
+    agency: str = Field(max_length=100, description="e.g. Texas RRC, TCEQ")
+    well_id: uuid.UUID | None = None
+    facility_id: uuid.UUID | None = None
+    conditions: list[ConditionIn] = Field(default_factory=list, max_length=100)
+    renewal_of: uuid.UUID | None = Field(None, description="The permit this one renews")
+
+
+class PermitStatusIn(StrictInput):
+    status: PermitStatus = Field(description="approved goes through /approve")
+
+
+class PermitApproveIn(StrictInput):
+    number: str = Field(max_length=64, description="The agency's permit number")
+    issued_on: date
+    expires_on: date | None = None
+
+
+class ConditionMetIn(StrictInput):
+    index: int = Field(ge=0, le=99, description="The condition's position (from 0)")
+
+
+class PermitOut(BaseModel):
+    id: str
+    permit_type: str
+    agency: str
+    status: str
+    number: str | None
+    well_id: str | None
+    facility_id: str | None
+    issued_on: date | None
+    expires_on: date | None
+    renewal_of: str | None
+    conditions: list[dict[str, Any]]
+
+
+class PermitReminderOut(BaseModel):
+    permit_id: str
+    kind: str
+    due_on: date
+    deadline: date
+    lead_days: int
+    detail: str
+    key: str

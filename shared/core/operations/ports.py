@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from shared.core.analytics.ports import AnalyticsUnitOfWork
 from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
+from shared.core.operations.model.permits import Permit
 from shared.core.operations.model.scanning import ScanResult, ScanVerdict
 from shared.core.operations.model.work_orders import WorkOrder
 from shared.core.registry.model.tenants import Tenant
@@ -23,6 +24,7 @@ __all__ = [
     "AlarmStore",
     "OperationsDatabases",
     "OperationsUnitOfWork",
+    "PermitStore",
     "ScanResult",
     "ScanVerdict",
     "StoredState",
@@ -128,10 +130,29 @@ class AfeStore(Protocol):
     def list(self, status: str | None, limit: int, offset: int) -> tuple[list[Afe], int]: ...
 
 
+class PermitStore(Protocol):
+    def add(self, permit: Permit, now: datetime) -> None: ...
+
+    def get(self, permit_id: str) -> tuple[Permit, int] | None:
+        """The permit and its revision."""
+        ...
+
+    def save(self, permit: Permit, revision: int, now: datetime) -> bool:
+        """Update when still at `revision`; False when it changed meanwhile."""
+        ...
+
+    def list(self, well_id: str | None, limit: int, offset: int) -> tuple[list[Permit], int]: ...
+
+    def all(self) -> Sequence[Permit]:
+        """Every permit (the reminders look at approved ones and their renewals)."""
+        ...
+
+
 class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
     alarms: AlarmStore
     work_orders: WorkOrderStore
     afes: AfeStore
+    permits: PermitStore
 
 
 class OperationsDatabases(Protocol):

@@ -97,9 +97,7 @@ class SqlAfeStore:
         self._c = connection
 
     def add(self, afe: Afe, now: datetime) -> bool:
-        taken = self._c.execute(
-            sa.select(sa.literal(1)).where(afes.c.number == afe.number)
-        ).first()
+        taken = self._c.execute(sa.select(sa.literal(1)).where(afes.c.number == afe.number)).first()
         if taken is not None:
             return False
         values = _columns(afe) | {

@@ -16,6 +16,7 @@ from shared.adapters.sql.analytics.store import SqlAnalyticsStore
 from shared.adapters.sql.analytics.tables import alerts
 from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.operations.afes import SqlAfeStore
+from shared.adapters.sql.operations.permits import SqlPermitStore
 from shared.adapters.sql.operations.tables import alarm_rules, alarm_state, work_orders
 from shared.adapters.sql.scada.tables import tag_mappings
 from shared.adapters.sql.tenant_tables import wells
@@ -32,6 +33,7 @@ from shared.core.operations.model.alarm_rules import (
 from shared.core.operations.ports import (
     AfeStore,
     AlarmStore,
+    PermitStore,
     StoredState,
     WorkOrderQuery,
     WorkOrderStore,
@@ -350,6 +352,7 @@ class SqlOperationsUnitOfWork(SqlTenantUnitOfWork):
         self.alarms: AlarmStore = SqlAlarmStore(self._connection)
         self.work_orders: WorkOrderStore = SqlWorkOrderStore(self._connection)
         self.afes: AfeStore = SqlAfeStore(self._connection)
+        self.permits: PermitStore = SqlPermitStore(self._connection)
         return self
 
 

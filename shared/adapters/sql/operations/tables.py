@@ -80,3 +80,23 @@ afes = sa.Table(
     sa.Column("revision", sa.BigInteger(), nullable=False),
     sa.Column("body", JSONType, nullable=False),
 )
+
+permits = sa.Table(
+    "permits",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("permit_type", sa.String(16), nullable=False),
+    sa.Column("agency", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("number", sa.String(64), nullable=True),
+    sa.Column("well_id", UUIDType, sa.ForeignKey("wells.id"), nullable=True),
+    sa.Column("facility_id", UUIDType, sa.ForeignKey("facilities.id"), nullable=True),
+    sa.Column("issued_on", sa.Date(), nullable=True),
+    sa.Column("expires_on", sa.Date(), nullable=True),
+    sa.Column("renewal_of", UUIDType, nullable=True),
+    sa.Column("conditions", JSONType, nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.Column("revision", sa.BigInteger(), nullable=False),
+    sa.Index("ix_permits_expires_on", "expires_on"),
+)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shared.core.operations.services.afes import AfeService
 from shared.core.operations.services.alarms import AlarmEvaluator, AlarmRuleService
+from shared.core.operations.services.permits import PermitService
 from shared.core.operations.services.work_orders import WorkOrderService
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "AlarmEvaluator",
     "AlarmRuleService",
     "OperationsServices",
+    "PermitService",
     "WorkOrderService",
 ]
 
@@ -23,3 +25,4 @@ class OperationsServices:
     alarms: AlarmEvaluator
     work_orders: WorkOrderService
     afes: AfeService
+    permits: PermitService

@@ -1,4 +1,4 @@
-"""Operations: alarm rules, the alarm evaluator's state, work orders, AFEs
+"""Operations: alarm rules, the alarm evaluator's state, work orders, AFEs, permits
 
 Revision ID: tenant_0007_operations
 Revises: tenant_0005_sync_jobs (the head: 0005 was chained after 0006)
@@ -92,8 +92,29 @@ def upgrade() -> None:
         sa.Column("body", _json(), nullable=False),
     )
 
+    op.create_table(
+        "permits",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("permit_type", sa.String(16), nullable=False),
+        sa.Column("agency", sa.String(100), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("number", sa.String(64), nullable=True),
+        sa.Column("well_id", _uuid(), sa.ForeignKey("wells.id"), nullable=True),
+        sa.Column("facility_id", _uuid(), sa.ForeignKey("facilities.id"), nullable=True),
+        sa.Column("issued_on", sa.Date(), nullable=True),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("renewal_of", _uuid(), nullable=True),
+        sa.Column("conditions", _json(), nullable=False),
+        sa.Column("created_at", _instant(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+    )
+    op.create_index("ix_permits_expires_on", "permits", ["expires_on"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_permits_expires_on", "permits")
+    op.drop_table("permits")
     op.drop_table("afes")
     op.drop_index("ix_work_orders_well_status", "work_orders")
     op.drop_table("work_orders")
