@@ -51,6 +51,7 @@ from shared.core.operations.services import (
     AlarmRuleService,
     OperationsServices,
     PermitService,
+    WellTestService,
     WorkOrderService,
 )
 from shared.core.ports.blobs import BlobStore
@@ -221,6 +222,7 @@ def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices
         work_orders=WorkOrderService(databases),
         afes=AfeService(databases),
         permits=PermitService(databases),
+        well_tests=WellTestService(databases),
     )
 
 

@@ -38,6 +38,7 @@ from functions.api.routes import (
     sync_jobs,
     users,
     well_activity,
+    well_tests,
     wells,
     work_orders,
 )
@@ -99,6 +100,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
-    for module in (alarm_rules, work_orders, afes, permits):
+    for module in (alarm_rules, work_orders, afes, permits, well_tests):
         app.include_router(module.router)
     return app

@@ -122,6 +122,15 @@ def _alarm_rule(seeded: Seeded) -> dict[str, Any]:
     return {"rule_id": unique("rule"), **_alarm_rule_fields(seeded)}
 
 
+_WELL_TEST = {
+    "start": "2026-11-01T00:00:00Z",
+    "end": "2026-11-02T00:00:00Z",
+    "oil_bbl_per_day": "42.5",
+    "gas_mcf_per_day": "120",
+    "water_bbl_per_day": "310",
+}
+
+
 def _afe(seeded: Seeded) -> dict[str, Any]:
     return {
         "number": unique("AFE"),
@@ -307,6 +316,11 @@ RULES: dict[str, Rule] = {
         OFFICE, lambda s: {"number": "W-14-123", "issued_on": "2026-01-05"}
     ),
     "POST /api/v1/permits/{permit_id}/conditions-met": Rule(OFFICE, lambda s: {"index": 0}),
+    "POST /api/v1/wells/{well_id}/well-tests": Rule(WRITERS, lambda s: _WELL_TEST),
+    "GET /api/v1/wells/{well_id}/well-tests": Rule(ALL),
+    "POST /api/v1/leases/{lease_id}/allocation": Rule(
+        OFFICE, lambda s: {"metered": {"oil_bbl_per_day": "100"}, "hours": {}}
+    ),
     "GET /api/v1/work-orders": Rule(ALL),
     "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
     "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),

@@ -264,3 +264,45 @@ class PermitReminderOut(BaseModel):
     lead_days: int
     detail: str
     key: str
+
+
+class WellTestIn(StrictInput):
+    start: AwareDatetime
+    end: AwareDatetime
+    oil_bbl_per_day: Decimal
+    gas_mcf_per_day: Decimal
+    water_bbl_per_day: Decimal
+
+
+class WellTestOut(BaseModel):
+    id: str
+    well_id: str
+    start: datetime
+    end: datetime
+    hours: str
+    oil_bbl_per_day: str
+    gas_mcf_per_day: str
+    water_bbl_per_day: str
+    device_id: str
+
+
+class MeteredIn(StrictInput):
+    oil_bbl_per_day: Decimal | None = Field(None, description="The lease's oil volume, bbl")
+    gas_mcf_per_day: Decimal | None = Field(None, description="The lease's gas volume, Mcf")
+    water_bbl_per_day: Decimal | None = Field(None, description="The lease's water volume, bbl")
+
+
+class AllocationIn(StrictInput):
+    metered: MeteredIn
+    hours: dict[uuid.UUID, Decimal] = Field(
+        max_length=1000, description="Producing hours of each well of the lease"
+    )
+    as_of: AwareDatetime | None = Field(None, description="Use tests finished by then")
+    quantum: Decimal = Field(Decimal(1), description="1 (whole bbl) or 0.01")
+
+
+class AllocationOut(BaseModel):
+    lease_id: str
+    as_of: datetime
+    allocation: dict[str, dict[str, str]]
+    tests: dict[str, WellTestOut]

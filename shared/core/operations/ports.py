@@ -16,6 +16,7 @@ from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
 from shared.core.operations.model.permits import Permit
 from shared.core.operations.model.scanning import ScanResult, ScanVerdict
+from shared.core.operations.model.well_tests import WellTest
 from shared.core.operations.model.work_orders import WorkOrder
 from shared.core.registry.model.tenants import Tenant
 
@@ -29,6 +30,7 @@ __all__ = [
     "ScanVerdict",
     "StoredState",
     "VirusScanner",
+    "WellTestStore",
     "WorkOrderQuery",
     "WorkOrderStore",
 ]
@@ -148,11 +150,20 @@ class PermitStore(Protocol):
         ...
 
 
+class WellTestStore(Protocol):
+    def add(self, test: WellTest, now: datetime) -> None: ...
+
+    def of_wells(self, well_ids: Sequence[str], until: datetime | None) -> Sequence[WellTest]:
+        """Tests of these wells that ended by `until` (None: all), newest first."""
+        ...
+
+
 class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
     alarms: AlarmStore
     work_orders: WorkOrderStore
     afes: AfeStore
     permits: PermitStore
+    well_tests: WellTestStore
 
 
 class OperationsDatabases(Protocol):

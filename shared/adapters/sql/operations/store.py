@@ -18,6 +18,7 @@ from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.operations.afes import SqlAfeStore
 from shared.adapters.sql.operations.permits import SqlPermitStore
 from shared.adapters.sql.operations.tables import alarm_rules, alarm_state, work_orders
+from shared.adapters.sql.operations.well_tests import SqlWellTestStore
 from shared.adapters.sql.scada.tables import tag_mappings
 from shared.adapters.sql.tenant_tables import wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
@@ -35,6 +36,7 @@ from shared.core.operations.ports import (
     AlarmStore,
     PermitStore,
     StoredState,
+    WellTestStore,
     WorkOrderQuery,
     WorkOrderStore,
 )
@@ -353,6 +355,7 @@ class SqlOperationsUnitOfWork(SqlTenantUnitOfWork):
         self.work_orders: WorkOrderStore = SqlWorkOrderStore(self._connection)
         self.afes: AfeStore = SqlAfeStore(self._connection)
         self.permits: PermitStore = SqlPermitStore(self._connection)
+        self.well_tests: WellTestStore = SqlWellTestStore(self._connection)
         return self
 
 

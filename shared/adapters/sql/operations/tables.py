@@ -100,3 +100,18 @@ permits = sa.Table(
     sa.Column("revision", sa.BigInteger(), nullable=False),
     sa.Index("ix_permits_expires_on", "expires_on"),
 )
+
+well_tests = sa.Table(
+    "well_tests",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("well_id", UUIDType, sa.ForeignKey("wells.id"), nullable=False),
+    sa.Column("start", utc_timestamp(), nullable=False),
+    sa.Column("end", utc_timestamp(), nullable=False),
+    sa.Column("oil_bbl_per_day", sa.Numeric(18, 4), nullable=False),
+    sa.Column("gas_mcf_per_day", sa.Numeric(18, 4), nullable=False),
+    sa.Column("water_bbl_per_day", sa.Numeric(18, 4), nullable=False),
+    sa.Column("device_id", sa.String(100), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Index("ix_well_tests_well_end", "well_id", "end"),
+)

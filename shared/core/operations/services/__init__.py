@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from shared.core.operations.services.afes import AfeService
 from shared.core.operations.services.alarms import AlarmEvaluator, AlarmRuleService
 from shared.core.operations.services.permits import PermitService
+from shared.core.operations.services.well_tests import WellTestService
 from shared.core.operations.services.work_orders import WorkOrderService
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "AlarmRuleService",
     "OperationsServices",
     "PermitService",
+    "WellTestService",
     "WorkOrderService",
 ]
 
@@ -26,3 +28,4 @@ class OperationsServices:
     work_orders: WorkOrderService
     afes: AfeService
     permits: PermitService
+    well_tests: WellTestService

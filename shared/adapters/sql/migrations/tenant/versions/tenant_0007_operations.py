@@ -1,4 +1,4 @@
-"""Operations: alarm rules, the alarm evaluator's state, work orders, AFEs, permits
+"""Operations: alarm rules, the alarm evaluator's state, work orders, AFEs, permits, well tests
 
 Revision ID: tenant_0007_operations
 Revises: tenant_0005_sync_jobs (the head: 0005 was chained after 0006)
@@ -111,8 +111,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_permits_expires_on", "permits", ["expires_on"])
 
+    op.create_table(
+        "well_tests",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("well_id", _uuid(), sa.ForeignKey("wells.id"), nullable=False),
+        sa.Column("start", _instant(), nullable=False),
+        sa.Column("end", _instant(), nullable=False),
+        sa.Column("oil_bbl_per_day", sa.Numeric(18, 4), nullable=False),
+        sa.Column("gas_mcf_per_day", sa.Numeric(18, 4), nullable=False),
+        sa.Column("water_bbl_per_day", sa.Numeric(18, 4), nullable=False),
+        sa.Column("device_id", sa.String(100), nullable=False),
+        sa.Column("created_at", _instant(), nullable=False),
+    )
+    op.create_index("ix_well_tests_well_end", "well_tests", ["well_id", "end"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_well_tests_well_end", "well_tests")
+    op.drop_table("well_tests")
     op.drop_index("ix_permits_expires_on", "permits")
     op.drop_table("permits")
     op.drop_table("afes")
