@@ -49,6 +49,7 @@ from shared.core.operations.services import (
     AfeService,
     AlarmEvaluator,
     AlarmRuleService,
+    IncidentService,
     OperationsServices,
     PermitService,
     WellTestService,
@@ -223,6 +224,7 @@ def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices
         afes=AfeService(databases),
         permits=PermitService(databases),
         well_tests=WellTestService(databases),
+        incidents=IncidentService(databases),
     )
 
 

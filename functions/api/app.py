@@ -29,6 +29,7 @@ from functions.api.routes import (
     gateways,
     health,
     imports,
+    incidents,
     permits,
     photos,
     production,
@@ -100,6 +101,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
-    for module in (alarm_rules, work_orders, afes, permits, well_tests):
+    for module in (alarm_rules, work_orders, afes, permits, well_tests, incidents):
         app.include_router(module.router)
     return app

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.security.seed import PRODUCTION_DAY, ROLES, Seeded
+from tests.security.seed import PRODUCTION_DAY, ROLES, Seeded, incident_body
 
 ALL = frozenset(ROLES)
 OFFICE = frozenset({"ADMIN", "MANAGER"})
@@ -320,6 +320,20 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/wells/{well_id}/well-tests": Rule(ALL),
     "POST /api/v1/leases/{lease_id}/allocation": Rule(
         OFFICE, lambda s: {"metered": {"oil_bbl_per_day": "100"}, "hours": {}}
+    ),
+    "GET /api/v1/incidents": Rule(ALL),
+    "POST /api/v1/incidents": Rule(WRITERS, incident_body),
+    "GET /api/v1/incidents/{incident_id}": Rule(ALL),
+    "POST /api/v1/incidents/{incident_id}/corrective-actions": Rule(
+        OFFICE,
+        lambda s: {"description": "Replace flowline", "owner": "Ops", "due_on": "2026-12-31"},
+    ),
+    "POST /api/v1/incidents/{incident_id}/corrective-actions-done": Rule(
+        OFFICE, lambda s: {"index": 0, "done_on": "2026-12-20"}
+    ),
+    "POST /api/v1/incidents/{incident_id}/notifications": Rule(
+        OFFICE,
+        lambda s: {"rule_id": "tx-rrc-swr20-notice", "at": "2026-12-01T10:00:00Z"},
     ),
     "GET /api/v1/work-orders": Rule(ALL),
     "POST /api/v1/work-orders": Rule(WRITERS, _work_order),

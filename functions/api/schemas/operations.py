@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from functions.api.schemas.common import StrictInput
+from shared.core.operations.model.incidents import IncidentKind, Material, Unit, WaterContact
 from shared.core.operations.model.permits import PermitStatus, PermitType
 from shared.core.operations.model.work_orders import CostCategory, Priority, WorkOrderStatus
 
@@ -306,3 +307,68 @@ class AllocationOut(BaseModel):
     as_of: datetime
     allocation: dict[str, dict[str, str]]
     tests: dict[str, WellTestOut]
+
+
+class LocationIn(StrictInput):
+    state: str = Field(max_length=2, description="Two-letter state code, e.g. TX")
+    county: str = Field("", max_length=100)
+    well_id: uuid.UUID | None = None
+    lease_id: uuid.UUID | None = None
+    facility_id: uuid.UUID | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class ReleaseIn(StrictInput):
+    material: Material
+    released: Decimal
+    recovered: Decimal = Decimal(0)
+    unit: Unit = Unit.BBL
+    estimated: bool = False
+
+
+class IncidentIn(StrictInput):
+    kind: IncidentKind
+    occurred_at: AwareDatetime
+    discovered_at: AwareDatetime
+    location: LocationIn
+    description: str = Field(max_length=4000)
+    cause: str = Field("", max_length=2000)
+    releases: list[ReleaseIn] = Field(default_factory=list, max_length=20)
+    water: WaterContact = WaterContact.NONE
+    sensitive_area: bool = False
+    injuries: int = Field(0, ge=0, le=10_000)
+
+
+class CorrectiveActionIn(StrictInput):
+    description: str = Field(max_length=2000)
+    owner: str = Field(max_length=200)
+    due_on: date
+    done_on: date | None = None
+
+
+class ActionDoneIn(StrictInput):
+    index: int = Field(ge=0, le=999)
+    done_on: date
+
+
+class NotificationSentIn(StrictInput):
+    rule_id: str = Field(max_length=64)
+    at: AwareDatetime
+    reference: str = Field("", max_length=100, description="The agency's ticket number")
+
+
+class IncidentOut(BaseModel):
+    id: str
+    kind: str
+    occurred_at: datetime
+    discovered_at: datetime
+    location: dict[str, Any]
+    description: str
+    cause: str
+    releases: list[dict[str, Any]]
+    water: str
+    sensitive_area: bool
+    injuries: int
+    corrective_actions: list[dict[str, Any]]
+    notifications_due: list[dict[str, Any]]

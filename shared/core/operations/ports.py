@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from shared.core.analytics.ports import AnalyticsUnitOfWork
 from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
+from shared.core.operations.model.incidents import Incident
 from shared.core.operations.model.permits import Permit
 from shared.core.operations.model.scanning import ScanResult, ScanVerdict
 from shared.core.operations.model.well_tests import WellTest
@@ -23,6 +24,7 @@ from shared.core.registry.model.tenants import Tenant
 __all__ = [
     "AfeStore",
     "AlarmStore",
+    "IncidentStore",
     "OperationsDatabases",
     "OperationsUnitOfWork",
     "PermitStore",
@@ -158,12 +160,31 @@ class WellTestStore(Protocol):
         ...
 
 
+class IncidentStore(Protocol):
+    def add(self, incident: Incident, now: datetime) -> None: ...
+
+    def get(self, incident_id: str) -> tuple[Incident, int] | None:
+        """The incident and its revision."""
+        ...
+
+    def save(self, incident: Incident, revision: int, now: datetime) -> bool:
+        """Update when still at `revision`; False when it changed meanwhile."""
+        ...
+
+    def list(
+        self, visible_well_ids: frozenset[str] | None, limit: int, offset: int
+    ) -> tuple[Sequence[Incident], int]:
+        """Newest discovery first; with `visible_well_ids`, only incidents at those wells."""
+        ...
+
+
 class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
     alarms: AlarmStore
     work_orders: WorkOrderStore
     afes: AfeStore
     permits: PermitStore
     well_tests: WellTestStore
+    incidents: IncidentStore
 
 
 class OperationsDatabases(Protocol):

@@ -16,6 +16,7 @@ from shared.adapters.sql.analytics.store import SqlAnalyticsStore
 from shared.adapters.sql.analytics.tables import alerts
 from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.operations.afes import SqlAfeStore
+from shared.adapters.sql.operations.incidents import SqlIncidentStore
 from shared.adapters.sql.operations.permits import SqlPermitStore
 from shared.adapters.sql.operations.tables import alarm_rules, alarm_state, work_orders
 from shared.adapters.sql.operations.well_tests import SqlWellTestStore
@@ -34,6 +35,7 @@ from shared.core.operations.model.alarm_rules import (
 from shared.core.operations.ports import (
     AfeStore,
     AlarmStore,
+    IncidentStore,
     PermitStore,
     StoredState,
     WellTestStore,
@@ -356,6 +358,7 @@ class SqlOperationsUnitOfWork(SqlTenantUnitOfWork):
         self.afes: AfeStore = SqlAfeStore(self._connection)
         self.permits: PermitStore = SqlPermitStore(self._connection)
         self.well_tests: WellTestStore = SqlWellTestStore(self._connection)
+        self.incidents: IncidentStore = SqlIncidentStore(self._connection)
         return self
 
 

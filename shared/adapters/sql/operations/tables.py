@@ -115,3 +115,18 @@ well_tests = sa.Table(
     sa.Column("created_at", utc_timestamp(), nullable=False),
     sa.Index("ix_well_tests_well_end", "well_id", "end"),
 )
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("well_id", UUIDType, sa.ForeignKey("wells.id"), nullable=True),
+    sa.Column("state", sa.String(2), nullable=False),
+    sa.Column("discovered_at", utc_timestamp(), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.Column("revision", sa.BigInteger(), nullable=False),
+    sa.Column("body", JSONType, nullable=False),
+    sa.Index("ix_incidents_discovered", "discovered_at"),
+)

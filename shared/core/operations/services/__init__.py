@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shared.core.operations.services.afes import AfeService
 from shared.core.operations.services.alarms import AlarmEvaluator, AlarmRuleService
+from shared.core.operations.services.incidents import IncidentService
 from shared.core.operations.services.permits import PermitService
 from shared.core.operations.services.well_tests import WellTestService
 from shared.core.operations.services.work_orders import WorkOrderService
@@ -14,6 +15,7 @@ __all__ = [
     "AfeService",
     "AlarmEvaluator",
     "AlarmRuleService",
+    "IncidentService",
     "OperationsServices",
     "PermitService",
     "WellTestService",
@@ -29,3 +31,4 @@ class OperationsServices:
     afes: AfeService
     permits: PermitService
     well_tests: WellTestService
+    incidents: IncidentService

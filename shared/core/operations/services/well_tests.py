@@ -76,7 +76,7 @@ class WellTestService:
                 rates["oil_bbl_per_day"],
                 rates["gas_mcf_per_day"],
                 rates["water_bbl_per_day"],
-            )  # fmt: skip
+            )
         )
         with self._databases.unit_of_work(tenant) as uow:
             if uow.wells.get(well_id) is None:

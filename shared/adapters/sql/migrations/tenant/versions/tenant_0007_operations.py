@@ -1,4 +1,4 @@
-"""Operations: alarm rules, the alarm evaluator's state, work orders, AFEs, permits, well tests
+"""Operations: alarm rules and state, work orders, AFEs, permits, well tests, incidents
 
 Revision ID: tenant_0007_operations
 Revises: tenant_0005_sync_jobs (the head: 0005 was chained after 0006)
@@ -125,8 +125,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_well_tests_well_end", "well_tests", ["well_id", "end"])
 
+    op.create_table(
+        "incidents",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("well_id", _uuid(), sa.ForeignKey("wells.id"), nullable=True),
+        sa.Column("state", sa.String(2), nullable=False),
+        sa.Column("discovered_at", _instant(), nullable=False),
+        sa.Column("created_at", _instant(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
+        sa.Column("body", _json(), nullable=False),
+    )
+    op.create_index("ix_incidents_discovered", "incidents", ["discovered_at"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_incidents_discovered", "incidents")
+    op.drop_table("incidents")
     op.drop_index("ix_well_tests_well_end", "well_tests")
     op.drop_table("well_tests")
     op.drop_index("ix_permits_expires_on", "permits")
