@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from shared.adapters.local.file_secrets import EnvFileSecrets
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.sqlite_queue import SqliteQueue
+from shared.adapters.local.virus_scan import NoOpVirusScanner
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
@@ -45,10 +46,12 @@ from shared.core.etl.model.spreadsheets.limits import SheetLimits
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
 from shared.core.operations.model.alarm_eval import ReadingArrays
+from shared.core.operations.ports import VirusScanner
 from shared.core.operations.services import (
     AfeService,
     AlarmEvaluator,
     AlarmRuleService,
+    DocumentService,
     IncidentService,
     OperationsServices,
     PermitService,
@@ -215,7 +218,9 @@ def _cloud_queue(settings: Settings) -> Queue:
     return ServiceBusQueue(client)
 
 
-def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices:
+def build_operations(
+    tenant_databases: SqlTenantDatabases, blobs: BlobStore, scanner: VirusScanner | None = None
+) -> OperationsServices:
     databases = SqlOperationsDatabases(tenant_databases.engines)
     return OperationsServices(
         alarm_rules=AlarmRuleService(databases),
@@ -225,6 +230,7 @@ def build_operations(tenant_databases: SqlTenantDatabases) -> OperationsServices
         permits=PermitService(databases),
         well_tests=WellTestService(databases),
         incidents=IncidentService(databases),
+        documents=DocumentService(databases, blobs, scanner or NoOpVirusScanner()),
     )
 
 
@@ -342,7 +348,7 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes,
         sheet_limits(settings),
     )  # fmt: skip
-    operations = build_operations(tenant_databases)
+    operations = build_operations(tenant_databases, blobs)
     return Platform(
         settings=settings,
         secrets=secrets,

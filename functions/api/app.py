@@ -24,6 +24,7 @@ from functions.api.routes import (
     blobs,
     catalog,
     conflicts,
+    documents,
     etl,
     forecast,
     gateways,
@@ -101,6 +102,6 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
         app.include_router(module.router)
-    for module in (alarm_rules, work_orders, afes, permits, well_tests, incidents):
+    for module in (alarm_rules, work_orders, afes, permits, well_tests, incidents, documents):
         app.include_router(module.router)
     return app

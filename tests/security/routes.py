@@ -335,6 +335,19 @@ RULES: dict[str, Rule] = {
         OFFICE,
         lambda s: {"rule_id": "tx-rrc-swr20-notice", "at": "2026-12-01T10:00:00Z"},
     ),
+    "POST /api/v1/documents": Rule(
+        WRITERS,
+        lambda s: {
+            "owner_kind": "well",
+            "owner_id": s.ids["well_id"],
+            "filename": "log.pdf",
+            "content_type": "application/pdf",
+            "size": 1000,
+        },
+    ),
+    "POST /api/v1/documents/{document_id}/complete": Rule(WRITERS),
+    "GET /api/v1/documents": Rule(ALL),
+    "GET /api/v1/documents/{document_id}": Rule(ALL),
     "GET /api/v1/work-orders": Rule(ALL),
     "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
     "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),
@@ -376,6 +389,10 @@ RULES: dict[str, Rule] = {
 }
 
 QUERY = {
+    "GET /api/v1/documents": {
+        "owner_kind": "well",
+        "owner_id": "00000000-0000-0000-0000-000000000000",
+    },
     "POST /api/v1/etl/preview": {"entity": "wells"},
     "POST /api/v1/etl/run": {"mode": "queue"},
     "POST /api/v1/imports": {"kind": "production", "filename": "march.csv"},

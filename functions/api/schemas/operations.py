@@ -372,3 +372,37 @@ class IncidentOut(BaseModel):
     injuries: int
     corrective_actions: list[dict[str, Any]]
     notifications_due: list[dict[str, Any]]
+
+
+class DocumentIn(StrictInput):
+    owner_kind: str = Field(max_length=16, description="well, lease, permit, afe, work_order…")
+    owner_id: uuid.UUID
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=120)
+    size: int = Field(ge=1, le=1 << 32, description="Bytes")
+
+
+class DocumentOut(BaseModel):
+    id: str
+    owner_kind: str
+    owner_id: str
+    filename: str
+    content_type: str
+    size: int
+    status: str = Field(description="pending, available, unscanned or quarantined")
+    scan_engine: str | None
+    scan_signature: str | None
+    created_by: str
+    created_at: datetime
+    download_url: str | None = None
+
+
+class UploadTargetOut(BaseModel):
+    method: str
+    url: str
+    headers: dict[str, str]
+
+
+class DocumentUploadOut(BaseModel):
+    document: DocumentOut
+    upload: UploadTargetOut

@@ -24,6 +24,7 @@ from shared.core.registry.model.tenants import Tenant
 __all__ = [
     "AfeStore",
     "AlarmStore",
+    "DocumentStore",
     "IncidentStore",
     "OperationsDatabases",
     "OperationsUnitOfWork",
@@ -178,6 +179,23 @@ class IncidentStore(Protocol):
         ...
 
 
+class DocumentStore(Protocol):
+    """Document rows as records (id, owner_kind, owner_id, filename, content_type, size,
+    blob_key, status, scan_engine, scan_signature, created_by, created_at, updated_at)."""
+
+    def add(self, values: Mapping[str, Any]) -> None: ...
+
+    def get(self, document_id: str) -> dict[str, Any] | None: ...
+
+    def update(self, document_id: str, values: Mapping[str, Any]) -> None: ...
+
+    def delete(self, document_id: str) -> None: ...
+
+    def of_owner(self, owner_kind: str, owner_id: str) -> Sequence[dict[str, Any]]:
+        """Oldest first."""
+        ...
+
+
 class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
     alarms: AlarmStore
     work_orders: WorkOrderStore
@@ -185,6 +203,7 @@ class OperationsUnitOfWork(AnalyticsUnitOfWork, Protocol):
     permits: PermitStore
     well_tests: WellTestStore
     incidents: IncidentStore
+    documents: DocumentStore
 
 
 class OperationsDatabases(Protocol):

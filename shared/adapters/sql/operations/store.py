@@ -16,6 +16,7 @@ from shared.adapters.sql.analytics.store import SqlAnalyticsStore
 from shared.adapters.sql.analytics.tables import alerts
 from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.operations.afes import SqlAfeStore
+from shared.adapters.sql.operations.documents import SqlDocumentStore
 from shared.adapters.sql.operations.incidents import SqlIncidentStore
 from shared.adapters.sql.operations.permits import SqlPermitStore
 from shared.adapters.sql.operations.tables import alarm_rules, alarm_state, work_orders
@@ -35,6 +36,7 @@ from shared.core.operations.model.alarm_rules import (
 from shared.core.operations.ports import (
     AfeStore,
     AlarmStore,
+    DocumentStore,
     IncidentStore,
     PermitStore,
     StoredState,
@@ -359,6 +361,7 @@ class SqlOperationsUnitOfWork(SqlTenantUnitOfWork):
         self.permits: PermitStore = SqlPermitStore(self._connection)
         self.well_tests: WellTestStore = SqlWellTestStore(self._connection)
         self.incidents: IncidentStore = SqlIncidentStore(self._connection)
+        self.documents: DocumentStore = SqlDocumentStore(self._connection)
         return self
 
 

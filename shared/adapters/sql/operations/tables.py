@@ -130,3 +130,22 @@ incidents = sa.Table(
     sa.Column("body", JSONType, nullable=False),
     sa.Index("ix_incidents_discovered", "discovered_at"),
 )
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("owner_kind", sa.String(16), nullable=False),
+    sa.Column("owner_id", sa.String(64), nullable=False),
+    sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("content_type", sa.String(120), nullable=False),
+    sa.Column("size", sa.BigInteger(), nullable=False),
+    sa.Column("blob_key", sa.String(400), nullable=False, unique=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("scan_engine", sa.String(64), nullable=True),
+    sa.Column("scan_signature", sa.String(200), nullable=True),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.Index("ix_documents_owner", "owner_kind", "owner_id"),
+)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shared.core.operations.services.afes import AfeService
 from shared.core.operations.services.alarms import AlarmEvaluator, AlarmRuleService
+from shared.core.operations.services.documents import DocumentService
 from shared.core.operations.services.incidents import IncidentService
 from shared.core.operations.services.permits import PermitService
 from shared.core.operations.services.well_tests import WellTestService
@@ -15,6 +16,7 @@ __all__ = [
     "AfeService",
     "AlarmEvaluator",
     "AlarmRuleService",
+    "DocumentService",
     "IncidentService",
     "OperationsServices",
     "PermitService",
@@ -32,3 +34,4 @@ class OperationsServices:
     permits: PermitService
     well_tests: WellTestService
     incidents: IncidentService
+    documents: DocumentService

@@ -1,4 +1,4 @@
-"""Operations: alarm rules and state, work orders, AFEs, permits, well tests, incidents
+"""Operations: alarm rules and state, work orders, AFEs, permits, well tests, incidents, documents
 
 Revision ID: tenant_0007_operations
 Revises: tenant_0005_sync_jobs (the head: 0005 was chained after 0006)
@@ -139,8 +139,28 @@ def upgrade() -> None:
     )
     op.create_index("ix_incidents_discovered", "incidents", ["discovered_at"])
 
+    op.create_table(
+        "documents",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("owner_kind", sa.String(16), nullable=False),
+        sa.Column("owner_id", sa.String(64), nullable=False),
+        sa.Column("filename", sa.String(200), nullable=False),
+        sa.Column("content_type", sa.String(120), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("blob_key", sa.String(400), nullable=False, unique=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("scan_engine", sa.String(64), nullable=True),
+        sa.Column("scan_signature", sa.String(200), nullable=True),
+        sa.Column("created_by", sa.String(320), nullable=False),
+        sa.Column("created_at", _instant(), nullable=False),
+        sa.Column("updated_at", _instant(), nullable=False),
+    )
+    op.create_index("ix_documents_owner", "documents", ["owner_kind", "owner_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_documents_owner", "documents")
+    op.drop_table("documents")
     op.drop_index("ix_incidents_discovered", "incidents")
     op.drop_table("incidents")
     op.drop_index("ix_well_tests_well_end", "well_tests")
