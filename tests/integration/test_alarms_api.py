@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from shared.bootstrap import Platform
 from shared.core.scada.model.contract import Reading, micros
 from shared.core.scada.services.deliveries import INGEST_QUEUE
 from tests.integration import api_support
+from tests.integration.api_support import assign, invite
 from tests.integration.conftest import TenantSession
 from tests.integration.ingest_support import Site, batch_message, build_site, recent
 
@@ -175,3 +177,33 @@ def test_a_flapping_signal_gives_one_episode(
     alarms = alarms_of(mod_acme, "cp-flap")
     assert len(alarms) == 2
     assert sorted(a["details"]["active"] for a in alarms) == [False, True]
+
+
+def test_the_pumper_pulls_his_wells_alarms_in_the_sync_feed(
+    mod_platform: Platform, mod_acme: TenantSession, queue: SqliteQueue
+) -> None:
+    # GIVEN a pumper assigned to a well whose flow-line pressure has a high limit
+    site = build_site(mod_acme, wells=1, tag_names=("line_pressure",))
+    pumper = invite(mod_acme, "FIELD_OPERATOR")
+    assign(mod_acme, site.wells[0]["id"], pumper["id"])
+    tag = site.tag(0, "line_pressure")
+    add_rule(mod_acme, rule_id="lp-high", kind="limit", tag_id=tag, high=300)
+    start = pull(mod_acme, pumper["headers"], None)["cursor"]
+    # WHEN the drain writes a reading over the limit
+    send_values(mod_platform, queue, site, tag, recent(5), [250, 350])
+    # THEN his next pull carries the alarm
+    for _ in range(200):  # the feed's fence is cluster-wide: other sessions may hold it a moment
+        changes = pull(mod_acme, pumper["headers"], start)["changes"]
+        raised = [c for c in changes if c["entity"] == "alert" and c["action"] == "alarm.raise"]
+        if raised:
+            break
+        time.sleep(0.1)
+    assert raised and raised[0]["data"]["details"]["rule_id"] == "lp-high"
+
+
+def pull(session: TenantSession, headers: dict[str, str], since: str | None) -> dict[str, Any]:
+    params = {"since": since} if since else {}
+    response = session.client.get("/api/v1/sync/changes", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
