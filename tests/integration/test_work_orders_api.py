@@ -157,3 +157,28 @@ def test_pumpers_see_and_act_on_their_wells_only_and_get_them_in_the_sync_feed(
     response = mod_acme.client.post(BASE, json={"well_id": mine["id"], "title": "x"},
                                     headers=viewer["headers"])  # fmt: skip
     assert response.status_code == 403
+
+
+def test_equipment_metrics_count_failures_downtime_and_cost(mod_acme: TenantSession) -> None:
+    # GIVEN two corrective work orders on one pump, each with downtime and cost
+    well = create_well(mod_acme)
+    pump = f"pump-{well['id'][:8]}"
+    for day, hours in (("05", "06:00:00"), ("20", "12:00:00")):
+        order = new_order(mod_acme, well["id"], equipment_id=pump,
+                          failure_at=f"2026-03-{day}T00:00:00Z")  # fmt: skip
+        url = f"{BASE}/{order['id']}"
+        post(mod_acme, url + "/downtime",
+             {"start": f"2026-03-{day}T00:00:00Z", "end": f"2026-03-{day}T{hours}Z"})  # fmt: skip
+        post(mod_acme, url + "/costs", {"category": "contractor", "amount": "500.00"})
+    # WHEN the metrics of March are asked for
+    response = mod_acme.client.get(
+        "/api/v1/equipment-metrics",
+        params={"start": "2026-03-01T00:00:00Z", "end": "2026-04-01T00:00:00Z",
+                "well_id": well["id"]},
+        headers=mod_acme.headers,
+    )  # fmt: skip
+    # THEN two failures, 18 h down, MTBF = (744 - 18) / 2 h; cost counts orders made in March
+    assert response.status_code == 200, response.text
+    [pump_metrics] = response.json()
+    assert (pump_metrics["failures"], pump_metrics["downtime_hours"]) == (2, "18.00")
+    assert pump_metrics["mtbf_hours"] == "363.00"

@@ -348,6 +348,7 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/documents/{document_id}/complete": Rule(WRITERS),
     "GET /api/v1/documents": Rule(ALL),
     "GET /api/v1/documents/{document_id}": Rule(ALL),
+    "GET /api/v1/equipment-metrics": Rule(ALL),
     "GET /api/v1/work-orders": Rule(ALL),
     "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
     "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),
@@ -389,6 +390,10 @@ RULES: dict[str, Rule] = {
 }
 
 QUERY = {
+    "GET /api/v1/equipment-metrics": {
+        "start": "2026-01-01T00:00:00Z",
+        "end": "2026-12-01T00:00:00Z",
+    },
     "GET /api/v1/documents": {
         "owner_kind": "well",
         "owner_id": "00000000-0000-0000-0000-000000000000",

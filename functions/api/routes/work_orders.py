@@ -14,11 +14,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut
+from functions.api.schemas.common import Moment, PageOut
 from functions.api.schemas.operations import (
     AssignIn,
     CostIn,
     DowntimeIn,
+    EquipmentMetricsOut,
     FromAlertIn,
     PartIn,
     StatusIn,
@@ -148,3 +149,19 @@ def add_work_order_downtime(
 ) -> dict[str, Any]:
     span = Downtime(body.start, body.end)
     return platform.operations.work_orders.add_downtime(tenant, actor, str(work_order_id), span)
+
+
+@router.get("/api/v1/equipment-metrics", response_model=list[EquipmentMetricsOut])
+def equipment_metrics(
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    start: Moment,
+    end: Moment,
+    well_id: uuid.UUID | None = None,
+) -> list[dict[str, Any]]:
+    """Per piece of equipment named by work orders, over [start, end): failures, downtime
+    hours, mean time between failures (uptime per failure), cost of parts and services."""
+    return platform.operations.work_orders.equipment_metrics(
+        tenant, actor, start, end, str(well_id) if well_id else None
+    )

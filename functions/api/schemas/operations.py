@@ -406,3 +406,13 @@ class UploadTargetOut(BaseModel):
 class DocumentUploadOut(BaseModel):
     document: DocumentOut
     upload: UploadTargetOut
+
+
+class EquipmentMetricsOut(BaseModel):
+    equipment_id: str
+    failures: int
+    downtime_hours: str
+    uptime_hours: str
+    mtbf_hours: str | None
+    cost: str
+    work_orders: int

@@ -116,6 +116,10 @@ class WorkOrderStore(Protocol):
         """Update when still at `revision`; False when it changed meanwhile."""
         ...
 
+    def with_equipment(self, well_id: str | None) -> Sequence[WorkOrder]:
+        """Work orders that name a piece of equipment (of one well, or all)."""
+        ...
+
     def list(self, query: WorkOrderQuery) -> tuple[list[WorkOrder], int]: ...
 
 

@@ -325,6 +325,13 @@ class SqlWorkOrderStore:
         )
         return self._c.execute(statement).rowcount == 1
 
+    def with_equipment(self, well_id: str | None) -> Sequence[wo.WorkOrder]:
+        w = work_orders
+        statement = sa.select(w).where(w.c.equipment_id.is_not(None))
+        if well_id is not None:
+            statement = statement.where(w.c.well_id == well_id)
+        return [_order(row) for row in self._c.execute(statement.limit(100_000))]
+
     def list(self, query: WorkOrderQuery) -> tuple[list[wo.WorkOrder], int]:
         w = work_orders
         where: list[sa.ColumnElement[bool]] = []

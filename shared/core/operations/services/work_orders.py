@@ -25,6 +25,7 @@ from shared.core.common.errors import ConflictError, NotFoundError, PermissionDe
 from shared.core.common.roles import Permission, Role
 from shared.core.operations.errors import OperationsInputError
 from shared.core.operations.model import work_orders as wo
+from shared.core.operations.model.maintenance import Window, equipment_metrics
 from shared.core.operations.model.values import hours
 from shared.core.operations.model.work_order_sources import (
     AlertRef,
@@ -118,6 +119,37 @@ class WorkOrderService:
         self._policy = policy or default_policy()
 
     # --- reading ---------------------------------------------------------------------
+
+    def equipment_metrics(
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        start: datetime,
+        end: datetime,
+        well_id: str | None,
+    ) -> list[dict[str, Any]]:
+        """Per piece of equipment over [start, end): failures, downtime, MTBF, cost."""
+        require(actor, Permission.WELLS_READ)
+        window = Window(start, end)
+        with self._databases.unit_of_work(tenant) as uow:
+            visible = visible_well_ids(uow, actor)
+            orders = [
+                o
+                for o in uow.work_orders.with_equipment(well_id)
+                if visible is None or o.well_id in visible
+            ]
+        return [
+            {
+                "equipment_id": m.equipment_id,
+                "failures": m.failures,
+                "downtime_hours": format(m.downtime_hours, "f"),
+                "uptime_hours": format(m.uptime_hours, "f"),
+                "mtbf_hours": None if m.mtbf_hours is None else format(m.mtbf_hours, "f"),
+                "cost": format(m.cost, "f"),
+                "work_orders": m.work_orders,
+            }
+            for m in equipment_metrics(orders, window)
+        ]
 
     def list(
         self,
