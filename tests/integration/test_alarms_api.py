@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shared.adapters.local.sqlite_queue import SqliteQueue
+from shared.adapters.sql.operations.store import SqlOperationsDatabases
 from shared.bootstrap import Platform
+from shared.core.operations.services.alarms import AlarmEvaluator
 from shared.core.scada.model.contract import Reading, micros
 from shared.core.scada.services.deliveries import INGEST_QUEUE
 from tests.integration import api_support
@@ -207,3 +209,25 @@ def pull(session: TenantSession, headers: dict[str, str], since: str | None) -> 
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def test_a_silent_tag_raises_a_stale_alarm_on_the_timer(
+    mod_platform: Platform, mod_acme: TenantSession
+) -> None:
+    # GIVEN a stale-data rule of 2 minutes on a tag that never reports
+    site = build_site(mod_acme, wells=1, tag_names=("pump_intake_pressure",))
+    tag = site.tag(0, "pump_intake_pressure")
+    add_rule(mod_acme, rule_id="pip-stale", kind="stale", tag_id=tag, stale_after_s=120)
+    now = [datetime.now(UTC)]
+    databases = SqlOperationsDatabases(mod_platform.tenant_databases.engines)
+    evaluator = AlarmEvaluator(databases, clock=lambda: now[0])
+    tenant = mod_platform.tenants.get(mod_acme.slug)
+    # WHEN the timer checks now, then three minutes later, with no batch in between
+    evaluator.check_stale(tenant)
+    assert alarms_of(mod_acme, "pip-stale") == []
+    now[0] += timedelta(minutes=3)
+    evaluator.check_stale(tenant)
+    # THEN a stale alarm is raised, once
+    evaluator.check_stale(tenant)
+    [alarm] = alarms_of(mod_acme, "pip-stale")
+    assert alarm["details"]["kind"] == "stale"

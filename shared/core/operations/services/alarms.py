@@ -248,6 +248,11 @@ class AlarmEvaluator:
         uow.changes.append_many(feed)
         return AlarmOutcome(len(inserted), cleared)
 
+    def check_stale(self, tenant: Tenant) -> AlarmOutcome:
+        """Stale-data rules as of now, for a tenant whose gateways may have gone quiet (no
+        batch arrives to trigger `on_readings`): the drain timer calls it now and then."""
+        return self.on_readings(tenant, ReadingArrays.from_rows([]))
+
     def forget(self, tenant_id: str) -> None:
         with self._lock:
             self._cache.pop(tenant_id, None)
