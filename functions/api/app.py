@@ -15,6 +15,8 @@ from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
 from functions.api.problems import install_problem_handlers
 from functions.api.routes import (
+    afes,
+    alarm_rules,
     alerts,
     analytics,
     api_keys,
@@ -23,13 +25,16 @@ from functions.api.routes import (
     blobs,
     catalog,
     conflicts,
+    documents,
     etl,
     forecast,
     gateways,
     health,
     imports,
+    incidents,
     mfa,
     passwords,
+    permits,
     photos,
     production,
     readings,
@@ -39,7 +44,9 @@ from functions.api.routes import (
     sync_jobs,
     users,
     well_activity,
+    well_tests,
     wells,
+    work_orders,
 )
 from shared.bootstrap import Platform, PlatformHolder, build_platform
 from shared.settings import Settings
@@ -92,4 +99,6 @@ def create_app(
     app.include_router(audit.router)
     app.include_router(mfa.router)
     app.include_router(api_keys.router)
+    for module in (alarm_rules, work_orders, afes, permits, well_tests, incidents, documents):
+        app.include_router(module.router)
     return app

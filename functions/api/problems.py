@@ -91,7 +91,8 @@ def _extra_fields(error: WellOSError) -> dict[str, Any]:
         return {"current": error.current, "requested": error.requested, "allowed": error.allowed}
     if isinstance(error, DuplicateError):
         return {"field": error.field}
-    return {}
+    field = getattr(error, "field", None)  # e.g. a refusal for the caller's role: "role"
+    return {"field": field} if isinstance(field, str) else {}
 
 
 async def handle_domain_error(request: Request, error: Exception) -> JSONResponse:

@@ -20,6 +20,8 @@ from shared.core.scada.services.deliveries import INGEST_QUEUE, DrainReport
 
 log = logging.getLogger("wellos.ingest")
 DAY_S = 86_400.0
+STALE_CHECK_S = 60.0
+"""How often tenants with no incoming batches get their stale-data alarms evaluated."""
 
 
 def run_drain_loop(
@@ -36,8 +38,11 @@ def run_drain_loop(
     Reading partitions are ensured at start and every `maintenance_interval_s`.
     """
     total = DrainReport()
-    next_maintenance = time.monotonic()
+    next_maintenance = next_stale_check = time.monotonic()
     while not stop_event.is_set():
+        if time.monotonic() >= next_stale_check:
+            check_stale_alarms(platform)
+            next_stale_check = time.monotonic() + STALE_CHECK_S
         try:
             if time.monotonic() >= next_maintenance:
                 platform.scada.partitions.ensure_all()
@@ -50,6 +55,20 @@ def run_drain_loop(
         if report.received < max_messages:
             stop_event.wait(interval_s)
     return total
+
+
+def check_stale_alarms(platform: Platform) -> None:
+    """Stale-data alarms of every serving tenant (a silent gateway sends no batch)."""
+    try:
+        tenants = [t for t in platform.tenants.all() if t.is_serving]
+    except Exception as exc:  # the master database failed: next tick
+        log.warning("stale alarm check skipped: %s", type(exc).__name__)
+        return
+    for tenant in tenants:
+        try:
+            platform.operations.alarms.check_stale(tenant)
+        except Exception as exc:  # one tenant's database must not stop the others
+            log.warning("stale alarm check of %s failed: %s", tenant.slug, type(exc).__name__)
 
 
 def start_drain_thread(

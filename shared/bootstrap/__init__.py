@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
+from shared.adapters.local.virus_scan import NoOpVirusScanner
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
@@ -28,6 +29,7 @@ from shared.adapters.sql.etl.imports import SqlImportStores
 from shared.adapters.sql.etl.platform_databases import SqlPlatformDatabases
 from shared.adapters.sql.etl.source import SqlSourceConnector
 from shared.adapters.sql.etl.store import SqlEtlStores
+from shared.adapters.sql.operations.store import SqlOperationsDatabases
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.scada.ingest import SqlIngestDatabases
 from shared.adapters.sql.scada.partitions import SqlReadingMaintenance
@@ -63,6 +65,19 @@ from shared.core.etl.model.spreadsheets.limits import SheetLimits
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
 from shared.core.keys.services import ServerKeys as KeyRings
+from shared.core.operations.model.alarm_eval import ReadingArrays
+from shared.core.operations.ports import VirusScanner
+from shared.core.operations.services import (
+    AfeService,
+    AlarmEvaluator,
+    AlarmRuleService,
+    DocumentService,
+    IncidentService,
+    OperationsServices,
+    PermitService,
+    WellTestService,
+    WorkOrderService,
+)
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -81,6 +96,7 @@ from shared.core.registry.services.routing import TenantResolver
 from shared.core.registry.services.sessions import SessionService
 from shared.core.registry.services.tenants import TenantService
 from shared.core.registry.services.users import UserService
+from shared.core.scada.model.columns import ReadingColumns
 from shared.core.scada.services import (
     DrainService,
     GatewayService,
@@ -92,6 +108,7 @@ from shared.core.scada.services import (
 )
 from shared.core.scada.services.credentials import GatewayKeys
 from shared.core.scada.services.directory import GatewayDirectory
+from shared.core.scada.services.drain import OnWritten
 from shared.core.sync.services.field_sync import SyncService
 from shared.core.sync.services.jobs import SyncJobService
 from shared.core.wells.services.activity import WellActivityService
@@ -180,6 +197,7 @@ class Platform:
     imports: ImportService
     analytics: AnalyticsServices
     well_activity: WellActivityService
+    operations: OperationsServices
 
     def migrate_master(self) -> str:
         from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
@@ -200,11 +218,39 @@ def app_url(settings: Settings) -> Callable[[Tenant], str]:
     return url
 
 
+def build_operations(
+    tenant_databases: SqlTenantDatabases, blobs: BlobStore, scanner: VirusScanner | None = None
+) -> OperationsServices:
+    databases = SqlOperationsDatabases(tenant_databases.engines)
+    return OperationsServices(
+        alarm_rules=AlarmRuleService(databases),
+        alarms=AlarmEvaluator(databases),
+        work_orders=WorkOrderService(databases),
+        afes=AfeService(databases),
+        permits=PermitService(databases),
+        well_tests=WellTestService(databases),
+        incidents=IncidentService(databases),
+        documents=DocumentService(databases, blobs, scanner or NoOpVirusScanner()),
+    )
+
+
+def alarm_hook(alarms: AlarmEvaluator) -> OnWritten:
+    """The drain's after-write hook: evaluate the tenant's alarm rules over the readings."""
+
+    def on_written(tenant: Tenant, columns: ReadingColumns) -> None:
+        alarms.on_readings(
+            tenant, ReadingArrays(columns.tag_id, columns.ts_us, columns.value, columns.status)
+        )
+
+    return on_written
+
+
 def build_scada(
     settings: Settings,
     secrets: Secrets,
     master: SqlMasterDatabase,
     tenant_databases: SqlTenantDatabases,
+    on_written: OnWritten | None = None,
 ) -> ScadaServices:
     keys = GatewayKeys(secrets)
     directory = GatewayDirectory(master, settings.registry_cache_ttl_s)
@@ -214,7 +260,7 @@ def build_scada(
         connections=ScadaConnectionService(tenant_databases, secrets),
         tags=TagMappingService(tenant_databases),
         readings=ReadingService(tenant_databases),
-        drain=DrainService(directory, keys, SqlIngestDatabases(engines)),
+        drain=DrainService(directory, keys, SqlIngestDatabases(engines), on_written=on_written),
         partitions=ReadingPartitionService(master, SqlReadingMaintenance(engines)),
     )
 
@@ -332,6 +378,7 @@ def wire_services(
         master, SqlImportStores(engines), blobs, queue, settings.import_max_bytes,
         sheet_limits(settings),
     )  # fmt: skip
+    operations = build_operations(tenant_databases, blobs)
     return Platform(
         settings=settings,
         secrets=secrets,
@@ -356,7 +403,9 @@ def wire_services(
         sync=sync,
         sync_jobs=SyncJobService(master, tenant_databases, sync, blobs, queue),
         photos=PhotoService(tenant_databases, blobs),
-        scada=build_scada(settings, secrets, master, tenant_databases),
+        scada=build_scada(
+            settings, secrets, master, tenant_databases, alarm_hook(operations.alarms)
+        ),
         queue=queue,
         blobs=blobs,
         served_blobs=infra.served_blobs,
@@ -366,6 +415,7 @@ def wire_services(
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
+        operations=operations,
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.security.seed import PRODUCTION_DAY, ROLES, Seeded
+from tests.security.seed import PRODUCTION_DAY, ROLES, Seeded, incident_body
 
 ALL = frozenset(ROLES)
 OFFICE = frozenset({"ADMIN", "MANAGER"})
@@ -135,6 +135,46 @@ def _new_tag(seeded: Seeded) -> dict[str, str]:
     response = seeded.client.post(url, json=_tag(seeded), headers=seeded.headers["ADMIN"])
     assert response.status_code == 201, response.text
     return {"tag_id": str(response.json()["tag_id"])}
+
+
+def _alarm_rule_fields(seeded: Seeded) -> dict[str, Any]:
+    return {"kind": "limit", "high": 900, "tag_id": int(seeded.ids["tag_id"])}
+
+
+def _alarm_rule(seeded: Seeded) -> dict[str, Any]:
+    return {"rule_id": unique("rule"), **_alarm_rule_fields(seeded)}
+
+
+_WELL_TEST = {
+    "start": "2026-11-01T00:00:00Z",
+    "end": "2026-11-02T00:00:00Z",
+    "oil_bbl_per_day": "42.5",
+    "gas_mcf_per_day": "120",
+    "water_bbl_per_day": "310",
+}
+
+
+def _afe(seeded: Seeded) -> dict[str, Any]:
+    return {
+        "number": unique("AFE"),
+        "title": "Workover",
+        "well_id": seeded.ids["well_id"],
+        "estimate": [{"category": "workover", "amount": "50000"}],
+    }
+
+
+def _new_afe(seeded: Seeded) -> dict[str, str]:
+    """A draft AFE: a decision on it is out of turn (409) for every office role, where the
+    seeded one, once submitted, waits for the manager and refuses the admin (403)."""
+    response = seeded.client.post(
+        "/api/v1/afes", json=_afe(seeded), headers=seeded.headers["ADMIN"]
+    )
+    assert response.status_code == 201, response.text
+    return {"afe_id": response.json()["id"]}
+
+
+def _work_order(seeded: Seeded) -> dict[str, Any]:
+    return {"well_id": seeded.ids["well_id"], "title": "Replace rod string"}
 
 
 def _connection(seeded: Seeded) -> dict[str, Any]:
@@ -303,6 +343,91 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/alerts/{alert_id}/acknowledge": Rule(WRITERS),
     "POST /api/v1/alerts/{alert_id}/resolve": Rule(WRITERS, lambda s: {"note": "fixed"}),
     "GET /api/v1/analytics/wells": Rule(ALL),
+    "GET /api/v1/alarm-rules": Rule(ALL),
+    "POST /api/v1/alarm-rules": Rule(OFFICE, _alarm_rule),
+    "GET /api/v1/alarm-rules/{rule_id}": Rule(ALL),
+    "PUT /api/v1/alarm-rules/{rule_id}": Rule(OFFICE, _alarm_rule_fields),
+    "DELETE /api/v1/alarm-rules/{rule_id}": Rule(OFFICE),
+    "GET /api/v1/afes": Rule(OFFICE),
+    "POST /api/v1/afes": Rule(OFFICE, _afe),
+    "GET /api/v1/afes/{afe_id}": Rule(OFFICE),
+    "POST /api/v1/afes/{afe_id}/submit": Rule(OFFICE),
+    "POST /api/v1/afes/{afe_id}/decision": Rule(
+        OFFICE, lambda s: {"approve": True}, fresh=_new_afe
+    ),
+    "POST /api/v1/afes/{afe_id}/revise": Rule(OFFICE, lambda s: {}),
+    "POST /api/v1/afes/{afe_id}/actuals": Rule(
+        OFFICE, lambda s: {"category": "workover", "amount": "100.00"}
+    ),
+    "POST /api/v1/afes/{afe_id}/elections": Rule(
+        OFFICE, lambda s: {"partner_id": "p1", "election": "consent"}
+    ),
+    "POST /api/v1/afes/{afe_id}/close": Rule(OFFICE),
+    "GET /api/v1/permits": Rule(ALL),
+    "POST /api/v1/permits": Rule(
+        OFFICE,
+        lambda s: {"permit_type": "disposal", "agency": "Texas RRC", "well_id": s.ids["well_id"]},
+    ),
+    "GET /api/v1/permits/reminders": Rule(ALL),
+    "GET /api/v1/permits/{permit_id}": Rule(ALL),
+    "POST /api/v1/permits/{permit_id}/status": Rule(OFFICE, lambda s: {"status": "submitted"}),
+    "POST /api/v1/permits/{permit_id}/approve": Rule(
+        OFFICE, lambda s: {"number": "W-14-123", "issued_on": "2026-01-05"}
+    ),
+    "POST /api/v1/permits/{permit_id}/conditions-met": Rule(OFFICE, lambda s: {"index": 0}),
+    "POST /api/v1/wells/{well_id}/well-tests": Rule(WRITERS, lambda s: _WELL_TEST),
+    "GET /api/v1/wells/{well_id}/well-tests": Rule(ALL),
+    "POST /api/v1/leases/{lease_id}/allocation": Rule(
+        OFFICE, lambda s: {"metered": {"oil_bbl_per_day": "100"}, "hours": {}}
+    ),
+    "GET /api/v1/incidents": Rule(ALL),
+    "POST /api/v1/incidents": Rule(WRITERS, incident_body),
+    "GET /api/v1/incidents/{incident_id}": Rule(ALL),
+    "POST /api/v1/incidents/{incident_id}/corrective-actions": Rule(
+        OFFICE,
+        lambda s: {"description": "Replace flowline", "owner": "Ops", "due_on": "2026-12-31"},
+    ),
+    "POST /api/v1/incidents/{incident_id}/corrective-actions-done": Rule(
+        OFFICE, lambda s: {"index": 0, "done_on": "2026-12-20"}
+    ),
+    "POST /api/v1/incidents/{incident_id}/notifications": Rule(
+        OFFICE,
+        lambda s: {"rule_id": "tx-rrc-swr20-notice", "at": "2026-12-01T10:00:00Z"},
+    ),
+    "POST /api/v1/documents": Rule(
+        WRITERS,
+        lambda s: {
+            "owner_kind": "well",
+            "owner_id": s.ids["well_id"],
+            "filename": "log.pdf",
+            "content_type": "application/pdf",
+            "size": 1000,
+        },
+    ),
+    "POST /api/v1/documents/{document_id}/complete": Rule(WRITERS),
+    "GET /api/v1/documents": Rule(ALL),
+    "GET /api/v1/documents/{document_id}": Rule(ALL),
+    "GET /api/v1/equipment-metrics": Rule(ALL),
+    "GET /api/v1/work-orders": Rule(ALL),
+    "POST /api/v1/work-orders": Rule(WRITERS, _work_order),
+    "POST /api/v1/work-orders/from-alert": Rule(WRITERS, lambda s: {"alert_id": s.ids["alert_id"]}),
+    "GET /api/v1/work-orders/{work_order_id}": Rule(ALL),
+    "POST /api/v1/work-orders/{work_order_id}/assign": Rule(
+        WRITERS, lambda s: {"assignee": "Acme Well Service"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/status": Rule(
+        WRITERS, lambda s: {"status": "in_progress"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/parts": Rule(
+        WRITERS, lambda s: {"part_number": "ROD-1", "quantity": "2", "unit_cost": "10.50"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/costs": Rule(
+        WRITERS, lambda s: {"category": "labour", "amount": "120.00"}
+    ),
+    "POST /api/v1/work-orders/{work_order_id}/downtime": Rule(
+        WRITERS,
+        lambda s: {"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T04:00:00Z"},
+    ),
     "GET /api/v1/etl/config": Rule(OFFICE),
     "PUT /api/v1/etl/config": Rule(ADMIN, _etl_config),
     "POST /api/v1/etl/test-connection": Rule(ADMIN, lambda s: {}),
@@ -324,6 +449,14 @@ RULES: dict[str, Rule] = {
 }
 
 QUERY = {
+    "GET /api/v1/equipment-metrics": {
+        "start": "2026-01-01T00:00:00Z",
+        "end": "2026-12-01T00:00:00Z",
+    },
+    "GET /api/v1/documents": {
+        "owner_kind": "well",
+        "owner_id": "00000000-0000-0000-0000-000000000000",
+    },
     "POST /api/v1/etl/preview": {"entity": "wells"},
     "POST /api/v1/etl/run": {"mode": "queue"},
     "POST /api/v1/imports": {"kind": "production", "filename": "march.csv"},

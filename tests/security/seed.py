@@ -69,8 +69,29 @@ def seed_tenant(platform: Platform, client: TestClient, slug: str) -> Seeded:
     _seed_scada(seeded)
     _seed_field_data(seeded)
     seeded.ids["alert_id"] = add_alert(platform, session, seeded.ids["well_id"], Severity.CRITICAL)
+    order = {"well_id": seeded.ids["well_id"], "title": "Seed work order"}
+    seeded.ids["work_order_id"] = _post(seeded, "/api/v1/work-orders", order)["id"]
+    afe = {"number": "AFE-SEED", "title": "Seed AFE", "well_id": seeded.ids["well_id"],
+           "estimate": [{"category": "workover", "amount": "50000"}]}  # fmt: skip
+    seeded.ids["afe_id"] = _post(seeded, "/api/v1/afes", afe)["id"]
+    permit = {"permit_type": "disposal", "agency": "Texas RRC", "well_id": seeded.ids["well_id"],
+              "conditions": [{"text": "Annual MIT"}]}  # fmt: skip
+    seeded.ids["permit_id"] = _post(seeded, "/api/v1/permits", permit)["id"]
+    seeded.ids["incident_id"] = _post(seeded, "/api/v1/incidents", incident_body(seeded))["id"]
     _seed_import(seeded)
     return seeded
+
+
+def incident_body(seeded: Seeded) -> dict[str, Any]:
+    """A spill at the seeded well (reported by writers; the routes table uses it too)."""
+    return {
+        "kind": "spill",
+        "occurred_at": "2026-12-01T08:00:00Z",
+        "discovered_at": "2026-12-01T09:00:00Z",
+        "location": {"state": "TX", "county": "Midland", "well_id": seeded.ids["well_id"]},
+        "description": "Flowline leak",
+        "releases": [{"material": "crude_oil", "released": "6", "recovered": "4"}],
+    }
 
 
 def _post(seeded: Seeded, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,10 @@ tags while the COPY runs, commit. Anything invalid is dead-lettered with a
 reason; only after the commit are the messages completed. A tenant whose
 database fails has its messages abandoned; the other tenants go on (in
 parallel, on up to `workers` threads).
+
+`on_written`, if given, is called with each tenant's written readings after
+their commit (the alarm evaluator); its failure is logged, never undoes or
+abandons the readings.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.ports.queue import Queue
 from shared.core.registry.model.tenants import Tenant
-from shared.core.scada.model.columns import check_signature
+from shared.core.scada.model.columns import ReadingColumns, check_signature
 from shared.core.scada.model.contract import (
     BatchRejectedError,
     ReadingBatchEnvelope,
@@ -39,6 +43,9 @@ from shared.core.scada.services.tenant_batch import Item, TenantResult, write_te
 
 log = logging.getLogger("wellos.ingest")
 
+OnWritten = Callable[[Tenant, ReadingColumns], object]
+"""Called with a tenant's readings once they are committed (e.g. alarm evaluation)."""
+
 
 class _RetryError(Exception):
     """The message cannot be decided now (tenant suspended): abandon it."""
@@ -53,7 +60,9 @@ class DrainService:
         tags: TagIdCache | None = None,
         workers: int = 4,
         clock: Clock = utc_now,
+        on_written: OnWritten | None = None,
     ) -> None:
+        self._on_written = on_written
         self._directory = directory
         self._keys = keys
         self._databases = databases
@@ -132,12 +141,23 @@ class DrainService:
     def _write_guarded(self, tenant: Tenant, items: list[Item]) -> TenantResult:
         try:
             with self._databases.unit_of_work(tenant) as uow:
-                return write_tenant(tenant, uow, items, self._tags, self._claim)
+                result = write_tenant(tenant, uow, items, self._tags, self._claim)
         except Exception as exc:  # one tenant's failure must not stop the others
             log.warning(
                 "tenant %s: %d messages abandoned (%s)", tenant.slug, len(items), type(exc).__name__
             )
             return TenantResult(failed=items)
+        self._after_write(tenant, result)
+        return result
+
+    def _after_write(self, tenant: Tenant, result: TenantResult) -> None:
+        written = [item.columns for item in result.written if item.columns is not None]
+        if self._on_written is None or not written:
+            return
+        try:
+            self._on_written(tenant, ReadingColumns.concat(written))
+        except Exception as exc:  # the readings stay committed; only their evaluation is lost
+            log.warning("tenant %s: after-write hook failed (%s)", tenant.slug, type(exc).__name__)
 
     def _claim(self, envelope: ReadingBatchEnvelope) -> BatchClaim:
         return BatchClaim(

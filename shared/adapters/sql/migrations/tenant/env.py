@@ -5,6 +5,7 @@ from alembic import context
 # Importing each feature's tables registers them in the tenant metadata.
 from shared.adapters.sql.analytics import tables as analytics_tables  # noqa: F401
 from shared.adapters.sql.etl import tables as etl_tables  # noqa: F401
+from shared.adapters.sql.operations import tables as operations_tables  # noqa: F401
 from shared.adapters.sql.scada import tables as scada_tables
 from shared.adapters.sql.sync import job_tables  # noqa: F401
 from shared.adapters.sql.sync import tables as sync_tables  # noqa: F401

@@ -1,0 +1,1 @@
+"""SQL adapters of operations: alarm rules and state, work orders."""
