@@ -4,6 +4,180 @@
  */
 
 export interface paths {
+    "/api/v1/afes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Afes */
+        get: operations["list_afes_api_v1_afes_get"];
+        put?: never;
+        /** Create Afe */
+        post: operations["create_afe_api_v1_afes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Afe */
+        get: operations["get_afe_api_v1_afes__afe_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}/actuals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post Afe Actual */
+        post: operations["post_afe_actual_api_v1_afes__afe_id__actuals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Afe */
+        post: operations["close_afe_api_v1_afes__afe_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide Afe */
+        post: operations["decide_afe_api_v1_afes__afe_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}/elections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Elect On Afe */
+        post: operations["elect_on_afe_api_v1_afes__afe_id__elections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}/revise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revise Afe */
+        post: operations["revise_afe_api_v1_afes__afe_id__revise_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/afes/{afe_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Afe */
+        post: operations["submit_afe_api_v1_afes__afe_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarm-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Rules */
+        get: operations["list_rules_api_v1_alarm_rules_get"];
+        put?: never;
+        /** Create Rule */
+        post: operations["create_rule_api_v1_alarm_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarm-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Rule */
+        get: operations["get_rule_api_v1_alarm_rules__rule_id__get"];
+        /** Replace Rule */
+        put: operations["replace_rule_api_v1_alarm_rules__rule_id__put"];
+        post?: never;
+        /** Delete Rule */
+        delete: operations["delete_rule_api_v1_alarm_rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alerts": {
         parameters: {
             query?: never;
@@ -522,6 +696,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Documents */
+        get: operations["list_documents_api_v1_documents_get"];
+        put?: never;
+        /** Request Document Upload */
+        post: operations["request_document_upload_api_v1_documents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Document
+         * @description With a short-lived download link unless it is quarantined.
+         */
+        get: operations["get_document_api_v1_documents__document_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{document_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete Document
+         * @description After the upload: the content must match the type; then the virus scan.
+         */
+        post: operations["complete_document_api_v1_documents__document_id__complete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/equipment": {
         parameters: {
             query?: never;
@@ -534,6 +766,27 @@ export interface paths {
         put?: never;
         /** Create Equipment */
         post: operations["create_equipment_api_v1_equipment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/equipment-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Equipment Metrics
+         * @description Per piece of equipment named by work orders, over [start, end): failures, downtime
+         *     hours, mean time between failures (uptime per failure), cost of parts and services.
+         */
+        get: operations["equipment_metrics_api_v1_equipment_metrics_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -912,6 +1165,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Incidents */
+        get: operations["list_incidents_api_v1_incidents_get"];
+        put?: never;
+        /** Report Incident */
+        post: operations["report_incident_api_v1_incidents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Incident
+         * @description With the notifications it calls for: agency, deadline, sent or overdue.
+         */
+        get: operations["get_incident_api_v1_incidents__incident_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/corrective-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Corrective Action */
+        post: operations["add_corrective_action_api_v1_incidents__incident_id__corrective_actions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/corrective-actions-done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete Corrective Action */
+        post: operations["complete_corrective_action_api_v1_incidents__incident_id__corrective_actions_done_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record Incident Notification */
+        post: operations["record_incident_notification_api_v1_incidents__incident_id__notifications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -968,6 +1310,26 @@ export interface paths {
         patch: operations["patch_lease_api_v1_leases__item_id__patch"];
         trace?: never;
     };
+    "/api/v1/leases/{lease_id}/allocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Allocate Lease Volume
+         * @description Share the lease's metered volumes among its wells (nothing is stored).
+         */
+        post: operations["allocate_lease_volume_api_v1_leases__lease_id__allocation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -979,6 +1341,112 @@ export interface paths {
         get: operations["me_api_v1_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Permits */
+        get: operations["list_permits_api_v1_permits_get"];
+        put?: never;
+        /** Create Permit */
+        post: operations["create_permit_api_v1_permits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Permit Reminders
+         * @description Expiring and expired permits and conditions due, as of `today` (default: now).
+         */
+        get: operations["permit_reminders_api_v1_permits_reminders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Permit */
+        get: operations["get_permit_api_v1_permits__permit_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve Permit */
+        post: operations["approve_permit_api_v1_permits__permit_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/conditions-met": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meet Permit Condition */
+        post: operations["meet_permit_condition_api_v1_permits__permit_id__conditions_met_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/permits/{permit_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change Permit Status */
+        post: operations["change_permit_status_api_v1_permits__permit_id__status_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1524,6 +1992,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wells/{well_id}/well-tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Well Tests
+         * @description Newest first.
+         */
+        get: operations["list_well_tests_api_v1_wells__well_id__well_tests_get"];
+        put?: never;
+        /** Log Well Test */
+        post: operations["log_well_test_api_v1_wells__well_id__well_tests_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Work Orders */
+        get: operations["list_work_orders_api_v1_work_orders_get"];
+        put?: never;
+        /** Create Work Order */
+        post: operations["create_work_order_api_v1_work_orders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/from-alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Work Order From Alert */
+        post: operations["work_order_from_alert_api_v1_work_orders_from_alert_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/{work_order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Work Order */
+        get: operations["get_work_order_api_v1_work_orders__work_order_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/{work_order_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign Work Order */
+        post: operations["assign_work_order_api_v1_work_orders__work_order_id__assign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/{work_order_id}/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Work Order Cost */
+        post: operations["add_work_order_cost_api_v1_work_orders__work_order_id__costs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/{work_order_id}/downtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Work Order Downtime */
+        post: operations["add_work_order_downtime_api_v1_work_orders__work_order_id__downtime_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/{work_order_id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Work Order Part */
+        post: operations["add_work_order_part_api_v1_work_orders__work_order_id__parts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-orders/{work_order_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change Work Order Status */
+        post: operations["change_work_order_status_api_v1_work_orders__work_order_id__status_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1533,6 +2159,266 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** ActionDoneIn */
+        ActionDoneIn: {
+            /**
+             * Done On
+             * Format: date
+             */
+            done_on: string;
+            /** Index */
+            index: number;
+        };
+        /** ActualIn */
+        ActualIn: {
+            /** Amount */
+            amount: number | string;
+            /** Category */
+            category: string;
+            /**
+             * Posted At
+             * @description Default: now
+             */
+            posted_at?: string | null;
+            /**
+             * Reference
+             * @description Invoice or ticket
+             * @default
+             */
+            reference: string;
+        };
+        /** AfeIn */
+        AfeIn: {
+            /** Estimate */
+            estimate: components["schemas"]["EstimateLineIn"][];
+            /** Lease Id */
+            lease_id?: string | null;
+            /** Number */
+            number: string;
+            /** Partners */
+            partners?: components["schemas"]["PartnerIn"][];
+            /** Title */
+            title: string;
+            /** Well Id */
+            well_id?: string | null;
+        };
+        /** AfeOut */
+        AfeOut: {
+            /** Actuals */
+            actuals: {
+                [key: string]: unknown;
+            }[];
+            /** Approved At */
+            approved_at: string | null;
+            /** Budget */
+            budget: {
+                [key: string]: unknown;
+            }[];
+            /** Consent */
+            consent: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decisions */
+            decisions: {
+                [key: string]: unknown;
+            }[];
+            /** Estimate */
+            estimate: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: string;
+            /** Lease Id */
+            lease_id: string | null;
+            /** Levels */
+            levels: {
+                [key: string]: unknown;
+            }[];
+            /** Number */
+            number: string;
+            /** Overruns */
+            overruns: {
+                [key: string]: unknown;
+            }[];
+            /** Partners */
+            partners: {
+                [key: string]: unknown;
+            }[];
+            /** Status */
+            status: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Title */
+            title: string;
+            /** Total Actual */
+            total_actual: string;
+            /** Total Estimate */
+            total_estimate: string;
+            /** Waiting For */
+            waiting_for: string | null;
+            /** Well Id */
+            well_id: string | null;
+        };
+        /**
+         * AfeStatus
+         * @enum {string}
+         */
+        AfeStatus: "draft" | "submitted" | "approved" | "rejected" | "closed";
+        /**
+         * AlarmKindIn
+         * @enum {string}
+         */
+        AlarmKindIn: "limit" | "rate" | "stale";
+        /** AlarmRuleFields */
+        AlarmRuleFields: {
+            /**
+             * Deadband
+             * @default 0
+             */
+            deadband: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Field Id
+             * @description Narrows a signal_class
+             */
+            field_id?: string | null;
+            /** High */
+            high?: number | null;
+            kind: components["schemas"]["AlarmKindIn"];
+            /** Low */
+            low?: number | null;
+            /** Max Fall Per Min */
+            max_fall_per_min?: number | null;
+            /** Max Rise Per Min */
+            max_rise_per_min?: number | null;
+            /**
+             * Min Duration S
+             * @default 0
+             */
+            min_duration_s: number;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** @default medium */
+            severity: components["schemas"]["AlarmSeverityIn"];
+            /**
+             * Signal Class
+             * @description Every tag of this name (e.g. tubing_pressure)
+             */
+            signal_class?: string | null;
+            /** Stale After S */
+            stale_after_s?: number | null;
+            /**
+             * Tag Id
+             * @description One tag; or give signal_class
+             */
+            tag_id?: number | null;
+        };
+        /** AlarmRuleIn */
+        AlarmRuleIn: {
+            /**
+             * Deadband
+             * @default 0
+             */
+            deadband: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Field Id
+             * @description Narrows a signal_class
+             */
+            field_id?: string | null;
+            /** High */
+            high?: number | null;
+            kind: components["schemas"]["AlarmKindIn"];
+            /** Low */
+            low?: number | null;
+            /** Max Fall Per Min */
+            max_fall_per_min?: number | null;
+            /** Max Rise Per Min */
+            max_rise_per_min?: number | null;
+            /**
+             * Min Duration S
+             * @default 0
+             */
+            min_duration_s: number;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Rule Id
+             * @description Letters, digits and _.:- (unique)
+             */
+            rule_id: string;
+            /** @default medium */
+            severity: components["schemas"]["AlarmSeverityIn"];
+            /**
+             * Signal Class
+             * @description Every tag of this name (e.g. tubing_pressure)
+             */
+            signal_class?: string | null;
+            /** Stale After S */
+            stale_after_s?: number | null;
+            /**
+             * Tag Id
+             * @description One tag; or give signal_class
+             */
+            tag_id?: number | null;
+        };
+        /** AlarmRuleOut */
+        AlarmRuleOut: {
+            /** Deadband */
+            deadband: number;
+            /** Enabled */
+            enabled: boolean;
+            /** Field Id */
+            field_id: string | null;
+            /** High */
+            high: number | null;
+            /** Kind */
+            kind: string;
+            /** Low */
+            low: number | null;
+            /** Max Fall Per Min */
+            max_fall_per_min: number | null;
+            /** Max Rise Per Min */
+            max_rise_per_min: number | null;
+            /** Min Duration S */
+            min_duration_s: number;
+            /** Name */
+            name: string;
+            /** Rule Id */
+            rule_id: string;
+            /** Severity */
+            severity: string;
+            /** Signal Class */
+            signal_class: string | null;
+            /** Stale After S */
+            stale_after_s: number | null;
+            /** Tag Id */
+            tag_id: number | null;
+        };
+        /**
+         * AlarmSeverityIn
+         * @enum {string}
+         */
+        AlarmSeverityIn: "low" | "medium" | "high" | "critical";
         /** AlertOut */
         AlertOut: {
             /** Acknowledged At */
@@ -1578,6 +2464,48 @@ export interface components {
          * @enum {string}
          */
         AlertStatus: "OPEN" | "ACKNOWLEDGED" | "RESOLVED";
+        /** AllocationIn */
+        AllocationIn: {
+            /**
+             * As Of
+             * @description Use tests finished by then
+             */
+            as_of?: string | null;
+            /**
+             * Hours
+             * @description Producing hours of each well of the lease
+             */
+            hours: {
+                [key: string]: number | string;
+            };
+            metered: components["schemas"]["MeteredIn"];
+            /**
+             * Quantum
+             * @description 1 (whole bbl) or 0.01
+             * @default 1
+             */
+            quantum: number | string;
+        };
+        /** AllocationOut */
+        AllocationOut: {
+            /** Allocation */
+            allocation: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
+            /** Lease Id */
+            lease_id: string;
+            /** Tests */
+            tests: {
+                [key: string]: components["schemas"]["WellTestOut"];
+            };
+        };
         /** ApiKeyCreatedOut */
         ApiKeyCreatedOut: {
             /**
@@ -1647,6 +2575,14 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             role: components["schemas"]["Role"];
+        };
+        /** AssignIn */
+        AssignIn: {
+            /**
+             * Assignee
+             * @description A user's e-mail or a contractor
+             */
+            assignee: string;
         };
         /** AssignmentOut */
         AssignmentOut: {
@@ -1802,6 +2738,21 @@ export interface components {
             column: string;
             /** Message */
             message: string;
+        };
+        /** ConditionIn */
+        ConditionIn: {
+            /** Due On */
+            due_on?: string | null;
+            /** Text */
+            text: string;
+        };
+        /** ConditionMetIn */
+        ConditionMetIn: {
+            /**
+             * Index
+             * @description The condition's position (from 0)
+             */
+            index: number;
         };
         /** ConflictDetailOut */
         ConflictDetailOut: {
@@ -2202,6 +3153,36 @@ export interface components {
             /** Tables */
             tables: components["schemas"]["TableCheckOut"][];
         };
+        /** CorrectiveActionIn */
+        CorrectiveActionIn: {
+            /** Description */
+            description: string;
+            /** Done On */
+            done_on?: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Owner */
+            owner: string;
+        };
+        /**
+         * CostCategory
+         * @enum {string}
+         */
+        CostCategory: "labour" | "contractor" | "equipment_rental" | "trucking" | "other";
+        /** CostIn */
+        CostIn: {
+            /** Amount */
+            amount: number | string;
+            category: components["schemas"]["CostCategory"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** CountsOut */
         CountsOut: {
             /** Deleted */
@@ -2230,6 +3211,17 @@ export interface components {
              * @enum {string}
              */
             type: "DATE";
+        };
+        /** DecisionIn */
+        DecisionIn: {
+            /** Approve */
+            approve: boolean;
+            /**
+             * Note
+             * @description Required to reject
+             * @default
+             */
+            note: string;
         };
         /** DefaultTransform */
         DefaultTransform: {
@@ -2267,6 +3259,89 @@ export interface components {
              * @example windows
              */
             platform: string;
+        };
+        /** DocumentIn */
+        DocumentIn: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /**
+             * Owner Kind
+             * @description well, lease, permit, afe, work_order…
+             */
+            owner_kind: string;
+            /**
+             * Size
+             * @description Bytes
+             */
+            size: number;
+        };
+        /** DocumentOut */
+        DocumentOut: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Download Url */
+            download_url?: string | null;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: string;
+            /** Owner Id */
+            owner_id: string;
+            /** Owner Kind */
+            owner_kind: string;
+            /** Scan Engine */
+            scan_engine: string | null;
+            /** Scan Signature */
+            scan_signature: string | null;
+            /** Size */
+            size: number;
+            /**
+             * Status
+             * @description pending, available, unscanned or quarantined
+             */
+            status: string;
+        };
+        /** DocumentUploadOut */
+        DocumentUploadOut: {
+            document: components["schemas"]["DocumentOut"];
+            upload: components["schemas"]["functions__api__schemas__operations__UploadTargetOut"];
+        };
+        /** DowntimeIn */
+        DowntimeIn: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** ElectionIn */
+        ElectionIn: {
+            /**
+             * Election
+             * @description consent or non_consent
+             */
+            election: string;
+            /** Partner Id */
+            partner_id: string;
         };
         /**
          * Entity
@@ -2340,6 +3415,23 @@ export interface components {
             /** Well Id */
             well_id?: string | null;
         };
+        /** EquipmentMetricsOut */
+        EquipmentMetricsOut: {
+            /** Cost */
+            cost: string;
+            /** Downtime Hours */
+            downtime_hours: string;
+            /** Equipment Id */
+            equipment_id: string;
+            /** Failures */
+            failures: number;
+            /** Mtbf Hours */
+            mtbf_hours: string | null;
+            /** Uptime Hours */
+            uptime_hours: string;
+            /** Work Orders */
+            work_orders: number;
+        };
         /** EquipmentOut */
         EquipmentOut: {
             /**
@@ -2404,6 +3496,21 @@ export interface components {
             tag?: string | null;
             /** Well Id */
             well_id?: string | null;
+        };
+        /** EstimateLineIn */
+        EstimateLineIn: {
+            /** Amount */
+            amount: number | string;
+            /**
+             * Category
+             * @description A category of the AFE policy (idc, tcc…)
+             */
+            category: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /**
          * EtlConfig
@@ -2709,6 +3816,14 @@ export interface components {
             /** Email */
             email: string;
         };
+        /** FromAlertIn */
+        FromAlertIn: {
+            /**
+             * Alert Id
+             * Format: uuid
+             */
+            alert_id: string;
+        };
         /** GatewayConfig */
         GatewayConfig: {
             batch?: components["schemas"]["BatchSettings"];
@@ -2997,6 +4112,90 @@ export interface components {
             /** Warnings */
             warnings: components["schemas"]["ColumnWarningOut"][];
         };
+        /** IncidentIn */
+        IncidentIn: {
+            /**
+             * Cause
+             * @default
+             */
+            cause: string;
+            /** Description */
+            description: string;
+            /**
+             * Discovered At
+             * Format: date-time
+             */
+            discovered_at: string;
+            /**
+             * Injuries
+             * @default 0
+             */
+            injuries: number;
+            kind: components["schemas"]["IncidentKind"];
+            location: components["schemas"]["LocationIn"];
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Releases */
+            releases?: components["schemas"]["ReleaseIn"][];
+            /**
+             * Sensitive Area
+             * @default false
+             */
+            sensitive_area: boolean;
+            /** @default none */
+            water: components["schemas"]["WaterContact"];
+        };
+        /**
+         * IncidentKind
+         * @enum {string}
+         */
+        IncidentKind: "spill" | "release" | "fire" | "blowout" | "break" | "injury" | "fatality" | "near_miss" | "equipment_failure";
+        /** IncidentOut */
+        IncidentOut: {
+            /** Cause */
+            cause: string;
+            /** Corrective Actions */
+            corrective_actions: {
+                [key: string]: unknown;
+            }[];
+            /** Description */
+            description: string;
+            /**
+             * Discovered At
+             * Format: date-time
+             */
+            discovered_at: string;
+            /** Id */
+            id: string;
+            /** Injuries */
+            injuries: number;
+            /** Kind */
+            kind: string;
+            /** Location */
+            location: {
+                [key: string]: unknown;
+            };
+            /** Notifications Due */
+            notifications_due: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Releases */
+            releases: {
+                [key: string]: unknown;
+            }[];
+            /** Sensitive Area */
+            sensitive_area: boolean;
+            /** Water */
+            water: string;
+        };
         /** InvitationAcceptIn */
         InvitationAcceptIn: {
             /** Password */
@@ -3185,6 +4384,29 @@ export interface components {
             /** Working Interest */
             working_interest?: number | null;
         };
+        /** LocationIn */
+        LocationIn: {
+            /**
+             * County
+             * @default
+             */
+            county: string;
+            /** Facility Id */
+            facility_id?: string | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Lease Id */
+            lease_id?: string | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * State
+             * @description Two-letter state code, e.g. TX
+             */
+            state: string;
+            /** Well Id */
+            well_id?: string | null;
+        };
         /** LoginIn */
         LoginIn: {
             /** Email */
@@ -3249,6 +4471,11 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * Material
+         * @enum {string}
+         */
+        Material: "crude_oil" | "condensate" | "produced_water" | "natural_gas" | "drilling_fluid" | "chemical" | "other";
         /** MeOut */
         MeOut: {
             /** Created At */
@@ -3270,6 +4497,24 @@ export interface components {
             status: components["schemas"]["UserStatus"];
             /** Tenant */
             tenant: string;
+        };
+        /** MeteredIn */
+        MeteredIn: {
+            /**
+             * Gas Mcf Per Day
+             * @description The lease's gas volume, Mcf
+             */
+            gas_mcf_per_day?: number | string | null;
+            /**
+             * Oil Bbl Per Day
+             * @description The lease's oil volume, bbl
+             */
+            oil_bbl_per_day?: number | string | null;
+            /**
+             * Water Bbl Per Day
+             * @description The lease's water volume, bbl
+             */
+            water_bbl_per_day?: number | string | null;
         };
         /** MfaCodeIn */
         MfaCodeIn: {
@@ -3300,6 +4545,22 @@ export interface components {
             required: boolean;
             /** Requirement */
             requirement: string;
+        };
+        /** NotificationSentIn */
+        NotificationSentIn: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Reference
+             * @description The agency's ticket number
+             * @default
+             */
+            reference: string;
+            /** Rule Id */
+            rule_id: string;
         };
         /** OutcomeOut */
         OutcomeOut: {
@@ -3333,6 +4594,19 @@ export interface components {
             items: components["schemas"]["OutcomeOut"][];
             /** Limit */
             limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** PageOut[AfeOut] */
+        PageOut_AfeOut_: {
+            /** Items */
+            items: components["schemas"]["AfeOut"][];
+            /** Limit */
+            limit: number;
+            /** Next Offset */
+            next_offset: number | null;
             /** Offset */
             offset: number;
             /** Total */
@@ -3429,10 +4703,36 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** PageOut[IncidentOut] */
+        PageOut_IncidentOut_: {
+            /** Items */
+            items: components["schemas"]["IncidentOut"][];
+            /** Limit */
+            limit: number;
+            /** Next Offset */
+            next_offset: number | null;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /** PageOut[LeaseOut] */
         PageOut_LeaseOut_: {
             /** Items */
             items: components["schemas"]["LeaseOut"][];
+            /** Limit */
+            limit: number;
+            /** Next Offset */
+            next_offset: number | null;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** PageOut[PermitOut] */
+        PageOut_PermitOut_: {
+            /** Items */
+            items: components["schemas"]["PermitOut"][];
             /** Limit */
             limit: number;
             /** Next Offset */
@@ -3494,6 +4794,43 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** PageOut[WorkOrderOut] */
+        PageOut_WorkOrderOut_: {
+            /** Items */
+            items: components["schemas"]["WorkOrderOut"][];
+            /** Limit */
+            limit: number;
+            /** Next Offset */
+            next_offset: number | null;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** PartIn */
+        PartIn: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Part Number */
+            part_number: string;
+            /** Quantity */
+            quantity: number | string;
+            /** Unit Cost */
+            unit_cost: number | string;
+        };
+        /** PartnerIn */
+        PartnerIn: {
+            /** Partner Id */
+            partner_id: string;
+            /**
+             * Working Interest
+             * @description A fraction, e.g. 0.25
+             */
+            working_interest: number | string;
+        };
         /** PasswordChangeIn */
         PasswordChangeIn: {
             /** Current Password */
@@ -3508,6 +4845,106 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** PermitApproveIn */
+        PermitApproveIn: {
+            /** Expires On */
+            expires_on?: string | null;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Number
+             * @description The agency's permit number
+             */
+            number: string;
+        };
+        /** PermitIn */
+        PermitIn: {
+            /**
+             * Agency
+             * @description e.g. Texas RRC, TCEQ
+             */
+            agency: string;
+            /** Conditions */
+            conditions?: components["schemas"]["ConditionIn"][];
+            /** Facility Id */
+            facility_id?: string | null;
+            permit_type: components["schemas"]["PermitType"];
+            /**
+             * Renewal Of
+             * @description The permit this one renews
+             */
+            renewal_of?: string | null;
+            /** Well Id */
+            well_id?: string | null;
+        };
+        /** PermitOut */
+        PermitOut: {
+            /** Agency */
+            agency: string;
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            }[];
+            /** Expires On */
+            expires_on: string | null;
+            /** Facility Id */
+            facility_id: string | null;
+            /** Id */
+            id: string;
+            /** Issued On */
+            issued_on: string | null;
+            /** Number */
+            number: string | null;
+            /** Permit Type */
+            permit_type: string;
+            /** Renewal Of */
+            renewal_of: string | null;
+            /** Status */
+            status: string;
+            /** Well Id */
+            well_id: string | null;
+        };
+        /** PermitReminderOut */
+        PermitReminderOut: {
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Detail */
+            detail: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Key */
+            key: string;
+            /** Kind */
+            kind: string;
+            /** Lead Days */
+            lead_days: number;
+            /** Permit Id */
+            permit_id: string;
+        };
+        /**
+         * PermitStatus
+         * @enum {string}
+         */
+        PermitStatus: "draft" | "submitted" | "under_review" | "approved" | "denied" | "withdrawn" | "revoked" | "surrendered" | "expired";
+        /** PermitStatusIn */
+        PermitStatusIn: {
+            /** @description approved goes through /approve */
+            status: components["schemas"]["PermitStatus"];
+        };
+        /**
+         * PermitType
+         * @enum {string}
+         */
+        PermitType: "drilling" | "injection" | "disposal" | "flaring" | "air";
         /** PhotoOut */
         PhotoOut: {
             /** Blob Key */
@@ -3569,7 +5006,7 @@ export interface components {
              * Format: uuid
              */
             photo_id: string;
-            upload: components["schemas"]["UploadTargetOut"];
+            upload: components["schemas"]["functions__api__schemas__photos__UploadTargetOut"];
         };
         /** PhotosOut */
         PhotosOut: {
@@ -3607,6 +5044,11 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * Priority
+         * @enum {string}
+         */
+        Priority: "low" | "medium" | "high" | "urgent";
         /** ProductionBatch */
         ProductionBatch: {
             /** Rows */
@@ -3897,6 +5339,29 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** ReleaseIn */
+        ReleaseIn: {
+            /**
+             * Estimated
+             * @default false
+             */
+            estimated: boolean;
+            material: components["schemas"]["Material"];
+            /**
+             * Recovered
+             * @default 0
+             */
+            recovered: number | string;
+            /** Released */
+            released: number | string;
+            /** @default bbl */
+            unit: components["schemas"]["Unit"];
+        };
+        /** ReviseIn */
+        ReviseIn: {
+            /** Estimate */
+            estimate?: components["schemas"]["EstimateLineIn"][] | null;
+        };
         /**
          * Role
          * @enum {string}
@@ -4034,6 +5499,20 @@ export interface components {
         SessionsEndedOut: {
             /** Ended */
             ended: number;
+        };
+        /** StatusIn */
+        StatusIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Scheduled For
+             * @description Needed for scheduled
+             */
+            scheduled_for?: string | null;
+            status: components["schemas"]["WorkOrderStatus"];
         };
         /** SyncRequest */
         SyncRequest: {
@@ -4329,6 +5808,11 @@ export interface components {
              */
             skipped: number;
         };
+        /**
+         * Unit
+         * @enum {string}
+         */
+        Unit: "bbl" | "mcf";
         /** UnitTransform */
         UnitTransform: {
             /**
@@ -4346,28 +5830,6 @@ export interface components {
              * @enum {string}
              */
             type: "UNIT";
-        };
-        /** UploadTargetOut */
-        UploadTargetOut: {
-            /** Expires At */
-            expires_at: string | null;
-            /**
-             * Headers
-             * @description Send these headers with the bytes
-             */
-            headers: {
-                [key: string]: string;
-            };
-            /**
-             * Method
-             * @example PUT
-             */
-            method: string;
-            /**
-             * Url
-             * @description Send the bytes here: a SAS URL, an S3 presigned PUT, or this API
-             */
-            url: string;
         };
         /** UserCreatedOut */
         UserCreatedOut: {
@@ -4440,6 +5902,11 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /**
+         * WaterContact
+         * @enum {string}
+         */
+        WaterContact: "none" | "surface" | "coastal" | "groundwater";
         /** WellAssignmentOut */
         WellAssignmentOut: {
             /**
@@ -4639,11 +6106,140 @@ export interface components {
          * @enum {string}
          */
         WellStatus: "PLANNED" | "PERMITTED" | "DRILLING" | "COMPLETED" | "PRODUCING" | "SHUT_IN" | "ABANDONED" | "PLUGGED" | "CANCELLED";
+        /** WellTestIn */
+        WellTestIn: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Gas Mcf Per Day */
+            gas_mcf_per_day: number | string;
+            /** Oil Bbl Per Day */
+            oil_bbl_per_day: number | string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Water Bbl Per Day */
+            water_bbl_per_day: number | string;
+        };
+        /** WellTestOut */
+        WellTestOut: {
+            /** Device Id */
+            device_id: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Gas Mcf Per Day */
+            gas_mcf_per_day: string;
+            /** Hours */
+            hours: string;
+            /** Id */
+            id: string;
+            /** Oil Bbl Per Day */
+            oil_bbl_per_day: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Water Bbl Per Day */
+            water_bbl_per_day: string;
+            /** Well Id */
+            well_id: string;
+        };
         /**
          * WellType
          * @enum {string}
          */
         WellType: "OIL" | "GAS" | "OIL_GAS" | "INJECTION" | "DISPOSAL" | "WATER_SUPPLY" | "OBSERVATION" | "DRY_HOLE";
+        /** WorkOrderIn */
+        WorkOrderIn: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Due Date */
+            due_date?: string | null;
+            /** Equipment Id */
+            equipment_id?: string | null;
+            /** Failure At */
+            failure_at?: string | null;
+            /** @default medium */
+            priority: components["schemas"]["Priority"];
+            /** Title */
+            title: string;
+            /**
+             * Well Id
+             * Format: uuid
+             */
+            well_id: string;
+        };
+        /** WorkOrderOut */
+        WorkOrderOut: {
+            /** Assignee */
+            assignee: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Costs */
+            costs: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Downtime */
+            downtime: {
+                [key: string]: unknown;
+            }[];
+            /** Downtime Hours */
+            downtime_hours: string;
+            /** Due Date */
+            due_date: string | null;
+            /** Equipment Id */
+            equipment_id: string | null;
+            /** Failure At */
+            failure_at: string | null;
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: string;
+            /** Parts */
+            parts: {
+                [key: string]: unknown;
+            }[];
+            /** Priority */
+            priority: string;
+            /** Scheduled For */
+            scheduled_for: string | null;
+            source: components["schemas"]["WorkOrderSourceOut"];
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Total Cost */
+            total_cost: string;
+            /** Well Id */
+            well_id: string;
+        };
+        /** WorkOrderSourceOut */
+        WorkOrderSourceOut: {
+            /** Kind */
+            kind: string;
+            /** Reference */
+            reference: string | null;
+        };
+        /**
+         * WorkOrderStatus
+         * @enum {string}
+         */
+        WorkOrderStatus: "open" | "scheduled" | "in_progress" | "done" | "cancelled";
         /** ResolveIn */
         functions__api__schemas__analytics__ResolveIn: {
             /**
@@ -4672,6 +6268,39 @@ export interface components {
              */
             reason: string;
         };
+        /** UploadTargetOut */
+        functions__api__schemas__operations__UploadTargetOut: {
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
+        };
+        /** UploadTargetOut */
+        functions__api__schemas__photos__UploadTargetOut: {
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * Headers
+             * @description Send these headers with the bytes
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * Method
+             * @example PUT
+             */
+            method: string;
+            /**
+             * Url
+             * @description Send the bytes here: a SAS URL, an S3 presigned PUT, or this API
+             */
+            url: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -4681,6 +6310,458 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_afes_api_v1_afes_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["AfeStatus"] | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_AfeOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_afe_api_v1_afes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AfeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_afe_api_v1_afes__afe_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_afe_actual_api_v1_afes__afe_id__actuals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActualIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    close_afe_api_v1_afes__afe_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    decide_afe_api_v1_afes__afe_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    elect_on_afe_api_v1_afes__afe_id__elections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revise_afe_api_v1_afes__afe_id__revise_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    submit_afe_api_v1_afes__afe_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                afe_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_rules_api_v1_alarm_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmRuleOut"][];
+                };
+            };
+        };
+    };
+    create_rule_api_v1_alarm_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlarmRuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmRuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_rule_api_v1_alarm_rules__rule_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id */
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmRuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_rule_api_v1_alarm_rules__rule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id */
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlarmRuleFields"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmRuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_rule_api_v1_alarm_rules__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The rule's id */
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_alerts_api_v1_alerts_get: {
         parameters: {
             query?: {
@@ -5602,6 +7683,133 @@ export interface operations {
             };
         };
     };
+    list_documents_api_v1_documents_get: {
+        parameters: {
+            query: {
+                owner_kind: string;
+                owner_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    request_document_upload_api_v1_documents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentUploadOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_document_api_v1_documents__document_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    complete_document_api_v1_documents__document_id__complete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_equipment_api_v1_equipment_get: {
         parameters: {
             query?: {
@@ -5659,6 +7867,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EquipmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    equipment_metrics_api_v1_equipment_metrics_get: {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                well_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquipmentMetricsOut"][];
                 };
             };
             /** @description Validation Error */
@@ -6545,6 +8786,209 @@ export interface operations {
             };
         };
     };
+    list_incidents_api_v1_incidents_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_IncidentOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    report_incident_api_v1_incidents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_incident_api_v1_incidents__incident_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_corrective_action_api_v1_incidents__incident_id__corrective_actions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectiveActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    complete_corrective_action_api_v1_incidents__incident_id__corrective_actions_done_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionDoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_incident_notification_api_v1_incidents__incident_id__notifications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     invite_by_email_api_v1_invitations_post: {
         parameters: {
             query?: never;
@@ -6713,6 +9157,41 @@ export interface operations {
             };
         };
     };
+    allocate_lease_volume_api_v1_leases__lease_id__allocation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     me_api_v1_me_get: {
         parameters: {
             query?: never;
@@ -6729,6 +9208,241 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    list_permits_api_v1_permits_get: {
+        parameters: {
+            query?: {
+                well_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_PermitOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_permit_api_v1_permits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    permit_reminders_api_v1_permits_reminders_get: {
+        parameters: {
+            query?: {
+                today?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitReminderOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_permit_api_v1_permits__permit_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_permit_api_v1_permits__permit_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermitApproveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    meet_permit_condition_api_v1_permits__permit_id__conditions_met_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConditionMetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_permit_status_api_v1_permits__permit_id__status_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PermitStatusIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8165,6 +10879,380 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimelineOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_well_tests_api_v1_wells__well_id__well_tests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                well_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WellTestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    log_well_test_api_v1_wells__well_id__well_tests_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                well_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WellTestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WellTestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_work_orders_api_v1_work_orders_get: {
+        parameters: {
+            query?: {
+                well_id?: string | null;
+                status?: components["schemas"]["WorkOrderStatus"] | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_WorkOrderOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_work_order_api_v1_work_orders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkOrderIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    work_order_from_alert_api_v1_work_orders_from_alert_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromAlertIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_work_order_api_v1_work_orders__work_order_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_work_order_api_v1_work_orders__work_order_id__assign_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_work_order_cost_api_v1_work_orders__work_order_id__costs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CostIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_work_order_downtime_api_v1_work_orders__work_order_id__downtime_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DowntimeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_work_order_part_api_v1_work_orders__work_order_id__parts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_work_order_status_api_v1_work_orders__work_order_id__status_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderOut"];
                 };
             };
             /** @description Validation Error */
