@@ -14,6 +14,7 @@ from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
+from shared.adapters.sql.compliance.store import SqlComplianceDatabases
 from shared.adapters.sql.engines import (
     PoolSettings,
     SqlMasterDatabase,
@@ -38,6 +39,13 @@ from shared.core.analytics.services import (
     ScoringService,
 )
 from shared.core.common.errors import SecretNotFoundError
+from shared.core.compliance.services import (
+    ComplianceServices,
+    FormPrService,
+    MonthEndService,
+    RecordService,
+    ReportService,
+)
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.etl.model.source_policy import Resolver, SourcePolicy
 from shared.core.etl.model.spreadsheets.limits import SheetLimits
@@ -99,6 +107,7 @@ class Platform:
     imports: ImportService
     analytics: AnalyticsServices
     well_activity: WellActivityService
+    compliance: ComplianceServices
 
     def migrate_master(self) -> str:
         from shared.adapters.sql.migrate import upgrade  # Alembic: not on the cold-start path
@@ -254,6 +263,16 @@ def build_analytics(
     )
 
 
+def build_compliance(tenant_databases: SqlTenantDatabases) -> ComplianceServices:
+    databases = SqlComplianceDatabases(tenant_databases.engines)
+    return ComplianceServices(
+        records=RecordService(databases),
+        month_end=MonthEndService(databases),
+        form_pr=FormPrService(databases),
+        reports=ReportService(databases),
+    )
+
+
 def sheet_limits(settings: Settings) -> SheetLimits:
     return SheetLimits(
         max_uncompressed_bytes=settings.import_max_uncompressed_bytes,
@@ -324,4 +343,5 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
+        compliance=build_compliance(tenant_databases),
     )

@@ -21,6 +21,8 @@ from functions.api.routes import (
     auth,
     blobs,
     catalog,
+    compliance_records,
+    compliance_reports,
     conflicts,
     etl,
     forecast,
@@ -94,5 +96,7 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     for module in (etl, imports):
         app.include_router(module.router)
     for module in (sync_jobs, photos, blobs, well_activity):
+        app.include_router(module.router)
+    for module in (compliance_records, compliance_reports):
         app.include_router(module.router)
     return app

@@ -91,6 +91,9 @@ def _extra_fields(error: WellOSError) -> dict[str, Any]:
         return {"current": error.current, "requested": error.requested, "allowed": error.allowed}
     if isinstance(error, DuplicateError):
         return {"field": error.field}
+    field = getattr(error, "field", None)  # conflicts that name their field (a filed month)
+    if isinstance(field, str):
+        return {"field": field}
     return {}
 
 

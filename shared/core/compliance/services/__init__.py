@@ -1,0 +1,26 @@
+"""Month-end at run time: records, month-end balances, Form PR, tax and revenue reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.core.compliance.services.filings import FormPrService
+from shared.core.compliance.services.month_end import MonthEndService
+from shared.core.compliance.services.records import RecordService
+from shared.core.compliance.services.reports import ReportService
+
+__all__ = [
+    "ComplianceServices",
+    "FormPrService",
+    "MonthEndService",
+    "RecordService",
+    "ReportService",
+]
+
+
+@dataclass(frozen=True)
+class ComplianceServices:
+    records: RecordService
+    month_end: MonthEndService
+    form_pr: FormPrService
+    reports: ReportService
