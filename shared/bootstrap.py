@@ -41,6 +41,7 @@ from shared.core.analytics.services import (
 from shared.core.common.errors import SecretNotFoundError
 from shared.core.compliance.services import (
     ComplianceServices,
+    EmissionService,
     FormPrService,
     MonthEndService,
     RecordService,
@@ -270,6 +271,7 @@ def build_compliance(tenant_databases: SqlTenantDatabases) -> ComplianceServices
         month_end=MonthEndService(databases),
         form_pr=FormPrService(databases),
         reports=ReportService(databases),
+        emissions=EmissionService(databases),
     )
 
 

@@ -8,6 +8,8 @@ import csv
 import io
 from decimal import Decimal
 
+import pytest
+
 from tests.integration import api_support
 from tests.integration.api_support import invite, problem_field
 from tests.integration.compliance_support import (
@@ -353,3 +355,46 @@ def test_calendar_lists_the_dues_of_the_year(mod_acme: TenantSession) -> None:
     assert {"period": "2026-10", "due": "2026-11-30"}.items() <= next(
         i for i in form_pr if i["period"] == "2026-10"
     ).items()
+
+
+def test_emissions_per_facility_and_month(mod_acme: TenantSession) -> None:
+    month(mod_acme)  # production for the intensity
+    body = {"name": "Battery 7", "facility_type": "TANK_BATTERY"}
+    facility = ok(
+        mod_acme.client.post("/api/v1/facilities", json=body, headers=mod_acme.headers), 201
+    )
+    entries = [
+        {
+            "facility_id": facility["id"],
+            "period": PERIOD,
+            "source_kind": "combustion",
+            "gas_scf": 1_000_000,
+        },
+        {
+            "facility_id": facility["id"],
+            "period": PERIOD,
+            "source_kind": "flare",
+            "gas_scf": 500_000,
+            "composition": {"CH4": 0.85, "C2H6": 0.07, "C3H8": 0.03, "CO2": 0.02},
+            "efficiency": 0.98,
+        },
+    ]
+    for entry in entries:
+        ok(mod_acme.client.post(f"{BASE}/emissions", json=entry, headers=mod_acme.headers), 201)
+    bad = dict(entries[1], composition={"CH4": 0.9, "CO2": 0.3})
+    refused = mod_acme.client.post(f"{BASE}/emissions", json=bad, headers=mod_acme.headers)
+
+    report = ok(
+        mod_acme.client.get(
+            f"{BASE}/emissions", params={"period": PERIOD}, headers=mod_acme.headers
+        )
+    )
+
+    assert refused.status_code == 422 and problem_field(refused) == "composition"
+    [mine] = [f for f in report["facilities"] if f["facility_id"] == facility["id"]]
+    combustion, flare = mine["sources"]
+    # subpart C: 1,000,000 scf × 1.026e-3 mmBtu/scf × 53.06 kg/mmBtu = 54.43956 t CO2
+    assert combustion["co2_t"] == pytest.approx(54.43956, abs=1e-5)
+    assert flare["ch4_t"] > 0 and flare["co2_t"] > combustion["co2_t"] / 2
+    assert report["gwp"] == "AR5"  # Table A-1 for reporting year 2026
+    assert report["intensity_kg_co2e_per_boe"] > 0

@@ -313,6 +313,16 @@ RULES: dict[str, Rule] = {
     f"GET {COMPLIANCE}/revenue": Rule(OFFICE),
     f"GET {COMPLIANCE}/revenue/export": Rule(OFFICE),
     f"GET {COMPLIANCE}/calendar": Rule(ALL),
+    f"POST {COMPLIANCE}/emissions": Rule(
+        OFFICE,
+        lambda s: {
+            "facility_id": s.ids["facility"],
+            "period": "2024-03",
+            "source_kind": "combustion",
+            "gas_scf": 1000,
+        },
+    ),
+    f"GET {COMPLIANCE}/emissions": Rule(ALL),
 }
 
 QUERY = {
@@ -325,6 +335,7 @@ QUERY = {
     f"GET {COMPLIANCE}/revenue": {"period": "2024-03"},
     f"GET {COMPLIANCE}/revenue/export": {"period": "2024-03"},
     f"GET {COMPLIANCE}/calendar": {"year": "2026"},
+    f"GET {COMPLIANCE}/emissions": {"period": "2024-03"},
     "POST /api/v1/etl/preview": {"entity": "wells"},
     "POST /api/v1/etl/run": {"mode": "queue"},
     "POST /api/v1/imports": {"kind": "production", "filename": "march.csv"},

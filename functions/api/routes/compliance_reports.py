@@ -15,7 +15,9 @@ from fastapi import APIRouter, Query, Response
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.exports import download
+from functions.api.schemas.common import PlainText
 from functions.api.schemas.compliance import (
+    EmissionEntryIn,
     ExportFormat,
     FormPrIn,
     InterestsIn,
@@ -25,6 +27,7 @@ from functions.api.schemas.compliance import (
     State,
 )
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.services.emissions import NewEmissionEntry
 from shared.core.compliance.services.reports import NewInterest, NewOwner
 
 router = APIRouter(tags=["compliance"])
@@ -210,3 +213,24 @@ def compliance_calendar(
 ) -> list[dict[str, Any]]:
     """Every filing and payment due in the year, with the rule's source."""
     return platform.compliance.reports.calendar(tenant, actor, year)
+
+
+@router.post(f"{BASE}/emissions", status_code=201)
+def add_emission_entry(
+    body: EmissionEntryIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    """Gas burned in a combustion unit or sent to a flare at a facility in a month."""
+    new = NewEmissionEntry(**{**body.model_dump(), "facility_id": str(body.facility_id)})
+    return platform.compliance.emissions.add_entry(tenant, actor, new)
+
+
+@router.get(f"{BASE}/emissions")
+def emissions(
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    period: PeriodQuery,
+    gwp: Annotated[PlainText, Query(max_length=8, description="AR4, AR5 …")] | None = None,
+) -> dict[str, Any]:
+    """CO2, CH4, N2O and CO2e per facility, with the month's intensity per BOE."""
+    return platform.compliance.emissions.report(tenant, actor, Period.parse(period), gwp)

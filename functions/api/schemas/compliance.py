@@ -123,3 +123,16 @@ class InterestsIn(StrictInput):
 
 
 ExportFormat = Literal["csv", "xlsx"]
+
+
+class EmissionEntryIn(StrictInput):
+    facility_id: uuid.UUID
+    period: PeriodText
+    source_kind: Literal["combustion", "flare"]
+    gas_scf: Annotated[float, Field(ge=0, le=1e13)]
+    hhv_mmbtu_per_mscf: Annotated[float, Field(gt=0, le=5)] | None = None
+    composition: (
+        dict[Annotated[str, Field(max_length=20)], Annotated[float, Field(ge=0, le=1)]] | None
+    ) = Field(default=None, max_length=20)
+    efficiency: Annotated[float, Field(gt=0, le=1)] | None = None
+    note: Annotated[SafeText, Field(max_length=500)] | None = None

@@ -87,6 +87,18 @@ class ComplianceStore(Protocol):
 
     def interests(self, lease_id: str) -> list[Record]: ...
 
+    def facility(self, facility_id: str) -> Record | None:
+        """The catalog's facility row."""
+        ...
+
+    def add_emission_entry(self, values: Mapping[str, Any]) -> None: ...
+
+    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]: ...
+
+    def tenant_production(self, start: date, end: date) -> tuple[float, float]:
+        """Oil bbl and gas Mcf of every well, start <= day <= end."""
+        ...
+
 
 class ComplianceUnitOfWork(TenantUnitOfWork, Protocol):
     compliance: ComplianceStore

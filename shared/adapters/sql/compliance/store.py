@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from shared.adapters.sql.compliance.tables import (
     dispositions,
+    emission_entries,
     filings,
     gauges,
     interests,
@@ -21,7 +22,7 @@ from shared.adapters.sql.compliance.tables import (
     tanks,
 )
 from shared.adapters.sql.engines import TenantEngineCache
-from shared.adapters.sql.tenant_tables import leases, production_daily, wells
+from shared.adapters.sql.tenant_tables import facilities, leases, production_daily, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
@@ -245,6 +246,33 @@ class SqlComplianceStore:
             .order_by(i.c.product, i.c.effective_from, i.c.owner_id)
         )
         return self._rows(statement)
+
+    # --- emissions ---------------------------------------------------------------------
+
+    def facility(self, facility_id: str) -> Record | None:
+        return self._one(sa.select(facilities).where(facilities.c.id == facility_id))
+
+    def add_emission_entry(self, values: Mapping[str, Any]) -> None:
+        self._c.execute(emission_entries.insert().values(**values))
+
+    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]:
+        e = emission_entries
+        statement = (
+            sa.select(e).where(e.c.period == period).order_by(e.c.facility_id, e.c.created_at)
+        )
+        if facility_id is not None:
+            statement = statement.where(e.c.facility_id == facility_id)
+        return self._rows(statement)
+
+    def tenant_production(self, start: date, end: date) -> tuple[float, float]:
+        """Oil bbl and gas Mcf of every well, start <= day <= end."""
+        p = production_daily
+        row = self._c.execute(
+            sa.select(sa.func.sum(p.c.oil_bbl), sa.func.sum(p.c.gas_mcf)).where(
+                p.c.production_date >= start, p.c.production_date <= end
+            )
+        ).one()
+        return float(row[0] or 0.0), float(row[1] or 0.0)
 
 
 class SqlComplianceUnitOfWork(SqlTenantUnitOfWork):

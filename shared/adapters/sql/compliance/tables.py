@@ -146,3 +146,20 @@ interests = sa.Table(
     sa.Column("effective_from", sa.Date(), nullable=False),
     sa.Column("effective_to", sa.Date(), nullable=True),
 )
+
+emission_entries = sa.Table(
+    "compliance_emission_entries",
+    metadata,
+    sa.Column("id", UUIDType, primary_key=True),
+    sa.Column("facility_id", UUIDType, sa.ForeignKey("facilities.id"), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("source_kind", sa.String(16), nullable=False),
+    sa.Column("gas_scf", sa.Double(), nullable=False),
+    sa.Column("hhv_mmbtu_per_mscf", sa.Double(), nullable=True),
+    sa.Column("composition", JSONType, nullable=True),
+    sa.Column("efficiency", sa.Double(), nullable=True),
+    sa.Column("note", sa.String(500), nullable=True),
+    sa.Column("created_by", sa.String(320), nullable=True),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Index("ix_compliance_emissions_period", "period", "facility_id"),
+)

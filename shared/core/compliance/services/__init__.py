@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.core.compliance.services.emissions import EmissionService
 from shared.core.compliance.services.filings import FormPrService
 from shared.core.compliance.services.month_end import MonthEndService
 from shared.core.compliance.services.records import RecordService
@@ -11,6 +12,7 @@ from shared.core.compliance.services.reports import ReportService
 
 __all__ = [
     "ComplianceServices",
+    "EmissionService",
     "FormPrService",
     "MonthEndService",
     "RecordService",
@@ -24,3 +26,4 @@ class ComplianceServices:
     month_end: MonthEndService
     form_pr: FormPrService
     reports: ReportService
+    emissions: EmissionService

@@ -1,4 +1,4 @@
-"""Compliance: tanks, gauges, run tickets, dispositions, lease profiles, filings, owners
+"""Compliance: tanks, gauges, run tickets, dispositions, lease profiles, filings, owners, emissions
 
 Revision ID: tenant_0007_compliance
 Revises: tenant_0005_sync_jobs (the head: 0006 was inserted before 0005)
@@ -154,9 +154,28 @@ def upgrade() -> None:
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("effective_to", sa.Date(), nullable=True),
     )
+    op.create_table(
+        "compliance_emission_entries",
+        sa.Column("id", _uuid(), primary_key=True),
+        sa.Column("facility_id", _uuid(), sa.ForeignKey("facilities.id"), nullable=False),
+        sa.Column("period", sa.String(7), nullable=False),
+        sa.Column("source_kind", sa.String(16), nullable=False),
+        sa.Column("gas_scf", sa.Double(), nullable=False),
+        sa.Column("hhv_mmbtu_per_mscf", sa.Double(), nullable=True),
+        sa.Column("composition", _json(), nullable=True),
+        sa.Column("efficiency", sa.Double(), nullable=True),
+        sa.Column("note", sa.String(500), nullable=True),
+        sa.Column("created_by", sa.String(320), nullable=True),
+        sa.Column("created_at", _instant(), nullable=False),
+    )
+    op.create_index(
+        "ix_compliance_emissions_period", "compliance_emission_entries", ["period", "facility_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_compliance_emissions_period", "compliance_emission_entries")
+    op.drop_table("compliance_emission_entries")
     op.drop_table("compliance_interests")
     op.drop_table("compliance_owners")
     op.drop_table("compliance_filings")

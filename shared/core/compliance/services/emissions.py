@@ -1,0 +1,165 @@
+"""Emissions per facility and month from entries the office records: gas burned in
+combustion units (40 CFR 98 subpart C) and gas sent to flares (subpart W), with CO2e
+by the GWPs of 40 CFR 98 Table A-1 for the reporting year (or a named assessment
+report), and the month's intensity in kg CO2e per BOE of the tenant's production.
+
+A flare entry without an efficiency takes the default of 98.233(n) for the reporting
+year. Office roles record entries; every role reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from shared.core.common.access import audit, require, require_office_role
+from shared.core.common.actor import Actor
+from shared.core.common.clock import Clock, utc_now
+from shared.core.common.errors import InputError, NotFoundError
+from shared.core.common.roles import Permission
+from shared.core.common.units_of_work import Record
+from shared.core.compliance.model.emissions import (
+    TONNE_PLACES,
+    Emissions,
+    combustion,
+    flare,
+    flare_efficiency,
+    gwp_set,
+    intensity_kg_per_boe,
+    parse_composition,
+)
+from shared.core.compliance.model.period import Period
+from shared.core.compliance.ports import ComplianceDatabases
+from shared.core.registry.model.tenants import Tenant
+
+KINDS = ("combustion", "flare")
+
+
+@dataclass(frozen=True)
+class NewEmissionEntry:
+    facility_id: str
+    period: str
+    source_kind: str
+    gas_scf: float
+    hhv_mmbtu_per_mscf: float | None = None
+    composition: Mapping[str, float] | None = None
+    efficiency: float | None = None
+    note: str | None = None
+
+
+def entry_emissions(entry: Mapping[str, Any], year: int) -> Emissions:
+    if entry["source_kind"] == "combustion":
+        return combustion(float(entry["gas_scf"]), entry["hhv_mmbtu_per_mscf"])
+    efficiency = entry["efficiency"]
+    destruction = None
+    if efficiency is None:
+        default = flare_efficiency(year)
+        efficiency, destruction = default.combustion, default.destruction
+    return flare(
+        float(entry["gas_scf"]),
+        entry["composition"] or {},
+        float(efficiency),
+        destruction_efficiency=destruction,
+        hhv_mmbtu_per_mscf=entry["hhv_mmbtu_per_mscf"],
+    )
+
+
+class EmissionService:
+    def __init__(self, databases: ComplianceDatabases, clock: Clock = utc_now) -> None:
+        self._databases = databases
+        self._clock = clock
+
+    def add_entry(self, tenant: Tenant, actor: Actor, new: NewEmissionEntry) -> Record:
+        require_office_role(actor, "record emission sources")
+        period = Period.parse(new.period)
+        if new.source_kind not in KINDS:
+            raise InputError("source_kind", f"must be one of {', '.join(KINDS)}")
+        if new.source_kind == "flare":
+            if not new.composition:
+                raise InputError("composition", "a flare entry needs the gas composition")
+            parse_composition(new.composition)
+        row: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "facility_id": new.facility_id,
+            "period": str(period),
+            "source_kind": new.source_kind,
+            "gas_scf": new.gas_scf,
+            "hhv_mmbtu_per_mscf": new.hhv_mmbtu_per_mscf,
+            "composition": dict(new.composition) if new.composition else None,
+            "efficiency": new.efficiency,
+            "note": new.note,
+            "created_by": actor.email,
+            "created_at": self._clock(),
+        }
+        entry_emissions(row, period.year)  # bad numbers refused before anything is written
+        with self._databases.unit_of_work(tenant) as uow:
+            if uow.compliance.facility(new.facility_id) is None:
+                raise NotFoundError("facility", new.facility_id)
+            uow.compliance.add_emission_entry(row)
+            audit(
+                uow,
+                self._clock,
+                actor,
+                "create",
+                "compliance_emission_entry",
+                row["id"],
+                None,
+                {"facility_id": new.facility_id, "period": str(period)},
+            )
+            uow.commit()
+            return row
+
+    def report(
+        self, tenant: Tenant, actor: Actor, period: Period, gwp: str | None = None
+    ) -> dict[str, Any]:
+        require(actor, Permission.REPORTS_READ)
+        gwp_name, factors = gwp_set(gwp, None if gwp else period.year)
+        with self._databases.unit_of_work(tenant) as uow:
+            store = uow.compliance
+            entries = store.emission_entries(str(period), None)
+            oil, gas = store.tenant_production(period.first_day, period.last_day)
+            names = {
+                fid: (store.facility(fid) or {}).get("name")
+                for fid in {str(e["facility_id"]) for e in entries}
+            }
+        by_facility: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in entries:
+            result = entry_emissions(entry, period.year)
+            by_facility[str(entry["facility_id"])].append(
+                {
+                    "id": str(entry["id"]),
+                    "source_kind": entry["source_kind"],
+                    "gas_scf": entry["gas_scf"],
+                    "method": result.method,
+                    "co2_t": round(result.co2_t, TONNE_PLACES),
+                    "ch4_t": round(result.ch4_t, TONNE_PLACES),
+                    "n2o_t": round(result.n2o_t, TONNE_PLACES),
+                    "co2e_t": round(result.co2e_t(factors), TONNE_PLACES),
+                }
+            )
+        facilities = [
+            {
+                "facility_id": fid,
+                "name": names.get(fid),
+                "sources": items,
+                **{
+                    key: round(sum(item[key] for item in items), TONNE_PLACES)
+                    for key in ("co2_t", "ch4_t", "n2o_t", "co2e_t")
+                },
+            }
+            for fid, items in sorted(by_facility.items())
+        ]
+        total = sum(f["co2e_t"] for f in facilities)
+        intensity = intensity_kg_per_boe(total, oil, gas) if oil or gas else None
+        return {
+            "period": str(period),
+            "gwp": gwp_name,
+            "facilities": facilities,
+            "co2e_t": round(total, TONNE_PLACES),
+            "oil_bbl": oil,
+            "gas_mcf": gas,
+            "intensity_kg_co2e_per_boe": intensity,
+        }
