@@ -398,3 +398,27 @@ def test_emissions_per_facility_and_month(mod_acme: TenantSession) -> None:
     assert flare["ch4_t"] > 0 and flare["co2_t"] > combustion["co2_t"] / 2
     assert report["gwp"] == "AR5"  # Table A-1 for reporting year 2026
     assert report["intensity_kg_co2e_per_boe"] > 0
+
+
+def test_month_end_and_run_tickets_export_as_csv_and_xlsx(mod_acme: TenantSession) -> None:
+    lease = month(mod_acme, closing="5' 0\"")
+    viewer = invite(mod_acme, "VIEWER")
+    params = {"period": PERIOD}
+    as_csv = mod_acme.client.get(
+        f"{BASE}/month-end/export", params=params, headers=mod_acme.headers
+    )
+    tickets = mod_acme.client.get(
+        f"{BASE}/run-tickets/export",
+        params={**params, "format": "xlsx", "lease_id": lease.lease_id},
+        headers=mod_acme.headers,
+    )
+    refused = mod_acme.client.get(
+        f"{BASE}/month-end/export", params=params, headers=viewer["headers"]
+    )
+
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    oil = [r for r in rows if r["product"] == "oil" and "differs" in r["problems"]]
+    assert oil and oil[0]["closing_inventory"] == "120.00"
+    assert tickets.status_code == 200 and tickets.content[:2] == b"PK"
+    assert tickets.headers["content-disposition"].endswith('.xlsx"')
+    assert refused.status_code == 403

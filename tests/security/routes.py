@@ -295,6 +295,8 @@ RULES: dict[str, Rule] = {
     f"POST {COMPLIANCE}/dispositions": Rule(OFFICE, _disposition),
     f"GET {COMPLIANCE}/dispositions": Rule(ALL),
     f"GET {COMPLIANCE}/month-end": Rule(ALL),
+    f"GET {COMPLIANCE}/month-end/export": Rule(OFFICE),  # reports:export
+    f"GET {COMPLIANCE}/run-tickets/export": Rule(OFFICE),  # reports:export
     f"GET {COMPLIANCE}/leases/{{lease_id}}/month-end/{{period}}": Rule(ALL),
     f"POST {COMPLIANCE}/form-pr": Rule(
         OFFICE, lambda s: {"operator_number": "123456", "period": "2024-03"}
@@ -330,6 +332,8 @@ QUERY = {
     f"GET {COMPLIANCE}/run-tickets": {"period": "2024-03"},
     f"GET {COMPLIANCE}/dispositions": {"period": "2024-03"},
     f"GET {COMPLIANCE}/month-end": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/month-end/export": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/run-tickets/export": {"period": "2024-03"},
     f"GET {COMPLIANCE}/severance": {"state": "TX", "period": "2024-03"},
     f"GET {COMPLIANCE}/severance/export": {"state": "TX", "period": "2024-03"},
     f"GET {COMPLIANCE}/revenue": {"period": "2024-03"},

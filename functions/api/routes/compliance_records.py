@@ -12,12 +12,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.exports import download
 from functions.api.schemas.common import Day
 from functions.api.schemas.compliance import (
     DispositionIn,
+    ExportFormat,
     GaugeIn,
     PeriodQuery,
     ProfileIn,
@@ -124,6 +126,22 @@ def list_run_tickets(
     month = Period.parse(period)
     leases = str(lease_id) if lease_id else None
     return platform.compliance.records.list_run_tickets(tenant, actor, leases, month)
+
+
+@router.get(f"{BASE}/run-tickets/export", response_class=Response)
+def export_run_tickets(
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    period: PeriodQuery,
+    lease_id: uuid.UUID | None = None,
+    format_: ExportFormat = Query(default="csv", alias="format"),
+) -> Response:
+    """The month's run tickets with their volumes (the hauling register)."""
+    month = Period.parse(period)
+    leases = str(lease_id) if lease_id else None
+    rows = platform.compliance.records.list_run_tickets(tenant, actor, leases, month, export=True)
+    return download(rows, f"run-tickets-{period}", format_)
 
 
 @router.post(f"{BASE}/dispositions", status_code=201)

@@ -28,6 +28,7 @@ from functions.api.schemas.compliance import (
 )
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.services.emissions import NewEmissionEntry
+from shared.core.compliance.services.month_end import month_end_rows
 from shared.core.compliance.services.reports import NewInterest, NewOwner
 
 router = APIRouter(tags=["compliance"])
@@ -44,6 +45,22 @@ def month_end(
 ) -> list[dict[str, Any]]:
     """Every lease with a profile or a tank: produced, inventories, dispositions, problems."""
     return platform.compliance.month_end.all_leases(tenant, actor, Period.parse(period), state)
+
+
+@router.get(f"{BASE}/month-end/export", response_class=Response)
+def export_month_end(
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    period: PeriodQuery,
+    state: State | None = None,
+    format_: ExportFormat = Query(default="csv", alias="format"),
+) -> Response:
+    """One row per lease and product: inventories, produced, disposed, problems."""
+    leases = platform.compliance.month_end.all_leases(
+        tenant, actor, Period.parse(period), state, export=True
+    )
+    return download(month_end_rows(leases), f"month-end-{period}", format_)
 
 
 @router.get(f"{BASE}/leases/{{lease_id}}/month-end/{{period}}")

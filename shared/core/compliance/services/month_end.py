@@ -202,9 +202,14 @@ class MonthEndService:
             return month_end_out(lease_month_end(uow.compliance, lease_id, period))
 
     def all_leases(
-        self, tenant: Tenant, actor: Actor, period: Period, state: str | None
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        period: Period,
+        state: str | None,
+        export: bool = False,
     ) -> list[dict[str, Any]]:
-        require(actor, Permission.REPORTS_READ)
+        require(actor, Permission.REPORTS_EXPORT if export else Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             return [
@@ -249,3 +254,27 @@ def _previous_closing(store: ComplianceStore, lease_id: str, period: Period) -> 
                 for product, values in lease.get("products", {}).items()
             }
     return {}
+
+
+def month_end_rows(leases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flat rows for a download: one per lease and product, problems joined."""
+    rows = []
+    for lease in leases:
+        for product, values in lease["products"].items():
+            problems = [p["message"] for p in lease["problems"] if p["product"] == product]
+            rows.append(
+                {
+                    "lease_number": lease["lease_number"],
+                    "lease_name": lease["lease_name"],
+                    "state": lease["state"],
+                    "period": lease["period"],
+                    "product": product,
+                    "opening_inventory": values["opening_inventory"],
+                    "produced": values["produced"],
+                    "disposed": values["disposed"],
+                    "closing_inventory": values["closing_inventory"],
+                    "producing_days": values["producing_days"],
+                    "problems": "; ".join(problems),
+                }
+            )
+    return rows

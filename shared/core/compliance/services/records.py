@@ -296,9 +296,14 @@ class RecordService:
             return row
 
     def list_run_tickets(
-        self, tenant: Tenant, actor: Actor, lease_id: str | None, period: Period
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        lease_id: str | None,
+        period: Period,
+        export: bool = False,
     ) -> list[Record]:
-        require(actor, Permission.REPORTS_READ)
+        require(actor, Permission.REPORTS_EXPORT if export else Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             leases = None if lease_id is None else [lease_id]
             return uow.compliance.run_tickets(leases, period.first_day, period.last_day)
