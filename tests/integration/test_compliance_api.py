@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from tests.integration import api_support
-from tests.integration.api_support import invite, problem_field
+from tests.integration.api_support import create_well, invite, problem_field
 from tests.integration.compliance_support import (
     BASE,
     PERIOD,
+    STRAPPING,
     gauge,
     month,
     new_lease,
@@ -22,6 +24,7 @@ from tests.integration.compliance_support import (
     ticket,
 )
 from tests.integration.conftest import TenantSession
+from tests.integration.sync_support import device, production
 
 mod_platform = api_support.mod_platform
 mod_client = api_support.mod_client
@@ -417,8 +420,71 @@ def test_month_end_and_run_tickets_export_as_csv_and_xlsx(mod_acme: TenantSessio
     )
 
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
-    oil = [r for r in rows if r["product"] == "oil" and "differs" in r["problems"]]
-    assert oil and oil[0]["closing_inventory"] == "120.00"
+    number = ok(mod_acme.client.get(f"/api/v1/leases/{lease.lease_id}", headers=mod_acme.headers))
+    [oil] = [
+        r for r in rows if r["product"] == "oil" and r["lease_number"] == number["lease_number"]
+    ]
+    assert oil["closing_inventory"] == "120.00" and "differs" in oil["problems"]
     assert tickets.status_code == 200 and tickets.content[:2] == b"PK"
     assert tickets.headers["content-disposition"].endswith('.xlsx"')
     assert refused.status_code == 403
+
+
+def test_synced_tank_gauges_become_daily_gauges_and_office_gauges_win(
+    mod_acme: TenantSession,
+) -> None:
+    # GIVEN a lease with a tank "T-1" and a field operator who logged a day with its gauge
+    lease_id = new_lease(mod_acme)
+    well = create_well(mod_acme, lease_id=lease_id)
+    operator = invite(mod_acme, "FIELD_OPERATOR")
+    ok(
+        mod_acme.client.put(
+            f"/api/v1/wells/{well['id']}/assignments/{operator['id']}", headers=mod_acme.headers
+        )
+    )
+    tank = ok(
+        mod_acme.client.post(
+            f"{BASE}/tanks",
+            json={"lease_id": lease_id, "name": "T-1", "strapping": STRAPPING},
+            headers=mod_acme.headers,
+        ),
+        201,
+    )
+    now = datetime.now(UTC)
+    day, other = (now - timedelta(days=2)).date(), (now - timedelta(days=3)).date()
+    events = [
+        production(
+            well["id"],
+            day,
+            now,
+            oil=20.0,
+            seq=1,
+            tank_gauges=[{"tank": "T-1", "level_in": 96.5}, {"tank": "T-9", "level_in": 3}],
+        ),
+        production(
+            well["id"], other, now, oil=21.0, seq=2, tank_gauges=[{"tank": "t-1", "level_in": 90}]
+        ),
+    ]
+    body = {"device": device("tab-c"), "events": events}
+    ok(mod_acme.client.post("/api/v1/sync", json=body, headers=operator["headers"]))
+    ok(gauge(mod_acme, tank["id"], other.isoformat(), "7' 0\""))  # the office's own gauge
+
+    # WHEN the office imports the month's synced gauges
+    url = f"{BASE}/leases/{lease_id}/gauges:import-sync"
+    counts = ok(
+        mod_acme.client.post(url, params={"period": f"{day:%Y-%m}"}, headers=mod_acme.headers)
+    )
+
+    # THEN the day's gauge is strapped (96.5 in × 2 bbl/in), the office's day is kept
+    listed = ok(
+        mod_acme.client.get(
+            f"{BASE}/tanks/{tank['id']}/gauges",
+            params={"start": other.isoformat(), "end": day.isoformat()},
+            headers=mod_acme.headers,
+        )
+    )
+    by_day = {g["gauge_date"]: (g["source"], Decimal(str(g["volume_bbl"]))) for g in listed}
+    assert by_day[day.isoformat()] == ("sync", Decimal(193))
+    assert by_day[other.isoformat()] == ("office", Decimal(168))
+    if f"{day:%Y-%m}" == f"{other:%Y-%m}":
+        assert counts == {"imported": 1, "kept_office": 1, "unmatched": 1}

@@ -290,6 +290,7 @@ RULES: dict[str, Rule] = {
         WRITERS, lambda s: {"gauge": "5' 3 1/4\""}
     ),
     f"GET {COMPLIANCE}/tanks/{{tank_id}}/gauges": Rule(ALL),
+    f"POST {COMPLIANCE}/leases/{{lease_id}}/gauges:import-sync": Rule(OFFICE),
     f"POST {COMPLIANCE}/run-tickets": Rule(WRITERS, _run_ticket),
     f"GET {COMPLIANCE}/run-tickets": Rule(ALL),
     f"POST {COMPLIANCE}/dispositions": Rule(OFFICE, _disposition),
@@ -330,6 +331,7 @@ RULES: dict[str, Rule] = {
 QUERY = {
     f"GET {COMPLIANCE}/tanks/{{tank_id}}/gauges": {"start": "2024-03-01", "end": "2024-03-31"},
     f"GET {COMPLIANCE}/run-tickets": {"period": "2024-03"},
+    f"POST {COMPLIANCE}/leases/{{lease_id}}/gauges:import-sync": {"period": "2024-03"},
     f"GET {COMPLIANCE}/dispositions": {"period": "2024-03"},
     f"GET {COMPLIANCE}/month-end": {"period": "2024-03"},
     f"GET {COMPLIANCE}/month-end/export": {"period": "2024-03"},

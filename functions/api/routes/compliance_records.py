@@ -94,6 +94,20 @@ def put_gauge(
     )
 
 
+@router.post(f"{BASE}/leases/{{lease_id}}/gauges:import-sync")
+def import_synced_gauges(
+    lease_id: uuid.UUID,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    period: PeriodQuery,
+) -> dict[str, int]:
+    """The month's tank gauges from field sync's production logs, matched to the lease's
+    tanks by name (office gauges of the same day are kept)."""
+    month = Period.parse(period)
+    return platform.compliance.records.import_synced_gauges(tenant, actor, str(lease_id), month)
+
+
 @router.get(f"{BASE}/tanks/{{tank_id}}/gauges")
 def list_gauges(
     tank_id: uuid.UUID,

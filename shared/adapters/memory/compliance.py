@@ -74,6 +74,9 @@ class MemoryComplianceStore:
         ]
         return sorted(rows, key=lambda r: (r["production_date"], r["well_id"]))
 
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+        return []  # field sync is not modelled here
+
     def profile(self, lease_id: str) -> Record | None:
         found = self.data.profiles.get(lease_id)
         return _copy(found) if found else None

@@ -22,6 +22,7 @@ from shared.adapters.sql.compliance.tables import (
     tanks,
 )
 from shared.adapters.sql.engines import TenantEngineCache
+from shared.adapters.sql.sync.tables import production_history
 from shared.adapters.sql.tenant_tables import facilities, leases, production_daily, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.errors import DuplicateError
@@ -84,6 +85,23 @@ class SqlComplianceStore:
                 p.c.production_date <= end,
             )
             .order_by(p.c.production_date, p.c.well_id)
+        )
+        return self._rows(statement)
+
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+        h = production_history
+        statement = (
+            sa.select(
+                h.c.well_id, h.c.production_date, h.c.occurred_at, h.c.recorded_by, h.c.tank_gauges
+            )
+            .select_from(h.join(wells, wells.c.id == h.c.well_id))
+            .where(
+                wells.c.lease_id == lease_id,
+                h.c.is_winner.is_(True),
+                h.c.production_date >= start,
+                h.c.production_date <= end,
+            )
+            .order_by(h.c.production_date, h.c.occurred_at)
         )
         return self._rows(statement)
 

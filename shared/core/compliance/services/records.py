@@ -224,6 +224,67 @@ class RecordService:
             uow.commit()
             return stored
 
+    def import_synced_gauges(
+        self, tenant: Tenant, actor: Actor, lease_id: str, period: Period
+    ) -> dict[str, int]:
+        """Tank gauges from field sync's production logs become the tanks' daily gauges.
+
+        A synced gauge names its tank; it is matched by name to the lease's tanks. The
+        last log of a day wins; a day an office gauge already has is left as it is.
+        """
+        require_office_role(actor, "import synced gauges")
+        with self._databases.unit_of_work(tenant) as uow:
+            store = uow.compliance
+            _lease(store, lease_id)
+            ensure_period_open(store, lease_id, period, "period")
+            tanks = {str(t["name"]).strip().lower(): t for t in store.tanks(lease_id)}
+            latest: dict[tuple[str, date], Decimal] = {}
+            unmatched = 0
+            for log in store.synced_tank_gauges(lease_id, period.first_day, period.last_day):
+                for reading in log["tank_gauges"] or []:
+                    tank = tanks.get(str(reading.get("tank", "")).strip().lower())
+                    if tank is None:
+                        unmatched += 1
+                        continue
+                    level = Decimal(str(reading["level_in"]))
+                    latest[(str(tank["id"]), log["production_date"])] = level
+            imported = kept = 0
+            for (tank_id, day), level in sorted(latest.items()):
+                existing = store.gauges(tank_id, day, day)
+                if existing and existing[0]["source"] != "sync":
+                    kept += 1
+                    continue
+                gauge = gauge_of_inches(level)
+                tank = store.tank(tank_id)
+                assert tank is not None
+                volume = strapping_table(tank["strapping"]).volume(gauge, "level_in")
+                store.put_gauge(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "tank_id": tank_id,
+                        "gauge_date": day,
+                        "gauge_inches": gauge.total_inches,
+                        "volume_bbl": volume,
+                        "source": "sync",
+                        "created_by": actor.email,
+                        "created_at": self._clock(),
+                    }
+                )
+                imported += 1
+            result = {"imported": imported, "kept_office": kept, "unmatched": unmatched}
+            audit(
+                uow,
+                self._clock,
+                actor,
+                "import",
+                "compliance_gauges",
+                lease_id,
+                None,
+                {"period": str(period), **result},
+            )
+            uow.commit()
+            return result
+
     def list_gauges(
         self, tenant: Tenant, actor: Actor, tank_id: str, start: date, end: date
     ) -> list[Record]:
@@ -362,6 +423,14 @@ class RecordService:
         with self._databases.unit_of_work(tenant) as uow:
             leases = None if lease_id is None else [lease_id]
             return uow.compliance.dispositions(leases, str(period))
+
+
+def gauge_of_inches(level: Decimal) -> Gauge:
+    """A level in inches as a gauge, to the nearest quarter inch."""
+    quarters = int((level * 4).to_integral_value())
+    if quarters < 0:
+        raise InputError("level_in", "must not be negative")
+    return Gauge(quarters // 48, (quarters // 4) % 12, quarters % 4)
 
 
 def _field_writer(actor: Actor, what: str) -> None:
