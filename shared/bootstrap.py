@@ -46,6 +46,7 @@ from shared.core.compliance.services import (
     MonthEndService,
     RecordService,
     ReportService,
+    SettingsService,
 )
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.etl.model.source_policy import Resolver, SourcePolicy
@@ -272,6 +273,7 @@ def build_compliance(tenant_databases: SqlTenantDatabases) -> ComplianceServices
         form_pr=FormPrService(databases),
         reports=ReportService(databases),
         emissions=EmissionService(databases),
+        settings=SettingsService(databases),
     )
 
 

@@ -488,3 +488,44 @@ def test_synced_tank_gauges_become_daily_gauges_and_office_gauges_win(
     assert by_day[other.isoformat()] == ("office", Decimal(168))
     if f"{day:%Y-%m}" == f"{other:%Y-%m}":
         assert counts == {"imported": 1, "kept_office": 1, "unmatched": 1}
+
+
+def test_settings_choose_the_form_pr_due_date_reading_and_the_gwp_set(
+    mod_acme: TenantSession,
+) -> None:
+    manager = invite(mod_acme, "MANAGER")
+    url = f"{BASE}/settings"
+    defaults = ok(mod_acme.client.get(url, headers=mod_acme.headers))
+    refused = mod_acme.client.put(url, json={"gwp": "AR5"}, headers=manager["headers"])
+    bad = mod_acme.client.put(url, json={"gwp": "AR9"}, headers=mod_acme.headers)
+    changed = ok(
+        mod_acme.client.put(
+            url,
+            json={"form_pr_due_date_variant": "fifteenth_second_month", "gwp": "AR4"},
+            headers=mod_acme.headers,
+        )
+    )
+    items = ok(
+        mod_acme.client.get(f"{BASE}/calendar", params={"year": 2026}, headers=mod_acme.headers)
+    )
+    emissions = ok(
+        mod_acme.client.get(
+            f"{BASE}/emissions", params={"period": PERIOD}, headers=mod_acme.headers
+        )
+    )
+    ok(
+        mod_acme.client.put(
+            url,
+            json={"form_pr_due_date_variant": "last_day_following_month", "gwp": "table_a1"},
+            headers=mod_acme.headers,
+        )
+    )
+
+    assert defaults["form_pr_due_date_variant"]["value"] == "last_day_following_month"
+    assert defaults["gwp"]["value"] == "table_a1"
+    assert refused.status_code == 403
+    assert bad.status_code == 422 and problem_field(bad) == "gwp"
+    assert changed["gwp"]["value"] == "AR4"
+    october = next(i for i in items if i["obligation"] == "tx_form_pr" and i["period"] == "2026-10")
+    assert october["due"] == "2026-12-15"
+    assert emissions["gwp"] == "AR4"

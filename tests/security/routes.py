@@ -326,6 +326,8 @@ RULES: dict[str, Rule] = {
         },
     ),
     f"GET {COMPLIANCE}/emissions": Rule(ALL),
+    f"GET {COMPLIANCE}/settings": Rule(OFFICE),
+    f"PUT {COMPLIANCE}/settings": Rule(ADMIN, lambda s: {"gwp": "table_a1"}),
 }
 
 QUERY = {

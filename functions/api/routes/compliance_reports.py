@@ -24,6 +24,7 @@ from functions.api.schemas.compliance import (
     OwnerIn,
     PeriodPath,
     PeriodQuery,
+    SettingsIn,
     State,
 )
 from shared.core.compliance.model.period import Period
@@ -251,3 +252,17 @@ def emissions(
 ) -> dict[str, Any]:
     """CO2, CH4, N2O and CO2e per facility, with the month's intensity per BOE."""
     return platform.compliance.emissions.report(tenant, actor, Period.parse(period), gwp)
+
+
+@router.get(f"{BASE}/settings")
+def get_settings(platform: PlatformDep, tenant: TenantDep, actor: ActorDep) -> dict[str, Any]:
+    """Each setting's value, default and choices (Form PR due-date reading, GWP set)."""
+    return platform.compliance.settings.get(tenant, actor)
+
+
+@router.put(f"{BASE}/settings")
+def put_settings(
+    body: SettingsIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> dict[str, Any]:
+    values = body.model_dump(exclude_none=True)
+    return platform.compliance.settings.put(tenant, actor, values)

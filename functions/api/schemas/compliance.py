@@ -136,3 +136,8 @@ class EmissionEntryIn(StrictInput):
     ) = Field(default=None, max_length=20)
     efficiency: Annotated[float, Field(gt=0, le=1)] | None = None
     note: Annotated[SafeText, Field(max_length=500)] | None = None
+
+
+class SettingsIn(StrictInput):
+    form_pr_due_date_variant: Annotated[str, Field(max_length=64)] | None = None
+    gwp: Annotated[str, Field(max_length=16)] | None = None

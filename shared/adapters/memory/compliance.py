@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.core.common.errors import DuplicateError
@@ -33,6 +33,7 @@ class ComplianceData:
     owners: dict[str, Record] = field(default_factory=dict)
     interests: list[Record] = field(default_factory=list)
     emission_entries: list[Record] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 def _copy(row: Mapping[str, Any]) -> Record:
@@ -214,6 +215,12 @@ class MemoryComplianceStore:
             for e in self.data.emission_entries
             if e["period"] == period and facility_id in (None, e["facility_id"])
         ]
+
+    def settings(self) -> dict[str, str]:
+        return dict(self.data.settings)
+
+    def put_setting(self, name: str, value: str, by: str | None, at: datetime) -> None:
+        self.data.settings[name] = value
 
     def tenant_production(self, start: date, end: date) -> tuple[float, float]:
         rows = [r for r in self.data.production if start <= r["production_date"] <= end]

@@ -6,7 +6,7 @@ Rows cross as plain dicts (``Record``); volumes and money as ``Decimal``.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
@@ -99,6 +99,12 @@ class ComplianceStore(Protocol):
     def add_emission_entry(self, values: Mapping[str, Any]) -> None: ...
 
     def emission_entries(self, period: str, facility_id: str | None) -> list[Record]: ...
+
+    def settings(self) -> dict[str, str]:
+        """The tenant's compliance settings by name (absent: the documented default)."""
+        ...
+
+    def put_setting(self, name: str, value: str, by: str | None, at: datetime) -> None: ...
 
     def tenant_production(self, start: date, end: date) -> tuple[float, float]:
         """Oil bbl and gas Mcf of every well, start <= day <= end."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Self
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from shared.adapters.sql.compliance.tables import (
     lease_profiles,
     owners,
     run_tickets,
+    settings,
     tanks,
 )
 from shared.adapters.sql.engines import TenantEngineCache
@@ -281,6 +282,15 @@ class SqlComplianceStore:
         if facility_id is not None:
             statement = statement.where(e.c.facility_id == facility_id)
         return self._rows(statement)
+
+    def settings(self) -> dict[str, str]:
+        return {str(r.name): str(r.value) for r in self._c.execute(sa.select(settings))}
+
+    def put_setting(self, name: str, value: str, by: str | None, at: datetime) -> None:
+        row = {"value": value, "updated_by": by, "updated_at": at}
+        updated = self._c.execute(settings.update().where(settings.c.name == name).values(**row))
+        if updated.rowcount == 0:
+            self._c.execute(settings.insert().values(name=name, **row))
 
     def tenant_production(self, start: date, end: date) -> tuple[float, float]:
         """Oil bbl and gas Mcf of every well, start <= day <= end."""

@@ -163,3 +163,12 @@ emission_entries = sa.Table(
     sa.Column("created_at", utc_timestamp(), nullable=False),
     sa.Index("ix_compliance_emissions_period", "period", "facility_id"),
 )
+
+settings = sa.Table(
+    "compliance_settings",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("updated_by", sa.String(320), nullable=True),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+)

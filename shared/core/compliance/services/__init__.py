@@ -9,6 +9,7 @@ from shared.core.compliance.services.filings import FormPrService
 from shared.core.compliance.services.month_end import MonthEndService
 from shared.core.compliance.services.records import RecordService
 from shared.core.compliance.services.reports import ReportService
+from shared.core.compliance.services.settings import SettingsService
 
 __all__ = [
     "ComplianceServices",
@@ -17,6 +18,7 @@ __all__ = [
     "MonthEndService",
     "RecordService",
     "ReportService",
+    "SettingsService",
 ]
 
 
@@ -27,3 +29,4 @@ class ComplianceServices:
     form_pr: FormPrService
     reports: ReportService
     emissions: EmissionService
+    settings: SettingsService

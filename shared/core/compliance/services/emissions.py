@@ -1,7 +1,8 @@
 """Emissions per facility and month from entries the office records: gas burned in
 combustion units (40 CFR 98 subpart C) and gas sent to flares (subpart W), with CO2e
-by the GWPs of 40 CFR 98 Table A-1 for the reporting year (or a named assessment
-report), and the month's intensity in kg CO2e per BOE of the tenant's production.
+by the GWPs of 40 CFR 98 Table A-1 for the reporting year (or the assessment report
+the tenant's ``gwp`` setting or the request names), and the month's intensity in
+kg CO2e per BOE of the tenant's production.
 
 A flare entry without an efficiency takes the default of 98.233(n) for the reporting
 year. Office roles record entries; every role reads.
@@ -33,6 +34,7 @@ from shared.core.compliance.model.emissions import (
 )
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.ports import ComplianceDatabases
+from shared.core.compliance.services.settings import gwp_choice
 from shared.core.registry.model.tenants import Tenant
 
 KINDS = ("combustion", "flare")
@@ -116,9 +118,10 @@ class EmissionService:
         self, tenant: Tenant, actor: Actor, period: Period, gwp: str | None = None
     ) -> dict[str, Any]:
         require(actor, Permission.REPORTS_READ)
-        gwp_name, factors = gwp_set(gwp, None if gwp else period.year)
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
+            chosen = gwp or gwp_choice(store)
+            gwp_name, factors = gwp_set(chosen, None if chosen else period.year)
             entries = store.emission_entries(str(period), None)
             oil, gas = store.tenant_production(period.first_day, period.last_day)
             names = {

@@ -30,6 +30,7 @@ from shared.core.compliance.model.form_pr import (
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.ports import ComplianceDatabases, ComplianceStore
 from shared.core.compliance.services.month_end import lease_month_end, month_end_out
+from shared.core.compliance.services.settings import FORM_PR_VARIANT, effective
 from shared.core.registry.model.tenants import Tenant
 
 _OPERATOR = re.compile(r"^\d{1,6}$")
@@ -48,7 +49,7 @@ def build_content(store: ComplianceStore, operator_number: str, period: Period) 
         for lease in leases
         for problem in lease["problems"]
     ]
-    due = due_date("tx_form_pr", period)
+    due = due_date("tx_form_pr", period, effective(store)[FORM_PR_VARIANT])
     return {
         "operator_number": operator_number,
         "period": str(period),

@@ -48,6 +48,7 @@ from shared.core.compliance.model.rulebook import Product
 from shared.core.compliance.model.taxes import TaxRequest, TaxResult, compute_severance
 from shared.core.compliance.ports import ComplianceDatabases, ComplianceStore
 from shared.core.compliance.services.records import STATES
+from shared.core.compliance.services.settings import FORM_PR_VARIANT, effective
 from shared.core.registry.model.tenants import Tenant
 
 ZERO = Decimal(0)
@@ -272,8 +273,9 @@ def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
     }
 
 
-def calendar(year: int) -> list[dict[str, Any]]:
-    """Every filing and payment due in ``year``, from the deadline rules."""
+def calendar(year: int, variants: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every filing and payment due in ``year``, from the deadline rules (``variants``:
+    the variant chosen per obligation, else the rule's default)."""
     items = []
     for obligation in obligations():
         periods = (
@@ -283,7 +285,7 @@ def calendar(year: int) -> list[dict[str, Any]]:
         )
         for period in periods:
             try:
-                due = due_date(obligation.id, period)
+                due = due_date(obligation.id, period, (variants or {}).get(obligation.id))
             except ComplianceInputError:
                 continue
             if due.due.year != year:
@@ -343,7 +345,9 @@ class ReportService:
         require(actor, Permission.REPORTS_READ)
         if not 2000 <= year <= 2100:
             raise InputError("year", "must be 2000 to 2100")
-        return calendar(year)
+        with self._databases.unit_of_work(tenant) as uow:
+            variant = effective(uow.compliance)[FORM_PR_VARIANT]
+        return calendar(year, {"tx_form_pr": variant})
 
     def add_owner(self, tenant: Tenant, actor: Actor, new: NewOwner) -> Record:
         require_office_role(actor, "add owners")

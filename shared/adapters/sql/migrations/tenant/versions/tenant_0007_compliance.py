@@ -1,4 +1,5 @@
-"""Compliance: tanks, gauges, run tickets, dispositions, lease profiles, filings, owners, emissions
+"""Compliance: tanks, gauges, run tickets, dispositions, lease profiles, filings,
+owners, emission entries and settings
 
 Revision ID: tenant_0007_compliance
 Revises: tenant_0005_sync_jobs (the head: 0006 was inserted before 0005)
@@ -168,6 +169,13 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(320), nullable=True),
         sa.Column("created_at", _instant(), nullable=False),
     )
+    op.create_table(
+        "compliance_settings",
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("value", sa.String(200), nullable=False),
+        sa.Column("updated_by", sa.String(320), nullable=True),
+        sa.Column("updated_at", _instant(), nullable=False),
+    )
     op.create_index(
         "ix_compliance_emissions_period", "compliance_emission_entries", ["period", "facility_id"]
     )
@@ -176,6 +184,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_compliance_emissions_period", "compliance_emission_entries")
     op.drop_table("compliance_emission_entries")
+    op.drop_table("compliance_settings")
     op.drop_table("compliance_interests")
     op.drop_table("compliance_owners")
     op.drop_table("compliance_filings")
