@@ -100,3 +100,7 @@ def test_the_demo_month_end_from_gauges_and_tickets_to_form_pr_and_tax(
         acme.client.get(f"{BASE}/emissions", params={"period": str(PERIOD)}, headers=headers)
     )
     assert emissions["facilities"] and emissions["co2e_t"] > 0
+    # AND the calendar knows October's Form PR is filed
+    items = ok(acme.client.get(f"{BASE}/calendar", params={"year": 2026}, headers=headers))
+    october = next(i for i in items if (i["obligation"], i["period"]) == ("tx_form_pr", "2026-10"))
+    assert october["status"] == "filed"

@@ -13,7 +13,7 @@ from shared.core.compliance.model.period import Period
 from shared.core.compliance.services.filings import build_content
 from shared.core.compliance.services.month_end import lease_month_end, month_end_out
 from shared.core.compliance.services.records import ensure_period_open
-from shared.core.compliance.services.reports import revenue_report, severance_report
+from shared.core.compliance.services.reports import calendar, revenue_report, severance_report
 
 OCT = Period(2026, 10)
 
@@ -219,3 +219,14 @@ def test_month_end_out_is_exact_decimal_text() -> None:
     out = month_end_out(lease_month_end(lease_store(oil_per_day=10.333), "L1", OCT))
     assert out["products"]["oil"]["produced"] == "320.32"  # 31 × 10.333 = 320.323
     assert out["balanced"] is False
+
+
+def test_the_calendar_says_what_is_filed_overdue_and_due_soon() -> None:
+
+    items = calendar(2026, today=date(2026, 11, 20), filed={("tx_form_pr", "2026-09")})
+    by_key = {(i["obligation"], i["period"]): i for i in items}
+    assert by_key[("tx_form_pr", "2026-09")]["status"] == "filed"  # due 2026-10-31
+    assert by_key[("tx_form_pr", "2026-08")]["status"] == "overdue"  # nobody filed it here
+    october = by_key[("tx_form_pr", "2026-10")]  # due 2026-11-30
+    assert (october["status"], october["days_left"]) == ("due_soon", 10)
+    assert by_key[("tx_oil_production_tax", "2026-11")]["status"] == "upcoming"  # 2026-12-25

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -273,9 +273,18 @@ def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
     }
 
 
-def calendar(year: int, variants: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def calendar(
+    year: int,
+    variants: Mapping[str, str] | None = None,
+    today: date | None = None,
+    filed: Collection[tuple[str, str]] = (),
+    soon_days: int = 14,
+) -> list[dict[str, Any]]:
     """Every filing and payment due in ``year``, from the deadline rules (``variants``:
-    the variant chosen per obligation, else the rule's default)."""
+    the variant chosen per obligation, else the rule's default). With ``today``, each
+    item says ``days_left`` and its status: ``filed`` (``filed`` holds (obligation,
+    period) pairs WellOS knows were filed), ``overdue``, ``due_soon`` (within
+    ``soon_days``) or ``upcoming``."""
     items = []
     for obligation in obligations():
         periods = (
@@ -290,17 +299,28 @@ def calendar(year: int, variants: dict[str, str] | None = None) -> list[dict[str
                 continue
             if due.due.year != year:
                 continue
-            items.append(
-                {
-                    "obligation": due.obligation,
-                    "label": due.label,
-                    "agency": due.agency,
-                    "period": str(period),
-                    "due": due.due.isoformat(),
-                    "variant": due.variant,
-                    "source": due.source.url,
-                }
-            )
+            item: dict[str, Any] = {
+                "obligation": due.obligation,
+                "label": due.label,
+                "agency": due.agency,
+                "period": str(period),
+                "due": due.due.isoformat(),
+                "variant": due.variant,
+                "source": due.source.url,
+            }
+            if today is not None:
+                left = (due.due - today).days
+                item["days_left"] = left
+                item["status"] = (
+                    "filed"
+                    if (obligation.id, str(period)) in filed
+                    else "overdue"
+                    if left < 0
+                    else "due_soon"
+                    if left <= soon_days
+                    else "upcoming"
+                )
+            items.append(item)
     return sorted(items, key=lambda item: (item["due"], item["obligation"]))
 
 
@@ -346,8 +366,16 @@ class ReportService:
         if not 2000 <= year <= 2100:
             raise InputError("year", "must be 2000 to 2100")
         with self._databases.unit_of_work(tenant) as uow:
-            variant = effective(uow.compliance)[FORM_PR_VARIANT]
-        return calendar(year, {"tx_form_pr": variant})
+            store = uow.compliance
+            variant = effective(store)[FORM_PR_VARIANT]
+            filed = {
+                ("tx_form_pr", str(period))
+                for period in [Period(year - 1, m) for m in range(1, 13)]
+                + [Period(year, m) for m in range(1, 13)]
+                if store.filed_periods(str(period))
+            }
+        today = self._clock().date()
+        return calendar(year, {"tx_form_pr": variant}, today, filed)
 
     def add_owner(self, tenant: Tenant, actor: Actor, new: NewOwner) -> Record:
         require_office_role(actor, "add owners")
