@@ -104,3 +104,14 @@ def test_the_demo_month_end_from_gauges_and_tickets_to_form_pr_and_tax(
     items = ok(acme.client.get(f"{BASE}/calendar", params={"year": 2026}, headers=headers))
     october = next(i for i in items if (i["obligation"], i["period"]) == ("tx_form_pr", "2026-10"))
     assert october["status"] == "filed"
+
+    # AND each owner's statement adds up, and all statements sum to the net revenue
+    totals = Decimal(0)
+    for owner in revenue["owners"]:
+        url = f"{BASE}/revenue/owners/{owner['owner_id']}"
+        statement = ok(acme.client.get(url, params={"period": str(PERIOD)}, headers=headers))
+        assert Decimal(statement["total"]) == Decimal(owner["amount"])
+        totals += Decimal(statement["total"])
+    assert totals == Decimal(revenue["net_revenue"])
+    exported = acme.client.get(f"{url}/export", params={"period": str(PERIOD)}, headers=headers)
+    assert exported.status_code == 200 and "decimal_interest" in exported.text.splitlines()[0]

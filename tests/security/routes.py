@@ -315,6 +315,8 @@ RULES: dict[str, Rule] = {
     f"GET {COMPLIANCE}/leases/{{lease_id}}/interests": Rule(OFFICE),
     f"GET {COMPLIANCE}/revenue": Rule(OFFICE),
     f"GET {COMPLIANCE}/revenue/export": Rule(OFFICE),
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}": Rule(OFFICE),
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}/export": Rule(OFFICE),
     f"GET {COMPLIANCE}/calendar": Rule(ALL),
     f"POST {COMPLIANCE}/emissions": Rule(
         OFFICE,
@@ -342,6 +344,8 @@ QUERY = {
     f"GET {COMPLIANCE}/severance/export": {"state": "TX", "period": "2024-03"},
     f"GET {COMPLIANCE}/revenue": {"period": "2024-03"},
     f"GET {COMPLIANCE}/revenue/export": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}/export": {"period": "2024-03"},
     f"GET {COMPLIANCE}/calendar": {"year": "2026"},
     f"GET {COMPLIANCE}/emissions": {"period": "2024-03"},
     "POST /api/v1/etl/preview": {"entity": "wells"},

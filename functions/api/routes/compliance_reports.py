@@ -222,6 +222,35 @@ def export_revenue(
     return download(rows, f"payment-register-{period}", format_)
 
 
+@router.get(f"{BASE}/revenue/owners/{{owner_id}}")
+def owner_statement(
+    owner_id: uuid.UUID,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    period: PeriodQuery,
+) -> dict[str, Any]:
+    """One owner's statement of the month: lease, product, price, interest, amount."""
+    month = Period.parse(period)
+    return platform.compliance.reports.owner_statement(tenant, actor, str(owner_id), month)
+
+
+@router.get(f"{BASE}/revenue/owners/{{owner_id}}/export", response_class=Response)
+def export_owner_statement(
+    owner_id: uuid.UUID,
+    platform: PlatformDep,
+    tenant: TenantDep,
+    actor: ActorDep,
+    period: PeriodQuery,
+    format_: ExportFormat = Query(default="csv", alias="format"),
+) -> Response:
+    month = Period.parse(period)
+    statement = platform.compliance.reports.owner_statement(
+        tenant, actor, str(owner_id), month, export=True
+    )
+    return download(statement["lines"], f"owner-statement-{owner_id}-{period}", format_)
+
+
 @router.get(f"{BASE}/calendar")
 def compliance_calendar(
     platform: PlatformDep,

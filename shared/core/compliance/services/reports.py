@@ -273,6 +273,43 @@ def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
     }
 
 
+def owner_statement(store: ComplianceStore, owner_id: str, period: Period) -> dict[str, Any]:
+    """One owner's month: a line per lease, product and price with interest and amount."""
+    owners = {str(o["id"]): o for o in store.owners()}
+    if owner_id not in owners:
+        raise NotFoundError("owner", owner_id)
+    report = revenue_report(store, period)
+    leases = {p: store.lease(p) or {} for p in {item["lease_id"] for item in report["leases"]}}
+    lines = [
+        {
+            "lease_number": leases[item["lease_id"]].get("lease_number"),
+            "lease_name": leases[item["lease_id"]].get("name"),
+            "product": item["product"],
+            "volume": item["volume"],
+            "price": item["price"],
+            "lease_gross": item["gross"],
+            "lease_taxes": item["taxes"],
+            "lease_net": item["net"],
+            "decimal_interest": share["decimal_interest"],
+            "amount": share["amount"],
+        }
+        for item in report["leases"]
+        for share in item["shares"]
+        if share["owner_id"] == owner_id
+    ]
+    owner = owners[owner_id]
+    mine = next((o for o in report["owners"] if o["owner_id"] == owner_id), None)
+    return {
+        "owner_id": owner_id,
+        "name": owner["name"],
+        "period": str(period),
+        "lines": lines,
+        "total": str(sum((Decimal(line["amount"]) for line in lines), ZERO)),
+        "in_suspense": bool(mine and mine["in_suspense"]),
+        "suspense_reasons": mine["suspense_reasons"] if mine else [],
+    }
+
+
 def calendar(
     year: int,
     variants: Mapping[str, str] | None = None,
@@ -360,6 +397,14 @@ class ReportService:
         require(actor, Permission.REPORTS_EXPORT if export else Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             return revenue_report(uow.compliance, period)
+
+    def owner_statement(
+        self, tenant: Tenant, actor: Actor, owner_id: str, period: Period, export: bool = False
+    ) -> dict[str, Any]:
+        require_office_role(actor, "read owner statements")
+        require(actor, Permission.REPORTS_EXPORT if export else Permission.REPORTS_READ)
+        with self._databases.unit_of_work(tenant) as uow:
+            return owner_statement(uow.compliance, owner_id, period)
 
     def calendar(self, tenant: Tenant, actor: Actor, year: int) -> list[dict[str, Any]]:
         require(actor, Permission.REPORTS_READ)
