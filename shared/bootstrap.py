@@ -45,6 +45,7 @@ from shared.core.compliance.services import (
     FormPrService,
     MonthEndService,
     RecordService,
+    ReminderService,
     ReportService,
     SettingsService,
 )
@@ -265,7 +266,9 @@ def build_analytics(
     )
 
 
-def build_compliance(tenant_databases: SqlTenantDatabases) -> ComplianceServices:
+def build_compliance(
+    master: SqlMasterDatabase, tenant_databases: SqlTenantDatabases
+) -> ComplianceServices:
     databases = SqlComplianceDatabases(tenant_databases.engines)
     return ComplianceServices(
         records=RecordService(databases),
@@ -274,6 +277,7 @@ def build_compliance(tenant_databases: SqlTenantDatabases) -> ComplianceServices
         reports=ReportService(databases),
         emissions=EmissionService(databases),
         settings=SettingsService(databases),
+        reminders=ReminderService(master, databases),
     )
 
 
@@ -347,5 +351,5 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
-        compliance=build_compliance(tenant_databases),
+        compliance=build_compliance(master, tenant_databases),
     )

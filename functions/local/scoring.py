@@ -81,8 +81,8 @@ def run_scoring_loop(
     clock: Clock = utc_now,
     scored: date | None = None,
 ) -> ScoringReport:
-    """The local timers: fan out last night once it is new, work the queue (retries too)
-    and send due notifications, every tick.
+    """The local timers: fan out last night once it is new, work the queue (retries too),
+    send due notifications and the day's compliance reminders, every tick.
 
     ``scored`` is a night already fanned out before the loop started.
     """
@@ -95,6 +95,7 @@ def run_scoring_loop(
                 scored = night
             total.add(work_scoring_queue(platform, queue))
             dispatch_notifications(platform, notifier)
+            platform.compliance.reminders.remind(notifier)  # once a day per tenant
         except Exception as exc:  # a database is down: the next tick tries again
             log.warning("local scoring tick failed: %s", type(exc).__name__)
         stop_event.wait(interval_s)

@@ -8,6 +8,7 @@ from shared.core.compliance.services.emissions import EmissionService
 from shared.core.compliance.services.filings import FormPrService
 from shared.core.compliance.services.month_end import MonthEndService
 from shared.core.compliance.services.records import RecordService
+from shared.core.compliance.services.reminders import ReminderService
 from shared.core.compliance.services.reports import ReportService
 from shared.core.compliance.services.settings import SettingsService
 
@@ -17,6 +18,7 @@ __all__ = [
     "FormPrService",
     "MonthEndService",
     "RecordService",
+    "ReminderService",
     "ReportService",
     "SettingsService",
 ]
@@ -30,3 +32,4 @@ class ComplianceServices:
     reports: ReportService
     emissions: EmissionService
     settings: SettingsService
+    reminders: ReminderService
