@@ -529,3 +529,44 @@ def test_settings_choose_the_form_pr_due_date_reading_and_the_gwp_set(
     october = next(i for i in items if i["obligation"] == "tx_form_pr" and i["period"] == "2026-10")
     assert october["due"] == "2026-12-15"
     assert emissions["gwp"] == "AR4"
+
+
+def test_pneumatic_devices_and_storage_tanks_for_the_month(mod_acme: TenantSession) -> None:
+    body = {"name": "Pad 3", "facility_type": "WELL_PAD"}
+    facility = ok(
+        mod_acme.client.post("/api/v1/facilities", json=body, headers=mod_acme.headers), 201
+    )
+    common = {"facility_id": facility["id"], "period": PERIOD}
+    pneumatic = {
+        **common,
+        "source_kind": "pneumatic",
+        "device_counts": {"intermittent_bleed": 4, "low_bleed": 2},
+        "ch4_mole_fraction": 0.8,
+        "co2_mole_fraction": 0.02,
+    }
+    tanks = {**common, "source_kind": "storage_tank", "units": 2, "liquid": "crude_oil"}
+    for entry in (pneumatic, tanks):
+        ok(mod_acme.client.post(f"{BASE}/emissions", json=entry, headers=mod_acme.headers), 201)
+    no_counts = mod_acme.client.post(
+        f"{BASE}/emissions", json={**common, "source_kind": "pneumatic"}, headers=mod_acme.headers
+    )
+    bad_kind = mod_acme.client.post(
+        f"{BASE}/emissions",
+        json={**pneumatic, "device_counts": {"geyser": 1}},
+        headers=mod_acme.headers,
+    )
+    report = ok(
+        mod_acme.client.get(
+            f"{BASE}/emissions", params={"period": PERIOD}, headers=mod_acme.headers
+        )
+    )
+
+    assert no_counts.status_code == 422 and problem_field(no_counts) == "device_counts"
+    assert bad_kind.status_code == 422 and problem_field(bad_kind) == "counts"
+    [mine] = [f for f in report["facilities"] if f["facility_id"] == facility["id"]]
+    by_kind = {s["source_kind"]: s for s in mine["sources"]}
+    assert by_kind["pneumatic"]["ch4_t"] > 0 and "W-1B" in by_kind["pneumatic"]["method"]
+    assert (
+        by_kind["storage_tank"]["ch4_t"] > 0
+        and "31 days of 2026" in by_kind["storage_tank"]["method"]
+    )

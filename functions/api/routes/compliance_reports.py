@@ -266,8 +266,13 @@ def compliance_calendar(
 def add_emission_entry(
     body: EmissionEntryIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
 ) -> dict[str, Any]:
-    """Gas burned in a combustion unit or sent to a flare at a facility in a month."""
-    new = NewEmissionEntry(**{**body.model_dump(), "facility_id": str(body.facility_id)})
+    """A facility's month: gas burned (combustion), sent to a flare, a pneumatic device
+    population (counts by kind, gas composition) or small storage tanks (units, liquid)."""
+    detail_names = ("device_counts", "ch4_mole_fraction", "co2_mole_fraction", "units", "liquid")
+    values = body.model_dump(exclude=set(detail_names))
+    details = {k: v for k, v in body.model_dump(include=set(detail_names)).items() if v is not None}
+    values.update(facility_id=str(body.facility_id), details=details or None)
+    new = NewEmissionEntry(**values)
     return platform.compliance.emissions.add_entry(tenant, actor, new)
 
 

@@ -128,14 +128,21 @@ ExportFormat = Literal["csv", "xlsx"]
 class EmissionEntryIn(StrictInput):
     facility_id: uuid.UUID
     period: PeriodText
-    source_kind: Literal["combustion", "flare"]
-    gas_scf: Annotated[float, Field(ge=0, le=1e13)]
+    source_kind: Literal["combustion", "flare", "pneumatic", "storage_tank"]
+    gas_scf: Annotated[float, Field(ge=0, le=1e13)] = 0.0
     hhv_mmbtu_per_mscf: Annotated[float, Field(gt=0, le=5)] | None = None
     composition: (
         dict[Annotated[str, Field(max_length=20)], Annotated[float, Field(ge=0, le=1)]] | None
     ) = Field(default=None, max_length=20)
     efficiency: Annotated[float, Field(gt=0, le=1)] | None = None
     note: Annotated[SafeText, Field(max_length=500)] | None = None
+    device_counts: (
+        dict[Annotated[str, Field(max_length=40)], Annotated[int, Field(ge=0, le=100000)]] | None
+    ) = Field(default=None, max_length=10, description="pneumatic: device kind → count")
+    ch4_mole_fraction: Annotated[float, Field(ge=0, le=1)] | None = None
+    co2_mole_fraction: Annotated[float, Field(ge=0, le=1)] | None = None
+    units: Annotated[int, Field(ge=0, le=10000)] | None = None
+    liquid: Literal["crude_oil", "condensate"] | None = None
 
 
 class SettingsIn(StrictInput):

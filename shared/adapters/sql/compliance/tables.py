@@ -158,6 +158,7 @@ emission_entries = sa.Table(
     sa.Column("hhv_mmbtu_per_mscf", sa.Double(), nullable=True),
     sa.Column("composition", JSONType, nullable=True),
     sa.Column("efficiency", sa.Double(), nullable=True),
+    sa.Column("details", JSONType, nullable=True),
     sa.Column("note", sa.String(500), nullable=True),
     sa.Column("created_by", sa.String(320), nullable=True),
     sa.Column("created_at", utc_timestamp(), nullable=False),

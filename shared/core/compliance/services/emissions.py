@@ -1,5 +1,6 @@
 """Emissions per facility and month from entries the office records: gas burned in
-combustion units (40 CFR 98 subpart C) and gas sent to flares (subpart W), with CO2e
+combustion units (40 CFR 98 subpart C), gas sent to flares, pneumatic device
+populations and small storage tanks (subpart W), with CO2e
 by the GWPs of 40 CFR 98 Table A-1 for the reporting year (or the assessment report
 the tenant's ``gwp`` setting or the request names), and the month's intensity in
 kg CO2e per BOE of the tenant's production.
@@ -10,6 +11,7 @@ year. Office roles record entries; every role reads.
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
@@ -31,13 +33,15 @@ from shared.core.compliance.model.emissions import (
     gwp_set,
     intensity_kg_per_boe,
     parse_composition,
+    pneumatic_devices,
+    storage_tanks,
 )
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.ports import ComplianceDatabases
 from shared.core.compliance.services.settings import gwp_choice
 from shared.core.registry.model.tenants import Tenant
 
-KINDS = ("combustion", "flare")
+KINDS = ("combustion", "flare", "pneumatic", "storage_tank")
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,34 @@ class NewEmissionEntry:
     composition: Mapping[str, float] | None = None
     efficiency: float | None = None
     note: str | None = None
+    details: Mapping[str, Any] | None = None
+    """pneumatic: ``device_counts`` (kind → count), ``ch4_mole_fraction``,
+    ``co2_mole_fraction``; storage_tank: ``units``, ``liquid`` (crude_oil, condensate)."""
 
 
-def entry_emissions(entry: Mapping[str, Any], year: int) -> Emissions:
+def entry_emissions(entry: Mapping[str, Any], period: Period) -> Emissions:
+    """One entry's month of emissions (pneumatic devices in service all month; a storage
+    tank's yearly factor taken for the month's share of the year)."""
+    year = period.year
+    details = entry.get("details") or {}
+    if entry["source_kind"] == "pneumatic":
+        return pneumatic_devices(
+            details.get("device_counts") or {},
+            float(details.get("ch4_mole_fraction", 0.0)),
+            float(details.get("co2_mole_fraction", 0.0)),
+            year,
+            hours=24.0 * period.days,
+        )
+    if entry["source_kind"] == "storage_tank":
+        yearly = storage_tanks(int(details.get("units", 0)), str(details.get("liquid", "")), year)
+        share = period.days / (366 if calendar.isleap(year) else 365)
+        return Emissions(
+            yearly.co2_t * share,
+            yearly.ch4_t * share,
+            yearly.n2o_t * share,
+            f"{yearly.method}, {period.days} days of {year}",
+            {**yearly.details, "share_of_year": share},
+        )
     if entry["source_kind"] == "combustion":
         return combustion(float(entry["gas_scf"]), entry["hhv_mmbtu_per_mscf"])
     efficiency = entry["efficiency"]
@@ -79,6 +108,11 @@ class EmissionService:
         period = Period.parse(new.period)
         if new.source_kind not in KINDS:
             raise InputError("source_kind", f"must be one of {', '.join(KINDS)}")
+        details = dict(new.details or {})
+        if new.source_kind == "pneumatic" and not details.get("device_counts"):
+            raise InputError("device_counts", "a pneumatic entry counts its devices by kind")
+        if new.source_kind == "storage_tank" and not details.get("liquid"):
+            raise InputError("liquid", "a storage tank entry names its liquid")
         if new.source_kind == "flare":
             if not new.composition:
                 raise InputError("composition", "a flare entry needs the gas composition")
@@ -92,11 +126,12 @@ class EmissionService:
             "hhv_mmbtu_per_mscf": new.hhv_mmbtu_per_mscf,
             "composition": dict(new.composition) if new.composition else None,
             "efficiency": new.efficiency,
+            "details": dict(new.details) if new.details else None,
             "note": new.note,
             "created_by": actor.email,
             "created_at": self._clock(),
         }
-        entry_emissions(row, period.year)  # bad numbers refused before anything is written
+        entry_emissions(row, period)  # bad numbers refused before anything is written
         with self._databases.unit_of_work(tenant) as uow:
             if uow.compliance.facility(new.facility_id) is None:
                 raise NotFoundError("facility", new.facility_id)
@@ -130,7 +165,7 @@ class EmissionService:
             }
         by_facility: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for entry in entries:
-            result = entry_emissions(entry, period.year)
+            result = entry_emissions(entry, period)
             by_facility[str(entry["facility_id"])].append(
                 {
                     "id": str(entry["id"]),

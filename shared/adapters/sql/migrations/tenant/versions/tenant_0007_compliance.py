@@ -165,6 +165,7 @@ def upgrade() -> None:
         sa.Column("hhv_mmbtu_per_mscf", sa.Double(), nullable=True),
         sa.Column("composition", _json(), nullable=True),
         sa.Column("efficiency", sa.Double(), nullable=True),
+        sa.Column("details", _json(), nullable=True),
         sa.Column("note", sa.String(500), nullable=True),
         sa.Column("created_by", sa.String(320), nullable=True),
         sa.Column("created_at", _instant(), nullable=False),
