@@ -54,6 +54,16 @@ def test_the_demo_month_end_from_gauges_and_tickets_to_form_pr_and_tax(
     assert again.run_tickets == 0  # seeding twice changes nothing
     month = ok(acme.client.get(f"{BASE}/leases/{lease['id']}/month-end/{PERIOD}", headers=headers))
     assert month["problems"] == [] and month["products"]["oil"]["produced"] == "1859.69"
+    # the lease's sales go back to its two wells by their daily volumes, to the cent
+    sold = sum(
+        Decimal(d["volume"])
+        for d in month["products"]["oil"]["dispositions"]
+        if d["kind"] == "sold"
+    )
+    by_well = {k: Decimal(v) for k, v in month["sold_by_well"]["oil"].items()}
+    assert sum(by_well.values()) == sold and len(by_well) == 2
+    big = max(by_well.values())
+    assert abs(big / sold - Decimal("41.37") / Decimal("59.99")) < Decimal("0.0001")
 
     # AND Form PR is built, validated and filed
     created = ok(

@@ -8,6 +8,8 @@ For one lease and month:
 - dispositions: run tickets of the month (sold to their purchaser, net standard
   volume) and the recorded dispositions of oil, gas and water;
 - producing days: days on which any well of the lease produced or was on;
+- sales by well: each product's sales allocated back to the wells in proportion to
+  their daily volumes (the lease metered as one), to 0.01 exactly;
 - last month's closing: from last month's filing of the lease, when there is one;
   this month's filing status tells whether a refiling is amended.
 
@@ -28,6 +30,7 @@ from shared.core.common.actor import Actor
 from shared.core.common.errors import NotFoundError
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import Record
+from shared.core.compliance.model.allocation import allocate_by_daily_volumes
 from shared.core.compliance.model.balance import (
     Disposition,
     DispositionKind,
@@ -60,6 +63,8 @@ class LeaseMonthEnd:
     products: tuple[ProductMonth, ...]
     water_produced: Decimal
     water_disposed: Decimal
+    sold_by_well: dict[str, dict[str, Decimal]]
+    """Each product's sales allocated back to the wells by their daily volumes."""
 
     @property
     def problems(self) -> list[tuple[str, Problem]]:
@@ -122,6 +127,10 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
     water_disposed = sum(
         (Decimal(row["volume"]) for row in recorded if row["product"] == "water"), ZERO
     )
+    sold_by_well = {
+        item.product: _allocate_sales(item.month, production, _PRODUCED[item.product])
+        for item in products
+    }
     return LeaseMonthEnd(
         lease=lease,
         profile=store.profile(lease_id),
@@ -129,6 +138,7 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
         products=tuple(products),
         water_produced=_sum(production, "water_bbl"),
         water_disposed=water_disposed,
+        sold_by_well=sold_by_well,
     )
 
 
@@ -177,6 +187,10 @@ def month_end_out(item: LeaseMonthEnd) -> dict[str, Any]:
         "period": str(item.period),
         "products": products,
         "water": {"produced": str(item.water_produced), "disposed": str(item.water_disposed)},
+        "sold_by_well": {
+            product: {well: str(volume) for well, volume in wells.items()}
+            for product, wells in item.sold_by_well.items()
+        },
         "balanced": not item.problems,
         "problems": [problem_out(product, p) for product, p in item.problems],
     }
@@ -216,6 +230,20 @@ class MonthEndService:
                 month_end_out(lease_month_end(store, lease_id, period))
                 for lease_id in month_end_leases(store, state)
             ]
+
+
+def _allocate_sales(
+    month: LeaseMonth, production: Sequence[Record], column: str
+) -> dict[str, Decimal]:
+    """The month's sales split among the wells by their daily volumes, to 0.01 exactly."""
+    sold = sum((d.volume for d in month.dispositions if d.kind is DispositionKind.SOLD), ZERO)
+    daily: dict[str, list[Decimal]] = {}
+    for row in production:
+        if row[column] is not None:
+            daily.setdefault(str(row["well_id"]), []).append(Decimal(str(row[column])))
+    if sold <= 0 or not any(sum(v, ZERO) > 0 for v in daily.values()):
+        return {}
+    return allocate_by_daily_volumes(sold, daily, CENT)
 
 
 def _sum(rows: Sequence[Record], column: str) -> Decimal:
