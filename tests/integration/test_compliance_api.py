@@ -320,6 +320,7 @@ def test_roles_field_operators_gauge_their_leases_viewers_read_only(
     )
 
     assert mine.status_code == 200 and Decimal(str(mine.json()["volume_bbl"])) == Decimal(144)
+    assert mine.json()["source"] == "field"
     assert theirs.status_code == 404
     assert by_viewer.status_code == 403
     assert tank.status_code == 403

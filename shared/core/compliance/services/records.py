@@ -194,6 +194,8 @@ class RecordService:
         source: str = "office",
     ) -> Record:
         _field_writer(actor, "post gauges")
+        if actor.role is Role.FIELD_OPERATOR:
+            source = "field"  # a field operator's gauge is marked as theirs
         gauge = Gauge.parse(gauge_text, "gauge")
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
