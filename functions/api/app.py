@@ -24,6 +24,8 @@ from functions.api.routes import (
     auth,
     blobs,
     catalog,
+    compliance_records,
+    compliance_reports,
     conflicts,
     documents,
     etl,
@@ -99,6 +101,7 @@ def create_app(
     app.include_router(audit.router)
     app.include_router(mfa.router)
     app.include_router(api_keys.router)
-    for module in (alarm_rules, work_orders, afes, permits, well_tests, incidents, documents):
+    operations = (alarm_rules, work_orders, afes, permits, well_tests, incidents, documents)
+    for module in (*operations, compliance_records, compliance_reports):
         app.include_router(module.router)
     return app

@@ -38,6 +38,7 @@ from functions.local.demo_tenants import DEMO_TENANTS, DemoTenant, open_demo_ten
 from functions.local.office_app import OfficeApp
 from functions.local.scoring import run_nightly_scoring
 from functions.local.seed import seed_tenant
+from functions.local.seed_compliance import last_complete_month, seed_month_end
 from functions.local.server import CountingApp, ServeResult, ensure_port_free, serve
 from shared.bootstrap import Platform, build_platform
 from shared.core.analytics.services.nightly import last_night
@@ -115,6 +116,9 @@ def _seed_once(platform: Platform, demo: DemoTenant, state: DemoState, output: D
     started = time.monotonic()
     with output.seeding(slug) as progress:
         report = seed_tenant(platform, demo.tenant, demo.actor, progress=progress)
+    month = last_complete_month(utc_now().date())
+    month_end = seed_month_end(platform, demo.tenant, demo.actor, month)
+    output.say(f"{slug}: month-end {month_end.period} seeded ({month_end.run_tickets} run tickets)")
     state.mark_seeded(slug)
     output.seeded(slug, report, time.monotonic() - started)
 

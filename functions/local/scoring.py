@@ -81,8 +81,8 @@ def run_scoring_loop(
     clock: Clock = utc_now,
     scored: date | None = None,
 ) -> ScoringReport:
-    """The local timers: fan out last night once it is new, work the queue (retries too)
-    and send due notifications and identity e-mails, every tick.
+    """The local timers: fan out last night once it is new, work the queue (retries too),
+    send due notifications, identity e-mails and the day's compliance reminders, every tick.
 
     ``scored`` is a night already fanned out before the loop started.
     """
@@ -96,6 +96,7 @@ def run_scoring_loop(
             total.add(work_scoring_queue(platform, queue))
             dispatch_notifications(platform, notifier)
             platform.mail.dispatch(notifier)  # invitations and password resets
+            platform.compliance.reminders.remind(notifier)  # once a day per tenant
         except Exception as exc:  # a database is down: the next tick tries again
             log.warning("local scoring tick failed: %s", type(exc).__name__)
         stop_event.wait(interval_s)

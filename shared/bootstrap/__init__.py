@@ -18,6 +18,7 @@ from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.security.totp import PyotpOneTimeCodes
 from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
+from shared.adapters.sql.compliance.store import SqlComplianceDatabases
 from shared.adapters.sql.engines import (
     PoolSettings,
     SqlMasterDatabase,
@@ -58,6 +59,16 @@ from shared.core.analytics.services import (
     BenchmarkService,
     NotificationDispatcher,
     ScoringService,
+)
+from shared.core.compliance.services import (
+    ComplianceServices,
+    EmissionService,
+    FormPrService,
+    MonthEndService,
+    RecordService,
+    ReminderService,
+    ReportService,
+    SettingsService,
 )
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.etl.model.source_policy import Resolver, SourcePolicy
@@ -197,6 +208,7 @@ class Platform:
     imports: ImportService
     analytics: AnalyticsServices
     well_activity: WellActivityService
+    compliance: ComplianceServices
     operations: OperationsServices
 
     def migrate_master(self) -> str:
@@ -299,6 +311,21 @@ def build_analytics(
         alerts=AlertService(databases),
         notifications=NotificationDispatcher(master, databases),
         benchmarks=BenchmarkService(databases),
+    )
+
+
+def build_compliance(
+    master: SqlMasterDatabase, tenant_databases: SqlTenantDatabases
+) -> ComplianceServices:
+    databases = SqlComplianceDatabases(tenant_databases.engines)
+    return ComplianceServices(
+        records=RecordService(databases),
+        month_end=MonthEndService(databases),
+        form_pr=FormPrService(databases),
+        reports=ReportService(databases),
+        emissions=EmissionService(databases),
+        settings=SettingsService(databases),
+        reminders=ReminderService(master, databases),
     )
 
 
@@ -415,6 +442,7 @@ def wire_services(
         imports=ImportService(imports),
         analytics=build_analytics(master, tenant_databases),
         well_activity=WellActivityService(SqlWellActivityDatabases(engines)),
+        compliance=build_compliance(master, tenant_databases),
         operations=operations,
     )
 

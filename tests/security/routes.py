@@ -215,6 +215,26 @@ def _etl_config(seeded: Seeded) -> dict[str, Any]:
     return {"source_kind": "mysql", "entities": {"wells": wells}}
 
 
+def _tank(seeded: Seeded) -> dict[str, Any]:
+    strapping = [{"height_inches": 0, "volume_bbl": 0}, {"height_inches": 240, "volume_bbl": 400}]
+    return {"lease_id": seeded.ids["lease"], "name": unique("Tank"), "strapping": strapping}
+
+
+def _run_ticket(seeded: Seeded) -> dict[str, Any]:
+    return {
+        "ticket_number": unique("RT"), "tank_id": str(uuid.uuid4()), "ticket_date": "2024-03-05",
+        "purchaser": "Plains", "opening_gauge": "10' 0\"", "closing_gauge": "2' 0\"",
+        "observed_gravity": 40.0, "observed_temperature_f": 60.0,
+    }  # fmt: skip
+
+
+def _disposition(seeded: Seeded) -> dict[str, Any]:
+    return {"lease_id": seeded.ids["lease"], "period": "2024-03", "product": "gas",
+            "kind": "used_on_lease", "volume": 12}  # fmt: skip
+
+
+COMPLIANCE = "/api/v1/compliance"
+
 RULES: dict[str, Rule] = {
     "GET /api/v1/health": Rule(PUBLIC),
     "POST /api/v1/auth/login": Rule(PUBLIC, lambda s: {"email": "x@y.test", "password": "wrong"}),
@@ -446,6 +466,54 @@ RULES: dict[str, Rule] = {
         FIELD, lambda s: {"content_type": "image/jpeg", "size": 1000}
     ),
     "GET /api/v1/wells/{well_id}/photos": Rule(ALL),
+    f"PUT {COMPLIANCE}/leases/{{lease_id}}/profile": Rule(OFFICE, lambda s: {"state": "TX"}),
+    f"GET {COMPLIANCE}/leases/{{lease_id}}/profile": Rule(ALL),
+    f"POST {COMPLIANCE}/tanks": Rule(OFFICE, _tank),
+    f"GET {COMPLIANCE}/tanks": Rule(ALL),
+    f"PUT {COMPLIANCE}/tanks/{{tank_id}}/gauges/{{gauge_date}}": Rule(
+        WRITERS, lambda s: {"gauge": "5' 3 1/4\""}
+    ),
+    f"GET {COMPLIANCE}/tanks/{{tank_id}}/gauges": Rule(ALL),
+    f"POST {COMPLIANCE}/leases/{{lease_id}}/gauges:import-sync": Rule(OFFICE),
+    f"POST {COMPLIANCE}/run-tickets": Rule(WRITERS, _run_ticket),
+    f"GET {COMPLIANCE}/run-tickets": Rule(ALL),
+    f"POST {COMPLIANCE}/dispositions": Rule(OFFICE, _disposition),
+    f"GET {COMPLIANCE}/dispositions": Rule(ALL),
+    f"GET {COMPLIANCE}/month-end": Rule(ALL),
+    f"GET {COMPLIANCE}/month-end/export": Rule(OFFICE),  # reports:export
+    f"GET {COMPLIANCE}/run-tickets/export": Rule(OFFICE),  # reports:export
+    f"GET {COMPLIANCE}/leases/{{lease_id}}/month-end/{{period}}": Rule(ALL),
+    f"POST {COMPLIANCE}/form-pr": Rule(
+        OFFICE, lambda s: {"operator_number": "123456", "period": "2024-03"}
+    ),
+    f"GET {COMPLIANCE}/form-pr/{{filing_id}}": Rule(ALL),
+    f"POST {COMPLIANCE}/form-pr/{{filing_id}}/validate": Rule(OFFICE),
+    f"POST {COMPLIANCE}/form-pr/{{filing_id}}/file": Rule(OFFICE),
+    f"POST {COMPLIANCE}/form-pr/{{filing_id}}/amend": Rule(OFFICE),
+    f"GET {COMPLIANCE}/form-pr/{{filing_id}}/export": Rule(OFFICE),  # reports:export
+    f"GET {COMPLIANCE}/severance": Rule(ALL),
+    f"GET {COMPLIANCE}/severance/export": Rule(OFFICE),  # reports:export
+    f"POST {COMPLIANCE}/owners": Rule(OFFICE, lambda s: {"name": unique("Owner")}),
+    f"GET {COMPLIANCE}/owners": Rule(OFFICE),  # tax ids and addresses
+    f"PUT {COMPLIANCE}/leases/{{lease_id}}/interests": Rule(OFFICE, lambda s: {"interests": []}),
+    f"GET {COMPLIANCE}/leases/{{lease_id}}/interests": Rule(OFFICE),
+    f"GET {COMPLIANCE}/revenue": Rule(OFFICE),
+    f"GET {COMPLIANCE}/revenue/export": Rule(OFFICE),
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}": Rule(OFFICE),
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}/export": Rule(OFFICE),
+    f"GET {COMPLIANCE}/calendar": Rule(ALL),
+    f"POST {COMPLIANCE}/emissions": Rule(
+        OFFICE,
+        lambda s: {
+            "facility_id": s.ids["facility"],
+            "period": "2024-03",
+            "source_kind": "combustion",
+            "gas_scf": 1000,
+        },
+    ),
+    f"GET {COMPLIANCE}/emissions": Rule(ALL),
+    f"GET {COMPLIANCE}/settings": Rule(OFFICE),
+    f"PUT {COMPLIANCE}/settings": Rule(ADMIN, lambda s: {"gwp": "table_a1"}),
 }
 
 QUERY = {
@@ -457,6 +525,21 @@ QUERY = {
         "owner_kind": "well",
         "owner_id": "00000000-0000-0000-0000-000000000000",
     },
+    f"GET {COMPLIANCE}/tanks/{{tank_id}}/gauges": {"start": "2024-03-01", "end": "2024-03-31"},
+    f"GET {COMPLIANCE}/run-tickets": {"period": "2024-03"},
+    f"POST {COMPLIANCE}/leases/{{lease_id}}/gauges:import-sync": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/dispositions": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/month-end": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/month-end/export": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/run-tickets/export": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/severance": {"state": "TX", "period": "2024-03"},
+    f"GET {COMPLIANCE}/severance/export": {"state": "TX", "period": "2024-03"},
+    f"GET {COMPLIANCE}/revenue": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/revenue/export": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/revenue/owners/{{owner_id}}/export": {"period": "2024-03"},
+    f"GET {COMPLIANCE}/calendar": {"year": "2026"},
+    f"GET {COMPLIANCE}/emissions": {"period": "2024-03"},
     "POST /api/v1/etl/preview": {"entity": "wells"},
     "POST /api/v1/etl/run": {"mode": "queue"},
     "POST /api/v1/imports": {"kind": "production", "filename": "march.csv"},

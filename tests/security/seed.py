@@ -147,6 +147,8 @@ def _seed_field_data(seeded: Seeded) -> None:
         body = {"oil_bbl": 120.0 - 3 * day, "gas_mcf": 40, "hours_on": 24}
         _ok(seeded.client.put(url, json=body, headers=admin))
     seeded.ids["production_date"] = PRODUCTION_DAY.isoformat()
+    seeded.ids["gauge_date"] = PRODUCTION_DAY.isoformat()  # compliance gauges
+    seeded.ids["period"] = f"{PRODUCTION_DAY:%Y-%m}"  # compliance month-end
     at = datetime(2024, 3, 2, 12, tzinfo=UTC)
     results = []
     for device, passed, who in (("dev-a", True, "FIELD_OPERATOR"),

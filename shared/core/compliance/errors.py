@@ -11,6 +11,8 @@ these types::
         ├── StrappingTableError         a strapping table that cannot be interpolated
         ├── InterestsTotalError         a product's decimal interests not summing to 1
         └── NoRuleError                 no rule in force for a state, product or period
+    ConflictError                       (shared errors: 409)
+    └── PeriodFiledError                a change to a month already filed (needs an amendment)
     WellOSError
     └── RuleDataError                   packaged rule data fails its schema (a release defect)
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from shared.core.common.errors import InputError, WellOSError
+from shared.core.common.errors import ConflictError, InputError, WellOSError
 
 __all__ = [
     "ComplianceInputError",
@@ -29,6 +31,7 @@ __all__ = [
     "InterestsTotalError",
     "NoRuleError",
     "OutOfRangeError",
+    "PeriodFiledError",
     "RuleDataError",
     "StrappingTableError",
     "WellOSError",
@@ -95,3 +98,16 @@ class RuleDataError(WellOSError):
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"rule data {name} is invalid: {reason}")
         self.name = name
+
+
+class PeriodFiledError(ConflictError):
+    """A lease's month is on a filed report: changing it needs the report amended first."""
+
+    code = "period_filed"
+
+    def __init__(self, field: str, period: str, form: str) -> None:
+        super().__init__(
+            f"{field}: {period} is already filed on {form}; amend the filing before changing it"
+        )
+        self.field = field
+        self.period = period

@@ -4,6 +4,7 @@ from alembic import context
 
 # Importing each feature's tables registers them in the tenant metadata.
 from shared.adapters.sql.analytics import tables as analytics_tables  # noqa: F401
+from shared.adapters.sql.compliance import tables as compliance_tables  # noqa: F401
 from shared.adapters.sql.etl import tables as etl_tables  # noqa: F401
 from shared.adapters.sql.operations import tables as operations_tables  # noqa: F401
 from shared.adapters.sql.scada import tables as scada_tables

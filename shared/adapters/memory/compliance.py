@@ -1,0 +1,234 @@
+"""The in-memory twin of the compliance store, for unit and functional tests.
+
+Rows are plain dicts in lists; the catalog (leases, wells, facilities) and daily
+production the store reads are held here too, as the tests set them up. Duplicate
+tank names and ticket numbers are refused like the SQL store refuses them.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.core.common.errors import DuplicateError
+from shared.core.common.units_of_work import Record
+from shared.core.compliance.ports import ComplianceStore
+
+
+@dataclass
+class ComplianceData:
+    leases: dict[str, Record] = field(default_factory=dict)
+    wells: dict[str, Record] = field(default_factory=dict)
+    facilities: dict[str, Record] = field(default_factory=dict)
+    production: list[Record] = field(default_factory=list)
+    profiles: dict[str, Record] = field(default_factory=dict)
+    tanks: dict[str, Record] = field(default_factory=dict)
+    gauges: list[Record] = field(default_factory=list)
+    run_tickets: list[Record] = field(default_factory=list)
+    dispositions: list[Record] = field(default_factory=list)
+    filings: dict[str, Record] = field(default_factory=dict)
+    owners: dict[str, Record] = field(default_factory=dict)
+    interests: list[Record] = field(default_factory=list)
+    emission_entries: list[Record] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+def _copy(row: Mapping[str, Any]) -> Record:
+    return copy.deepcopy(dict(row))
+
+
+class MemoryComplianceStore:
+    def __init__(self, data: ComplianceData | None = None) -> None:
+        self.data = data or ComplianceData()
+
+    def lease(self, lease_id: str) -> Record | None:
+        found = self.data.leases.get(lease_id)
+        return _copy(found) if found else None
+
+    def _wells_of(self, lease_id: str) -> list[Record]:
+        return [
+            w
+            for w in self.data.wells.values()
+            if w.get("lease_id") == lease_id and w.get("deleted_at") is None
+        ]
+
+    def lease_well_ids(self, lease_id: str) -> list[str]:
+        return sorted(str(w["id"]) for w in self._wells_of(lease_id))
+
+    def first_production(self, lease_id: str) -> date | None:
+        days = [
+            w["first_production_date"]
+            for w in self._wells_of(lease_id)
+            if w.get("first_production_date")
+        ]
+        return min(days) if days else None
+
+    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
+        wells = set(self.lease_well_ids(lease_id))
+        rows = [
+            _copy(r)
+            for r in self.data.production
+            if r["well_id"] in wells and start <= r["production_date"] <= end
+        ]
+        return sorted(rows, key=lambda r: (r["production_date"], r["well_id"]))
+
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+        return []  # field sync is not modelled here
+
+    def profile(self, lease_id: str) -> Record | None:
+        found = self.data.profiles.get(lease_id)
+        return _copy(found) if found else None
+
+    def profiles(self, state: str | None) -> list[Record]:
+        return [
+            _copy(p)
+            for _, p in sorted(self.data.profiles.items())
+            if state is None or p["state"] == state
+        ]
+
+    def put_profile(self, values: Mapping[str, Any]) -> None:
+        self.data.profiles[str(values["lease_id"])] = _copy(values)
+
+    def add_tank(self, values: Mapping[str, Any]) -> None:
+        for tank in self.data.tanks.values():
+            if tank["lease_id"] == values["lease_id"] and tank["name"] == values["name"]:
+                raise DuplicateError("name", values["name"])
+        self.data.tanks[str(values["id"])] = _copy(values)
+
+    def tank(self, tank_id: str) -> Record | None:
+        found = self.data.tanks.get(tank_id)
+        return _copy(found) if found else None
+
+    def tanks(self, lease_id: str | None) -> list[Record]:
+        rows = [t for t in self.data.tanks.values() if lease_id in (None, t["lease_id"])]
+        return [_copy(t) for t in sorted(rows, key=lambda t: (t["lease_id"], t["name"]))]
+
+    def put_gauge(self, values: Mapping[str, Any]) -> Record:
+        for row in self.data.gauges:
+            if row["tank_id"] == values["tank_id"] and row["gauge_date"] == values["gauge_date"]:
+                row.update({k: v for k, v in values.items() if k != "id"})
+                return _copy(row)
+        self.data.gauges.append(_copy(values))
+        return _copy(values)
+
+    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]:
+        rows = [
+            g
+            for g in self.data.gauges
+            if g["tank_id"] == tank_id and start <= g["gauge_date"] <= end
+        ]
+        return [_copy(g) for g in sorted(rows, key=lambda g: g["gauge_date"])]
+
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None:
+        rows = [
+            g
+            for g in self.data.gauges
+            if g["tank_id"] == tank_id and g["gauge_date"] <= on_or_before
+        ]
+        return _copy(max(rows, key=lambda g: g["gauge_date"])) if rows else None
+
+    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
+        if any(t["ticket_number"] == values["ticket_number"] for t in self.data.run_tickets):
+            raise DuplicateError("ticket_number", values["ticket_number"])
+        self.data.run_tickets.append(_copy(values))
+
+    def run_tickets(
+        self, lease_ids: Collection[str] | None, start: date, end: date
+    ) -> list[Record]:
+        rows = [
+            t
+            for t in self.data.run_tickets
+            if start <= t["ticket_date"] <= end
+            and (lease_ids is None or t["lease_id"] in lease_ids)
+        ]
+        return [
+            _copy(t) for t in sorted(rows, key=lambda t: (t["ticket_date"], t["ticket_number"]))
+        ]
+
+    def add_disposition(self, values: Mapping[str, Any]) -> None:
+        self.data.dispositions.append(_copy(values))
+
+    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]:
+        return [
+            _copy(d)
+            for d in self.data.dispositions
+            if d["period"] == period and (lease_ids is None or d["lease_id"] in lease_ids)
+        ]
+
+    def filing(self, form: str, operator_number: str, period: str) -> Record | None:
+        for row in self.data.filings.values():
+            if (row["form"], row["operator_number"], row["period"]) == (
+                form,
+                operator_number,
+                period,
+            ):
+                return _copy(row)
+        return None
+
+    def filing_by_id(self, filing_id: str) -> Record | None:
+        found = self.data.filings.get(filing_id)
+        return _copy(found) if found else None
+
+    def filed_periods(self, period: str) -> list[Record]:
+        return [
+            _copy(f)
+            for f in self.data.filings.values()
+            if f["period"] == period and f["status"] == "filed"
+        ]
+
+    def add_filing(self, values: Mapping[str, Any]) -> None:
+        if self.filing(values["form"], values["operator_number"], values["period"]):
+            raise DuplicateError("period", values["period"])
+        self.data.filings[str(values["id"])] = _copy(values)
+
+    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None:
+        self.data.filings[filing_id].update(_copy(values))
+
+    def add_owner(self, values: Mapping[str, Any]) -> None:
+        self.data.owners[str(values["id"])] = _copy(values)
+
+    def owners(self) -> list[Record]:
+        return [
+            _copy(o) for o in sorted(self.data.owners.values(), key=lambda o: (o["name"], o["id"]))
+        ]
+
+    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.data.interests = [i for i in self.data.interests if i["lease_id"] != lease_id]
+        self.data.interests.extend(_copy(r) for r in rows)
+
+    def interests(self, lease_id: str) -> list[Record]:
+        return [_copy(i) for i in self.data.interests if i["lease_id"] == lease_id]
+
+    def facility(self, facility_id: str) -> Record | None:
+        found = self.data.facilities.get(facility_id)
+        return _copy(found) if found else None
+
+    def add_emission_entry(self, values: Mapping[str, Any]) -> None:
+        self.data.emission_entries.append(_copy(values))
+
+    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]:
+        return [
+            _copy(e)
+            for e in self.data.emission_entries
+            if e["period"] == period and facility_id in (None, e["facility_id"])
+        ]
+
+    def settings(self) -> dict[str, str]:
+        return dict(self.data.settings)
+
+    def put_setting(self, name: str, value: str, by: str | None, at: datetime) -> None:
+        self.data.settings[name] = value
+
+    def tenant_production(self, start: date, end: date) -> tuple[float, float]:
+        rows = [r for r in self.data.production if start <= r["production_date"] <= end]
+        return (
+            float(sum(r.get("oil_bbl") or 0.0 for r in rows)),
+            float(sum(r.get("gas_mcf") or 0.0 for r in rows)),
+        )
+
+
+if TYPE_CHECKING:
+    _satisfies: ComplianceStore = MemoryComplianceStore()

@@ -1,0 +1,1 @@
+"""Compliance persistence: tanks, gauges, run tickets, dispositions, filings, owners."""

@@ -1,0 +1,321 @@
+"""The compliance store on a tenant database, and a unit of work that carries it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from shared.adapters.sql.compliance.tables import (
+    dispositions,
+    emission_entries,
+    filings,
+    gauges,
+    interests,
+    lease_profiles,
+    owners,
+    run_tickets,
+    settings,
+    tanks,
+)
+from shared.adapters.sql.engines import TenantEngineCache
+from shared.adapters.sql.sync.tables import production_history
+from shared.adapters.sql.tenant_tables import facilities, leases, production_daily, wells
+from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
+from shared.core.common.errors import DuplicateError
+from shared.core.common.units_of_work import Record
+from shared.core.compliance.ports import ComplianceStore
+from shared.core.registry.model.tenants import Tenant
+
+
+def _record(row: sa.RowMapping) -> Record:
+    return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in row.items()}
+
+
+class SqlComplianceStore:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def _rows(self, statement: sa.Select[Any]) -> list[Record]:
+        return [_record(row._mapping) for row in self._c.execute(statement)]
+
+    def _one(self, statement: sa.Select[Any]) -> Record | None:
+        row = self._c.execute(statement).first()
+        return _record(row._mapping) if row is not None else None
+
+    # --- the catalog and production --------------------------------------------------
+
+    def lease(self, lease_id: str) -> Record | None:
+        return self._one(sa.select(leases).where(leases.c.id == lease_id))
+
+    def lease_well_ids(self, lease_id: str) -> list[str]:
+        statement = (
+            sa.select(wells.c.id)
+            .where(wells.c.lease_id == lease_id, wells.c.deleted_at.is_(None))
+            .order_by(wells.c.id)
+        )
+        return [str(i) for i in self._c.execute(statement).scalars()]
+
+    def first_production(self, lease_id: str) -> date | None:
+        statement = sa.select(sa.func.min(wells.c.first_production_date)).where(
+            wells.c.lease_id == lease_id, wells.c.deleted_at.is_(None)
+        )
+        value = self._c.execute(statement).scalar_one()
+        return value if isinstance(value, date) else None
+
+    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
+        p = production_daily
+        statement = (
+            sa.select(
+                p.c.well_id,
+                p.c.production_date,
+                p.c.oil_bbl,
+                p.c.gas_mcf,
+                p.c.water_bbl,
+                p.c.hours_on,
+            )
+            .select_from(p.join(wells, wells.c.id == p.c.well_id))
+            .where(
+                wells.c.lease_id == lease_id,
+                wells.c.deleted_at.is_(None),
+                p.c.production_date >= start,
+                p.c.production_date <= end,
+            )
+            .order_by(p.c.production_date, p.c.well_id)
+        )
+        return self._rows(statement)
+
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+        h = production_history
+        statement = (
+            sa.select(
+                h.c.well_id, h.c.production_date, h.c.occurred_at, h.c.recorded_by, h.c.tank_gauges
+            )
+            .select_from(h.join(wells, wells.c.id == h.c.well_id))
+            .where(
+                wells.c.lease_id == lease_id,
+                h.c.is_winner.is_(True),
+                h.c.production_date >= start,
+                h.c.production_date <= end,
+            )
+            .order_by(h.c.production_date, h.c.occurred_at)
+        )
+        return self._rows(statement)
+
+    # --- lease profiles ----------------------------------------------------------------
+
+    def profile(self, lease_id: str) -> Record | None:
+        return self._one(sa.select(lease_profiles).where(lease_profiles.c.lease_id == lease_id))
+
+    def profiles(self, state: str | None) -> list[Record]:
+        statement = sa.select(lease_profiles).order_by(lease_profiles.c.lease_id)
+        if state is not None:
+            statement = statement.where(lease_profiles.c.state == state)
+        return self._rows(statement)
+
+    def put_profile(self, values: Mapping[str, Any]) -> None:
+        p = lease_profiles
+        updated = self._c.execute(
+            p.update().where(p.c.lease_id == values["lease_id"]).values(**values)
+        )
+        if updated.rowcount == 0:
+            self._c.execute(p.insert().values(**values))
+
+    # --- tanks and gauges --------------------------------------------------------------
+
+    def add_tank(self, values: Mapping[str, Any]) -> None:
+        found = self._c.execute(
+            sa.select(tanks.c.id).where(
+                tanks.c.lease_id == values["lease_id"], tanks.c.name == values["name"]
+            )
+        ).first()
+        if found is not None:
+            raise DuplicateError("name", values["name"])
+        self._c.execute(tanks.insert().values(**values))
+
+    def tank(self, tank_id: str) -> Record | None:
+        return self._one(sa.select(tanks).where(tanks.c.id == tank_id))
+
+    def tanks(self, lease_id: str | None) -> list[Record]:
+        statement = sa.select(tanks).order_by(tanks.c.lease_id, tanks.c.name)
+        if lease_id is not None:
+            statement = statement.where(tanks.c.lease_id == lease_id)
+        return self._rows(statement)
+
+    def put_gauge(self, values: Mapping[str, Any]) -> Record:
+        g = gauges
+        where = (g.c.tank_id == values["tank_id"], g.c.gauge_date == values["gauge_date"])
+        existing = self._one(sa.select(g.c.id).where(*where))
+        if existing is None:
+            self._c.execute(g.insert().values(**values))
+        else:
+            changed = {k: v for k, v in values.items() if k != "id"}
+            self._c.execute(g.update().where(*where).values(**changed))
+        stored = self._one(sa.select(g).where(*where))
+        assert stored is not None
+        return stored
+
+    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]:
+        g = gauges
+        statement = (
+            sa.select(g)
+            .where(g.c.tank_id == tank_id, g.c.gauge_date >= start, g.c.gauge_date <= end)
+            .order_by(g.c.gauge_date)
+        )
+        return self._rows(statement)
+
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None:
+        g = gauges
+        statement = (
+            sa.select(g)
+            .where(g.c.tank_id == tank_id, g.c.gauge_date <= on_or_before)
+            .order_by(g.c.gauge_date.desc())
+            .limit(1)
+        )
+        return self._one(statement)
+
+    # --- run tickets and dispositions --------------------------------------------------
+
+    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
+        found = self._c.execute(
+            sa.select(run_tickets.c.id).where(
+                run_tickets.c.ticket_number == values["ticket_number"]
+            )
+        ).first()
+        if found is not None:
+            raise DuplicateError("ticket_number", values["ticket_number"])
+        self._c.execute(run_tickets.insert().values(**values))
+
+    def run_tickets(
+        self, lease_ids: Collection[str] | None, start: date, end: date
+    ) -> list[Record]:
+        r = run_tickets
+        statement = (
+            sa.select(r)
+            .where(r.c.ticket_date >= start, r.c.ticket_date <= end)
+            .order_by(r.c.ticket_date, r.c.ticket_number)
+        )
+        if lease_ids is not None:
+            if not lease_ids:
+                return []
+            statement = statement.where(r.c.lease_id.in_(sorted(lease_ids)))
+        return self._rows(statement)
+
+    def add_disposition(self, values: Mapping[str, Any]) -> None:
+        self._c.execute(dispositions.insert().values(**values))
+
+    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]:
+        d = dispositions
+        statement = sa.select(d).where(d.c.period == period).order_by(d.c.created_at, d.c.id)
+        if lease_ids is not None:
+            if not lease_ids:
+                return []
+            statement = statement.where(d.c.lease_id.in_(sorted(lease_ids)))
+        return self._rows(statement)
+
+    # --- filings -----------------------------------------------------------------------
+
+    def filing(self, form: str, operator_number: str, period: str) -> Record | None:
+        f = filings
+        return self._one(
+            sa.select(f).where(
+                f.c.form == form, f.c.operator_number == operator_number, f.c.period == period
+            )
+        )
+
+    def filing_by_id(self, filing_id: str) -> Record | None:
+        return self._one(sa.select(filings).where(filings.c.id == filing_id))
+
+    def filed_periods(self, period: str) -> list[Record]:
+        f = filings
+        return self._rows(sa.select(f).where(f.c.period == period, f.c.status == "filed"))
+
+    def add_filing(self, values: Mapping[str, Any]) -> None:
+        f = filings
+        found = self.filing(values["form"], values["operator_number"], values["period"])
+        if found is not None:
+            raise DuplicateError("period", values["period"])
+        self._c.execute(f.insert().values(**values))
+
+    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None:
+        self._c.execute(filings.update().where(filings.c.id == filing_id).values(**values))
+
+    # --- owners and division orders ----------------------------------------------------
+
+    def add_owner(self, values: Mapping[str, Any]) -> None:
+        self._c.execute(owners.insert().values(**values))
+
+    def owners(self) -> list[Record]:
+        return self._rows(sa.select(owners).order_by(owners.c.name, owners.c.id))
+
+    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        self._c.execute(interests.delete().where(interests.c.lease_id == lease_id))
+        if rows:
+            self._c.execute(interests.insert(), [dict(row) for row in rows])
+
+    def interests(self, lease_id: str) -> list[Record]:
+        i = interests
+        statement = (
+            sa.select(i)
+            .where(i.c.lease_id == lease_id)
+            .order_by(i.c.product, i.c.effective_from, i.c.owner_id)
+        )
+        return self._rows(statement)
+
+    # --- emissions ---------------------------------------------------------------------
+
+    def facility(self, facility_id: str) -> Record | None:
+        return self._one(sa.select(facilities).where(facilities.c.id == facility_id))
+
+    def add_emission_entry(self, values: Mapping[str, Any]) -> None:
+        self._c.execute(emission_entries.insert().values(**values))
+
+    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]:
+        e = emission_entries
+        statement = (
+            sa.select(e).where(e.c.period == period).order_by(e.c.facility_id, e.c.created_at)
+        )
+        if facility_id is not None:
+            statement = statement.where(e.c.facility_id == facility_id)
+        return self._rows(statement)
+
+    def settings(self) -> dict[str, str]:
+        return {str(r.name): str(r.value) for r in self._c.execute(sa.select(settings))}
+
+    def put_setting(self, name: str, value: str, by: str | None, at: datetime) -> None:
+        row = {"value": value, "updated_by": by, "updated_at": at}
+        updated = self._c.execute(settings.update().where(settings.c.name == name).values(**row))
+        if updated.rowcount == 0:
+            self._c.execute(settings.insert().values(name=name, **row))
+
+    def tenant_production(self, start: date, end: date) -> tuple[float, float]:
+        """Oil bbl and gas Mcf of every well, start <= day <= end."""
+        p = production_daily
+        row = self._c.execute(
+            sa.select(sa.func.sum(p.c.oil_bbl), sa.func.sum(p.c.gas_mcf)).where(
+                p.c.production_date >= start, p.c.production_date <= end
+            )
+        ).one()
+        return float(row[0] or 0.0), float(row[1] or 0.0)
+
+
+class SqlComplianceUnitOfWork(SqlTenantUnitOfWork):
+    """A tenant unit of work with the compliance store on the same connection."""
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        assert self._connection is not None
+        self.compliance: ComplianceStore = SqlComplianceStore(self._connection)
+        return self
+
+
+class SqlComplianceDatabases:
+    def __init__(self, engines: TenantEngineCache) -> None:
+        self._engines = engines
+
+    def unit_of_work(self, tenant: Tenant) -> SqlComplianceUnitOfWork:
+        return SqlComplianceUnitOfWork(self._engines.engine_for(tenant))

@@ -1,0 +1,119 @@
+"""What the compliance services need from a tenant database, beside the usual unit of work.
+
+Rows cross as plain dicts (``Record``); volumes and money as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.registry.model.tenants import Tenant
+
+
+class ComplianceStore(Protocol):
+    def lease(self, lease_id: str) -> Record | None:
+        """The catalog's lease row."""
+        ...
+
+    def lease_well_ids(self, lease_id: str) -> list[str]:
+        """Wells of the lease that are not deleted."""
+        ...
+
+    def first_production(self, lease_id: str) -> date | None:
+        """The earliest first-production date of the lease's wells."""
+        ...
+
+    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
+        """production_daily rows (well_id, production_date, oil_bbl, gas_mcf, water_bbl,
+        hours_on) of the lease's wells, start <= day <= end."""
+        ...
+
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+        """Field-synced production logs (the winners) of the lease's wells with their
+        ``tank_gauges`` (``[{"tank", "level_in", "temperature_f"}]``), oldest first."""
+        ...
+
+    def profile(self, lease_id: str) -> Record | None: ...
+
+    def profiles(self, state: str | None) -> list[Record]: ...
+
+    def put_profile(self, values: Mapping[str, Any]) -> None: ...
+
+    def add_tank(self, values: Mapping[str, Any]) -> None:
+        """Raises DuplicateError on a tank name the lease already has."""
+        ...
+
+    def tank(self, tank_id: str) -> Record | None: ...
+
+    def tanks(self, lease_id: str | None) -> list[Record]: ...
+
+    def put_gauge(self, values: Mapping[str, Any]) -> Record:
+        """Insert or replace the tank's gauge of that day; the stored row."""
+        ...
+
+    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]: ...
+
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None: ...
+
+    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
+        """Raises DuplicateError on a ticket number already recorded."""
+        ...
+
+    def run_tickets(
+        self, lease_ids: Collection[str] | None, start: date, end: date
+    ) -> list[Record]: ...
+
+    def add_disposition(self, values: Mapping[str, Any]) -> None: ...
+
+    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]: ...
+
+    def filing(self, form: str, operator_number: str, period: str) -> Record | None: ...
+
+    def filing_by_id(self, filing_id: str) -> Record | None: ...
+
+    def filed_periods(self, period: str) -> list[Record]:
+        """Filings of ``period`` whose status is filed (their content names the leases)."""
+        ...
+
+    def add_filing(self, values: Mapping[str, Any]) -> None: ...
+
+    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None: ...
+
+    def add_owner(self, values: Mapping[str, Any]) -> None: ...
+
+    def owners(self) -> list[Record]: ...
+
+    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """The lease's division order: every interest line replaced by ``rows``."""
+        ...
+
+    def interests(self, lease_id: str) -> list[Record]: ...
+
+    def facility(self, facility_id: str) -> Record | None:
+        """The catalog's facility row."""
+        ...
+
+    def add_emission_entry(self, values: Mapping[str, Any]) -> None: ...
+
+    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]: ...
+
+    def settings(self) -> dict[str, str]:
+        """The tenant's compliance settings by name (absent: the documented default)."""
+        ...
+
+    def put_setting(self, name: str, value: str, by: str | None, at: datetime) -> None: ...
+
+    def tenant_production(self, start: date, end: date) -> tuple[float, float]:
+        """Oil bbl and gas Mcf of every well, start <= day <= end."""
+        ...
+
+
+class ComplianceUnitOfWork(TenantUnitOfWork, Protocol):
+    compliance: ComplianceStore
+
+
+class ComplianceDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> ComplianceUnitOfWork: ...

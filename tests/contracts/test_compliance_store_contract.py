@@ -1,0 +1,233 @@
+"""The compliance store contract: one suite, run against the in-memory twin and the SQL
+store on a migrated PostgreSQL tenant database, so the fake cannot drift from reality."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from shared.adapters.memory.compliance import MemoryComplianceStore
+from shared.adapters.sql import tenant_tables as t
+from shared.adapters.sql.compliance.store import SqlComplianceStore
+from shared.adapters.sql.provisioning import SqlTenantProvisioner
+from shared.adapters.sql.urls import normalize_url
+from shared.core.common.errors import DuplicateError
+from shared.core.compliance.ports import ComplianceStore
+
+NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
+
+
+@dataclass
+class Harness:
+    store: ComplianceStore
+    lease_id: str
+    well_id: str
+
+
+def _catalog_rows() -> dict[str, Any]:
+    lease_id, well_id, other_well = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    lease = {
+        "id": lease_id,
+        "lease_number": "L-1",
+        "name": "Cole",
+        "royalty_rate": 0.125,
+        "status": "ACTIVE",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    wells = [
+        {
+            "id": well_id,
+            "name": "Cole 1",
+            "well_type": "OIL",
+            "status": "PRODUCING",
+            "is_horizontal": False,
+            "lease_id": lease_id,
+            "first_production_date": date(2019, 6, 1),
+            "created_at": NOW,
+            "updated_at": NOW,
+        },
+        {
+            "id": other_well,
+            "name": "Cole 2",
+            "well_type": "OIL",
+            "status": "PRODUCING",
+            "is_horizontal": False,
+            "lease_id": lease_id,
+            "first_production_date": date(2017, 2, 1),
+            "created_at": NOW,
+            "updated_at": NOW,
+        },
+    ]
+    production = [
+        {
+            "well_id": well,
+            "production_date": date(2026, 10, 1) + timedelta(days=d),
+            "oil_bbl": 10.5,
+            "gas_mcf": 40.0,
+            "water_bbl": 2.0,
+            "hours_on": 24.0,
+            "is_estimated": False,
+            "updated_at": NOW,
+            "updated_by": "seed",
+        }
+        for well in (well_id, other_well)
+        for d in range(3)
+    ]
+    return {"lease": lease, "wells": wells, "production": production}
+
+
+@pytest.fixture(params=["memory", "postgresql"])
+def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
+    rows = _catalog_rows()
+    lease_id, well_id = rows["lease"]["id"], rows["wells"][0]["id"]
+    if request.param == "memory":
+        memory = MemoryComplianceStore()
+        memory.data.leases[lease_id] = rows["lease"]
+        memory.data.wells.update({w["id"]: w for w in rows["wells"]})
+        memory.data.production.extend(rows["production"])
+        yield Harness(memory, lease_id, well_id)
+        return
+    url = request.getfixturevalue("fresh_pg_database")
+    SqlTenantProvisioner(normalize_url(url), "unused_").migrate(url)
+    engine = sa.create_engine(normalize_url(url))
+    try:
+        with engine.connect() as connection:
+            connection.execute(t.leases.insert(), [rows["lease"]])
+            connection.execute(t.wells.insert(), rows["wells"])
+            connection.execute(t.production_daily.insert(), rows["production"])
+            yield Harness(SqlComplianceStore(connection), lease_id, well_id)
+            connection.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_catalog_and_production_reads(harness: Harness) -> None:
+    store = harness.store
+    assert store.lease(harness.lease_id)["lease_number"] == "L-1"  # type: ignore[index]
+    assert store.lease(str(uuid.uuid4())) is None
+    assert len(store.lease_well_ids(harness.lease_id)) == 2
+    assert store.first_production(harness.lease_id) == date(2017, 2, 1)
+    rows = store.production(harness.lease_id, date(2026, 10, 2), date(2026, 10, 3))
+    assert len(rows) == 4 and {r["production_date"] for r in rows} == {
+        date(2026, 10, 2),
+        date(2026, 10, 3),
+    }
+    assert store.tenant_production(date(2026, 10, 1), date(2026, 10, 31)) == (63.0, 240.0)
+
+
+def test_tanks_gauges_and_tickets(harness: Harness) -> None:
+    store, lease_id = harness.store, harness.lease_id
+    tank = {
+        "id": str(uuid.uuid4()),
+        "lease_id": lease_id,
+        "facility_id": None,
+        "name": "T1",
+        "product": "oil",
+        "capacity_bbl": None,
+        "strapping": [{"height_inches": "0", "volume_bbl": "0"}],
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    store.add_tank(tank)
+    with pytest.raises(DuplicateError):
+        store.add_tank({**tank, "id": str(uuid.uuid4())})
+    gauge = {
+        "tank_id": tank["id"],
+        "gauge_date": date(2026, 10, 31),
+        "gauge_inches": Decimal(60),
+        "volume_bbl": Decimal("120.00"),
+        "source": "office",
+        "created_by": None,
+        "created_at": NOW,
+    }
+    store.put_gauge({**gauge, "id": str(uuid.uuid4())})
+    replaced = store.put_gauge({**gauge, "id": str(uuid.uuid4()), "volume_bbl": Decimal("121.50")})
+    assert Decimal(replaced["volume_bbl"]) == Decimal("121.50")
+    assert len(store.gauges(tank["id"], date(2026, 10, 1), date(2026, 10, 31))) == 1
+    assert store.latest_gauge(tank["id"], date(2026, 10, 30)) is None
+    assert store.latest_gauge(tank["id"], date(2026, 11, 5))["gauge_date"] == date(2026, 10, 31)  # type: ignore[index]
+    ticket = {
+        "id": str(uuid.uuid4()),
+        "ticket_number": "RT-1",
+        "tank_id": tank["id"],
+        "lease_id": lease_id,
+        "ticket_date": date(2026, 10, 20),
+        "purchaser": "Plains",
+        "truck": None,
+        "opening_gauge_inches": Decimal(180),
+        "closing_gauge_inches": Decimal(30),
+        "observed_gravity": Decimal("40.0"),
+        "observed_temperature_f": Decimal("60.0"),
+        "bsw_percent": Decimal(0),
+        "seal_off": None,
+        "seal_on": None,
+        "api_gravity_60": Decimal("40.0"),
+        "ctpl": Decimal("1.00000"),
+        "gross_observed_bbl": Decimal(300),
+        "gross_standard_bbl": Decimal(300),
+        "net_standard_bbl": Decimal(300),
+        "price_per_bbl": None,
+        "created_by": None,
+        "created_at": NOW,
+    }
+    store.add_run_ticket(ticket)
+    with pytest.raises(DuplicateError):
+        store.add_run_ticket({**ticket, "id": str(uuid.uuid4())})
+    assert len(store.run_tickets([lease_id], date(2026, 10, 1), date(2026, 10, 31))) == 1
+    assert store.run_tickets([], date(2026, 10, 1), date(2026, 10, 31)) == []
+    assert store.run_tickets(None, date(2026, 11, 1), date(2026, 11, 30)) == []
+
+
+def test_filings_owners_interests_and_settings(harness: Harness) -> None:
+    store, lease_id = harness.store, harness.lease_id
+    filing = {
+        "id": str(uuid.uuid4()),
+        "form": "TX_PR",
+        "operator_number": "1",
+        "period": "2026-10",
+        "status": "draft",
+        "amended": False,
+        "content": {"lease_ids": [lease_id]},
+        "filed_at": None,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    store.add_filing(filing)
+    with pytest.raises(DuplicateError):
+        store.add_filing({**filing, "id": str(uuid.uuid4())})
+    assert store.filed_periods("2026-10") == []
+    store.update_filing(filing["id"], {"status": "filed"})
+    assert [f["id"] for f in store.filed_periods("2026-10")] == [filing["id"]]
+    owner = {
+        "id": str(uuid.uuid4()),
+        "name": "Heir",
+        "tax_id": None,
+        "address": None,
+        "hold_reason": None,
+        "created_at": NOW,
+    }
+    store.add_owner(owner)
+    line = {
+        "id": str(uuid.uuid4()),
+        "lease_id": lease_id,
+        "owner_id": owner["id"],
+        "interest_type": "royalty",
+        "product": "oil",
+        "decimal_interest": Decimal(1),
+        "effective_from": date(2020, 1, 1),
+        "effective_to": None,
+    }
+    store.replace_interests(lease_id, [line])
+    store.replace_interests(lease_id, [{**line, "id": str(uuid.uuid4())}])
+    assert len(store.interests(lease_id)) == 1
+    store.put_setting("gwp", "AR4", None, NOW)
+    store.put_setting("gwp", "AR5", None, NOW)
+    assert store.settings() == {"gwp": "AR5"}

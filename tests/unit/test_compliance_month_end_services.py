@@ -1,0 +1,232 @@
+"""Month-end, Form PR content, tax and revenue reports over the in-memory compliance store."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from shared.adapters.memory.compliance import ComplianceData, MemoryComplianceStore
+from shared.core.compliance.errors import PeriodFiledError
+from shared.core.compliance.model.period import Period
+from shared.core.compliance.services.filings import build_content
+from shared.core.compliance.services.month_end import lease_month_end, month_end_out
+from shared.core.compliance.services.records import ensure_period_open
+from shared.core.compliance.services.reports import calendar, revenue_report, severance_report
+
+OCT = Period(2026, 10)
+
+
+def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> MemoryComplianceStore:
+    """Lease L1 (TX, operator 1): 31 × 10 bbl, opening 120, a 300-bbl ticket at $75."""
+    data = ComplianceData()
+    data.leases["L1"] = {"id": "L1", "lease_number": "L-1", "name": "Cole"}
+    data.wells["W1"] = {"id": "W1", "lease_id": "L1", "first_production_date": date(2019, 6, 1)}
+    data.profiles["L1"] = {
+        "lease_id": "L1",
+        "state": "TX",
+        "operator_number": "1",
+        "district": "08",
+        "state_lease_number": "123",
+        "tax_flags": [],
+    }
+    for day in range(31):
+        data.production.append(
+            {
+                "well_id": "W1",
+                "production_date": date(2026, 10, 1) + timedelta(day),
+                "oil_bbl": oil_per_day,
+                "gas_mcf": 40.0,
+                "water_bbl": 5.0,
+                "hours_on": 24.0,
+            }
+        )
+    data.tanks["T1"] = {"id": "T1", "lease_id": "L1", "name": "Tank 1", "product": "oil"}
+    data.gauges += [
+        {"tank_id": "T1", "gauge_date": date(2026, 9, 30), "volume_bbl": Decimal("120.00")},
+        {"tank_id": "T1", "gauge_date": date(2026, 10, 31), "volume_bbl": Decimal(closing)},
+    ]
+    data.run_tickets.append(
+        {
+            "id": "R1",
+            "ticket_number": "1",
+            "lease_id": "L1",
+            "ticket_date": date(2026, 10, 20),
+            "purchaser": "Plains",
+            "net_standard_bbl": Decimal("300.00"),
+            "price_per_bbl": Decimal("75"),
+        }
+    )
+    data.dispositions += [
+        {
+            "id": "D1",
+            "lease_id": "L1",
+            "period": "2026-10",
+            "product": "gas",
+            "kind": "sold",
+            "volume": Decimal(1200),
+            "purchaser": "ET",
+            "price": Decimal("3.00"),
+        },
+        {
+            "id": "D2",
+            "lease_id": "L1",
+            "period": "2026-10",
+            "product": "gas",
+            "kind": "used_on_lease",
+            "volume": Decimal(40),
+            "purchaser": None,
+            "price": None,
+        },
+    ]
+    return MemoryComplianceStore(data)
+
+
+def test_a_balanced_month_has_no_problems() -> None:
+    month = lease_month_end(lease_store(), "L1", OCT)
+    oil = month.product("oil").month
+    assert (oil.opening_inventory, oil.produced, oil.disposed, oil.closing_inventory) == (
+        Decimal(120),
+        Decimal(310),
+        Decimal(300),
+        Decimal(130),
+    )
+    assert oil.producing_days == 31
+    assert month.problems == []
+
+
+def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None:
+    store = lease_store()
+    store.data.filings["F0"] = {
+        "id": "F0",
+        "form": "TX_PR",
+        "operator_number": "1",
+        "period": "2026-09",
+        "status": "filed",
+        "amended": False,
+        "content": {
+            "lease_ids": ["L1"],
+            "leases": [
+                {
+                    "lease_id": "L1",
+                    "products": {
+                        "oil": {"closing_inventory": "118.00"},
+                        "gas": {"closing_inventory": "0"},
+                    },
+                }
+            ],
+        },
+    }
+    problems = lease_month_end(store, "L1", OCT).problems
+    assert [(product, p.code.value, p.numbers) for product, p in problems] == [
+        (
+            "oil",
+            "opening_not_last_closing",
+            {"opening": Decimal("120.00"), "previous_closing": Decimal("118.00")},
+        )
+    ]
+
+
+def test_a_filed_month_is_closed_to_changes_until_amended() -> None:
+    store = lease_store()
+    content = build_content(store, "1", OCT)
+    store.data.filings["F1"] = {
+        "id": "F1",
+        "form": "TX_PR",
+        "operator_number": "1",
+        "period": "2026-10",
+        "status": "filed",
+        "amended": False,
+        "content": content,
+    }
+    with pytest.raises(PeriodFiledError) as caught:
+        ensure_period_open(store, "L1", OCT, "ticket_date")
+    assert caught.value.field == "ticket_date"
+    ensure_period_open(store, "L1", Period(2026, 11), "ticket_date")  # next month is open
+    store.data.filings["F1"]["status"] = "amended"
+    ensure_period_open(store, "L1", OCT, "ticket_date")
+
+
+def test_form_pr_content_lists_problems_per_lease_with_the_due_date() -> None:
+    content = build_content(lease_store(closing="125.00"), "1", OCT)
+    assert content["lease_ids"] == ["L1"]
+    assert [
+        (p["lease_number"], p["code"], p["numbers"]["difference"]) for p in content["problems"]
+    ] == [("L-1", "inventory_out_of_balance", "-5.00")]
+    assert content["due_date"] == "2026-11-30"
+    assert build_content(lease_store(), "2", OCT)["lease_ids"] == []
+
+
+def test_severance_groups_sales_by_price_and_lists_unpriced_ones() -> None:
+    store = lease_store()
+    store.data.run_tickets.append(
+        {
+            "id": "R2",
+            "ticket_number": "2",
+            "lease_id": "L1",
+            "ticket_date": date(2026, 10, 25),
+            "purchaser": "Plains",
+            "net_standard_bbl": Decimal("100.00"),
+            "price_per_bbl": None,
+        }
+    )
+    report = severance_report(store, "TX", OCT)
+    oil = [line for line in report["lines"] if line["product"] == "oil"]
+    assert [(line["volume"], line["price"], line["tax"]) for line in oil] == [
+        ("300.00", "75", "1035.00")
+    ]  # 4.6 % of $22,500
+    assert report["unpriced"] == [{"lease_id": "L1", "ticket_number": "2", "volume": "100.00"}]
+    gas = next(line for line in report["lines"] if line["product"] == "gas")
+    assert Decimal(gas["tax"]) == Decimal("270.00")  # 7.5 % of 1200 Mcf × $3
+    assert Decimal(report["totals"]["tax"]) == Decimal("1305.00")
+
+
+def test_revenue_sums_to_the_cent_and_a_lease_without_division_order_is_undistributed() -> None:
+    store = lease_store()
+    store.data.owners = {
+        "A": {"id": "A", "name": "Royalty", "tax_id": "1", "address": "x", "hold_reason": None},
+        "B": {"id": "B", "name": "WI", "tax_id": "2", "address": "y", "hold_reason": None},
+        "C": {"id": "C", "name": "Heir", "tax_id": None, "address": None, "hold_reason": None},
+    }
+    store.data.interests = [
+        {
+            "lease_id": "L1",
+            "owner_id": owner,
+            "interest_type": kind,
+            "product": "oil",
+            "decimal_interest": Decimal(share),
+            "effective_from": date(2020, 1, 1),
+            "effective_to": None,
+        }
+        for owner, kind, share in (
+            ("A", "royalty", "0.1666666667"),
+            ("B", "working", "0.8"),
+            ("C", "royalty", "0.0333333333"),
+        )
+    ]
+    report = revenue_report(store, OCT)
+    [oil] = report["leases"]
+    assert sum(Decimal(s["amount"]) for s in oil["shares"]) == Decimal(oil["net"])
+    assert report["distributed"] == report["net_revenue"] == oil["net"]
+    assert [u["product"] for u in report["undistributed"]] == ["gas"]
+    heir = next(o for o in report["owners"] if o["owner_id"] == "C")
+    assert heir["in_suspense"] and heir["suspense_reasons"] == ["missing tax id", "missing address"]
+    assert Decimal(report["payable"]) + Decimal(report["suspense"]) == Decimal(oil["net"])
+
+
+def test_month_end_out_is_exact_decimal_text() -> None:
+    out = month_end_out(lease_month_end(lease_store(oil_per_day=10.333), "L1", OCT))
+    assert out["products"]["oil"]["produced"] == "320.32"  # 31 × 10.333 = 320.323
+    assert out["balanced"] is False
+
+
+def test_the_calendar_says_what_is_filed_overdue_and_due_soon() -> None:
+
+    items = calendar(2026, today=date(2026, 11, 20), filed={("tx_form_pr", "2026-09")})
+    by_key = {(i["obligation"], i["period"]): i for i in items}
+    assert by_key[("tx_form_pr", "2026-09")]["status"] == "filed"  # due 2026-10-31
+    assert by_key[("tx_form_pr", "2026-08")]["status"] == "overdue"  # nobody filed it here
+    october = by_key[("tx_form_pr", "2026-10")]  # due 2026-11-30
+    assert (october["status"], october["days_left"]) == ("due_soon", 10)
+    assert by_key[("tx_oil_production_tax", "2026-11")]["status"] == "upcoming"  # 2026-12-25
