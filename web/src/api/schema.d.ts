@@ -639,6 +639,559 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compliance Calendar
+         * @description Every filing and payment due in the year, with the rule's source.
+         */
+        get: operations["compliance_calendar_api_v1_compliance_calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/dispositions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Dispositions */
+        get: operations["list_dispositions_api_v1_compliance_dispositions_get"];
+        put?: never;
+        /**
+         * Add Disposition
+         * @description A month's disposition other than a run ticket: gas sold per meter statement, lease
+         *     use, flared, vented, injected, lost, transferred; water hauled or disposed.
+         */
+        post: operations["add_disposition_api_v1_compliance_dispositions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/emissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Emissions
+         * @description CO2, CH4, N2O and CO2e per facility, with the month's intensity per BOE.
+         */
+        get: operations["emissions_api_v1_compliance_emissions_get"];
+        put?: never;
+        /**
+         * Add Emission Entry
+         * @description A facility's month: gas burned (combustion), sent to a flare, a pneumatic device
+         *     population (counts by kind, gas composition) or small storage tanks (units, liquid).
+         */
+        post: operations["add_emission_entry_api_v1_compliance_emissions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/form-pr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Form Pr
+         * @description A draft Form PR of the operator's Texas leases for the month.
+         */
+        post: operations["create_form_pr_api_v1_compliance_form_pr_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/form-pr/{filing_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Form Pr */
+        get: operations["get_form_pr_api_v1_compliance_form_pr__filing_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/form-pr/{filing_id}/amend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Amend Form Pr
+         * @description filed -> amended: records may change again; the refiling carries the amended flag.
+         */
+        post: operations["amend_form_pr_api_v1_compliance_form_pr__filing_id__amend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/form-pr/{filing_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Form Pr
+         * @description Without format: the fixed-width file (layout ``rules/form_pr.json``); csv or xlsx rows.
+         */
+        get: operations["export_form_pr_api_v1_compliance_form_pr__filing_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/form-pr/{filing_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File Form Pr
+         * @description validated -> filed: the leases' records of the month are frozen.
+         */
+        post: operations["file_form_pr_api_v1_compliance_form_pr__filing_id__file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/form-pr/{filing_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Form Pr
+         * @description Rebuild from the month-end; validated when no lease has a problem (else listed).
+         */
+        post: operations["validate_form_pr_api_v1_compliance_form_pr__filing_id__validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/leases/{lease_id}/gauges:import-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Synced Gauges
+         * @description The month's tank gauges from field sync's production logs, matched to the lease's
+         *     tanks by name (office gauges of the same day are kept).
+         */
+        post: operations["import_synced_gauges_api_v1_compliance_leases__lease_id__gauges_import_sync_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/leases/{lease_id}/interests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Interests */
+        get: operations["list_interests_api_v1_compliance_leases__lease_id__interests_get"];
+        /**
+         * Put Interests
+         * @description Replace the lease's division order; each product's interests sum to exactly 1.
+         */
+        put: operations["put_interests_api_v1_compliance_leases__lease_id__interests_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/leases/{lease_id}/month-end/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lease Month End */
+        get: operations["lease_month_end_api_v1_compliance_leases__lease_id__month_end__period__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/leases/{lease_id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Profile */
+        get: operations["get_profile_api_v1_compliance_leases__lease_id__profile_get"];
+        /**
+         * Put Profile
+         * @description The lease's state identifiers (RRC district, lease number, gas id) and tax flags.
+         */
+        put: operations["put_profile_api_v1_compliance_leases__lease_id__profile_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/month-end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Month End
+         * @description Every lease with a profile or a tank: produced, inventories, dispositions, problems.
+         */
+        get: operations["month_end_api_v1_compliance_month_end_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/month-end/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Month End
+         * @description One row per lease and product: inventories, produced, disposed, problems.
+         */
+        get: operations["export_month_end_api_v1_compliance_month_end_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/owners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Owners */
+        get: operations["list_owners_api_v1_compliance_owners_get"];
+        put?: never;
+        /** Add Owner */
+        post: operations["add_owner_api_v1_compliance_owners_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revenue
+         * @description Net revenue per lease, product and price, distributed to the owners to the cent.
+         */
+        get: operations["revenue_api_v1_compliance_revenue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/revenue/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Revenue
+         * @description The payment register: one row per owner with the month's amount and suspense.
+         */
+        get: operations["export_revenue_api_v1_compliance_revenue_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/revenue/owners/{owner_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Owner Statement
+         * @description One owner's statement of the month: lease, product, price, interest, amount.
+         */
+        get: operations["owner_statement_api_v1_compliance_revenue_owners__owner_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/revenue/owners/{owner_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Owner Statement */
+        get: operations["export_owner_statement_api_v1_compliance_revenue_owners__owner_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/run-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Run Tickets */
+        get: operations["list_run_tickets_api_v1_compliance_run_tickets_get"];
+        put?: never;
+        /**
+         * Add Run Ticket
+         * @description A haul: gauges strapped to gross observed bbl, API MPMS 11.1 to net standard bbl.
+         */
+        post: operations["add_run_ticket_api_v1_compliance_run_tickets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/run-tickets/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Run Tickets
+         * @description The month's run tickets with their volumes (the hauling register).
+         */
+        get: operations["export_run_tickets_api_v1_compliance_run_tickets_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Settings
+         * @description Each setting's value, default and choices (Form PR due-date reading, GWP set).
+         */
+        get: operations["get_settings_api_v1_compliance_settings_get"];
+        /** Put Settings */
+        put: operations["put_settings_api_v1_compliance_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/severance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Severance
+         * @description Taxes and fees per lease, product and price, with totals and due dates.
+         */
+        get: operations["severance_api_v1_compliance_severance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/severance/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Severance */
+        get: operations["export_severance_api_v1_compliance_severance_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/tanks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Tanks */
+        get: operations["list_tanks_api_v1_compliance_tanks_get"];
+        put?: never;
+        /** Add Tank */
+        post: operations["add_tank_api_v1_compliance_tanks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/tanks/{tank_id}/gauges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Gauges */
+        get: operations["list_gauges_api_v1_compliance_tanks__tank_id__gauges_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/tanks/{tank_id}/gauges/{gauge_date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Gauge
+         * @description The tank's gauge of that day (one per day; a second one replaces it), strapped to bbl.
+         */
+        put: operations["put_gauge_api_v1_compliance_tanks__tank_id__gauges__gauge_date__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conflicts": {
         parameters: {
             query?: never;
@@ -3260,6 +3813,37 @@ export interface components {
              */
             platform: string;
         };
+        /** DispositionIn */
+        DispositionIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "sold" | "used_on_lease" | "flared" | "vented" | "injected" | "lost" | "transferred" | "other";
+            /**
+             * Lease Id
+             * Format: uuid
+             */
+            lease_id: string;
+            /**
+             * Period
+             * @example 2026-10
+             */
+            period: string;
+            /** Price */
+            price?: number | string | null;
+            /**
+             * Product
+             * @enum {string}
+             */
+            product: "oil" | "gas" | "water";
+            /** Purchaser */
+            purchaser?: string | null;
+            /** Reference */
+            reference?: string | null;
+            /** Volume */
+            volume: number | string;
+        };
         /** DocumentIn */
         DocumentIn: {
             /** Content Type */
@@ -3342,6 +3926,54 @@ export interface components {
             election: string;
             /** Partner Id */
             partner_id: string;
+        };
+        /** EmissionEntryIn */
+        EmissionEntryIn: {
+            /** Ch4 Mole Fraction */
+            ch4_mole_fraction?: number | null;
+            /** Co2 Mole Fraction */
+            co2_mole_fraction?: number | null;
+            /** Composition */
+            composition?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Device Counts
+             * @description pneumatic: device kind → count
+             */
+            device_counts?: {
+                [key: string]: number;
+            } | null;
+            /** Efficiency */
+            efficiency?: number | null;
+            /**
+             * Facility Id
+             * Format: uuid
+             */
+            facility_id: string;
+            /**
+             * Gas Scf
+             * @default 0
+             */
+            gas_scf: number;
+            /** Hhv Mmbtu Per Mscf */
+            hhv_mmbtu_per_mscf?: number | null;
+            /** Liquid */
+            liquid?: ("crude_oil" | "condensate") | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Period
+             * @example 2026-10
+             */
+            period: string;
+            /**
+             * Source Kind
+             * @enum {string}
+             */
+            source_kind: "combustion" | "flare" | "pneumatic" | "storage_tank";
+            /** Units */
+            units?: number | null;
         };
         /**
          * Entity
@@ -3816,6 +4448,16 @@ export interface components {
             /** Email */
             email: string;
         };
+        /** FormPrIn */
+        FormPrIn: {
+            /** Operator Number */
+            operator_number: string;
+            /**
+             * Period
+             * @example 2026-10
+             */
+            period: string;
+        };
         /** FromAlertIn */
         FromAlertIn: {
             /**
@@ -3931,6 +4573,21 @@ export interface components {
              * @enum {string}
              */
             status: "ACTIVE" | "REVOKED";
+        };
+        /** GaugeIn */
+        GaugeIn: {
+            /**
+             * Gauge
+             * @example 5' 3 1/4"
+             * @example 5-3-1
+             */
+            gauge: string;
+            /**
+             * Source
+             * @default office
+             * @enum {string}
+             */
+            source: "office" | "field" | "sync";
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -4195,6 +4852,38 @@ export interface components {
             sensitive_area: boolean;
             /** Water */
             water: string;
+        };
+        /** InterestIn */
+        InterestIn: {
+            /** Decimal Interest */
+            decimal_interest: number | string;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Effective To */
+            effective_to?: string | null;
+            /**
+             * Interest Type
+             * @enum {string}
+             */
+            interest_type: "royalty" | "overriding_royalty" | "working";
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /**
+             * Product
+             * @enum {string}
+             */
+            product: "oil" | "gas" | "condensate";
+        };
+        /** InterestsIn */
+        InterestsIn: {
+            /** Interests */
+            interests: components["schemas"]["InterestIn"][];
         };
         /** InvitationAcceptIn */
         InvitationAcceptIn: {
@@ -4598,6 +5287,17 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /** OwnerIn */
+        OwnerIn: {
+            /** Address */
+            address?: string | null;
+            /** Hold Reason */
+            hold_reason?: string | null;
+            /** Name */
+            name: string;
+            /** Tax Id */
+            tax_id?: string | null;
         };
         /** PageOut[AfeOut] */
         PageOut_AfeOut_: {
@@ -5220,6 +5920,28 @@ export interface components {
             /** Water Bbl */
             water_bbl?: number | null;
         };
+        /** ProfileIn */
+        ProfileIn: {
+            /** District */
+            district?: string | null;
+            /** Field Name */
+            field_name?: string | null;
+            /** Field Number */
+            field_number?: string | null;
+            /** Gas Id */
+            gas_id?: string | null;
+            /** Operator Number */
+            operator_number?: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "TX" | "NM" | "OK";
+            /** State Lease Number */
+            state_lease_number?: string | null;
+            /** Tax Flags */
+            tax_flags?: string[];
+        };
         /** ProgressOut */
         ProgressOut: {
             /**
@@ -5459,6 +6181,52 @@ export interface components {
              */
             queued: true;
         };
+        /** RunTicketIn */
+        RunTicketIn: {
+            /**
+             * Bsw Percent
+             * @default 0
+             */
+            bsw_percent: number | string;
+            /**
+             * Closing Gauge
+             * @example 5' 3 1/4"
+             * @example 5-3-1
+             */
+            closing_gauge: string;
+            /** Observed Gravity */
+            observed_gravity: number | string;
+            /** Observed Temperature F */
+            observed_temperature_f: number | string;
+            /**
+             * Opening Gauge
+             * @example 5' 3 1/4"
+             * @example 5-3-1
+             */
+            opening_gauge: string;
+            /** Price Per Bbl */
+            price_per_bbl?: number | string | null;
+            /** Purchaser */
+            purchaser: string;
+            /** Seal Off */
+            seal_off?: string | null;
+            /** Seal On */
+            seal_on?: string | null;
+            /**
+             * Tank Id
+             * Format: uuid
+             */
+            tank_id: string;
+            /**
+             * Ticket Date
+             * Format: date
+             */
+            ticket_date: string;
+            /** Ticket Number */
+            ticket_number: string;
+            /** Truck */
+            truck?: string | null;
+        };
         /** RunsOut */
         RunsOut: {
             /** Items */
@@ -5500,6 +6268,13 @@ export interface components {
             /** Ended */
             ended: number;
         };
+        /** SettingsIn */
+        SettingsIn: {
+            /** Form Pr Due Date Variant */
+            form_pr_due_date_variant?: string | null;
+            /** Gwp */
+            gwp?: string | null;
+        };
         /** StatusIn */
         StatusIn: {
             /**
@@ -5513,6 +6288,13 @@ export interface components {
              */
             scheduled_for?: string | null;
             status: components["schemas"]["WorkOrderStatus"];
+        };
+        /** StrappingRowIn */
+        StrappingRowIn: {
+            /** Height Inches */
+            height_inches: number | string;
+            /** Volume Bbl */
+            volume_bbl: number | string;
         };
         /** SyncRequest */
         SyncRequest: {
@@ -5715,6 +6497,28 @@ export interface components {
             unit?: string | null;
             /** Well Id */
             well_id?: string | null;
+        };
+        /** TankIn */
+        TankIn: {
+            /** Capacity Bbl */
+            capacity_bbl?: number | string | null;
+            /** Facility Id */
+            facility_id?: string | null;
+            /**
+             * Lease Id
+             * Format: uuid
+             */
+            lease_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Product
+             * @default oil
+             * @enum {string}
+             */
+            product: "oil" | "water";
+            /** Strapping */
+            strapping: components["schemas"]["StrappingRowIn"][];
         };
         /** TestConnectionIn */
         TestConnectionIn: {
@@ -7567,6 +8371,1214 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    compliance_calendar_api_v1_compliance_calendar_get: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_dispositions_api_v1_compliance_dispositions_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                lease_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_disposition_api_v1_compliance_dispositions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispositionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    emissions_api_v1_compliance_emissions_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                gwp?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_emission_entry_api_v1_compliance_emissions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmissionEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_form_pr_api_v1_compliance_form_pr_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormPrIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_form_pr_api_v1_compliance_form_pr__filing_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    amend_form_pr_api_v1_compliance_form_pr__filing_id__amend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_form_pr_api_v1_compliance_form_pr__filing_id__export_get: {
+        parameters: {
+            query?: {
+                format?: ("csv" | "xlsx") | null;
+            };
+            header?: never;
+            path: {
+                filing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    file_form_pr_api_v1_compliance_form_pr__filing_id__file_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    validate_form_pr_api_v1_compliance_form_pr__filing_id__validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_synced_gauges_api_v1_compliance_leases__lease_id__gauges_import_sync_post: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path: {
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_interests_api_v1_compliance_leases__lease_id__interests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_interests_api_v1_compliance_leases__lease_id__interests_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterestsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    lease_month_end_api_v1_compliance_leases__lease_id__month_end__period__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_id: string;
+                /** @description Production month YYYY-MM */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_profile_api_v1_compliance_leases__lease_id__profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_profile_api_v1_compliance_leases__lease_id__profile_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    month_end_api_v1_compliance_month_end_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                state?: ("TX" | "NM" | "OK") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_month_end_api_v1_compliance_month_end_export_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                state?: ("TX" | "NM" | "OK") | null;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_owners_api_v1_compliance_owners_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+        };
+    };
+    add_owner_api_v1_compliance_owners_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revenue_api_v1_compliance_revenue_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_revenue_api_v1_compliance_revenue_export_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    owner_statement_api_v1_compliance_revenue_owners__owner_id__get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path: {
+                owner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_owner_statement_api_v1_compliance_revenue_owners__owner_id__export_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                owner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_run_tickets_api_v1_compliance_run_tickets_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                lease_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_run_ticket_api_v1_compliance_run_tickets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunTicketIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_run_tickets_api_v1_compliance_run_tickets_export_get: {
+        parameters: {
+            query: {
+                /** @description Production month YYYY-MM */
+                period: string;
+                lease_id?: string | null;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_settings_api_v1_compliance_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    put_settings_api_v1_compliance_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    severance_api_v1_compliance_severance_get: {
+        parameters: {
+            query: {
+                state: "TX" | "NM" | "OK";
+                /** @description Production month YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_severance_api_v1_compliance_severance_export_get: {
+        parameters: {
+            query: {
+                state: "TX" | "NM" | "OK";
+                /** @description Production month YYYY-MM */
+                period: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_tanks_api_v1_compliance_tanks_get: {
+        parameters: {
+            query?: {
+                lease_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_tank_api_v1_compliance_tanks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TankIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_gauges_api_v1_compliance_tanks__tank_id__gauges_get: {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path: {
+                tank_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_gauge_api_v1_compliance_tanks__tank_id__gauges__gauge_date__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tank_id: string;
+                gauge_date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GaugeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
