@@ -14,7 +14,9 @@ with `--concurrency` clients spread over both tenants:
 
 Each endpoint gets `--requests` requests (or `--max-seconds`, whichever ends first)
 after a warm-up. Also times `import function_app` in a fresh interpreter (median of
-3), the proxy for an Azure cold start. Targets: wells p99 < 50 ms, import < 1.5 s.
+3), the proxy for an Azure cold start. Targets, as ratios to the health endpoint
+measured in the same run: wells req/s >= 0.4x, production req/s >= 0.2x; and
+wells p99 < 50 ms, import < 1.5 s on a quiet machine.
 The last line holds `key=value` pairs. Databases are dropped at the end.
 """
 
@@ -219,6 +221,11 @@ def report(results: list[Result], import_app_s: float, import_lambda_s: float) -
         pairs[f"{r.name}_rps"] = f"{r.rps:.0f}"
         pairs[f"{r.name}_errors"] = str(r.errors)
     wells, health = by_name["wells"], by_name["health"]
+    production = by_name["production"]
+    pairs.update(
+        ratio_wells_vs_health_rps=f"{wells.rps / health.rps:.3f}",
+        ratio_production_vs_health_rps=f"{production.rps / health.rps:.3f}",
+    )
     pairs.update(
         import_function_app_s=f"{import_app_s:.2f}",
         import_api_handler_s=f"{import_lambda_s:.2f}",
