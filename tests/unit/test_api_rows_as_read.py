@@ -17,6 +17,10 @@ from functions.api.schemas.wells import WellOut
 WELL = str(uuid.uuid4())
 
 
+class _Key(str):
+    """A str subclass, as SQLAlchemy's quoted_name."""
+
+
 def _day(n: int, **changes: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "well_id": WELL,
@@ -66,4 +70,6 @@ def test_rows_that_validation_would_change_do_not_fit() -> None:
     reordered = dict(reversed(list(_day(0).items())))
     assert not rows_fit([reordered], ProductionOut)
     assert not rows_fit([_day(0)], WellOut)  # computed fields: always validated
+    keyed = {_Key(key): value for key, value in _day(0).items()}
+    assert not rows_fit([keyed], ProductionOut)  # keys of a str subclass
     assert rows_fit([], ProductionOut)
