@@ -14,7 +14,9 @@ with `--concurrency` clients spread over both tenants:
 
 Each endpoint gets `--requests` requests (or `--max-seconds`, whichever ends first)
 after a warm-up. Also times `import function_app` in a fresh interpreter (median of
-3), the proxy for an Azure cold start. Targets: wells p99 < 50 ms, import < 1.5 s.
+3), the proxy for an Azure cold start. Targets, as ratios to the health endpoint
+measured in the same run: wells req/s >= 0.4x, production req/s >= 0.2x; and
+wells p99 < 50 ms, import < 1.5 s on a quiet machine.
 The last line holds `key=value` pairs. Databases are dropped at the end.
 """
 
@@ -38,7 +40,13 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from local_server import drop_databases, free_port, server_environment, start_server
+from local_server import (
+    drop_databases,
+    free_port,
+    process_cpu_seconds,
+    server_environment,
+    start_server,
+)
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.urls import normalize_url
@@ -75,6 +83,13 @@ class Result:
     latencies_ms: list[float]
     errors: int
     seconds: float
+    server_cpu_s: float | None = None
+
+    @property
+    def server_cpu_ms(self) -> float | None:
+        """The server's CPU time per request (None where it cannot be read)."""
+        count = len(self.latencies_ms) + self.errors
+        return None if self.server_cpu_s is None else self.server_cpu_s * 1000 / count
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -142,16 +157,22 @@ async def drive(
     return latencies, errors, time.perf_counter() - started
 
 
-async def measure(name: str, base_url: str, calls: Calls, args: argparse.Namespace) -> Result:
-    """Warm up (connections, pools, caches), then measure with the same keep-alive clients."""
+async def measure(
+    name: str, base_url: str, calls: Calls, args: argparse.Namespace, pid: int | None = None
+) -> Result:
+    """Warm up (connections, pools, caches), then measure with the same keep-alive clients;
+    with the server's `pid`, also its CPU time over the measured requests."""
     clients = [httpx.AsyncClient(base_url=base_url, timeout=30) for _ in range(args.concurrency)]
     try:
         await drive(clients, calls, 5 * len(clients), 30)
+        before = process_cpu_seconds(pid) if pid else None
         latencies, errors, seconds = await drive(clients, calls, args.requests, args.max_seconds)
+        after = process_cpu_seconds(pid) if pid else None
     finally:
         for http in clients:
             await http.aclose()
-    return Result(name, latencies, errors, seconds)
+    cpu = after - before if after is not None and before is not None else None
+    return Result(name, latencies, errors, seconds, cpu)
 
 
 def endpoint_calls(tenants: list[Seeded]) -> dict[str, Calls]:
@@ -188,7 +209,7 @@ def run(args: argparse.Namespace, env: dict[str, str], tenants: list[Seeded]) ->
         year = httpx.get(base_url + url, headers=headers).json()
         assert year["days"] == 366, f"expected a year of daily rows, got {year['days']}"
         return [
-            asyncio.run(measure(name, base_url, calls, args))
+            asyncio.run(measure(name, base_url, calls, args, server.pid))
             for name, calls in endpoint_calls(tenants).items()
         ]
     finally:
@@ -219,6 +240,12 @@ def report(results: list[Result], import_app_s: float, import_lambda_s: float) -
         pairs[f"{r.name}_rps"] = f"{r.rps:.0f}"
         pairs[f"{r.name}_errors"] = str(r.errors)
     wells, health = by_name["wells"], by_name["health"]
+    production = by_name["production"]
+    pairs.update(
+        ratio_wells_vs_health_rps=f"{wells.rps / health.rps:.3f}",
+        ratio_production_vs_health_rps=f"{production.rps / health.rps:.3f}",
+    )
+    pairs.update(cpu_figures(results))
     pairs.update(
         import_function_app_s=f"{import_app_s:.2f}",
         import_api_handler_s=f"{import_lambda_s:.2f}",
@@ -227,6 +254,23 @@ def report(results: list[Result], import_app_s: float, import_lambda_s: float) -
         ratio_wells_vs_health_p50=f"{wells.percentile(50) / health.percentile(50):.1f}",
     )
     print(" ".join(f"{key}={value}" for key, value in pairs.items()))
+
+
+def cpu_figures(results: list[Result]) -> dict[str, str]:
+    """`<name>_server_cpu_ms` per request, and `ratio_<name>_vs_health_server_cpu`: the
+    health endpoint's CPU per request over this one's (the req/s ratio a CPU-bound server
+    would reach; steadier than req/s on a loaded machine)."""
+    health = next(r for r in results if r.name == "health")
+    pairs: dict[str, str] = {}
+    for r in results:
+        if r.server_cpu_ms is not None:
+            pairs[f"{r.name}_server_cpu_ms"] = f"{r.server_cpu_ms:.2f}"
+    for r in results:
+        if r is not health and r.server_cpu_ms and health.server_cpu_ms:
+            pairs[f"ratio_{r.name}_vs_health_server_cpu"] = (
+                f"{health.server_cpu_ms / r.server_cpu_ms:.3f}"
+            )
+    return pairs
 
 
 def main() -> None:

@@ -56,6 +56,18 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
     raise RuntimeError(f"uvicorn did not start: {log.read_text()[-2000:]}")
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process `pid` (Linux /proc), None where unavailable.
+
+    The server's CPU per request holds up on a loaded machine, where requests/s do not.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
     """The bench's master database and every tenant database under `prefix`."""
     with admin.connect() as connection:

@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import sqlalchemy as sa
-from api import SERVER, Calls, Result, Seeded, measure, production_rows
+from api import SERVER, Calls, Result, Seeded, cpu_figures, measure, production_rows
 from local_server import drop_databases, free_port, server_environment, start_server
 from sqlalchemy.pool import NullPool
 
@@ -121,7 +121,9 @@ def run(args: argparse.Namespace, env: dict[str, str], tenant: Seeded) -> list[R
         url, headers = calls["hourly"][0]
         buckets = httpx.get(base_url + url, headers=headers, timeout=60).json()["items"]
         assert len(buckets) >= len(TAGS) * DAYS * 24 - len(TAGS), f"{len(buckets)} buckets"
-        return [asyncio.run(measure(name, base_url, c, args)) for name, c in calls.items()]
+        return [
+            asyncio.run(measure(name, base_url, c, args, server.pid)) for name, c in calls.items()
+        ]
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -144,6 +146,7 @@ def report(results: list[Result]) -> None:
     for r in results:
         if r is not health:
             pairs[f"ratio_{r.name}_vs_health"] = f"{r.rps / health.rps:.3f}"
+    pairs.update(cpu_figures(results))
     print(" ".join(f"{key}={value}" for key, value in pairs.items()))
 
 

@@ -3,7 +3,12 @@
     .venv/bin/python bench/scoring.py [--wells 500] [--days 30] [--sklearn-wells 100]
 
 Needs the `train` extra and a build (`wellos models train`; trained here if
-missing) for the scikit-learn side; the ONNX side reads `models/artifacts`.
+missing) for the scikit-learn side. The ONNX side reads `models/artifacts` when
+the build is the one they were exported from (same training fingerprint); when
+the local scikit-learn/numpy trained different models (a fresh clone on other
+library versions), the bench exports this build to ONNX in a temporary
+directory and compares against that: both sides are always the same models.
+`onnx_source=shipped|build` on the last line says which.
 Prints, then a last line of key=value pairs:
 
 - per model, latency of one call at batch 1, 100 and 10,000 rows (median),
@@ -22,9 +27,11 @@ Targets: the night's workload >= 5x faster than scikit-learn at batch 1
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.datasets import DataConfig  # noqa: E402
-from models.export import open_session, sklearn_output  # noqa: E402
+from models.export import export_all, open_session, sklearn_output  # noqa: E402
 from models.specs import SPECS  # noqa: E402
 from models.synthetic import FailureMode, Fault, generate_sensor_series  # noqa: E402
 from models.synthetic_production import generate_production_series  # noqa: E402
@@ -84,22 +91,34 @@ def timed(fn, min_seconds: float = 0.3, min_runs: int = 5, max_runs: int = 2000)
     return statistics.median(runs)
 
 
-def trained_models():
+def trained_models(export_dir: Path):
+    """The build's scikit-learn models and an ONNX scorer of the very same models.
+
+    The shipped artifacts when the build matches them; else this build exported
+    into `export_dir` (the bench never stops over library versions).
+    """
     try:
-        _, trained = load(BUILD)
+        config, trained = load(BUILD)
     except FileNotFoundError:
         print("no build: training (wellos models train) ...", flush=True)
         config = DataConfig()
         trained = train_all(config)
         save(trained, BUILD, config)
-    scorer = OnnxModelScorer(DEFAULT_ARTIFACTS)
-    for name, model in trained.items():
-        if model.fingerprint != scorer.manifest(name).training_fingerprint:
-            sys.exit(
-                f"{name}: the build differs from models/artifacts: "
-                "run `wellos models train --export`"
-            )
-    return trained, scorer
+    shipped = OnnxModelScorer(DEFAULT_ARTIFACTS)
+    differs = [
+        name
+        for name, model in trained.items()
+        if model.fingerprint != shipped.manifest(name).training_fingerprint
+    ]
+    if not differs:
+        return trained, shipped, "shipped"
+    print(
+        f"the build differs from models/artifacts ({', '.join(differs)}; other "
+        "scikit-learn/numpy): exporting this build to ONNX for the comparison ...",
+        flush=True,
+    )
+    export_all(trained, export_dir, dataclasses.asdict(config))
+    return trained, OnnxModelScorer(export_dir), "build"
 
 
 def latencies(trained, scorer: OnnxModelScorer) -> dict[str, dict[int, tuple[float, float]]]:
@@ -155,10 +174,10 @@ def import_time() -> float:
     return statistics.median(runs)
 
 
-def session_opens() -> dict[str, float]:
+def session_opens(artifacts: Path) -> dict[str, float]:
     opens = {}
     for name in SPECS:
-        data = (DEFAULT_ARTIFACTS / f"{name}.onnx").read_bytes()
+        data = (artifacts / f"{name}.onnx").read_bytes()
         opens[name] = statistics.median(
             timed_once(lambda data=data: open_session(data)) for _ in range(5)
         )
@@ -179,10 +198,14 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--sklearn-wells", type=int, default=100)
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="wellos-scoring-") as export_dir:
+        run(args, Path(export_dir))
 
-    trained, scorer = trained_models()
+
+def run(args: argparse.Namespace, export_dir: Path) -> None:
+    trained, scorer, onnx_source = trained_models(export_dir)
     imports = import_time()
-    opens = session_opens()
+    opens = session_opens(scorer.artifacts_dir)
     print(f"{'model':<22}{'batch':>7}{'onnx ms':>11}{'sklearn ms':>12}{'sklearn/onnx':>14}")
     lat = latencies(trained, scorer)
     for name, per_batch in lat.items():
@@ -204,6 +227,7 @@ def main() -> None:
         f"(on {len(sk_field)} wells); anomaly severities {counts}"
     )
     figures = {
+        "onnx_source": onnx_source,
         "wells_per_s_onnx": f"{onnx_rate:.1f}",
         "wells_per_s_sklearn": f"{sk_rate:.1f}",
         "night_onnx_s": f"{onnx_s:.2f}",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import types
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from operator import itemgetter
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args, get_origin
 
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -133,3 +137,60 @@ def page_out(page: Page[Any]) -> dict[str, Any]:
         "offset": page.offset,
         "next_offset": following if following < page.total else None,
     }
+
+
+# --- rows the server just read, to JSON without validating them again ---
+
+_AS_READ: dict[Any, frozenset[type]] = {
+    float: frozenset({float}),
+    int: frozenset({int}),
+    str: frozenset({str}),
+    bool: frozenset({bool}),
+    date: frozenset({date}),
+    datetime: frozenset({datetime}),
+    uuid.UUID: frozenset({str}),  # the repositories' UUIDs are their text
+}
+
+
+@functools.cache
+def _plain_fields(model: type[BaseModel]) -> tuple[tuple[str, frozenset[type]], ...] | None:
+    """Each field's name and the exact value types that serialize as the model would.
+
+    None when the model has anything beyond plain, optional scalars (aliases,
+    computed fields, nested models): its rows always go through validation.
+    """
+    if model.model_computed_fields:
+        return None
+    fields = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        members = (
+            get_args(annotation)
+            if get_origin(annotation) in (Union, types.UnionType)
+            else (annotation,)
+        )
+        plain = [member for member in members if member is not type(None)]
+        if info.alias or info.serialization_alias or len(plain) != 1 or plain[0] not in _AS_READ:
+            return None
+        allowed = _AS_READ[plain[0]] | ({type(None)} if len(members) > len(plain) else set())
+        fields.append((name, frozenset(allowed)))
+    return tuple(fields)
+
+
+def rows_fit(rows: Sequence[dict[str, Any]], model: type[BaseModel]) -> bool:
+    """Whether `rows` serialize exactly as validating them into `model` would serialize.
+
+    True when every row has the model's fields in its order and each value already
+    has the type validation would produce (a float column of floats, a date of dates,
+    a UUID as its text). Then `pydantic_core.to_json` of the rows writes the same
+    bytes as the response model, without building a model per row.
+    """
+    fields = _plain_fields(model)
+    if fields is None:
+        return False
+    names = tuple(name for name, _ in fields)
+    if any(tuple(row) != names for row in rows):
+        return False
+    if rows and not all(type(key) is str for key in rows[0]):  # a str subclass serializes slowly
+        return False
+    return all(set(map(type, map(itemgetter(name), rows))) <= allowed for name, allowed in fields)

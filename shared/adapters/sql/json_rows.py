@@ -52,7 +52,7 @@ def read_records(
     another type sends the query down the row-by-row path.
     """
     rows = query.subquery("r")
-    keys = tuple(column.key for column in rows.columns)
+    keys = tuple(str(column.key) for column in rows.columns)  # plain str, not quoted_name
     try:
         converters = [
             (index, convert)
@@ -63,7 +63,7 @@ def read_records(
         converters = None
     if connection.dialect.name != "postgresql" or converters is None:
         result = connection.execute(query)
-        keys = tuple(result.keys())
+        keys = tuple(map(str, result.keys()))
         return [dict(zip(keys, row, strict=True)) for row in result]
     aggregate = sa.func.json_agg(
         aggregate_order_by(

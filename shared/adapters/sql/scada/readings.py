@@ -141,7 +141,7 @@ class SqlReadingRepository:
             return []
         if self._c.dialect.name in ("postgresql", "mysql", "mariadb"):
             result = self._c.execute(sa.union_all(*probes))
-            keys = tuple(result.keys())
+            keys = tuple(map(str, result.keys()))
             return [dict(zip(keys, row, strict=True)) for row in result]
         rows = []
         for statement in probes:

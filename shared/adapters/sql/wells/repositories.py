@@ -38,7 +38,7 @@ def _record(row: sa.RowMapping) -> Record:
 def _records(result: sa.Result[Any]) -> list[Record]:
     """Every row as a dict, built in C: the tables' UUID columns are `Uuid(as_uuid=False)`,
     so the values are strings already and need no per-value pass (`_record`)."""
-    keys = tuple(result.keys())
+    keys = tuple(map(str, result.keys()))
     return [dict(zip(keys, row, strict=True)) for row in result]
 
 

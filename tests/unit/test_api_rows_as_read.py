@@ -1,0 +1,75 @@
+"""Rows the server just read go to JSON as they are only when that writes the very bytes
+the response model would."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import pydantic_core
+from pydantic import TypeAdapter
+
+from functions.api.schemas.common import rows_fit
+from functions.api.schemas.production import ProductionOut, ProductionSeries
+from functions.api.schemas.wells import WellOut
+
+WELL = str(uuid.uuid4())
+
+
+class _Key(str):
+    """A str subclass, as SQLAlchemy's quoted_name."""
+
+
+def _day(n: int, **changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "well_id": WELL,
+        "production_date": date(2025, 1, 1) + timedelta(days=n),
+        "oil_bbl": [80.0, 1e300, 1.5e-07, -0.0, float("nan")][n % 5],
+        "gas_mcf": 240.25,
+        "water_bbl": None,
+        "condensate_bbl": None,
+        "hours_on": 24.0,
+        "choke_64ths": None,
+        "tubing_pressure_psi": float("inf") if n == 3 else None,
+        "casing_pressure_psi": None,
+        "line_pressure_psi": None,
+        "temperature_f": None,
+        "bsw_pct": None,
+        "gor_scf_bbl": None,
+        "is_estimated": n % 2 == 0,
+        "notes": 'ünï "q" \n\t</script>' if n % 3 else None,
+        "updated_at": datetime(
+            2026, 1, 1, 1, 2, 3, n, tzinfo=UTC if n % 4 else timezone(-timedelta(hours=5))
+        ),
+        "updated_by": "admin@acme.test",
+    }
+    row.update(changes)
+    return row
+
+
+def _as_the_model_writes(rows: list[dict[str, Any]]) -> bytes:
+    adapter = TypeAdapter(ProductionSeries)
+    series = {"well_id": uuid.UUID(WELL), "from": date(2025, 1, 1), "to": date(2026, 1, 1)}
+    model = adapter.validate_python({**series, "days": len(rows), "items": rows})
+    return adapter.dump_json(model, by_alias=True)
+
+
+def test_rows_as_read_write_the_bytes_of_the_response_model() -> None:
+    rows = [_day(n) for n in range(40)]
+    assert rows_fit(rows, ProductionOut)
+    series = {"well_id": uuid.UUID(WELL), "from": date(2025, 1, 1), "to": date(2026, 1, 1)}
+    body = pydantic_core.to_json({**series, "days": 40, "items": rows}, inf_nan_mode="null")
+    assert body == _as_the_model_writes(rows)
+
+
+def test_rows_that_validation_would_change_do_not_fit() -> None:
+    assert not rows_fit([_day(0), _day(1, oil_bbl=80)], ProductionOut)  # int: 80 vs 80.0
+    assert not rows_fit([_day(0, production_date=datetime(2025, 1, 1))], ProductionOut)
+    assert not rows_fit([{**_day(0), "extra": 1}], ProductionOut)
+    reordered = dict(reversed(list(_day(0).items())))
+    assert not rows_fit([reordered], ProductionOut)
+    assert not rows_fit([_day(0)], WellOut)  # computed fields: always validated
+    keyed = {_Key(key): value for key, value in _day(0).items()}
+    assert not rows_fit([keyed], ProductionOut)  # keys of a str subclass
+    assert rows_fit([], ProductionOut)
