@@ -1,0 +1,349 @@
+"""A rehearsal of the AWS deployment from the synthesized template (issue 12, "The proof").
+
+For every Lambda function of the template, a host process imports the handler the
+template names with exactly the environment variables the template sets, the
+CloudFormation references among them (bucket name) replaced by the resources of a
+moto server (SQS queues named as the template's, the S3 bucket, the Secrets Manager
+secrets under the template's prefix with the master URL of a fresh database on the
+local PostgreSQL). Besides the template's variables a host gets only what the Lambda
+runtime gives every function (AWS region and credentials) and the endpoint override
+`WELLOS_AWS_ENDPOINT_URL` that points boto3 at moto. Then the platform runs through
+those hosts: migrate, a tenant made by the CLI with the same settings, API Gateway v2
+requests, a gateway batch through the ingest queue, a field-sync job through its queue,
+the ETL schedule, partition maintenance, the nightly scoring fan-out and chunks.
+
+A setting the code needs that the template does not set stops a host with a
+StartupError (the test names it); a queue the code uses that the template does not
+declare is missing on moto, so sending to it fails.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from shared.settings import Settings
+from tests.conftest import _admin_engine
+from tests.deploy.conftest import ROOT, Synth
+from tests.emulators import AWS_REGION
+
+pytestmark = pytest.mark.slow
+
+EVENTS = ROOT / "tests" / "events"
+BUCKET = "wellos-rehearsal-blobs"
+LAMBDA_RUNTIME = {  # what the Lambda runtime gives every function, and moto's dummy credentials
+    "AWS_REGION": AWS_REGION,
+    "AWS_DEFAULT_REGION": AWS_REGION,
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+}
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    resources = template["Resources"].items()
+    return {k: v for k, v in resources if v["Type"] == "AWS::Lambda::Function"}
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def _handler(function: dict[str, Any]) -> str:
+    properties = function["Properties"]
+    if "ImageConfig" in properties:
+        return str(properties["ImageConfig"]["Command"][0])
+    return str(properties["Handler"])
+
+
+@dataclass
+class Stack:
+    """The template's resources made real on moto, and each handler's environment."""
+
+    endpoint: str
+    master_url: str
+    secrets_prefix: str
+    queue_urls: dict[str, str]
+    environments: dict[str, dict[str, str]]  # handler -> its process environment
+    template_variables: dict[str, dict[str, str]]  # handler -> the template's variables
+    client: Callable[[str], Any]
+
+
+class Resolver:
+    """Replaces the template's CloudFormation references with the moto resources."""
+
+    def __init__(self, template: dict[str, Any], physical: dict[str, str]) -> None:
+        self.template = template
+        self.physical = physical
+
+    def value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict) and "Ref" in value:
+            return self.physical[value["Ref"]]
+        if isinstance(value, dict) and "Fn::Join" in value:
+            separator, parts = value["Fn::Join"]
+            return str(separator).join(self.value(part) for part in parts)
+        raise AssertionError(f"the rehearsal cannot stand in for {value!r}")
+
+
+@pytest.fixture(scope="module")
+def master_database(pg_server_url: str) -> Iterator[str]:
+    import sqlalchemy as sa
+
+    from shared.adapters.sql.urls import normalize_url
+
+    name = f"wt_rehearsal_{uuid.uuid4().hex[:8]}"
+    try:
+        engine = _admin_engine(pg_server_url)
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.skip(f"the rehearsal needs PostgreSQL: {exc.__class__.__name__}")
+    yield normalize_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def stack(dev_synth: Synth, master_database: str, request: pytest.FixtureRequest) -> Stack:
+    pytest.importorskip("moto", reason="the rehearsal needs moto server (the aws extra)")
+    endpoint: str = request.getfixturevalue("moto_endpoint")
+    client: Callable[[str], Any] = request.getfixturevalue("aws_client")
+    from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
+
+    template = dev_synth.template
+    physical: dict[str, str] = {}
+    sqs = client("sqs")
+    queues = _of_type(template, "AWS::SQS::Queue")
+    queue_urls: dict[str, str] = {}
+    dead_letters_first = sorted(
+        queues.items(), key=lambda item: not item[1]["Properties"]["QueueName"].endswith(DLQ_SUFFIX)
+    )
+    for logical_id, queue in dead_letters_first:
+        properties = queue["Properties"]
+        name = properties["QueueName"]
+        attributes = {}
+        if "RedrivePolicy" in properties:
+            redrive = properties["RedrivePolicy"]
+            dead = queue_urls[name + DLQ_SUFFIX]
+            arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+            attributes["RedrivePolicy"] = json.dumps({
+                "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
+                "maxReceiveCount": str(redrive["maxReceiveCount"]),
+            })  # fmt: skip
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        queue_urls[name] = physical[logical_id] = url
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    for logical_id, bucket in _of_type(template, "AWS::S3::Bucket").items():
+        physical[logical_id] = bucket["Properties"].get("BucketName", BUCKET)
+    prefix = next(
+        v["Properties"]["Environment"]["Variables"]["WELLOS_SECRETS_PREFIX"]
+        for v in _functions(template).values()
+    )
+    secrets = client("secretsmanager")
+    database_secret = None
+    for logical_id, secret in _of_type(template, "AWS::SecretsManager::Secret").items():
+        name = secret["Properties"]["Name"]
+        value = master_database if name.endswith("/database-url") else uuid.uuid4().hex * 2
+        if name.endswith("/database-url"):
+            database_secret = name
+        arn = secrets.create_secret(Name=name, SecretString=value)["ARN"]
+        physical[logical_id] = arn
+    assert database_secret is not None, "the template declares no database-url secret"
+    resolver = Resolver(template, physical)
+    environments: dict[str, dict[str, str]] = {}
+    variables_of: dict[str, dict[str, str]] = {}
+    for function in _functions(template).values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        resolved = {name: resolver.value(value) for name, value in variables.items()}
+        handler = _handler(function)
+        variables_of[handler] = resolved
+        environments[handler] = {
+            **resolved,
+            **LAMBDA_RUNTIME,
+            "WELLOS_AWS_ENDPOINT_URL": endpoint,
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(ROOT),
+            "HOME": str(ROOT / ".rehearsal-home-unused"),
+            "LANG": "C.UTF-8",
+        }
+    return Stack(endpoint, master_database, prefix, queue_urls, environments, variables_of, client)
+
+
+@dataclass
+class Host:
+    """One Lambda function's process: its handler imported with its environment."""
+
+    handler: str
+    process: subprocess.Popen[str]
+    answers: IO[str]
+    ready: dict[str, Any] = field(default_factory=dict)
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(event) + "\n")
+        self.process.stdin.flush()
+        answer = self._read()
+        assert "error" not in answer, f"{self.handler}: {answer['error']}: {answer['trace']}"
+        return answer["result"]
+
+    def _read(self) -> dict[str, Any]:
+        line = self.answers.readline()
+        if not line:
+            self.process.wait(timeout=30)
+            raise AssertionError(f"{self.handler} exited: {self.process.returncode}")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_host(stack: Stack, handler: str, log: Path) -> Host:
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.deploy.lambda_runner", handler],
+            cwd=ROOT, env=stack.environments[handler], text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=sink,
+        )  # fmt: skip
+    assert process.stdout is not None
+    host = Host(handler, process, process.stdout)
+    host.ready = host._read()
+    return host
+
+
+@pytest.fixture(scope="module")
+def hosts(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Host]]:
+    """Every function of the template, started once (a warm instance each)."""
+    logs = tmp_path_factory.mktemp("lambda-logs")
+    started: dict[str, Host] = {}
+    try:
+        for handler in sorted(stack.environments):
+            started[handler] = start_host(stack, handler, logs / f"{handler}.log")
+        yield started
+    finally:
+        for host in started.values():
+            host.close()
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def http_event(
+    method: str, path: str, host: str, body: Any = None, token: str | None = None
+) -> dict[str, Any]:
+    name = "apigw_v2_post.json" if method != "GET" else "apigw_v2_get.json"
+    event: dict[str, Any] = copy.deepcopy(json.loads((EVENTS / name).read_text()))
+    path, _, query = path.partition("?")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["rawQueryString"] = query
+    event["requestContext"]["http"]["method"] = method
+    event["requestContext"]["domainName"] = host
+    event["requestContext"]["domainPrefix"] = host.split(".")[0]
+    headers = {k: v for k, v in event["headers"].items() if k != "content-length"}
+    headers["host"] = host
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    if body is None:
+        event.pop("body", None)
+        headers.pop("content-type", None)
+    else:
+        event["body"] = json.dumps(body)
+        headers["content-type"] = "application/json"
+    event["headers"] = headers
+    event["isBase64Encoded"] = False
+    return event
+
+
+def sqs_event(stack: Stack, queue: str, max_messages: int = 10) -> dict[str, Any]:
+    """What the event-source mapping hands the function: the records moto gives out now."""
+    sqs = stack.client("sqs")
+    url = stack.queue_urls[queue]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    received = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=max_messages, WaitTimeSeconds=1,
+        MessageAttributeNames=["All"], AttributeNames=["All"], VisibilityTimeout=60,
+    ).get("Messages", [])  # fmt: skip
+    records = []
+    for message in received:
+        attributes = {
+            name: {
+                "stringValue": value.get("StringValue"), "dataType": value["DataType"],
+                "stringListValues": [], "binaryListValues": [],
+            }
+            for name, value in message.get("MessageAttributes", {}).items()
+        }  # fmt: skip
+        records.append({
+            "messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"], "attributes": message.get("Attributes", {}),
+            "messageAttributes": attributes, "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs", "eventSourceARN": arn["QueueArn"], "awsRegion": AWS_REGION,
+        })  # fmt: skip
+    return {"Records": records}
+
+
+def delete_handled(stack: Stack, queue: str, event: dict[str, Any], answer: Any) -> None:
+    """As the mapping does: delete every record not reported as a batch item failure."""
+    failed = {f["itemIdentifier"] for f in (answer or {}).get("batchItemFailures", [])}
+    sqs = stack.client("sqs")
+    for record in event["Records"]:
+        if record["messageId"] not in failed:
+            sqs.delete_message(
+                QueueUrl=stack.queue_urls[queue], ReceiptHandle=record["receiptHandle"]
+            )
+
+
+def schedule_event() -> dict[str, Any]:
+    return {
+        "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+        "source": "aws.events", "account": "123456789012", "time": "2026-01-01T02:30:00Z",
+        "region": AWS_REGION, "resources": ["arn:aws:events:us-east-1:123456789012:rule/r"],
+        "detail": {},
+    }  # fmt: skip
+
+
+# --- the rehearsal ------------------------------------------------------------------------
+
+
+def test_every_function_starts_with_exactly_the_settings_the_template_gives_it(
+    stack: Stack, hosts: dict[str, Host]
+) -> None:
+    readable = {"WELLOS_" + name.upper() for name in Settings.model_fields}
+    for handler, host in sorted(hosts.items()):
+        # THEN each host built its platform: no StartupError, no setting missing
+        assert host.ready.get("ready") is True, f"{handler}: {host.ready}"
+        assert host.ready["missing_settings"] == []
+        # AND every WELLOS_* variable the template sets is one the code reads
+        wellos = {n for n in stack.template_variables[handler] if n.startswith("WELLOS_")}
+        assert wellos - readable == set(), handler
+
+
+def test_a_setting_the_template_leaves_out_stops_the_host_naming_it(
+    stack: Stack, tmp_path: Path
+) -> None:
+    handler = "functions.aws.api_handler.handler"
+    environment = dict(stack.environments[handler])
+    del environment["WELLOS_DATABASE_URL_SECRET"]
+    reduced = Stack(**{**stack.__dict__, "environments": {handler: environment}})
+    host = start_host(reduced, handler, tmp_path / "api.log")
+    host.close()
+    assert host.ready.get("startup_error") == "StartupError", host.ready
+    assert "WELLOS_DATABASE_URL" in host.ready["detail"]
