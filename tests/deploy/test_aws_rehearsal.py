@@ -19,6 +19,7 @@ declare is missing on moto, so sending to it fails.
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import os
@@ -32,8 +33,9 @@ from typing import IO, Any
 
 import pytest
 
+from shared.core.analytics.services.nightly import SCORING_QUEUE
 from shared.settings import Settings
-from tests.conftest import _admin_engine
+from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.deploy.conftest import ROOT, Synth
 from tests.emulators import AWS_REGION
 
@@ -347,3 +349,200 @@ def test_a_setting_the_template_leaves_out_stops_the_host_naming_it(
     host.close()
     assert host.ready.get("startup_error") == "StartupError", host.ready
     assert "WELLOS_DATABASE_URL" in host.ready["detail"]
+
+
+API = "functions.aws.api_handler.handler"
+MIGRATE = "functions.aws.migrate_handler.handler"
+INGEST = "functions.aws.ingest_handler.handler"
+SYNC_JOBS = "functions.aws.sync_jobs_handler.handler"
+SYNC_REQUEUE = "functions.aws.sync_jobs_handler.requeue_handler"
+ETL_SCHEDULE = "functions.aws.etl_handler.schedule_handler"
+PARTITIONS = "functions.aws.partitions_handler.handler"
+SCORING_FAN_OUT = "functions.aws.scoring_handler.fan_out_handler"
+SCORING = "functions.aws.scoring_handler.handler"
+NOTIFY = "functions.aws.scoring_handler.notify_handler"
+
+
+@dataclass
+class Api:
+    """Requests to the API function as API Gateway v2 sends them, on the tenant's host."""
+
+    host: Host
+    domain: str
+    token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        answer = self.host.invoke(http_event(method, path, self.domain, body, self.token))
+        text = answer.get("body") or ""
+        if answer.get("isBase64Encoded"):
+            text = base64.b64decode(text).decode()
+        return int(answer["statusCode"]), json.loads(text) if text else None
+
+    def ok(self, method: str, path: str, body: Any = None, status: int = 200) -> Any:
+        code, payload = self.call(method, path, body)
+        assert code == status, f"{method} {path}: {code} {payload}"
+        return payload
+
+
+def create_tenant_with_the_cli(stack: Stack, slug: str) -> dict[str, Any]:
+    """`wellos tenant create` as an operator runs it with the deployment's settings."""
+    command = [
+        sys.executable, "-c", "from functions.cli.main import app; app()", "tenant", "create",
+        "--slug", slug, "--name", "Rehearsal Oil", "--admin-email", f"admin@{slug}.test", "--json",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=ROOT, env=stack.environments[MIGRATE], capture_output=True, text=True,
+        timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    created: dict[str, Any] = json.loads(done.stdout)
+    return created
+
+
+def count_rows(server_url: str, database: str, query: str, **params: Any) -> int:
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    from shared.adapters.sql.urls import normalize_url
+
+    engine = sa.create_engine(normalize_url(server_url).set(database=database), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(sa.text(query), params).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def tenant_slug(pg_server_url: str) -> Iterator[str]:
+    slug = f"rehearsal{uuid.uuid4().hex[:6]}"
+    yield slug
+    drop_tenant_databases(pg_server_url, Settings.model_fields["tenant_db_prefix"].default + slug)
+
+
+def test_the_platform_runs_through_the_handlers_the_template_names(
+    stack: Stack, hosts: dict[str, Host], tenant_slug: str, pg_server_url: str
+) -> None:
+    from shared.adapters.aws.sqs_queue import SqsQueue
+    from shared.core.registry.services.tenants import secret_ref_for
+    from shared.core.scada.model.contract import Reading, build_batch, micros
+    from shared.core.scada.services.deliveries import INGEST_QUEUE
+    from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
+
+    slug = tenant_slug
+    # 1. GIVEN the migration function run after the deploy, and a tenant made by the CLI
+    report = hosts[MIGRATE].invoke({})
+    assert report["master_revision"] and report["failed"] == 0
+    created = create_tenant_with_the_cli(stack, slug)
+    # THEN the tenant's database URL is a Secrets Manager secret under the template's prefix
+    stored = stack.client("secretsmanager").get_secret_value(
+        SecretId=stack.secrets_prefix + secret_ref_for(slug)
+    )
+    assert stored["SecretString"].endswith("/" + created["database_name"])
+    # AND the migration function now migrates that tenant too
+    report = hosts[MIGRATE].invoke({"tenants": [slug]})
+    assert [(t["slug"], t["ok"]) for t in report["tenants"]] == [(slug, True)]
+
+    # 2. WHEN the admin logs in through API Gateway on the tenant's subdomain
+    domain = stack.template_variables[API]["WELLOS_BASE_DOMAIN"]
+    api = Api(hosts[API], f"{slug}.{domain}")
+    credentials = {"email": created["admin_email"], "password": created["admin_password"]}
+    api.token = api.ok("POST", "/api/v1/auth/login", credentials)["access_token"]
+    # THEN the wells list answers 200, and a new well is listed
+    api.ok("GET", "/api/v1/wells")
+    well = api.ok("POST", "/api/v1/wells", {"name": "Rehearsal 1H", "well_type": "OIL"}, 201)
+    assert well["id"] in json.dumps(api.ok("GET", "/api/v1/wells"))
+
+    # 3. GIVEN a gateway with a tag on that well, registered through the API
+    gateway = api.ok("POST", "/api/v1/gateways", {"name": "Rehearsal gateway"}, 201)
+    connection = api.ok(
+        "POST", "/api/v1/scada/connections",
+        {"gateway_id": gateway["id"], "name": "RTU 1", "endpoint_url": "opc.tcp://10.1.2.3:4840"},
+        201,
+    )  # fmt: skip
+    tag = api.ok(
+        "POST", f"/api/v1/scada/connections/{connection['id']}/tags",
+        {"node_id": "ns=2;s=TP", "well_id": well["id"], "tag_name": "tubing_pressure"}, 201,
+    )  # fmt: skip
+    # WHEN the gateway sends a signed batch onto the ingest queue
+    from datetime import UTC, datetime, timedelta
+
+    start = (datetime.now(UTC) - timedelta(minutes=10)).replace(microsecond=0)
+    readings = [
+        Reading(tag["tag_id"], micros(start + timedelta(seconds=i)),
+                micros(start + timedelta(seconds=i)) + 500, 100.0 + i, 0)
+        for i in range(60)
+    ]  # fmt: skip
+    batch_id = uuid.uuid4()
+    body = build_batch(
+        tenant_id=uuid.UUID(created["tenant"]["id"]), gateway_id=uuid.UUID(gateway["id"]),
+        batch_id=batch_id, sequence=0, readings=readings,
+        secret=gateway["credential"]["secret"].encode(),
+    )  # fmt: skip
+    from shared.core.ports.queue import OutgoingMessage
+
+    SqsQueue(stack.client("sqs")).send(INGEST_QUEUE, [OutgoingMessage(body, str(batch_id))])
+    # AND the event-source mapping hands it to the ingest function
+    event = sqs_event(stack, INGEST_QUEUE)
+    assert len(event["Records"]) == 1
+    answer = hosts[INGEST].invoke(event)
+    assert answer == {"batchItemFailures": []}
+    delete_handled(stack, INGEST_QUEUE, event, answer)
+    # THEN the readings are in the tenant's database
+    database = created["database_name"]
+    query = "SELECT count(*) FROM scada_readings WHERE tag_id = :tag"
+    assert count_rows(pg_server_url, database, query, tag=tag["tag_id"]) == 60
+    assert sqs_event(stack, INGEST_QUEUE)["Records"] == []
+
+    # 4. GIVEN a field operator, invited and assigned to the well through the API
+    email = f"pumper@{slug}.test"
+    invited = api.ok(
+        "POST", "/api/v1/users",
+        {"email": email, "full_name": "Pumper", "role": "FIELD_OPERATOR"}, 201,
+    )  # fmt: skip
+    api.ok("PUT", f"/api/v1/wells/{well['id']}/assignments/{invited['id']}")
+    operator = Api(hosts[API], api.domain)
+    login = {"email": email, "password": invited["one_time_password"]}
+    operator.token = operator.ok("POST", "/api/v1/auth/login", login)["access_token"]
+    # WHEN their tablet syncs more events than fit inline: a job on the sync-jobs queue
+    moment = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 1000)
+    events = [
+        {
+            "id": str(uuid.uuid4()), "device_seq": i, "type": "WELL_READING_RECORDED",
+            "well_id": well["id"], "occurred_at": (moment + timedelta(seconds=i)).isoformat(),
+            "payload": {"tag": "LP", "value": 100.0 + i % 50, "unit": "psi"},
+        }
+        for i in range(520)
+    ]  # fmt: skip
+    device = {"id": "rehearsal-tablet", "platform": "android", "app_version": "1.0.0"}
+    accepted = operator.ok("POST", "/api/v1/sync", {"device": device, "events": events}, 202)
+    event = sqs_event(stack, SYNC_JOBS_QUEUE, 1)
+    assert len(event["Records"]) == 1
+    answer = hosts[SYNC_JOBS].invoke(event)
+    assert answer == {"batchItemFailures": []}
+    delete_handled(stack, SYNC_JOBS_QUEUE, event, answer)
+    # THEN the job is done, every event applied, its batch kept in the bucket
+    job = operator.ok("GET", f"/api/v1/sync/jobs/{accepted['job_id']}")
+    assert (job["status"], job["progress"]) == ("done", {"done": 520, "total": 520})
+    assert job["counts"] == {"applied": 520}
+    listed = stack.client("s3").list_objects_v2(Bucket=BUCKET, Prefix=f"tenants/{slug}/sync-jobs/")
+    assert [o["Key"] for o in listed.get("Contents", [])] == [
+        f"tenants/{slug}/sync-jobs/{accepted['job_id']}.json"
+    ]
+    assert hosts[SYNC_REQUEUE].invoke(schedule_event()) == {"requeued": 0}
+
+    # 5. the ETL schedule, 6. partition maintenance
+    assert "enqueued" in hosts[ETL_SCHEDULE].invoke(schedule_event())
+    assert hosts[PARTITIONS].invoke(schedule_event())["tenants"] >= 1
+
+    # 7. WHEN the nightly scoring fans out, and each chunk reaches the scoring function
+    fanned = hosts[SCORING_FAN_OUT].invoke(schedule_event())
+    handled = 0
+    while (event := sqs_event(stack, SCORING_QUEUE))["Records"]:
+        answer = hosts[SCORING].invoke(event)
+        assert answer == {"batchItemFailures": []}
+        delete_handled(stack, SCORING_QUEUE, event, answer)
+        handled += len(event["Records"])
+    # THEN every job of the night was scored, and the notifications go out
+    assert handled == fanned["jobs"] >= 1
+    assert hosts[NOTIFY].invoke(schedule_event())["failed"] == 0
