@@ -192,9 +192,11 @@ class Host:
     process: subprocess.Popen[str]
     answers: IO[str]
     ready: dict[str, Any] = field(default_factory=dict)
+    invocations: int = 0
 
     def invoke(self, event: dict[str, Any]) -> Any:
         assert self.process.stdin is not None
+        self.invocations += 1
         self.process.stdin.write(json.dumps(event) + "\n")
         self.process.stdin.flush()
         answer = self._read()
@@ -250,8 +252,9 @@ def hosts(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
 
 
 def http_event(
-    method: str, path: str, host: str, body: Any = None, token: str | None = None
-) -> dict[str, Any]:
+    method: str, path: str, host: str, body: Any = None, token: str | None = None,
+    content_type: str = "application/json",
+) -> dict[str, Any]:  # fmt: skip
     name = "apigw_v2_post.json" if method != "GET" else "apigw_v2_get.json"
     event: dict[str, Any] = copy.deepcopy(json.loads((EVENTS / name).read_text()))
     path, _, query = path.partition("?")
@@ -268,8 +271,8 @@ def http_event(
         event.pop("body", None)
         headers.pop("content-type", None)
     else:
-        event["body"] = json.dumps(body)
-        headers["content-type"] = "application/json"
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+        headers["content-type"] = content_type
     event["headers"] = headers
     event["isBase64Encoded"] = False
     return event
@@ -361,6 +364,8 @@ PARTITIONS = "functions.aws.partitions_handler.handler"
 SCORING_FAN_OUT = "functions.aws.scoring_handler.fan_out_handler"
 SCORING = "functions.aws.scoring_handler.handler"
 NOTIFY = "functions.aws.scoring_handler.notify_handler"
+ETL = "functions.aws.etl_handler.handler"
+API_NUMBER = "42-501-20130"
 
 
 @dataclass
@@ -371,15 +376,21 @@ class Api:
     domain: str
     token: str | None = None
 
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        answer = self.host.invoke(http_event(method, path, self.domain, body, self.token))
+    def call(
+        self, method: str, path: str, body: Any = None, content_type: str = "application/json"
+    ) -> tuple[int, Any]:
+        event = http_event(method, path, self.domain, body, self.token, content_type)
+        answer = self.host.invoke(event)
         text = answer.get("body") or ""
         if answer.get("isBase64Encoded"):
             text = base64.b64decode(text).decode()
         return int(answer["statusCode"]), json.loads(text) if text else None
 
-    def ok(self, method: str, path: str, body: Any = None, status: int = 200) -> Any:
-        code, payload = self.call(method, path, body)
+    def ok(
+        self, method: str, path: str, body: Any = None, status: int = 200,
+        content_type: str = "application/json",
+    ) -> Any:  # fmt: skip
+        code, payload = self.call(method, path, body, content_type)
         assert code == status, f"{method} {path}: {code} {payload}"
         return payload
 
@@ -424,6 +435,7 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     stack: Stack, hosts: dict[str, Host], tenant_slug: str, pg_server_url: str
 ) -> None:
     from shared.adapters.aws.sqs_queue import SqsQueue
+    from shared.core.etl.model.jobs import IMPORTS_QUEUE
     from shared.core.registry.services.tenants import secret_ref_for
     from shared.core.scada.model.contract import Reading, build_batch, micros
     from shared.core.scada.services.deliveries import INGEST_QUEUE
@@ -450,7 +462,8 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     api.token = api.ok("POST", "/api/v1/auth/login", credentials)["access_token"]
     # THEN the wells list answers 200, and a new well is listed
     api.ok("GET", "/api/v1/wells")
-    well = api.ok("POST", "/api/v1/wells", {"name": "Rehearsal 1H", "well_type": "OIL"}, 201)
+    new_well = {"name": "Rehearsal 1H", "well_type": "OIL", "api_number": API_NUMBER}
+    well = api.ok("POST", "/api/v1/wells", {**new_well, "status": "PRODUCING"}, 201)
     assert well["id"] in json.dumps(api.ok("GET", "/api/v1/wells"))
 
     # 3. GIVEN a gateway with a tag on that well, registered through the API
@@ -531,8 +544,33 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     ]
     assert hosts[SYNC_REQUEUE].invoke(schedule_event()) == {"requeued": 0}
 
-    # 5. the ETL schedule, 6. partition maintenance
-    assert "enqueued" in hosts[ETL_SCHEDULE].invoke(schedule_event())
+    # 5. WHEN a production CSV is uploaded and confirmed: a job on the imports queue
+    csv = "API #,Prod Date,Oil (bbl),Gas Mcf,Water m3\n" + "".join(
+        f"{API_NUMBER},03/{day:02d}/2024,{10 + day},{100 + day},1.5\n" for day in (1, 2, 3)
+    )
+    preview = api.ok(
+        "POST", "/api/v1/imports?kind=production&filename=march.csv", csv, 201, "text/csv"
+    )  # fmt: skip
+    import_id = preview["import"]["id"]
+    mapping = preview["suggested_mapping"]
+    assert (
+        api.ok("POST", f"/api/v1/imports/{import_id}/confirm", mapping, 202)["status"] == "queued"
+    )
+    # AND the imports queue's mapping hands it to the ETL function
+    event = sqs_event(stack, IMPORTS_QUEUE, 1)
+    assert len(event["Records"]) == 1
+    answer = hosts[ETL].invoke(event)
+    assert answer == {"batchItemFailures": []}
+    delete_handled(stack, IMPORTS_QUEUE, event, answer)
+    # THEN the import succeeded and its days are the well's production
+    done = api.ok("GET", f"/api/v1/imports/{import_id}")
+    assert (done["status"], done["counts"]["inserted"]) == ("succeeded", 3)
+    days = api.ok("GET", f"/api/v1/wells/{well['id']}/production?from=2024-03-01&to=2024-03-31")
+    assert [d["oil_bbl"] for d in days["items"]] == [11.0, 12.0, 13.0]
+    # AND the ETL schedule runs (no tenant has a source configured: nothing is due)
+    assert hosts[ETL_SCHEDULE].invoke(schedule_event()) == {"enqueued": []}
+
+    # 6. partition maintenance
     assert hosts[PARTITIONS].invoke(schedule_event())["tenants"] >= 1
 
     # 7. WHEN the nightly scoring fans out, and each chunk reaches the scoring function
@@ -546,3 +584,5 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     # THEN every job of the night was scored, and the notifications go out
     assert handled == fanned["jobs"] >= 1
     assert hosts[NOTIFY].invoke(schedule_event())["failed"] == 0
+    # AND every function of the template took part
+    assert {h for h, host in hosts.items() if host.invocations == 0} == set()
