@@ -37,7 +37,7 @@ from shared.core.analytics.services.nightly import SCORING_QUEUE
 from shared.settings import Settings
 from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.deploy.conftest import ROOT, Synth
-from tests.emulators import AWS_REGION
+from tests.emulators import AWS_REGION, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
 
@@ -78,6 +78,7 @@ class Stack:
     environments: dict[str, dict[str, str]]  # handler -> its process environment
     template_variables: dict[str, dict[str, str]]  # handler -> the template's variables
     client: Callable[[str], Any]
+    secret_values: tuple[str, ...] = ()
 
 
 class Resolver:
@@ -118,10 +119,40 @@ def master_database(pg_server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def stack(dev_synth: Synth, master_database: str, request: pytest.FixtureRequest) -> Stack:
+def moto_server() -> Iterator[str]:
+    """A moto server of the rehearsal's own: the template's names would clash in a shared one."""
     pytest.importorskip("moto", reason="the rehearsal needs moto server (the aws extra)")
-    endpoint: str = request.getfixturevalue("moto_endpoint")
-    client: Callable[[str], Any] = request.getfixturevalue("aws_client")
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        if not wait_for_port(port, 10):
+            pytest.skip("moto server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+def boto3_clients(endpoint: str) -> Callable[[str], Any]:
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
+
+    def make(service: str) -> Any:
+        return boto3.client(
+            service, region_name=AWS_REGION, endpoint_url=endpoint,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+            config=Config(s3={"addressing_style": "path"}) if service == "s3" else None,
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def stack(dev_synth: Synth, master_database: str, moto_server: str) -> Stack:
+    endpoint = moto_server
+    client = boto3_clients(endpoint)
     from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
 
     template = dev_synth.template
@@ -156,9 +187,11 @@ def stack(dev_synth: Synth, master_database: str, request: pytest.FixtureRequest
     )
     secrets = client("secretsmanager")
     database_secret = None
+    secret_values: list[str] = []
     for logical_id, secret in _of_type(template, "AWS::SecretsManager::Secret").items():
         name = secret["Properties"]["Name"]
         value = master_database if name.endswith("/database-url") else uuid.uuid4().hex * 2
+        secret_values.append(value)
         if name.endswith("/database-url"):
             database_secret = name
         arn = secrets.create_secret(Name=name, SecretString=value)["ARN"]
@@ -181,7 +214,10 @@ def stack(dev_synth: Synth, master_database: str, request: pytest.FixtureRequest
             "HOME": str(ROOT / ".rehearsal-home-unused"),
             "LANG": "C.UTF-8",
         }
-    return Stack(endpoint, master_database, prefix, queue_urls, environments, variables_of, client)
+    return Stack(
+        endpoint, master_database, prefix, queue_urls, environments, variables_of, client,
+        tuple(secret_values),
+    )  # fmt: skip
 
 
 @dataclass
@@ -191,6 +227,7 @@ class Host:
     handler: str
     process: subprocess.Popen[str]
     answers: IO[str]
+    log: Path
     ready: dict[str, Any] = field(default_factory=dict)
     invocations: int = 0
 
@@ -229,7 +266,7 @@ def start_host(stack: Stack, handler: str, log: Path) -> Host:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=sink,
         )  # fmt: skip
     assert process.stdout is not None
-    host = Host(handler, process, process.stdout)
+    host = Host(handler, process, process.stdout, log)
     host.ready = host._read()
     return host
 
@@ -586,3 +623,9 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     assert hosts[NOTIFY].invoke(schedule_event())["failed"] == 0
     # AND every function of the template took part
     assert {h for h, host in hosts.items() if host.invocations == 0} == set()
+    # AND no function logged the master URL or a server key
+    assert hosts[INGEST].log.read_text()  # the logs are captured
+    for handler, host in hosts.items():
+        logged = host.log.read_text()
+        leaked = [n for n, value in enumerate(stack.secret_values) if value in logged]
+        assert leaked == [], f"{handler} logged secret values"
