@@ -368,6 +368,14 @@ def schedule_event() -> dict[str, Any]:
 def test_every_function_starts_with_exactly_the_settings_the_template_gives_it(
     stack: Stack, hosts: dict[str, Host]
 ) -> None:
+    from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
+    from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
+    from shared.core.scada.services.deliveries import INGEST_QUEUE
+    from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
+
+    # THEN the template declares the queues the code sends to, each with its dead letters
+    used = {INGEST_QUEUE, SYNC_JOBS_QUEUE, ETL_QUEUE, IMPORTS_QUEUE, SCORING_QUEUE}
+    assert set(stack.queue_urls) == used | {name + DLQ_SUFFIX for name in used}
     readable = {"WELLOS_" + name.upper() for name in Settings.model_fields}
     for handler, host in sorted(hosts.items()):
         # THEN each host built its platform: no StartupError, no setting missing
@@ -532,12 +540,20 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     from shared.core.ports.queue import OutgoingMessage
 
     SqsQueue(stack.client("sqs")).send(INGEST_QUEUE, [OutgoingMessage(body, str(batch_id))])
-    # AND the event-source mapping hands it to the ingest function
+    # AND something that is no batch lands on that queue too
+    garbage = "this is not a reading batch"
+    stack.client("sqs").send_message(QueueUrl=stack.queue_urls[INGEST_QUEUE], MessageBody=garbage)
+    # AND the event-source mapping hands both to the ingest function
     event = sqs_event(stack, INGEST_QUEUE)
-    assert len(event["Records"]) == 1
+    assert len(event["Records"]) == 2
     answer = hosts[INGEST].invoke(event)
     assert answer == {"batchItemFailures": []}
     delete_handled(stack, INGEST_QUEUE, event, answer)
+    # THEN the garbage is parked in the template's dead-letter queue with its reason
+    [parked] = SqsQueue(stack.client("sqs")).receive_dead_letters(INGEST_QUEUE, 10)
+    assert (parked.body, parked.properties["dead_letter_reason"]) == (
+        garbage.encode(), "invalid_envelope",
+    )  # fmt: skip
     # THEN the readings are in the tenant's database
     database = created["database_name"]
     query = "SELECT count(*) FROM scada_readings WHERE tag_id = :tag"
