@@ -258,7 +258,8 @@ class Host:
             self.process.wait(timeout=10)
 
 
-def start_host(stack: Stack, handler: str, log: Path) -> Host:
+def spawn_host(stack: Stack, handler: str, log: Path) -> Host:
+    """Starts the host; its first line (ready, or the startup error) is read by `wait_ready`."""
     with log.open("w") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.deploy.lambda_runner", handler],
@@ -266,9 +267,16 @@ def start_host(stack: Stack, handler: str, log: Path) -> Host:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=sink,
         )  # fmt: skip
     assert process.stdout is not None
-    host = Host(handler, process, process.stdout, log)
+    return Host(handler, process, process.stdout, log)
+
+
+def wait_ready(host: Host) -> Host:
     host.ready = host._read()
     return host
+
+
+def start_host(stack: Stack, handler: str, log: Path) -> Host:
+    return wait_ready(spawn_host(stack, handler, log))
 
 
 @pytest.fixture(scope="module")
@@ -277,8 +285,10 @@ def hosts(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
     logs = tmp_path_factory.mktemp("lambda-logs")
     started: dict[str, Host] = {}
     try:
-        for handler in sorted(stack.environments):
-            started[handler] = start_host(stack, handler, logs / f"{handler}.log")
+        for handler in sorted(stack.environments):  # cold starts side by side
+            started[handler] = spawn_host(stack, handler, logs / f"{handler}.log")
+        for host in started.values():
+            wait_ready(host)
         yield started
     finally:
         for host in started.values():
