@@ -244,7 +244,8 @@ class Host:
         line = self.answers.readline()
         if not line:
             self.process.wait(timeout=30)
-            raise AssertionError(f"{self.handler} exited: {self.process.returncode}")
+            tail = self.log.read_text()[-3000:]
+            raise AssertionError(f"{self.handler} exited ({self.process.returncode}): {tail}")
         answer: dict[str, Any] = json.loads(line)
         return answer
 
