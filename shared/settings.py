@@ -238,6 +238,12 @@ class Settings(BaseSettings):
         description="Let a tenant's SSO provider be plain http on a loopback address "
         "(tests and a local provider only); otherwise provider URLs must be https.",
     )
+    sso_jwks_refresh_cooldown_s: float = Field(
+        default=30,
+        ge=0,
+        description="An SSO provider's key set is fetched again for an unknown key id at "
+        "most once in this many seconds.",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     # --- operations (issue 12): key rotation and the connection budget ---

@@ -434,7 +434,7 @@ def wire_services(
             master,
             auth,
             secrets,
-            HttpOidcProvider(),
+            HttpOidcProvider(refresh_cooldown_s=settings.sso_jwks_refresh_cooldown_s),
             api_url(settings),
             allow_loopback_http=settings.sso_allow_loopback_http,
         ),

@@ -48,6 +48,7 @@ def sso_platform(
         pg_server_url,
         tmp_path_factory.mktemp("state"),
         sso_allow_loopback_http=True,
+        sso_jwks_refresh_cooldown_s=0,
         public_app_url="https://office.wellos.test",
     ) as platform:
         yield platform

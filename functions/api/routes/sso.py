@@ -12,6 +12,7 @@ problem+json (401, 403 or 422) naming the reason.
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
@@ -20,7 +21,9 @@ from fastapi.responses import RedirectResponse
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.routes.passwords import client_info
 from functions.api.schemas.auth import SsoConfigIn, SsoConfigOut
+from functions.api.schemas.common import PlainText
 from shared.bootstrap import app_url
+from shared.core.registry.errors import SsoTokenInvalidError
 from shared.core.registry.model.sso import SsoConfig
 from shared.core.registry.services.sso import CALLBACK_PATH, SsoConfigInput, config_view
 
@@ -90,10 +93,13 @@ def finish_sso(
     request: Request,
     platform: PlatformDep,
     tenant: TenantDep,
-    code: str = Query(default="", max_length=2000),
-    state: str = Query(default="", max_length=200),
+    code: Annotated[PlainText, Query(max_length=2000)] = "",
+    state: Annotated[PlainText, Query(max_length=200)] = "",
+    error: Annotated[PlainText | None, Query(max_length=100)] = None,
 ) -> RedirectResponse:
     """The provider's redirect: starts a WellOS session, then on to the office app."""
+    if error is not None:
+        raise SsoTokenInvalidError(f"the provider answered {error}")
     verifier = request.cookies.get(VERIFIER_COOKIE)
     pair = platform.sso.finish(tenant, code, state, verifier, client_info(request, platform))
     fragment = urlencode(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,10 +27,16 @@ MAX_BODY = 1_000_000
 
 
 class HttpOidcProvider:
-    def __init__(self, timeout_s: float = 10.0, leeway_s: int = 60) -> None:
+    def __init__(
+        self, timeout_s: float = 10.0, leeway_s: int = 60, refresh_cooldown_s: float = 30.0
+    ) -> None:
+        """`refresh_cooldown_s`: at most one extra JWKS fetch per key set in that time, so
+        tokens naming made-up key ids cannot make WellOS hammer the provider."""
         self._timeout_s = timeout_s
         self._leeway_s = leeway_s
+        self._cooldown_s = refresh_cooldown_s
         self._jwks: dict[str, jwt.PyJWKClient] = {}
+        self._refreshed: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def discover(self, discovery_url: str) -> OidcDiscovery:
@@ -125,6 +132,8 @@ class HttpOidcProvider:
             if kid is not None:  # a known key id whose key does not verify: no second chance
                 raise SsoTokenInvalidError("the id token's signature does not verify") from None
         # no key id and the one cached key fails: the provider may have rotated it
+        if not self._may_refresh(discovery.jwks_uri):
+            raise SsoTokenInvalidError("the id token's signature does not verify")
         try:
             return self._decode(
                 id_token, self._signing_key(client, None, True), discovery, audience
@@ -175,8 +184,18 @@ class HttpOidcProvider:
             client = self._jwks.get(jwks_uri)
             if client is None:
                 client = jwt.PyJWKClient(jwks_uri, cache_keys=True, timeout=int(self._timeout_s))
+                client.cooldown_duration = self._cooldown_s  # refetch on an unknown kid
                 self._jwks[jwks_uri] = client
             return client
+
+    def _may_refresh(self, jwks_uri: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            last = self._refreshed.get(jwks_uri)
+            if last is not None and now - last < self._cooldown_s:
+                return False
+            self._refreshed[jwks_uri] = now
+            return True
 
 
 def _error_code(exc: urllib.error.HTTPError) -> str:
