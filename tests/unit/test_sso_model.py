@@ -24,6 +24,8 @@ def test_an_entra_directory_id_names_its_v2_authority():
     with pytest.raises(InputError) as refused:
         entra_discovery_url("../../evil")
     assert refused.value.field == "entra_tenant_id"
+    with pytest.raises(InputError):
+        entra_discovery_url("common")  # any directory's users: never one tenant's provider
 
 
 def test_an_issuer_gets_its_discovery_path():

@@ -28,6 +28,7 @@ MAX_ROLE_MAP = 100
 MAX_URL_LENGTH = 500
 ENTRA_AUTHORITY = "https://login.microsoftonline.com/{tid}/v2.0"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+MULTI_TENANT_AUTHORITIES = frozenset({"common", "organizations", "consumers"})
 
 # Instance-metadata and other never-fetch addresses (as the ETL source policy refuses).
 METADATA_ADDRESSES = frozenset(
@@ -111,6 +112,9 @@ def entra_discovery_url(entra_tenant_id: str) -> str:
     tid = entra_tenant_id.strip()
     if not tid or not all(c.isalnum() or c in "-." for c in tid) or len(tid) > 100:
         raise InputError("entra_tenant_id", "must be a directory (tenant) id or domain")
+    if tid.lower() in MULTI_TENANT_AUTHORITIES:
+        # their id tokens name each user's own directory as issuer: one tenant's only
+        raise InputError("entra_tenant_id", "must be your directory's id, not a shared authority")
     return ENTRA_AUTHORITY.format(tid=tid) + DISCOVERY_PATH
 
 
