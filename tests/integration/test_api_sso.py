@@ -28,7 +28,7 @@ from tests.integration.api_support import (
     unique,
 )
 from tests.integration.conftest import TenantSession, open_tenant
-from tests.integration.identity_support import bearer, tenant_headers
+from tests.integration.identity_support import bearer, link_token, mails, tenant_headers
 
 CLIENT_ID = "wellos-acme"
 CLIENT_SECRET = "provider-client-secret-7f3a"
@@ -295,6 +295,39 @@ def test_required_sso_leaves_passwords_to_the_break_glass_admin(acme, idp):
         headers=tenant_headers(acme),
     )
     assert wrong.status_code == 401
+
+
+def test_required_sso_refuses_links_that_would_start_a_password_session(sso_platform, acme, idp):
+    pumper = invite(acme, "FIELD_OPERATOR")
+    invited = acme.client.post(
+        "/api/v1/invitations",
+        json={"email": "new@acme-oil.test", "full_name": "New Hand", "role": "VIEWER"},
+        headers=acme.headers,
+    )
+    assert invited.status_code == 201, invited.text
+    configure(acme, idp, require_sso=True, break_glass_email=acme.created.admin_email)
+    acme.client.post(
+        "/api/v1/auth/magic-link", json={"email": pumper["email"]}, headers=tenant_headers(acme)
+    )
+    magic = acme.client.post(
+        "/api/v1/auth/magic-link/sign-in",
+        json={"token": link_token(mails(sso_platform, pumper["email"])[-1])},
+        headers=tenant_headers(acme),
+    )
+    assert magic.status_code == 403 and magic.json()["code"] == "sso_required"
+    accept = acme.client.post(
+        "/api/v1/auth/invitation/accept",
+        json={
+            "token": link_token(mails(sso_platform, "new@acme-oil.test")[-1]),
+            "password": "Long-Enough-Pass-1",
+        },
+        headers=tenant_headers(acme),
+    )
+    assert accept.status_code == 403 and accept.json()["code"] == "sso_required"
+    # the invited colleague signs in with SSO instead, and is active from then on
+    tokens = tokens_of(sign_in(acme, idp, "new@acme-oil.test"))
+    profile = me(acme, tokens["access_token"])
+    assert profile["status"] == "ACTIVE" and profile["role"] == "VIEWER"
 
 
 def test_requiring_sso_needs_an_admin_for_break_glass(acme, idp):
