@@ -233,6 +233,17 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs an ETL source may be in besides public addresses "
         "(private ranges, loopback): e.g. 10.20.0.0/16 on premises.",
     )
+    sso_allow_loopback_http: bool = Field(
+        default=False,
+        description="Let a tenant's SSO provider be plain http on a loopback address "
+        "(tests and a local provider only); otherwise provider URLs must be https.",
+    )
+    sso_jwks_refresh_cooldown_s: float = Field(
+        default=30,
+        ge=0,
+        description="An SSO provider's key set is fetched again for an unknown key id at "
+        "most once in this many seconds.",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     # --- operations (issue 12): key rotation and the connection budget ---

@@ -42,6 +42,7 @@ from functions.api.routes import (
     readings,
     scada,
     sessions,
+    sso,
     sync,
     sync_jobs,
     users,
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(sessions.router)
     app.include_router(audit.router)
     app.include_router(mfa.router)
+    app.include_router(sso.router)
     app.include_router(api_keys.router)
     operations = (alarm_rules, work_orders, afes, permits, well_tests, incidents, documents)
     for module in (*operations, compliance_records, compliance_reports):

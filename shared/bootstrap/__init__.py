@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.virus_scan import NoOpVirusScanner
 from shared.adapters.network import is_own_address, resolve_host
+from shared.adapters.security.oidc import HttpOidcProvider
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.security.totp import PyotpOneTimeCodes
@@ -105,6 +106,7 @@ from shared.core.registry.services.mfa import MfaService
 from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.routing import TenantResolver
 from shared.core.registry.services.sessions import SessionService
+from shared.core.registry.services.sso import SsoService
 from shared.core.registry.services.tenants import TenantService
 from shared.core.registry.services.users import UserService
 from shared.core.scada.model.columns import ReadingColumns
@@ -186,6 +188,7 @@ class Platform:
     invitations: InvitationService
     passwords: PasswordService
     magic_links: MagicLinkService
+    sso: SsoService
     sessions: SessionService
     mfa: MfaService
     api_keys: ApiKeyService
@@ -226,6 +229,15 @@ def app_url(settings: Settings) -> Callable[[Tenant], str]:
 
     def url(tenant: Tenant) -> str:
         return settings.public_app_url or f"https://{tenant.slug}.{settings.base_domain}"
+
+    return url
+
+
+def api_url(settings: Settings) -> Callable[[Tenant], str]:
+    """This API's public base for a tenant (the SSO callback): the setting, else its host."""
+
+    def url(tenant: Tenant) -> str:
+        return settings.public_api_url or f"https://{tenant.slug}.{settings.base_domain}"
 
     return url
 
@@ -418,6 +430,14 @@ def wire_services(
         invitations=InvitationService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         passwords=PasswordService(master, hasher, auth, mail, on_user_changed=auth.forget_user),
         magic_links=MagicLinkService(master, auth, mail),
+        sso=SsoService(
+            master,
+            auth,
+            secrets,
+            HttpOidcProvider(refresh_cooldown_s=settings.sso_jwks_refresh_cooldown_s),
+            api_url(settings),
+            allow_loopback_http=settings.sso_allow_loopback_http,
+        ),
         sessions=SessionService(master, auth.forget_sessions),
         mfa=MfaService(master, codes, auth, on_user_changed=auth.forget_user),
         api_keys=ApiKeyService(master, cache_ttl_s=settings.session_check_ttl_s),

@@ -282,6 +282,19 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/auth/magic-link/sign-in": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token"}
     ),
+    "GET /api/v1/auth/sso/config": Rule(ADMIN),
+    "PUT /api/v1/auth/sso/config": Rule(
+        ADMIN,
+        lambda s: {
+            "discovery_url": "http://idp.example.com",  # refused (https only) before any fetch
+            "client_id": "wellos",
+            "client_secret": "x",
+            "allowed_domains": ["example.com"],
+        },
+    ),
+    "DELETE /api/v1/auth/sso/config": Rule(ADMIN),
+    "GET /api/v1/auth/sso/start": Rule(PUBLIC),
+    "GET /api/v1/auth/sso/callback": Rule(PUBLIC),
     "POST /api/v1/auth/invitation/accept": Rule(
         PUBLIC, lambda s: {"token": "not-a-valid-link-token", "password": "Long-Enough-1"}
     ),

@@ -12,6 +12,7 @@ from functions.api.schemas.common import StrictInput
 from functions.api.schemas.limits import Email, Name, SafeText
 from shared.core.common.roles import Role
 from shared.core.registry.model.mfa import MfaRequirement
+from shared.core.registry.model.sso import SsoProviderKind
 from shared.core.registry.model.users import UserStatus
 
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
@@ -166,3 +167,49 @@ class ApiKeyOut(BaseModel):
 
 class ApiKeyCreatedOut(ApiKeyOut):
     key: str = Field(description="Shown once: send it as `Authorization: Bearer <key>`")
+
+
+class SsoConfigIn(StrictInput):
+    kind: SsoProviderKind = SsoProviderKind.OIDC
+    discovery_url: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The issuer or its /.well-known/openid-configuration URL (kind oidc)",
+    )
+    entra_tenant_id: str | None = Field(
+        default=None, max_length=100, description="The Entra directory (tenant) id (kind entra)"
+    )
+    client_id: str = Field(min_length=1, max_length=200)
+    client_secret: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Stored in the secret store, never returned; omit to keep the current one",
+    )
+    allowed_domains: list[str] = Field(min_length=1, max_length=50)
+    default_role: Role = Role.VIEWER
+    role_claim: str | None = Field(
+        default=None, max_length=100, description="A claim (e.g. groups or roles) mapped to roles"
+    )
+    role_map: dict[str, Role] = Field(default_factory=dict, max_length=100)
+    require_sso: bool = False
+    break_glass_email: str | None = Field(
+        default=None,
+        max_length=320,
+        description="The one admin who may still sign in with a password when SSO is required",
+    )
+
+
+class SsoConfigOut(BaseModel):
+    kind: SsoProviderKind
+    issuer: str
+    discovery_url: str
+    client_id: str
+    client_secret_set: bool
+    allowed_domains: list[str]
+    default_role: Role
+    role_claim: str | None
+    role_map: dict[str, Role]
+    require_sso: bool
+    break_glass_email: str | None
+    updated_at: datetime | None

@@ -26,6 +26,7 @@ from shared.adapters.sql.registry.repositories import (
     SqlMfaRepository,
     SqlRefreshTokenRepository,
     SqlSessionRepository,
+    SqlSsoRepository,
     SqlTenantRegistry,
     SqlUserLinkRepository,
     SqlUserRepository,
@@ -57,6 +58,7 @@ from shared.core.registry.ports import (
     MfaRepository,
     RefreshTokenRepository,
     SessionRepository,
+    SsoRepository,
     TenantRegistry,
     UserLinkRepository,
     UserRepository,
@@ -190,6 +192,7 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.api_keys: ApiKeyRepository = SqlApiKeyRepository(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)
+        self.sso: SsoRepository = SqlSsoRepository(connection)
         return self
 
 

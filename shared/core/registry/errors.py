@@ -121,3 +121,56 @@ class MfaCodeInvalidError(AuthenticationError):
 
     def __init__(self) -> None:
         super().__init__("the code is not right, was already used, or has expired")
+
+
+class SsoNotConfiguredError(NotFoundError):
+    """The tenant has no single sign-on configured (404)."""
+
+    code = "sso_not_configured"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__("sso configuration", slug)
+
+
+class SsoStateInvalidError(InputError):
+    """An unknown, spent, expired or foreign `state` on the SSO callback (422, field state)."""
+
+    code = "sso_state_invalid"
+
+    def __init__(self) -> None:
+        super().__init__("state", "is unknown, already used, expired or of another tenant")
+
+
+class SsoTokenInvalidError(AuthenticationError):
+    """The provider's answer or id token failed a check (401); the reason names which."""
+
+    code = "sso_token_invalid"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"single sign-on refused: {reason}")
+        self.reason = reason
+
+
+class SsoDomainRefusedError(PermissionDeniedError):
+    code = "sso_domain_refused"
+
+    def __init__(self) -> None:
+        super().__init__("single sign-on refused: the e-mail domain is not allowed")
+
+
+class SsoRequiredError(PermissionDeniedError):
+    """The tenant signs in with SSO; passwords and links only for its break-glass admin."""
+
+    code = "sso_required"
+
+    def __init__(self) -> None:
+        super().__init__("this tenant signs in with single sign-on (/api/v1/auth/sso/start)")
+
+
+class SsoDiscoveryError(InputError):
+    """The provider's discovery document did not answer or is not valid (422)."""
+
+    code = "sso_discovery_failed"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("discovery_url", reason)

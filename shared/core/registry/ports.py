@@ -19,6 +19,7 @@ from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
+from shared.core.registry.model.sso import OidcDiscovery, SsoConfig, SsoState
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
 
@@ -234,6 +235,48 @@ class MailOutbox(Protocol):
         ...
 
 
+class SsoRepository(Protocol):
+    """Per-tenant SSO configuration and the sign-ins in flight (by hashed state)."""
+
+    def get_config(self, tenant_id: str) -> SsoConfig | None: ...
+
+    def put_config(self, config: SsoConfig) -> None: ...
+
+    def delete_config(self, tenant_id: str) -> None: ...
+
+    def add_state(self, state: SsoState) -> None: ...
+
+    def spend_state(self, state_hash: str, tenant_id: str, at: datetime) -> SsoState | None:
+        """Mark an unspent, unexpired state of the tenant used and return it; else None."""
+        ...
+
+
+class OidcProvider(Protocol):
+    """An OpenID Connect provider over HTTP (discovery, token endpoint, JWKS)."""
+
+    def discover(self, discovery_url: str) -> OidcDiscovery:
+        """The provider's endpoints; SsoDiscoveryError (an InputError) with the reason."""
+        ...
+
+    def exchange_code(
+        self,
+        discovery: OidcDiscovery,
+        client_id: str,
+        client_secret: str,
+        code: str,
+        redirect_uri: str,
+        code_verifier: str,
+    ) -> str:
+        """The id token the token endpoint answers; SsoTokenInvalidError otherwise."""
+        ...
+
+    def verify_id_token(
+        self, discovery: OidcDiscovery, id_token: str, audience: str
+    ) -> dict[str, object]:
+        """The claims of a token signed by a JWKS key, of the issuer, for `audience`, unexpired."""
+        ...
+
+
 class MasterUnitOfWork(Protocol):
     """One transaction on the master database; rolls back unless committed."""
 
@@ -249,6 +292,7 @@ class MasterUnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     gateways: GatewayRegistry
     etl: EtlConfigRegistry
+    sso: SsoRepository
 
     def __enter__(self) -> Self: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
+from shared.core.registry.model.sso import SsoConfig, SsoProviderKind, SsoState
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
@@ -682,4 +684,101 @@ class SqlApiKeyRepository:
     def touch(self, key_id: str, at: datetime) -> None:
         self._c.execute(
             t.api_keys.update().where(t.api_keys.c.id == key_id).values(last_used_at=at)
+        )
+
+
+class SqlSsoRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def get_config(self, tenant_id: str) -> SsoConfig | None:
+        table = t.sso_configs
+        row = (
+            self._c.execute(sa.select(table).where(table.c.tenant_id == tenant_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return SsoConfig(
+            tenant_id=str(row["tenant_id"]),
+            kind=SsoProviderKind(row["kind"]),
+            issuer=row["issuer"],
+            discovery_url=row["discovery_url"],
+            client_id=row["client_id"],
+            secret_name=row["secret_name"],
+            allowed_domains=tuple(json.loads(row["allowed_domains"])),
+            default_role=Role(row["default_role"]),
+            role_claim=row["role_claim"],
+            role_map={k: Role(v) for k, v in json.loads(row["role_map"]).items()},
+            require_sso=bool(row["require_sso"]),
+            break_glass_email=row["break_glass_email"],
+            updated_at=row["updated_at"],
+        )
+
+    def put_config(self, config: SsoConfig) -> None:
+        table = t.sso_configs
+        values = {
+            "kind": config.kind.value,
+            "issuer": config.issuer,
+            "discovery_url": config.discovery_url,
+            "client_id": config.client_id,
+            "secret_name": config.secret_name,
+            "allowed_domains": json.dumps(list(config.allowed_domains)),
+            "default_role": config.default_role.value,
+            "role_claim": config.role_claim,
+            "role_map": json.dumps({k: v.value for k, v in config.role_map.items()}),
+            "require_sso": config.require_sso,
+            "break_glass_email": config.break_glass_email,
+            "updated_at": config.updated_at or datetime.now(UTC),
+        }
+        statement = (
+            _upsert_dialect(self._c).insert(table).values(tenant_id=config.tenant_id, **values)
+        )
+        self._c.execute(
+            statement.on_conflict_do_update(index_elements=[table.c.tenant_id], set_=values)
+        )
+
+    def delete_config(self, tenant_id: str) -> None:
+        self._c.execute(t.sso_configs.delete().where(t.sso_configs.c.tenant_id == tenant_id))
+
+    def add_state(self, state: SsoState) -> None:
+        table = t.sso_states
+        self._c.execute(table.delete().where(table.c.expires_at < state.created_at))
+        self._c.execute(
+            table.insert().values(
+                state_hash=state.state_hash,
+                tenant_id=state.tenant_id,
+                nonce_hash=state.nonce_hash,
+                created_at=state.created_at,
+                expires_at=state.expires_at,
+            )
+        )
+
+    def spend_state(self, state_hash: str, tenant_id: str, at: datetime) -> SsoState | None:
+        table = t.sso_states
+        result = self._c.execute(
+            table.update()
+            .where(
+                table.c.state_hash == state_hash,
+                table.c.tenant_id == tenant_id,
+                table.c.used_at.is_(None),
+                table.c.expires_at > at,
+            )
+            .values(used_at=at)
+        )
+        if result.rowcount < 1:
+            return None
+        row = (
+            self._c.execute(sa.select(table).where(table.c.state_hash == state_hash))
+            .mappings()
+            .one()
+        )
+        return SsoState(
+            state_hash=row["state_hash"],
+            tenant_id=str(row["tenant_id"]),
+            nonce_hash=row["nonce_hash"],
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            used_at=row["used_at"],
         )

@@ -168,3 +168,32 @@ api_keys = sa.Table(
     sa.Column("last_used_at", utc_timestamp(), nullable=True),
     sa.Column("revoked_at", utc_timestamp(), nullable=True),
 )
+
+sso_configs = sa.Table(
+    "sso_configs",
+    metadata,
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("issuer", sa.String(500), nullable=False),
+    sa.Column("discovery_url", sa.String(500), nullable=False),
+    sa.Column("client_id", sa.String(200), nullable=False),
+    sa.Column("secret_name", sa.String(200), nullable=False),
+    sa.Column("allowed_domains", sa.Text(), nullable=False),  # JSON list
+    sa.Column("default_role", sa.String(32), nullable=False),
+    sa.Column("role_claim", sa.String(100), nullable=True),
+    sa.Column("role_map", sa.Text(), nullable=False),  # JSON object value -> role
+    sa.Column("require_sso", sa.Boolean(), nullable=False),
+    sa.Column("break_glass_email", sa.String(320), nullable=True),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+)
+
+sso_states = sa.Table(
+    "sso_states",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False),
+    sa.Column("nonce_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", utc_timestamp(), nullable=False),
+    sa.Column("expires_at", utc_timestamp(), nullable=False, index=True),
+    sa.Column("used_at", utc_timestamp(), nullable=True),
+)

@@ -26,6 +26,7 @@ from shared.core.registry.errors import (
     MfaEnrolmentRequiredError,
     MfaRequiredError,
     PasswordChangeRequiredError,
+    SsoRequiredError,
     TenantMismatchError,
     ThrottledError,
 )
@@ -89,6 +90,13 @@ def must_enrol_mfa(uow: MasterUnitOfWork, tenant: Tenant, user: User) -> bool:
     return enrolment is None or not enrolment.active
 
 
+def refuse_if_sso_required(uow: MasterUnitOfWork, tenant: Tenant, user: User) -> None:
+    """SsoRequiredError unless the tenant allows passwords or `user` is its break-glass admin."""
+    config = uow.sso.get_config(tenant.id)
+    if config is not None and config.require_sso and user.email != config.break_glass_email:
+        raise SsoRequiredError()
+
+
 class AuthService:
     def __init__(
         self,
@@ -142,6 +150,7 @@ class AuthService:
                 uow.login_attempts.prune(self._clock() - window)
                 uow.commit()
                 raise AuthenticationError(INVALID_LOGIN)
+            refuse_if_sso_required(uow, tenant, user)
             self.check_second_factor(uow, tenant, user, mfa_code)  # failures stay counted
             uow.login_attempts.clear(account_key)
             uow.login_attempts.refund_attempt(address_key)

@@ -30,7 +30,7 @@ from shared.core.registry.model.users import (
     validate_person_name,
 )
 from shared.core.registry.ports import MasterDatabase
-from shared.core.registry.services.auth import AuthService, TokenPair
+from shared.core.registry.services.auth import AuthService, TokenPair, refuse_if_sso_required
 from shared.core.registry.services.links import issue_link, spend_link
 from shared.core.registry.services.mail import IdentityMail
 from shared.core.registry.services.users import audit_user, must_get, public_view
@@ -118,6 +118,7 @@ class InvitationService:
             user = uow.users.get(tenant.id, link.user_id)
             if user is None or user.status is not UserStatus.INVITED:
                 raise LinkInvalidError()
+            refuse_if_sso_required(uow, tenant, user)  # rolls back: the link stays good
             PasswordPolicy.for_tenant(tenant.features).check(password, user.email)
             user = replace(
                 user,

@@ -19,7 +19,7 @@ from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import UserStatus, normalize_email
 from shared.core.registry.ports import MasterDatabase
-from shared.core.registry.services.auth import AuthService, TokenPair
+from shared.core.registry.services.auth import AuthService, TokenPair, refuse_if_sso_required
 from shared.core.registry.services.links import issue_link, spend_link
 from shared.core.registry.services.mail import IdentityMail
 from shared.core.registry.services.users import audit_user
@@ -71,6 +71,7 @@ class MagicLinkService:
             user = uow.users.get(tenant.id, link.user_id)
             if user is None or user.status is not UserStatus.ACTIVE:
                 raise LinkInvalidError()
+            refuse_if_sso_required(uow, tenant, user)
             try:
                 self._auth.check_second_factor(uow, tenant, user, mfa_code)
             except MfaCodeInvalidError:
