@@ -639,6 +639,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finish Sso
+         * @description The provider's redirect: starts a WellOS session, then on to the office app.
+         */
+        get: operations["finish_sso_api_v1_auth_sso_callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Sso Config
+         * @description The tenant's SSO provider (admins); the client secret is never returned.
+         */
+        get: operations["get_sso_config_api_v1_auth_sso_config_get"];
+        /**
+         * Put Sso Config
+         * @description Configure SSO (admins); the provider's discovery document must answer (else 422).
+         */
+        put: operations["put_sso_config_api_v1_auth_sso_config_put"];
+        post?: never;
+        /**
+         * Delete Sso Config
+         * @description Remove SSO (admins): passwords work again; the client secret is deleted.
+         */
+        delete: operations["delete_sso_config_api_v1_auth_sso_config_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start Sso
+         * @description Open in a browser: redirects to the tenant's identity provider.
+         */
+        get: operations["start_sso_api_v1_auth_sso_start_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compliance/calendar": {
         parameters: {
             query?: never;
@@ -2462,7 +2530,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Production Range */
+        /**
+         * Production Range
+         * @description A year is 366 rows: when they already have the response's shape and types (they
+         *     do, as read), they go to JSON as they are instead of through 366 models.
+         */
         get: operations["production_range_api_v1_wells__well_id__production_get"];
         put?: never;
         post?: never;
@@ -6275,6 +6347,83 @@ export interface components {
             /** Gwp */
             gwp?: string | null;
         };
+        /** SsoConfigIn */
+        SsoConfigIn: {
+            /** Allowed Domains */
+            allowed_domains: string[];
+            /**
+             * Break Glass Email
+             * @description The one admin who may still sign in with a password when SSO is required
+             */
+            break_glass_email?: string | null;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Client Secret
+             * @description Stored in the secret store, never returned; omit to keep the current one
+             */
+            client_secret?: string | null;
+            /** @default VIEWER */
+            default_role: components["schemas"]["Role"];
+            /**
+             * Discovery Url
+             * @description The issuer or its /.well-known/openid-configuration URL (kind oidc)
+             */
+            discovery_url?: string | null;
+            /**
+             * Entra Tenant Id
+             * @description The Entra directory (tenant) id (kind entra)
+             */
+            entra_tenant_id?: string | null;
+            /** @default oidc */
+            kind: components["schemas"]["SsoProviderKind"];
+            /**
+             * Require Sso
+             * @default false
+             */
+            require_sso: boolean;
+            /**
+             * Role Claim
+             * @description A claim (e.g. groups or roles) mapped to roles
+             */
+            role_claim?: string | null;
+            /** Role Map */
+            role_map?: {
+                [key: string]: components["schemas"]["Role"];
+            };
+        };
+        /** SsoConfigOut */
+        SsoConfigOut: {
+            /** Allowed Domains */
+            allowed_domains: string[];
+            /** Break Glass Email */
+            break_glass_email: string | null;
+            /** Client Id */
+            client_id: string;
+            /** Client Secret Set */
+            client_secret_set: boolean;
+            default_role: components["schemas"]["Role"];
+            /** Discovery Url */
+            discovery_url: string;
+            /** Issuer */
+            issuer: string;
+            kind: components["schemas"]["SsoProviderKind"];
+            /** Require Sso */
+            require_sso: boolean;
+            /** Role Claim */
+            role_claim: string | null;
+            /** Role Map */
+            role_map: {
+                [key: string]: components["schemas"]["Role"];
+            };
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /**
+         * SsoProviderKind
+         * @enum {string}
+         */
+        SsoProviderKind: "oidc" | "entra";
         /** StatusIn */
         StatusIn: {
             /**
@@ -8380,6 +8529,126 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    finish_sso_api_v1_auth_sso_callback_get: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_sso_config_api_v1_auth_sso_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoConfigOut"];
+                };
+            };
+        };
+    };
+    put_sso_config_api_v1_auth_sso_config_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoConfigIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoConfigOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_sso_config_api_v1_auth_sso_config_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    start_sso_api_v1_auth_sso_start_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
