@@ -46,4 +46,11 @@ def fan_out_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, 
 @logger.inject_lambda_context(clear_state=True)
 def notify_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     report = runtime.platform.analytics.notifications.dispatch(runtime.notifier)
-    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    mail = runtime.platform.mail.dispatch(runtime.notifier)  # invitations, resets, magic links
+    return {
+        "sent": report.sent,
+        "retried": report.retried,
+        "failed": report.failed,
+        "mail_sent": mail.sent,
+        "mail_failed": mail.failed,
+    }

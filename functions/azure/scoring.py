@@ -47,3 +47,6 @@ def dispatch_notifications(timer: func.TimerRequest) -> None:
     report = runtime.platform.analytics.notifications.dispatch(runtime.notifier)
     if report.sent or report.failed:
         log.info("notifications", extra={"sent": report.sent, "failed": report.failed})
+    mail = runtime.platform.mail.dispatch(runtime.notifier)  # invitations, resets, magic links
+    if mail.sent or mail.failed:
+        log.info("identity mail", extra={"sent": mail.sent, "failed": mail.failed})

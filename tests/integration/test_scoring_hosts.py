@@ -84,6 +84,40 @@ def test_the_azure_blueprint_fans_out_scores_and_notifies(
     assert dispatch_notifications(platform, notifier).sent == 0
 
 
+def test_the_notification_timers_of_both_clouds_send_identity_mail(
+    platform: Platform, acme: TenantSession, monkeypatch: Any
+) -> None:
+    # GIVEN two invitations waiting in the outbox and each cloud's notification timer
+    notifier = InMemoryNotifier()
+    azure_runtime = azure_scoring.ScoringRuntime(
+        lambda: platform, notifier_factory=lambda: notifier
+    )
+    aws_runtime = scoring_handler.ScoringRuntime(
+        lambda: platform, notifier_factory=lambda: notifier
+    )
+    monkeypatch.setattr(azure_scoring, "runtime", azure_runtime)
+    monkeypatch.setattr(scoring_handler, "runtime", aws_runtime)
+    for name in ("first", "second"):
+        body = {"email": f"{name}-{uuid.uuid4().hex[:6]}@acme.test", "full_name": "Pat Pumper"}
+        invited = acme.client.post(
+            "/api/v1/invitations", json={**body, "role": "FIELD_OPERATOR"}, headers=acme.headers
+        )
+        assert invited.status_code in (200, 201), invited.text
+
+    # WHEN the Azure timer fires, then the AWS Notify function runs
+    app = func.FunctionApp()
+    app.register_functions(azure_scoring.scoring_bp)
+    functions = {f.get_function_name(): f for f in app.get_functions()}
+    functions["dispatch_notifications"].get_user_function()(TimerRequest())
+    report = scoring_handler.notify_handler({}, LambdaContext())
+
+    # THEN each invitation e-mail went out once, with its set-password link
+    invitations = [m for m in notifier.sent if "invit" in m.subject.lower()]
+    assert len(invitations) == 2
+    assert all("token=" in m.body or "/invitation" in m.body for m in invitations)
+    assert (report["mail_sent"], report["mail_failed"]) == (0, 0)
+
+
 def test_the_sqs_handler_fails_only_the_bad_records(
     platform: Platform, acme: TenantSession, monkeypatch: Any
 ) -> None:
