@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { expectAccessible, screenshot, signIn } from "./support";
+import { expectAccessible, openProducingWell, screenshot, signIn } from "./support";
 
 test("work orders: create one from an alert in the inbox, then see it in the well's list", async ({ page }) => {
   await signIn(page, "/alerts?status=ALL");
@@ -35,4 +35,13 @@ test("work orders: the list of all wells by status, and a new one (the API's pro
   await expect(page).toHaveURL(/status=open/);
   await expect(page.getByRole("cell", { name: title, exact: true })).toBeVisible();
   await expectAccessible(page);
+});
+
+test("work orders: a well's page leads to that well's work orders", async ({ page }) => {
+  await signIn(page);
+  const name = await openProducingWell(page);
+  await page.getByRole("main").getByRole("link", { name: "Work orders", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Work orders" })).toBeVisible();
+  await expect(page).toHaveURL(/well=/);
+  await expect(page.getByLabel("Well", { exact: true }).locator("option:checked")).toHaveText(name);
 });
