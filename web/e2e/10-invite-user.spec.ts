@@ -35,4 +35,6 @@ test("admin: invite a user (the API's problem by its field), re-send, revoke, re
   const active = page.getByRole("row").filter({ has: page.getByRole("button", { name: /^End the sessions of / }) }).first();
   await active.getByRole("button", { name: /^End the sessions of / }).click();
   await expect(active.getByRole("status").filter({ hasText: /session\(s\) ended/ })).toBeVisible();
+  await active.getByRole("button", { name: /^Reset the two-factor sign-in of / }).click();
+  await expect(active.getByRole("status").filter({ hasText: "Two-factor sign-in reset" })).toBeVisible();
 });

@@ -97,7 +97,7 @@ function MfaSection() {
           {status.data.required ? " Your organisation requires it for your role." : ""}
         </p>
       ) : null}
-      {confirm.data ? (
+      {confirm.data && enrolled ? (
         <Notice tone="success" title="Two-factor sign-in is on.">
           Recovery codes (shown once; keep them somewhere safe, each works once):
           <ul className="recovery-codes" aria-label="Recovery codes">
@@ -105,8 +105,8 @@ function MfaSection() {
           </ul>
         </Notice>
       ) : null}
-      {!enrolled && !start.data ? (
-        <div><Button busy={start.isPending} onClick={() => start.mutate()}>Set up an authenticator app</Button></div>
+      {!enrolled && (!start.data || confirm.data) ? (
+        <div><Button busy={start.isPending} onClick={() => { confirm.reset(); setCode(""); start.mutate(); }}>Set up an authenticator app</Button></div>
       ) : null}
       {!enrolled && start.data && !confirm.data ? (
         <form className="stack" noValidate aria-label="Confirm the authenticator"
@@ -122,7 +122,7 @@ function MfaSection() {
       ) : null}
       {enrolled && !status.data?.required ? (
         <form className="stack" noValidate aria-label="Turn off two-factor sign-in"
-          onSubmit={(e) => { e.preventDefault(); disable.mutate(offCode.trim(), { onSuccess: () => { setOffCode(""); start.reset(); confirm.reset(); } }); }}>
+          onSubmit={(e) => { e.preventDefault(); disable.mutate(offCode.trim(), { onSuccess: () => setOffCode("") }); }}>
           <TextField label="Code or recovery code" value={offCode} error={disableErrors.byField.code} onChange={(e) => setOffCode(e.target.value)} />
           {disableErrors.other ? <Notice tone="error">{disableErrors.other}</Notice> : null}
           <div><Button type="submit" variant="secondary" busy={disable.isPending}>Turn off two-factor sign-in</Button></div>

@@ -54,6 +54,12 @@ export function useEndUserSessions() {
   });
 }
 
+export function useResetUserMfa() {
+  return useMutation({
+    mutationFn: (userId: string) => call(api.DELETE("/api/v1/users/{user_id}/mfa", { params: { path: { user_id: userId } } })),
+  });
+}
+
 export function useWellAssignments(wellId: string) {
   return useQuery({
     queryKey: ["wells", wellId, "assignments"],

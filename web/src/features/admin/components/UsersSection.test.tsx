@@ -45,6 +45,7 @@ describe("users and roles", () => {
     renderPage(<UsersSection canWrite me="admin" />);
     expect(await screen.findByRole("button", { name: "Deactivate Ann Active" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "End the sessions of Ann Active" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Reset the two-factor sign-in of Ann Active" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Re-send the invitation of Ian Invited" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Revoke the invitation of Ian Invited" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Reactivate Dee Gone" })).toBeInTheDocument();

@@ -5,7 +5,8 @@ import { Button, ErrorNotice, Loading, Notice, SelectField, StatusBadge, TextFie
 import { formatDateTime, humanize } from "@/lib/format";
 
 import {
-  useAddUser, useChangeRole, useDeactivate, useEndUserSessions, useInvite, useReactivate, useResendInvitation, useRevokeInvitation,
+  useAddUser, useChangeRole, useDeactivate, useEndUserSessions, useInvite, useReactivate, useResendInvitation, useResetUserMfa,
+  useRevokeInvitation,
   useUsers, type Role, type User,
 } from "../api/admin";
 
@@ -19,9 +20,10 @@ function UserRow({ user, canWrite, me }: { user: User; canWrite: boolean; me: st
   const resend = useResendInvitation();
   const revoke = useRevokeInvitation();
   const endSessions = useEndUserSessions();
+  const resetMfa = useResetUserMfa();
   const self = user.id === me;
   const name = user.full_name;
-  const error = role.error ?? deactivate.error ?? reactivate.error ?? resend.error ?? revoke.error ?? endSessions.error;
+  const error = role.error ?? deactivate.error ?? reactivate.error ?? resend.error ?? revoke.error ?? endSessions.error ?? resetMfa.error;
   return (
     <tr>
       <td>{name}<div className="small muted">{user.email}</div></td>
@@ -43,6 +45,8 @@ function UserRow({ user, canWrite, me }: { user: User; canWrite: boolean; me: st
                   aria-label={`Deactivate ${name}`}>Deactivate</Button>
                 <Button variant="secondary" size="small" busy={endSessions.isPending} onClick={() => endSessions.mutate(user.id)}
                   aria-label={`End the sessions of ${name}`}>End sessions</Button>
+                <Button variant="secondary" size="small" busy={resetMfa.isPending} onClick={() => resetMfa.mutate(user.id)}
+                  aria-label={`Reset the two-factor sign-in of ${name}`}>Reset two-factor</Button>
               </>
             ) : null}
             {user.status === "INVITED" ? (
@@ -60,6 +64,7 @@ function UserRow({ user, canWrite, me }: { user: User; canWrite: boolean; me: st
           </div>
         ) : null}
         {endSessions.data ? <span className="small muted" role="status">{endSessions.data.ended} session(s) ended.</span> : null}
+        {resetMfa.isSuccess ? <span className="small muted" role="status">Two-factor sign-in reset: they enrol again.</span> : null}
         {resend.isSuccess ? <span className="small muted" role="status">Invitation sent again.</span> : null}
       </td>
     </tr>
