@@ -21,7 +21,7 @@ test("admin: users and roles, assignments, SCADA gateways and tags", async ({ pa
   await form.getByLabel("Tag name").fill("playwright_tp");
   await form.getByRole("button", { name: "Add tag" }).click();
   await expect(page.getByRole("cell", { name: "playwright_tp", exact: true })).toBeVisible();
-  // Inviting a user by e-mail arrives with the identity release; adding one with a password works today.
+  // Inviting a user by e-mail: 10-invite-user.spec.ts.
 });
 
 test("benchmarks rank the wells by BOE/day, decline, water cut and downtime", async ({ page }) => {

@@ -24,6 +24,9 @@ async function pages(page: Page): Promise<{ path: string; heading: string | RegE
     { path: "/etl", heading: "ETL from your database" },
     { path: "/admin", heading: "Admin" },
     { path: "/benchmarks", heading: "Benchmarks" },
+    { path: "/work-orders", heading: "Work orders" },
+    { path: "/audit", heading: "Audit log" },
+    { path: "/account", heading: "My account" },
   ];
 }
 
@@ -82,7 +85,8 @@ test("every page is reached from the navigation by keyboard, the focus moving to
   const nav = page.getByRole("navigation", { name: "Main" });
   const headings: [string, string][] = [
     ["Alerts", "Alerts"], ["Review queue", "Review queue"], ["Benchmarks", "Benchmarks"],
-    ["Imports", "Import a spreadsheet"], ["ETL", "ETL from your database"], ["Admin", "Admin"], ["Wells", "Wells"],
+    ["Imports", "Import a spreadsheet"], ["ETL", "ETL from your database"], ["Admin", "Admin"],
+    ["Work orders", "Work orders"], ["Audit log", "Audit log"], ["Wells", "Wells"],
   ];
   for (const [link, heading] of headings) {
     // from the top of a fresh page: Tab to the skip link, then on through the navigation

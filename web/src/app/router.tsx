@@ -23,6 +23,9 @@ const ImportsPage = lazy(() => import("@/features/imports/components/ImportsPage
 const EtlPage = lazy(() => import("@/features/etl/components/EtlPage"));
 const AdminPage = lazy(() => import("@/features/admin/components/AdminPage"));
 const BenchmarksPage = lazy(() => import("@/features/benchmarks/components/BenchmarksPage"));
+const AuditPage = lazy(() => import("@/features/audit/components/AuditPage"));
+const AccountPage = lazy(() => import("@/features/account/components/AccountPage"));
+const WorkOrdersPage = lazy(() => import("@/features/workorders/components/WorkOrdersPage"));
 
 /** A well's page: its code and its first screen's data load side by side, not one after the other. */
 function prefetchWell({ params, request }: LoaderFunctionArgs): null {
@@ -66,6 +69,9 @@ export const router = createBrowserRouter([
       { path: "etl", element: <Page><EtlPage /></Page> },
       { path: "admin", element: <Page><AdminPage /></Page> },
       { path: "benchmarks", element: <Page><BenchmarksPage /></Page> },
+      { path: "audit", element: <Page><AuditPage /></Page> },
+      { path: "account", element: <Page><AccountPage /></Page> },
+      { path: "work-orders", element: <Page><WorkOrdersPage /></Page> },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -114,6 +114,11 @@ export class SessionStore {
     return null;
   }
 
+  /** New tokens for the same tenant (a password change or MFA enrolment ends the old session). */
+  replaceTokens(answer: TokenAnswer): void {
+    if (this.session) this.adopt(this.session.tenant, answer);
+  }
+
   async signOut(): Promise<void> {
     const session = this.session;
     this.session = null;

@@ -76,15 +76,18 @@ export function AppShell() {
           <ul className="nav">
             <li><NavLink to="/wells">Wells</NavLink></li>
             <li><NavLink to="/alerts">Alerts <Count value={alerts.data} label="open alerts" /></NavLink></li>
+            <li><NavLink to="/work-orders">Work orders</NavLink></li>
             {office ? <li><NavLink to="/review">Review queue <Count value={conflicts.data} label="open conflicts" /></NavLink></li> : null}
             <li><NavLink to="/benchmarks">Benchmarks</NavLink></li>
             {office ? <li><NavLink to="/imports">Imports</NavLink></li> : null}
             {office ? <li><NavLink to="/etl">ETL</NavLink></li> : null}
             {office ? <li><NavLink to="/admin">{admin ? "Admin" : "Team"}</NavLink></li> : null}
+            {office ? <li><NavLink to="/audit">Audit log</NavLink></li> : null}
           </ul>
         </nav>
         <div className="sidebar-foot">
           <span>{me.data ? `${me.data.full_name} (${me.data.role.toLowerCase().replace("_", " ")})` : ""}</span>
+          <NavLink to="/account">My account</NavLink>
           <Button variant="secondary" size="small" onClick={signOut}>Sign out</Button>
         </div>
       </header>

@@ -9,7 +9,7 @@ export function Badge({ tone = "neutral", children }: { tone?: BadgeTone; childr
 const STATUS_TONES: Record<string, BadgeTone> = {
   PRODUCING: "green", ACTIVE: "green", succeeded: "green", RESOLVED: "green", resolved: "green", auto_resolved: "green",
   SHUT_IN: "amber", DRILLING: "blue", COMPLETED: "blue", PERMITTED: "blue", PLANNED: "neutral",
-  ABANDONED: "red", PLUGGED: "neutral", CANCELLED: "neutral", failed: "red", REVOKED: "red", INACTIVE: "neutral",
+  INVITED: "blue", DEACTIVATED: "neutral", ABANDONED: "red", PLUGGED: "neutral", CANCELLED: "neutral", failed: "red", REVOKED: "red", INACTIVE: "neutral",
   OPEN: "red", open: "amber", ACKNOWLEDGED: "amber", running: "blue", queued: "blue", previewed: "neutral", undone: "neutral",
   CRITICAL: "red", HIGH: "red", MEDIUM: "amber", LOW: "blue",
 };

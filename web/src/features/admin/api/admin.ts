@@ -32,6 +32,34 @@ export function useDeactivate() {
   return useUserChange((userId: string) => call(api.POST("/api/v1/users/{user_id}/deactivate", { params: { path: { user_id: userId } } })));
 }
 
+export function useInvite() {
+  return useUserChange((body: Schemas["UserInvite"]) => call(api.POST("/api/v1/invitations", { body })));
+}
+
+export function useResendInvitation() {
+  return useUserChange((userId: string) => call(api.POST("/api/v1/users/{user_id}/invitation", { params: { path: { user_id: userId } } })));
+}
+
+export function useRevokeInvitation() {
+  return useUserChange((userId: string) => call(api.DELETE("/api/v1/users/{user_id}/invitation", { params: { path: { user_id: userId } } })));
+}
+
+export function useReactivate() {
+  return useUserChange((userId: string) => call(api.POST("/api/v1/users/{user_id}/reactivate", { params: { path: { user_id: userId } } })));
+}
+
+export function useEndUserSessions() {
+  return useMutation({
+    mutationFn: (userId: string) => call(api.DELETE("/api/v1/users/{user_id}/sessions", { params: { path: { user_id: userId } } })),
+  });
+}
+
+export function useResetUserMfa() {
+  return useMutation({
+    mutationFn: (userId: string) => call(api.DELETE("/api/v1/users/{user_id}/mfa", { params: { path: { user_id: userId } } })),
+  });
+}
+
 export function useWellAssignments(wellId: string) {
   return useQuery({
     queryKey: ["wells", wellId, "assignments"],

@@ -6,8 +6,8 @@ import { ScadaSection } from "./ScadaSection";
 import { UsersSection } from "./UsersSection";
 
 /**
- * Users and roles, well assignments, SCADA gateways and tags. The identity release adds
- * sections here (invitations, SSO and MFA policy, API keys, sessions, audit log).
+ * Users and roles (invitations, sessions, two-factor resets), well assignments, SCADA gateways
+ * and tags. The audit log and each user's own account (API keys, sessions, MFA) have their pages.
  */
 export default function AdminPage() {
   const me = useMe();

@@ -4,7 +4,11 @@ import { splitFieldErrors } from "@/api/problem";
 import { Button, ErrorNotice, Loading, Notice, SelectField, StatusBadge, TextField } from "@/components/ui";
 import { formatDateTime, humanize } from "@/lib/format";
 
-import { useAddUser, useChangeRole, useDeactivate, useUsers, type Role, type User } from "../api/admin";
+import {
+  useAddUser, useChangeRole, useDeactivate, useEndUserSessions, useInvite, useReactivate, useResendInvitation, useResetUserMfa,
+  useRevokeInvitation,
+  useUsers, type Role, type User,
+} from "../api/admin";
 
 export const ROLES: Role[] = ["ADMIN", "MANAGER", "FIELD_OPERATOR", "VIEWER"];
 const roleOptions = ROLES.map((r) => ({ value: r, label: humanize(r) }));
@@ -12,26 +16,86 @@ const roleOptions = ROLES.map((r) => ({ value: r, label: humanize(r) }));
 function UserRow({ user, canWrite, me }: { user: User; canWrite: boolean; me: string | undefined }) {
   const role = useChangeRole();
   const deactivate = useDeactivate();
+  const reactivate = useReactivate();
+  const resend = useResendInvitation();
+  const revoke = useRevokeInvitation();
+  const endSessions = useEndUserSessions();
+  const resetMfa = useResetUserMfa();
   const self = user.id === me;
+  const name = user.full_name;
+  const error = role.error ?? deactivate.error ?? reactivate.error ?? resend.error ?? revoke.error ?? endSessions.error ?? resetMfa.error;
   return (
     <tr>
-      <td>{user.full_name}<div className="small muted">{user.email}</div></td>
+      <td>{name}<div className="small muted">{user.email}</div></td>
       <td>
         {canWrite && !self && user.status === "ACTIVE" ? (
-          <SelectField label={<span className="visually-hidden">Role of {user.full_name}</span>} value={user.role} options={roleOptions}
+          <SelectField label={<span className="visually-hidden">Role of {name}</span>} value={user.role} options={roleOptions}
             disabled={role.isPending} onChange={(e) => role.mutate({ userId: user.id, role: e.target.value as Role })} />
         ) : humanize(user.role)}
-        <ErrorNotice error={role.error ?? deactivate.error} />
+        <ErrorNotice error={error} />
       </td>
       <td><StatusBadge value={user.status} /></td>
       <td>{formatDateTime(user.last_login_at)}</td>
       <td>
-        {canWrite && !self && user.status === "ACTIVE" ? (
-          <Button variant="secondary" size="small" busy={deactivate.isPending} onClick={() => deactivate.mutate(user.id)}
-            aria-label={`Deactivate ${user.full_name}`}>Deactivate</Button>
+        {canWrite && !self ? (
+          <div className="actions-inline">
+            {user.status === "ACTIVE" ? (
+              <>
+                <Button variant="secondary" size="small" busy={deactivate.isPending} onClick={() => deactivate.mutate(user.id)}
+                  aria-label={`Deactivate ${name}`}>Deactivate</Button>
+                <Button variant="secondary" size="small" busy={endSessions.isPending} onClick={() => endSessions.mutate(user.id)}
+                  aria-label={`End the sessions of ${name}`}>End sessions</Button>
+                <Button variant="secondary" size="small" busy={resetMfa.isPending} onClick={() => resetMfa.mutate(user.id)}
+                  aria-label={`Reset the two-factor sign-in of ${name}`}>Reset two-factor</Button>
+              </>
+            ) : null}
+            {user.status === "INVITED" ? (
+              <>
+                <Button variant="secondary" size="small" busy={resend.isPending} onClick={() => resend.mutate(user.id)}
+                  aria-label={`Re-send the invitation of ${name}`}>Re-send invitation</Button>
+                <Button variant="secondary" size="small" busy={revoke.isPending} onClick={() => revoke.mutate(user.id)}
+                  aria-label={`Revoke the invitation of ${name}`}>Revoke invitation</Button>
+              </>
+            ) : null}
+            {user.status === "DEACTIVATED" ? (
+              <Button variant="secondary" size="small" busy={reactivate.isPending} onClick={() => reactivate.mutate(user.id)}
+                aria-label={`Reactivate ${name}`}>Reactivate</Button>
+            ) : null}
+          </div>
         ) : null}
+        {endSessions.data ? <span className="small muted" role="status">{endSessions.data.ended} session(s) ended.</span> : null}
+        {resetMfa.isSuccess ? <span className="small muted" role="status">Two-factor sign-in reset: they enrol again.</span> : null}
+        {resend.isSuccess ? <span className="small muted" role="status">Invitation sent again.</span> : null}
       </td>
     </tr>
+  );
+}
+
+/** An invitation by e-mail: the user sets their own password from the link. */
+function InviteUser() {
+  const [form, setForm] = useState({ email: "", full_name: "", role: "VIEWER" as Role });
+  const invite = useInvite();
+  const { byField, other } = splitFieldErrors(invite.error, ["email", "full_name", "role"]);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    invite.mutate(form, { onSuccess: () => setForm({ email: "", full_name: "", role: form.role }) });
+  }
+  return (
+    <form className="stack" onSubmit={submit} noValidate aria-labelledby="invite-user-title">
+      <h3 id="invite-user-title">Invite a user</h3>
+      <div className="form-grid">
+        <TextField label="E-mail" type="email" value={form.email} error={byField.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+        <TextField label="Full name" value={form.full_name} error={byField.full_name} onChange={(e) => setForm({ ...form, full_name: e.target.value })} />
+        <SelectField label="Role" value={form.role} options={roleOptions} error={byField.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} />
+      </div>
+      {other ? <Notice tone="error">{other}</Notice> : null}
+      {invite.data ? (
+        <Notice tone="success" title={`${invite.data.full_name} invited.`}>
+          An e-mail with a link to set a password went to {invite.data.email} (valid 7 days).
+        </Notice>
+      ) : null}
+      <div><Button type="submit" busy={invite.isPending}>Send invitation</Button></div>
+    </form>
   );
 }
 
@@ -58,7 +122,6 @@ function AddUser() {
         </Notice>
       ) : null}
       <div><Button type="submit" busy={add.isPending}>Add user</Button></div>
-      <p className="muted small">Invitations by e-mail, magic links and SSO arrive with the identity release.</p>
     </form>
   );
 }
@@ -78,6 +141,7 @@ export function UsersSection({ canWrite, me }: { canWrite: boolean; me: string |
           </table>
         </div>
       ) : null}
+      {canWrite ? <InviteUser /> : null}
       {canWrite ? <AddUser /> : null}
     </section>
   );

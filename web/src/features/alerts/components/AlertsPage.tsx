@@ -4,6 +4,8 @@ import { Link, useSearchParams } from "react-router-dom";
 import { splitFieldErrors } from "@/api/problem";
 import { useWellNames } from "@/api/wellNames";
 import { Button, ErrorNotice, Loading, Notice, PageHeader, Pager, SelectField, StatusBadge, TextAreaField } from "@/components/ui";
+import { useMe } from "@/features/auth/api/session";
+import { ACTING_ROLES, WORK_ORDER_ALERT_SOURCES, useWorkOrderFromAlert } from "@/features/workorders/api/workOrders";
 import { formatDateTime, formatNumber } from "@/lib/format";
 
 import { useAcknowledge, useAlerts, useResolve, type Alert, type AlertSeverity, type AlertStatus } from "../api/alerts";
@@ -38,7 +40,26 @@ export function ResolveForm({ alert, onDone }: { alert: Alert; onDone: () => voi
   );
 }
 
-function AlertRow({ alert, wellName }: { alert: Alert; wellName: string }) {
+/** The alert's work order (made once; asking again shows the same one). */
+function WorkOrderButton({ alert, wellName }: { alert: Alert; wellName: string }) {
+  const create = useWorkOrderFromAlert();
+  if (create.data) {
+    return (
+      <span role="status" className="small">
+        Work order created: <Link to={`/work-orders?well=${alert.well_id}`}>{create.data.title}</Link>
+      </span>
+    );
+  }
+  return (
+    <>
+      <Button size="small" variant="secondary" busy={create.isPending} onClick={() => create.mutate(alert.id)}
+        aria-label={`Create a work order from ${alert.title} on ${wellName}`}>Create work order</Button>
+      <ErrorNotice error={create.error} />
+    </>
+  );
+}
+
+function AlertRow({ alert, wellName, canAct }: { alert: Alert; wellName: string; canAct: boolean }) {
   const acknowledge = useAcknowledge();
   const [resolving, setResolving] = useState(false);
   return (
@@ -65,6 +86,7 @@ function AlertRow({ alert, wellName }: { alert: Alert; wellName: string }) {
               Resolve…
             </Button>
           ) : null}
+          {canAct && WORK_ORDER_ALERT_SOURCES.includes(alert.source) ? <WorkOrderButton alert={alert} wellName={wellName} /> : null}
         </div>
       </td>
     </tr>
@@ -80,6 +102,8 @@ export default function AlertsPage() {
   const offset = Number(params.get("offset") ?? 0) || 0;
   const alerts = useAlerts({ status: status === "ALL" ? undefined : status, severity, well_id: wellId, limit: LIMIT, offset });
   const names = useWellNames();
+  const me = useMe();
+  const canAct = ACTING_ROLES.includes(me.data?.role ?? "");
 
   function update(key: string, value: string | undefined) {
     const next = new URLSearchParams(params);
@@ -116,7 +140,7 @@ export default function AlertsPage() {
                 </thead>
                 <tbody>
                   {alerts.data.items.map((alert) => (
-                    <AlertRow key={alert.id} alert={alert} wellName={names.data?.get(alert.well_id) ?? "well"} />
+                    <AlertRow key={alert.id} alert={alert} wellName={names.data?.get(alert.well_id) ?? "well"} canAct={canAct} />
                   ))}
                 </tbody>
               </table>

@@ -64,7 +64,12 @@ export default function WellPage() {
   // The panels start their own requests at once (they need only the id), not after the well.
   return (
     <FirstScreenReady.Provider value={ready}>
-      <PageHeader title={well.data?.name ?? "Well"} actions={canWrite ? <Link className="btn secondary" to={`/wells/${wellId}/edit`}>Edit</Link> : null}>
+      <PageHeader title={well.data?.name ?? "Well"} actions={
+        <>
+          <Link className="btn secondary" to={`/work-orders?well=${wellId}`}>Work orders</Link>
+          {canWrite ? <Link className="btn secondary" to={`/wells/${wellId}/edit`}>Edit</Link> : null}
+        </>
+      }>
         {well.data ? <StatusBadge value={well.data.status} /> : null}
       </PageHeader>
       <section className="card" aria-label="Well facts">
