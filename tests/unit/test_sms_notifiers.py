@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 import httpx
 import pytest
 from botocore.stub import Stubber  # type: ignore[import-untyped]
