@@ -100,3 +100,66 @@ def test_an_acknowledged_alarm_does_not_escalate(
     # THEN the managers are not told, and the escalation is cancelled
     assert about(notifier, alarm["id"]) == [pumper["email"]]
     assert report.cancelled >= 1
+
+
+PREFS = "/api/v1/me/notification-preferences"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"channels": ["sms"], "phone": "555-1234"}, "phone"),
+        ({"channels": ["sms"]}, "phone"),
+        ({"channels": ["pager"]}, "channels"),
+        ({"channels": ["email"], "quiet_start": "25:00", "quiet_end": "06:00"}, "quiet_start"),
+        ({"channels": ["email"], "quiet_start": "22:00"}, "quiet_end"),
+        ({"channels": ["email"], "utc_offset_minutes": 2000}, "utc_offset_minutes"),
+    ],
+)
+def test_wrong_preferences_are_refused_naming_the_field(
+    mod_acme: TenantSession, body: dict[str, Any], field: str
+) -> None:
+    response = mod_acme.client.put(PREFS, json=body, headers=mod_acme.headers)
+    assert response.status_code == 422, response.text
+    assert api_support.problem_field(response) == field
+
+
+def test_a_user_saves_and_reads_back_preferences(mod_acme: TenantSession) -> None:
+    # GIVEN a pumper who has saved nothing: e-mail, no quiet hours
+    pumper = invite(mod_acme, "FIELD_OPERATOR")
+    first = mod_acme.client.get(PREFS, headers=pumper["headers"]).json()
+    assert (first["channels"], first["quiet_start"], first["digest"]) == (["email"], None, False)
+    # WHEN he chooses SMS with quiet hours at UTC-6
+    body = {"channels": ["sms", "email"], "phone": "+15551234567", "quiet_start": "22:00",
+            "quiet_end": "06:00", "utc_offset_minutes": -360, "digest": True}  # fmt: skip
+    assert mod_acme.client.put(PREFS, json=body, headers=pumper["headers"]).status_code == 200
+    # THEN he reads them back, and the admin's own are untouched
+    assert mod_acme.client.get(PREFS, headers=pumper["headers"]).json() == body
+    assert mod_acme.client.get(PREFS, headers=mod_acme.headers).json()["channels"] == ["email"]
+
+
+def test_quiet_hours_delay_the_pumpers_message_until_they_end(
+    mod_platform: Platform, mod_acme: TenantSession, queue: SqliteQueue
+) -> None:
+    # GIVEN an alarm for a pumper who wants SMS and is in quiet hours right now
+    pumper, alarm = raise_alarm(mod_platform, mod_acme, queue, "quiet-sms")
+    clock, notifier = Clock(), InMemoryNotifier()
+    start = clock.now - timedelta(hours=1)
+    end = clock.now + timedelta(hours=2)
+    body = {"channels": ["sms"], "phone": "+15557654321", "utc_offset_minutes": 0,
+            "quiet_start": start.strftime("%H:%M"), "quiet_end": end.strftime("%H:%M")}  # fmt: skip
+    assert mod_acme.client.put(PREFS, json=body, headers=pumper["headers"]).status_code == 200
+    # WHEN the dispatcher runs inside the quiet window
+    report = dispatcher(mod_platform, clock).dispatch(notifier)
+    # THEN nothing goes to him yet
+    assert about(notifier, alarm["id"]) == []
+    assert report.delayed >= 1
+    # WHEN the window has ended (and the alarm was acknowledged, so no escalation)
+    url = f"/api/v1/alerts/{alarm['id']}/acknowledge"
+    assert mod_acme.client.post(url, headers=mod_acme.headers).status_code == 200
+    clock.now = end + timedelta(minutes=1)
+    dispatcher(mod_platform, clock).dispatch(notifier)
+    # THEN he gets one SMS at his number, and only once
+    dispatcher(mod_platform, clock).dispatch(notifier)
+    sent = [n for n in notifier.sent if alarm["id"] in n.body]
+    assert [(n.channel, n.recipient) for n in sent] == [("sms", "+15557654321")]

@@ -9,9 +9,12 @@ the commit of SENT can repeat a message, after the lease expires.
 
 Alarm rows name people rather than addresses (see ``routing``): ``user:<id>``
 is sent to that user's address (cancelled if the user is gone or inactive);
-``role:MANAGER`` becomes one row per active admin and manager, sent in the
-same run. A row marked as an escalation is cancelled instead of sent when its
-alert is no longer OPEN (somebody acknowledged or resolved it meanwhile).
+``role:MANAGER`` becomes one ``user:<id>`` row per active admin and manager,
+sent in the same run. A user's preferences choose the channel (the first one
+listed: ``sms`` goes to their phone) and their quiet hours delay, never drop,
+a non-critical message until the window ends. A row marked as an escalation is
+cancelled instead of sent when its alert is no longer OPEN (somebody acknowledged
+or resolved it meanwhile).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.core.analytics.model.preferences import Preferences
 from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
-from shared.core.analytics.services.alerting import office_recipients
+from shared.core.analytics.services.alerting import office_user_ids
 from shared.core.analytics.services.routing import MANAGERS, USER_PREFIX
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.units_of_work import Record
@@ -32,6 +36,7 @@ from shared.core.registry.model.users import UserStatus
 from shared.core.registry.ports import MasterDatabase
 
 log = logging.getLogger("wellos.notifications")
+CRITICAL = "CRITICAL"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    delayed: int = 0
 
 
 def notification_of(row: Record) -> Notification:
@@ -114,22 +120,31 @@ class NotificationDispatcher:
             self._cancel(store, row, report)
             return False
         if recipient == MANAGERS:
-            emails = self._office_emails(tenant)
+            ids = self._office_user_ids(tenant)
             store.add_outbox(
                 [
-                    {**row, "id": str(uuid.uuid4()), "recipient": email,
+                    {**row, "id": str(uuid.uuid4()), "recipient": USER_PREFIX + user_id,
                      "attempts": 0, "next_attempt_at": self._clock()}
-                    for email in emails
+                    for user_id in ids
                 ]
             )  # fmt: skip
             store.finish_notification(str(row["id"]), {"status": "EXPANDED"})
-            return bool(emails)
+            return bool(ids)
         if recipient.startswith(USER_PREFIX):
-            email = self._user_email(tenant, recipient.removeprefix(USER_PREFIX))
+            user_id = recipient.removeprefix(USER_PREFIX)
+            email = self._user_email(tenant, user_id)
             if email is None:
                 self._cancel(store, row, report)
                 return False
-            row = {**row, "recipient": email}
+            preferences = Preferences.from_record(store.get_preferences(user_id))
+            quiet_until = preferences.quiet_until(self._clock())
+            if quiet_until is not None and row["payload"].get("severity") != CRITICAL:
+                store.finish_notification(str(row["id"]), {"next_attempt_at": quiet_until})
+                report.delayed += 1
+                return False
+            channel = preferences.channels[0]
+            address = preferences.phone if channel == "sms" and preferences.phone else email
+            row = {**row, "channel": channel, "recipient": address}
         self._deliver(store, row, notifier, report)
         return False
 
@@ -142,9 +157,9 @@ class NotificationDispatcher:
         store.finish_notification(str(row["id"]), {"status": "CANCELLED"})
         report.cancelled += 1
 
-    def _office_emails(self, tenant: Tenant) -> list[str]:
+    def _office_user_ids(self, tenant: Tenant) -> list[str]:
         with self._master.unit_of_work() as master:
-            return office_recipients(master.users, tenant.id)
+            return office_user_ids(master.users, tenant.id)
 
     def _user_email(self, tenant: Tenant, user_id: str) -> str | None:
         with self._master.unit_of_work() as master:
