@@ -70,3 +70,15 @@ def test_sns_publishes_to_the_number_and_maps_errors() -> None:
         with pytest.raises(NotificationError):
             notifier.send(TEXT)
     stubber.assert_no_pending_responses()
+
+
+def test_by_channel_never_mails_an_sms_to_a_phone_number() -> None:
+    from shared.adapters.memory.notifier import InMemoryNotifier
+    from shared.adapters.notify.sms import ByChannel
+
+    email, sms = InMemoryNotifier(), InMemoryNotifier()
+    ByChannel(email, sms).send(TEXT)
+    ByChannel(email, sms).send(Notification("email", "a@b.test", "s", "b"))
+    assert ([n.channel for n in email.sent], [n.channel for n in sms.sent]) == (["email"], ["sms"])
+    with pytest.raises(NotificationError):
+        ByChannel(email).send(TEXT)

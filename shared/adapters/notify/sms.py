@@ -125,3 +125,21 @@ class SnsSmsNotifier:
             )
         except (BotoCoreError, ClientError) as exc:
             raise NotificationError(f"SNS {type(exc).__name__}") from exc
+
+
+class ByChannel:
+    """Sends each notification through the notifier of its channel (``email`` by default):
+    an ``sms`` message with no SMS notifier configured is a NotificationError, never an
+    e-mail to a phone number."""
+
+    def __init__(self, email: Any, sms: Any | None = None) -> None:
+        self.email = email
+        self.sms = sms
+
+    def send(self, notification: Notification) -> None:
+        if notification.channel == SMS:
+            if self.sms is None:
+                raise NotificationError("no SMS notifier is configured")
+            self.sms.send(notification)
+            return
+        self.email.send(notification)
