@@ -162,6 +162,10 @@ class Settings(BaseSettings):
     notifier: NotifierBackend = Field(
         default="console", description="Where notifications go: the log, SMTP, ACS Email, SES."
     )
+    sms_sender: str | None = Field(
+        default=None,
+        description="ACS SMS sender number (E.164) or SNS sender id; unset: no SMS channel",
+    )
     notify_sender: str | None = Field(
         default=None, description="The From address of notifications (smtp, acs, ses)."
     )

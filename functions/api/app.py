@@ -35,6 +35,7 @@ from functions.api.routes import (
     imports,
     incidents,
     mfa,
+    notification_prefs,
     passwords,
     permits,
     photos,
@@ -91,7 +92,7 @@ def create_app(
         app.include_router(module.router)
     for module in (gateways, scada, readings):
         app.include_router(module.router)
-    for module in (alerts, analytics):
+    for module in (alerts, analytics, notification_prefs):
         app.include_router(module.router)
     for module in (etl, imports):
         app.include_router(module.router)

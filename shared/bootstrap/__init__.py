@@ -59,6 +59,7 @@ from shared.core.analytics.services import (
     AnalyticsServices,
     BenchmarkService,
     NotificationDispatcher,
+    PreferenceService,
     ScoringService,
 )
 from shared.core.compliance.services import (
@@ -323,6 +324,7 @@ def build_analytics(
         alerts=AlertService(databases),
         notifications=NotificationDispatcher(master, databases),
         benchmarks=BenchmarkService(databases),
+        preferences=PreferenceService(databases),
     )
 
 

@@ -144,20 +144,25 @@ def build_notifier(settings: Settings) -> Notifier:
         from shared.adapters.notify.smtp import SmtpNotifier
 
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return SmtpNotifier(
+        from shared.adapters.notify.sms import ByChannel
+
+        return ByChannel(SmtpNotifier(
             settings.smtp_host or "", settings.smtp_port, sender,
             username=settings.smtp_username, password=password, starttls=settings.smtp_starttls,
-        )  # fmt: skip
+        ))  # fmt: skip
     if settings.notifier == "acs":
         from shared.adapters.notify.acs import AcsEmailNotifier
+        from shared.adapters.notify.sms import AcsSmsNotifier, ByChannel
 
-        return AcsEmailNotifier(
-            settings.acs_endpoint or "", _value(settings.acs_access_key), sender
-        )
+        endpoint, key = settings.acs_endpoint or "", _value(settings.acs_access_key)
+        sms = AcsSmsNotifier(endpoint, key, settings.sms_sender) if settings.sms_sender else None
+        return ByChannel(AcsEmailNotifier(endpoint, key, sender), sms)
     if settings.notifier == "ses":
         from shared.adapters.notify.ses import SesNotifier
+        from shared.adapters.notify.sms import ByChannel, SnsSmsNotifier
 
-        return SesNotifier(sender, aws(settings, "ses"))
+        sns = SnsSmsNotifier(lambda: aws(settings, "sns"), settings.sms_sender)
+        return ByChannel(SesNotifier(sender, aws(settings, "ses")), sns)
     return ConsoleNotifier()
 
 

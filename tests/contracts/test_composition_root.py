@@ -32,6 +32,7 @@ from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.notify.acs import AcsEmailNotifier
 from shared.adapters.notify.console import ConsoleNotifier
 from shared.adapters.notify.ses import SesNotifier
+from shared.adapters.notify.sms import ByChannel
 from shared.adapters.notify.smtp import SmtpNotifier
 from shared.bootstrap import PlatformHolder, StartupError, build_infrastructure, build_secrets
 from shared.settings import Settings
@@ -99,7 +100,8 @@ def test_on_aws_every_adapter_and_key_comes_from_the_settings(
     assert isinstance(infra.queue, SqsQueue)
     assert infra.queue.client.meta.endpoint_url == aws_environment
     assert isinstance(infra.blobs.default, S3BlobStore)
-    assert isinstance(infra.notifier, SesNotifier)
+    assert isinstance(infra.notifier, ByChannel)
+    assert isinstance(infra.notifier.email, SesNotifier)
     # AND the master URL and JWT key are the vault's; nothing was written locally
     assert infra.keys.master_url == MASTER_URL
     stored = aws_client("secretsmanager").get_secret_value(SecretId=prefix + "jwt-signing-key")
@@ -186,7 +188,8 @@ def test_on_azure_the_real_sdk_objects_are_built_without_a_connection(tmp_path: 
     assert isinstance(infra.queue, ServiceBusQueue)
     assert infra.queue._client.fully_qualified_namespace == "wellos-test.servicebus.windows.net"
     assert isinstance(infra.blobs.default, AzureBlobStore)
-    assert isinstance(infra.notifier, AcsEmailNotifier)
+    assert isinstance(infra.notifier, ByChannel)
+    assert isinstance(infra.notifier.email, AcsEmailNotifier)
     assert infra.keys.master_url == MASTER_URL and not list(tmp_path.iterdir())
 
 
@@ -195,7 +198,9 @@ def test_smtp_is_chosen_by_its_settings(tmp_path: Path) -> None:
         database_url=MASTER_URL, state_dir=tmp_path, notifier="smtp", smtp_host="mail.internal",
         notify_sender="ops@example.com", secret_variables={},
     )  # fmt: skip
-    assert isinstance(build_infrastructure(settings).notifier, SmtpNotifier)
+    notifier = build_infrastructure(settings).notifier
+    assert isinstance(notifier, ByChannel)
+    assert isinstance(notifier.email, SmtpNotifier)
 
 
 @pytest.fixture

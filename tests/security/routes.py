@@ -241,6 +241,8 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/auth/refresh": Rule(PUBLIC, lambda s: {"refresh_token": "not-a-token"}),
     "POST /api/v1/auth/logout": Rule(PUBLIC, lambda s: {"refresh_token": "not-a-token"}),
     "GET /api/v1/me": Rule(ALL),
+    "GET /api/v1/me/notification-preferences": Rule(ALL),
+    "PUT /api/v1/me/notification-preferences": Rule(ALL, lambda s: {"channels": ["email"]}),
     "GET /api/v1/users": Rule(OFFICE),
     "POST /api/v1/users": Rule(
         ADMIN,

@@ -88,6 +88,14 @@ class AnalyticsStore(Protocol):
 
     def get_notification(self, row_id: str) -> Record | None: ...
 
+    def get_preferences(self, user_id: str) -> Record | None:
+        """The user's notification preferences row, if they saved one."""
+        ...
+
+    def put_preferences(self, values: Mapping[str, Any]) -> None:
+        """Insert or replace the preferences row of ``values["user_id"]``."""
+        ...
+
 
 class AnalyticsUnitOfWork(TenantUnitOfWork, Protocol):
     analytics: AnalyticsStore

@@ -91,6 +91,10 @@ class AlarmStore(Protocol):
 
     def alarm_details(self, source_key: str) -> Mapping[str, Any] | None: ...
 
+    def assigned_users(self, well_ids: Sequence[str]) -> dict[str, list[str]]:
+        """User ids assigned to each of these wells (wells without any are left out)."""
+        ...
+
 
 @dataclass(frozen=True)
 class WorkOrderQuery:

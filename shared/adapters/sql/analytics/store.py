@@ -19,6 +19,7 @@ from shared.adapters.sql.analytics.tables import (
     alerts,
     anomalies,
     notification_outbox,
+    notification_preferences,
     predictions,
 )
 from shared.adapters.sql.engines import TenantEngineCache
@@ -180,6 +181,17 @@ class SqlAnalyticsStore:
     def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None:
         o = notification_outbox
         self._c.execute(o.update().where(o.c.id == row_id).values(**values))
+
+    def get_preferences(self, user_id: str) -> Record | None:
+        p = notification_preferences
+        row = self._c.execute(sa.select(p).where(p.c.user_id == user_id)).first()
+        return None if row is None else _record(row._mapping)
+
+    def put_preferences(self, values: Mapping[str, Any]) -> None:
+        p = notification_preferences
+        changed = p.update().where(p.c.user_id == values["user_id"]).values(**values)
+        if self._c.execute(changed).rowcount == 0:
+            self._c.execute(p.insert().values(**values))
 
     def get_notification(self, row_id: str) -> Record | None:
         o = notification_outbox

@@ -75,3 +75,16 @@ notification_outbox = sa.Table(
     sa.UniqueConstraint("alert_id", "channel", "recipient", name="uq_outbox_alert_channel_to"),
     sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),
 )
+
+notification_preferences = sa.Table(
+    "notification_preferences",  # migration tenant_0010_notification_prefs
+    metadata,
+    sa.Column("user_id", UUIDType, primary_key=True),
+    sa.Column("channels", JSONType, nullable=False),
+    sa.Column("phone", sa.String(16), nullable=True),
+    sa.Column("quiet_start", sa.String(5), nullable=True),
+    sa.Column("quiet_end", sa.String(5), nullable=True),
+    sa.Column("utc_offset_minutes", sa.Integer(), nullable=False),
+    sa.Column("digest", sa.Boolean(), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
+)

@@ -22,7 +22,7 @@ from shared.adapters.sql.operations.permits import SqlPermitStore
 from shared.adapters.sql.operations.tables import alarm_rules, alarm_state, work_orders
 from shared.adapters.sql.operations.well_tests import SqlWellTestStore
 from shared.adapters.sql.scada.tables import tag_mappings
-from shared.adapters.sql.tenant_tables import wells
+from shared.adapters.sql.tenant_tables import well_assignments, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.analytics.ports import AnalyticsStore
 from shared.core.operations.model import work_orders as wo
@@ -197,6 +197,16 @@ class SqlAlarmStore:
         if fresh:
             self._c.execute(alerts.insert(), fresh)
         return {str(row["source_key"]) for row in fresh}
+
+    def assigned_users(self, well_ids: Sequence[str]) -> dict[str, list[str]]:
+        if not well_ids:
+            return {}
+        c = well_assignments.c
+        statement = sa.select(c.well_id, c.user_id).where(c.well_id.in_(sorted(set(well_ids))))
+        found: dict[str, list[str]] = {}
+        for well_id, user_id in self._c.execute(statement):
+            found.setdefault(str(well_id), []).append(str(user_id))
+        return found
 
     def update_alarm_details(self, source_key: str, details: Mapping[str, Any]) -> bool:
         statement = (

@@ -8,12 +8,14 @@ from shared.core.analytics.services.alerts import AlertService
 from shared.core.analytics.services.benchmarking import BenchmarkService
 from shared.core.analytics.services.nightly import ScoringService
 from shared.core.analytics.services.notifications import NotificationDispatcher
+from shared.core.analytics.services.preferences import PreferenceService
 
 __all__ = [
     "AlertService",
     "AnalyticsServices",
     "BenchmarkService",
     "NotificationDispatcher",
+    "PreferenceService",
     "ScoringService",
 ]
 
@@ -24,3 +26,4 @@ class AnalyticsServices:
     alerts: AlertService
     notifications: NotificationDispatcher
     benchmarks: BenchmarkService
+    preferences: PreferenceService

@@ -126,3 +126,17 @@ def office_recipients(users: UserRepository, tenant_id: str) -> list[str]:
         offset += len(page.items)
         if not page.items or offset >= page.total:
             return sorted(set(found))
+
+
+def office_user_ids(users: UserRepository, tenant_id: str) -> list[str]:
+    """Ids of the tenant's active admins and managers."""
+    found: list[str] = []
+    offset = 0
+    while True:
+        page = users.list(tenant_id, _USER_PAGE, offset)
+        found += [
+            u.id for u in page.items if u.role in NOTIFIED_ROLES and u.status is UserStatus.ACTIVE
+        ]
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            return sorted(set(found))

@@ -6,22 +6,37 @@ so two dispatchers never both send it. A sent row is marked SENT; a failure
 schedules the next attempt ``base_delay_s * 2**(attempts - 1)`` later, and the
 ``max_attempts``-th failure marks it FAILED. Only a crash between the send and
 the commit of SENT can repeat a message, after the lease expires.
+
+Alarm rows name people rather than addresses (see ``routing``): ``user:<id>``
+is sent to that user's address (cancelled if the user is gone or inactive);
+``role:MANAGER`` becomes one ``user:<id>`` row per active admin and manager,
+sent in the same run. A user's preferences choose the channel (the first one
+listed: ``sms`` goes to their phone) and their quiet hours delay, never drop,
+a non-critical message until the window ends. A row marked as an escalation is
+cancelled instead of sent when its alert is no longer OPEN (somebody acknowledged
+or resolved it meanwhile).
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.core.analytics.model.preferences import Preferences
 from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
+from shared.core.analytics.services.alerting import office_user_ids
+from shared.core.analytics.services.routing import MANAGERS, USER_PREFIX
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.units_of_work import Record
 from shared.core.ports.notifications import Notification, NotificationError, Notifier
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.model.users import UserStatus
 from shared.core.registry.ports import MasterDatabase
 
 log = logging.getLogger("wellos.notifications")
+CRITICAL = "CRITICAL"
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class DispatchReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    cancelled: int = 0
+    delayed: int = 0
 
 
 def notification_of(row: Record) -> Notification:
@@ -78,13 +95,78 @@ class NotificationDispatcher:
     ) -> None:
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.analytics
-            for row in store.due_notifications(self._clock(), limit):
-                lease = self._clock() + timedelta(seconds=self._policy.lease_s)
-                if not store.claim_notification(str(row["id"]), row["next_attempt_at"], lease):
-                    continue
-                uow.commit()  # the claim holds even if this process dies while sending
-                self._deliver(store, row, notifier, report)
-                uow.commit()
+            expanded = True
+            while expanded:  # a second pass sends the rows a role row has just become
+                expanded = False
+                for row in store.due_notifications(self._clock(), limit):
+                    lease = self._clock() + timedelta(seconds=self._policy.lease_s)
+                    if not store.claim_notification(str(row["id"]), row["next_attempt_at"], lease):
+                        continue
+                    uow.commit()  # the claim holds even if this process dies while sending
+                    expanded |= self._route(tenant, store, row, notifier, report)
+                    uow.commit()
+
+    def _route(
+        self,
+        tenant: Tenant,
+        store: AnalyticsStore,
+        row: Record,
+        notifier: Notifier,
+        report: DispatchReport,
+    ) -> bool:
+        """Send, resolve or cancel one claimed row; True when it became new rows."""
+        recipient = str(row["recipient"])
+        if row["payload"].get("escalation") and not self._still_open(store, row):
+            self._cancel(store, row, report)
+            return False
+        if recipient == MANAGERS:
+            ids = self._office_user_ids(tenant)
+            store.add_outbox(
+                [
+                    {**row, "id": str(uuid.uuid4()), "recipient": USER_PREFIX + user_id,
+                     "attempts": 0, "next_attempt_at": self._clock()}
+                    for user_id in ids
+                ]
+            )  # fmt: skip
+            store.finish_notification(str(row["id"]), {"status": "EXPANDED"})
+            return bool(ids)
+        if recipient.startswith(USER_PREFIX):
+            user_id = recipient.removeprefix(USER_PREFIX)
+            email = self._user_email(tenant, user_id)
+            if email is None:
+                self._cancel(store, row, report)
+                return False
+            preferences = Preferences.from_record(store.get_preferences(user_id))
+            quiet_until = preferences.quiet_until(self._clock())
+            if quiet_until is not None and row["payload"].get("severity") != CRITICAL:
+                store.finish_notification(str(row["id"]), {"next_attempt_at": quiet_until})
+                report.delayed += 1
+                return False
+            channel = preferences.channels[0]
+            address = preferences.phone if channel == "sms" and preferences.phone else email
+            row = {**row, "channel": channel, "recipient": address}
+        self._deliver(store, row, notifier, report)
+        return False
+
+    @staticmethod
+    def _still_open(store: AnalyticsStore, row: Record) -> bool:
+        alert = store.get_alert(str(row["alert_id"]))
+        return alert is not None and alert["status"] == "OPEN"
+
+    def _cancel(self, store: AnalyticsStore, row: Record, report: DispatchReport) -> None:
+        store.finish_notification(str(row["id"]), {"status": "CANCELLED"})
+        report.cancelled += 1
+
+    def _office_user_ids(self, tenant: Tenant) -> list[str]:
+        with self._master.unit_of_work() as master:
+            return office_user_ids(master.users, tenant.id)
+
+    def _user_email(self, tenant: Tenant, user_id: str) -> str | None:
+        with self._master.unit_of_work() as master:
+            user = master.users.get(tenant.id, user_id)
+        if user is None or user.status is not UserStatus.ACTIVE:
+            return None
+        return user.email
 
     def _deliver(
         self, store: AnalyticsStore, row: Record, notifier: Notifier, report: DispatchReport

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from shared.core.analytics.services.alerting import json_safe
+from shared.core.analytics.services.routing import alarm_outbox_rows, escalation_delay
 from shared.core.common.access import require, require_office_role
 from shared.core.common.actor import Actor
 from shared.core.common.change_feed import ChangeEntry
@@ -177,7 +178,7 @@ class AlarmEvaluator:
             evaluated = evaluate(cached.index, retired.state, readings)
             stale = evaluate_stale(cached.index, evaluated.state, now_us)
             events = [*retired.events, *evaluated.events, *stale.events]
-            outcome = self._record(uow, cached, events, readings, now)
+            outcome = self._record(uow, cached, events, readings, now, escalation_delay(tenant))
             revision = stored.revision + 1
             uow.alarms.save_state(revision, stale.state.to_data(), now)
             uow.commit()
@@ -213,8 +214,10 @@ class AlarmEvaluator:
         events: Sequence[AlarmEvent],
         readings: ReadingArrays,
         now: datetime,
+        delay: timedelta,
     ) -> AlarmOutcome:
-        """Raised episodes become alerts (one statement); cleared ones say so in their alert."""
+        """Raised episodes become alerts (one statement), with their notifications (the well's
+        pumpers now, the managers after ``delay``); cleared ones say so in their alert."""
         drafts: list[dict[str, Any]] = []
         feed: list[ChangeEntry] = []
         cleared = 0
@@ -242,6 +245,10 @@ class AlarmEvaluator:
             if well_id is not None:
                 feed.append(_entry(now, well_id, key, "alarm.clear", {"source_key": key, **after}))
         inserted = uow.alarms.add_alarms(drafts)
+        raised = [alert for alert in drafts if alert["source_key"] in inserted]
+        if raised:
+            pumpers = uow.alarms.assigned_users([str(a["well_id"]) for a in raised])
+            uow.analytics.add_outbox(alarm_outbox_rows(raised, pumpers, now, delay))
         for alert in drafts:
             if alert["source_key"] in inserted:
                 feed.append(_entry(now, alert["well_id"], alert["id"], "alarm.raise", alert))

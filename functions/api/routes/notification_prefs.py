@@ -1,0 +1,56 @@
+"""Each signed-in user's own notification preferences: channels, phone, quiet hours, digest.
+
+A wrong field is a 422 problem naming it (``phone`` not E.164, ``quiet_start``
+not HH:MM, an unknown channel...). Users without saved preferences get e-mail,
+no quiet hours, no digest.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.schemas.common import StrictInput
+from shared.core.analytics.model.preferences import Preferences, parse_preferences
+
+router = APIRouter(tags=["notifications"])
+PATH = "/api/v1/me/notification-preferences"
+
+
+class PreferencesIn(StrictInput):
+    channels: list[str]
+    phone: str | None = None
+    quiet_start: str | None = None
+    quiet_end: str | None = None
+    utc_offset_minutes: int = 0
+    digest: bool = False
+
+
+class PreferencesOut(BaseModel):
+    channels: list[str]
+    phone: str | None
+    quiet_start: str | None
+    quiet_end: str | None
+    utc_offset_minutes: int
+    digest: bool
+
+
+def _out(preferences: Preferences) -> PreferencesOut:
+    return PreferencesOut(**preferences.as_record())
+
+
+@router.get(PATH, response_model=PreferencesOut)
+def get_preferences(platform: PlatformDep, tenant: TenantDep, actor: ActorDep) -> PreferencesOut:
+    return _out(platform.analytics.preferences.get(tenant, actor))
+
+
+@router.put(PATH, response_model=PreferencesOut)
+def put_preferences(
+    body: PreferencesIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> PreferencesOut:
+    preferences = parse_preferences(
+        body.channels, body.phone, body.quiet_start, body.quiet_end,
+        body.utc_offset_minutes, body.digest,
+    )  # fmt: skip
+    return _out(platform.analytics.preferences.put(tenant, actor, preferences))

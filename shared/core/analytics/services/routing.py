@@ -1,0 +1,70 @@
+"""Who hears about an alarm, and when: the pumpers first, the managers if nobody acknowledges.
+
+An alarm alert gets one outbox row per pumper assigned to its well, due now,
+and one escalation row addressed to the managers, due after the tenant's
+escalation delay (feature ``alarm_escalation_minutes``, default 30). Rows name
+users (``user:<id>``) or a role (``role:MANAGER``); the dispatcher, which reads
+the master database, turns them into addresses when they are due. An
+escalation row whose alert is no longer OPEN when it falls due is cancelled,
+not sent. The outbox's unique (alert, channel, recipient) key means a row is
+written once however often the alarm is re-evaluated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.core.registry.model.tenants import Tenant
+
+EMAIL = "email"
+USER_PREFIX = "user:"
+MANAGERS = "role:MANAGER"
+ESCALATION_FEATURE = "alarm_escalation_minutes"
+DEFAULT_ESCALATION = timedelta(minutes=30)
+
+
+def escalation_delay(tenant: Tenant) -> timedelta:
+    minutes = tenant.features.get(ESCALATION_FEATURE)
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes >= 0:
+        return timedelta(minutes=float(minutes))
+    return DEFAULT_ESCALATION
+
+
+def _row(
+    alert: Mapping[str, Any], recipient: str, due: datetime, escalation: bool
+) -> dict[str, Any]:
+    payload = {
+        "alert_id": str(alert["id"]),
+        "well_id": str(alert["well_id"]),
+        "severity": str(alert["severity"]),
+        "title": str(alert["title"]),
+        "escalation": escalation,
+    }
+    return {
+        "id": str(uuid.uuid4()),
+        "alert_id": str(alert["id"]),
+        "channel": EMAIL,
+        "recipient": recipient,
+        "payload": payload,
+        "status": "PENDING",
+        "attempts": 0,
+        "next_attempt_at": due,
+    }
+
+
+def alarm_outbox_rows(
+    alerts: Sequence[Mapping[str, Any]],
+    pumpers: Mapping[str, Sequence[str]],
+    now: datetime,
+    delay: timedelta,
+) -> list[dict[str, Any]]:
+    """Rows for newly raised alarm alerts; ``pumpers`` maps a well id to its assigned user ids."""
+    rows: list[dict[str, Any]] = []
+    for alert in alerts:
+        for user_id in sorted(set(pumpers.get(str(alert["well_id"]), ()))):
+            rows.append(_row(alert, USER_PREFIX + user_id, now, escalation=False))
+        rows.append(_row(alert, MANAGERS, now + delay, escalation=True))
+    return rows
