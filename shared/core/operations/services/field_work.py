@@ -88,7 +88,10 @@ class OperationsFieldWork:
             visible = visible_well_ids(uow, actor)
             if visible is not None and work.well_id not in visible:
                 return FieldWorkResult("rejected", "well_id", FORBIDDEN)
-            for held in uow.well_tests.of_wells([work.well_id], None):
+            held_tests = uow.well_tests.of_wells([work.well_id], None)
+            if any(held.test_id == test.test_id for held in held_tests):
+                return FieldWorkResult("applied")  # logged before its outcome was recorded
+            for held in held_tests:
                 if held.start < test.end and test.start < held.end:
                     return FieldWorkResult(
                         "conflict", None,
