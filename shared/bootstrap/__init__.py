@@ -91,6 +91,7 @@ from shared.core.operations.services import (
     WellTestService,
     WorkOrderService,
 )
+from shared.core.operations.services.field_work import OperationsFieldWork
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -410,7 +411,8 @@ def wire_services(
     codes = PyotpOneTimeCodes()
     auth = AuthService(master, hasher, tokens, policy, codes=codes)
     mail = IdentityMail(app_url(settings))
-    sync = SyncService(tenant_databases, blobs=blobs)
+    field_work = OperationsFieldWork(SqlOperationsDatabases(tenant_databases.engines))
+    sync = SyncService(tenant_databases, blobs=blobs, field_work=field_work)
     engines = tenant_databases.engines
     source_policy = build_source_policy(settings, master, secrets, master_url=master_url)
     connector = SqlSourceConnector(source_policy)

@@ -14,8 +14,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
+from shared.core.common.actor import Actor
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
+from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
 
 Lockable = Literal["well", "equipment"]
@@ -239,3 +241,43 @@ class SyncJobRepository(Protocol):
     def counts(self, job_id: str) -> dict[str, int]:
         """How many outcomes the job has per status."""
         ...
+
+
+FieldWorkStatus = Literal["applied", "conflict", "rejected"]
+
+
+@dataclass(frozen=True)
+class FieldWorkResult:
+    """What a field-work handler did with one event.
+
+    `rejected` names `field` (e.g. `well_id` with reason `forbidden`); `conflict`
+    sends the event to the review queue with `reason`; `applied` changed the record.
+    """
+
+    status: FieldWorkStatus
+    field: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldWork:
+    """A field-work event as a handler sees it: the payload is the raw JSON the device sent
+    (the handler validates it and names `payload.<field>` when it is wrong)."""
+
+    event_id: str
+    type: str
+    well_id: str
+    occurred_at: datetime
+    device_id: str
+    payload: Mapping[str, Any]
+
+
+class FieldWorkHandlers(Protocol):
+    """Field events owned by features above sync (operations): closing a work order and
+    logging a well test. Each call applies one event in its own transaction."""
+
+    def close_work_order(
+        self, tenant: Tenant, actor: Actor, work: FieldWork
+    ) -> FieldWorkResult: ...
+
+    def log_well_test(self, tenant: Tenant, actor: Actor, work: FieldWork) -> FieldWorkResult: ...

@@ -28,6 +28,12 @@ class EventType(StrEnum):
     NOTE_ADDED = "NOTE_ADDED"
     PHOTO_ATTACHED = "PHOTO_ATTACHED"
     DOWNTIME_REPORTED = "DOWNTIME_REPORTED"
+    WORK_ORDER_CLOSED = "WORK_ORDER_CLOSED"
+    WELL_TEST_LOGGED = "WELL_TEST_LOGGED"
+
+
+FIELD_WORK_TYPES = frozenset({EventType.WORK_ORDER_CLOSED, EventType.WELL_TEST_LOGGED})
+"""Event types applied by a `FieldWorkHandlers` port (operations), not by sync itself."""
 
 
 class OutcomeStatus(StrEnum):

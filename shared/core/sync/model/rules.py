@@ -36,6 +36,9 @@ RULE_BY_TYPE: dict[str, Rule] = {
     EventType.PRODUCTION_LOGGED: Rule.HIGHEST_VALUE,
     EventType.EQUIPMENT_INSPECTED: Rule.MANUAL_REVIEW,
     EventType.NOTE_ADDED: Rule.MERGE,
+    # field work (services.field_work): a double close or an overlapping test waits for review
+    EventType.WORK_ORDER_CLOSED: Rule.MANUAL_REVIEW,
+    EventType.WELL_TEST_LOGGED: Rule.MANUAL_REVIEW,
 }
 
 

@@ -27,13 +27,15 @@ from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.ports import TenantDatabases
 from shared.core.sync.errors import BatchTooLargeError
 from shared.core.sync.model.field_events import (
+    FIELD_WORK_TYPES,
     Device,
     EventOutcome,
     FieldEvent,
     IncomingEvent,
     PhotoAttached,
 )
-from shared.core.sync.ports import Conflict, ConflictQuery
+from shared.core.sync.ports import Conflict, ConflictQuery, FieldWorkHandlers
+from shared.core.sync.services import field_work
 from shared.core.sync.services import review as sync_review
 from shared.core.sync.services.batch import BatchInput, RefusedUpload, apply_events
 from shared.core.sync.services.review import ConflictDetail, Resolution
@@ -52,11 +54,16 @@ OnApplied = Callable[[TenantUnitOfWork, list[EventOutcome]], None]
 
 class SyncService:
     def __init__(
-        self, databases: TenantDatabases, clock: Clock = utc_now, blobs: BlobStore | None = None
+        self,
+        databases: TenantDatabases,
+        clock: Clock = utc_now,
+        blobs: BlobStore | None = None,
+        field_work: FieldWorkHandlers | None = None,
     ) -> None:
         self._databases = databases
         self._clock = clock
         self._blobs = blobs
+        self._field_work = field_work
 
     def needs_job(self, actor: Actor, events: int, body_bytes: int) -> bool:
         """Permission first; then whether the batch is over the inline limits (a job)."""
@@ -80,17 +87,48 @@ class SyncService:
         "no future production dates" are measured against it.
         """
         require(actor, Permission.FIELD_DATA_WRITE)
-        order = sorted(range(len(events)), key=lambda i: (events[i].device_seq, i))
         received = received_at or self._clock()
+        work = self._field_work_outcomes(tenant, actor, device, events, received)
+        rest = [index for index in range(len(events)) if index not in work]
+        order = sorted(rest, key=lambda i: (events[i].device_seq, i))
         batch = BatchInput(tenant, actor, device, received, self._clock, self._photos(events))
         with self._databases.unit_of_work(tenant) as uow:
             applied = apply_events(uow, batch, [events[index] for index in order])
             by_index = dict(zip(order, applied.outcomes, strict=True))
+            by_index.update(work)
             outcomes = [by_index[index] for index in range(len(events))]
             if on_applied is not None:
                 on_applied(uow, outcomes)
             uow.commit()
         self._discard_refused(tenant, applied.refused_uploads)
+        return outcomes
+
+    def _field_work_outcomes(
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        device: Device,
+        events: Sequence[IncomingEvent],
+        received: datetime,
+    ) -> dict[int, EventOutcome]:
+        """Work-order closes and well tests, applied first by the operations port, one
+        transaction each, in device-sequence order (see services.field_work)."""
+        if self._field_work is None:
+            return {}
+        found = [
+            index
+            for index, event in enumerate(events)
+            if isinstance(event, FieldEvent) and event.type in FIELD_WORK_TYPES
+        ]
+        found.sort(key=lambda i: (events[i].device_seq, i))
+        outcomes: dict[int, EventOutcome] = {}
+        for index in found:
+            event = events[index]
+            assert isinstance(event, FieldEvent)
+            outcomes[index] = field_work.apply_one(
+                self._databases, self._field_work, self._clock, tenant, actor, device,
+                event, received,
+            )  # fmt: skip
         return outcomes
 
     def _discard_refused(self, tenant: Tenant, refused: Sequence[RefusedUpload]) -> None:
