@@ -190,8 +190,13 @@ class SqlAnalyticsStore:
     def put_preferences(self, values: Mapping[str, Any]) -> None:
         p = notification_preferences
         changed = p.update().where(p.c.user_id == values["user_id"]).values(**values)
-        if self._c.execute(changed).rowcount == 0:
-            self._c.execute(p.insert().values(**values))
+        if self._c.execute(changed).rowcount > 0:
+            return
+        try:
+            with self._c.begin_nested():  # a concurrent first save may insert the row first
+                self._c.execute(p.insert().values(**values))
+        except sa.exc.IntegrityError:
+            self._c.execute(changed)
 
     def get_notification(self, row_id: str) -> Record | None:
         o = notification_outbox
