@@ -579,7 +579,8 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     )  # fmt: skip
     api.ok("PUT", f"/api/v1/wells/{well['id']}/assignments/{invited['id']}")
     operator = Api(hosts[API], api.domain)
-    login = {"email": email, "password": invited["one_time_password"]}
+    one_time = invited["one_time_password"]  # set by an admin: replaced at first sign-in
+    login = {"email": email, "password": one_time, "new_password": f"Field-{one_time}-2026"}
     operator.token = operator.ok("POST", "/api/v1/auth/login", login)["access_token"]
     # WHEN their tablet syncs more events than fit inline: a job on the sync-jobs queue
     moment = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=uuid.uuid4().int % 1000)
