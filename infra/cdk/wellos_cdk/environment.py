@@ -15,7 +15,8 @@ from wellos_cdk.config import StackConfig
 DATABASE_URL_SECRET = "database-url"
 JWT_SECRET = "jwt-signing-key"
 INGEST_KEY_SECRET = "ingest-signing-key"
-SERVER_SECRETS = (DATABASE_URL_SECRET, JWT_SECRET, INGEST_KEY_SECRET)
+TOTP_KEY_SECRET = "totp-encryption-key"
+SERVER_SECRETS = (DATABASE_URL_SECRET, JWT_SECRET, INGEST_KEY_SECRET, TOTP_KEY_SECRET)
 
 
 @dataclass(frozen=True)
