@@ -8,6 +8,7 @@ settings, and the platform (engines, secrets) is built on the first request.
 from __future__ import annotations
 
 from functions.api.app import create_app
+from functions.azure.compliance import compliance_bp
 from functions.azure.etl import etl_bp
 from functions.azure.http import build_function_app
 from functions.azure.ingest import ingest_bp
@@ -24,3 +25,4 @@ app.register_functions(ingest_bp)
 app.register_functions(etl_bp)
 app.register_functions(scoring_bp)
 app.register_functions(sync_jobs_bp)
+app.register_functions(compliance_bp)

@@ -25,34 +25,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
 from local_server import (
-    drop_databases,
+    bench_master,
     free_port,
     process_cpu_seconds,
     server_environment,
     start_server,
 )
-from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import Platform, build_platform
 from shared.core.registry.services.tenants import CreateTenant
-from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get(
@@ -282,23 +274,8 @@ def main() -> None:
         "--serverless", action="store_true", help="serve with NullPool, as Functions/Lambda do"
     )
     args = parser.parse_args()
-    run_id = uuid.uuid4().hex[:8]
-    master_name, prefix = f"wellos_bench_{run_id}", f"wb_{run_id}_t_"
-    state_dir = Path(tempfile.mkdtemp(prefix="wellos-bench-"))
-    admin = sa.create_engine(
-        normalize_url(SERVER), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    settings = Settings(
-        database_url=normalize_url(SERVER).set(database=master_name).render_as_string(False),
-        state_dir=state_dir,
-        tenant_db_prefix=prefix,
-        jwt_secret=secrets.token_urlsafe(48),
-        serverless=args.serverless,
-    )
-    env = server_environment(settings, WELLOS_SERVERLESS=str(settings.serverless).lower())
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{master_name}"'))
-    try:
+    with bench_master(SERVER, serverless=args.serverless) as settings:
+        env = server_environment(settings, WELLOS_SERVERLESS=str(settings.serverless).lower())
         platform = build_platform(settings)
         platform.migrate_master()
         print("seeding 2 tenants …", flush=True)
@@ -307,9 +284,6 @@ def main() -> None:
         results = run(args, env, tenants)
         import_app_s = import_seconds(env, "function_app")
         import_lambda_s = import_seconds(env, "functions.aws.api_handler")
-    finally:
-        drop_databases(admin, master_name, prefix)
-        shutil.rmtree(state_dir, ignore_errors=True)
     report(results, import_app_s, import_lambda_s)
 
 

@@ -1,18 +1,28 @@
-"""What the HTTP benches share: a uvicorn server of the API on a free port, its
-environment, and dropping the bench's databases afterwards."""
+"""What the HTTP benches share: a fresh master database and its Settings, a uvicorn
+server of the API on a free port, its environment, and dropping the bench's
+databases afterwards."""
 
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
+from shared.adapters.sql.urls import normalize_url
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,3 +88,29 @@ def drop_databases(admin: sa.Engine, master_name: str, prefix: str) -> None:
         for name in [*tenant_dbs, master_name]:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def bench_master(server: str, **settings: Any) -> Iterator[Settings]:
+    """Settings of a new, empty master database on `server` (a fresh state dir, tenant
+    prefix and JWT secret, plus `settings`); the databases and the dir go afterwards."""
+    run_id = uuid.uuid4().hex[:8]
+    master_name, prefix = f"wellos_bench_{run_id}", f"wb_{run_id}_t_"
+    state_dir = Path(tempfile.mkdtemp(prefix="wellos-bench-"))
+    admin = sa.create_engine(
+        normalize_url(server), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    chosen = Settings(
+        database_url=normalize_url(server).set(database=master_name).render_as_string(False),
+        state_dir=state_dir,
+        tenant_db_prefix=prefix,
+        jwt_secret=secrets.token_urlsafe(48),
+        **settings,
+    )
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{master_name}"'))
+    try:
+        yield chosen
+    finally:
+        drop_databases(admin, master_name, prefix)
+        shutil.rmtree(state_dir, ignore_errors=True)

@@ -30,25 +30,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
-from local_server import drop_databases, free_port, server_environment, start_server
-from sqlalchemy.pool import NullPool
+from local_server import bench_master, free_port, server_environment, start_server
 
-from shared.adapters.sql.urls import normalize_url
 from shared.bootstrap import build_platform
 from shared.core.registry.services.tenants import CreateTenant
 from shared.settings import Settings
@@ -332,27 +325,8 @@ def main() -> None:
     parser.add_argument("--job-events", type=int, default=20_000, help="events of the job")
     parser.add_argument("--skip-job", action="store_true", help="no job (before jobs existed)")
     args = parser.parse_args()
-    run_id = uuid.uuid4().hex[:8]
-    master_name, prefix = f"wellos_bench_{run_id}", f"wb_{run_id}_t_"
-    state_dir = Path(tempfile.mkdtemp(prefix="wellos-bench-"))
-    admin = sa.create_engine(
-        normalize_url(SERVER), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    settings = Settings(
-        database_url=normalize_url(SERVER).set(database=master_name).render_as_string(False),
-        state_dir=state_dir,
-        tenant_db_prefix=prefix,
-        jwt_secret=secrets.token_urlsafe(48),
-        tenant_pool_size=10,
-        log_json=False,
-    )
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{master_name}"'))
-    try:
+    with bench_master(SERVER, tenant_pool_size=10, log_json=False) as settings:
         figures = run(args, settings)
-    finally:
-        drop_databases(admin, master_name, prefix)
-        shutil.rmtree(state_dir, ignore_errors=True)
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
 
 

@@ -5,7 +5,8 @@ scoring queue's event-source mapping with ReportBatchItemFailures: a record
 whose job fails is reported in ``batchItemFailures`` (SQS retries it, then its
 redrive policy parks it), the others are deleted. ``notify_handler`` drains the
 notification outbox on a one-minute schedule through the platform's notifier
-(``WELLOS_NOTIFIER=ses`` in the stack).
+(``WELLOS_NOTIFIER=ses`` in the stack). ``remind_handler`` sends the day's
+compliance reminders on a daily schedule (06:00 UTC, as on Azure).
 """
 
 from __future__ import annotations
@@ -54,3 +55,9 @@ def notify_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "mail_sent": mail.sent,
         "mail_failed": mail.failed,
     }
+
+
+@logger.inject_lambda_context(clear_state=True)
+def remind_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    report = runtime.platform.compliance.reminders.remind(runtime.notifier)
+    return {"tenants": report.tenants, "sent": report.sent, "failed": report.failed}

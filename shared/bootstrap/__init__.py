@@ -16,6 +16,7 @@ from shared.adapters.local.virus_scan import NoOpVirusScanner
 from shared.adapters.network import is_own_address, resolve_host
 from shared.adapters.security.oidc import HttpOidcProvider
 from shared.adapters.security.passwords import Argon2PasswordHasher
+from shared.adapters.security.secret_box import SecretBox
 from shared.adapters.security.tokens import JwtAccessTokenCodec
 from shared.adapters.security.totp import PyotpOneTimeCodes
 from shared.adapters.sql.analytics.store import SqlAnalyticsDatabases
@@ -381,7 +382,8 @@ def build_databases(
         serverless=settings.serverless,
     )
     master_pool = PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
-    master = SqlMasterDatabase(create_engine(normalize_url(infra.keys.master_url), master_pool))
+    master_engine = create_engine(normalize_url(infra.keys.master_url), master_pool)
+    master = SqlMasterDatabase(master_engine, SecretBox(infra.keys.totp_key))
     cache = TenantEngineCache(
         infra.secrets, settings.tenant_engine_cache_size, pool, settings.tenant_idle_seconds
     )

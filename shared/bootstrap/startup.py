@@ -23,6 +23,7 @@ from shared.settings import Settings
 
 JWT_SECRET_NAME = "jwt-signing-key"
 BLOB_TOKEN_SECRET_NAME = "blob-token-key"
+TOTP_SECRET_NAME = "totp-encryption-key"  # seals authenticator secrets in the master DB
 
 
 class StartupError(InfrastructureError):
@@ -47,6 +48,7 @@ class ServerKeys:
     master_url: str
     jwt_signing_key: str
     blob_token_key: bytes | None
+    totp_key: str
 
 
 def stored_key(secrets: Secrets, name: str) -> str:
@@ -78,7 +80,10 @@ def server_keys(settings: Settings, secrets: Secrets | None, needs_blob_key: boo
             raise StartupError(settings.secrets_backend, missing_settings)
         blob_key = stored_key(secrets, BLOB_TOKEN_SECRET_NAME).encode() if needs_blob_key else None
         return ServerKeys(
-            _local_master_url(settings, secrets), jwt_signing_key(settings, secrets), blob_key
+            _local_master_url(settings, secrets),
+            jwt_signing_key(settings, secrets),
+            blob_key,
+            stored_key(secrets, TOTP_SECRET_NAME),
         )
     found, missing_secrets = _read_server_secrets(settings, secrets, needs_blob_key)
     if missing_settings or missing_secrets:
@@ -86,7 +91,7 @@ def server_keys(settings: Settings, secrets: Secrets | None, needs_blob_key: boo
     jwt = settings.jwt_secret.get_secret_value() if settings.jwt_secret else found["jwt"]
     master = settings.database_url.get_secret_value() if settings.database_url else None
     blob_key = found["blob"].encode() if "blob" in found else None
-    return ServerKeys(master or found["master"], jwt, blob_key)
+    return ServerKeys(master or found["master"], jwt, blob_key, found["totp"])
 
 
 def _local_master_url(settings: Settings, secrets: Secrets) -> str:
@@ -107,6 +112,7 @@ def _read_server_secrets(
         "jwt": None if settings.jwt_secret else JWT_SECRET_NAME,
         "blob": BLOB_TOKEN_SECRET_NAME if needs_blob_key else None,
         "ingest": INGEST_KEY_SECRET_NAME,  # two cold instances must not each make their own
+        "totp": TOTP_SECRET_NAME,
     }
     found: dict[str, str] = {}
     missing: list[str] = []

@@ -39,7 +39,7 @@ from shared.settings import Settings
 from tests.emulators import AWS_REGION
 
 MASTER_URL = "postgresql://wellos@db.internal:5432/wellos"  # never connected to here
-SERVER_KEYS = ("jwt-signing-key", "ingest-signing-key")
+SERVER_KEYS = ("jwt-signing-key", "ingest-signing-key", "totp-encryption-key")
 
 
 @pytest.fixture
@@ -128,7 +128,9 @@ def test_a_cloud_process_missing_settings_and_keys_fails_once_naming_them_all(
     assert error.missing_settings == (
         "WELLOS_SERVICE_BUS", "WELLOS_ACS_ENDPOINT", "WELLOS_ACS_ACCESS_KEY",
     )  # fmt: skip
-    assert error.missing_secrets == ("database-url", "blob-token-key", "ingest-signing-key")
+    assert error.missing_secrets == (
+        "database-url", "blob-token-key", "ingest-signing-key", "totp-encryption-key",
+    )  # fmt: skip
     assert "missing secrets in secretsmanager: database-url, blob-token-key" in error.detail
     # AND no key was made: not in the vault, not in a local file
     listed = aws_client("secretsmanager").list_secrets()["SecretList"]

@@ -159,6 +159,7 @@ def test_server_keys_are_secrets_under_the_environment_prefix(dev_synth: Synth) 
     names = {secret["Properties"].get("Name") for secret in secrets}
     assert {"wellos/dev/database-url", "wellos/dev/jwt-signing-key"} <= names
     assert "wellos/dev/ingest-signing-key" in names
+    assert "wellos/dev/totp-encryption-key" in names
 
 
 def test_alarms_watch_every_dead_letter_queue_and_every_function(dev_synth: Synth) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+import sqlalchemy as sa
 
 from tests.integration import api_support
 from tests.integration.api_support import invite, master_audit, problem_field
@@ -77,6 +78,43 @@ def test_after_enrolment_a_sign_in_needs_a_fresh_code_once(mod_platform, mod_acm
     assert status["enrolled"] is True
     assert "user.mfa_enabled" in [e["action"] for e in master_audit(mod_platform, user["id"])]
     assert secret not in str(master_audit(mod_platform, user["id"]))
+
+
+def _stored_secret(platform, user_id: str) -> str:
+    from shared.adapters.sql.registry.tables import user_totp
+
+    query = sa.select(user_totp.c.secret).where(user_totp.c.user_id == user_id)
+    with platform.master.engine.connect() as connection:
+        return str(connection.execute(query).scalar_one())
+
+
+def test_the_authenticator_secret_is_sealed_at_rest(mod_platform, mod_acme):
+    user = invite(mod_acme, "VIEWER")
+    secret, _ = _enrol(mod_acme, user["headers"])
+    stored = _stored_secret(mod_platform, user["id"])
+    assert secret not in stored
+    assert stored.startswith("v1:")
+    _steady()
+    assert _login(mod_acme, user, mfa_code=_code(secret, 30)).status_code == 200  # next step
+
+
+def test_a_secret_stored_before_sealing_still_signs_in_and_is_sealed(mod_platform, mod_acme):
+    from shared.adapters.sql.registry.tables import user_totp
+
+    user = invite(mod_acme, "VIEWER")
+    secret, _ = _enrol(mod_acme, user["headers"])
+    # GIVEN the row as an older release wrote it: the secret in plain text
+    with mod_platform.master.engine.begin() as connection:
+        connection.execute(
+            user_totp.update().where(user_totp.c.user_id == user["id"]).values(secret=secret)
+        )
+    # WHEN the user signs in with a fresh code (the next step) THEN they are in
+    _steady()
+    assert _login(mod_acme, user, mfa_code=_code(secret, 30)).status_code == 200
+    # AND the row is now sealed
+    stored = _stored_secret(mod_platform, user["id"])
+    assert secret not in stored
+    assert stored.startswith("v1:")
 
 
 def test_one_step_back_is_accepted_two_steps_away_are_not(mod_acme):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import subprocess
 import sys
 import threading
@@ -15,12 +16,17 @@ import azure.functions as func
 from azure.functions.timer import TimerRequest
 
 from functions.aws import scoring_handler
+from functions.azure import compliance as azure_compliance
 from functions.azure import scoring as azure_scoring
 from functions.local.scoring import dispatch_notifications, run_scoring_loop
 from shared.adapters.memory.notifier import InMemoryNotifier
 from shared.adapters.memory.queue import InMemoryQueue
+from shared.adapters.sql.compliance.store import SqlComplianceDatabases
 from shared.bootstrap import Platform
 from shared.core.analytics.services.nightly import SCORING_QUEUE, ScoringJob
+from shared.core.compliance.services.reminders import ReminderService
+from tests.integration.api_support import invite
+from tests.integration.compliance_support import new_lease
 from tests.integration.conftest import TenantSession
 from tests.integration.test_scoring_support import NIGHT, build_field, rows_of
 
@@ -176,3 +182,44 @@ def test_the_local_loop_scores_the_night_once_and_sends_notifications(
     alerts = rows_of(platform, acme.slug, "alerts")
     assert report.alerts == len(alerts) > 0
     assert len(notifier.sent) == len(alerts)
+
+
+def test_the_daily_compliance_timers_of_both_clouds_send_one_digest_a_day(
+    platform: Platform, acme: TenantSession, monkeypatch: Any
+) -> None:
+    # GIVEN a lease under compliance, a manager, and each cloud's daily reminder timer
+    new_lease(acme)
+    manager = invite(acme, "MANAGER")
+    reminders = ReminderService(
+        platform.master,
+        SqlComplianceDatabases(platform.tenant_databases.engines),
+        clock=lambda: datetime(2026, 11, 25, 6, tzinfo=UTC),
+    )
+    compliance = dataclasses.replace(platform.compliance, reminders=reminders)
+    monkeypatch.setattr(platform, "compliance", compliance)
+    notifier = InMemoryNotifier()
+    monkeypatch.setattr(
+        azure_compliance,
+        "runtime",
+        azure_scoring.ScoringRuntime(lambda: platform, notifier_factory=lambda: notifier),
+    )
+    monkeypatch.setattr(
+        scoring_handler,
+        "runtime",
+        scoring_handler.ScoringRuntime(lambda: platform, notifier_factory=lambda: notifier),
+    )
+    app = func.FunctionApp()
+    app.register_functions(azure_compliance.compliance_bp)
+    functions = {f.get_function_name(): f for f in app.get_functions()}
+    timer = functions["remind_compliance"].get_bindings()[0].get_dict_repr()
+    assert (timer["type"], timer["schedule"]) == ("timerTrigger", "0 0 6 * * *")
+
+    # WHEN the Azure timer fires, then the AWS Remind function runs the same day
+    functions["remind_compliance"].get_user_function()(TimerRequest())
+    report = scoring_handler.remind_handler({}, LambdaContext())
+
+    # THEN the office got the digest once: the second run sent nothing
+    assert {n.recipient for n in notifier.sent} == {acme.created.admin_email, manager["email"]}
+    assert "Form PR, monthly production report" in notifier.sent[0].body
+    assert (report["sent"], report["failed"]) == (0, 0)
+    assert report["tenants"] >= 1

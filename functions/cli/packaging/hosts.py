@@ -100,6 +100,7 @@ AWS_SCORING_HANDLERS = (
     Handler("functions.aws.scoring_handler", "handler"),
     Handler("functions.aws.scoring_handler", "fan_out_handler"),
     Handler("functions.aws.scoring_handler", "notify_handler"),
+    Handler("functions.aws.scoring_handler", "remind_handler"),
 )
 
 AWS_APP = Package(

@@ -15,7 +15,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from wellos_cdk.config import StackConfig
-from wellos_cdk.environment import DATABASE_URL_SECRET, INGEST_KEY_SECRET, JWT_SECRET
+from wellos_cdk.environment import (
+    DATABASE_URL_SECRET,
+    INGEST_KEY_SECRET,
+    JWT_SECRET,
+    TOTP_KEY_SECRET,
+)
 from wellos_cdk.network import Network
 
 ADMIN_USER = "wellos_admin"
@@ -81,6 +86,7 @@ class Data(Construct):
         )
         self.jwt_key = self._generated(config, JWT_SECRET, "HS256 signing key of access tokens")
         self.ingest_key = self._generated(config, INGEST_KEY_SECRET, "gateway batch signing key")
+        self.totp_key = self._generated(config, TOTP_KEY_SECRET, "seals authenticator secrets")
 
     def _master_url(self) -> str:
         """postgresql://user:password@proxy:5432/wellos_master, resolved by CloudFormation."""

@@ -15,7 +15,9 @@ from wellos_cdk.config import StackConfig
 DATABASE_URL_SECRET = "database-url"
 JWT_SECRET = "jwt-signing-key"
 INGEST_KEY_SECRET = "ingest-signing-key"
-SERVER_SECRETS = (DATABASE_URL_SECRET, JWT_SECRET, INGEST_KEY_SECRET)
+TOTP_KEY_SECRET = "totp-encryption-key"
+NOTIFYING_FUNCTIONS = ("Notify", "Remind")  # send e-mail through SES when a sender is set
+SERVER_SECRETS = (DATABASE_URL_SECRET, JWT_SECRET, INGEST_KEY_SECRET, TOTP_KEY_SECRET)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def function_environment(
 ) -> dict[str, str]:
     """Everything one function is given: the common settings, its service name, its extras."""
     environment = {**common_environment(config, resources), "POWERTOOLS_SERVICE_NAME": service}
-    if function_id == "Notify" and config.ses_sender:
+    if function_id in NOTIFYING_FUNCTIONS and config.ses_sender:
         environment["WELLOS_NOTIFIER"] = "ses"
         environment["WELLOS_NOTIFY_SENDER"] = config.ses_sender
     return environment

@@ -88,6 +88,10 @@ LAMBDAS = (
         schedule=Schedule("rate(1 minute)", "dispatch_notifications"),
     ),
     LambdaSpec(
+        "Remind", "functions.aws.scoring_handler.remind_handler", AWS_SCORING.name, 300, 512,
+        schedule=Schedule("cron(0 6 * * ? *)", "remind_compliance"),
+    ),
+    LambdaSpec(
         "Migrate", "functions.aws.migrate_handler.handler", AWS_APP.name, 900, 1024,
         run_by_hand=True,
     ),

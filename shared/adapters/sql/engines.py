@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.pool import NullPool
 
+from shared.adapters.security.secret_box import SecretBox
 from shared.adapters.sql.drivers import (
     install_pg8000_decoders,
     pg8000_connect_args,
@@ -110,11 +111,14 @@ def tenant_connection_budget(capacity: int, pool: PoolSettings) -> int:
 
 
 class SqlMasterDatabase:
-    def __init__(self, engine: Engine) -> None:
+    """The master database; with `totp_box` authenticator secrets are sealed at rest."""
+
+    def __init__(self, engine: Engine, totp_box: SecretBox | None = None) -> None:
         self.engine = engine
+        self._totp_box = totp_box
 
     def unit_of_work(self) -> SqlMasterUnitOfWork:
-        return SqlMasterUnitOfWork(self.engine)
+        return SqlMasterUnitOfWork(self.engine, self._totp_box)
 
 
 class TenantEngineCache:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from shared.adapters.security.secret_box import SecretBox
 from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.etl.registry import SqlEtlConfigRegistry
 from shared.adapters.sql.registry.repositories import (
@@ -178,6 +179,10 @@ class ConnectionUnitOfWork:
 
 
 class SqlMasterUnitOfWork(ConnectionUnitOfWork):
+    def __init__(self, engine: Engine, totp_box: SecretBox | None = None) -> None:
+        super().__init__(engine)
+        self._totp_box = totp_box
+
     def __enter__(self) -> Self:
         connection = self._open()
         self.tenants: TenantRegistry = SqlTenantRegistry(connection)
@@ -188,7 +193,7 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         self.links: UserLinkRepository = SqlUserLinkRepository(connection)
         self.outbox: MailOutbox = SqlMailOutbox(connection)
         self.sessions: SessionRepository = SqlSessionRepository(connection)
-        self.mfa: MfaRepository = SqlMfaRepository(connection)
+        self.mfa: MfaRepository = SqlMfaRepository(connection, self._totp_box)
         self.api_keys: ApiKeyRepository = SqlApiKeyRepository(connection)
         self.gateways: GatewayRegistry = SqlGatewayRegistry(connection)
         self.etl: EtlConfigRegistry = SqlEtlConfigRegistry(connection)

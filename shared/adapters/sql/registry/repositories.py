@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from shared.adapters.security.secret_box import SecretBox
 from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.registry import tables as t
 from shared.core.common.pages import Page
@@ -526,8 +527,11 @@ class SqlSessionRepository:
 
 
 class SqlMfaRepository:
-    def __init__(self, connection: Connection) -> None:
+    """Enrolments; with a `box` the secret is sealed at rest (plain rows still read)."""
+
+    def __init__(self, connection: Connection, box: SecretBox | None = None) -> None:
         self._c = connection
+        self._box = box
 
     def get(self, tenant_id: str, user_id: str) -> TotpEnrolment | None:
         table = t.user_totp
@@ -536,10 +540,16 @@ class SqlMfaRepository:
         ).first()
         if row is None:
             return None
+        if self._box and not self._box.is_sealed(row.secret):  # a row from before sealing
+            self._c.execute(
+                table.update()
+                .where(table.c.user_id == row.user_id)
+                .values(secret=self._box.seal(row.secret))
+            )
         return TotpEnrolment(
             user_id=str(row.user_id),
             tenant_id=str(row.tenant_id),
-            secret=row.secret,
+            secret=self._box.open(row.secret) if self._box else row.secret,
             created_at=row.created_at,
             confirmed_at=row.confirmed_at,
             last_step=row.last_step,
@@ -551,7 +561,7 @@ class SqlMfaRepository:
             t.user_totp.insert().values(
                 user_id=enrolment.user_id,
                 tenant_id=enrolment.tenant_id,
-                secret=enrolment.secret,
+                secret=self._box.seal(enrolment.secret) if self._box else enrolment.secret,
                 created_at=enrolment.created_at,
                 confirmed_at=enrolment.confirmed_at,
                 last_step=enrolment.last_step,

@@ -131,7 +131,7 @@ user_totp = sa.Table(
     metadata,
     sa.Column("user_id", UUIDType, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("tenant_id", UUIDType, sa.ForeignKey("tenants.id"), nullable=False),
-    sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("secret", sa.String(255), nullable=False),  # sealed: "v1:" + AES-GCM, base64url
     sa.Column("created_at", utc_timestamp(), nullable=False),
     sa.Column("confirmed_at", utc_timestamp(), nullable=True),
     sa.Column("last_step", sa.BigInteger(), nullable=True),
