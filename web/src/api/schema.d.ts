@@ -1968,6 +1968,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Preferences */
+        get: operations["get_preferences_api_v1_me_notification_preferences_get"];
+        /** Put Preferences */
+        put: operations["put_preferences_api_v1_me_notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits": {
         parameters: {
             query?: never;
@@ -5784,6 +5802,42 @@ export interface components {
         PhotosOut: {
             /** Items */
             items: components["schemas"]["PhotoOut"][];
+        };
+        /** PreferencesIn */
+        PreferencesIn: {
+            /** Channels */
+            channels: string[];
+            /**
+             * Digest
+             * @default false
+             */
+            digest: boolean;
+            /** Phone */
+            phone?: string | null;
+            /** Quiet End */
+            quiet_end?: string | null;
+            /** Quiet Start */
+            quiet_start?: string | null;
+            /**
+             * Utc Offset Minutes
+             * @default 0
+             */
+            utc_offset_minutes: number;
+        };
+        /** PreferencesOut */
+        PreferencesOut: {
+            /** Channels */
+            channels: string[];
+            /** Digest */
+            digest: boolean;
+            /** Phone */
+            phone: string | null;
+            /** Quiet End */
+            quiet_end: string | null;
+            /** Quiet Start */
+            quiet_start: string | null;
+            /** Utc Offset Minutes */
+            utc_offset_minutes: number;
         };
         /** PreviewOut */
         PreviewOut: {
@@ -11489,6 +11543,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    get_preferences_api_v1_me_notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+        };
+    };
+    put_preferences_api_v1_me_notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
