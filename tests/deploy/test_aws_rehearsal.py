@@ -420,6 +420,7 @@ PARTITIONS = "functions.aws.partitions_handler.handler"
 SCORING_FAN_OUT = "functions.aws.scoring_handler.fan_out_handler"
 SCORING = "functions.aws.scoring_handler.handler"
 NOTIFY = "functions.aws.scoring_handler.notify_handler"
+REMIND = "functions.aws.scoring_handler.remind_handler"
 ETL = "functions.aws.etl_handler.handler"
 API_NUMBER = "42-501-20130"
 
@@ -649,6 +650,9 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     # THEN every job of the night was scored, and the notifications go out
     assert handled == fanned["jobs"] >= 1
     assert hosts[NOTIFY].invoke(schedule_event())["failed"] == 0
+    # AND the daily compliance reminders run for the tenant
+    reminded = hosts[REMIND].invoke(schedule_event())
+    assert (reminded["tenants"], reminded["failed"]) == (1, 0)
     # AND every function of the template took part
     assert {h for h, host in hosts.items() if host.invocations == 0} == set()
     # AND no function logged the master URL or a server key

@@ -10,6 +10,7 @@ databases are made once for the module (empty: a `SELECT 1` is the workload).
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
@@ -103,6 +104,7 @@ class Sampler:
         exited, which a loaded machine can stretch past the close: wait for it.
         """
         deadline = time.monotonic() + within_s
+        gc.collect()  # a pool an evicted engine left behind closes its connections when collected
         count = self.count()
         while count > at_most and time.monotonic() < deadline:
             time.sleep(0.05)

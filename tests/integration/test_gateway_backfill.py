@@ -193,6 +193,7 @@ def test_values_produced_while_the_gateway_was_stopped_are_backfilled_at_start(
     time.sleep(3)
     # WHEN it starts again with the same state directory
     with _gateway(tmp_path, proxy) as gateway:
+        wait_for(lambda: bool(gateway.metrics.connections), 20, "the connection's metrics")
         connection = next(iter(gateway.metrics.connections.values()))
         wait_for(lambda: connection.backfilled >= 20 * TAGS, 20, "the downtime backfilled")
         wait_for(lambda: connection.backfill_state == "idle", 20, "the backfill to finish")
