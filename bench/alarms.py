@@ -28,7 +28,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -36,7 +35,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from pydantic import SecretStr
 from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest import BATCH, SERVER, Site, _reset, _tenant, drain_all  # noqa: E402
+from local_server import bench_master  # noqa: E402
 
 from shared.adapters.memory.queue import InMemoryQueue  # noqa: E402
 from shared.adapters.sql.urls import normalize_url  # noqa: E402
@@ -54,7 +53,6 @@ from shared.core.operations.model.alarm_eval import ReadingArrays  # noqa: E402
 from shared.core.ports.queue import OutgoingMessage  # noqa: E402
 from shared.core.scada.model.contract import Reading, build_batch, micros  # noqa: E402
 from shared.core.scada.services.deliveries import INGEST_QUEUE  # noqa: E402
-from shared.settings import Settings  # noqa: E402
 
 MESSAGES_PER_DRAIN = 100
 
@@ -200,31 +198,13 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10)
     parser.add_argument("--timer-s", type=float, default=5.0)
     args = parser.parse_args()
-    master = f"wb_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(normalize_url(SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{master}"'))
-    url = normalize_url(SERVER).set(database=master).render_as_string(hide_password=False)
-    settings = Settings(
-        database_url=SecretStr(url),
-        state_dir=Path(tempfile.mkdtemp(prefix="wellos-bench-")),
-        tenant_db_prefix=f"{master}_",
-        log_json=False,
-        log_level="WARNING",
-    )
-    platform = build_platform(settings)
-    try:
-        platform.migrate_master()
-        r = bench(platform, args)
-    finally:
-        platform.close()
-        with admin.connect() as c:
-            names = c.execute(
-                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                {"p": master + "%"},
-            ).scalars()
-            for name in list(names):
-                c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with bench_master(SERVER, log_json=False, log_level="WARNING") as settings:
+        platform = build_platform(settings)
+        try:
+            platform.migrate_master()
+            r = bench(platform, args)
+        finally:
+            platform.close()
     ratio = r["with"] / r["without"]
     print(f"readings per run {args.readings:,}, tags {args.tags}, rules {r['rules']:.0f}")
     print(f"drain without rules      : {r['without']:>10,.0f} readings/s")

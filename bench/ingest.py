@@ -32,16 +32,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
-from pydantic import SecretStr
+from local_server import bench_master
 from sqlalchemy.pool import NullPool
 
 from edge_gateway.envelope import EnvelopeHeader, encode_v2
@@ -55,7 +53,6 @@ from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.tenants import CreateTenant
 from shared.core.scada.model.contract import Reading, build_batch, micros
 from shared.core.scada.services.deliveries import INGEST_QUEUE
-from shared.settings import Settings
 
 SERVER = os.environ.get(
     "WELLOS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -238,31 +235,13 @@ def main() -> None:
     parser.add_argument("--envelope", type=int, choices=(1, 2), default=1)
     parser.add_argument("--backfill", action="store_true", help="flag every reading backfilled")
     args = parser.parse_args()
-    master = f"wb_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(normalize_url(SERVER), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{master}"'))
-    url = normalize_url(SERVER).set(database=master).render_as_string(hide_password=False)
-    settings = Settings(
-        database_url=SecretStr(url),
-        state_dir=Path(tempfile.mkdtemp(prefix="wellos-bench-")),
-        tenant_db_prefix=f"{master}_",
-        log_json=False,
-        log_level="WARNING",
-    )
-    platform = build_platform(settings)
-    try:
-        platform.migrate_master()
-        r = bench(platform, args)
-    finally:
-        platform.close()
-        with admin.connect() as c:
-            names = c.execute(
-                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                {"p": master + "%"},
-            ).scalars()
-            for name in list(names):
-                c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with bench_master(SERVER, log_json=False, log_level="WARNING") as settings:
+        platform = build_platform(settings)
+        try:
+            platform.migrate_master()
+            r = bench(platform, args)
+        finally:
+            platform.close()
     raw_best = max(r["raw_unsorted"], r["raw_sorted"])
     print(
         f"readings per run {args.readings:,}, tags per tenant {args.tags}, median of {args.rounds},"
