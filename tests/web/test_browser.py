@@ -84,7 +84,23 @@ def walk(host: Host, etl_source: bool, tmp_path_factory: pytest.TempPathFactory)
     by_file: dict[str, list[tuple[str, str, str]]] = {}
     for suite in report.get("suites", []):
         _flatten(suite, "", by_file)
-    return {"by_file": by_file, "errors": report.get("errors", []), "etl": etl_source, "only": only}
+    return {
+        "by_file": by_file,
+        "errors": report.get("errors", []),
+        "etl": etl_source,
+        "only": only,
+        "server_log": host.state_dir / "host.log",
+    }
+
+
+def _server_problems(log: Path, lines: int = 40) -> str:
+    """The host's warnings and errors, so a failed walk shows the server's side too."""
+    if not log.exists():
+        return "(no server log)"
+    marks = ("WARNING", "ERROR", "CRITICAL", "Traceback")
+    lines_of_log = log.read_text(errors="replace").splitlines()
+    kept = [line for line in lines_of_log if any(mark in line for mark in marks)]
+    return "\n".join(kept[-lines:]) or "(the server logged no warning or error)"
 
 
 @pytest.mark.timeout(WALK_TIMEOUT_S + 300)  # the first one starts the host and runs the walk
@@ -100,7 +116,8 @@ def test_the_office_user_walks_the_app(walk: dict[str, Any], spec: str) -> None:
         for title, status, errors in results
         if status not in ("passed", "skipped")
     ]
-    assert not failed, "\n\n".join(failed)
+    server = _server_problems(walk["server_log"])
+    assert not failed, "\n\n".join(failed) + "\n\nserver log:\n" + server
     if spec.startswith("07") and not walk["etl"]:
         pytest.skip("ETL walk needs MariaDB/MySQL on 127.0.0.1:3306 (WELLOS_TEST_MYSQL_URL)")
 

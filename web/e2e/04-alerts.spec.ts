@@ -18,6 +18,8 @@ test("the alerts inbox: acknowledge one, resolve one with a note, the count foll
   else await expect(count).toHaveCount(0);
 
   await page.getByLabel("Status").selectOption("ACKNOWLEDGED");
+  // the open alerts stay on screen (their actions disabled) until the acknowledged ones arrive
+  await expect(page.getByRole("region", { name: "Alerts table" })).not.toHaveAttribute("aria-busy", "true");
   const acknowledged = page.getByRole("table").locator("tbody tr").first();
   await acknowledged.getByRole("button", { name: /^Resolve/ }).click();
   await acknowledged.getByRole("textbox").fill("Replaced the pump bearings");

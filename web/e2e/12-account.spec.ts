@@ -53,7 +53,10 @@ test("my account: change password (problem by field), sessions, API keys", async
   const row = page.getByRole("row").filter({ hasText: name });
   await expect(row).toContainText("ACTIVE");
   await screenshot(page, "account");
+  // the answer is awaited first, so a failure names the server's status rather than a stale row
+  const revoked = page.waitForResponse((r) => r.url().includes("/api/v1/api-keys/") && r.request().method() === "DELETE");
   await row.getByRole("button", { name: `Revoke the key ${name}` }).click();
+  expect((await revoked).status()).toBe(200);
   await expect(row).toContainText("REVOKED");
 
   // other sessions end; this one stays

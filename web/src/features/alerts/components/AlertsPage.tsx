@@ -41,7 +41,7 @@ export function ResolveForm({ alert, onDone }: { alert: Alert; onDone: () => voi
 }
 
 /** The alert's work order (made once; asking again shows the same one). */
-function WorkOrderButton({ alert, wellName }: { alert: Alert; wellName: string }) {
+function WorkOrderButton({ alert, wellName, stale }: { alert: Alert; wellName: string; stale: boolean }) {
   const create = useWorkOrderFromAlert();
   if (create.data) {
     return (
@@ -52,14 +52,15 @@ function WorkOrderButton({ alert, wellName }: { alert: Alert; wellName: string }
   }
   return (
     <>
-      <Button size="small" variant="secondary" busy={create.isPending} onClick={() => create.mutate(alert.id)}
+      <Button size="small" variant="secondary" busy={create.isPending} disabled={stale} onClick={() => create.mutate(alert.id)}
         aria-label={`Create a work order from ${alert.title} on ${wellName}`}>Create work order</Button>
       <ErrorNotice error={create.error} />
     </>
   );
 }
 
-function AlertRow({ alert, wellName, canAct }: { alert: Alert; wellName: string; canAct: boolean }) {
+/** One alert; `stale` (the previous filter's rows, shown while the new ones load) disables its actions. */
+function AlertRow({ alert, wellName, canAct, stale }: { alert: Alert; wellName: string; canAct: boolean; stale: boolean }) {
   const acknowledge = useAcknowledge();
   const [resolving, setResolving] = useState(false);
   return (
@@ -78,15 +79,15 @@ function AlertRow({ alert, wellName, canAct }: { alert: Alert; wellName: string;
       <td>
         <div className="row">
           {alert.status === "OPEN" ? (
-            <Button size="small" variant="secondary" busy={acknowledge.isPending} onClick={() => acknowledge.mutate(alert.id)}
+            <Button size="small" variant="secondary" busy={acknowledge.isPending} disabled={stale} onClick={() => acknowledge.mutate(alert.id)}
               aria-label={`Acknowledge ${alert.title} on ${wellName}`}>Acknowledge</Button>
           ) : null}
           {alert.status !== "RESOLVED" && !resolving ? (
-            <Button size="small" variant="secondary" onClick={() => setResolving(true)} aria-label={`Resolve ${alert.title} on ${wellName}`}>
+            <Button size="small" variant="secondary" disabled={stale} onClick={() => setResolving(true)} aria-label={`Resolve ${alert.title} on ${wellName}`}>
               Resolve…
             </Button>
           ) : null}
-          {canAct && WORK_ORDER_ALERT_SOURCES.includes(alert.source) ? <WorkOrderButton alert={alert} wellName={wellName} /> : null}
+          {canAct && WORK_ORDER_ALERT_SOURCES.includes(alert.source) ? <WorkOrderButton alert={alert} wellName={wellName} stale={stale} /> : null}
         </div>
       </td>
     </tr>
@@ -133,14 +134,14 @@ export default function AlertsPage() {
         <section className="card" aria-labelledby="alerts-title">
           <header><h2 id="alerts-title">{alerts.data.total} {status === "ALL" ? "" : status.toLowerCase()} alerts</h2></header>
           {alerts.data.items.length === 0 ? <p>No alerts match.</p> : (
-            <div className="table-wrap" role="region" aria-label="Alerts table" tabIndex={0}>
+            <div className="table-wrap" role="region" aria-label="Alerts table" tabIndex={0} aria-busy={alerts.isPlaceholderData || undefined}>
               <table className="data">
                 <thead>
                   <tr><th scope="col">Severity</th><th scope="col">Alert</th><th scope="col">Well</th><th scope="col">Status</th><th scope="col">Raised</th><th scope="col">Actions</th></tr>
                 </thead>
                 <tbody>
                   {alerts.data.items.map((alert) => (
-                    <AlertRow key={alert.id} alert={alert} wellName={names.data?.get(alert.well_id) ?? "well"} canAct={canAct} />
+                    <AlertRow key={alert.id} alert={alert} wellName={names.data?.get(alert.well_id) ?? "well"} canAct={canAct} stale={alerts.isPlaceholderData} />
                   ))}
                 </tbody>
               </table>
