@@ -83,3 +83,17 @@ def test_peek_answers_only_from_a_fresh_entry() -> None:
     cache.get_or_load("a", lambda: None)
     assert cache.peek("a") == (None,)  # a cached miss is an answer too
     assert cache.peek("a") is None  # expired
+
+
+def test_a_load_overtaken_by_forget_is_answered_but_not_kept() -> None:
+    """A session looked up while a password change ended it must not stay 'live' for ttl_s."""
+    clock = Clock()
+    cache: TtlCache[str, bool] = TtlCache(30.0, clock)
+
+    def read_before_the_change_commits() -> bool:
+        cache.forget("session-2")  # the password change commits and forgets meanwhile
+        return True  # what the lookup read before that commit
+
+    assert cache.get_or_load("session-2", read_before_the_change_commits) is True
+    assert cache.get_or_load("session-2", lambda: False) is False
+    assert cache.peek("session-2") == (False,)

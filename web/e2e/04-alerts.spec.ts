@@ -24,7 +24,10 @@ test("the alerts inbox: acknowledge one, resolve one with a note, the count foll
   await acknowledged.getByRole("button", { name: /^Resolve/ }).click();
   await acknowledged.getByRole("textbox").fill("Replaced the pump bearings");
   await expectAccessible(page);
+  const resolved = page.waitForResponse((r) => r.url().includes("/resolve") && r.request().method() === "POST");
   await acknowledged.getByRole("button", { name: "Resolve", exact: true }).click();
+  const answer = await resolved;
+  expect(answer.status(), await answer.text()).toBe(200);
   await page.getByLabel("Status").selectOption("RESOLVED");
   await expect(page.getByText("Note: Replaced the pump bearings")).toBeVisible();
 });

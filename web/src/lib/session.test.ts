@@ -86,4 +86,47 @@ describe("SessionStore", () => {
     expect(await store.refresh()).toBe(true);
     expect(fetcher.mock.calls.some(([input]) => String(input instanceof Request ? input.url : input).endsWith("/auth/refresh"))).toBe(false);
   });
+
+  it("keeps the tokens of a password change that lands while an older request's refresh is out", async () => {
+    let releaseRefresh: () => void = () => undefined;
+    const refreshHeld = new Promise<void>((resolve) => { releaseRefresh = resolve; });
+    let refreshes = 0;
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      if (request.url.endsWith("/auth/refresh")) {
+        refreshes += 1;
+        await refreshHeld;
+        return answer(tokens(2)); // the server rotated the old session's token
+      }
+      return request.headers.get("Authorization") === "Bearer access-3" ? answer({ ok: true }) : answer({}, 401);
+    });
+    const store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    await store.signIn("acme", "a@acme.test", "pw");
+    const old = store.fetch(new Request(`${ORIGIN}/api/v1/wells`)); // refused: its refresh is held
+    await vi.waitFor(() => expect(refreshes).toBe(1));
+    store.replaceTokens(tokens(3)); // the password change's answer: a new session
+    releaseRefresh();
+    expect((await old).status).toBe(200);
+    expect(JSON.parse(localStorage.getItem("wellos.session") ?? "{}").refreshToken).toBe("refresh-3");
+    expect(store.current).toBe("signed-in");
+  });
+
+  it("retries a request refused for a token replaced meanwhile with the new one, without a refresh", async () => {
+    let store: SessionStore | null = null;
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      if (request.url.endsWith("/auth/refresh")) return answer({}, 401);
+      if (request.headers.get("Authorization") === "Bearer access-1") {
+        store?.replaceTokens(tokens(3)); // a password change answered while this was out
+        return answer({}, 401);
+      }
+      return answer({ ok: true });
+    });
+    store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    await store.signIn("acme", "a@acme.test", "pw");
+    expect((await store.fetch(new Request(`${ORIGIN}/api/v1/wells`))).status).toBe(200);
+    expect(fetcher.mock.calls.some(([input]) => String(input instanceof Request ? input.url : input).endsWith("/auth/refresh"))).toBe(false);
+  });
 });

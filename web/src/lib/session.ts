@@ -158,8 +158,18 @@ export class SessionStore {
       const response = await this.post("/api/v1/auth/refresh", mine.tenant, {
         refresh_token: mine.refreshToken,
       });
-      if (!response.ok) return false;
-      this.adopt(mine.tenant, (await response.json()) as TokenAnswer);
+      // a password change or MFA enrolment may have replaced the tokens meanwhile: theirs are newer
+      const replaced = () => {
+        const now = read() ?? this.session;
+        return now !== null && now.refreshToken !== mine.refreshToken;
+      };
+      if (!response.ok) return replaced();
+      const answer = (await response.json()) as TokenAnswer;
+      if (replaced()) {
+        this.session = read() ?? this.session;
+        return true;
+      }
+      this.adopt(mine.tenant, answer);
       return true;
     } catch {
       return false;
@@ -172,22 +182,30 @@ export class SessionStore {
     return this.session?.accessToken ?? null;
   }
 
-  private async send(request: Request): Promise<Response> {
+  private async send(request: Request): Promise<{ response: Response; token: string | null }> {
     const token = await this.freshToken();
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
     if (this.tenant) request.headers.set("X-WellOS-Tenant", this.tenant);
-    return this.fetcher(request);
+    return { response: await this.fetcher(request), token };
   }
 
-  /** fetch with the access token; on a 401, refresh once and retry, else the session expired. */
+  /**
+   * fetch with the access token; on a 401, refresh once and retry, else the session expired.
+   * A 401 for a token that was replaced while the request was out (a password change ends
+   * the old session) is retried with the new token, without a refresh.
+   */
   readonly fetch = async (request: Request): Promise<Response> => {
     const retry = request.clone();
-    const first = await this.send(request);
+    const { response: first, token } = await this.send(request);
     if (first.status !== 401 || AUTH_PATHS.some((p) => request.url.includes(p))) return first;
+    this.session = read() ?? this.session;
+    if (this.session && token !== null && this.session.accessToken !== token) {
+      return (await this.send(retry)).response;
+    }
     if (!this.session || !(await this.refresh())) {
       if (this.session || this.status === "signed-in") this.expire();
       return first;
     }
-    return this.send(retry);
+    return (await this.send(retry)).response;
   };
 }
