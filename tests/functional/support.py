@@ -17,9 +17,12 @@ from shared.adapters.memory.scada import MemoryGatewayRegistry
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases, MemoryTenantUnitOfWork
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
 from shared.core.common.actor import Actor
+from shared.core.common.change_feed import ChangeEntry
+from shared.core.common.pages import Page
 from shared.core.common.roles import Role
 from shared.core.common.units_of_work import AuditEntry
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
+from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import MasterAuditEntry
 from shared.core.scada.ports import Gateway
 
@@ -63,6 +66,19 @@ class TenantWorld:
     wells: set[str] = field(default_factory=set)
     assignments: dict[str, set[str]] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    changes: list[ChangeEntry] = field(default_factory=list)
+    """The devices' change feed, as appended (reading it back is the sync feature's)."""
+
+
+class _Changes:
+    def __init__(self, entries: list[ChangeEntry]) -> None:
+        self._entries = entries
+
+    def append(self, entry: ChangeEntry) -> None:
+        self._entries.append(entry)
+
+    def append_many(self, entries: list[ChangeEntry]) -> None:
+        self._entries.extend(entries)
 
 
 class _Wells:
@@ -96,6 +112,7 @@ class WorldTenantUnitOfWork(MemoryTenantUnitOfWork):
         self.wells = _Wells(world)
         self.assignments = _Assignments(world)
         self.audit = _Audit(world.audit)
+        self.changes = _Changes(world.changes)
 
 
 class WorldTenantDatabases(MemoryTenantDatabases):
@@ -130,6 +147,7 @@ class WorldTenantDatabases(MemoryTenantDatabases):
 class MasterData:
     tenants: dict[str, Tenant] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
     audit: list[MasterAuditEntry] = field(default_factory=list)
 
 
@@ -144,6 +162,22 @@ class _Tenants:
         return sorted(self._data.tenants.values(), key=lambda t: t.slug)
 
 
+class _Users:
+    def __init__(self, data: MasterData) -> None:
+        self._data = data
+
+    def get(self, tenant_id: str, user_id: str) -> User | None:
+        user = self._data.users.get(user_id)
+        return user if user is not None and user.tenant_id == tenant_id else None
+
+    def list(self, tenant_id: str, limit: int, offset: int) -> Page[User]:
+        users = sorted(
+            (u for u in self._data.users.values() if u.tenant_id == tenant_id),
+            key=lambda u: u.email,
+        )
+        return Page(users[offset : offset + limit], len(users), limit, offset)
+
+
 class _MasterAudit:
     def __init__(self, entries: list[MasterAuditEntry]) -> None:
         self._entries = entries
@@ -156,6 +190,7 @@ class MasterUnitOfWork(MemoryUnitOfWork):
     def _bind(self) -> None:
         data = self.data("master", MasterData)
         self.tenants = _Tenants(data)
+        self.users = _Users(data)
         self.gateways = MemoryGatewayRegistry(data.gateways)
         self.audit = _MasterAudit(data.audit)
 
@@ -175,6 +210,16 @@ class Master:
             uow.data("master", MasterData).tenants[tenant.id] = tenant
             uow.commit()
         return tenant
+
+    def add_user(self, actor: Actor, status: UserStatus = UserStatus.ACTIVE) -> User:
+        """The master user behind `actor`."""
+        user = User(
+            actor.user_id, actor.tenant_id, actor.email, actor.email, actor.role, status, "!"
+        )
+        with self.unit_of_work() as uow:
+            uow.data("master", MasterData).users[user.id] = user
+            uow.commit()
+        return user
 
     def data(self) -> MasterData:
         with self.unit_of_work() as uow:

@@ -215,7 +215,7 @@ class MemoryScadaRepositories:
         self.revision: ConfigRevision = MemoryConfigRevision(data)
 
 
-def _bucket_start(ts: datetime, seconds: int) -> datetime:
+def bucket_start(ts: datetime, seconds: int) -> datetime:
     since = (ts - EPOCH) // timedelta(seconds=1)
     return EPOCH + timedelta(seconds=since // seconds * seconds)
 
@@ -238,7 +238,7 @@ class MemoryReadingRepository:
         groups: dict[tuple[datetime, int], list[RawReading]] = {}
         for row in self._in_range(query):
             if row.value_type in NUMERIC_TYPES:
-                key = (_bucket_start(row.ts, bucket_s), row.tag_id)
+                key = (bucket_start(row.ts, bucket_s), row.tag_id)
                 groups.setdefault(key, []).append(row)
         return [_bucket(tag_id, start, rows) for (start, tag_id), rows in sorted(groups.items())]
 
