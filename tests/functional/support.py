@@ -21,6 +21,7 @@ from shared.core.common.change_feed import ChangeEntry
 from shared.core.common.pages import Page
 from shared.core.common.roles import Role
 from shared.core.common.units_of_work import AuditEntry
+from shared.core.etl.ports.registry import StoredEtl
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import MasterAuditEntry
@@ -148,6 +149,8 @@ class MasterData:
     tenants: dict[str, Tenant] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    etl: dict[str, tuple[dict[str, Any], datetime | None]] = field(default_factory=dict)
+    """tenant id -> (ETL configuration, when a run was last enqueued)."""
     audit: list[MasterAuditEntry] = field(default_factory=list)
 
 
@@ -178,6 +181,27 @@ class _Users:
         return Page(users[offset : offset + limit], len(users), limit, offset)
 
 
+class _EtlRegistry:
+    def __init__(self, data: MasterData) -> None:
+        self._data = data
+
+    def get(self, tenant_id: str) -> StoredEtl | None:
+        tenant, found = self._data.tenants.get(tenant_id), self._data.etl.get(tenant_id)
+        return None if tenant is None or found is None else StoredEtl(tenant, *found)
+
+    def save(self, tenant_id: str, config: dict[str, Any], at: datetime) -> None:
+        last = self._data.etl.get(tenant_id, ({}, None))[1]
+        self._data.etl[tenant_id] = (config, last)
+
+    def mark_enqueued(self, tenant_id: str, at: datetime) -> None:
+        if tenant_id in self._data.etl:
+            self._data.etl[tenant_id] = (self._data.etl[tenant_id][0], at)
+
+    def all_configured(self) -> list[StoredEtl]:
+        found = [self.get(tenant_id) for tenant_id in self._data.etl]
+        return sorted((s for s in found if s is not None), key=lambda s: s.tenant.slug)
+
+
 class _MasterAudit:
     def __init__(self, entries: list[MasterAuditEntry]) -> None:
         self._entries = entries
@@ -191,6 +215,7 @@ class MasterUnitOfWork(MemoryUnitOfWork):
         data = self.data("master", MasterData)
         self.tenants = _Tenants(data)
         self.users = _Users(data)
+        self.etl = _EtlRegistry(data)
         self.gateways = MemoryGatewayRegistry(data.gateways)
         self.audit = _MasterAudit(data.audit)
 
