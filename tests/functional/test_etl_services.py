@@ -1,27 +1,42 @@
 """ETL services over the in-memory fakes: configuration checked against the source, runs
 (full, incremental, with quarantine and deletion detection), the lock, the schedule and the
-queue, and the operator's tools, with no database."""
+queue, the operator's tools, and spreadsheet imports with their undo, with no database."""
 
 from __future__ import annotations
 
+import io
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from shared.adapters.memory.etl import MemoryEtlStores, MemorySourceConnector, MemoryTable
+from shared.adapters.memory.blobs import InMemoryBlobStore
+from shared.adapters.memory.etl import (
+    MemoryEtlStores,
+    MemoryImportStores,
+    MemorySourceConnector,
+    MemoryTable,
+)
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.core.common.actor import Actor
-from shared.core.common.errors import InputError, PermissionDeniedError
+from shared.core.common.errors import InputError, NotFoundError, PermissionDeniedError
 from shared.core.common.roles import Role
-from shared.core.etl.errors import EtlNotConfiguredError, EtlRunningError, SourceUnavailableError
-from shared.core.etl.model.config import EtlConfigInput
+from shared.core.etl.errors import (
+    EtlNotConfiguredError,
+    EtlRunningError,
+    ImportStateError,
+    SourceUnavailableError,
+)
+from shared.core.etl.model.config import EtlConfigInput, ImportMapping
 from shared.core.etl.model.fields import Entity
-from shared.core.etl.model.jobs import ETL_QUEUE
+from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.etl.ports.imports import ImportRecord, ImportStatus, RowStatus
 from shared.core.etl.ports.runs import ColumnKind, RunStatus, SourceColumn
 from shared.core.etl.services.etl import EtlDependencies, EtlService
+from shared.core.etl.services.imports import ImportDependencies, ImportService
 from shared.core.registry.model.tenants import Tenant
 from tests.functional.support import (
     NOW,
@@ -218,3 +233,101 @@ def test_the_tools_report_the_source_and_preview_an_entity(etl: Etl) -> None:
         etl.service.preview(etl.tenant, etl.admin, Entity.EQUIPMENT)
     queued = etl.service.request_run(etl.tenant, etl.admin)
     assert [m.message_id for m in etl.queue.receive(ETL_QUEUE, 10, 1.0, 0.0)] == [queued]
+
+
+# --- spreadsheet imports ---
+
+
+@dataclass
+class Imports:
+    service: ImportService
+    stores: MemoryEtlStores
+    blobs: InMemoryBlobStore
+    queue: InMemoryQueue
+    tenant: Tenant
+    admin: Actor
+
+
+@pytest.fixture
+def imports() -> Imports:
+    master, databases, clock = Master(), WorldTenantDatabases(), FixedClock(NOW)
+    stores, blobs, queue = (
+        MemoryEtlStores(databases.state_of, clock),
+        InMemoryBlobStore(),
+        InMemoryQueue(),
+    )
+    deps = ImportDependencies(
+        master, MemoryImportStores(databases.state_of, clock), blobs, queue, max_bytes=10_000
+    )
+    tenant = master.add_tenant(make_tenant("acme"))
+    return Imports(ImportService(deps, clock), stores, blobs, queue, tenant, make_actor(tenant))
+
+
+WELLS_CSV = f"API,Name\n{API_A},Cole 1\n{API_B},Cole 2\n".encode()
+MAPPING = ImportMapping(column_mapping={"api_number": "API", "name": "Name"})
+
+
+def _import(i: Imports, data: bytes) -> ImportRecord:
+    preview = i.service.upload(i.tenant, i.admin, Entity.WELLS, "wells.csv", io.BytesIO(data))
+    i.service.confirm(i.tenant, i.admin, preview.record.id, MAPPING)
+    (message,) = i.queue.receive(IMPORTS_QUEUE, 10, 1.0, 0.0)
+    i.queue.complete(IMPORTS_QUEUE, message)
+    done = i.service.handle_job(message.body)
+    assert done is not None
+    return done
+
+
+def _names(i: Imports) -> list[str]:
+    return sorted(w["name"] for w in i.stores.loaded(i.tenant, Entity.WELLS).values())
+
+
+def test_an_uploaded_sheet_is_previewed_confirmed_and_imported(imports: Imports) -> None:
+    i = imports
+    preview = i.service.upload(i.tenant, i.admin, Entity.WELLS, "wells.csv", io.BytesIO(WELLS_CSV))
+    assert preview.record.status is ImportStatus.PREVIEWED and preview.earlier == []
+    assert preview.record.columns == ["API", "Name"]
+    assert preview.suggestion.column_mapping.get("api_number") == "API"
+    assert [b.key for b in i.blobs.list(preview.record.blob_prefix)] != []
+    i.service.confirm(i.tenant, i.admin, preview.record.id, MAPPING)
+    with pytest.raises(ImportStateError):  # confirmed once only
+        i.service.confirm(i.tenant, i.admin, preview.record.id, MAPPING)
+    (message,) = i.queue.receive(IMPORTS_QUEUE, 10, 1.0, 0.0)
+    done = i.service.handle_job(message.body)
+    assert done is not None and done.status is ImportStatus.SUCCEEDED
+    assert (done.counts.processed, done.counts.inserted) == (2, 2)
+    assert _names(i) == ["Cole 1", "Cole 2"]
+    results = i.service.results(i.tenant, i.admin, done.id, None, 10, 0)
+    assert [(r.line, r.status) for r in results] == [
+        (2, RowStatus.INSERTED),
+        (3, RowStatus.INSERTED),
+    ]
+    again = i.service.upload(i.tenant, i.admin, Entity.WELLS, "copy.csv", io.BytesIO(WELLS_CSV))
+    assert [r.id for r in again.earlier] == [done.id]  # the same file was imported before
+
+
+def test_a_re_import_updates_in_place_and_undo_puts_back_what_was_there(imports: Imports) -> None:
+    i = imports
+    first = _import(i, WELLS_CSV)
+    second = _import(i, f"API,Name\n{API_A},Cole 1A\n{API_B},Cole 2\n".encode())
+    assert (second.counts.updated, second.counts.unchanged) == (1, 1)
+    assert _names(i) == ["Cole 1A", "Cole 2"]
+    report = i.service.undo(i.tenant, i.admin, second.id)
+    assert (report.record.status, report.reverted) == (ImportStatus.UNDONE, 1)
+    assert _names(i) == ["Cole 1", "Cole 2"]
+    i.service.undo(i.tenant, i.admin, first.id)
+    assert _names(i) == []
+    with pytest.raises(ImportStateError):
+        i.service.undo(i.tenant, i.admin, first.id)
+
+
+def test_imports_refuse_empty_large_files_readers_and_unknown_ids(imports: Imports) -> None:
+    i = imports
+    with pytest.raises(InputError, match="empty"):
+        i.service.upload(i.tenant, i.admin, Entity.WELLS, "w.csv", io.BytesIO(b""))
+    with pytest.raises(InputError, match="larger"):
+        i.service.upload(i.tenant, i.admin, Entity.WELLS, "w.csv", io.BytesIO(b"x" * 10_001))
+    viewer = make_actor(i.tenant, Role.VIEWER)
+    with pytest.raises(PermissionDeniedError):
+        i.service.upload(i.tenant, viewer, Entity.WELLS, "w.csv", io.BytesIO(WELLS_CSV))
+    with pytest.raises(NotFoundError):
+        i.service.get(i.tenant, i.admin, str(uuid.uuid4()))

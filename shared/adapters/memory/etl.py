@@ -1,10 +1,11 @@
-"""The in-memory twins of ETL's ports: the tenant-side store and a source database.
+"""The in-memory twins of ETL's ports: the tenant-side stores and a source database.
 
 `EtlData` is the ETL store of one tenant's `MemoryState`: runs, watermarks, the
 quarantine (one row per entity and content, like the SQL upsert), the source
 keys loaded and scanned for deletion detection, and the loaded rows by business
 key (wells get an id; a flagged well is soft-deleted). `MemoryEtlStores` opens
-units of work on it and holds each tenant's ETL lock.
+units of work on it and holds each tenant's ETL lock; `MemoryImportStores` keeps
+spreadsheet imports and their per-row results there, over the same rows.
 
 `MemorySourceConnector` serves tables held in memory (rows as tuples, columns
 described) at the URLs it is given, with the keyset pagination, the `since`
@@ -25,10 +26,19 @@ from datetime import datetime
 from typing import Any
 
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.core.common.units_of_work import AuditEntry
 from shared.core.etl.errors import SourceUnavailableError
 from shared.core.etl.model.fields import BUSINESS_KEYS, Entity
-from shared.core.etl.model.mapping import RejectedRow, key_text
+from shared.core.etl.model.mapping import RejectedRow, jsonable, key_text
+from shared.core.etl.ports.imports import (
+    ImportRecord,
+    ImportStatus,
+    ImportUnitOfWork,
+    RowResult,
+    RowStatus,
+)
 from shared.core.etl.ports.runs import (
+    EtlUnitOfWork,
     ExtractRequest,
     QuarantinedRow,
     RunRecord,
@@ -61,10 +71,33 @@ class EtlData:
     """(run id, entity, source key) seen by a deletion scan."""
     loaded: dict[Entity, dict[str, dict[str, Any]]] = field(default_factory=dict)
     """The rows loaded per entity, by business key (wells with their `id`)."""
+    imports: dict[str, ImportRecord] = field(default_factory=dict)
+    import_rows: dict[tuple[str, int], RowResult] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
 
 
 def _key(entity: Entity, row: Mapping[str, Any]) -> str:
-    return "/".join(str(row[name]) for name in BUSINESS_KEYS[entity])
+    """The business key as text (`key_label`'s form: dates ISO)."""
+    return "/".join(str(jsonable(row[name])) for name in BUSINESS_KEYS[entity])
+
+
+def _load(data: EtlData, entity: Entity, rows: Sequence[Mapping[str, Any]], actor: str) -> int:
+    """Upsert by business key; a well keeps its id (new ones get one)."""
+    stored = data.loaded.setdefault(entity, {})
+    for row in rows:
+        key = _key(entity, row)
+        before = stored.get(key, {})
+        kept = {"id": before.get("id") or str(uuid.uuid4())} if entity is Entity.WELLS else {}
+        stored[key] = {**before, **copy.deepcopy(dict(row)), **kept, "updated_by": actor}
+    return len(rows)
+
+
+def _well_ids_by_api(data: EtlData) -> dict[str, str]:
+    return {
+        str(row["api_number"]): str(row["id"])
+        for row in data.loaded.get(Entity.WELLS, {}).values()
+        if row.get("deleted_at") is None
+    }
 
 
 class MemoryEtlUnitOfWork(MemoryUnitOfWork):
@@ -80,20 +113,10 @@ class MemoryEtlUnitOfWork(MemoryUnitOfWork):
         return self._data.loaded.setdefault(Entity.WELLS, {})
 
     def well_ids_by_api(self) -> dict[str, str]:
-        return {
-            str(row["api_number"]): str(row["id"])
-            for row in self._wells().values()
-            if row.get("deleted_at") is None
-        }
+        return _well_ids_by_api(self._data)
 
     def load(self, entity: Entity, rows: Sequence[Mapping[str, Any]], actor: str) -> int:
-        stored = self._data.loaded.setdefault(entity, {})
-        for row in rows:
-            key = _key(entity, row)
-            before = stored.get(key, {})
-            kept = {"id": before.get("id") or str(uuid.uuid4())} if entity is Entity.WELLS else {}
-            stored[key] = {**before, **copy.deepcopy(dict(row)), **kept, "updated_by": actor}
-        return len(rows)
+        return _load(self._data, entity, rows, actor)
 
     def quarantine(self, entity: Entity, rows: Sequence[RejectedRow], run_id: str) -> int:
         for rejected in rows:
@@ -179,7 +202,7 @@ class MemoryEtlStore:
         self._lock = lock
         self._clock = clock
 
-    def unit_of_work(self) -> MemoryEtlUnitOfWork:
+    def unit_of_work(self) -> EtlUnitOfWork:
         return MemoryEtlUnitOfWork(self._state, self._clock)
 
     @contextmanager
@@ -210,8 +233,115 @@ class MemoryEtlStores:
 
     def loaded(self, tenant: Tenant, entity: Entity) -> dict[str, dict[str, Any]]:
         """The committed rows of `entity`, by business key (to inspect)."""
-        with self.for_tenant(tenant).unit_of_work() as uow:
+        state = self._state_of(tenant)
+        state.store(ETL, EtlData)
+        with MemoryEtlUnitOfWork(state, self._clock) as uow:
             return dict(uow.data(ETL, EtlData).loaded.get(entity, {}))
+
+
+# --- spreadsheet imports ---------------------------------------------------------------
+
+
+class MemoryImportUnitOfWork(MemoryUnitOfWork):
+    """The import store over the same tenant tables as the ETL twin."""
+
+    def __init__(self, state: MemoryState, clock: Callable[[], datetime]) -> None:
+        super().__init__(state)
+        self._clock = clock
+
+    @property
+    def _data(self) -> EtlData:
+        return self.data(ETL, EtlData)
+
+    def add(self, record: ImportRecord) -> None:
+        self._data.imports[record.id] = copy.deepcopy(record)
+
+    def get(self, import_id: str) -> ImportRecord | None:
+        return copy.deepcopy(self._data.imports.get(import_id))
+
+    def update(self, record: ImportRecord) -> None:
+        if record.id in self._data.imports:
+            self._data.imports[record.id] = copy.deepcopy(record)
+
+    def recent(self, limit: int, offset: int) -> list[ImportRecord]:
+        ordered = sorted(self._data.imports.values(), key=lambda r: r.id)
+        ordered.sort(key=lambda r: r.created_at, reverse=True)
+        return copy.deepcopy(ordered[offset : offset + limit])
+
+    def find_by_sha256(self, sha256: str) -> list[ImportRecord]:
+        found = [
+            r
+            for r in self._data.imports.values()
+            if r.sha256 == sha256 and r.status is ImportStatus.SUCCEEDED
+        ]
+        return copy.deepcopy(sorted(found, key=lambda r: r.created_at))
+
+    def add_results(self, import_id: str, results: Sequence[RowResult]) -> None:
+        for result in results:
+            self._data.import_rows[(import_id, result.line)] = copy.deepcopy(result)
+
+    def _results(self, import_id: str) -> list[RowResult]:
+        rows = [r for (owner, _), r in self._data.import_rows.items() if owner == import_id]
+        return sorted(rows, key=lambda r: r.line)
+
+    def results(
+        self, import_id: str, status: RowStatus | None, limit: int, offset: int
+    ) -> list[RowResult]:
+        rows = [r for r in self._results(import_id) if status in (None, r.status)]
+        return copy.deepcopy(rows[offset : offset + limit])
+
+    def changes_before(self, import_id: str, line: int | None, limit: int) -> list[RowResult]:
+        changes = (RowStatus.INSERTED, RowStatus.UPDATED)
+        rows = [
+            r
+            for r in reversed(self._results(import_id))
+            if r.status in changes and (line is None or r.line < line)
+        ]
+        return copy.deepcopy(rows[:limit])
+
+    def well_ids_by_api(self) -> dict[str, str]:
+        return _well_ids_by_api(self._data)
+
+    def current(
+        self, entity: Entity, rows: Sequence[Mapping[str, Any]]
+    ) -> dict[str, dict[str, Any]]:
+        stored = self._data.loaded.get(entity, {})
+        wanted = {_key(entity, row) for row in rows}
+        return {key: copy.deepcopy(row) for key, row in stored.items() if key in wanted}
+
+    def write(self, entity: Entity, rows: Sequence[Mapping[str, Any]], actor: str) -> int:
+        return _load(self._data, entity, rows, actor)
+
+    def remove(self, entity: Entity, row: Mapping[str, Any]) -> None:
+        self._data.loaded.get(entity, {}).pop(_key(entity, row), None)
+
+    def restore(self, entity: Entity, row: Mapping[str, Any]) -> None:
+        self._data.loaded.setdefault(entity, {})[_key(entity, row)] = copy.deepcopy(dict(row))
+
+    def audit(self, entry: AuditEntry) -> None:
+        self._data.audit.append(entry)
+
+
+class MemoryImportStore:
+    def __init__(self, state: MemoryState, clock: Callable[[], datetime]) -> None:
+        self._state = state
+        self._clock = clock
+
+    def unit_of_work(self) -> ImportUnitOfWork:
+        return MemoryImportUnitOfWork(self._state, self._clock)
+
+
+class MemoryImportStores:
+    def __init__(
+        self, state_of: Callable[[Tenant], MemoryState], clock: Callable[[], datetime]
+    ) -> None:
+        self._state_of = state_of
+        self._clock = clock
+
+    def for_tenant(self, tenant: Tenant) -> MemoryImportStore:
+        state = self._state_of(tenant)
+        state.store(ETL, EtlData)
+        return MemoryImportStore(state, self._clock)
 
 
 # --- the source database ---------------------------------------------------------------
