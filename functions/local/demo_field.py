@@ -128,7 +128,7 @@ def _create_site(platform: Platform, demo: DemoTenant) -> FieldSite:
     )
     wells = platform.wells.list(tenant, actor, WellQuery(limit=WELLS_PER_SITE)).items
     secret = registered.credential.secret
-    return FieldSite(tenant.slug, gateway_id, secret, connection["id"], len(wells))
+    return FieldSite(tenant.slug, gateway_id, secret, connection.id, len(wells))
 
 
 def _ensure_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> None:
@@ -157,7 +157,7 @@ def _ensure_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> None:
 def _site_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> list[dict[str, Any]]:
     limit = site.wells * len(tag_specs(TAGS_PER_WELL)) + 100
     page = platform.scada.tags.list(demo.tenant, demo.actor, site.connection_id, limit, 0)
-    return [dict(tag) for tag in page.items]
+    return [tag.as_dict() for tag in page.items]
 
 
 def _load_sites(state: Path) -> dict[str, FieldSite]:

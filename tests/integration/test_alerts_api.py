@@ -28,7 +28,7 @@ def add_alert(
         store = SqlAnalyticsStore(connection)
         assert store.add_alert(alert)
         store.add_outbox(outbox)
-    return str(alert["id"])
+    return alert.id
 
 
 def alerts(session: TenantSession, headers: dict[str, str], **params: Any) -> dict[str, Any]:

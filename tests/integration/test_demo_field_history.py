@@ -36,9 +36,9 @@ def site_well_ids(platform: Platform, demo: DemoTenant, connection_id: str) -> d
     page = platform.scada.tags.list(demo.tenant, demo.actor, connection_id, 500, 0)
     found = {}
     for tag in page.items:
-        parsed = parse_node_id(str(tag["node_id"]))
+        parsed = parse_node_id(tag.node_id)
         assert parsed is not None, tag
-        found[parsed[0]] = str(tag["well_id"])
+        found[parsed[0]] = tag.well_id
     return found
 
 

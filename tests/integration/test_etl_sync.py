@@ -174,7 +174,7 @@ def test_bad_rows_are_quarantined_with_their_reason_never_dropped(mod_platform, 
         (date(2024, 3, 2), 3.0),
     ]
     quarantined = mod_platform.etl.quarantined(tenant, admin_of(tenant), None, 50, 0)
-    reasons = {(q["field"], q["reason"]) for q in quarantined}
+    reasons = {(q.field, q.reason) for q in quarantined}
     assert ("Well", "key column is null") in reasons
     assert any(f == "production_date" and "3.4.2024" in r for f, r in reasons)
     assert any(f == "oil_bbl" and "below 0" in r for f, r in reasons)

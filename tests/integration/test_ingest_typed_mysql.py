@@ -73,7 +73,7 @@ def test_typed_readings_and_a_backfill_on_mariadb(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         query = ReadingQuery([5], START, START + timedelta(minutes=1), 100, 0)
         rows = SqlReadingRepository(connection).raw(query)
-    got = [(r["value_type"], r["value"], r["value_text"], bool(r["historical"])) for r in rows]
+    got = [(r.value_type, r.value, r.value_text, bool(r.historical)) for r in rows]
     assert got == [
         (8, float(2**62), str(2**62 + 1), False),
         (12, None, "stopped", False),

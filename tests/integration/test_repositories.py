@@ -299,16 +299,16 @@ def test_readings_latest_buckets_and_pages_on_this_database(engine: sa.Engine) -
         hourly = uow.readings.buckets(query, 3600)
         page = uow.readings.raw(query)
     # THEN each tag's newest reading, each hour's figures, and the page's rows in order
-    assert sorted((row["tag_id"], row["value"]) for row in latest) == [(1, 11.0), (2, 22.0)]
-    assert [(b["tag_id"], b["count"], b["min"], b["max"], b["last"]) for b in hourly] == [
+    assert sorted((row.tag_id, row.value) for row in latest) == [(1, 11.0), (2, 22.0)]
+    assert [(b.tag_id, b.readings, b.min, b.max, b.last) for b in hourly] == [
         (1, 6, 0.0, 5.0, 5.0),
         (2, 6, 0.0, 10.0, 10.0),
         (1, 6, 6.0, 11.0, 11.0),
         (2, 6, 12.0, 22.0, 22.0),
     ]
-    assert hourly[0]["avg"] == 2.5 and isinstance(hourly[0]["avg"], float)
-    assert [_aware(b["bucket_start"]) for b in hourly[:3:2]] == [start, start + timedelta(hours=1)]
-    assert [(row["tag_id"], row["value"]) for row in page] == [
+    assert hourly[0].avg == 2.5 and isinstance(hourly[0].avg, float)
+    assert [_aware(b.bucket_start) for b in hourly[:3:2]] == [start, start + timedelta(hours=1)]
+    assert [(row.tag_id, row.value) for row in page] == [
         (2, 0.0),
         (1, 1.0),
         (2, 2.0),

@@ -27,6 +27,7 @@ from functions.api.schemas.etl import (
 )
 from shared.core.etl.model.config import EtlConfig, EtlConfigInput
 from shared.core.etl.model.fields import Entity
+from shared.core.etl.ports.runs import QuarantinedRow
 
 router = APIRouter(tags=["etl"])
 BASE = "/api/v1/etl"
@@ -114,6 +115,6 @@ def quarantine(
     actor: ActorDep,
     paging: PagingDep,
     entity: Entity | None = None,
-) -> list[dict[str, object]]:
+) -> list[QuarantinedRow]:
     """Source rows that failed a transform or a rule, with the field and the reason."""
     return platform.etl.quarantined(tenant, actor, entity, paging.limit, paging.offset)

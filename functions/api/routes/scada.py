@@ -18,7 +18,7 @@ from functions.api.schemas.scada import (
     TagPatch,
     secret_values,
 )
-from shared.core.common.units_of_work import Record
+from shared.core.scada.services.common import ConnectionView, TagView
 
 router = APIRouter(tags=["scada"])
 CONNECTIONS = "/api/v1/scada/connections"
@@ -43,14 +43,14 @@ def list_connections(
 @router.post(CONNECTIONS, response_model=ConnectionOut, status_code=201)
 def create_connection(
     body: ConnectionCreate, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> Record:
+) -> ConnectionView:
     return platform.scada.connections.create(tenant, actor, secret_values(body))
 
 
 @router.get(CONNECTION, response_model=ConnectionOut)
 def get_connection(
     connection_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> Record:
+) -> ConnectionView:
     return platform.scada.connections.get(tenant, actor, str(connection_id))
 
 
@@ -61,7 +61,7 @@ def patch_connection(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> Record:
+) -> ConnectionView:
     changes = secret_values(body, only_set=True)
     return platform.scada.connections.update(tenant, actor, str(connection_id), changes)
 
@@ -93,7 +93,7 @@ def create_tag(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> Record:
+) -> TagView:
     return platform.scada.tags.create(tenant, actor, str(connection_id), to_values(body))
 
 
@@ -104,7 +104,7 @@ def get_tag(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> Record:
+) -> TagView:
     return platform.scada.tags.get(tenant, actor, str(connection_id), tag_id)
 
 
@@ -116,7 +116,7 @@ def patch_tag(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> Record:
+) -> TagView:
     changes = to_values(body, only_set=True)
     return platform.scada.tags.update(tenant, actor, str(connection_id), tag_id, changes)
 

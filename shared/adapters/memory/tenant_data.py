@@ -8,19 +8,39 @@ A feature adds its stores in `_declare_stores` and its repositories in `_bind`.
 
 from __future__ import annotations
 
+from shared.adapters.memory.analytics import ANALYTICS, AnalyticsData, MemoryAnalyticsStore
+from shared.adapters.memory.scada import (
+    SCADA,
+    MemoryReadingRepository,
+    MemoryScadaRepositories,
+    ScadaData,
+    declare_scada,
+)
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.core.analytics.ports import AnalyticsStore
 from shared.core.registry.model.tenants import Tenant
+from shared.core.scada.ports import ReadingRepository, ScadaRepositories
 
 
 class MemoryTenantUnitOfWork(MemoryUnitOfWork):
     """One transaction on one tenant's in-memory database."""
 
+    scada: ScadaRepositories
+    readings: ReadingRepository
+    analytics: AnalyticsStore
+
     def _bind(self) -> None:
         """Build every feature's repositories over the working copy."""
+        scada = self.data(SCADA, ScadaData)
+        self.scada = MemoryScadaRepositories(scada)
+        self.readings = MemoryReadingRepository(scada)
+        self.analytics = MemoryAnalyticsStore(self.data(ANALYTICS, AnalyticsData), scada)
 
 
 def _declare_stores(state: MemoryState) -> None:
     """Every feature's store, so a unit of work finds them all."""
+    declare_scada(state)
+    state.store(ANALYTICS, AnalyticsData)
 
 
 class MemoryTenantDatabases:

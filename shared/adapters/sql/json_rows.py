@@ -51,8 +51,15 @@ def read_records(
     ORDER BY picks the rows of a LIMIT; the aggregate's orders them); a column of
     another type sends the query down the row-by-row path.
     """
+    keys = tuple(str(column.key) for column in query.selected_columns)
+    return [dict(zip(keys, row, strict=True)) for row in read_rows(connection, query, order_by)]
+
+
+def read_rows(
+    connection: Connection, query: sa.Select[Any], order_by: Sequence[str]
+) -> list[Sequence[Any]]:
+    """`read_records` as value sequences in the order of the query's columns (no dicts)."""
     rows = query.subquery("r")
-    keys = tuple(str(column.key) for column in rows.columns)  # plain str, not quoted_name
     try:
         converters = [
             (index, convert)
@@ -62,26 +69,20 @@ def read_records(
     except _NoJsonRead:
         converters = None
     if connection.dialect.name != "postgresql" or converters is None:
-        result = connection.execute(query)
-        keys = tuple(map(str, result.keys()))
-        return [dict(zip(keys, row, strict=True)) for row in result]
+        return list(connection.execute(query))
     aggregate = sa.func.json_agg(
         aggregate_order_by(
             sa.func.json_build_array(*rows.columns), *(rows.c[name] for name in order_by)
         )
     )
     text = connection.execute(sa.select(aggregate.cast(sa.Text))).scalar_one()
-    return _records(keys, converters, json.loads(text) if text else [])
+    return _converted(converters, json.loads(text) if text else [])
 
 
-def _records(
-    keys: tuple[str, ...], converters: list[tuple[int, Convert]], rows: list[list[Any]]
-) -> list[Record]:
-    out: list[Record] = []
+def _converted(converters: list[tuple[int, Convert]], rows: list[list[Any]]) -> list[Sequence[Any]]:
     for values in rows:
         for index, convert in converters:
             value = values[index]
             if value is not None:
                 values[index] = convert(value)
-        out.append(dict(zip(keys, values, strict=True)))
-    return out
+    return list(rows)

@@ -1,11 +1,17 @@
-"""What the analytics services need from a tenant database, beside the usual unit of work."""
+"""What the analytics services need from a tenant database, beside the usual unit of work.
+
+Production days come back as tuples (a benchmark reads every well's days for up
+to ten years); the nightly writes go in as typed rows. Alerts, the notification
+outbox and preferences still cross as mappings keyed by column: the notification
+dispatcher (services/notifications.py) reads them so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record, TenantUnitOfWork
@@ -18,6 +24,63 @@ class HourlyValue:
     tag_name: str
     hour: datetime
     value: float
+
+
+class ProductionDay(NamedTuple):
+    """One well's reported day (a tuple: benchmarks read hundreds of thousands)."""
+
+    well_id: str
+    production_date: date
+    oil_bbl: float | None
+    gas_mcf: float | None
+    water_bbl: float | None
+    hours_on: float | None
+    choke_64ths: float | None
+    tubing_pressure_psi: float | None
+    casing_pressure_psi: float | None
+    line_pressure_psi: float | None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One model's output for one well and night (stored once per well, model, night)."""
+
+    id: str
+    well_id: str
+    model: str
+    model_version: str
+    night: date
+    values: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """An anomaly found for one well and night (stored once per well, type, night)."""
+
+    id: str
+    well_id: str
+    anomaly_type: str
+    severity: str
+    score: float
+    evidence: dict[str, Any]
+    detected_at: datetime
+    night: date
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """An alert as raised (OPEN); `source_key` makes raising it twice a no-op."""
+
+    id: str
+    well_id: str
+    source: str
+    source_key: str
+    title: str
+    severity: str
+    details: dict[str, Any]
+    created_at: datetime
+    status: str = "OPEN"
 
 
 @dataclass(frozen=True)
@@ -44,23 +107,23 @@ class AnalyticsStore(Protocol):
 
     def production_days(
         self, well_ids: Sequence[str] | None, start: date, end: date
-    ) -> list[Record]:
-        """production_daily rows with start <= day <= end, of these wells (None: all)."""
+    ) -> list[ProductionDay]:
+        """Reported days with start <= day <= end, of these wells (None: all)."""
         ...
 
     def well_names(self) -> dict[str, str]:
         """Name of each well that is not deleted."""
         ...
 
-    def add_prediction(self, values: Mapping[str, Any]) -> bool:
+    def add_prediction(self, prediction: Prediction) -> bool:
         """Insert unless (well, model, night) exists; True when inserted."""
         ...
 
-    def add_anomaly(self, values: Mapping[str, Any]) -> bool:
+    def add_anomaly(self, anomaly: Anomaly) -> bool:
         """Insert unless (well, type, night) exists; True when inserted."""
         ...
 
-    def add_alert(self, values: Mapping[str, Any]) -> bool:
+    def add_alert(self, alert: NewAlert) -> bool:
         """Insert unless its source_key exists; True when inserted."""
         ...
 

@@ -9,18 +9,16 @@ tenant database   ScadaRepositories          (TenantUnitOfWork.scada)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from shared.core.common.pages import Page
 from shared.core.registry.model.tenants import Tenant
 from shared.core.scada.model.columns import ReadingColumns
-
-Record = dict[str, Any]
 
 
 class GatewayStatus(StrEnum):
@@ -56,42 +54,126 @@ class GatewayRegistry(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ScadaConnection:
+    """An OPC-UA server a gateway reads; secrets are references into the Secrets store."""
+
+    id: str
+    gateway_id: str
+    name: str
+    endpoint_url: str
+    security_mode: str
+    security_policy: str
+    username: str | None
+    password_secret_ref: str | None
+    client_certificate_pem: str | None
+    client_key_secret_ref: str | None
+    server_certificate_pem: str | None
+    acquisition: str
+    publishing_interval_ms: int
+    polling_interval_ms: int
+    backfill: bool | None
+    """Gap backfill through HistoryRead; None: the gateway's own setting."""
+    backfill_max_s: int | None
+    enabled: bool
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TagMapping:
+    """OPC node -> well and tag name; `id` is the number readings carry (never reused)."""
+
+    id: int
+    connection_id: str
+    well_id: str
+    node_id: str
+    tag_name: str
+    unit: str | None
+    data_type: str
+    sampling_interval_ms: int
+    deadband_type: str
+    deadband_value: float
+    enabled: bool
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MirroredGateway:
+    """The tenant's copy of a master registry gateway."""
+
+    id: str
+    name: str
+    status: GatewayStatus
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
 class ConnectionRepository(Protocol):
-    def get(self, connection_id: str) -> Record | None:
+    """Connections; `add` and `update` stamp created_at/updated_at themselves."""
+
+    def get(self, connection_id: str) -> ScadaConnection | None:
         """A connection that is not deleted, or None."""
         ...
 
-    def find_by_name(self, name: str) -> Record | None: ...
+    def find_by_name(self, name: str) -> ScadaConnection | None: ...
 
-    def for_gateway(self, gateway_id: str) -> list[Record]: ...
+    def for_gateway(self, gateway_id: str) -> list[ScadaConnection]:
+        """The gateway's live connections, by name."""
+        ...
 
-    def add(self, values: Mapping[str, Any]) -> Record: ...
+    def add(self, connection: ScadaConnection) -> ScadaConnection:
+        """Store a new connection (a conflicting row: ConflictError)."""
+        ...
 
-    def update(self, connection_id: str, values: Mapping[str, Any]) -> Record: ...
+    def update(self, connection: ScadaConnection) -> ScadaConnection:
+        """Replace the stored connection of `connection.id` (created_at is kept)."""
+        ...
 
-    def list(self, gateway_id: str | None, limit: int, offset: int) -> Page[Record]: ...
+    def list(self, gateway_id: str | None, limit: int, offset: int) -> Page[ScadaConnection]:
+        """Live connections by name then id (of one gateway if given)."""
+        ...
 
 
 class TagMappingRepository(Protocol):
-    def get(self, tag_id: int) -> Record | None:
+    """Tag mappings; `add` and `update` stamp created_at/updated_at themselves."""
+
+    def get(self, tag_id: int) -> TagMapping | None:
         """A tag mapping that is not deleted, or None."""
         ...
 
-    def find_node(self, connection_id: str, node_id: str) -> Record | None: ...
+    def find_node(self, connection_id: str, node_id: str) -> TagMapping | None: ...
 
-    def find_name(self, well_id: str, tag_name: str) -> Record | None: ...
+    def find_name(self, well_id: str, tag_name: str) -> TagMapping | None: ...
 
-    def for_connections(self, connection_ids: Collection[str]) -> list[Record]: ...
+    def for_connections(self, connection_ids: Collection[str]) -> list[TagMapping]:
+        """The live mappings of these connections, by id."""
+        ...
 
-    def for_well(self, well_id: str, include_deleted: bool = True) -> list[Record]: ...
+    def for_well(self, well_id: str, include_deleted: bool = True) -> list[TagMapping]:
+        """The well's mappings by id."""
+        ...
 
-    def add(self, values: Mapping[str, Any]) -> Record: ...
+    def add(self, tag: TagMapping) -> TagMapping:
+        """Store a new mapping under a fresh id (the given `id` is not used)."""
+        ...
 
-    def update(self, tag_id: int, values: Mapping[str, Any]) -> Record: ...
+    def update(self, tag: TagMapping) -> TagMapping:
+        """Replace the stored mapping of `tag.id` (created_at is kept)."""
+        ...
 
-    def delete_for_connection(self, connection_id: str, at: datetime, revision: int) -> int: ...
+    def delete_for_connection(self, connection_id: str, at: datetime, revision: int) -> int:
+        """Soft-delete the connection's live mappings; returns how many."""
+        ...
 
-    def list(self, connection_id: str, limit: int, offset: int) -> Page[Record]: ...
+    def list(self, connection_id: str, limit: int, offset: int) -> Page[TagMapping]:
+        """The connection's live mappings by id."""
+        ...
 
 
 class GatewayMirror(Protocol):
@@ -99,7 +181,7 @@ class GatewayMirror(Protocol):
 
     def save(self, gateway: Gateway) -> None: ...
 
-    def get(self, gateway_id: str) -> Record | None: ...
+    def get(self, gateway_id: str) -> MirroredGateway | None: ...
 
 
 class ConfigRevision(Protocol):
@@ -126,17 +208,45 @@ class ReadingQuery:
     offset: int = 0
 
 
+class RawReading(NamedTuple):
+    """One stored reading (a tuple: pages of thousands are read at once)."""
+
+    tag_id: int
+    ts: datetime
+    value: float | None
+    status: int
+    """The int32 the database holds (see `status_code` for the OPC-UA code)."""
+    server_ts: datetime | None
+    value_type: int
+    """OPC-UA built-in type id."""
+    value_text: str | None
+    historical: bool
+
+
+class ReadingBucket(NamedTuple):
+    """Figures of one tag's numeric readings in one time bucket."""
+
+    tag_id: int
+    bucket_start: datetime
+    readings: int
+    """How many numeric readings the bucket holds."""
+    min: float | None
+    max: float | None
+    avg: float | None
+    last: float | None
+
+
 class ReadingRepository(Protocol):
-    def raw(self, query: ReadingQuery) -> list[Record]:
-        """Rows (tag_id, ts, value, status, server_ts) in [start, end), by ts then tag."""
+    def raw(self, query: ReadingQuery) -> list[RawReading]:
+        """Readings in [start, end), by ts then tag."""
         ...
 
-    def buckets(self, query: ReadingQuery, bucket_s: int) -> list[Record]:
+    def buckets(self, query: ReadingQuery, bucket_s: int) -> list[ReadingBucket]:
         """Per tag and bucket: bucket start, count, min, max, avg and last value."""
         ...
 
-    def latest(self, tag_ids: Sequence[int]) -> list[Record]:
-        """The newest row of each tag that has one."""
+    def latest(self, tag_ids: Sequence[int]) -> list[RawReading]:
+        """The newest reading of each tag that has one."""
         ...
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, Self
 
@@ -27,16 +28,21 @@ from shared.adapters.sql.scada.readings import averageable, bucket_start
 from shared.adapters.sql.scada.tables import scada_readings, tag_mappings
 from shared.adapters.sql.tenant_tables import production_daily, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
-from shared.core.analytics.ports import AlertQuery, AnalyticsStore, HourlyValue
+from shared.core.analytics.ports import (
+    AlertQuery,
+    AnalyticsStore,
+    Anomaly,
+    HourlyValue,
+    NewAlert,
+    Prediction,
+    ProductionDay,
+)
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 
 HOUR_S = 3600
-_PRODUCTION = (
-    "well_id", "production_date", "oil_bbl", "gas_mcf", "water_bbl", "hours_on",
-    "choke_64ths", "tubing_pressure_psi", "casing_pressure_psi", "line_pressure_psi",
-)  # fmt: skip
+_PRODUCTION = ProductionDay._fields
 
 
 def _record(row: sa.RowMapping) -> Record:
@@ -85,7 +91,7 @@ class SqlAnalyticsStore:
 
     def production_days(
         self, well_ids: Sequence[str] | None, start: date, end: date
-    ) -> list[Record]:
+    ) -> list[ProductionDay]:
         p = production_daily
         statement = sa.select(*(p.c[name] for name in _PRODUCTION)).where(
             p.c.production_date >= start, p.c.production_date <= end
@@ -94,7 +100,7 @@ class SqlAnalyticsStore:
             if not well_ids:
                 return []
             statement = statement.where(p.c.well_id.in_(list(well_ids)))
-        return [_record(row._mapping) for row in self._c.execute(statement)]
+        return [ProductionDay(str(row[0]), *row[1:]) for row in self._c.execute(statement)]
 
     def _insert_once(self, table: sa.Table, values: Mapping[str, Any], keys: Sequence[str]) -> bool:
         if self._c.dialect.name == "postgresql":
@@ -108,14 +114,15 @@ class SqlAnalyticsStore:
         self._c.execute(table.insert().values(**values))
         return True
 
-    def add_prediction(self, values: Mapping[str, Any]) -> bool:
-        return self._insert_once(predictions, values, ("well_id", "model", "night"))
+    def add_prediction(self, prediction: Prediction) -> bool:
+        return self._insert_once(predictions, asdict(prediction), ("well_id", "model", "night"))
 
-    def add_anomaly(self, values: Mapping[str, Any]) -> bool:
-        return self._insert_once(anomalies, values, ("well_id", "anomaly_type", "night"))
+    def add_anomaly(self, anomaly: Anomaly) -> bool:
+        keys = ("well_id", "anomaly_type", "night")
+        return self._insert_once(anomalies, asdict(anomaly), keys)
 
-    def add_alert(self, values: Mapping[str, Any]) -> bool:
-        return self._insert_once(alerts, values, ("source_key",))
+    def add_alert(self, alert: NewAlert) -> bool:
+        return self._insert_once(alerts, asdict(alert), ("source_key",))
 
     def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
         keys = ("alert_id", "channel", "recipient")

@@ -34,7 +34,7 @@ from shared.adapters.sql.unit_of_work import ConnectionUnitOfWork
 from shared.core.common.clock import Clock, utc_now
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.model.mapping import RejectedRow
-from shared.core.etl.ports.runs import RunRecord, RunStatus, Watermark
+from shared.core.etl.ports.runs import QuarantinedRow, RunRecord, RunStatus, Watermark
 from shared.core.registry.model.tenants import Tenant
 
 ADVISORY_KEY = 0x57454C4C455443  # "WELLETC": one ETL lock per tenant database
@@ -67,14 +67,22 @@ class SqlEtlUnitOfWork(ConnectionUnitOfWork):
         )
         return len(rows)
 
-    def quarantined(self, entity: Entity | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    def quarantined(self, entity: Entity | None, limit: int, offset: int) -> list[QuarantinedRow]:
         c = e.etl_quarantine.c
         query = sa.select(e.etl_quarantine).order_by(c.quarantined_at.desc(), c.row_hash)
         if entity is not None:
             query = query.where(c.entity == entity.value)
         rows = self._c.execute(query.limit(limit).offset(offset))
         return [
-            {**dict(row._mapping), "row_data": json.loads(row.row_data), "run_id": str(row.run_id)}
+            QuarantinedRow(
+                entity=row.entity,
+                run_id=str(row.run_id),
+                source_key=row.source_key,
+                field=row.field,
+                reason=row.reason,
+                row_data=json.loads(row.row_data),
+                quarantined_at=row.quarantined_at,
+            )
             for row in rows
         ]
 

@@ -9,38 +9,23 @@ enumerations are left out of them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from shared.adapters.sql.json_rows import read_records
+from shared.adapters.sql.json_rows import read_rows
 from shared.adapters.sql.scada.tables import scada_readings
-from shared.core.common.units_of_work import Record
 from shared.core.scada.model.columns import NUMERIC_TYPES
-from shared.core.scada.ports import ReadingQuery
+from shared.core.scada.ports import RawReading, ReadingBucket, ReadingQuery
 
-_COLUMNS = (
-    "tag_id",
-    "ts",
-    "value",
-    "status",
-    "server_ts",
-    "value_type",
-    "value_text",
-    "historical",
-)
+_COLUMNS = RawReading._fields
 _NUMERIC = sorted(NUMERIC_TYPES)
 AVERAGE_LIMIT = 1e150
 """Values this large (a sensor's garbage) are left out of averages: PostgreSQL's
 float8 avg keeps a sum of squares, which overflows from about 1.3e154 and fails
 the whole query."""
-
-
-def _record(row: sa.RowMapping) -> Record:
-    return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in row.items()}
 
 
 def averageable(value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
@@ -78,7 +63,7 @@ class SqlReadingRepository:
     def _numeric(self, query: ReadingQuery, table: sa.FromClause) -> list[sa.ColumnElement[bool]]:
         return [*self._range(query, table), table.c.value_type.in_(_NUMERIC)]
 
-    def raw(self, query: ReadingQuery) -> list[Record]:
+    def raw(self, query: ReadingQuery) -> list[RawReading]:
         r = scada_readings
         statement = (
             sa.select(*(r.c[name] for name in _COLUMNS))
@@ -87,9 +72,9 @@ class SqlReadingRepository:
             .limit(query.limit)
             .offset(query.offset)
         )
-        return read_records(self._c, statement, ["ts", "tag_id"])
+        return [RawReading._make(row) for row in read_rows(self._c, statement, ["ts", "tag_id"])]
 
-    def buckets(self, query: ReadingQuery, bucket_s: int) -> list[Record]:
+    def buckets(self, query: ReadingQuery, bucket_s: int) -> list[ReadingBucket]:
         if not query.tag_ids:
             return []
         r = scada_readings
@@ -110,7 +95,7 @@ class SqlReadingRepository:
         )
         return self._with_last(grouped, query)
 
-    def _with_last(self, grouped: sa.Subquery, query: ReadingQuery) -> list[Record]:
+    def _with_last(self, grouped: sa.Subquery, query: ReadingQuery) -> list[ReadingBucket]:
         last = scada_readings.alias("last_row")
         g = grouped.c
         keys = (g.tag_id, g.bucket_start, g["count"], g.min, g.max, g.avg)
@@ -121,9 +106,10 @@ class SqlReadingRepository:
             .group_by(*keys)
             .order_by(g.bucket_start, g.tag_id)
         )
-        return read_records(self._c, statement, ["bucket_start", "tag_id"])
+        rows = read_rows(self._c, statement, ["bucket_start", "tag_id"])
+        return [ReadingBucket._make(row) for row in rows]
 
-    def latest(self, tag_ids: Sequence[int]) -> list[Record]:
+    def latest(self, tag_ids: Sequence[int]) -> list[RawReading]:
         """One index probe per tag (newest first): cheap for a well's tens of tags.
 
         PostgreSQL and MySQL/MariaDB take all the probes in one statement (a UNION ALL
@@ -140,12 +126,10 @@ class SqlReadingRepository:
         if not probes:
             return []
         if self._c.dialect.name in ("postgresql", "mysql", "mariadb"):
-            result = self._c.execute(sa.union_all(*probes))
-            keys = tuple(map(str, result.keys()))
-            return [dict(zip(keys, row, strict=True)) for row in result]
+            return [RawReading._make(row) for row in self._c.execute(sa.union_all(*probes))]
         rows = []
         for statement in probes:
             row = self._c.execute(statement).first()
             if row is not None:
-                rows.append(_record(row._mapping))
+                rows.append(RawReading._make(row))
         return rows

@@ -1,15 +1,20 @@
-"""SQLAlchemy Core repositories of SCADA configuration in a tenant database."""
+"""SQLAlchemy Core repositories of SCADA configuration in a tenant database.
+
+The typed rows of shared/core/scada/ports.py name their fields after the columns:
+a row becomes one by its mapping (UUIDs as strings), and back by `asdict`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from shared.adapters.sql.scada.tables import (
     gateway_mirror,
@@ -19,17 +24,22 @@ from shared.adapters.sql.scada.tables import (
 )
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
 from shared.core.scada.ports import (
     ConfigRevision,
     ConnectionRepository,
     Gateway,
     GatewayMirror,
+    GatewayStatus,
+    MirroredGateway,
+    ScadaConnection,
+    TagMapping,
     TagMappingRepository,
 )
 
+R = TypeVar("R", ScadaConnection, TagMapping)
 
-def _record(row: sa.RowMapping) -> Record:
+
+def _values(row: sa.RowMapping) -> dict[str, Any]:
     return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in row.items()}
 
 
@@ -37,8 +47,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Repository:
+class _Repository(Generic[R]):
     table: sa.Table
+    make: Callable[..., R]
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -46,57 +57,70 @@ class _Repository:
     def _write(self, statement: sa.Executable) -> sa.CursorResult[Any]:
         try:
             return self._c.execute(statement)
-        except IntegrityError as exc:
+        except DBAPIError as exc:
+            # unit_of_work imports this module; its judge of refusals is taken late
+            from shared.adapters.sql.unit_of_work import database_refusal
+
+            if database_refusal(exc) != "conflict":  # pg8000 reports a foreign key as such
+                raise
             raise ConflictError(f"{self.table.name}: conflicts with existing data") from exc
 
-    def _rows(self, *where: sa.ColumnElement[bool], order: Sequence[Any] = ()) -> list[Record]:
+    def _rows(self, *where: sa.ColumnElement[bool], order: Sequence[Any] = ()) -> list[R]:
         query = sa.select(self.table).where(*where).order_by(*order)
-        return [_record(row._mapping) for row in self._c.execute(query)]
+        return [self.make(**_values(row._mapping)) for row in self._c.execute(query)]
 
     def _page(
         self, where: list[sa.ColumnElement[bool]], order: Sequence[Any], limit: int, offset: int
-    ) -> Page[Record]:
+    ) -> Page[R]:
         count = sa.select(sa.func.count()).select_from(self.table).where(*where)
         total = int(self._c.execute(count).scalar_one())
         query = sa.select(self.table).where(*where).order_by(*order).limit(limit).offset(offset)
-        items = [_record(row._mapping) for row in self._c.execute(query)]
+        items = [self.make(**_values(row._mapping)) for row in self._c.execute(query)]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
-    def _first(self, *where: sa.ColumnElement[bool]) -> Record | None:
+    def _first(self, *where: sa.ColumnElement[bool]) -> R | None:
         rows = self._rows(*where, self.table.c.deleted_at.is_(None))
         return rows[0] if rows else None
 
-    def _must(self, key: Any) -> Record:
+    def _must(self, key: Any) -> R:
         rows = self._rows(self.table.c.id == key)
         if not rows:
             raise NotFoundError(self.table.name, key)
         return rows[0]
 
+    def _update(self, key: Any, row: R) -> R:
+        values = asdict(row)
+        for kept in ("id", "created_at", "updated_at"):
+            del values[kept]
+        statement = self.table.update().where(self.table.c.id == key)
+        self._write(statement.values(updated_at=_now(), **values))
+        return self._must(key)
 
-class SqlConnectionRepository(_Repository):
+
+class SqlConnectionRepository(_Repository[ScadaConnection]):
     table = scada_connections
+    make = ScadaConnection
 
-    def get(self, connection_id: str) -> Record | None:
+    def get(self, connection_id: str) -> ScadaConnection | None:
         return self._first(self.table.c.id == connection_id)
 
-    def find_by_name(self, name: str) -> Record | None:
+    def find_by_name(self, name: str) -> ScadaConnection | None:
         return self._first(self.table.c.name == name)
 
-    def for_gateway(self, gateway_id: str) -> list[Record]:
+    def for_gateway(self, gateway_id: str) -> list[ScadaConnection]:
         c = self.table.c
         return self._rows(c.gateway_id == gateway_id, c.deleted_at.is_(None), order=[c.name])
 
-    def add(self, values: Mapping[str, Any]) -> Record:
+    def add(self, connection: ScadaConnection) -> ScadaConnection:
         now = _now()
-        self._write(self.table.insert().values(created_at=now, updated_at=now, **values))
-        return self._must(values["id"])
+        values = {**asdict(connection), "created_at": now, "updated_at": now}
+        self._write(self.table.insert().values(values))
+        return self._must(connection.id)
 
-    def update(self, connection_id: str, values: Mapping[str, Any]) -> Record:
-        statement = self.table.update().where(self.table.c.id == connection_id)
-        self._write(statement.values(updated_at=_now(), **values))
-        return self._must(connection_id)
+    def update(self, connection: ScadaConnection) -> ScadaConnection:
+        return self._update(connection.id, connection)
 
-    def list(self, gateway_id: str | None, limit: int, offset: int) -> Page[Record]:
+    def list(self, gateway_id: str | None, limit: int, offset: int) -> Page[ScadaConnection]:
         c = self.table.c
         where: list[sa.ColumnElement[bool]] = [c.deleted_at.is_(None)]
         if gateway_id is not None:
@@ -104,44 +128,44 @@ class SqlConnectionRepository(_Repository):
         return self._page(where, [c.name, c.id], limit, offset)
 
 
-class SqlTagMappingRepository(_Repository):
+class SqlTagMappingRepository(_Repository[TagMapping]):
     table = tag_mappings
+    make = TagMapping
 
-    def get(self, tag_id: int) -> Record | None:
+    def get(self, tag_id: int) -> TagMapping | None:
         return self._first(self.table.c.id == tag_id)
 
-    def find_node(self, connection_id: str, node_id: str) -> Record | None:
+    def find_node(self, connection_id: str, node_id: str) -> TagMapping | None:
         c = self.table.c
         return self._first(c.connection_id == connection_id, c.node_id == node_id)
 
-    def find_name(self, well_id: str, tag_name: str) -> Record | None:
+    def find_name(self, well_id: str, tag_name: str) -> TagMapping | None:
         c = self.table.c
         return self._first(c.well_id == well_id, c.tag_name == tag_name)
 
-    def for_connections(self, connection_ids: Collection[str]) -> list[Record]:
+    def for_connections(self, connection_ids: Collection[str]) -> list[TagMapping]:
         if not connection_ids:
             return []
         c = self.table.c
         live = c.deleted_at.is_(None)
         return self._rows(c.connection_id.in_(sorted(connection_ids)), live, order=[c.id])
 
-    def for_well(self, well_id: str, include_deleted: bool = True) -> list[Record]:
+    def for_well(self, well_id: str, include_deleted: bool = True) -> list[TagMapping]:
         c = self.table.c
         where = [c.well_id == well_id] + ([] if include_deleted else [c.deleted_at.is_(None)])
         return self._rows(*where, order=[c.id])
 
-    def add(self, values: Mapping[str, Any]) -> Record:
+    def add(self, tag: TagMapping) -> TagMapping:
         now = _now()
-        statement = self.table.insert().values(created_at=now, updated_at=now, **values)
-        result = self._write(statement)
+        values = {**asdict(tag), "created_at": now, "updated_at": now}
+        del values["id"]  # the identity column's
+        result = self._write(self.table.insert().values(values))
         key = result.inserted_primary_key
         assert key is not None
         return self._must(key[0])
 
-    def update(self, tag_id: int, values: Mapping[str, Any]) -> Record:
-        statement = self.table.update().where(self.table.c.id == tag_id)
-        self._write(statement.values(updated_at=_now(), **values))
-        return self._must(tag_id)
+    def update(self, tag: TagMapping) -> TagMapping:
+        return self._update(tag.id, tag)
 
     def delete_for_connection(self, connection_id: str, at: datetime, revision: int) -> int:
         c = self.table.c
@@ -152,7 +176,7 @@ class SqlTagMappingRepository(_Repository):
         )
         return int(self._c.execute(statement).rowcount)
 
-    def list(self, connection_id: str, limit: int, offset: int) -> Page[Record]:
+    def list(self, connection_id: str, limit: int, offset: int) -> Page[TagMapping]:
         c = self.table.c
         where = [c.connection_id == connection_id, c.deleted_at.is_(None)]
         return self._page(where, [c.id], limit, offset)
@@ -175,10 +199,13 @@ class SqlGatewayMirror:
                 table.insert().values(id=gateway.id, created_at=gateway.created_at, **values)
             )
 
-    def get(self, gateway_id: str) -> Record | None:
+    def get(self, gateway_id: str) -> MirroredGateway | None:
         query = sa.select(gateway_mirror).where(gateway_mirror.c.id == gateway_id)
         row = self._c.execute(query).first()
-        return _record(row._mapping) if row else None
+        if row is None:
+            return None
+        values = _values(row._mapping)
+        return MirroredGateway(**{**values, "status": GatewayStatus(values["status"])})
 
 
 class SqlConfigRevision:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.core.analytics.model.scoring import FailureRisk, Severity
+from shared.core.analytics.ports import NewAlert
 from shared.core.common.roles import Role
 from shared.core.registry.model.users import UserStatus
 from shared.core.registry.ports import UserRepository
@@ -76,25 +77,24 @@ def json_safe(value: Any) -> Any:
 
 def alert_rows(
     draft: AlertDraft, now: datetime, recipients: Sequence[str]
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The alert row and one PENDING email row per recipient."""
+) -> tuple[NewAlert, list[dict[str, Any]]]:
+    """The alert and one PENDING email outbox row per recipient."""
     alert_id = str(uuid.uuid4())
-    alert = {
-        "id": alert_id,
-        "well_id": draft.well_id,
-        "source": draft.source,
-        "source_key": draft.source_key,
-        "title": draft.title[:300],
-        "severity": draft.severity.value,
-        "status": "OPEN",
-        "details": json_safe(draft.details),
-        "created_at": now,
-    }
+    alert = NewAlert(
+        id=alert_id,
+        well_id=draft.well_id,
+        source=draft.source,
+        source_key=draft.source_key,
+        title=draft.title[:300],
+        severity=draft.severity.value,
+        details=json_safe(draft.details),
+        created_at=now,
+    )
     payload = {
         "alert_id": alert_id,
         "well_id": draft.well_id,
         "severity": draft.severity.value,
-        "title": alert["title"],
+        "title": alert.title,
     }
     outbox = [
         {

@@ -25,7 +25,7 @@ from shared.core.analytics.model.scoring import (
     WellScores,
     score_well_window,
 )
-from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
+from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore, Anomaly, Prediction
 from shared.core.analytics.services.alerting import (
     AlertDraft,
     alert_rows,
@@ -217,31 +217,31 @@ class ScoringService:
     ) -> None:
         now = self._clock()
         for model, values in prediction_values(scores).items():
-            row = {
-                "id": str(uuid.uuid4()),
-                "well_id": well_id,
-                "model": model,
-                "model_version": scores.model_versions.get(model, "?"),
-                "night": night,
-                "values": json_safe(values),
-                "created_at": now,
-            }
-            report.predictions += int(store.add_prediction(row))
+            prediction = Prediction(
+                id=str(uuid.uuid4()),
+                well_id=well_id,
+                model=model,
+                model_version=scores.model_versions.get(model, "?"),
+                night=night,
+                values=json_safe(values),
+                created_at=now,
+            )
+            report.predictions += int(store.add_prediction(prediction))
         drafts: list[AlertDraft] = []
         anomaly = scores.anomaly
         if anomaly is not None and anomaly.severity is not None:
             evidence = [asdict(item) for item in anomaly.evidence]
             inserted = store.add_anomaly(
-                {
-                    "id": str(uuid.uuid4()),
-                    "well_id": well_id,
-                    "anomaly_type": ANOMALY_TYPE,
-                    "severity": anomaly.severity.value,
-                    "score": anomaly.score,
-                    "evidence": json_safe({"deviation": anomaly.deviation, "inputs": evidence}),
-                    "detected_at": now,
-                    "night": night,
-                }
+                Anomaly(
+                    id=str(uuid.uuid4()),
+                    well_id=well_id,
+                    anomaly_type=ANOMALY_TYPE,
+                    severity=anomaly.severity.value,
+                    score=anomaly.score,
+                    evidence=json_safe({"deviation": anomaly.deviation, "inputs": evidence}),
+                    detected_at=now,
+                    night=night,
+                )
             )
             report.anomalies += int(inserted)
             if anomaly.severity in ALERT_SEVERITIES:

@@ -14,8 +14,7 @@ from shared.core.analytics.model.catalogue import (
     SENSOR_SIGNALS,
     SENSOR_WINDOW_HOURS,
 )
-from shared.core.analytics.ports import HourlyValue
-from shared.core.common.units_of_work import Record
+from shared.core.analytics.ports import HourlyValue, ProductionDay
 
 SIGNAL_NAMES = frozenset(s.name for s in SENSOR_SIGNALS)
 """Tag names read into the sensor window (the simulator's tags carry these names)."""
@@ -47,20 +46,20 @@ def sensor_windows(values: Iterable[HourlyValue], end: datetime) -> dict[str, Wi
     return result
 
 
-def production_windows(rows: Sequence[Record], last_day: date) -> dict[str, Window]:
+def production_windows(rows: Sequence[ProductionDay], last_day: date) -> dict[str, Window]:
     """Per well: daily columns over the window ending on ``last_day``, NaN where not reported."""
     start = production_window_start(last_day)
     result: dict[str, Window] = {}
     for row in rows:
-        index = (row["production_date"] - start).days
+        index = (row.production_date - start).days
         if not 0 <= index < PRODUCTION_WINDOW_DAYS:
             continue
         window = result.setdefault(
-            str(row["well_id"]),
+            row.well_id,
             {c.name: np.full(PRODUCTION_WINDOW_DAYS, np.nan) for c in PRODUCTION_COLUMNS},
         )
         for column in PRODUCTION_COLUMNS:
-            value = row.get(column.name)
+            value = getattr(row, column.name)
             if value is not None:
                 window[column.name][index] = float(value)
     return result

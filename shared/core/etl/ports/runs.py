@@ -131,6 +131,19 @@ class RunRecord:
 
 
 @dataclass(frozen=True)
+class QuarantinedRow:
+    """A source row a transform or a rule refused, kept for the operator (once per content)."""
+
+    entity: str
+    run_id: str
+    source_key: str
+    field: str
+    reason: str
+    row_data: dict[str, Any]
+    quarantined_at: datetime
+
+
+@dataclass(frozen=True)
 class Watermark:
     entity: Entity
     value: Any
@@ -171,9 +184,9 @@ class EtlUnitOfWork(Protocol):
         """Runs left `running` by a process that died: the lock holder calls this."""
         ...
 
-    def quarantined(
-        self, entity: Entity | None, limit: int, offset: int
-    ) -> list[dict[str, Any]]: ...
+    def quarantined(self, entity: Entity | None, limit: int, offset: int) -> list[QuarantinedRow]:
+        """Newest first."""
+        ...
 
     def remember_keys(self, entity: Entity, keys: Sequence[tuple[str, str]], run_id: str) -> None:
         """(source key, business key) pairs loaded, for deletion detection."""

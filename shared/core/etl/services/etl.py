@@ -21,7 +21,13 @@ from shared.core.etl.errors import EtlNotConfiguredError, EtlRunningError, Sourc
 from shared.core.etl.model.config import EtlConfig, EtlConfigInput, EtlSettings
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.model.jobs import ETL_QUEUE, EtlJob, etl_message, is_due, parse_etl_job
-from shared.core.etl.ports.runs import EtlStores, RunRecord, RunStatus, SourceConnector
+from shared.core.etl.ports.runs import (
+    EtlStores,
+    QuarantinedRow,
+    RunRecord,
+    RunStatus,
+    SourceConnector,
+)
 from shared.core.etl.services.checks import check_against_source, check_settings
 from shared.core.etl.services.runner import EtlRun, ProgressCallback
 from shared.core.etl.services.tools import (
@@ -173,7 +179,7 @@ class EtlService:
 
     def quarantined(
         self, tenant: Tenant, actor: Actor, entity: Entity | None, limit: int, offset: int
-    ) -> list[dict[str, object]]:
+    ) -> list[QuarantinedRow]:
         require(actor, Permission.SETTINGS_READ)
         with self._d.stores.for_tenant(tenant).unit_of_work() as uow:
             return uow.quarantined(entity, limit, offset)

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from shared.core.analytics.ports import NewAlert
 from shared.core.analytics.services.alerting import json_safe
 from shared.core.common.access import audit, require_office_role
 from shared.core.common.actor import Actor
@@ -241,16 +242,15 @@ class AfeService:
             return
         for overrun in overrun_alerts(afe, self._policy):
             uow.analytics.add_alert(
-                {
-                    "id": str(uuid.uuid4()),
-                    "well_id": afe.well_id,
-                    "source": "afe",
-                    "source_key": f"afe:{overrun.alert_key}"[:200],
-                    "title": f"AFE {afe.number}: {overrun.scope} at {overrun.at_percent}% "
+                NewAlert(
+                    id=str(uuid.uuid4()),
+                    well_id=afe.well_id,
+                    source="afe",
+                    source_key=f"afe:{overrun.alert_key}"[:200],
+                    title=f"AFE {afe.number}: {overrun.scope} at {overrun.at_percent}% "
                     f"of estimate ({overrun.level})"[:300],
-                    "severity": SEVERITY_BY_LEVEL.get(overrun.level, "MEDIUM"),
-                    "status": "OPEN",
-                    "details": json_safe(
+                    severity=SEVERITY_BY_LEVEL.get(overrun.level, "MEDIUM"),
+                    details=json_safe(
                         {
                             "afe_id": afe.afe_id,
                             "scope": overrun.scope,
@@ -259,8 +259,8 @@ class AfeService:
                             "level": overrun.level,
                         }
                     ),
-                    "created_at": now,
-                }
+                    created_at=now,
+                )
             )
 
     @staticmethod

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from shared.core.common.access import ensure_well_visible, require
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.ports import TenantDatabases
-from shared.core.scada.model.values import type_name, typed_value
-from shared.core.scada.ports import ReadingQuery
+from shared.core.scada.model.values import TypedValue, TypeName, type_name, typed_value
+from shared.core.scada.ports import RawReading, ReadingBucket, ReadingQuery, TagMapping
 
 BUCKETS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
 MAX_BUCKETS_PER_TAG = 10_000
@@ -34,13 +34,41 @@ class ReadingRequest:
     offset: int = 0
 
 
+class ReadingItem(TypedDict):
+    """One reading as the API shows it (a dict: pages of thousands are built at once)."""
+
+    tag: str
+    unit: str | None
+    tag_id: int
+    ts: datetime
+    value: TypedValue
+    type: TypeName
+    opc_type: int
+    status: int
+    quality: str
+    server_ts: datetime | None
+    historical: bool
+
+
+class BucketItem(TypedDict):
+    tag: str
+    unit: str | None
+    tag_id: int
+    bucket_start: datetime
+    count: int
+    min: float | None
+    max: float | None
+    avg: float | None
+    last: float | None
+
+
 @dataclass(frozen=True)
 class ReadingPage:
     well_id: str
     start: datetime
     end: datetime
     bucket: str | None
-    items: list[Record]
+    items: list[ReadingItem] | list[BucketItem]
     limit: int
     offset: int
     next_offset: int | None
@@ -57,14 +85,16 @@ class ReadingService:
         start = request.start or end - DEFAULT_WINDOW
         if start >= end:
             raise InputError("from", "must be before 'to'")
+        items: list[ReadingItem] | list[BucketItem]
         with self._databases.unit_of_work(tenant) as uow:
             tags = _well_tags(uow, actor, request.well_id, request.tag)
             query = ReadingQuery(list(tags), start, end, request.limit, request.offset)
             if request.bucket is None:
-                rows = uow.readings.raw(query) if tags else []
+                raw = uow.readings.raw(query) if tags else []
+                items = [_shaped(row, tags) for row in raw]
             else:
-                rows = uow.readings.buckets(query, _bucket_seconds(request.bucket, start, end))
-        items = [_shaped(row, tags) for row in rows]
+                seconds = _bucket_seconds(request.bucket, start, end)
+                items = [_bucket(row, tags) for row in uow.readings.buckets(query, seconds)]
         full = request.bucket is None and len(items) == request.limit
         return ReadingPage(
             request.well_id,
@@ -77,14 +107,14 @@ class ReadingService:
             request.offset + request.limit if full else None,
         )
 
-    def latest(self, tenant: Tenant, actor: Actor, well_id: str) -> list[Record]:
+    def latest(self, tenant: Tenant, actor: Actor, well_id: str) -> list[ReadingItem]:
         """The newest reading of each of the well's tags that has one."""
         require(actor, Permission.WELLS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             tags = _well_tags(uow, actor, well_id, None)
             rows = uow.readings.latest(list(tags)) if tags else []
-        newest: dict[str, Record] = {}
-        for row in map(lambda r: _shaped(r, tags), rows):
+        newest: dict[str, ReadingItem] = {}
+        for row in (_shaped(r, tags) for r in rows):
             kept = newest.get(row["tag"])
             if kept is None or row["ts"] > kept["ts"]:
                 newest[row["tag"]] = row
@@ -93,17 +123,17 @@ class ReadingService:
 
 def _well_tags(
     uow: TenantUnitOfWork, actor: Actor, well_id: str, tag: str | None
-) -> dict[int, Record]:
+) -> dict[int, TagMapping]:
     """The well's tag mappings by id (deleted ones too: their readings stay the well's)."""
     ensure_well_visible(uow, actor, well_id)
     if uow.wells.get(well_id) is None:
         raise NotFoundError("well", well_id)
     rows = uow.scada.tags.for_well(well_id, include_deleted=True)
     if tag is not None:
-        rows = [row for row in rows if row["tag_name"] == tag]
+        rows = [row for row in rows if row.tag_name == tag]
         if not rows:
             raise InputError("tag", f"well {well_id} has no tag named {tag!r}")
-    return {int(row["id"]): row for row in rows}
+    return {row.id: row for row in rows}
 
 
 def _bucket_seconds(bucket: str, start: datetime, end: datetime) -> int:
@@ -117,20 +147,38 @@ def _bucket_seconds(bucket: str, start: datetime, end: datetime) -> int:
     return seconds
 
 
-def _shaped(row: Mapping[str, Any], tags: Mapping[int, Record]) -> Record:
-    tag = tags[int(row["tag_id"])]
-    shaped = {"tag": tag["tag_name"], "unit": tag["unit"], **row}
-    if "status" in row:
-        shaped["status"] = status_code(int(row["status"]))
-        shaped["quality"] = quality(shaped["status"])
-    if "value_type" in row:  # a raw reading: its value in its own type
-        value_type = int(row["value_type"])
-        text = shaped.pop("value_text", None)
-        shaped["value"] = typed_value(row["value"], value_type, text)
-        shaped["type"] = type_name(value_type)
-        shaped["opc_type"] = value_type
-        shaped["historical"] = bool(row["historical"])
-    return shaped
+def _shaped(row: RawReading, tags: Mapping[int, TagMapping]) -> ReadingItem:
+    tag = tags[int(row.tag_id)]
+    status = status_code(int(row.status))
+    value_type = int(row.value_type)
+    return {
+        "tag": tag.tag_name,
+        "unit": tag.unit,
+        "tag_id": row.tag_id,
+        "ts": row.ts,
+        "value": typed_value(row.value, value_type, row.value_text),
+        "type": type_name(value_type),
+        "opc_type": value_type,
+        "status": status,
+        "quality": quality(status),
+        "server_ts": row.server_ts,
+        "historical": bool(row.historical),
+    }
+
+
+def _bucket(row: ReadingBucket, tags: Mapping[int, TagMapping]) -> BucketItem:
+    tag = tags[int(row.tag_id)]
+    return {
+        "tag": tag.tag_name,
+        "unit": tag.unit,
+        "tag_id": row.tag_id,
+        "bucket_start": row.bucket_start,
+        "count": row.readings,
+        "min": row.min,
+        "max": row.max,
+        "avg": row.avg,
+        "last": row.last,
+    }
 
 
 def status_code(stored: int) -> int:

@@ -8,6 +8,7 @@ their well.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 from shared.core.common.access import require
@@ -16,12 +17,21 @@ from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.ports import TenantDatabases
 from shared.core.scada.model.rules import TAG_DEFAULTS, check_tag
-from shared.core.scada.services.common import audit_scada, public_tag
+from shared.core.scada.ports import ScadaRepositories, TagMapping
+from shared.core.scada.services.common import TagView, audit_scada, public_tag
 from shared.core.scada.services.connections import live_connection
+
+_SETTABLE = frozenset(f.name for f in fields(TagMapping)) - {
+    "id",
+    "revision",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+}
 
 
 class TagMappingService:
@@ -29,31 +39,39 @@ class TagMappingService:
         self._databases = databases
         self._clock = clock
 
-    def get(self, tenant: Tenant, actor: Actor, connection_id: str, tag_id: int) -> Record:
+    def get(self, tenant: Tenant, actor: Actor, connection_id: str, tag_id: int) -> TagView:
         require(actor, Permission.SETTINGS_READ)
         with self._databases.unit_of_work(tenant) as uow:
-            return public_tag(_live_tag(uow, connection_id, tag_id))
+            return public_tag(_live_tag(uow.scada, connection_id, tag_id))
 
     def create(
         self, tenant: Tenant, actor: Actor, connection_id: str, values: Mapping[str, Any]
-    ) -> Record:
+    ) -> TagView:
         require(actor, Permission.SETTINGS_WRITE)
         row = {**TAG_DEFAULTS, **values, "connection_id": connection_id}
         check_tag(row)
         with self._databases.unit_of_work(tenant) as uow:
-            live_connection(uow, connection_id)
+            live_connection(uow.scada, connection_id)
             _check_references(uow, row, tag_id=None)
-            row["revision"] = uow.scada.revision.next()
-            created = public_tag(uow.scada.tags.add(row))
+            now = self._clock()
+            settings: dict[str, Any] = {name: row.get(name) for name in _SETTABLE}
+            tag = TagMapping(
+                **settings,
+                id=0,
+                revision=uow.scada.revision.next(),
+                created_at=now,
+                updated_at=now,
+            )
+            created = public_tag(uow.scada.tags.add(replace(tag, well_id=str(tag.well_id))))
             audit_scada(
                 uow,
                 self._clock,
                 actor,
                 "tag_mapping.created",
                 "tag_mapping",
-                str(created["tag_id"]),
+                str(created.tag_id),
                 None,
-                created,
+                created.as_dict(),
             )
             uow.commit()
         return created
@@ -65,15 +83,19 @@ class TagMappingService:
         connection_id: str,
         tag_id: int,
         changes: Mapping[str, Any],
-    ) -> Record:
+    ) -> TagView:
         require(actor, Permission.SETTINGS_WRITE)
+        unknown = set(changes) - _SETTABLE
+        if unknown:
+            raise InputError(sorted(unknown)[0], "is not a tag mapping setting")
         with self._databases.unit_of_work(tenant) as uow:
-            before = _live_tag(uow, connection_id, tag_id)
-            state = {**before, **changes}
+            before = _live_tag(uow.scada, connection_id, tag_id)
+            state = {**asdict(before), **changes}
             check_tag(state)
             _check_references(uow, state, tag_id=tag_id)
-            values = {**changes, "revision": uow.scada.revision.next()}
-            after = public_tag(uow.scada.tags.update(tag_id, values))
+            changed = replace(before, **changes, revision=uow.scada.revision.next())
+            changed = replace(changed, well_id=str(changed.well_id))
+            after = public_tag(uow.scada.tags.update(changed))
             audit_scada(
                 uow,
                 self._clock,
@@ -81,8 +103,8 @@ class TagMappingService:
                 "tag_mapping.updated",
                 "tag_mapping",
                 str(tag_id),
-                public_tag(before),
-                after,
+                public_tag(before).as_dict(),
+                after.as_dict(),
             )
             uow.commit()
         return after
@@ -90,9 +112,9 @@ class TagMappingService:
     def delete(self, tenant: Tenant, actor: Actor, connection_id: str, tag_id: int) -> None:
         require(actor, Permission.SETTINGS_WRITE)
         with self._databases.unit_of_work(tenant) as uow:
-            before = _live_tag(uow, connection_id, tag_id)
-            values = {"deleted_at": self._clock(), "revision": uow.scada.revision.next()}
-            uow.scada.tags.update(tag_id, values)
+            before = _live_tag(uow.scada, connection_id, tag_id)
+            revision = uow.scada.revision.next()
+            uow.scada.tags.update(replace(before, deleted_at=self._clock(), revision=revision))
             audit_scada(
                 uow,
                 self._clock,
@@ -100,24 +122,24 @@ class TagMappingService:
                 "tag_mapping.deleted",
                 "tag_mapping",
                 str(tag_id),
-                public_tag(before),
+                public_tag(before).as_dict(),
                 None,
             )
             uow.commit()
 
     def list(
         self, tenant: Tenant, actor: Actor, connection_id: str, limit: int, offset: int
-    ) -> Page[Record]:
+    ) -> Page[TagView]:
         require(actor, Permission.SETTINGS_READ)
         with self._databases.unit_of_work(tenant) as uow:
-            live_connection(uow, connection_id)
+            live_connection(uow.scada, connection_id)
             page = uow.scada.tags.list(connection_id, limit, offset)
         return Page([public_tag(row) for row in page.items], page.total, limit, offset)
 
 
-def _live_tag(uow: TenantUnitOfWork, connection_id: str, tag_id: int) -> Record:
-    tag = uow.scada.tags.get(tag_id)
-    if tag is None or str(tag["connection_id"]) != connection_id:
+def _live_tag(scada: ScadaRepositories, connection_id: str, tag_id: int) -> TagMapping:
+    tag = scada.tags.get(tag_id)
+    if tag is None or tag.connection_id != connection_id:
         raise NotFoundError("tag mapping", tag_id)
     return tag
 
@@ -127,8 +149,8 @@ def _check_references(uow: TenantUnitOfWork, state: Mapping[str, Any], tag_id: i
     if not well_id or uow.wells.get(well_id) is None:
         raise InputError("well_id", f"well {well_id or '(none)'} does not exist")
     same_node = uow.scada.tags.find_node(str(state["connection_id"]), str(state["node_id"]))
-    if same_node is not None and same_node["id"] != tag_id:
+    if same_node is not None and same_node.id != tag_id:
         raise DuplicateError("node_id", state["node_id"])
     same_name = uow.scada.tags.find_name(well_id, str(state["tag_name"]))
-    if same_name is not None and same_name["id"] != tag_id:
+    if same_name is not None and same_name.id != tag_id:
         raise DuplicateError("tag_name", state["tag_name"])
