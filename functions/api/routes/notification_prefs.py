@@ -1,5 +1,8 @@
 """Each signed-in user's own notification preferences: channels, phone, quiet hours, digest.
 
+``digest: true`` holds non-critical alerts for one summary a day at ``digest_hour``
+(0-23, local at ``utc_offset_minutes``; default 7); critical ones still go at once.
+
 A wrong field is a 422 problem naming it (``phone`` not E.164, ``quiet_start``
 not HH:MM, an unknown channel...). Users without saved preferences get e-mail,
 no quiet hours, no digest.
@@ -25,6 +28,7 @@ class PreferencesIn(StrictInput):
     quiet_end: str | None = None
     utc_offset_minutes: int = 0
     digest: bool = False
+    digest_hour: int = 7
 
 
 class PreferencesOut(BaseModel):
@@ -34,6 +38,7 @@ class PreferencesOut(BaseModel):
     quiet_end: str | None
     utc_offset_minutes: int
     digest: bool
+    digest_hour: int
 
 
 def _out(preferences: Preferences) -> PreferencesOut:
@@ -51,6 +56,6 @@ def put_preferences(
 ) -> PreferencesOut:
     preferences = parse_preferences(
         body.channels, body.phone, body.quiet_start, body.quiet_end,
-        body.utc_offset_minutes, body.digest,
+        body.utc_offset_minutes, body.digest, body.digest_hour,
     )  # fmt: skip
     return _out(platform.analytics.preferences.put(tenant, actor, preferences))

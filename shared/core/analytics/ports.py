@@ -86,6 +86,14 @@ class AnalyticsStore(Protocol):
 
     def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None: ...
 
+    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+        """DIGEST outbox rows (held for a user's digest) whose digest is due, oldest first."""
+        ...
+
+    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        """Take a DIGEST row whose digest is ``due`` or earlier; one taker wins."""
+        ...
+
     def get_notification(self, row_id: str) -> Record | None: ...
 
     def get_preferences(self, user_id: str) -> Record | None:

@@ -178,6 +178,25 @@ class SqlAnalyticsStore:
         )
         return self._c.execute(statement).rowcount == 1
 
+    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+        o = notification_outbox
+        statement = (
+            sa.select(o)
+            .where(o.c.status == "DIGEST", o.c.next_attempt_at <= now)
+            .order_by(o.c.next_attempt_at, o.c.id)
+            .limit(limit)
+        )
+        return [_record(row._mapping) for row in self._c.execute(statement)]
+
+    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        o = notification_outbox
+        statement = (
+            o.update()
+            .where(o.c.id == row_id, o.c.status == "DIGEST", o.c.next_attempt_at == due)
+            .values(next_attempt_at=lease_until)
+        )
+        return self._c.execute(statement).rowcount == 1
+
     def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None:
         o = notification_outbox
         self._c.execute(o.update().where(o.c.id == row_id).values(**values))

@@ -87,4 +87,5 @@ notification_preferences = sa.Table(
     sa.Column("utc_offset_minutes", sa.Integer(), nullable=False),
     sa.Column("digest", sa.Boolean(), nullable=False),
     sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.Column("digest_hour", sa.Integer(), nullable=False, server_default="7"),  # tenant_0011
 )
