@@ -60,6 +60,7 @@ from shared.core.analytics.services import (
     AnalyticsServices,
     BenchmarkService,
     NotificationDispatcher,
+    NotificationSettingsService,
     PreferenceService,
     ScoringService,
 )
@@ -327,6 +328,7 @@ def build_analytics(
         notifications=NotificationDispatcher(master, databases),
         benchmarks=BenchmarkService(databases),
         preferences=PreferenceService(databases),
+        notification_settings=NotificationSettingsService(databases),
     )
 
 

@@ -210,3 +210,45 @@ def test_a_digest_user_gets_one_summary_at_their_hour_and_critical_alarms_at_onc
     assert "2 alerts" in digests[0].subject
     assert line_alarm["id"] in digests[0].body and casing_alarm["id"] in digests[0].body
     assert critical["id"] not in digests[0].body
+
+
+SETTINGS = "/api/v1/notification-settings"
+
+
+@pytest.mark.parametrize("minutes", [4, 1441, -1])
+def test_an_escalation_delay_outside_5_min_to_24_h_is_refused(
+    mod_acme: TenantSession, minutes: int
+) -> None:
+    body = {"escalation_delay_minutes": minutes}
+    response = mod_acme.client.put(SETTINGS, json=body, headers=mod_acme.headers)
+    assert response.status_code == 422, response.text
+    assert api_support.problem_field(response) == "escalation_delay_minutes"
+    assert mod_acme.client.get(SETTINGS, headers=mod_acme.headers).json()["saved"] is False
+
+
+def test_the_admins_escalation_delay_decides_when_the_managers_hear(
+    mod_platform: Platform, mod_acme: TenantSession, queue: SqliteQueue
+) -> None:
+    # GIVEN the default of 30 minutes, then the admin shortens it to 10
+    default = mod_acme.client.get(SETTINGS, headers=mod_acme.headers).json()
+    assert default == {"escalation_delay_minutes": 30, "saved": False}
+    body = {"escalation_delay_minutes": 10}
+    saved = mod_acme.client.put(SETTINGS, json=body, headers=mod_acme.headers)
+    assert saved.json() == {"escalation_delay_minutes": 10, "saved": True}
+    try:
+        # WHEN an alarm is raised and nobody acknowledges it for 11 minutes
+        pumper, alarm = raise_alarm(mod_platform, mod_acme, queue, "esc-ten")
+        clock, notifier = Clock(), InMemoryNotifier()
+        clock.now = datetime.now(UTC)
+        dispatcher(mod_platform, clock).dispatch(notifier)
+        clock.now += timedelta(minutes=9)
+        dispatcher(mod_platform, clock).dispatch(notifier)
+        assert about(notifier, alarm["id"]) == [pumper["email"]]
+        clock.now += timedelta(minutes=2)
+        dispatcher(mod_platform, clock).dispatch(notifier)
+        # THEN the admin hears after 10 minutes, not 30
+        admin = mod_acme.created.admin_email
+        assert about(notifier, alarm["id"]) == sorted([pumper["email"], admin])
+    finally:
+        body = {"escalation_delay_minutes": 30}
+        mod_acme.client.put(SETTINGS, json=body, headers=mod_acme.headers)

@@ -243,6 +243,8 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/me": Rule(ALL),
     "GET /api/v1/me/notification-preferences": Rule(ALL),
     "PUT /api/v1/me/notification-preferences": Rule(ALL, lambda s: {"channels": ["email"]}),
+    "GET /api/v1/notification-settings": Rule(OFFICE),
+    "PUT /api/v1/notification-settings": Rule(ADMIN, lambda s: {"escalation_delay_minutes": 30}),
     "GET /api/v1/users": Rule(OFFICE),
     "POST /api/v1/users": Rule(
         ADMIN,

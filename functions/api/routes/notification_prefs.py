@@ -10,8 +10,10 @@ no quiet hours, no digest.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import StrictInput
@@ -59,3 +61,38 @@ def put_preferences(
         body.utc_offset_minutes, body.digest, body.digest_hour,
     )  # fmt: skip
     return _out(platform.analytics.preferences.put(tenant, actor, preferences))
+
+
+SETTINGS = "/api/v1/notification-settings"
+
+
+class NotificationSettingsIn(StrictInput):
+    escalation_delay_minutes: int = Field(
+        description="Minutes the pumpers have to acknowledge an alarm before the managers "
+        "are told: 5 to 1440"
+    )
+
+
+class NotificationSettingsOut(BaseModel):
+    escalation_delay_minutes: int
+    saved: bool = Field(description="False while the default (30 minutes) applies")
+
+
+@router.get(SETTINGS, response_model=NotificationSettingsOut)
+def get_notification_settings(
+    platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> NotificationSettingsOut:
+    """The tenant's escalation delay (admins and managers)."""
+    found = platform.analytics.notification_settings.get(tenant, actor)
+    return NotificationSettingsOut(**asdict(found))
+
+
+@router.put(SETTINGS, response_model=NotificationSettingsOut)
+def put_notification_settings(
+    body: NotificationSettingsIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> NotificationSettingsOut:
+    """Set the escalation delay (admins); alarms raised from now on use it."""
+    saved = platform.analytics.notification_settings.put(
+        tenant, actor, body.escalation_delay_minutes
+    )
+    return NotificationSettingsOut(**asdict(saved))

@@ -86,6 +86,14 @@ class AnalyticsStore(Protocol):
 
     def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None: ...
 
+    def notification_settings(self) -> dict[str, str]:
+        """The tenant's saved notification settings by name (absent: the default applies)."""
+        ...
+
+    def put_notification_setting(self, name: str, value: str, by: str, at: datetime) -> None:
+        """Insert or replace one setting."""
+        ...
+
     def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
         """DIGEST outbox rows (held for a user's digest) whose digest is due, oldest first."""
         ...

@@ -20,6 +20,7 @@ from shared.adapters.sql.analytics.tables import (
     anomalies,
     notification_outbox,
     notification_preferences,
+    notification_settings,
     predictions,
 )
 from shared.adapters.sql.engines import TenantEngineCache
@@ -177,6 +178,22 @@ class SqlAnalyticsStore:
             .values(next_attempt_at=lease_until)
         )
         return self._c.execute(statement).rowcount == 1
+
+    def notification_settings(self) -> dict[str, str]:
+        t = notification_settings
+        return {row.name: row.value for row in self._c.execute(sa.select(t.c.name, t.c.value))}
+
+    def put_notification_setting(self, name: str, value: str, by: str, at: datetime) -> None:
+        t = notification_settings
+        values = {"value": value, "updated_by": by, "updated_at": at}
+        changed = t.update().where(t.c.name == name).values(**values)
+        if self._c.execute(changed).rowcount > 0:
+            return
+        try:
+            with self._c.begin_nested():  # a concurrent first save may insert the row first
+                self._c.execute(t.insert().values(name=name, **values))
+        except sa.exc.IntegrityError:
+            self._c.execute(changed)
 
     def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
         o = notification_outbox

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from shared.core.analytics.services.alerts import AlertService
 from shared.core.analytics.services.benchmarking import BenchmarkService
 from shared.core.analytics.services.nightly import ScoringService
+from shared.core.analytics.services.notification_settings import NotificationSettingsService
 from shared.core.analytics.services.notifications import NotificationDispatcher
 from shared.core.analytics.services.preferences import PreferenceService
 
@@ -15,6 +16,7 @@ __all__ = [
     "AnalyticsServices",
     "BenchmarkService",
     "NotificationDispatcher",
+    "NotificationSettingsService",
     "PreferenceService",
     "ScoringService",
 ]
@@ -27,3 +29,4 @@ class AnalyticsServices:
     notifications: NotificationDispatcher
     benchmarks: BenchmarkService
     preferences: PreferenceService
+    notification_settings: NotificationSettingsService
