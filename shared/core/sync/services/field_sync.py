@@ -132,7 +132,7 @@ class SyncService:
                 event.well_id,
                 event.equipment_id,
                 tuple(item.item for item in event.payload.checklist if not item.ok),
-            )  # fmt: skip
+            )
             for event, outcome in zip(events, outcomes, strict=True)
             if isinstance(event, FieldEvent)
             and isinstance(event.payload, EquipmentInspected)
