@@ -61,6 +61,7 @@ from shared.core.analytics.services import (
     BenchmarkService,
     NotificationDispatcher,
     NotificationSettingsService,
+    PredictionService,
     PreferenceService,
     ScoringService,
 )
@@ -330,6 +331,7 @@ def build_analytics(
         benchmarks=BenchmarkService(databases),
         preferences=PreferenceService(databases),
         notification_settings=NotificationSettingsService(databases),
+        predictions=PredictionService(databases),
     )
 
 

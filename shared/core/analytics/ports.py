@@ -56,6 +56,10 @@ class AnalyticsStore(Protocol):
         """Insert unless (well, model, night) exists; True when inserted."""
         ...
 
+    def latest_prediction(self, well_id: str, model: str) -> Record | None:
+        """The well's most recent predictions row of ``model`` (latest night), if any."""
+        ...
+
     def add_anomaly(self, values: Mapping[str, Any]) -> bool:
         """Insert unless (well, type, night) exists; True when inserted."""
         ...

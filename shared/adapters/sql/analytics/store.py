@@ -179,6 +179,17 @@ class SqlAnalyticsStore:
         )
         return self._c.execute(statement).rowcount == 1
 
+    def latest_prediction(self, well_id: str, model: str) -> Record | None:
+        p = predictions
+        statement = (
+            sa.select(p)
+            .where(p.c.well_id == well_id, p.c.model == model)
+            .order_by(p.c.night.desc())
+            .limit(1)
+        )
+        row = self._c.execute(statement).first()
+        return None if row is None else _record(row._mapping)
+
     def notification_settings(self) -> dict[str, str]:
         t = notification_settings
         return {row.name: row.value for row in self._c.execute(sa.select(t.c.name, t.c.value))}

@@ -9,6 +9,7 @@ from shared.core.analytics.services.benchmarking import BenchmarkService
 from shared.core.analytics.services.nightly import ScoringService
 from shared.core.analytics.services.notification_settings import NotificationSettingsService
 from shared.core.analytics.services.notifications import NotificationDispatcher
+from shared.core.analytics.services.predictions import PredictionService
 from shared.core.analytics.services.preferences import PreferenceService
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "BenchmarkService",
     "NotificationDispatcher",
     "NotificationSettingsService",
+    "PredictionService",
     "PreferenceService",
     "ScoringService",
 ]
@@ -30,3 +32,4 @@ class AnalyticsServices:
     benchmarks: BenchmarkService
     preferences: PreferenceService
     notification_settings: NotificationSettingsService
+    predictions: PredictionService
