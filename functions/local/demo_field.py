@@ -149,7 +149,7 @@ def ensure_alarm_rule(
         "rule_id": ALARM_RULE_ID,
         "name": "Tubing pressure high (flowline blockage)",
         "kind": "limit",
-        "tag_id": int(tag["id"]),
+        "tag_id": int(tag["tag_id"]),
         "high": alarm_limit(site.history(), live_fault_well(site), now),
         "deadband": 20.0,
         "min_duration_s": 5,
