@@ -9,7 +9,7 @@ written where readings are missing, and last night is scored (the planned pump
 failures show up as alerts, and each becomes a work order). Once the API
 listens, the background starts: the drain, sync-job, ETL and scoring timers,
 and (unless `--no-field`) a simulated RTU and a real edge gateway per tenant,
-serving the same history live, with a flowline blockage starting 20 s in whose
+serving the same history live, with a flowline blockage starting 5 s in whose
 real-time alarm the demo prints as soon as the API has it.
 """
 
@@ -174,17 +174,19 @@ def _work_orders_from_predictions(
     sites: list[tuple[DemoTenant, FieldSite]],
     output: DemoOutput,
 ) -> None:
-    """The planned failure's alerts (failure prediction or anomaly on the planned well)
-    become work orders; made once (a restart finds them)."""
+    """The planned failure's alert becomes a work order: each failure-risk alert, or the
+    anomaly alert of a planned well without one; made once (a restart finds them)."""
     planned = {demo.tenant.slug: {f.well for f in site.faults()} for demo, site in sites}
     for demo in tenants:
         names = _well_names(platform, demo)
         numbers = _well_numbers(platform, demo)
         page = platform.analytics.alerts.list(demo.tenant, demo.actor, "OPEN", None, None, 100, 0)
+        predicted = {str(a["well_id"]) for a in page.items if a["source"] == "prediction"}
         for alert in page.items:
             source, well_id = str(alert["source"]), str(alert["well_id"])
             on_planned = numbers.get(well_id) in planned.get(demo.tenant.slug, set())
-            if source != "prediction" and not (source == "anomaly" and on_planned):
+            anomaly_only = source == "anomaly" and on_planned and well_id not in predicted
+            if source != "prediction" and not anomaly_only:
                 continue
             order = platform.operations.work_orders.create_from_alert(
                 demo.tenant, demo.actor, str(alert["id"])

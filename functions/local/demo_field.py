@@ -13,7 +13,7 @@ at it, and the gateway (`python -m edge_gateway`) pulls its config from the
 demo's own API with its credential and publishes to the platform's SQLite
 queue, which the drain thread empties into the tenant's database.
 
-Live, the RTU starts a flowline blockage on well 3 twenty seconds after it
+Live, the RTU starts a flowline blockage on well 3 five seconds after it
 starts ticking (tubing pressure doubles over 15 s, for ten minutes); the site's
 alarm rule (tubing pressure 30 % over the well's recent high for 5 s, made once) raises a real-time
 alarm from the drain within a minute of start-up, and clears it when the fault ends.
@@ -60,10 +60,10 @@ DEFAULT_FAULT = (1, FailureMode.BEARING_WEAR)
 PLACEHOLDER_PORT = 4840
 LIVE_FAULT_WELL = 3
 LIVE_FAULT = "flowline_blockage"
-LIVE_FAULT_AFTER_S = 20.0
+LIVE_FAULT_AFTER_S = 5.0
 LIVE_FAULT_FOR_S = 600.0
 LIVE_FAULT_RAMP_S = 15.0
-"""The live fault: tubing pressure doubles over 15 s, starting 20 s after the RTU ticks,
+"""The live fault: tubing pressure doubles over 15 s, starting 5 s after the RTU ticks,
 for 10 minutes (the alarm clears when it ends)."""
 ALARM_RULE_ID = "demo-tubing-pressure-high"
 ALARM_MARGIN = 1.3
