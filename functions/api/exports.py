@@ -1,4 +1,5 @@
-"""Report rows as downloads: CSV (UTF-8, header row) and XLSX (openpyxl, one sheet).
+"""Report rows as downloads: CSV (UTF-8, header row) and XLSX (openpyxl, one sheet);
+report documents as PDF (fpdf2).
 
 The routes decide what the rows are; this only renders them. Values are written as
 text exactly as the reports hold them (decimals stay exact).
@@ -13,8 +14,11 @@ from typing import Any
 
 from fastapi import Response
 
+from shared.core.compliance.model.documents import ReportDocument
+
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
 _FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -72,3 +76,13 @@ def download(rows: Sequence[Mapping[str, Any]], stem: str, format_: str) -> Resp
         body, media, suffix = csv_bytes(rows), CSV_TYPE, "csv"
     disposition = f'attachment; filename="{stem}.{suffix}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
+def pdf_download(document: ReportDocument, stem: str) -> Response:
+    """The document as a PDF attachment (fpdf2 through ``shared/adapters/pdf``)."""
+    from shared.adapters.pdf.render import render_pdf  # fpdf2 loads on first PDF only
+
+    disposition = f'attachment; filename="{stem}.pdf"'
+    return Response(
+        render_pdf(document), media_type=PDF_TYPE, headers={"Content-Disposition": disposition}
+    )

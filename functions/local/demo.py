@@ -6,9 +6,11 @@ migrated on every start), their seed data (once), then the API with uvicorn
 until Ctrl-C or `--duration` seconds, and a summary. Before serving, each
 tenant's field site is provisioned and its last 15 days of sensor history
 written where readings are missing, and last night is scored (the planned pump
-failures show up as alerts). Once the API listens, the background starts: the
-drain, sync-job, ETL and scoring timers, and (unless `--no-field`) a simulated
-RTU and a real edge gateway per tenant, serving the same history live.
+failures show up as alerts, and each becomes a work order). Once the API
+listens, the background starts: the drain, sync-job, ETL and scoring timers,
+and (unless `--no-field`) a simulated RTU and a real edge gateway per tenant,
+serving the same history live, with a flowline blockage starting 5 s in whose
+real-time alarm the demo prints as soon as the API has it.
 """
 
 from __future__ import annotations
@@ -27,12 +29,20 @@ from functions.api.app import create_app
 from functions.local.credentials import DemoState
 from functions.local.demo_background import (
     count_readings,
+    start_alarm_watch,
     start_field,
     start_status,
     start_timers,
 )
 from functions.local.demo_database import count_production_rows, demo_master_url
-from functions.local.demo_field import FieldSite, backfill_site, provision_site
+from functions.local.demo_field import (
+    LIVE_FAULT_AFTER_S,
+    LIVE_FAULT_WELL,
+    WELLS_PER_SITE,
+    FieldSite,
+    backfill_site,
+    provision_site,
+)
 from functions.local.demo_output import DemoOutput, Endpoint, TenantCounts
 from functions.local.demo_tenants import DEMO_TENANTS, DemoTenant, open_demo_tenant
 from functions.local.office_app import OfficeApp
@@ -76,6 +86,7 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
         tenants = _prepare(platform, DemoState(demo_dir / "credentials.json"), output)
         sites = _prepare_field(platform, tenants, demo_dir, output)
         night = _score_last_night(platform, tenants, output)
+        _work_orders_from_predictions(platform, tenants, sites, output)
         endpoint = Endpoint(_display_host(options.host), options.port, settings.base_domain)
         app = CountingApp(OfficeApp(create_app(platform)))
         _quiet_logs(settings)
@@ -89,7 +100,13 @@ def run_demo(options: DemoOptions, settings: Settings | None = None) -> ServeRes
                 api_base = f"http://{_display_host(options.host)}:{options.port}"
                 start_field(platform, sites, api_base, demo_dir, background)
                 output.say("Field: one simulated RTU and one edge gateway per tenant")
+                output.say(
+                    f"Field: a flowline blockage starts on well {LIVE_FAULT_WELL} of each site "
+                    f"in {LIVE_FAULT_AFTER_S:.0f} s; its alarm (tubing pressure high) prints "
+                    "here as ALARM when the API has it"
+                )
                 start_status(platform, tenants, output.say, timers)
+                start_alarm_watch(platform, tenants, output.say, timers)
 
         result = serve(app, options.host, options.port, options.duration_s, on_ready=on_ready)
         background.close()
@@ -149,6 +166,42 @@ def _score_last_night(platform: Platform, tenants: list[DemoTenant], output: Dem
     alerts = {demo.tenant.slug: _open_alert_titles(platform, demo) for demo in tenants}
     output.scored(night, report, alerts)
     return night
+
+
+def _work_orders_from_predictions(
+    platform: Platform,
+    tenants: list[DemoTenant],
+    sites: list[tuple[DemoTenant, FieldSite]],
+    output: DemoOutput,
+) -> None:
+    """The planned failure's alert becomes a work order: each failure-risk alert, or the
+    anomaly alert of a planned well without one; made once (a restart finds them)."""
+    planned = {demo.tenant.slug: {f.well for f in site.faults()} for demo, site in sites}
+    for demo in tenants:
+        names = _well_names(platform, demo)
+        numbers = _well_numbers(platform, demo)
+        page = platform.analytics.alerts.list(demo.tenant, demo.actor, "OPEN", None, None, 100, 0)
+        predicted = {str(a["well_id"]) for a in page.items if a["source"] == "prediction"}
+        for alert in page.items:
+            source, well_id = str(alert["source"]), str(alert["well_id"])
+            on_planned = numbers.get(well_id) in planned.get(demo.tenant.slug, set())
+            anomaly_only = source == "anomaly" and on_planned and well_id not in predicted
+            if source != "prediction" and not anomaly_only:
+                continue
+            order = platform.operations.work_orders.create_from_alert(
+                demo.tenant, demo.actor, str(alert["id"])
+            )
+            output.say(
+                f"{demo.tenant.slug}: work order '{order['title']}' ({order['priority']}, "
+                f"due {order['due_date']}) on {names.get(well_id, well_id)} from its "
+                f"{source} alert"
+            )
+
+
+def _well_numbers(platform: Platform, demo: DemoTenant) -> dict[str, int]:
+    """Well id -> its number in the simulated field (the order the site lists them)."""
+    wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=WELLS_PER_SITE)).items
+    return {str(well["id"]): number for number, well in enumerate(wells, start=1)}
 
 
 def _open_alert_titles(platform: Platform, demo: DemoTenant) -> list[str]:

@@ -8,7 +8,9 @@ the notification outbox.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +26,8 @@ from functions.local.scoring import start_scoring_thread
 from functions.local.sync_jobs import start_sync_jobs_thread
 from shared.bootstrap import Platform
 from shared.core.registry.model.tenants import Tenant
+
+log = logging.getLogger("wellos.demo")
 
 
 @dataclass
@@ -84,6 +88,44 @@ def start_status(
             say("SCADA readings stored so far: " + ", ".join(counts))
 
     thread = threading.Thread(target=report, name="wellos-demo-status", daemon=True)
+    thread.start()
+    background.threads.append(thread)
+
+
+def start_alarm_watch(
+    platform: Platform,
+    tenants: list[DemoTenant],
+    say: Callable[[str], None],
+    background: Background,
+    interval_s: float = 3.0,
+) -> None:
+    """Print each real-time alarm once, as soon as the alerts API would show it, with the
+    seconds since the field started."""
+    started = time.monotonic()
+    seen: set[str] = set()
+
+    def watch() -> None:
+        while not background.stop_event.wait(interval_s):
+            for demo in tenants:
+                try:
+                    page = platform.analytics.alerts.list(
+                        demo.tenant, demo.actor, None, None, None, 50, 0
+                    )
+                except Exception as exc:  # the demo goes on; the next look may work
+                    log.warning("alarm watch of %s: %s", demo.tenant.slug, type(exc).__name__)
+                    continue
+                for alert in page.items:
+                    if alert["source"] != "alarm" or str(alert["id"]) in seen:
+                        continue
+                    seen.add(str(alert["id"]))
+                    after = time.monotonic() - started
+                    say(
+                        f"ALARM {demo.tenant.slug}: {alert['title']} "
+                        f"({alert['severity']}, {after:.0f} s after the field started; "
+                        f"GET /api/v1/alerts?status=OPEN)"
+                    )
+
+    thread = threading.Thread(target=watch, name="wellos-demo-alarms", daemon=True)
     thread.start()
     background.threads.append(thread)
 

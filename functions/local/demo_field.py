@@ -12,6 +12,11 @@ a free port serving the same history live, the connection's endpoint is pointed
 at it, and the gateway (`python -m edge_gateway`) pulls its config from the
 demo's own API with its credential and publishes to the platform's SQLite
 queue, which the drain thread empties into the tenant's database.
+
+Live, the RTU starts a flowline blockage on well 3 five seconds after it
+starts ticking (tubing pressure doubles over 15 s, for ten minutes); the site's
+alarm rule (tubing pressure 30 % over the well's recent high for 5 s, made once) raises a real-time
+alarm from the drain within a minute of start-up, and clears it when the fault ends.
 """
 
 from __future__ import annotations
@@ -28,12 +33,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from functions.local.demo_history import backfill, history_tags
 from functions.local.demo_tenants import DemoTenant
 from functions.local.simulator.catalog import node_id, parse_node_id, tag_specs
 from functions.local.simulator.history import PlannedFault, SensorHistory
+from functions.local.simulator.signals import LiveFault
 from models.synthetic import FailureMode
 from shared.bootstrap import Platform
+from shared.core.common.errors import DuplicateError
 from shared.core.wells.ports import WellQuery
 from shared.settings import child_environment
 
@@ -49,6 +58,18 @@ DEMO_FAULTS: dict[str, tuple[int, FailureMode]] = {
 }
 DEFAULT_FAULT = (1, FailureMode.BEARING_WEAR)
 PLACEHOLDER_PORT = 4840
+LIVE_FAULT_WELL = 3
+LIVE_FAULT = "flowline_blockage"
+LIVE_FAULT_AFTER_S = 5.0
+LIVE_FAULT_FOR_S = 600.0
+LIVE_FAULT_RAMP_S = 15.0
+"""The live fault: tubing pressure doubles over 15 s, starting 5 s after the RTU ticks,
+for 10 minutes (the alarm clears when it ends)."""
+ALARM_RULE_ID = "demo-tubing-pressure-high"
+ALARM_MARGIN = 1.3
+"""The alarm's high limit: 30 % over the well's highest generated tubing pressure of two days
+back and three ahead (the generated history varies by under 25 % over that span, so the
+doubled pressure of a blockage is always over it and normal hours never are)."""
 
 
 @dataclass
@@ -99,8 +120,44 @@ def provision_site(platform: Platform, demo: DemoTenant, state: Path, now: datet
     if not site.anchor:
         site.plan(now)
     _ensure_tags(platform, demo, site)
+    ensure_alarm_rule(platform, demo, site, now)
     _save_site(state, site)
     return site
+
+
+def live_fault_well(site: FieldSite) -> int:
+    return min(LIVE_FAULT_WELL, site.wells)
+
+
+def alarm_limit(history: SensorHistory, well: int, now: datetime) -> float:
+    """``ALARM_MARGIN`` times the well's highest tubing pressure around ``now`` (psi, whole)."""
+    _, values = history.hourly(well, now - timedelta(days=2), now + timedelta(days=3))
+    return float(round(ALARM_MARGIN * float(np.nanmax(values["tubing_pressure"]))))
+
+
+def ensure_alarm_rule(
+    platform: Platform, demo: DemoTenant, site: FieldSite, now: datetime
+) -> str | None:
+    """A high-limit alarm on the tubing pressure of the live-fault well (made once); its id."""
+    if not site.wells:
+        return None
+    wanted = node_id(live_fault_well(site), "tubing_pressure")
+    tag = next((t for t in _site_tags(platform, demo, site) if t["node_id"] == wanted), None)
+    if tag is None:
+        return None
+    rule = {
+        "rule_id": ALARM_RULE_ID,
+        "name": "Tubing pressure high (flowline blockage)",
+        "kind": "limit",
+        "tag_id": int(tag["tag_id"]),
+        "high": alarm_limit(site.history(), live_fault_well(site), now),
+        "deadband": 20.0,
+        "min_duration_s": 5,
+        "severity": "high",
+    }
+    with contextlib.suppress(DuplicateError):  # made on an earlier start
+        platform.operations.alarm_rules.create(demo.tenant, demo.actor, rule)
+    return ALARM_RULE_ID
 
 
 def backfill_site(platform: Platform, demo: DemoTenant, site: FieldSite, now: datetime) -> int:
@@ -180,10 +237,13 @@ def start_rtu(site: FieldSite, port: int, log_dir: Path, stack: contextlib.ExitS
         sys.executable, "-m", "functions.local.simulator", "--wells", str(site.wells),
         "--tags", str(TAGS_PER_WELL), "--servers", "1", "--index", "0", "--host", "127.0.0.1",
         "--port", str(port), "--rate", str(RATE_HZ), "--seed", str(site.seed),
-        "--anchor", site.anchor,
+        "--anchor", site.anchor, "--fault-ramp-s", str(LIVE_FAULT_RAMP_S),
     ]  # fmt: skip
     for planned in site.planned_faults:
         command += ["--planned-fault", planned]
+    if site.wells:
+        live = LiveFault(live_fault_well(site), LIVE_FAULT, LIVE_FAULT_AFTER_S, LIVE_FAULT_FOR_S)
+        command += ["--live-fault", str(live)]
     _spawn(command, log_dir / f"rtu-{site.slug}.log", child_environment(), stack)
 
 

@@ -60,6 +60,8 @@ from shared.core.analytics.services import (
     AnalyticsServices,
     BenchmarkService,
     NotificationDispatcher,
+    NotificationSettingsService,
+    PredictionService,
     PreferenceService,
     ScoringService,
 )
@@ -93,6 +95,7 @@ from shared.core.operations.services import (
     WorkOrderService,
 )
 from shared.core.operations.services.field_work import OperationsFieldWork
+from shared.core.operations.services.inspection_work_orders import InspectionWorkOrders
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
@@ -327,6 +330,8 @@ def build_analytics(
         notifications=NotificationDispatcher(master, databases),
         benchmarks=BenchmarkService(databases),
         preferences=PreferenceService(databases),
+        notification_settings=NotificationSettingsService(databases),
+        predictions=PredictionService(databases),
     )
 
 
@@ -413,8 +418,12 @@ def wire_services(
     codes = PyotpOneTimeCodes()
     auth = AuthService(master, hasher, tokens, policy, codes=codes)
     mail = IdentityMail(app_url(settings))
-    field_work = OperationsFieldWork(SqlOperationsDatabases(tenant_databases.engines))
-    sync = SyncService(tenant_databases, blobs=blobs, field_work=field_work)
+    operations_databases = SqlOperationsDatabases(tenant_databases.engines)
+    field_work = OperationsFieldWork(operations_databases)
+    inspections = InspectionWorkOrders(operations_databases)
+    sync = SyncService(
+        tenant_databases, blobs=blobs, field_work=field_work, inspections=inspections
+    )
     engines = tenant_databases.engines
     source_policy = build_source_policy(settings, master, secrets, master_url=master_url)
     connector = SqlSourceConnector(source_policy)

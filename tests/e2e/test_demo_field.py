@@ -40,6 +40,12 @@ def test_simulated_readings_arrive_in_both_tenants(demo_env, tmp_path):  # noqa:
     while time.monotonic() < deadline and not all(seen.get(slug) for slug in sessions):
         seen = {slug: _latest_readings(demo.base_url, h) for slug, h in sessions.items()}
         time.sleep(2)
+    # AND the live flowline blockage (20 s in) raises a real-time alarm in each tenant
+    alarms: dict[str, list[dict]] = {}
+    while time.monotonic() < deadline and not all(alarms.get(slug) for slug in sessions):
+        alarms = {slug: _alarms(demo.base_url, h) for slug, h in sessions.items()}
+        time.sleep(2)
+    orders = {slug: _work_orders(demo.base_url, h) for slug, h in sessions.items()}
     # THEN each tenant's wells have latest readings, and Ctrl-C stops it with a summary
     alerted_wells = {slug: _alerted_wells(demo.base_url, h) for slug, h in sessions.items()}
     demo.process.send_signal(signal.SIGINT)
@@ -51,9 +57,32 @@ def test_simulated_readings_arrive_in_both_tenants(demo_env, tmp_path):  # noqa:
     # AND each tenant's planned pump failure was scored into open alerts on one well
     for slug, alerted in alerted_wells.items():
         assert len(alerted) == 1, (slug, alerted)
+    # AND the alarm is on the tubing pressure, printed as it came; the planned failure's
+    # alert became a work order on that well
+    for slug in sessions:
+        assert alarms.get(slug), (slug, demo.stderr[-3000:])
+        assert "Tubing pressure high" in alarms[slug][0]["title"]
+        assert f"ALARM {slug}:" in demo.stdout
+        made = [o for o in orders[slug] if o["source"]["kind"] != "manual"]
+        assert {o["well_id"] for o in made} == alerted_wells[slug], (slug, orders[slug])
+        assert f"{slug}: work order" in demo.stdout
 
 
 def _alerted_wells(base_url: str, headers: dict[str, str]) -> set[str]:
+    """Wells with open alerts from the night's scoring (the live alarm aside)."""
     response = httpx.get(f"{base_url}/api/v1/alerts?status=OPEN", headers=headers, timeout=30)
     assert response.status_code == 200, response.text
-    return {alert["well_id"] for alert in response.json()["items"]}
+    return {a["well_id"] for a in response.json()["items"] if a["source"] != "alarm"}
+
+
+def _alarms(base_url: str, headers: dict[str, str]) -> list[dict]:
+    response = httpx.get(f"{base_url}/api/v1/alerts?limit=100", headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    return [a for a in response.json()["items"] if a["source"] == "alarm"]
+
+
+def _work_orders(base_url: str, headers: dict[str, str]) -> list[dict]:
+    response = httpx.get(f"{base_url}/api/v1/work-orders?limit=100", headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return list(body["items"] if isinstance(body, dict) else body)

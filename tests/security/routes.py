@@ -243,6 +243,8 @@ RULES: dict[str, Rule] = {
     "GET /api/v1/me": Rule(ALL),
     "GET /api/v1/me/notification-preferences": Rule(ALL),
     "PUT /api/v1/me/notification-preferences": Rule(ALL, lambda s: {"channels": ["email"]}),
+    "GET /api/v1/notification-settings": Rule(OFFICE),
+    "PUT /api/v1/notification-settings": Rule(ADMIN, lambda s: {"escalation_delay_minutes": 30}),
     "GET /api/v1/users": Rule(OFFICE),
     "POST /api/v1/users": Rule(
         ADMIN,
@@ -304,6 +306,7 @@ RULES: dict[str, Rule] = {
     "POST /api/v1/wells": Rule(OFFICE, lambda s: {"name": unique("Well"), "well_type": "OIL"}),
     "GET /api/v1/wells/{well_id}": Rule(ALL),
     "GET /api/v1/wells/{well_id}/timeline": Rule(ALL),
+    "GET /api/v1/wells/{well_id}/outlook": Rule(ALL),
     "GET /api/v1/wells/{well_id}/assignments": Rule(ALL),
     "PATCH /api/v1/wells/{well_id}": Rule(WRITERS, lambda s: {"well_number": "7"}),
     "DELETE /api/v1/wells/{well_id}": Rule(ADMIN, fresh=_new_well),

@@ -1,13 +1,21 @@
-"""Well benchmarking: wells ranked by a production metric over the last N days."""
+"""Well benchmarking: wells ranked by a production metric over the last N days; a well's
+latest optimiser advice and water-cut outlook from the nightly scoring."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.analytics import BenchmarkMetric, WellRankOut
+from functions.api.schemas.analytics import (
+    BenchmarkMetric,
+    ChokeAdviceOut,
+    WaterCutOutlookOut,
+    WellOutlookOut,
+    WellRankOut,
+)
 from functions.api.schemas.common import PageOut, page_out
 
 router = APIRouter(tags=["analytics"])
@@ -27,3 +35,27 @@ def rank_wells(
         tenant, actor, metric.value, days, paging.limit, paging.offset
     )
     return page_out(page)
+
+
+@router.get("/api/v1/wells/{well_id}/outlook", response_model=WellOutlookOut)
+def well_outlook(
+    well_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
+) -> WellOutlookOut:
+    """The newest choke advice and water-cut forecast of the nightly scoring (None: not yet)."""
+    found = platform.analytics.predictions.outlook(tenant, actor, str(well_id))
+    optimizer = water_cut = None
+    if found.optimizer is not None:
+        optimizer = ChokeAdviceOut(
+            night=found.optimizer.night,
+            model_version=found.optimizer.model_version,
+            **found.optimizer.values,
+        )
+    if found.water_cut is not None:
+        values = found.water_cut.values
+        water_cut = WaterCutOutlookOut(
+            night=found.water_cut.night,
+            model_version=found.water_cut.model_version,
+            current_30d=values["current_30d"],
+            predicted_30d=values["predicted_30d"],
+        )
+    return WellOutlookOut(well_id=found.well_id, optimizer=optimizer, water_cut=water_cut)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
-from functions.api.exports import download
+from functions.api.exports import download, pdf_download
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.compliance import (
     EmissionEntryIn,
@@ -24,8 +24,14 @@ from functions.api.schemas.compliance import (
     OwnerIn,
     PeriodPath,
     PeriodQuery,
+    ReportFormat,
     SettingsIn,
     State,
+)
+from shared.core.compliance.model.documents import (
+    form_pr_document,
+    owner_statement_document,
+    severance_document,
 )
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.services.emissions import NewEmissionEntry
@@ -121,9 +127,14 @@ def export_form_pr(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-    format_: ExportFormat | None = Query(default=None, alias="format"),
+    format_: ReportFormat | None = Query(default=None, alias="format"),
 ) -> Response:
-    """Without format: the fixed-width file (layout ``rules/form_pr.json``); csv or xlsx rows."""
+    """Without format: the fixed-width file (layout ``rules/form_pr.json``); csv or xlsx
+    rows; pdf: the readable form (whole units as filed, beside the exact volumes)."""
+    if format_ == "pdf":
+        stem, _ = platform.compliance.form_pr.export_rows(tenant, actor, str(filing_id))
+        filing = platform.compliance.form_pr.get(tenant, actor, str(filing_id))
+        return pdf_download(form_pr_document(filing), stem)
     if format_ is None:
         name, text = platform.compliance.form_pr.export_text(tenant, actor, str(filing_id))
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -151,11 +162,14 @@ def export_severance(
     actor: ActorDep,
     state: Annotated[State, Query()],
     period: PeriodQuery,
-    format_: ExportFormat = Query(default="csv", alias="format"),
+    format_: ReportFormat = Query(default="csv", alias="format"),
 ) -> Response:
+    """A row per lease, product and price (csv, xlsx), or the summary with totals (pdf)."""
     report = platform.compliance.reports.severance(
         tenant, actor, state, Period.parse(period), export=True
     )
+    if format_ == "pdf":
+        return pdf_download(severance_document(report), f"severance-{state}-{period}")
     rows = [
         {k: v for k, v in line.items() if k not in ("lines", "notes")} for line in report["lines"]
     ]
@@ -242,12 +256,16 @@ def export_owner_statement(
     tenant: TenantDep,
     actor: ActorDep,
     period: PeriodQuery,
-    format_: ExportFormat = Query(default="csv", alias="format"),
+    format_: ReportFormat = Query(default="csv", alias="format"),
 ) -> Response:
+    """The statement's lines (csv, xlsx) or the statement to send the owner (pdf)."""
     month = Period.parse(period)
     statement = platform.compliance.reports.owner_statement(
         tenant, actor, str(owner_id), month, export=True
     )
+    if format_ == "pdf":
+        document = owner_statement_document(statement, tenant.name)
+        return pdf_download(document, f"owner-statement-{owner_id}-{period}")
     return download(statement["lines"], f"owner-statement-{owner_id}-{period}", format_)
 
 

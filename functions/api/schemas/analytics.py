@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -60,3 +60,27 @@ class WellRankOut(BaseModel):
         description="boe_per_day: BOE/d; decline_rate: effective annual fraction; "
         "water_cut, downtime: fractions"
     )
+
+
+class ChokeAdviceOut(BaseModel):
+    night: date = Field(description="The scoring night the advice is from")
+    model_version: str
+    current_choke_64ths: float
+    suggested_choke_64ths: float
+    current_rate_bbl_d: float
+    suggested_rate_bbl_d: float
+    expected_gain_pct: float
+    change_recommended: bool = Field(description="True for a predicted oil gain of 2 % or more")
+
+
+class WaterCutOutlookOut(BaseModel):
+    night: date
+    model_version: str
+    current_30d: float = Field(description="Water cut (fraction) of the last 30 days")
+    predicted_30d: float = Field(description="Water cut (fraction) expected over the next 30")
+
+
+class WellOutlookOut(BaseModel):
+    well_id: str
+    optimizer: ChokeAdviceOut | None = Field(description="None until the optimiser scored it")
+    water_cut: WaterCutOutlookOut | None

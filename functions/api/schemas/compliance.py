@@ -123,6 +123,7 @@ class InterestsIn(StrictInput):
 
 
 ExportFormat = Literal["csv", "xlsx"]
+ReportFormat = Literal["csv", "xlsx", "pdf"]
 
 
 class EmissionEntryIn(StrictInput):

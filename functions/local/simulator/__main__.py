@@ -18,6 +18,7 @@ from pathlib import Path
 from functions.local.simulator.catalog import FieldLayout
 from functions.local.simulator.history import PlannedFault
 from functions.local.simulator.server import RtuOptions, RtuServer
+from functions.local.simulator.signals import LiveFault
 
 
 def parse_args(argv: Sequence[str] | None) -> RtuOptions:
@@ -41,11 +42,17 @@ def parse_args(argv: Sequence[str] | None) -> RtuOptions:
         "--planned-fault", type=_planned, action="append", default=[], metavar="SPEC",
         help="WELL:MODE:ONSET[/PRECURSOR_HOURS], e.g. 2:bearing_wear:2026-11-24T00:00Z/120",
     )  # fmt: skip
+    parser.add_argument(
+        "--live-fault", type=_live, action="append", default=[], metavar="SPEC",
+        help="WELL:FAULT:AFTER_S[/FOR_S], e.g. 3:flowline_blockage:20/600: the RTU starts "
+        "the fault AFTER_S seconds after it starts ticking (and ends it FOR_S later)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     layout = FieldLayout(args.wells, args.tags, args.servers, args.host, args.port)
     return RtuOptions(
         layout, args.index, args.rate, args.seed, args.bad_rate, args.fault_ramp_s,
         args.certificates, args.secure_only, args.anchor, tuple(args.planned_fault),
+        tuple(args.live_fault),
     )  # fmt: skip
 
 
@@ -54,6 +61,13 @@ def _instant(text: str) -> datetime:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs a time zone (e.g. Z)")
     return moment
+
+
+def _live(text: str) -> LiveFault:
+    try:
+        return LiveFault.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _planned(text: str) -> PlannedFault:

@@ -31,7 +31,7 @@ from functions.local.simulator.catalog import (
 )
 from functions.local.simulator.certificates import SERVER_URI, ensure_pair
 from functions.local.simulator.history import PlannedFault, SensorHistory, hour_floor
-from functions.local.simulator.signals import SHORT_HORIZON_HOURS, FieldSignals
+from functions.local.simulator.signals import SHORT_HORIZON_HOURS, FieldSignals, LiveFault
 
 log = logging.getLogger(__name__)
 YIELD_EVERY = 400
@@ -52,6 +52,8 @@ class RtuOptions:
     """Hour 0 of the wells' generated sensor history (default: the day before the start)."""
     planned_faults: tuple[PlannedFault, ...] = ()
     """Failures whose precursors the generated history ramps in before their onset."""
+    live_faults: tuple[LiveFault, ...] = ()
+    """Faults switched on (and off) at set times after the RTU starts ticking."""
 
     def history(self, now: float) -> SensorHistory:
         if self.anchor is not None:
@@ -75,6 +77,8 @@ class RtuServer:
         self.ticks = 0
         self._nodes: list[ua.NodeId] = []
         self._fault_nodes: dict[int, ua.NodeId] = {}
+        self._live_started: set[tuple[int, str]] = set()
+        self._live_ended: set[tuple[int, str]] = set()
 
     @property
     def endpoint(self) -> str:
@@ -140,6 +144,7 @@ class RtuServer:
             delay = moment - time.time()
             if delay > 0:
                 await asyncio.sleep(delay)
+            await self._switch_live_faults(moment - first)
             await self.tick(moment)
             self.ticks += 1
 
@@ -159,6 +164,24 @@ class RtuServer:
             if count % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
         self.produced += len(self._nodes)
+
+    async def _switch_live_faults(self, elapsed_s: float) -> None:
+        """Write each live fault's node when its time comes (the next tick reads it)."""
+        for fault in self.options.live_faults:
+            if fault.well not in self._fault_nodes:
+                continue
+            ends = None if fault.for_s is None else fault.after_s + fault.for_s
+            key = (fault.well, fault.name)
+            done = key in self._live_started or key in self._live_ended
+            if not done and elapsed_s >= fault.after_s:
+                self._live_started.add(key)
+                log.warning("%s: live fault %s starts", well_name(fault.well), fault.name)
+                await self.set_fault(fault.well, fault.name)
+            elif key in self._live_started and ends is not None and elapsed_s >= ends:
+                self._live_started.discard(key)
+                self._live_ended.add(key)
+                log.warning("%s: live fault %s ends", well_name(fault.well), fault.name)
+                await self.set_fault(fault.well, None)
 
     def _read_faults(self, moment: float) -> None:
         for well, nid in self._fault_nodes.items():

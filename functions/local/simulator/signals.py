@@ -30,6 +30,7 @@ FAULT_EFFECTS: dict[str, dict[str, float]] = {
     "bearing_wear": {"vibration": 4.0, "motor_temperature": 0.2, "motor_current": 0.1},
     "pump_off": {"motor_current": -0.45, "pump_fillage": -0.6, "flow_rate": -0.5},
     "tubing_leak": {"tubing_pressure": -0.6, "casing_pressure": 0.15, "flow_rate": -0.3},
+    "flowline_blockage": {"tubing_pressure": 1.0, "flow_rate": -0.7},
     "gas_lock": {
         "flow_rate": -0.9,
         "motor_current": -0.3,
@@ -40,7 +41,41 @@ FAULT_EFFECTS: dict[str, dict[str, float]] = {
 }
 FAULTS = tuple(FAULT_EFFECTS)
 """Bearing wear → rising vibration; pump-off → falling current;
-tubing leak → pressure decay; gas lock → no flow, swinging current."""
+tubing leak → pressure decay; flowline blockage → tubing pressure doubles, flow drops;
+gas lock → no flow, swinging current."""
+
+
+@dataclass(frozen=True)
+class LiveFault:
+    """A fault the RTU switches on by itself ``after_s`` seconds after it starts ticking
+    (and off again after ``for_s`` more, if given): ``WELL:NAME:AFTER_S[/FOR_S]``."""
+
+    well: int
+    name: str
+    after_s: float
+    for_s: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> LiveFault:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"{text!r}: expected WELL:NAME:AFTER_S[/FOR_S]")
+        well, name, timing = parts
+        if name not in FAULT_EFFECTS:
+            raise ValueError(f"unknown fault {name!r}; choose from {', '.join(FAULT_EFFECTS)}")
+        after, _, lasting = timing.partition("/")
+        try:
+            fault = cls(int(well), name, float(after), float(lasting) if lasting else None)
+        except ValueError:
+            raise ValueError(f"{text!r}: well, seconds and duration must be numbers") from None
+        if fault.well < 1 or fault.after_s < 0 or (fault.for_s is not None and fault.for_s <= 0):
+            raise ValueError(f"{text!r}: well from 1, seconds not negative, duration positive")
+        return fault
+
+    def __str__(self) -> str:
+        lasting = "" if self.for_s is None else f"/{self.for_s:g}"
+        return f"{self.well}:{self.name}:{self.after_s:g}{lasting}"
+
 
 Floats = npt.NDArray[np.float64]
 SHORT_HORIZON_HOURS = 8 * 24

@@ -46,6 +46,7 @@ class AnalyticsData:
     alerts: dict[str, Record] = field(default_factory=dict)
     outbox: dict[str, Record] = field(default_factory=dict)
     preferences: dict[str, Record] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 class MemoryAnalyticsStore:
@@ -97,6 +98,11 @@ class MemoryAnalyticsStore:
             return False
         self._data.predictions[key] = copy.deepcopy(prediction)
         return True
+
+    def latest_prediction(self, well_id: str, model: str) -> Prediction | None:
+        predictions = self._data.predictions.values()
+        mine = [p for p in predictions if (p.well_id, p.model) == (well_id, model)]
+        return copy.deepcopy(max(mine, key=lambda p: p.night)) if mine else None
 
     def add_anomaly(self, anomaly: Anomaly) -> bool:
         key = (anomaly.well_id, anomaly.anomaly_type, anomaly.night)
@@ -170,6 +176,24 @@ class MemoryAnalyticsStore:
         found = self._data.outbox.get(row_id)
         if found is not None:
             found.update(values)
+
+    def notification_settings(self) -> dict[str, str]:
+        return dict(self._data.settings)
+
+    def put_notification_setting(self, name: str, value: str, by: str, at: datetime) -> None:
+        self._data.settings[name] = value
+
+    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+        due = [o for o in self._outbox() if o["status"] == "DIGEST" and o["next_attempt_at"] <= now]
+        due.sort(key=lambda o: (o["next_attempt_at"], o["id"]))
+        return [copy.deepcopy(o) for o in due[:limit]]
+
+    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        found = self._data.outbox.get(row_id)
+        if found is None or found["status"] != "DIGEST" or found["next_attempt_at"] != due:
+            return False
+        found["next_attempt_at"] = lease_until
+        return True
 
     def get_notification(self, row_id: str) -> Record | None:
         found = self._data.outbox.get(row_id)

@@ -119,6 +119,10 @@ class AnalyticsStore(Protocol):
         """Insert unless (well, model, night) exists; True when inserted."""
         ...
 
+    def latest_prediction(self, well_id: str, model: str) -> Prediction | None:
+        """The well's most recent prediction of ``model`` (latest night), if any."""
+        ...
+
     def add_anomaly(self, anomaly: Anomaly) -> bool:
         """Insert unless (well, type, night) exists; True when inserted."""
         ...
@@ -148,6 +152,22 @@ class AnalyticsStore(Protocol):
         ...
 
     def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None: ...
+
+    def notification_settings(self) -> dict[str, str]:
+        """The tenant's saved notification settings by name (absent: the default applies)."""
+        ...
+
+    def put_notification_setting(self, name: str, value: str, by: str, at: datetime) -> None:
+        """Insert or replace one setting."""
+        ...
+
+    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+        """DIGEST outbox rows (held for a user's digest) whose digest is due, oldest first."""
+        ...
+
+    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        """Take a DIGEST row whose digest is ``due`` or earlier; one taker wins."""
+        ...
 
     def get_notification(self, row_id: str) -> Record | None: ...
 

@@ -281,3 +281,23 @@ class FieldWorkHandlers(Protocol):
     ) -> FieldWorkResult: ...
 
     def log_well_test(self, tenant: Tenant, actor: Actor, work: FieldWork) -> FieldWorkResult: ...
+
+
+@dataclass(frozen=True)
+class FailedInspection:
+    """An applied ``EQUIPMENT_INSPECTED`` event whose result is a fail."""
+
+    event_id: str
+    well_id: str
+    equipment_id: str | None
+    failed_items: tuple[str, ...]
+
+
+class InspectionFollowUp(Protocol):
+    """What a feature above sync does when pumpers' inspections fail (operations opens a
+    corrective work order per inspection). Called after the batch committed, for applied
+    and duplicate events alike, so it must be idempotent (a re-sent batch calls it again)."""
+
+    def inspections_failed(
+        self, tenant: Tenant, actor: Actor, failed: Sequence[FailedInspection]
+    ) -> None: ...

@@ -840,7 +840,8 @@ export interface paths {
         };
         /**
          * Export Form Pr
-         * @description Without format: the fixed-width file (layout ``rules/form_pr.json``); csv or xlsx rows.
+         * @description Without format: the fixed-width file (layout ``rules/form_pr.json``); csv or xlsx
+         *     rows; pdf: the readable form (whole units as filed, beside the exact volumes).
          */
         get: operations["export_form_pr_api_v1_compliance_form_pr__filing_id__export_get"];
         put?: never;
@@ -1096,7 +1097,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export Owner Statement */
+        /**
+         * Export Owner Statement
+         * @description The statement's lines (csv, xlsx) or the statement to send the owner (pdf).
+         */
         get: operations["export_owner_statement_api_v1_compliance_revenue_owners__owner_id__export_get"];
         put?: never;
         post?: never;
@@ -1195,7 +1199,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export Severance */
+        /**
+         * Export Severance
+         * @description A row per lease, product and price (csv, xlsx), or the summary with totals (pdf).
+         */
         get: operations["export_severance_api_v1_compliance_severance_export_get"];
         put?: never;
         post?: never;
@@ -1986,6 +1993,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notification Settings
+         * @description The tenant's escalation delay (admins and managers).
+         */
+        get: operations["get_notification_settings_api_v1_notification_settings_get"];
+        /**
+         * Put Notification Settings
+         * @description Set the escalation delay (admins); alarms raised from now on use it.
+         */
+        put: operations["put_notification_settings_api_v1_notification_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permits": {
         parameters: {
             query?: never;
@@ -2505,6 +2536,26 @@ export interface paths {
          * @description History and forecast on a semi-log plot.
          */
         get: operations["well_forecast_png_api_v1_wells__well_id__forecast_png_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wells/{well_id}/outlook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Well Outlook
+         * @description The newest choke advice and water-cut forecast of the nightly scoring (None: not yet).
+         */
+        get: operations["well_outlook_api_v1_wells__well_id__outlook_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3367,6 +3418,32 @@ export interface components {
             cursor: string;
             /** Has More */
             has_more: boolean;
+        };
+        /** ChokeAdviceOut */
+        ChokeAdviceOut: {
+            /**
+             * Change Recommended
+             * @description True for a predicted oil gain of 2 % or more
+             */
+            change_recommended: boolean;
+            /** Current Choke 64Ths */
+            current_choke_64ths: number;
+            /** Current Rate Bbl D */
+            current_rate_bbl_d: number;
+            /** Expected Gain Pct */
+            expected_gain_pct: number;
+            /** Model Version */
+            model_version: string;
+            /**
+             * Night
+             * Format: date
+             * @description The scoring night the advice is from
+             */
+            night: string;
+            /** Suggested Choke 64Ths */
+            suggested_choke_64ths: number;
+            /** Suggested Rate Bbl D */
+            suggested_rate_bbl_d: number;
         };
         /** ColumnOut */
         ColumnOut: {
@@ -5341,6 +5418,24 @@ export interface components {
             /** Rule Id */
             rule_id: string;
         };
+        /** NotificationSettingsIn */
+        NotificationSettingsIn: {
+            /**
+             * Escalation Delay Minutes
+             * @description Minutes the pumpers have to acknowledge an alarm before the managers are told: 5 to 1440
+             */
+            escalation_delay_minutes: number;
+        };
+        /** NotificationSettingsOut */
+        NotificationSettingsOut: {
+            /** Escalation Delay Minutes */
+            escalation_delay_minutes: number;
+            /**
+             * Saved
+             * @description False while the default (30 minutes) applies
+             */
+            saved: boolean;
+        };
         /** OutcomeOut */
         OutcomeOut: {
             /** Conflict Id */
@@ -5812,6 +5907,11 @@ export interface components {
              * @default false
              */
             digest: boolean;
+            /**
+             * Digest Hour
+             * @default 7
+             */
+            digest_hour: number;
             /** Phone */
             phone?: string | null;
             /** Quiet End */
@@ -5830,6 +5930,8 @@ export interface components {
             channels: string[];
             /** Digest */
             digest: boolean;
+            /** Digest Hour */
+            digest_hour: number;
             /** Phone */
             phone: string | null;
             /** Quiet End */
@@ -6914,6 +7016,26 @@ export interface components {
          * @enum {string}
          */
         WaterContact: "none" | "surface" | "coastal" | "groundwater";
+        /** WaterCutOutlookOut */
+        WaterCutOutlookOut: {
+            /**
+             * Current 30D
+             * @description Water cut (fraction) of the last 30 days
+             */
+            current_30d: number;
+            /** Model Version */
+            model_version: string;
+            /**
+             * Night
+             * Format: date
+             */
+            night: string;
+            /**
+             * Predicted 30D
+             * @description Water cut (fraction) expected over the next 30
+             */
+            predicted_30d: number;
+        };
         /** WellAssignmentOut */
         WellAssignmentOut: {
             /**
@@ -7050,6 +7172,14 @@ export interface components {
             /** Well Number */
             well_number: string | null;
             well_type: components["schemas"]["WellType"];
+        };
+        /** WellOutlookOut */
+        WellOutlookOut: {
+            /** @description None until the optimiser scored it */
+            optimizer: components["schemas"]["ChokeAdviceOut"] | null;
+            water_cut: components["schemas"]["WaterCutOutlookOut"] | null;
+            /** Well Id */
+            well_id: string;
         };
         /** WellPatch */
         WellPatch: {
@@ -8983,7 +9113,7 @@ export interface operations {
     export_form_pr_api_v1_compliance_form_pr__filing_id__export_get: {
         parameters: {
             query?: {
-                format?: ("csv" | "xlsx") | null;
+                format?: ("csv" | "xlsx" | "pdf") | null;
             };
             header?: never;
             path: {
@@ -9518,7 +9648,7 @@ export interface operations {
             query: {
                 /** @description Production month YYYY-MM */
                 period: string;
-                format?: "csv" | "xlsx";
+                format?: "csv" | "xlsx" | "pdf";
             };
             header?: never;
             path: {
@@ -9746,7 +9876,7 @@ export interface operations {
                 state: "TX" | "NM" | "OK";
                 /** @description Production month YYYY-MM */
                 period: string;
-                format?: "csv" | "xlsx";
+                format?: "csv" | "xlsx" | "pdf";
             };
             header?: never;
             path?: never;
@@ -11600,6 +11730,59 @@ export interface operations {
             };
         };
     };
+    get_notification_settings_api_v1_notification_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsOut"];
+                };
+            };
+        };
+    };
+    put_notification_settings_api_v1_notification_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_permits_api_v1_permits_get: {
         parameters: {
             query?: {
@@ -12971,6 +13154,37 @@ export interface operations {
                 };
                 content: {
                     "image/png": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    well_outlook_api_v1_wells__well_id__outlook_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                well_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WellOutlookOut"];
                 };
             };
             /** @description Validation Error */

@@ -21,6 +21,7 @@ from shared.adapters.sql.analytics.tables import (
     anomalies,
     notification_outbox,
     notification_preferences,
+    notification_settings,
     predictions,
 )
 from shared.adapters.sql.engines import TenantEngineCache
@@ -181,6 +182,62 @@ class SqlAnalyticsStore:
         statement = (
             o.update()
             .where(o.c.id == row_id, o.c.status == "PENDING", o.c.next_attempt_at == due)
+            .values(next_attempt_at=lease_until)
+        )
+        return self._c.execute(statement).rowcount == 1
+
+    def latest_prediction(self, well_id: str, model: str) -> Prediction | None:
+        p = predictions
+        statement = (
+            sa.select(p)
+            .where(p.c.well_id == well_id, p.c.model == model)
+            .order_by(p.c.night.desc())
+            .limit(1)
+        )
+        row = self._c.execute(statement).first()
+        if row is None:
+            return None
+        return Prediction(
+            str(row.id),
+            str(row.well_id),
+            row.model,
+            row.model_version,
+            row.night,
+            dict(row.values),
+            row.created_at,
+        )
+
+    def notification_settings(self) -> dict[str, str]:
+        t = notification_settings
+        return {row.name: row.value for row in self._c.execute(sa.select(t.c.name, t.c.value))}
+
+    def put_notification_setting(self, name: str, value: str, by: str, at: datetime) -> None:
+        t = notification_settings
+        values = {"value": value, "updated_by": by, "updated_at": at}
+        changed = t.update().where(t.c.name == name).values(**values)
+        if self._c.execute(changed).rowcount > 0:
+            return
+        try:
+            with self._c.begin_nested():  # a concurrent first save may insert the row first
+                self._c.execute(t.insert().values(name=name, **values))
+        except sa.exc.IntegrityError:
+            self._c.execute(changed)
+
+    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+        o = notification_outbox
+        statement = (
+            sa.select(o)
+            .where(o.c.status == "DIGEST", o.c.next_attempt_at <= now)
+            .order_by(o.c.next_attempt_at, o.c.id)
+            .limit(limit)
+        )
+        return [_record(row._mapping) for row in self._c.execute(statement)]
+
+    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        o = notification_outbox
+        statement = (
+            o.update()
+            .where(o.c.id == row_id, o.c.status == "DIGEST", o.c.next_attempt_at == due)
             .values(next_attempt_at=lease_until)
         )
         return self._c.execute(statement).rowcount == 1

@@ -87,4 +87,16 @@ notification_preferences = sa.Table(
     sa.Column("utc_offset_minutes", sa.Integer(), nullable=False),
     sa.Column("digest", sa.Boolean(), nullable=False),
     sa.Column("updated_at", utc_timestamp(), nullable=False),
+    sa.Column(
+        "digest_hour", sa.Integer(), nullable=False, server_default="7"
+    ),  # tenant_0011_digest_escalation
+)
+
+notification_settings = sa.Table(
+    "notification_settings",  # migration tenant_0011_digest_escalation
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("updated_by", sa.String(320), nullable=False),
+    sa.Column("updated_at", utc_timestamp(), nullable=False),
 )

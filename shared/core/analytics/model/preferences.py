@@ -3,6 +3,9 @@
 Quiet hours are ``HH:MM`` wall-clock times at the user's UTC offset; a window
 whose end is before its start spans midnight (22:00-06:00). Non-critical
 messages due inside the window wait until it ends; critical ones go at once.
+
+With ``digest`` on, non-critical messages are held and sent as one summary a day
+at ``digest_hour`` (0-23, the user's local hour at the same UTC offset, default 7).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ CHANNELS = ("email", "sms", "console")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 MAX_OFFSET_MINUTES = 14 * 60
+DEFAULT_DIGEST_HOUR = 7
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Preferences:
     quiet_end: str | None = None
     utc_offset_minutes: int = 0
     digest: bool = False
+    digest_hour: int = DEFAULT_DIGEST_HOUR
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -38,6 +43,7 @@ class Preferences:
             "quiet_end": self.quiet_end,
             "utc_offset_minutes": self.utc_offset_minutes,
             "digest": self.digest,
+            "digest_hour": self.digest_hour,
         }
 
     @classmethod
@@ -51,6 +57,7 @@ class Preferences:
             row["quiet_end"],
             int(row["utc_offset_minutes"]),
             bool(row["digest"]),
+            int(row.get("digest_hour", DEFAULT_DIGEST_HOUR)),
         )
 
     def quiet_until(self, now: datetime) -> datetime | None:
@@ -71,6 +78,15 @@ class Preferences:
             ends += timedelta(days=1)
         return ends.astimezone(now.tzinfo)
 
+    def next_digest(self, now: datetime) -> datetime:
+        """The first ``digest_hour`` o'clock (user's local time) at or after ``now``."""
+        zone = timezone(timedelta(minutes=self.utc_offset_minutes))
+        local = now.astimezone(zone)
+        at = local.replace(hour=self.digest_hour, minute=0, second=0, microsecond=0)
+        if at < local:
+            at += timedelta(days=1)
+        return at.astimezone(now.tzinfo)
+
 
 def _clock(value: str) -> time:
     hours, minutes = value.split(":")
@@ -84,6 +100,7 @@ def parse_preferences(
     quiet_end: str | None,
     utc_offset_minutes: int,
     digest: bool,
+    digest_hour: int = DEFAULT_DIGEST_HOUR,
 ) -> Preferences:
     """Checked preferences, or InputError naming the first wrong field."""
     unknown = [c for c in channels if c not in CHANNELS]
@@ -100,6 +117,14 @@ def parse_preferences(
         raise InputError("quiet_end" if quiet_end is None else "quiet_start", "give both or none")
     if not -MAX_OFFSET_MINUTES <= utc_offset_minutes <= MAX_OFFSET_MINUTES:
         raise InputError("utc_offset_minutes", "between -840 and 840")
+    if not 0 <= digest_hour <= 23:
+        raise InputError("digest_hour", "a local hour between 0 and 23")
     return Preferences(
-        tuple(dict.fromkeys(channels)), phone, quiet_start, quiet_end, utc_offset_minutes, digest
+        tuple(dict.fromkeys(channels)),
+        phone,
+        quiet_start,
+        quiet_end,
+        utc_offset_minutes,
+        digest,
+        digest_hour,
     )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from shared.core.analytics.services.alerts import AlertService
 from shared.core.analytics.services.benchmarking import BenchmarkService
 from shared.core.analytics.services.nightly import ScoringService
+from shared.core.analytics.services.notification_settings import NotificationSettingsService
 from shared.core.analytics.services.notifications import NotificationDispatcher
+from shared.core.analytics.services.predictions import PredictionService
 from shared.core.analytics.services.preferences import PreferenceService
 
 __all__ = [
@@ -15,6 +17,8 @@ __all__ = [
     "AnalyticsServices",
     "BenchmarkService",
     "NotificationDispatcher",
+    "NotificationSettingsService",
+    "PredictionService",
     "PreferenceService",
     "ScoringService",
 ]
@@ -27,3 +31,5 @@ class AnalyticsServices:
     notifications: NotificationDispatcher
     benchmarks: BenchmarkService
     preferences: PreferenceService
+    notification_settings: NotificationSettingsService
+    predictions: PredictionService

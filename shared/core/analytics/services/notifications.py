@@ -15,6 +15,13 @@ listed: ``sms`` goes to their phone) and their quiet hours delay, never drop,
 a non-critical message until the window ends. A row marked as an escalation is
 cancelled instead of sent when its alert is no longer OPEN (somebody acknowledged
 or resolved it meanwhile).
+
+A user who chose a digest gets non-critical rows held (status DIGEST, due at their
+next digest hour) instead of sent; when the hour comes, each run claims that user's
+due DIGEST rows the same way (lease, then commit), sends ONE message listing them
+all and marks every row SENT, so a row is in one digest only. Escalations whose
+alert was acknowledged meanwhile are cancelled, not listed. A failed digest is
+retried with the same backoff as a single message.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.core.analytics.model.preferences import Preferences
-from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
+from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore, AnalyticsUnitOfWork
 from shared.core.analytics.services.alerting import office_user_ids
 from shared.core.analytics.services.routing import MANAGERS, USER_PREFIX
 from shared.core.common.clock import Clock, utc_now
@@ -56,6 +63,8 @@ class DispatchReport:
     failed: int = 0
     cancelled: int = 0
     delayed: int = 0
+    held_for_digest: int = 0
+    digests: int = 0
 
 
 def notification_of(row: Record) -> Notification:
@@ -66,6 +75,21 @@ def notification_of(row: Record) -> Notification:
         f"Alert: {payload.get('alert_id', '')}\n"
     )
     return Notification(str(row["channel"]), str(row["recipient"]), subject.strip(), body)
+
+
+def digest_of(channel: str, address: str, rows: list[Record]) -> Notification:
+    """One message listing the held alerts, most severe first, then oldest first."""
+    order = {"CRITICAL": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
+    ranked = sorted(rows, key=lambda r: order.get(str(r["payload"].get("severity", "")).upper(), 4))
+    count = len(rows)
+    subject = f"[WellOS] Digest: {count} alert{'s' if count != 1 else ''} since your last digest"
+    lines = [
+        f"- {p.get('severity', '')} {p.get('title', '')} (well {p.get('well_id', '')}, "
+        f"alert {p.get('alert_id', '')})"
+        for p in (r["payload"] for r in ranked)
+    ]
+    body = f"{count} alert{'s' if count != 1 else ''} held for your digest:\n\n" + "\n".join(lines)
+    return Notification(channel, address, subject, body + "\n")
 
 
 class NotificationDispatcher:
@@ -105,6 +129,81 @@ class NotificationDispatcher:
                     uow.commit()  # the claim holds even if this process dies while sending
                     expanded |= self._route(tenant, store, row, notifier, report)
                     uow.commit()
+            self._send_digests(tenant, uow, notifier, limit, report)
+
+    def _send_digests(
+        self,
+        tenant: Tenant,
+        uow: AnalyticsUnitOfWork,
+        notifier: Notifier,
+        limit: int,
+        report: DispatchReport,
+    ) -> None:
+        """One message per user whose digest hour has come, listing every held row."""
+        store = uow.analytics
+        by_user: dict[str, list[Record]] = {}
+        for row in store.due_digest_rows(self._clock(), limit * 10):
+            by_user.setdefault(str(row["recipient"]), []).append(row)
+        for recipient, rows in by_user.items():
+            lease = self._clock() + timedelta(seconds=self._policy.lease_s)
+            claimed = [
+                row
+                for row in rows
+                if store.claim_digest_row(str(row["id"]), row["next_attempt_at"], lease)
+            ]
+            uow.commit()  # the claims hold even if this process dies while sending
+            live = []
+            for row in claimed:
+                if row["payload"].get("escalation") and not self._still_open(store, row):
+                    self._cancel(store, row, report)
+                else:
+                    live.append(row)
+            if live:
+                self._deliver_digest(tenant, store, recipient, live, notifier, report)
+            uow.commit()
+
+    def _deliver_digest(
+        self,
+        tenant: Tenant,
+        store: AnalyticsStore,
+        recipient: str,
+        rows: list[Record],
+        notifier: Notifier,
+        report: DispatchReport,
+    ) -> None:
+        user_id = recipient.removeprefix(USER_PREFIX)
+        email = self._user_email(tenant, user_id)
+        if email is None:
+            for row in rows:
+                self._cancel(store, row, report)
+            return
+        preferences = Preferences.from_record(store.get_preferences(user_id))
+        channel = preferences.channels[0]
+        address = preferences.phone if channel == "sms" and preferences.phone else email
+        now = self._clock()
+        attempts = max(int(row["attempts"]) for row in rows) + 1
+        try:
+            notifier.send(digest_of(channel, address, rows))
+        except NotificationError as exc:
+            log.warning("digest for %s attempt %d failed: %s", recipient, attempts, exc.code)
+            for row in rows:
+                values: dict[str, object] = {"attempts": attempts, "last_error": str(exc)[:500]}
+                if attempts >= self._policy.max_attempts:
+                    values["status"] = "FAILED"
+                else:
+                    values["next_attempt_at"] = now + self._policy.delay(attempts)
+                store.finish_notification(str(row["id"]), values)
+            if attempts >= self._policy.max_attempts:
+                report.failed += 1
+            else:
+                report.retried += 1
+            return
+        for row in rows:
+            store.finish_notification(
+                str(row["id"]), {"status": "SENT", "attempts": attempts, "sent_at": now}
+            )
+        report.sent += 1
+        report.digests += 1
 
     def _route(
         self,
@@ -137,8 +236,15 @@ class NotificationDispatcher:
                 self._cancel(store, row, report)
                 return False
             preferences = Preferences.from_record(store.get_preferences(user_id))
+            urgent = row["payload"].get("severity") == CRITICAL
+            if preferences.digest and not urgent:
+                due = preferences.next_digest(self._clock())
+                held = {"status": "DIGEST", "next_attempt_at": due}
+                store.finish_notification(str(row["id"]), held)
+                report.held_for_digest += 1
+                return False
             quiet_until = preferences.quiet_until(self._clock())
-            if quiet_until is not None and row["payload"].get("severity") != CRITICAL:
+            if quiet_until is not None and not urgent:
                 store.finish_notification(str(row["id"]), {"next_attempt_at": quiet_until})
                 report.delayed += 1
                 return False

@@ -2,7 +2,9 @@
 
 An alarm alert gets one outbox row per pumper assigned to its well, due now,
 and one escalation row addressed to the managers, due after the tenant's
-escalation delay (feature ``alarm_escalation_minutes``, default 30). Rows name
+escalation delay: the admin's setting (``PUT /api/v1/notification-settings``,
+5 minutes to 24 hours), else the tenant feature ``alarm_escalation_minutes``,
+else 30 minutes. Rows name
 users (``user:<id>``) or a role (``role:MANAGER``); the dispatcher, which reads
 the master database, turns them into addresses when they are due. An
 escalation row whose alert is no longer OPEN when it falls due is cancelled,
@@ -23,10 +25,17 @@ EMAIL = "email"
 USER_PREFIX = "user:"
 MANAGERS = "role:MANAGER"
 ESCALATION_FEATURE = "alarm_escalation_minutes"
+ESCALATION_SETTING = "escalation_delay_minutes"
 DEFAULT_ESCALATION = timedelta(minutes=30)
+MIN_ESCALATION_MINUTES = 5
+MAX_ESCALATION_MINUTES = 24 * 60
 
 
-def escalation_delay(tenant: Tenant) -> timedelta:
+def escalation_delay(tenant: Tenant, settings: Mapping[str, str] | None = None) -> timedelta:
+    """The tenant's saved setting, else its feature flag, else 30 minutes."""
+    saved = (settings or {}).get(ESCALATION_SETTING)
+    if saved is not None and saved.isdigit():
+        return timedelta(minutes=int(saved))
     minutes = tenant.features.get(ESCALATION_FEATURE)
     if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes >= 0:
         return timedelta(minutes=float(minutes))

@@ -178,7 +178,7 @@ class AlarmEvaluator:
             evaluated = evaluate(cached.index, retired.state, readings)
             stale = evaluate_stale(cached.index, evaluated.state, now_us)
             events = [*retired.events, *evaluated.events, *stale.events]
-            outcome = self._record(uow, cached, events, readings, now, escalation_delay(tenant))
+            outcome = self._record(uow, cached, events, readings, now, tenant)
             revision = stored.revision + 1
             uow.alarms.save_state(revision, stale.state.to_data(), now)
             uow.commit()
@@ -214,10 +214,11 @@ class AlarmEvaluator:
         events: Sequence[AlarmEvent],
         readings: ReadingArrays,
         now: datetime,
-        delay: timedelta,
+        tenant: Tenant,
     ) -> AlarmOutcome:
         """Raised episodes become alerts (one statement), with their notifications (the well's
-        pumpers now, the managers after ``delay``); cleared ones say so in their alert."""
+        pumpers now, the managers after the tenant's escalation delay); cleared ones say so
+        in their alert."""
         drafts: list[dict[str, Any]] = []
         feed: list[ChangeEntry] = []
         cleared = 0
@@ -248,6 +249,7 @@ class AlarmEvaluator:
         raised = [alert for alert in drafts if alert["source_key"] in inserted]
         if raised:
             pumpers = uow.alarms.assigned_users([str(a["well_id"]) for a in raised])
+            delay = escalation_delay(tenant, uow.analytics.notification_settings())
             uow.analytics.add_outbox(alarm_outbox_rows(raised, pumpers, now, delay))
         for alert in drafts:
             if alert["source_key"] in inserted:

@@ -29,12 +29,20 @@ from shared.core.sync.errors import BatchTooLargeError
 from shared.core.sync.model.field_events import (
     FIELD_WORK_TYPES,
     Device,
+    EquipmentInspected,
     EventOutcome,
     FieldEvent,
     IncomingEvent,
+    OutcomeStatus,
     PhotoAttached,
 )
-from shared.core.sync.ports import Conflict, ConflictQuery, FieldWorkHandlers
+from shared.core.sync.ports import (
+    Conflict,
+    ConflictQuery,
+    FailedInspection,
+    FieldWorkHandlers,
+    InspectionFollowUp,
+)
 from shared.core.sync.services import field_work
 from shared.core.sync.services import review as sync_review
 from shared.core.sync.services.batch import BatchInput, RefusedUpload, apply_events
@@ -59,11 +67,13 @@ class SyncService:
         clock: Clock = utc_now,
         blobs: BlobStore | None = None,
         field_work: FieldWorkHandlers | None = None,
+        inspections: InspectionFollowUp | None = None,
     ) -> None:
         self._databases = databases
         self._clock = clock
         self._blobs = blobs
         self._field_work = field_work
+        self._inspections = inspections
 
     def needs_job(self, actor: Actor, events: int, body_bytes: int) -> bool:
         """Permission first; then whether the batch is over the inline limits (a job)."""
@@ -101,7 +111,40 @@ class SyncService:
                 on_applied(uow, outcomes)
             uow.commit()
         self._discard_refused(tenant, applied.refused_uploads)
+        self._follow_up_failed_inspections(tenant, actor, events, outcomes)
         return outcomes
+
+    def _follow_up_failed_inspections(
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        events: Sequence[IncomingEvent],
+        outcomes: Sequence[EventOutcome],
+    ) -> None:
+        """Hand failed inspections (applied now or before) to the follow-up port; its
+        failure is logged, never the batch's (the events are committed already)."""
+        if self._inspections is None:
+            return
+        kept = {OutcomeStatus.APPLIED, OutcomeStatus.DUPLICATE}
+        failed = [
+            FailedInspection(
+                event.id,
+                event.well_id,
+                event.equipment_id,
+                tuple(item.item for item in event.payload.checklist if not item.ok),
+            )
+            for event, outcome in zip(events, outcomes, strict=True)
+            if isinstance(event, FieldEvent)
+            and isinstance(event.payload, EquipmentInspected)
+            and not event.payload.passed
+            and outcome.status in kept
+        ]
+        if not failed:
+            return
+        try:
+            self._inspections.inspections_failed(tenant, actor, failed)
+        except Exception:  # the sync stands; the next re-sync or the office can retry
+            log.exception("follow-up of %d failed inspections failed", len(failed))
 
     def _field_work_outcomes(
         self,
