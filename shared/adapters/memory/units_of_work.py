@@ -36,6 +36,13 @@ class MemoryState:
         """Declare a feature's store (made empty on first use)."""
         self._factories.setdefault(name, factory)
 
+    def committed(self, name: str, kind: type[S]) -> S:
+        """The committed store `name` itself, for tests to seed and inspect between
+        units of work (never while one is open)."""
+        if name not in self._stores:
+            self._stores[name] = self._factories[name]()
+        return cast(S, self._stores[name])
+
     def snapshot(self) -> dict[str, Any]:
         for name, factory in self._factories.items():
             self._stores.setdefault(name, factory())
