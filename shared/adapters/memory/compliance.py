@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
+from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
 from shared.core.compliance.ports import ComplianceStore
+from shared.core.registry.model.tenants import Tenant
+
+STORE = "compliance"
 
 
 @dataclass
@@ -228,6 +233,70 @@ class MemoryComplianceStore:
             float(sum(r.get("oil_bbl") or 0.0 for r in rows)),
             float(sum(r.get("gas_mcf") or 0.0 for r in rows)),
         )
+
+
+class _Rows:
+    """Catalog lookups by id over the compliance data's rows (facilities)."""
+
+    def __init__(self, rows: dict[str, Record]) -> None:
+        self._rows = rows
+
+    def get(self, entity_id: str) -> Record | None:
+        found = self._rows.get(entity_id)
+        return _copy(found) if found and not found.get("deleted_at") else None
+
+
+class _Assignments:
+    def __init__(self, assignments: dict[str, set[str]]) -> None:
+        self._assignments = assignments
+
+    def well_ids_for(self, user_id: str) -> set[str]:
+        return set(self._assignments.get(user_id, set()))
+
+
+@dataclass
+class ComplianceTenant:
+    """One tenant's in-memory database as the compliance services see it."""
+
+    compliance: ComplianceData = field(default_factory=ComplianceData)
+    assignments: dict[str, set[str]] = field(default_factory=dict)
+
+
+class MemoryComplianceUnitOfWork(MemoryUnitOfWork):
+    """A transaction over a tenant's compliance data, its audit log and change feed."""
+
+    def _bind(self) -> None:
+        tenant = self.data(STORE, ComplianceTenant)
+        self.compliance = MemoryComplianceStore(tenant.compliance)
+        self.facilities = _Rows(tenant.compliance.facilities)
+        self.assignments = _Assignments(tenant.assignments)
+        self.audit = MemoryAuditLog(self.data("audit", AuditData))
+        self.changes = MemoryChangeLog(self.data("audit", AuditData))
+
+
+class MemoryComplianceDatabases:
+    """Per-tenant compliance data in memory, opened by units of work like the SQL one."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, MemoryState] = {}
+
+    def state_of(self, tenant: Tenant) -> MemoryState:
+        state = self._states.get(tenant.id)
+        if state is None:
+            state = self._states[tenant.id] = MemoryState()
+            state.store(STORE, ComplianceTenant)
+            state.store("audit", AuditData)
+        return state
+
+    def unit_of_work(self, tenant: Tenant) -> MemoryComplianceUnitOfWork:
+        return MemoryComplianceUnitOfWork(self.state_of(tenant))
+
+    def data(self, tenant: Tenant) -> ComplianceTenant:
+        """The committed rows, for tests to seed and inspect (read afresh after a commit)."""
+        return self.state_of(tenant).committed(STORE, ComplianceTenant)
+
+    def audit(self, tenant: Tenant) -> AuditData:
+        return self.state_of(tenant).committed("audit", AuditData)
 
 
 if TYPE_CHECKING:
