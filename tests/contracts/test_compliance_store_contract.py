@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,9 +19,11 @@ from shared.adapters.sql.compliance.store import SqlComplianceStore
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.urls import normalize_url
 from shared.core.common.errors import DuplicateError
+from shared.core.compliance.model.rows import EmissionEntry, Facility, Filing, Tank, TankGauge
 from shared.core.compliance.ports import ComplianceStore
 
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
+FACILITY_ID = str(uuid.uuid4())
 
 
 @dataclass
@@ -81,7 +83,15 @@ def _catalog_rows() -> dict[str, Any]:
         for well in (well_id, other_well)
         for d in range(3)
     ]
-    return {"lease": lease, "wells": wells, "production": production}
+    facility = {
+        "id": FACILITY_ID,
+        "name": "Cole battery",
+        "facility_type": "BATTERY",
+        "status": "ACTIVE",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    return {"lease": lease, "wells": wells, "production": production, "facility": facility}
 
 
 @pytest.fixture(params=["memory", "postgresql"])
@@ -93,6 +103,7 @@ def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
         memory.data.leases[lease_id] = rows["lease"]
         memory.data.wells.update({w["id"]: w for w in rows["wells"]})
         memory.data.production.extend(rows["production"])
+        memory.data.facilities[FACILITY_ID] = rows["facility"]
         yield Harness(memory, lease_id, well_id)
         return
     url = request.getfixturevalue("fresh_pg_database")
@@ -103,6 +114,7 @@ def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
             connection.execute(t.leases.insert(), [rows["lease"]])
             connection.execute(t.wells.insert(), rows["wells"])
             connection.execute(t.production_daily.insert(), rows["production"])
+            connection.execute(t.facilities.insert(), [rows["facility"]])
             yield Harness(SqlComplianceStore(connection), lease_id, well_id)
             connection.rollback()
     finally:
@@ -125,39 +137,31 @@ def test_catalog_and_production_reads(harness: Harness) -> None:
 
 def test_tanks_gauges_and_tickets(harness: Harness) -> None:
     store, lease_id = harness.store, harness.lease_id
-    tank = {
-        "id": str(uuid.uuid4()),
-        "lease_id": lease_id,
-        "facility_id": None,
-        "name": "T1",
-        "product": "oil",
-        "capacity_bbl": None,
-        "strapping": [{"height_inches": "0", "volume_bbl": "0"}],
-        "created_at": NOW,
-        "updated_at": NOW,
-    }
+    tank = Tank(
+        str(uuid.uuid4()), lease_id, None, "T1", "oil", None,
+        [{"height_inches": "0", "volume_bbl": "0"}], NOW, NOW,
+    )  # fmt: skip
     store.add_tank(tank)
     with pytest.raises(DuplicateError):
-        store.add_tank({**tank, "id": str(uuid.uuid4())})
-    gauge = {
-        "tank_id": tank["id"],
-        "gauge_date": date(2026, 10, 31),
-        "gauge_inches": Decimal(60),
-        "volume_bbl": Decimal("120.00"),
-        "source": "office",
-        "created_by": None,
-        "created_at": NOW,
-    }
-    store.put_gauge({**gauge, "id": str(uuid.uuid4())})
-    replaced = store.put_gauge({**gauge, "id": str(uuid.uuid4()), "volume_bbl": Decimal("121.50")})
-    assert Decimal(replaced["volume_bbl"]) == Decimal("121.50")
-    assert len(store.gauges(tank["id"], date(2026, 10, 1), date(2026, 10, 31))) == 1
-    assert store.latest_gauge(tank["id"], date(2026, 10, 30)) is None
-    assert store.latest_gauge(tank["id"], date(2026, 11, 5))["gauge_date"] == date(2026, 10, 31)  # type: ignore[index]
+        store.add_tank(replace(tank, id=str(uuid.uuid4())))
+    assert store.tank(tank.id) == tank and store.tanks(lease_id) == [tank]
+    assert store.tanks(str(uuid.uuid4())) == []
+    gauge = TankGauge(
+        str(uuid.uuid4()), tank.id, date(2026, 10, 31), Decimal("60.00"), Decimal("120.00"),
+        "office", None, NOW,
+    )  # fmt: skip
+    assert store.put_gauge(gauge) == gauge
+    replaced = store.put_gauge(
+        replace(gauge, id=str(uuid.uuid4()), volume_bbl=Decimal("121.50"), source="field")
+    )
+    assert replaced == replace(gauge, volume_bbl=Decimal("121.50"), source="field")
+    assert store.gauges(tank.id, date(2026, 10, 1), date(2026, 10, 31)) == [replaced]
+    assert store.latest_gauge(tank.id, date(2026, 10, 30)) is None
+    assert store.latest_gauge(tank.id, date(2026, 11, 5)) == replaced
     ticket = {
         "id": str(uuid.uuid4()),
         "ticket_number": "RT-1",
-        "tank_id": tank["id"],
+        "tank_id": tank.id,
         "lease_id": lease_id,
         "ticket_date": date(2026, 10, 20),
         "purchaser": "Plains",
@@ -188,24 +192,20 @@ def test_tanks_gauges_and_tickets(harness: Harness) -> None:
 
 def test_filings_owners_interests_and_settings(harness: Harness) -> None:
     store, lease_id = harness.store, harness.lease_id
-    filing = {
-        "id": str(uuid.uuid4()),
-        "form": "TX_PR",
-        "operator_number": "1",
-        "period": "2026-10",
-        "status": "draft",
-        "amended": False,
-        "content": {"lease_ids": [lease_id]},
-        "filed_at": None,
-        "created_at": NOW,
-        "updated_at": NOW,
-    }
+    filing = Filing(
+        str(uuid.uuid4()), "TX_PR", "1", "2026-10", "draft", False,
+        {"lease_ids": [lease_id]}, None, NOW, NOW,
+    )  # fmt: skip
     store.add_filing(filing)
     with pytest.raises(DuplicateError):
-        store.add_filing({**filing, "id": str(uuid.uuid4())})
+        store.add_filing(replace(filing, id=str(uuid.uuid4())))
     assert store.filed_periods("2026-10") == []
-    store.update_filing(filing["id"], {"status": "filed"})
-    assert [f["id"] for f in store.filed_periods("2026-10")] == [filing["id"]]
+    assert store.filing("TX_PR", "1", "2026-10") == filing
+    filed = replace(filing, status="filed", filed_at=NOW, updated_at=NOW + timedelta(hours=1))
+    store.update_filing(filed)
+    assert store.filed_periods("2026-10") == [filed]
+    assert store.filing_by_id(filing.id) == filed
+    assert store.filing_by_id(str(uuid.uuid4())) is None
     owner = {
         "id": str(uuid.uuid4()),
         "name": "Heir",
@@ -231,3 +231,22 @@ def test_filings_owners_interests_and_settings(harness: Harness) -> None:
     store.put_setting("gwp", "AR4", None, NOW)
     store.put_setting("gwp", "AR5", None, NOW)
     assert store.settings() == {"gwp": "AR5"}
+
+
+def test_emission_entries_by_period_and_facility(harness: Harness) -> None:
+    store = harness.store
+    assert store.facility(FACILITY_ID) == Facility(FACILITY_ID, "Cole battery")
+    assert store.facility(str(uuid.uuid4())) is None
+
+    def entry(period: str, minutes: int) -> EmissionEntry:
+        return EmissionEntry(
+            str(uuid.uuid4()), FACILITY_ID, period, "flare", 1000.0, 1.1, {"CH4": 0.9},
+            None, {"units": 1}, "note", "al@acme.com", NOW + timedelta(minutes=minutes),
+        )  # fmt: skip
+
+    later, earlier, other = entry("2026-10", 5), entry("2026-10", 0), entry("2026-11", 0)
+    for row in (later, earlier, other):
+        store.add_emission_entry(row)
+    assert store.emission_entries("2026-10", None) == [earlier, later]
+    assert store.emission_entries("2026-11", FACILITY_ID) == [other]
+    assert store.emission_entries("2026-11", str(uuid.uuid4())) == []

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from shared.adapters.memory.compliance import ComplianceData, MemoryComplianceStore
 from shared.core.compliance.errors import PeriodFiledError
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import Filing, Tank, TankGauge
 from shared.core.compliance.services.filings import build_content
 from shared.core.compliance.services.month_end import lease_month_end, month_end_out
 from shared.core.compliance.services.records import ensure_period_open
 from shared.core.compliance.services.reports import calendar, revenue_report, severance_report
 
 OCT = Period(2026, 10)
+AT = datetime(2026, 11, 3, tzinfo=UTC)
+
+
+def filed_form_pr(filing_id: str, period: str, content: dict[str, Any]) -> Filing:
+    return Filing(filing_id, "TX_PR", "1", period, "filed", False, content, AT, AT, AT)
 
 
 def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> MemoryComplianceStore:
@@ -42,10 +50,14 @@ def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> Memory
                 "hours_on": 24.0,
             }
         )
-    data.tanks["T1"] = {"id": "T1", "lease_id": "L1", "name": "Tank 1", "product": "oil"}
+    data.tanks["T1"] = Tank("T1", "L1", None, "Tank 1", "oil", None, [], AT, AT)
     data.gauges += [
-        {"tank_id": "T1", "gauge_date": date(2026, 9, 30), "volume_bbl": Decimal("120.00")},
-        {"tank_id": "T1", "gauge_date": date(2026, 10, 31), "volume_bbl": Decimal(closing)},
+        TankGauge(
+            "G1", "T1", date(2026, 9, 30), Decimal(72), Decimal("120.00"), "office", None, AT
+        ),
+        TankGauge(
+            "G2", "T1", date(2026, 10, 31), Decimal(78), Decimal(closing), "office", None, AT
+        ),
     ]
     data.run_tickets.append(
         {
@@ -98,14 +110,10 @@ def test_a_balanced_month_has_no_problems() -> None:
 
 def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None:
     store = lease_store()
-    store.data.filings["F0"] = {
-        "id": "F0",
-        "form": "TX_PR",
-        "operator_number": "1",
-        "period": "2026-09",
-        "status": "filed",
-        "amended": False,
-        "content": {
+    store.data.filings["F0"] = filed_form_pr(
+        "F0",
+        "2026-09",
+        {
             "lease_ids": ["L1"],
             "leases": [
                 {
@@ -117,7 +125,7 @@ def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None
                 }
             ],
         },
-    }
+    )
     problems = lease_month_end(store, "L1", OCT).problems
     assert [(product, p.code.value, p.numbers) for product, p in problems] == [
         (
@@ -131,20 +139,12 @@ def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None
 def test_a_filed_month_is_closed_to_changes_until_amended() -> None:
     store = lease_store()
     content = build_content(store, "1", OCT)
-    store.data.filings["F1"] = {
-        "id": "F1",
-        "form": "TX_PR",
-        "operator_number": "1",
-        "period": "2026-10",
-        "status": "filed",
-        "amended": False,
-        "content": content,
-    }
+    store.data.filings["F1"] = filed_form_pr("F1", "2026-10", content)
     with pytest.raises(PeriodFiledError) as caught:
         ensure_period_open(store, "L1", OCT, "ticket_date")
     assert caught.value.field == "ticket_date"
     ensure_period_open(store, "L1", Period(2026, 11), "ticket_date")  # next month is open
-    store.data.filings["F1"]["status"] = "amended"
+    store.data.filings["F1"] = replace(store.data.filings["F1"], status="amended")
     ensure_period_open(store, "L1", OCT, "ticket_date")
 
 

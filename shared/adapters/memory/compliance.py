@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChange
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
+from shared.core.compliance.model.rows import EmissionEntry, Facility, Filing, Tank, TankGauge
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -30,14 +31,14 @@ class ComplianceData:
     facilities: dict[str, Record] = field(default_factory=dict)
     production: list[Record] = field(default_factory=list)
     profiles: dict[str, Record] = field(default_factory=dict)
-    tanks: dict[str, Record] = field(default_factory=dict)
-    gauges: list[Record] = field(default_factory=list)
+    tanks: dict[str, Tank] = field(default_factory=dict)
+    gauges: list[TankGauge] = field(default_factory=list)
     run_tickets: list[Record] = field(default_factory=list)
     dispositions: list[Record] = field(default_factory=list)
-    filings: dict[str, Record] = field(default_factory=dict)
+    filings: dict[str, Filing] = field(default_factory=dict)
     owners: dict[str, Record] = field(default_factory=dict)
     interests: list[Record] = field(default_factory=list)
-    emission_entries: list[Record] = field(default_factory=list)
+    emission_entries: list[EmissionEntry] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)
 
 
@@ -97,43 +98,38 @@ class MemoryComplianceStore:
     def put_profile(self, values: Mapping[str, Any]) -> None:
         self.data.profiles[str(values["lease_id"])] = _copy(values)
 
-    def add_tank(self, values: Mapping[str, Any]) -> None:
-        for tank in self.data.tanks.values():
-            if tank["lease_id"] == values["lease_id"] and tank["name"] == values["name"]:
-                raise DuplicateError("name", values["name"])
-        self.data.tanks[str(values["id"])] = _copy(values)
+    def add_tank(self, tank: Tank) -> None:
+        for held in self.data.tanks.values():
+            if held.lease_id == tank.lease_id and held.name == tank.name:
+                raise DuplicateError("name", tank.name)
+        self.data.tanks[tank.id] = copy.deepcopy(tank)
 
-    def tank(self, tank_id: str) -> Record | None:
-        found = self.data.tanks.get(tank_id)
-        return _copy(found) if found else None
+    def tank(self, tank_id: str) -> Tank | None:
+        return self.data.tanks.get(tank_id)
 
-    def tanks(self, lease_id: str | None) -> list[Record]:
-        rows = [t for t in self.data.tanks.values() if lease_id in (None, t["lease_id"])]
-        return [_copy(t) for t in sorted(rows, key=lambda t: (t["lease_id"], t["name"]))]
+    def tanks(self, lease_id: str | None) -> list[Tank]:
+        rows = [t for t in self.data.tanks.values() if lease_id in (None, t.lease_id)]
+        return sorted(rows, key=lambda t: (t.lease_id, t.name))
 
-    def put_gauge(self, values: Mapping[str, Any]) -> Record:
-        for row in self.data.gauges:
-            if row["tank_id"] == values["tank_id"] and row["gauge_date"] == values["gauge_date"]:
-                row.update({k: v for k, v in values.items() if k != "id"})
-                return _copy(row)
-        self.data.gauges.append(_copy(values))
-        return _copy(values)
+    def put_gauge(self, gauge: TankGauge) -> TankGauge:
+        for index, held in enumerate(self.data.gauges):
+            if (held.tank_id, held.gauge_date) == (gauge.tank_id, gauge.gauge_date):
+                self.data.gauges[index] = replace(gauge, id=held.id)
+                return self.data.gauges[index]
+        self.data.gauges.append(gauge)
+        return gauge
 
-    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]:
+    def gauges(self, tank_id: str, start: date, end: date) -> list[TankGauge]:
         rows = [
-            g
-            for g in self.data.gauges
-            if g["tank_id"] == tank_id and start <= g["gauge_date"] <= end
+            g for g in self.data.gauges if g.tank_id == tank_id and start <= g.gauge_date <= end
         ]
-        return [_copy(g) for g in sorted(rows, key=lambda g: g["gauge_date"])]
+        return sorted(rows, key=lambda g: g.gauge_date)
 
-    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None:
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> TankGauge | None:
         rows = [
-            g
-            for g in self.data.gauges
-            if g["tank_id"] == tank_id and g["gauge_date"] <= on_or_before
+            g for g in self.data.gauges if g.tank_id == tank_id and g.gauge_date <= on_or_before
         ]
-        return _copy(max(rows, key=lambda g: g["gauge_date"])) if rows else None
+        return max(rows, key=lambda g: g.gauge_date) if rows else None
 
     def add_run_ticket(self, values: Mapping[str, Any]) -> None:
         if any(t["ticket_number"] == values["ticket_number"] for t in self.data.run_tickets):
@@ -163,34 +159,27 @@ class MemoryComplianceStore:
             if d["period"] == period and (lease_ids is None or d["lease_id"] in lease_ids)
         ]
 
-    def filing(self, form: str, operator_number: str, period: str) -> Record | None:
-        for row in self.data.filings.values():
-            if (row["form"], row["operator_number"], row["period"]) == (
-                form,
-                operator_number,
-                period,
-            ):
-                return _copy(row)
-        return None
+    def filing(self, form: str, operator_number: str, period: str) -> Filing | None:
+        key = (form, operator_number, period)
+        found = (
+            f for f in self.data.filings.values() if (f.form, f.operator_number, f.period) == key
+        )
+        return next(found, None)
 
-    def filing_by_id(self, filing_id: str) -> Record | None:
-        found = self.data.filings.get(filing_id)
-        return _copy(found) if found else None
+    def filing_by_id(self, filing_id: str) -> Filing | None:
+        return self.data.filings.get(filing_id)
 
-    def filed_periods(self, period: str) -> list[Record]:
-        return [
-            _copy(f)
-            for f in self.data.filings.values()
-            if f["period"] == period and f["status"] == "filed"
-        ]
+    def filed_periods(self, period: str) -> list[Filing]:
+        return [f for f in self.data.filings.values() if f.period == period and f.status == "filed"]
 
-    def add_filing(self, values: Mapping[str, Any]) -> None:
-        if self.filing(values["form"], values["operator_number"], values["period"]):
-            raise DuplicateError("period", values["period"])
-        self.data.filings[str(values["id"])] = _copy(values)
+    def add_filing(self, filing: Filing) -> None:
+        if self.filing(filing.form, filing.operator_number, filing.period):
+            raise DuplicateError("period", filing.period)
+        self.data.filings[filing.id] = copy.deepcopy(filing)
 
-    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None:
-        self.data.filings[filing_id].update(_copy(values))
+    def update_filing(self, filing: Filing) -> None:
+        if filing.id in self.data.filings:
+            self.data.filings[filing.id] = copy.deepcopy(filing)
 
     def add_owner(self, values: Mapping[str, Any]) -> None:
         self.data.owners[str(values["id"])] = _copy(values)
@@ -207,19 +196,20 @@ class MemoryComplianceStore:
     def interests(self, lease_id: str) -> list[Record]:
         return [_copy(i) for i in self.data.interests if i["lease_id"] == lease_id]
 
-    def facility(self, facility_id: str) -> Record | None:
+    def facility(self, facility_id: str) -> Facility | None:
         found = self.data.facilities.get(facility_id)
-        return _copy(found) if found else None
+        return Facility(str(found["id"]), found.get("name")) if found else None
 
-    def add_emission_entry(self, values: Mapping[str, Any]) -> None:
-        self.data.emission_entries.append(_copy(values))
+    def add_emission_entry(self, entry: EmissionEntry) -> None:
+        self.data.emission_entries.append(entry)
 
-    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]:
-        return [
-            _copy(e)
+    def emission_entries(self, period: str, facility_id: str | None) -> list[EmissionEntry]:
+        found = [
+            e
             for e in self.data.emission_entries
-            if e["period"] == period and facility_id in (None, e["facility_id"])
+            if e.period == period and facility_id in (None, e.facility_id)
         ]
+        return sorted(found, key=lambda e: (e.facility_id, e.created_at))
 
     def settings(self) -> dict[str, str]:
         return dict(self.data.settings)

@@ -28,6 +28,14 @@ from shared.adapters.sql.tenant_tables import facilities, leases, production_dai
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
+from shared.core.compliance.model.rows import (
+    EmissionEntry,
+    Facility,
+    Filing,
+    Tank,
+    TankGauge,
+    view,
+)
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -127,48 +135,49 @@ class SqlComplianceStore:
 
     # --- tanks and gauges --------------------------------------------------------------
 
-    def add_tank(self, values: Mapping[str, Any]) -> None:
+    def add_tank(self, tank: Tank) -> None:
         found = self._c.execute(
             sa.select(tanks.c.id).where(
-                tanks.c.lease_id == values["lease_id"], tanks.c.name == values["name"]
+                tanks.c.lease_id == tank.lease_id, tanks.c.name == tank.name
             )
         ).first()
         if found is not None:
-            raise DuplicateError("name", values["name"])
-        self._c.execute(tanks.insert().values(**values))
+            raise DuplicateError("name", tank.name)
+        self._c.execute(tanks.insert().values(**view(tank)))
 
-    def tank(self, tank_id: str) -> Record | None:
-        return self._one(sa.select(tanks).where(tanks.c.id == tank_id))
+    def tank(self, tank_id: str) -> Tank | None:
+        found = self._one(sa.select(tanks).where(tanks.c.id == tank_id))
+        return None if found is None else Tank(**found)
 
-    def tanks(self, lease_id: str | None) -> list[Record]:
+    def tanks(self, lease_id: str | None) -> list[Tank]:
         statement = sa.select(tanks).order_by(tanks.c.lease_id, tanks.c.name)
         if lease_id is not None:
             statement = statement.where(tanks.c.lease_id == lease_id)
-        return self._rows(statement)
+        return [Tank(**row) for row in self._rows(statement)]
 
-    def put_gauge(self, values: Mapping[str, Any]) -> Record:
+    def put_gauge(self, gauge: TankGauge) -> TankGauge:
         g = gauges
-        where = (g.c.tank_id == values["tank_id"], g.c.gauge_date == values["gauge_date"])
-        existing = self._one(sa.select(g.c.id).where(*where))
-        if existing is None:
+        where = (g.c.tank_id == gauge.tank_id, g.c.gauge_date == gauge.gauge_date)
+        values = view(gauge)
+        if self._one(sa.select(g.c.id).where(*where)) is None:
             self._c.execute(g.insert().values(**values))
         else:
-            changed = {k: v for k, v in values.items() if k != "id"}
-            self._c.execute(g.update().where(*where).values(**changed))
+            values.pop("id")
+            self._c.execute(g.update().where(*where).values(**values))
         stored = self._one(sa.select(g).where(*where))
         assert stored is not None
-        return stored
+        return TankGauge(**stored)
 
-    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]:
+    def gauges(self, tank_id: str, start: date, end: date) -> list[TankGauge]:
         g = gauges
         statement = (
             sa.select(g)
             .where(g.c.tank_id == tank_id, g.c.gauge_date >= start, g.c.gauge_date <= end)
             .order_by(g.c.gauge_date)
         )
-        return self._rows(statement)
+        return [TankGauge(**row) for row in self._rows(statement)]
 
-    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None:
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> TankGauge | None:
         g = gauges
         statement = (
             sa.select(g)
@@ -176,7 +185,8 @@ class SqlComplianceStore:
             .order_by(g.c.gauge_date.desc())
             .limit(1)
         )
-        return self._one(statement)
+        found = self._one(statement)
+        return None if found is None else TankGauge(**found)
 
     # --- run tickets and dispositions --------------------------------------------------
 
@@ -219,30 +229,32 @@ class SqlComplianceStore:
 
     # --- filings -----------------------------------------------------------------------
 
-    def filing(self, form: str, operator_number: str, period: str) -> Record | None:
-        f = filings
-        return self._one(
-            sa.select(f).where(
-                f.c.form == form, f.c.operator_number == operator_number, f.c.period == period
-            )
+    def _filing(self, *where: sa.ColumnElement[bool]) -> Filing | None:
+        found = self._one(sa.select(filings).where(*where))
+        return None if found is None else Filing(**found)
+
+    def filing(self, form: str, operator_number: str, period: str) -> Filing | None:
+        f = filings.c
+        return self._filing(
+            f.form == form, f.operator_number == operator_number, f.period == period
         )
 
-    def filing_by_id(self, filing_id: str) -> Record | None:
-        return self._one(sa.select(filings).where(filings.c.id == filing_id))
+    def filing_by_id(self, filing_id: str) -> Filing | None:
+        return self._filing(filings.c.id == filing_id)
 
-    def filed_periods(self, period: str) -> list[Record]:
+    def filed_periods(self, period: str) -> list[Filing]:
         f = filings
-        return self._rows(sa.select(f).where(f.c.period == period, f.c.status == "filed"))
+        statement = sa.select(f).where(f.c.period == period, f.c.status == "filed")
+        return [Filing(**row) for row in self._rows(statement)]
 
-    def add_filing(self, values: Mapping[str, Any]) -> None:
-        f = filings
-        found = self.filing(values["form"], values["operator_number"], values["period"])
-        if found is not None:
-            raise DuplicateError("period", values["period"])
-        self._c.execute(f.insert().values(**values))
+    def add_filing(self, filing: Filing) -> None:
+        if self.filing(filing.form, filing.operator_number, filing.period) is not None:
+            raise DuplicateError("period", filing.period)
+        self._c.execute(filings.insert().values(**view(filing)))
 
-    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None:
-        self._c.execute(filings.update().where(filings.c.id == filing_id).values(**values))
+    def update_filing(self, filing: Filing) -> None:
+        values = {k: v for k, v in view(filing).items() if k != "id"}
+        self._c.execute(filings.update().where(filings.c.id == filing.id).values(**values))
 
     # --- owners and division orders ----------------------------------------------------
 
@@ -268,20 +280,22 @@ class SqlComplianceStore:
 
     # --- emissions ---------------------------------------------------------------------
 
-    def facility(self, facility_id: str) -> Record | None:
-        return self._one(sa.select(facilities).where(facilities.c.id == facility_id))
+    def facility(self, facility_id: str) -> Facility | None:
+        f = facilities
+        row = self._c.execute(sa.select(f.c.id, f.c.name).where(f.c.id == facility_id)).first()
+        return None if row is None else Facility(str(row.id), row.name)
 
-    def add_emission_entry(self, values: Mapping[str, Any]) -> None:
-        self._c.execute(emission_entries.insert().values(**values))
+    def add_emission_entry(self, entry: EmissionEntry) -> None:
+        self._c.execute(emission_entries.insert().values(**view(entry)))
 
-    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]:
+    def emission_entries(self, period: str, facility_id: str | None) -> list[EmissionEntry]:
         e = emission_entries
         statement = (
             sa.select(e).where(e.c.period == period).order_by(e.c.facility_id, e.c.created_at)
         )
         if facility_id is not None:
             statement = statement.where(e.c.facility_id == facility_id)
-        return self._rows(statement)
+        return [EmissionEntry(**row) for row in self._rows(statement)]
 
     def settings(self) -> dict[str, str]:
         return {str(r.name): str(r.value) for r in self._c.execute(sa.select(settings))}

@@ -39,6 +39,7 @@ from shared.core.compliance.model.balance import (
     check_month,
 )
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import Filing
 from shared.core.compliance.ports import ComplianceDatabases, ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -92,8 +93,8 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
     opening, closing = _inventory(store, lease_id, period)
     previous_closing = _previous_closing(store, lease_id, period)
     this_filing = _filing_of(store, lease_id, period)
-    previously_filed = this_filing is not None and this_filing["status"] in ("filed", "amended")
-    amended = this_filing is not None and bool(this_filing["amended"])
+    previously_filed = this_filing is not None and this_filing.status in ("filed", "amended")
+    amended = this_filing is not None and this_filing.amended
     products = []
     for product in PRODUCTS:
         dispositions = [
@@ -146,7 +147,7 @@ def month_end_leases(store: ComplianceStore, state: str | None) -> list[str]:
     """Leases that take part in month-end: those with a compliance profile or a tank."""
     ids = {str(row["lease_id"]) for row in store.profiles(state)}
     if state is None:
-        ids |= {str(row["lease_id"]) for row in store.tanks(None)}
+        ids |= {tank.lease_id for tank in store.tanks(None)}
     return sorted(ids)
 
 
@@ -255,16 +256,16 @@ def _inventory(store: ComplianceStore, lease_id: str, period: Period) -> tuple[D
     opening = closing = ZERO
     day_before = period.first_day - timedelta(days=1)
     for tank in store.tanks(lease_id):
-        if tank["product"] != "oil":
+        if tank.product != "oil":
             continue
-        before = store.latest_gauge(str(tank["id"]), day_before)
-        after = store.latest_gauge(str(tank["id"]), period.last_day)
-        opening += Decimal(before["volume_bbl"]) if before else ZERO
-        closing += Decimal(after["volume_bbl"]) if after else ZERO
+        before = store.latest_gauge(tank.id, day_before)
+        after = store.latest_gauge(tank.id, period.last_day)
+        opening += before.volume_bbl if before else ZERO
+        closing += after.volume_bbl if after else ZERO
     return opening, closing
 
 
-def _filing_of(store: ComplianceStore, lease_id: str, period: Period) -> Record | None:
+def _filing_of(store: ComplianceStore, lease_id: str, period: Period) -> Filing | None:
     profile = store.profile(lease_id)
     if profile is None or profile["state"] != "TX" or not profile.get("operator_number"):
         return None
@@ -273,9 +274,9 @@ def _filing_of(store: ComplianceStore, lease_id: str, period: Period) -> Record 
 
 def _previous_closing(store: ComplianceStore, lease_id: str, period: Period) -> dict[str, Decimal]:
     filing = _filing_of(store, lease_id, period.plus_months(-1))
-    if filing is None or filing["status"] == "draft":
+    if filing is None or filing.status == "draft":
         return {}
-    for lease in filing["content"].get("leases", []):
+    for lease in filing.content.get("leases", []):
         if lease.get("lease_id") == lease_id:
             return {
                 product: Decimal(values["closing_inventory"])

@@ -26,6 +26,7 @@ from shared.core.common.units_of_work import Record
 from shared.core.compliance.errors import ComplianceInputError, PeriodFiledError
 from shared.core.compliance.model.balance import DispositionKind
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import Tank, TankGauge, view
 from shared.core.compliance.model.run_ticket import (
     TicketReading,
     strapping_table,
@@ -88,8 +89,8 @@ class NewDisposition:
 def ensure_period_open(store: ComplianceStore, lease_id: str, period: Period, field: str) -> None:
     """Refuse a change to a lease's month that a filed report covers."""
     for filing in store.filed_periods(str(period)):
-        if lease_id in filing["content"].get("lease_ids", []):
-            raise PeriodFiledError(field, str(period), str(filing["form"]))
+        if lease_id in filing.content.get("lease_ids", []):
+            raise PeriodFiledError(field, str(period), filing.form)
 
 
 def public(record: Record) -> Record:
@@ -157,30 +158,31 @@ class RecordService:
             if new.facility_id is not None and uow.facilities.get(new.facility_id) is None:
                 raise NotFoundError("facility", new.facility_id)
             now = self._clock()
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "lease_id": new.lease_id,
-                "facility_id": new.facility_id,
-                "name": new.name,
-                "product": new.product,
-                "capacity_bbl": new.capacity_bbl,
-                "strapping": new.strapping,
-                "created_at": now,
-                "updated_at": now,
-            }
-            store.add_tank(row)
-            audit(
-                uow, self._clock, actor, "create", "compliance_tank", row["id"], None, public(row)
+            tank = Tank(
+                id=str(uuid.uuid4()),
+                lease_id=new.lease_id,
+                facility_id=new.facility_id,
+                name=new.name,
+                product=new.product,
+                capacity_bbl=new.capacity_bbl,
+                strapping=new.strapping,
+                created_at=now,
+                updated_at=now,
             )
+            store.add_tank(tank)
+            audit(
+                uow, self._clock, actor, "create", "compliance_tank", tank.id, None,
+                public(view(tank)),
+            )  # fmt: skip
             uow.commit()
-            stored = store.tank(row["id"])
+            stored = store.tank(tank.id)
             assert stored is not None
-            return stored
+            return view(stored)
 
     def list_tanks(self, tenant: Tenant, actor: Actor, lease_id: str | None) -> list[Record]:
         require(actor, Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
-            return uow.compliance.tanks(lease_id)
+            return [view(tank) for tank in uow.compliance.tanks(lease_id)]
 
     # --- gauges ------------------------------------------------------------------------
 
@@ -200,19 +202,19 @@ class RecordService:
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             tank = _tank(uow, actor, tank_id)
-            volume = strapping_table(tank["strapping"]).volume(gauge, "gauge")
-            ensure_period_open(store, tank["lease_id"], Period.of(day), "gauge_date")
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "tank_id": tank_id,
-                "gauge_date": day,
-                "gauge_inches": gauge.total_inches,
-                "volume_bbl": volume,
-                "source": source,
-                "created_by": actor.email,
-                "created_at": self._clock(),
-            }
-            stored = store.put_gauge(row)
+            volume = strapping_table(tank.strapping).volume(gauge, "gauge")
+            ensure_period_open(store, tank.lease_id, Period.of(day), "gauge_date")
+            row = TankGauge(
+                id=str(uuid.uuid4()),
+                tank_id=tank_id,
+                gauge_date=day,
+                gauge_inches=gauge.total_inches,
+                volume_bbl=volume,
+                source=source,
+                created_by=actor.email,
+                created_at=self._clock(),
+            )
+            stored = view(store.put_gauge(row))
             audit(
                 uow,
                 self._clock,
@@ -239,7 +241,7 @@ class RecordService:
             store = uow.compliance
             _lease(store, lease_id)
             ensure_period_open(store, lease_id, period, "period")
-            tanks = {str(t["name"]).strip().lower(): t for t in store.tanks(lease_id)}
+            tanks = {t.name.strip().lower(): t for t in store.tanks(lease_id)}
             latest: dict[tuple[str, date], Decimal] = {}
             unmatched = 0
             for log in store.synced_tank_gauges(lease_id, period.first_day, period.last_day):
@@ -249,29 +251,23 @@ class RecordService:
                         unmatched += 1
                         continue
                     level = Decimal(str(reading["level_in"]))
-                    latest[(str(tank["id"]), log["production_date"])] = level
+                    latest[(tank.id, log["production_date"])] = level
             imported = kept = 0
             for (tank_id, day), level in sorted(latest.items()):
                 existing = store.gauges(tank_id, day, day)
-                if existing and existing[0]["source"] != "sync":
+                if existing and existing[0].source != "sync":
                     kept += 1
                     continue
                 gauge = gauge_of_inches(level)
-                tank = store.tank(tank_id)
-                assert tank is not None
-                volume = strapping_table(tank["strapping"]).volume(gauge, "level_in")
+                found = store.tank(tank_id)
+                assert found is not None
+                volume = strapping_table(found.strapping).volume(gauge, "level_in")
                 store.put_gauge(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "tank_id": tank_id,
-                        "gauge_date": day,
-                        "gauge_inches": gauge.total_inches,
-                        "volume_bbl": volume,
-                        "source": "sync",
-                        "created_by": actor.email,
-                        "created_at": self._clock(),
-                    }
-                )
+                    TankGauge(
+                        str(uuid.uuid4()), tank_id, day, gauge.total_inches, volume, "sync",
+                        actor.email, self._clock(),
+                    )
+                )  # fmt: skip
                 imported += 1
             result = {"imported": imported, "kept_office": kept, "unmatched": unmatched}
             audit(
@@ -295,7 +291,7 @@ class RecordService:
         with self._databases.unit_of_work(tenant) as uow:
             if uow.compliance.tank(tank_id) is None:
                 raise NotFoundError("tank", tank_id)
-            return uow.compliance.gauges(tank_id, start, end)
+            return [view(g) for g in uow.compliance.gauges(tank_id, start, end)]
 
     # --- run tickets -------------------------------------------------------------------
 
@@ -315,16 +311,16 @@ class RecordService:
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             tank = _tank(uow, actor, new.tank_id)
-            if tank["product"] != "oil":
+            if tank.product != "oil":
                 raise InputError("tank_id", "run tickets are for oil tanks")
-            computed = ticket_volumes(strapping_table(tank["strapping"]), reading)
-            ensure_period_open(store, tank["lease_id"], Period.of(new.ticket_date), "ticket_date")
+            computed = ticket_volumes(strapping_table(tank.strapping), reading)
+            ensure_period_open(store, tank.lease_id, Period.of(new.ticket_date), "ticket_date")
             volumes = computed.volumes
             row: dict[str, Any] = {
                 "id": str(uuid.uuid4()),
                 "ticket_number": new.ticket_number.strip(),
                 "tank_id": new.tank_id,
-                "lease_id": tank["lease_id"],
+                "lease_id": tank.lease_id,
                 "ticket_date": new.ticket_date,
                 "purchaser": new.purchaser.strip(),
                 "truck": new.truck,
@@ -447,13 +443,13 @@ def _lease(store: ComplianceStore, lease_id: str) -> Record:
     return found
 
 
-def _tank(uow: ComplianceUnitOfWork, actor: Actor, tank_id: str) -> Record:
+def _tank(uow: ComplianceUnitOfWork, actor: Actor, tank_id: str) -> Tank:
     """The tank, if ``actor`` may see its lease (field operators: a well assigned to them)."""
     tank = uow.compliance.tank(tank_id)
     if tank is None:
         raise NotFoundError("tank", tank_id)
     visible = visible_well_ids(uow, actor)
-    if visible is not None and not visible & set(uow.compliance.lease_well_ids(tank["lease_id"])):
+    if visible is not None and not visible & set(uow.compliance.lease_well_ids(tank.lease_id)):
         raise NotFoundError("tank", tank_id)
     return tank
 
