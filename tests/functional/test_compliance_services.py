@@ -23,6 +23,7 @@ from shared.core.common.errors import (
 from shared.core.common.roles import Role
 from shared.core.compliance.errors import PeriodFiledError
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import SyncedGaugeLog
 from shared.core.compliance.services import (
     EmissionService,
     FormPrService,
@@ -288,3 +289,24 @@ def test_the_office_gets_one_reminder_digest_a_day(world: World) -> None:
     notifier.fail_next = 1
     assert reminders.remind(notifier).failed == 1
     assert reminders.remind(notifier).sent == 1  # a failed day is tried again
+
+
+def test_field_synced_gauges_become_daily_gauges_unless_the_office_gauged(world: World) -> None:
+    tank_id = _set_up_lease(world)
+    at = world.clock.now
+    logs = [
+        SyncedGaugeLog(world.well, date(2026, 10, 31), at, "pumper", [{"tank": " tank 1 ",
+                       "level_in": "60"}]),  # the office gauged Oct 31: kept
+        SyncedGaugeLog(world.well, date(2026, 10, 30), at, "pumper", [{"tank": "Tank 1",
+                       "level_in": "75.1"}, {"tank": "Tank 9", "level_in": "1"}]),
+    ]  # fmt: skip
+    world.data.compliance.synced_logs.extend(logs)
+    records, manager = RecordService(world.databases, world.clock), _office(world)
+    result = records.import_synced_gauges(world.tenant, manager, world.lease, OCT)
+    assert result == {"imported": 1, "kept_office": 1, "unmatched": 1}
+    gauges = records.list_gauges(world.tenant, manager, tank_id, date(2026, 10, 30),
+                                 date(2026, 10, 31))  # fmt: skip
+    assert [(g["source"], g["gauge_inches"]) for g in gauges] == [
+        ("sync", Decimal("75.00")),
+        ("office", Decimal(78)),
+    ]

@@ -17,7 +17,21 @@ from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChange
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
-from shared.core.compliance.model.rows import EmissionEntry, Facility, Filing, Tank, TankGauge
+from shared.core.compliance.model.rows import (
+    EmissionEntry,
+    Facility,
+    Filing,
+    InterestRow,
+    Lease,
+    LeaseProfile,
+    OwnerRow,
+    ProductionDay,
+    RecordedDisposition,
+    RunTicket,
+    SyncedGaugeLog,
+    Tank,
+    TankGauge,
+)
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -30,16 +44,18 @@ class ComplianceData:
     wells: dict[str, Record] = field(default_factory=dict)
     facilities: dict[str, Record] = field(default_factory=dict)
     production: list[Record] = field(default_factory=list)
-    profiles: dict[str, Record] = field(default_factory=dict)
+    profiles: dict[str, LeaseProfile] = field(default_factory=dict)
     tanks: dict[str, Tank] = field(default_factory=dict)
     gauges: list[TankGauge] = field(default_factory=list)
-    run_tickets: list[Record] = field(default_factory=list)
-    dispositions: list[Record] = field(default_factory=list)
+    run_tickets: list[RunTicket] = field(default_factory=list)
+    dispositions: list[RecordedDisposition] = field(default_factory=list)
     filings: dict[str, Filing] = field(default_factory=dict)
-    owners: dict[str, Record] = field(default_factory=dict)
-    interests: list[Record] = field(default_factory=list)
+    owners: dict[str, OwnerRow] = field(default_factory=dict)
+    interests: list[InterestRow] = field(default_factory=list)
     emission_entries: list[EmissionEntry] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)
+    synced_logs: list[SyncedGaugeLog] = field(default_factory=list)
+    """The winning field-synced production logs (seeded by tests; sync is not modelled)."""
 
 
 def _copy(row: Mapping[str, Any]) -> Record:
@@ -50,9 +66,11 @@ class MemoryComplianceStore:
     def __init__(self, data: ComplianceData | None = None) -> None:
         self.data = data or ComplianceData()
 
-    def lease(self, lease_id: str) -> Record | None:
+    def lease(self, lease_id: str) -> Lease | None:
         found = self.data.leases.get(lease_id)
-        return _copy(found) if found else None
+        if not found:
+            return None
+        return Lease(str(found["id"]), found.get("lease_number"), str(found["name"]))
 
     def _wells_of(self, lease_id: str) -> list[Record]:
         return [
@@ -72,31 +90,40 @@ class MemoryComplianceStore:
         ]
         return min(days) if days else None
 
-    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
+    def production(self, lease_id: str, start: date, end: date) -> list[ProductionDay]:
         wells = set(self.lease_well_ids(lease_id))
         rows = [
-            _copy(r)
+            ProductionDay(
+                str(r["well_id"]),
+                r["production_date"],
+                r.get("oil_bbl"),
+                r.get("gas_mcf"),
+                r.get("water_bbl"),
+                r.get("hours_on"),
+            )
             for r in self.data.production
             if r["well_id"] in wells and start <= r["production_date"] <= end
         ]
-        return sorted(rows, key=lambda r: (r["production_date"], r["well_id"]))
+        return sorted(rows, key=lambda r: (r.production_date, r.well_id))
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
-        return []  # field sync is not modelled here
-
-    def profile(self, lease_id: str) -> Record | None:
-        found = self.data.profiles.get(lease_id)
-        return _copy(found) if found else None
-
-    def profiles(self, state: str | None) -> list[Record]:
-        return [
-            _copy(p)
-            for _, p in sorted(self.data.profiles.items())
-            if state is None or p["state"] == state
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[SyncedGaugeLog]:
+        wells = set(self.lease_well_ids(lease_id))
+        logs = [
+            log
+            for log in self.data.synced_logs
+            if log.well_id in wells and start <= log.production_date <= end
         ]
+        return sorted(logs, key=lambda log: (log.production_date, log.occurred_at))
 
-    def put_profile(self, values: Mapping[str, Any]) -> None:
-        self.data.profiles[str(values["lease_id"])] = _copy(values)
+    def profile(self, lease_id: str) -> LeaseProfile | None:
+        return self.data.profiles.get(lease_id)
+
+    def profiles(self, state: str | None) -> list[LeaseProfile]:
+        held = [p for _, p in sorted(self.data.profiles.items())]
+        return [p for p in held if state in (None, p.state)]
+
+    def put_profile(self, profile: LeaseProfile) -> None:
+        self.data.profiles[profile.lease_id] = copy.deepcopy(profile)
 
     def add_tank(self, tank: Tank) -> None:
         for held in self.data.tanks.values():
@@ -131,33 +158,33 @@ class MemoryComplianceStore:
         ]
         return max(rows, key=lambda g: g.gauge_date) if rows else None
 
-    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
-        if any(t["ticket_number"] == values["ticket_number"] for t in self.data.run_tickets):
-            raise DuplicateError("ticket_number", values["ticket_number"])
-        self.data.run_tickets.append(_copy(values))
+    def add_run_ticket(self, ticket: RunTicket) -> None:
+        if any(t.ticket_number == ticket.ticket_number for t in self.data.run_tickets):
+            raise DuplicateError("ticket_number", ticket.ticket_number)
+        self.data.run_tickets.append(ticket)
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[Record]:
+    ) -> list[RunTicket]:
         rows = [
             t
             for t in self.data.run_tickets
-            if start <= t["ticket_date"] <= end
-            and (lease_ids is None or t["lease_id"] in lease_ids)
+            if start <= t.ticket_date <= end and (lease_ids is None or t.lease_id in lease_ids)
         ]
-        return [
-            _copy(t) for t in sorted(rows, key=lambda t: (t["ticket_date"], t["ticket_number"]))
-        ]
+        return sorted(rows, key=lambda t: (t.ticket_date, t.ticket_number))
 
-    def add_disposition(self, values: Mapping[str, Any]) -> None:
-        self.data.dispositions.append(_copy(values))
+    def add_disposition(self, disposition: RecordedDisposition) -> None:
+        self.data.dispositions.append(disposition)
 
-    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]:
-        return [
-            _copy(d)
+    def dispositions(
+        self, lease_ids: Collection[str] | None, period: str
+    ) -> list[RecordedDisposition]:
+        rows = [
+            d
             for d in self.data.dispositions
-            if d["period"] == period and (lease_ids is None or d["lease_id"] in lease_ids)
+            if d.period == period and (lease_ids is None or d.lease_id in lease_ids)
         ]
+        return sorted(rows, key=lambda d: (d.created_at, d.id))
 
     def filing(self, form: str, operator_number: str, period: str) -> Filing | None:
         key = (form, operator_number, period)
@@ -181,20 +208,19 @@ class MemoryComplianceStore:
         if filing.id in self.data.filings:
             self.data.filings[filing.id] = copy.deepcopy(filing)
 
-    def add_owner(self, values: Mapping[str, Any]) -> None:
-        self.data.owners[str(values["id"])] = _copy(values)
+    def add_owner(self, owner: OwnerRow) -> None:
+        self.data.owners[owner.id] = owner
 
-    def owners(self) -> list[Record]:
-        return [
-            _copy(o) for o in sorted(self.data.owners.values(), key=lambda o: (o["name"], o["id"]))
-        ]
+    def owners(self) -> list[OwnerRow]:
+        return sorted(self.data.owners.values(), key=lambda o: (o.name, o.id))
 
-    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        self.data.interests = [i for i in self.data.interests if i["lease_id"] != lease_id]
-        self.data.interests.extend(_copy(r) for r in rows)
+    def replace_interests(self, lease_id: str, rows: Sequence[InterestRow]) -> None:
+        self.data.interests = [i for i in self.data.interests if i.lease_id != lease_id]
+        self.data.interests.extend(rows)
 
-    def interests(self, lease_id: str) -> list[Record]:
-        return [_copy(i) for i in self.data.interests if i["lease_id"] == lease_id]
+    def interests(self, lease_id: str) -> list[InterestRow]:
+        rows = [i for i in self.data.interests if i.lease_id == lease_id]
+        return sorted(rows, key=lambda i: (i.product, i.effective_from, i.owner_id))
 
     def facility(self, facility_id: str) -> Facility | None:
         found = self.data.facilities.get(facility_id)

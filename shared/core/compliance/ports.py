@@ -1,22 +1,38 @@
 """What the compliance services need from a tenant database, beside the usual unit of work.
 
-Rows cross as plain dicts (``Record``); volumes and money as ``Decimal``.
+Rows cross as frozen dataclasses (``shared.core.compliance.model.rows``), volumes and
+money as ``Decimal``; the catalog's leases and facilities only as far as compliance reads
+them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
-from shared.core.compliance.model.rows import EmissionEntry, Facility, Filing, Tank, TankGauge
+from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.compliance.model.rows import (
+    EmissionEntry,
+    Facility,
+    Filing,
+    InterestRow,
+    Lease,
+    LeaseProfile,
+    OwnerRow,
+    ProductionDay,
+    RecordedDisposition,
+    RunTicket,
+    SyncedGaugeLog,
+    Tank,
+    TankGauge,
+)
 from shared.core.registry.model.tenants import Tenant
 
 
 class ComplianceStore(Protocol):
-    def lease(self, lease_id: str) -> Record | None:
-        """The catalog's lease row."""
+    def lease(self, lease_id: str) -> Lease | None:
+        """The catalog's lease."""
         ...
 
     def lease_well_ids(self, lease_id: str) -> list[str]:
@@ -27,21 +43,23 @@ class ComplianceStore(Protocol):
         """The earliest first-production date of the lease's wells."""
         ...
 
-    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
-        """production_daily rows (well_id, production_date, oil_bbl, gas_mcf, water_bbl,
-        hours_on) of the lease's wells, start <= day <= end."""
+    def production(self, lease_id: str, start: date, end: date) -> list[ProductionDay]:
+        """Daily production of the lease's wells, start <= day <= end, by day then well."""
         ...
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
-        """Field-synced production logs (the winners) of the lease's wells with their
-        ``tank_gauges`` (``[{"tank", "level_in", "temperature_f"}]``), oldest first."""
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[SyncedGaugeLog]:
+        """Field-synced production logs (the winners) of the lease's wells, oldest first."""
         ...
 
-    def profile(self, lease_id: str) -> Record | None: ...
+    def profile(self, lease_id: str) -> LeaseProfile | None: ...
 
-    def profiles(self, state: str | None) -> list[Record]: ...
+    def profiles(self, state: str | None) -> list[LeaseProfile]:
+        """By lease id; of one state, or all."""
+        ...
 
-    def put_profile(self, values: Mapping[str, Any]) -> None: ...
+    def put_profile(self, profile: LeaseProfile) -> None:
+        """Insert or replace the lease's profile."""
+        ...
 
     def add_tank(self, tank: Tank) -> None:
         """Raises DuplicateError on a tank name the lease already has."""
@@ -62,17 +80,23 @@ class ComplianceStore(Protocol):
 
     def latest_gauge(self, tank_id: str, on_or_before: date) -> TankGauge | None: ...
 
-    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
+    def add_run_ticket(self, ticket: RunTicket) -> None:
         """Raises DuplicateError on a ticket number already recorded."""
         ...
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[Record]: ...
+    ) -> list[RunTicket]:
+        """By date, then ticket number; of these leases (None: all)."""
+        ...
 
-    def add_disposition(self, values: Mapping[str, Any]) -> None: ...
+    def add_disposition(self, disposition: RecordedDisposition) -> None: ...
 
-    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]: ...
+    def dispositions(
+        self, lease_ids: Collection[str] | None, period: str
+    ) -> list[RecordedDisposition]:
+        """By time recorded; of these leases (None: all)."""
+        ...
 
     def filing(self, form: str, operator_number: str, period: str) -> Filing | None: ...
 
@@ -90,15 +114,19 @@ class ComplianceStore(Protocol):
         """Store the filing's new state (found by its id)."""
         ...
 
-    def add_owner(self, values: Mapping[str, Any]) -> None: ...
+    def add_owner(self, owner: OwnerRow) -> None: ...
 
-    def owners(self) -> list[Record]: ...
+    def owners(self) -> list[OwnerRow]:
+        """By name, then id."""
+        ...
 
-    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def replace_interests(self, lease_id: str, rows: Sequence[InterestRow]) -> None:
         """The lease's division order: every interest line replaced by ``rows``."""
         ...
 
-    def interests(self, lease_id: str) -> list[Record]: ...
+    def interests(self, lease_id: str) -> list[InterestRow]:
+        """By product, effective date, then owner id."""
+        ...
 
     def facility(self, facility_id: str) -> Facility | None:
         """The catalog's facility."""

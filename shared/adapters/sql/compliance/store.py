@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Self
 
@@ -32,6 +32,14 @@ from shared.core.compliance.model.rows import (
     EmissionEntry,
     Facility,
     Filing,
+    InterestRow,
+    Lease,
+    LeaseProfile,
+    OwnerRow,
+    ProductionDay,
+    RecordedDisposition,
+    RunTicket,
+    SyncedGaugeLog,
     Tank,
     TankGauge,
     view,
@@ -57,8 +65,12 @@ class SqlComplianceStore:
 
     # --- the catalog and production --------------------------------------------------
 
-    def lease(self, lease_id: str) -> Record | None:
-        return self._one(sa.select(leases).where(leases.c.id == lease_id))
+    def lease(self, lease_id: str) -> Lease | None:
+        c = leases.c
+        row = self._c.execute(
+            sa.select(c.id, c.lease_number, c.name).where(c.id == lease_id)
+        ).first()
+        return None if row is None else Lease(str(row.id), row.lease_number, row.name)
 
     def lease_well_ids(self, lease_id: str) -> list[str]:
         statement = (
@@ -75,7 +87,7 @@ class SqlComplianceStore:
         value = self._c.execute(statement).scalar_one()
         return value if isinstance(value, date) else None
 
-    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
+    def production(self, lease_id: str, start: date, end: date) -> list[ProductionDay]:
         p = production_daily
         statement = (
             sa.select(
@@ -95,9 +107,9 @@ class SqlComplianceStore:
             )
             .order_by(p.c.production_date, p.c.well_id)
         )
-        return self._rows(statement)
+        return [ProductionDay(**row) for row in self._rows(statement)]
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[SyncedGaugeLog]:
         h = production_history
         statement = (
             sa.select(
@@ -112,23 +124,26 @@ class SqlComplianceStore:
             )
             .order_by(h.c.production_date, h.c.occurred_at)
         )
-        return self._rows(statement)
+        return [SyncedGaugeLog(**row) for row in self._rows(statement)]
 
     # --- lease profiles ----------------------------------------------------------------
 
-    def profile(self, lease_id: str) -> Record | None:
-        return self._one(sa.select(lease_profiles).where(lease_profiles.c.lease_id == lease_id))
+    def profile(self, lease_id: str) -> LeaseProfile | None:
+        p = lease_profiles
+        found = self._one(sa.select(p).where(p.c.lease_id == lease_id))
+        return None if found is None else LeaseProfile(**found)
 
-    def profiles(self, state: str | None) -> list[Record]:
+    def profiles(self, state: str | None) -> list[LeaseProfile]:
         statement = sa.select(lease_profiles).order_by(lease_profiles.c.lease_id)
         if state is not None:
             statement = statement.where(lease_profiles.c.state == state)
-        return self._rows(statement)
+        return [LeaseProfile(**row) for row in self._rows(statement)]
 
-    def put_profile(self, values: Mapping[str, Any]) -> None:
+    def put_profile(self, profile: LeaseProfile) -> None:
         p = lease_profiles
+        values = view(profile)
         updated = self._c.execute(
-            p.update().where(p.c.lease_id == values["lease_id"]).values(**values)
+            p.update().where(p.c.lease_id == profile.lease_id).values(**values)
         )
         if updated.rowcount == 0:
             self._c.execute(p.insert().values(**values))
@@ -190,19 +205,16 @@ class SqlComplianceStore:
 
     # --- run tickets and dispositions --------------------------------------------------
 
-    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
-        found = self._c.execute(
-            sa.select(run_tickets.c.id).where(
-                run_tickets.c.ticket_number == values["ticket_number"]
-            )
-        ).first()
+    def add_run_ticket(self, ticket: RunTicket) -> None:
+        number = run_tickets.c.ticket_number
+        found = self._c.execute(sa.select(number).where(number == ticket.ticket_number)).first()
         if found is not None:
-            raise DuplicateError("ticket_number", values["ticket_number"])
-        self._c.execute(run_tickets.insert().values(**values))
+            raise DuplicateError("ticket_number", ticket.ticket_number)
+        self._c.execute(run_tickets.insert().values(**view(ticket)))
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[Record]:
+    ) -> list[RunTicket]:
         r = run_tickets
         statement = (
             sa.select(r)
@@ -213,19 +225,21 @@ class SqlComplianceStore:
             if not lease_ids:
                 return []
             statement = statement.where(r.c.lease_id.in_(sorted(lease_ids)))
-        return self._rows(statement)
+        return [RunTicket(**row) for row in self._rows(statement)]
 
-    def add_disposition(self, values: Mapping[str, Any]) -> None:
-        self._c.execute(dispositions.insert().values(**values))
+    def add_disposition(self, disposition: RecordedDisposition) -> None:
+        self._c.execute(dispositions.insert().values(**view(disposition)))
 
-    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]:
+    def dispositions(
+        self, lease_ids: Collection[str] | None, period: str
+    ) -> list[RecordedDisposition]:
         d = dispositions
         statement = sa.select(d).where(d.c.period == period).order_by(d.c.created_at, d.c.id)
         if lease_ids is not None:
             if not lease_ids:
                 return []
             statement = statement.where(d.c.lease_id.in_(sorted(lease_ids)))
-        return self._rows(statement)
+        return [RecordedDisposition(**row) for row in self._rows(statement)]
 
     # --- filings -----------------------------------------------------------------------
 
@@ -258,25 +272,26 @@ class SqlComplianceStore:
 
     # --- owners and division orders ----------------------------------------------------
 
-    def add_owner(self, values: Mapping[str, Any]) -> None:
-        self._c.execute(owners.insert().values(**values))
+    def add_owner(self, owner: OwnerRow) -> None:
+        self._c.execute(owners.insert().values(**view(owner)))
 
-    def owners(self) -> list[Record]:
-        return self._rows(sa.select(owners).order_by(owners.c.name, owners.c.id))
+    def owners(self) -> list[OwnerRow]:
+        statement = sa.select(owners).order_by(owners.c.name, owners.c.id)
+        return [OwnerRow(**row) for row in self._rows(statement)]
 
-    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def replace_interests(self, lease_id: str, rows: Sequence[InterestRow]) -> None:
         self._c.execute(interests.delete().where(interests.c.lease_id == lease_id))
         if rows:
-            self._c.execute(interests.insert(), [dict(row) for row in rows])
+            self._c.execute(interests.insert(), [view(row) for row in rows])
 
-    def interests(self, lease_id: str) -> list[Record]:
+    def interests(self, lease_id: str) -> list[InterestRow]:
         i = interests
         statement = (
             sa.select(i)
             .where(i.c.lease_id == lease_id)
             .order_by(i.c.product, i.c.effective_from, i.c.owner_id)
         )
-        return self._rows(statement)
+        return [InterestRow(**row) for row in self._rows(statement)]
 
     # --- emissions ---------------------------------------------------------------------
 

@@ -40,9 +40,7 @@ _OPERATOR = re.compile(r"^\d{1,6}$")
 def build_content(store: ComplianceStore, operator_number: str, period: Period) -> dict[str, Any]:
     """The leases of the operator in Texas, their month-ends, rows and problems."""
     lease_ids = sorted(
-        str(p["lease_id"])
-        for p in store.profiles("TX")
-        if str(p.get("operator_number") or "") == operator_number
+        p.lease_id for p in store.profiles("TX") if (p.operator_number or "") == operator_number
     )
     leases = [month_end_out(lease_month_end(store, lease_id, period)) for lease_id in lease_ids]
     problems = [
