@@ -14,24 +14,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
-from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
-from shared.core.compliance.model.rows import (
-    EmissionEntry,
-    Facility,
-    Filing,
-    InterestRow,
-    Lease,
-    LeaseProfile,
-    OwnerRow,
-    ProductionDay,
-    RecordedDisposition,
-    RunTicket,
-    SyncedGaugeLog,
-    Tank,
-    TankGauge,
-)
+from shared.core.compliance.model import rows as typed
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -44,17 +30,17 @@ class ComplianceData:
     wells: dict[str, Record] = field(default_factory=dict)
     facilities: dict[str, Record] = field(default_factory=dict)
     production: list[Record] = field(default_factory=list)
-    profiles: dict[str, LeaseProfile] = field(default_factory=dict)
-    tanks: dict[str, Tank] = field(default_factory=dict)
-    gauges: list[TankGauge] = field(default_factory=list)
-    run_tickets: list[RunTicket] = field(default_factory=list)
-    dispositions: list[RecordedDisposition] = field(default_factory=list)
-    filings: dict[str, Filing] = field(default_factory=dict)
-    owners: dict[str, OwnerRow] = field(default_factory=dict)
-    interests: list[InterestRow] = field(default_factory=list)
-    emission_entries: list[EmissionEntry] = field(default_factory=list)
+    profiles: dict[str, typed.LeaseProfile] = field(default_factory=dict)
+    tanks: dict[str, typed.Tank] = field(default_factory=dict)
+    gauges: list[typed.TankGauge] = field(default_factory=list)
+    run_tickets: list[typed.RunTicket] = field(default_factory=list)
+    dispositions: list[typed.RecordedDisposition] = field(default_factory=list)
+    filings: dict[str, typed.Filing] = field(default_factory=dict)
+    owners: dict[str, typed.OwnerRow] = field(default_factory=dict)
+    interests: list[typed.InterestRow] = field(default_factory=list)
+    emission_entries: list[typed.EmissionEntry] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)
-    synced_logs: list[SyncedGaugeLog] = field(default_factory=list)
+    synced_logs: list[typed.SyncedGaugeLog] = field(default_factory=list)
     """The winning field-synced production logs (seeded by tests; sync is not modelled)."""
 
 
@@ -66,11 +52,11 @@ class MemoryComplianceStore:
     def __init__(self, data: ComplianceData | None = None) -> None:
         self.data = data or ComplianceData()
 
-    def lease(self, lease_id: str) -> Lease | None:
+    def lease(self, lease_id: str) -> typed.Lease | None:
         found = self.data.leases.get(lease_id)
         if not found:
             return None
-        return Lease(str(found["id"]), found.get("lease_number"), str(found["name"]))
+        return typed.Lease(str(found["id"]), found.get("lease_number"), str(found["name"]))
 
     def _wells_of(self, lease_id: str) -> list[Record]:
         return [
@@ -90,10 +76,10 @@ class MemoryComplianceStore:
         ]
         return min(days) if days else None
 
-    def production(self, lease_id: str, start: date, end: date) -> list[ProductionDay]:
+    def production(self, lease_id: str, start: date, end: date) -> list[typed.ProductionDay]:
         wells = set(self.lease_well_ids(lease_id))
         rows = [
-            ProductionDay(
+            typed.ProductionDay(
                 str(r["well_id"]),
                 r["production_date"],
                 r.get("oil_bbl"),
@@ -106,7 +92,9 @@ class MemoryComplianceStore:
         ]
         return sorted(rows, key=lambda r: (r.production_date, r.well_id))
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[SyncedGaugeLog]:
+    def synced_tank_gauges(
+        self, lease_id: str, start: date, end: date
+    ) -> list[typed.SyncedGaugeLog]:
         wells = set(self.lease_well_ids(lease_id))
         logs = [
             log
@@ -115,30 +103,30 @@ class MemoryComplianceStore:
         ]
         return sorted(logs, key=lambda log: (log.production_date, log.occurred_at))
 
-    def profile(self, lease_id: str) -> LeaseProfile | None:
+    def profile(self, lease_id: str) -> typed.LeaseProfile | None:
         return self.data.profiles.get(lease_id)
 
-    def profiles(self, state: str | None) -> list[LeaseProfile]:
+    def profiles(self, state: str | None) -> list[typed.LeaseProfile]:
         held = [p for _, p in sorted(self.data.profiles.items())]
         return [p for p in held if state in (None, p.state)]
 
-    def put_profile(self, profile: LeaseProfile) -> None:
+    def put_profile(self, profile: typed.LeaseProfile) -> None:
         self.data.profiles[profile.lease_id] = copy.deepcopy(profile)
 
-    def add_tank(self, tank: Tank) -> None:
+    def add_tank(self, tank: typed.Tank) -> None:
         for held in self.data.tanks.values():
             if held.lease_id == tank.lease_id and held.name == tank.name:
                 raise DuplicateError("name", tank.name)
         self.data.tanks[tank.id] = copy.deepcopy(tank)
 
-    def tank(self, tank_id: str) -> Tank | None:
+    def tank(self, tank_id: str) -> typed.Tank | None:
         return self.data.tanks.get(tank_id)
 
-    def tanks(self, lease_id: str | None) -> list[Tank]:
+    def tanks(self, lease_id: str | None) -> list[typed.Tank]:
         rows = [t for t in self.data.tanks.values() if lease_id in (None, t.lease_id)]
         return sorted(rows, key=lambda t: (t.lease_id, t.name))
 
-    def put_gauge(self, gauge: TankGauge) -> TankGauge:
+    def put_gauge(self, gauge: typed.TankGauge) -> typed.TankGauge:
         for index, held in enumerate(self.data.gauges):
             if (held.tank_id, held.gauge_date) == (gauge.tank_id, gauge.gauge_date):
                 self.data.gauges[index] = replace(gauge, id=held.id)
@@ -146,26 +134,26 @@ class MemoryComplianceStore:
         self.data.gauges.append(gauge)
         return gauge
 
-    def gauges(self, tank_id: str, start: date, end: date) -> list[TankGauge]:
+    def gauges(self, tank_id: str, start: date, end: date) -> list[typed.TankGauge]:
         rows = [
             g for g in self.data.gauges if g.tank_id == tank_id and start <= g.gauge_date <= end
         ]
         return sorted(rows, key=lambda g: g.gauge_date)
 
-    def latest_gauge(self, tank_id: str, on_or_before: date) -> TankGauge | None:
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> typed.TankGauge | None:
         rows = [
             g for g in self.data.gauges if g.tank_id == tank_id and g.gauge_date <= on_or_before
         ]
         return max(rows, key=lambda g: g.gauge_date) if rows else None
 
-    def add_run_ticket(self, ticket: RunTicket) -> None:
+    def add_run_ticket(self, ticket: typed.RunTicket) -> None:
         if any(t.ticket_number == ticket.ticket_number for t in self.data.run_tickets):
             raise DuplicateError("ticket_number", ticket.ticket_number)
         self.data.run_tickets.append(ticket)
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[RunTicket]:
+    ) -> list[typed.RunTicket]:
         rows = [
             t
             for t in self.data.run_tickets
@@ -173,12 +161,12 @@ class MemoryComplianceStore:
         ]
         return sorted(rows, key=lambda t: (t.ticket_date, t.ticket_number))
 
-    def add_disposition(self, disposition: RecordedDisposition) -> None:
+    def add_disposition(self, disposition: typed.RecordedDisposition) -> None:
         self.data.dispositions.append(disposition)
 
     def dispositions(
         self, lease_ids: Collection[str] | None, period: str
-    ) -> list[RecordedDisposition]:
+    ) -> list[typed.RecordedDisposition]:
         rows = [
             d
             for d in self.data.dispositions
@@ -186,50 +174,50 @@ class MemoryComplianceStore:
         ]
         return sorted(rows, key=lambda d: (d.created_at, d.id))
 
-    def filing(self, form: str, operator_number: str, period: str) -> Filing | None:
+    def filing(self, form: str, operator_number: str, period: str) -> typed.Filing | None:
         key = (form, operator_number, period)
         found = (
             f for f in self.data.filings.values() if (f.form, f.operator_number, f.period) == key
         )
         return next(found, None)
 
-    def filing_by_id(self, filing_id: str) -> Filing | None:
+    def filing_by_id(self, filing_id: str) -> typed.Filing | None:
         return self.data.filings.get(filing_id)
 
-    def filed_periods(self, period: str) -> list[Filing]:
+    def filed_periods(self, period: str) -> list[typed.Filing]:
         return [f for f in self.data.filings.values() if f.period == period and f.status == "filed"]
 
-    def add_filing(self, filing: Filing) -> None:
+    def add_filing(self, filing: typed.Filing) -> None:
         if self.filing(filing.form, filing.operator_number, filing.period):
             raise DuplicateError("period", filing.period)
         self.data.filings[filing.id] = copy.deepcopy(filing)
 
-    def update_filing(self, filing: Filing) -> None:
+    def update_filing(self, filing: typed.Filing) -> None:
         if filing.id in self.data.filings:
             self.data.filings[filing.id] = copy.deepcopy(filing)
 
-    def add_owner(self, owner: OwnerRow) -> None:
+    def add_owner(self, owner: typed.OwnerRow) -> None:
         self.data.owners[owner.id] = owner
 
-    def owners(self) -> list[OwnerRow]:
+    def owners(self) -> list[typed.OwnerRow]:
         return sorted(self.data.owners.values(), key=lambda o: (o.name, o.id))
 
-    def replace_interests(self, lease_id: str, rows: Sequence[InterestRow]) -> None:
+    def replace_interests(self, lease_id: str, rows: Sequence[typed.InterestRow]) -> None:
         self.data.interests = [i for i in self.data.interests if i.lease_id != lease_id]
         self.data.interests.extend(rows)
 
-    def interests(self, lease_id: str) -> list[InterestRow]:
+    def interests(self, lease_id: str) -> list[typed.InterestRow]:
         rows = [i for i in self.data.interests if i.lease_id == lease_id]
         return sorted(rows, key=lambda i: (i.product, i.effective_from, i.owner_id))
 
-    def facility(self, facility_id: str) -> Facility | None:
+    def facility(self, facility_id: str) -> typed.Facility | None:
         found = self.data.facilities.get(facility_id)
-        return Facility(str(found["id"]), found.get("name")) if found else None
+        return typed.Facility(str(found["id"]), found.get("name")) if found else None
 
-    def add_emission_entry(self, entry: EmissionEntry) -> None:
+    def add_emission_entry(self, entry: typed.EmissionEntry) -> None:
         self.data.emission_entries.append(entry)
 
-    def emission_entries(self, period: str, facility_id: str | None) -> list[EmissionEntry]:
+    def emission_entries(self, period: str, facility_id: str | None) -> list[typed.EmissionEntry]:
         found = [
             e
             for e in self.data.emission_entries
@@ -290,29 +278,20 @@ class MemoryComplianceUnitOfWork(MemoryUnitOfWork):
         self.changes = MemoryChangeLog(self.data("audit", AuditData))
 
 
-class MemoryComplianceDatabases:
+class MemoryComplianceDatabases(MemoryTenantStates):
     """Per-tenant compliance data in memory, opened by units of work like the SQL one."""
 
-    def __init__(self) -> None:
-        self._states: dict[str, MemoryState] = {}
-
-    def state_of(self, tenant: Tenant) -> MemoryState:
-        state = self._states.get(tenant.id)
-        if state is None:
-            state = self._states[tenant.id] = MemoryState()
-            state.store(STORE, ComplianceTenant)
-            state.store("audit", AuditData)
-        return state
+    STORES = ((STORE, ComplianceTenant), ("audit", AuditData))
 
     def unit_of_work(self, tenant: Tenant) -> MemoryComplianceUnitOfWork:
         return MemoryComplianceUnitOfWork(self.state_of(tenant))
 
     def data(self, tenant: Tenant) -> ComplianceTenant:
         """The committed rows, for tests to seed and inspect (read afresh after a commit)."""
-        return self.state_of(tenant).committed(STORE, ComplianceTenant)
+        return self.committed(tenant, STORE, ComplianceTenant)
 
     def audit(self, tenant: Tenant) -> AuditData:
-        return self.state_of(tenant).committed("audit", AuditData)
+        return self.committed(tenant, "audit", AuditData)
 
 
 if TYPE_CHECKING:

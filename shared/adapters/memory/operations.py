@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
-from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
 from shared.core.operations.model.afe import Afe
@@ -426,29 +426,20 @@ class MemoryOperationsUnitOfWork(MemoryUnitOfWork):
         self.assignments = _Assignments(data)
 
 
-class MemoryOperationsDatabases:
+class MemoryOperationsDatabases(MemoryTenantStates):
     """Per-tenant in-memory operations data, opened by units of work like the SQL one."""
 
-    def __init__(self) -> None:
-        self._states: dict[str, MemoryState] = {}
-
-    def state_of(self, tenant: Tenant) -> MemoryState:
-        state = self._states.get(tenant.id)
-        if state is None:
-            state = self._states[tenant.id] = MemoryState()
-            state.store(STORE, OperationsData)
-            state.store("audit", AuditData)
-        return state
+    STORES = ((STORE, OperationsData), ("audit", AuditData))
 
     def unit_of_work(self, tenant: Tenant) -> MemoryOperationsUnitOfWork:
         return MemoryOperationsUnitOfWork(self.state_of(tenant))
 
     def data(self, tenant: Tenant) -> OperationsData:
-        """The committed rows, for tests to seed and inspect (not inside a unit of work)."""
-        return self.state_of(tenant).committed(STORE, OperationsData)
+        """The committed rows, for tests to seed and inspect (read afresh after a commit)."""
+        return self.committed(tenant, STORE, OperationsData)
 
     def audit(self, tenant: Tenant) -> AuditData:
-        return self.state_of(tenant).committed("audit", AuditData)
+        return self.committed(tenant, "audit", AuditData)
 
 
 __all__ = [

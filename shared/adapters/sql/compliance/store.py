@@ -28,22 +28,7 @@ from shared.adapters.sql.tenant_tables import facilities, leases, production_dai
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
-from shared.core.compliance.model.rows import (
-    EmissionEntry,
-    Facility,
-    Filing,
-    InterestRow,
-    Lease,
-    LeaseProfile,
-    OwnerRow,
-    ProductionDay,
-    RecordedDisposition,
-    RunTicket,
-    SyncedGaugeLog,
-    Tank,
-    TankGauge,
-    view,
-)
+from shared.core.compliance.model import rows as typed
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -65,12 +50,12 @@ class SqlComplianceStore:
 
     # --- the catalog and production --------------------------------------------------
 
-    def lease(self, lease_id: str) -> Lease | None:
+    def lease(self, lease_id: str) -> typed.Lease | None:
         c = leases.c
         row = self._c.execute(
             sa.select(c.id, c.lease_number, c.name).where(c.id == lease_id)
         ).first()
-        return None if row is None else Lease(str(row.id), row.lease_number, row.name)
+        return None if row is None else typed.Lease(str(row.id), row.lease_number, row.name)
 
     def lease_well_ids(self, lease_id: str) -> list[str]:
         statement = (
@@ -87,7 +72,7 @@ class SqlComplianceStore:
         value = self._c.execute(statement).scalar_one()
         return value if isinstance(value, date) else None
 
-    def production(self, lease_id: str, start: date, end: date) -> list[ProductionDay]:
+    def production(self, lease_id: str, start: date, end: date) -> list[typed.ProductionDay]:
         p = production_daily
         statement = (
             sa.select(
@@ -107,9 +92,11 @@ class SqlComplianceStore:
             )
             .order_by(p.c.production_date, p.c.well_id)
         )
-        return [ProductionDay(**row) for row in self._rows(statement)]
+        return [typed.ProductionDay(**row) for row in self._rows(statement)]
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[SyncedGaugeLog]:
+    def synced_tank_gauges(
+        self, lease_id: str, start: date, end: date
+    ) -> list[typed.SyncedGaugeLog]:
         h = production_history
         statement = (
             sa.select(
@@ -124,24 +111,24 @@ class SqlComplianceStore:
             )
             .order_by(h.c.production_date, h.c.occurred_at)
         )
-        return [SyncedGaugeLog(**row) for row in self._rows(statement)]
+        return [typed.SyncedGaugeLog(**row) for row in self._rows(statement)]
 
     # --- lease profiles ----------------------------------------------------------------
 
-    def profile(self, lease_id: str) -> LeaseProfile | None:
+    def profile(self, lease_id: str) -> typed.LeaseProfile | None:
         p = lease_profiles
         found = self._one(sa.select(p).where(p.c.lease_id == lease_id))
-        return None if found is None else LeaseProfile(**found)
+        return None if found is None else typed.LeaseProfile(**found)
 
-    def profiles(self, state: str | None) -> list[LeaseProfile]:
+    def profiles(self, state: str | None) -> list[typed.LeaseProfile]:
         statement = sa.select(lease_profiles).order_by(lease_profiles.c.lease_id)
         if state is not None:
             statement = statement.where(lease_profiles.c.state == state)
-        return [LeaseProfile(**row) for row in self._rows(statement)]
+        return [typed.LeaseProfile(**row) for row in self._rows(statement)]
 
-    def put_profile(self, profile: LeaseProfile) -> None:
+    def put_profile(self, profile: typed.LeaseProfile) -> None:
         p = lease_profiles
-        values = view(profile)
+        values = typed.view(profile)
         updated = self._c.execute(
             p.update().where(p.c.lease_id == profile.lease_id).values(**values)
         )
@@ -150,7 +137,7 @@ class SqlComplianceStore:
 
     # --- tanks and gauges --------------------------------------------------------------
 
-    def add_tank(self, tank: Tank) -> None:
+    def add_tank(self, tank: typed.Tank) -> None:
         found = self._c.execute(
             sa.select(tanks.c.id).where(
                 tanks.c.lease_id == tank.lease_id, tanks.c.name == tank.name
@@ -158,22 +145,22 @@ class SqlComplianceStore:
         ).first()
         if found is not None:
             raise DuplicateError("name", tank.name)
-        self._c.execute(tanks.insert().values(**view(tank)))
+        self._c.execute(tanks.insert().values(**typed.view(tank)))
 
-    def tank(self, tank_id: str) -> Tank | None:
+    def tank(self, tank_id: str) -> typed.Tank | None:
         found = self._one(sa.select(tanks).where(tanks.c.id == tank_id))
-        return None if found is None else Tank(**found)
+        return None if found is None else typed.Tank(**found)
 
-    def tanks(self, lease_id: str | None) -> list[Tank]:
+    def tanks(self, lease_id: str | None) -> list[typed.Tank]:
         statement = sa.select(tanks).order_by(tanks.c.lease_id, tanks.c.name)
         if lease_id is not None:
             statement = statement.where(tanks.c.lease_id == lease_id)
-        return [Tank(**row) for row in self._rows(statement)]
+        return [typed.Tank(**row) for row in self._rows(statement)]
 
-    def put_gauge(self, gauge: TankGauge) -> TankGauge:
+    def put_gauge(self, gauge: typed.TankGauge) -> typed.TankGauge:
         g = gauges
         where = (g.c.tank_id == gauge.tank_id, g.c.gauge_date == gauge.gauge_date)
-        values = view(gauge)
+        values = typed.view(gauge)
         if self._one(sa.select(g.c.id).where(*where)) is None:
             self._c.execute(g.insert().values(**values))
         else:
@@ -181,18 +168,18 @@ class SqlComplianceStore:
             self._c.execute(g.update().where(*where).values(**values))
         stored = self._one(sa.select(g).where(*where))
         assert stored is not None
-        return TankGauge(**stored)
+        return typed.TankGauge(**stored)
 
-    def gauges(self, tank_id: str, start: date, end: date) -> list[TankGauge]:
+    def gauges(self, tank_id: str, start: date, end: date) -> list[typed.TankGauge]:
         g = gauges
         statement = (
             sa.select(g)
             .where(g.c.tank_id == tank_id, g.c.gauge_date >= start, g.c.gauge_date <= end)
             .order_by(g.c.gauge_date)
         )
-        return [TankGauge(**row) for row in self._rows(statement)]
+        return [typed.TankGauge(**row) for row in self._rows(statement)]
 
-    def latest_gauge(self, tank_id: str, on_or_before: date) -> TankGauge | None:
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> typed.TankGauge | None:
         g = gauges
         statement = (
             sa.select(g)
@@ -201,20 +188,20 @@ class SqlComplianceStore:
             .limit(1)
         )
         found = self._one(statement)
-        return None if found is None else TankGauge(**found)
+        return None if found is None else typed.TankGauge(**found)
 
     # --- run tickets and dispositions --------------------------------------------------
 
-    def add_run_ticket(self, ticket: RunTicket) -> None:
+    def add_run_ticket(self, ticket: typed.RunTicket) -> None:
         number = run_tickets.c.ticket_number
         found = self._c.execute(sa.select(number).where(number == ticket.ticket_number)).first()
         if found is not None:
             raise DuplicateError("ticket_number", ticket.ticket_number)
-        self._c.execute(run_tickets.insert().values(**view(ticket)))
+        self._c.execute(run_tickets.insert().values(**typed.view(ticket)))
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[RunTicket]:
+    ) -> list[typed.RunTicket]:
         r = run_tickets
         statement = (
             sa.select(r)
@@ -225,92 +212,92 @@ class SqlComplianceStore:
             if not lease_ids:
                 return []
             statement = statement.where(r.c.lease_id.in_(sorted(lease_ids)))
-        return [RunTicket(**row) for row in self._rows(statement)]
+        return [typed.RunTicket(**row) for row in self._rows(statement)]
 
-    def add_disposition(self, disposition: RecordedDisposition) -> None:
-        self._c.execute(dispositions.insert().values(**view(disposition)))
+    def add_disposition(self, disposition: typed.RecordedDisposition) -> None:
+        self._c.execute(dispositions.insert().values(**typed.view(disposition)))
 
     def dispositions(
         self, lease_ids: Collection[str] | None, period: str
-    ) -> list[RecordedDisposition]:
+    ) -> list[typed.RecordedDisposition]:
         d = dispositions
         statement = sa.select(d).where(d.c.period == period).order_by(d.c.created_at, d.c.id)
         if lease_ids is not None:
             if not lease_ids:
                 return []
             statement = statement.where(d.c.lease_id.in_(sorted(lease_ids)))
-        return [RecordedDisposition(**row) for row in self._rows(statement)]
+        return [typed.RecordedDisposition(**row) for row in self._rows(statement)]
 
     # --- filings -----------------------------------------------------------------------
 
-    def _filing(self, *where: sa.ColumnElement[bool]) -> Filing | None:
+    def _filing(self, *where: sa.ColumnElement[bool]) -> typed.Filing | None:
         found = self._one(sa.select(filings).where(*where))
-        return None if found is None else Filing(**found)
+        return None if found is None else typed.Filing(**found)
 
-    def filing(self, form: str, operator_number: str, period: str) -> Filing | None:
+    def filing(self, form: str, operator_number: str, period: str) -> typed.Filing | None:
         f = filings.c
         return self._filing(
             f.form == form, f.operator_number == operator_number, f.period == period
         )
 
-    def filing_by_id(self, filing_id: str) -> Filing | None:
+    def filing_by_id(self, filing_id: str) -> typed.Filing | None:
         return self._filing(filings.c.id == filing_id)
 
-    def filed_periods(self, period: str) -> list[Filing]:
+    def filed_periods(self, period: str) -> list[typed.Filing]:
         f = filings
         statement = sa.select(f).where(f.c.period == period, f.c.status == "filed")
-        return [Filing(**row) for row in self._rows(statement)]
+        return [typed.Filing(**row) for row in self._rows(statement)]
 
-    def add_filing(self, filing: Filing) -> None:
+    def add_filing(self, filing: typed.Filing) -> None:
         if self.filing(filing.form, filing.operator_number, filing.period) is not None:
             raise DuplicateError("period", filing.period)
-        self._c.execute(filings.insert().values(**view(filing)))
+        self._c.execute(filings.insert().values(**typed.view(filing)))
 
-    def update_filing(self, filing: Filing) -> None:
-        values = {k: v for k, v in view(filing).items() if k != "id"}
+    def update_filing(self, filing: typed.Filing) -> None:
+        values = {k: v for k, v in typed.view(filing).items() if k != "id"}
         self._c.execute(filings.update().where(filings.c.id == filing.id).values(**values))
 
     # --- owners and division orders ----------------------------------------------------
 
-    def add_owner(self, owner: OwnerRow) -> None:
-        self._c.execute(owners.insert().values(**view(owner)))
+    def add_owner(self, owner: typed.OwnerRow) -> None:
+        self._c.execute(owners.insert().values(**typed.view(owner)))
 
-    def owners(self) -> list[OwnerRow]:
+    def owners(self) -> list[typed.OwnerRow]:
         statement = sa.select(owners).order_by(owners.c.name, owners.c.id)
-        return [OwnerRow(**row) for row in self._rows(statement)]
+        return [typed.OwnerRow(**row) for row in self._rows(statement)]
 
-    def replace_interests(self, lease_id: str, rows: Sequence[InterestRow]) -> None:
+    def replace_interests(self, lease_id: str, rows: Sequence[typed.InterestRow]) -> None:
         self._c.execute(interests.delete().where(interests.c.lease_id == lease_id))
         if rows:
-            self._c.execute(interests.insert(), [view(row) for row in rows])
+            self._c.execute(interests.insert(), [typed.view(row) for row in rows])
 
-    def interests(self, lease_id: str) -> list[InterestRow]:
+    def interests(self, lease_id: str) -> list[typed.InterestRow]:
         i = interests
         statement = (
             sa.select(i)
             .where(i.c.lease_id == lease_id)
             .order_by(i.c.product, i.c.effective_from, i.c.owner_id)
         )
-        return [InterestRow(**row) for row in self._rows(statement)]
+        return [typed.InterestRow(**row) for row in self._rows(statement)]
 
     # --- emissions ---------------------------------------------------------------------
 
-    def facility(self, facility_id: str) -> Facility | None:
+    def facility(self, facility_id: str) -> typed.Facility | None:
         f = facilities
         row = self._c.execute(sa.select(f.c.id, f.c.name).where(f.c.id == facility_id)).first()
-        return None if row is None else Facility(str(row.id), row.name)
+        return None if row is None else typed.Facility(str(row.id), row.name)
 
-    def add_emission_entry(self, entry: EmissionEntry) -> None:
-        self._c.execute(emission_entries.insert().values(**view(entry)))
+    def add_emission_entry(self, entry: typed.EmissionEntry) -> None:
+        self._c.execute(emission_entries.insert().values(**typed.view(entry)))
 
-    def emission_entries(self, period: str, facility_id: str | None) -> list[EmissionEntry]:
+    def emission_entries(self, period: str, facility_id: str | None) -> list[typed.EmissionEntry]:
         e = emission_entries
         statement = (
             sa.select(e).where(e.c.period == period).order_by(e.c.facility_id, e.c.created_at)
         )
         if facility_id is not None:
             statement = statement.where(e.c.facility_id == facility_id)
-        return [EmissionEntry(**row) for row in self._rows(statement)]
+        return [typed.EmissionEntry(**row) for row in self._rows(statement)]
 
     def settings(self) -> dict[str, str]:
         return {str(r.name): str(r.value) for r in self._c.execute(sa.select(settings))}
