@@ -132,3 +132,6 @@ class MemoryTenantStates:
 
     def committed(self, tenant: Tenant, name: str, kind: type[S]) -> S:
         return self.state_of(tenant).committed(name, kind)
+
+    def forget(self, tenant: Tenant) -> None:
+        """Nothing is cached per tenant besides its data, which stays."""
