@@ -34,6 +34,7 @@ from shared.core.operations.model.well_tests import WellTest
 from shared.core.operations.model.work_orders import WorkOrder
 from shared.core.operations.ports import StoredState, WorkOrderQuery
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.ports import WellQuery
 
 STORE = "operations"
 T = TypeVar("T")
@@ -381,7 +382,7 @@ class _Catalog:
         found = self._rows.get(entity_id)
         return None if found is None or found.get("deleted_at") else dict(found)
 
-    def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
+    def matching(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
         rows = [
             dict(r)
             for r in self._rows.values()
@@ -392,9 +393,15 @@ class _Catalog:
 
 
 class _Wells(_Catalog):
-    def list(self, query: Any, limit: int = 0, offset: int = 0) -> Page[Record]:
-        filters = {"lease_id": query.lease_id} if getattr(query, "lease_id", None) else {}
-        return super().list(filters, query.limit, query.offset)
+    def list(self, query: WellQuery) -> Page[Record]:
+        """Wells of the query's lease (the one filter operations uses), by name."""
+        filters = {} if query.lease_id is None else {"lease_id": query.lease_id}
+        return self.matching(filters, query.limit, query.offset)
+
+
+class _Places(_Catalog):
+    def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
+        return self.matching(filters, limit, offset)
 
 
 class _Assignments:
@@ -421,8 +428,8 @@ class MemoryOperationsUnitOfWork(MemoryUnitOfWork):
         self.incidents = MemoryIncidentStore(data.incidents)
         self.documents = MemoryDocumentStore(data)
         self.wells = _Wells(data.wells)
-        self.leases = _Catalog(data.leases)
-        self.facilities = _Catalog(data.facilities)
+        self.leases = _Places(data.leases)
+        self.facilities = _Places(data.facilities)
         self.assignments = _Assignments(data)
 
 
