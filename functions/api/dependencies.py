@@ -99,6 +99,22 @@ def get_enrolling_actor(
 EnrollingActorDep = Annotated[Actor, Depends(get_enrolling_actor)]
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, in which tenant, of which platform: what a tenant-scoped route passes on."""
+
+    platform: Platform
+    tenant: Tenant
+    actor: Actor
+
+
+async def get_caller(platform: PlatformDep, tenant: TenantDep, actor: ActorDep) -> Caller:
+    return Caller(platform, tenant, actor)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
 MAX_OFFSET = 1_000_000_000  # beyond any table, and within every database's LIMIT/OFFSET
 
 

@@ -2,20 +2,55 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from shared.adapters.memory.compliance import ComplianceData, MemoryComplianceStore
 from shared.core.compliance.errors import PeriodFiledError
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import (
+    Filing,
+    InterestRow,
+    LeaseProfile,
+    OwnerRow,
+    RecordedDisposition,
+    RunTicket,
+    Tank,
+    TankGauge,
+)
 from shared.core.compliance.services.filings import build_content
 from shared.core.compliance.services.month_end import lease_month_end, month_end_out
 from shared.core.compliance.services.records import ensure_period_open
 from shared.core.compliance.services.reports import calendar, revenue_report, severance_report
 
 OCT = Period(2026, 10)
+AT = datetime(2026, 11, 3, tzinfo=UTC)
+
+
+def ticket(ticket_id: str, number: str, day: date, net: str, price: Decimal | None) -> RunTicket:
+    """A run ticket of tank T1 on lease L1 to Plains (only its net volume and price count)."""
+    zero = Decimal(0)
+    return RunTicket(
+        ticket_id, number, "T1", "L1", day, "Plains", None, zero, zero, zero, zero, zero,
+        None, None, zero, Decimal(1), Decimal(net), Decimal(net), Decimal(net), price, None, AT,
+    )  # fmt: skip
+
+
+def disposition(
+    disposition_id: str, kind: str, volume: Decimal, purchaser: str | None, price: Decimal | None
+) -> RecordedDisposition:
+    """Gas of lease L1 in October 2026."""
+    return RecordedDisposition(
+        disposition_id, "L1", "2026-10", "gas", kind, volume, purchaser, price, None, None, AT
+    )
+
+
+def filed_form_pr(filing_id: str, period: str, content: dict[str, Any]) -> Filing:
+    return Filing(filing_id, "TX_PR", "1", period, "filed", False, content, AT, AT, AT)
 
 
 def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> MemoryComplianceStore:
@@ -23,14 +58,7 @@ def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> Memory
     data = ComplianceData()
     data.leases["L1"] = {"id": "L1", "lease_number": "L-1", "name": "Cole"}
     data.wells["W1"] = {"id": "W1", "lease_id": "L1", "first_production_date": date(2019, 6, 1)}
-    data.profiles["L1"] = {
-        "lease_id": "L1",
-        "state": "TX",
-        "operator_number": "1",
-        "district": "08",
-        "state_lease_number": "123",
-        "tax_flags": [],
-    }
+    data.profiles["L1"] = LeaseProfile("L1", "TX", "1", "08", "123", None, None, None, [], AT)
     for day in range(31):
         data.production.append(
             {
@@ -42,43 +70,19 @@ def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> Memory
                 "hours_on": 24.0,
             }
         )
-    data.tanks["T1"] = {"id": "T1", "lease_id": "L1", "name": "Tank 1", "product": "oil"}
+    data.tanks["T1"] = Tank("T1", "L1", None, "Tank 1", "oil", None, [], AT, AT)
     data.gauges += [
-        {"tank_id": "T1", "gauge_date": date(2026, 9, 30), "volume_bbl": Decimal("120.00")},
-        {"tank_id": "T1", "gauge_date": date(2026, 10, 31), "volume_bbl": Decimal(closing)},
+        TankGauge(
+            "G1", "T1", date(2026, 9, 30), Decimal(72), Decimal("120.00"), "office", None, AT
+        ),
+        TankGauge(
+            "G2", "T1", date(2026, 10, 31), Decimal(78), Decimal(closing), "office", None, AT
+        ),
     ]
-    data.run_tickets.append(
-        {
-            "id": "R1",
-            "ticket_number": "1",
-            "lease_id": "L1",
-            "ticket_date": date(2026, 10, 20),
-            "purchaser": "Plains",
-            "net_standard_bbl": Decimal("300.00"),
-            "price_per_bbl": Decimal("75"),
-        }
-    )
+    data.run_tickets.append(ticket("R1", "1", date(2026, 10, 20), "300.00", Decimal(75)))
     data.dispositions += [
-        {
-            "id": "D1",
-            "lease_id": "L1",
-            "period": "2026-10",
-            "product": "gas",
-            "kind": "sold",
-            "volume": Decimal(1200),
-            "purchaser": "ET",
-            "price": Decimal("3.00"),
-        },
-        {
-            "id": "D2",
-            "lease_id": "L1",
-            "period": "2026-10",
-            "product": "gas",
-            "kind": "used_on_lease",
-            "volume": Decimal(40),
-            "purchaser": None,
-            "price": None,
-        },
+        disposition("D1", "sold", Decimal(1200), "ET", Decimal("3.00")),
+        disposition("D2", "used_on_lease", Decimal(40), None, None),
     ]
     return MemoryComplianceStore(data)
 
@@ -98,14 +102,10 @@ def test_a_balanced_month_has_no_problems() -> None:
 
 def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None:
     store = lease_store()
-    store.data.filings["F0"] = {
-        "id": "F0",
-        "form": "TX_PR",
-        "operator_number": "1",
-        "period": "2026-09",
-        "status": "filed",
-        "amended": False,
-        "content": {
+    store.data.filings["F0"] = filed_form_pr(
+        "F0",
+        "2026-09",
+        {
             "lease_ids": ["L1"],
             "leases": [
                 {
@@ -117,7 +117,7 @@ def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None
                 }
             ],
         },
-    }
+    )
     problems = lease_month_end(store, "L1", OCT).problems
     assert [(product, p.code.value, p.numbers) for product, p in problems] == [
         (
@@ -131,20 +131,12 @@ def test_an_opening_that_is_not_last_months_filed_closing_is_a_problem() -> None
 def test_a_filed_month_is_closed_to_changes_until_amended() -> None:
     store = lease_store()
     content = build_content(store, "1", OCT)
-    store.data.filings["F1"] = {
-        "id": "F1",
-        "form": "TX_PR",
-        "operator_number": "1",
-        "period": "2026-10",
-        "status": "filed",
-        "amended": False,
-        "content": content,
-    }
+    store.data.filings["F1"] = filed_form_pr("F1", "2026-10", content)
     with pytest.raises(PeriodFiledError) as caught:
         ensure_period_open(store, "L1", OCT, "ticket_date")
     assert caught.value.field == "ticket_date"
     ensure_period_open(store, "L1", Period(2026, 11), "ticket_date")  # next month is open
-    store.data.filings["F1"]["status"] = "amended"
+    store.data.filings["F1"] = replace(store.data.filings["F1"], status="amended")
     ensure_period_open(store, "L1", OCT, "ticket_date")
 
 
@@ -160,17 +152,7 @@ def test_form_pr_content_lists_problems_per_lease_with_the_due_date() -> None:
 
 def test_severance_groups_sales_by_price_and_lists_unpriced_ones() -> None:
     store = lease_store()
-    store.data.run_tickets.append(
-        {
-            "id": "R2",
-            "ticket_number": "2",
-            "lease_id": "L1",
-            "ticket_date": date(2026, 10, 25),
-            "purchaser": "Plains",
-            "net_standard_bbl": Decimal("100.00"),
-            "price_per_bbl": None,
-        }
-    )
+    store.data.run_tickets.append(ticket("R2", "2", date(2026, 10, 25), "100.00", None))
     report = severance_report(store, "TX", OCT)
     oil = [line for line in report["lines"] if line["product"] == "oil"]
     assert [(line["volume"], line["price"], line["tax"]) for line in oil] == [
@@ -185,20 +167,12 @@ def test_severance_groups_sales_by_price_and_lists_unpriced_ones() -> None:
 def test_revenue_sums_to_the_cent_and_a_lease_without_division_order_is_undistributed() -> None:
     store = lease_store()
     store.data.owners = {
-        "A": {"id": "A", "name": "Royalty", "tax_id": "1", "address": "x", "hold_reason": None},
-        "B": {"id": "B", "name": "WI", "tax_id": "2", "address": "y", "hold_reason": None},
-        "C": {"id": "C", "name": "Heir", "tax_id": None, "address": None, "hold_reason": None},
+        "A": OwnerRow("A", "Royalty", "1", "x", None, AT),
+        "B": OwnerRow("B", "WI", "2", "y", None, AT),
+        "C": OwnerRow("C", "Heir", None, None, None, AT),
     }
     store.data.interests = [
-        {
-            "lease_id": "L1",
-            "owner_id": owner,
-            "interest_type": kind,
-            "product": "oil",
-            "decimal_interest": Decimal(share),
-            "effective_from": date(2020, 1, 1),
-            "effective_to": None,
-        }
+        InterestRow(f"I{owner}", "L1", owner, kind, "oil", Decimal(share), date(2020, 1, 1), None)
         for owner, kind, share in (
             ("A", "royalty", "0.1666666667"),
             ("B", "working", "0.8"),

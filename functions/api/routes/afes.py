@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut
+from functions.api.schemas.common import PageOut, page_out
 from functions.api.schemas.operations import (
     ActualIn,
     AfeIn,
@@ -24,6 +24,7 @@ from functions.api.schemas.operations import (
     EstimateLineIn,
     ReviseIn,
 )
+from shared.core.common.pages import Page
 from shared.core.operations.errors import OperationsInputError
 from shared.core.operations.model.afe import (
     ActualCost,
@@ -53,14 +54,7 @@ def list_afes(
     items, total = platform.operations.afes.list(
         tenant, actor, status.value if status else None, paging.limit, paging.offset
     )
-    following = paging.offset + paging.limit
-    return {
-        "items": items,
-        "total": total,
-        "limit": paging.limit,
-        "offset": paging.offset,
-        "next_offset": following if following < total else None,
-    }
+    return page_out(Page(items, total, paging.limit, paging.offset))
 
 
 @router.post(BASE, response_model=AfeOut, status_code=201)

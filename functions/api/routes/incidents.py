@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut
+from functions.api.schemas.common import PageOut, id_text, page_out
 from functions.api.schemas.operations import (
     ActionDoneIn,
     CorrectiveActionIn,
@@ -21,6 +21,7 @@ from functions.api.schemas.operations import (
     IncidentOut,
     NotificationSentIn,
 )
+from shared.core.common.pages import Page
 from shared.core.operations.model import incidents as model
 
 router = APIRouter(tags=["incidents"])
@@ -28,23 +29,12 @@ BASE = "/api/v1/incidents"
 ITEM = BASE + "/{incident_id}"
 
 
-def _text(value: uuid.UUID | None) -> str | None:
-    return None if value is None else str(value)
-
-
 @router.get(BASE, response_model=PageOut[IncidentOut])
 def list_incidents(
     platform: PlatformDep, tenant: TenantDep, actor: ActorDep, paging: PagingDep
 ) -> dict[str, Any]:
     items, total = platform.operations.incidents.list(tenant, actor, paging.limit, paging.offset)
-    following = paging.offset + paging.limit
-    return {
-        "items": items,
-        "total": total,
-        "limit": paging.limit,
-        "offset": paging.offset,
-        "next_offset": following if following < total else None,
-    }
+    return page_out(Page(items, total, paging.limit, paging.offset))
 
 
 @router.post(BASE, response_model=IncidentOut, status_code=201)
@@ -60,9 +50,9 @@ def report_incident(
         location=model.Location(
             loc.state,
             loc.county,
-            _text(loc.well_id),
-            _text(loc.lease_id),
-            _text(loc.facility_id),
+            id_text(loc.well_id),
+            id_text(loc.lease_id),
+            id_text(loc.facility_id),
             loc.latitude,
             loc.longitude,
         ),

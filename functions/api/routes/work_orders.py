@@ -13,8 +13,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import Moment, PageOut
+from functions.api.dependencies import CallerDep, PagingDep
+from functions.api.schemas.common import Moment, PageOut, page_out
 from functions.api.schemas.operations import (
     AssignIn,
     CostIn,
@@ -26,6 +26,7 @@ from functions.api.schemas.operations import (
     WorkOrderIn,
     WorkOrderOut,
 )
+from shared.core.common.pages import Page
 from shared.core.operations.model.work_orders import (
     CostLine,
     Downtime,
@@ -41,127 +42,99 @@ ITEM = BASE + "/{work_order_id}"
 
 @router.get(BASE, response_model=PageOut[WorkOrderOut])
 def list_work_orders(
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
+    caller: CallerDep,
     paging: PagingDep,
     well_id: uuid.UUID | None = None,
     status: WorkOrderStatus | None = None,
 ) -> dict[str, Any]:
-    items, total = platform.operations.work_orders.list(
-        tenant,
-        actor,
+    items, total = caller.platform.operations.work_orders.list(
+        caller.tenant,
+        caller.actor,
         str(well_id) if well_id else None,
         status.value if status else None,
         paging.limit,
         paging.offset,
     )
-    following = paging.offset + paging.limit
-    return {
-        "items": items,
-        "total": total,
-        "limit": paging.limit,
-        "offset": paging.offset,
-        "next_offset": following if following < total else None,
-    }
+    return page_out(Page(items, total, paging.limit, paging.offset))
 
 
 @router.post(BASE, response_model=WorkOrderOut, status_code=201)
-def create_work_order(
-    body: WorkOrderIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> dict[str, Any]:
+def create_work_order(body: WorkOrderIn, caller: CallerDep) -> dict[str, Any]:
     new = NewWorkOrderInput(
         str(body.well_id), body.title, body.priority, body.equipment_id, body.due_date,
         body.assignee, body.failure_at,
     )  # fmt: skip
-    return platform.operations.work_orders.create(tenant, actor, new)
+    return caller.platform.operations.work_orders.create(caller.tenant, caller.actor, new)
 
 
 @router.post(BASE + "/from-alert", response_model=WorkOrderOut, status_code=201)
-def work_order_from_alert(
-    body: FromAlertIn, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> dict[str, Any]:
-    return platform.operations.work_orders.create_from_alert(tenant, actor, str(body.alert_id))
+def work_order_from_alert(body: FromAlertIn, caller: CallerDep) -> dict[str, Any]:
+    return caller.platform.operations.work_orders.create_from_alert(
+        caller.tenant, caller.actor, str(body.alert_id)
+    )
 
 
 @router.get(ITEM, response_model=WorkOrderOut)
-def get_work_order(
-    work_order_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> dict[str, Any]:
-    return platform.operations.work_orders.get(tenant, actor, str(work_order_id))
+def get_work_order(work_order_id: uuid.UUID, caller: CallerDep) -> dict[str, Any]:
+    return caller.platform.operations.work_orders.get(
+        caller.tenant, caller.actor, str(work_order_id)
+    )
 
 
 @router.post(ITEM + "/assign", response_model=WorkOrderOut)
 def assign_work_order(
-    work_order_id: uuid.UUID,
-    body: AssignIn,
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
+    work_order_id: uuid.UUID, body: AssignIn, caller: CallerDep
 ) -> dict[str, Any]:
-    return platform.operations.work_orders.assign(tenant, actor, str(work_order_id), body.assignee)
+    return caller.platform.operations.work_orders.assign(
+        caller.tenant, caller.actor, str(work_order_id), body.assignee
+    )
 
 
 @router.post(ITEM + "/status", response_model=WorkOrderOut)
 def change_work_order_status(
-    work_order_id: uuid.UUID,
-    body: StatusIn,
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
+    work_order_id: uuid.UUID, body: StatusIn, caller: CallerDep
 ) -> dict[str, Any]:
-    return platform.operations.work_orders.move(
-        tenant, actor, str(work_order_id), body.status, body.note, body.scheduled_for
+    return caller.platform.operations.work_orders.move(
+        caller.tenant, caller.actor, str(work_order_id), body.status, body.note, body.scheduled_for
     )
 
 
 @router.post(ITEM + "/parts", response_model=WorkOrderOut)
 def add_work_order_part(
-    work_order_id: uuid.UUID,
-    body: PartIn,
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
+    work_order_id: uuid.UUID, body: PartIn, caller: CallerDep
 ) -> dict[str, Any]:
     part = PartLine(body.part_number, body.quantity, body.unit_cost, body.description)
-    return platform.operations.work_orders.add_part(tenant, actor, str(work_order_id), part)
+    return caller.platform.operations.work_orders.add_part(
+        caller.tenant, caller.actor, str(work_order_id), part
+    )
 
 
 @router.post(ITEM + "/costs", response_model=WorkOrderOut)
 def add_work_order_cost(
-    work_order_id: uuid.UUID,
-    body: CostIn,
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
+    work_order_id: uuid.UUID, body: CostIn, caller: CallerDep
 ) -> dict[str, Any]:
     cost = CostLine(body.category, body.amount, body.note)
-    return platform.operations.work_orders.add_cost(tenant, actor, str(work_order_id), cost)
+    return caller.platform.operations.work_orders.add_cost(
+        caller.tenant, caller.actor, str(work_order_id), cost
+    )
 
 
 @router.post(ITEM + "/downtime", response_model=WorkOrderOut)
 def add_work_order_downtime(
-    work_order_id: uuid.UUID,
-    body: DowntimeIn,
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
+    work_order_id: uuid.UUID, body: DowntimeIn, caller: CallerDep
 ) -> dict[str, Any]:
     span = Downtime(body.start, body.end)
-    return platform.operations.work_orders.add_downtime(tenant, actor, str(work_order_id), span)
+    return caller.platform.operations.work_orders.add_downtime(
+        caller.tenant, caller.actor, str(work_order_id), span
+    )
 
 
 @router.get("/api/v1/equipment-metrics", response_model=list[EquipmentMetricsOut])
 def equipment_metrics(
-    platform: PlatformDep,
-    tenant: TenantDep,
-    actor: ActorDep,
-    start: Moment,
-    end: Moment,
-    well_id: uuid.UUID | None = None,
+    caller: CallerDep, start: Moment, end: Moment, well_id: uuid.UUID | None = None
 ) -> list[dict[str, Any]]:
     """Per piece of equipment named by work orders, over [start, end): failures, downtime
     hours, mean time between failures (uptime per failure), cost of parts and services."""
-    return platform.operations.work_orders.equipment_metrics(
-        tenant, actor, start, end, str(well_id) if well_id else None
+    return caller.platform.operations.work_orders.equipment_metrics(
+        caller.tenant, caller.actor, start, end, str(well_id) if well_id else None
     )

@@ -128,6 +128,11 @@ class PageOut(BaseModel, Generic[T]):
     next_offset: int | None
 
 
+def id_text(value: uuid.UUID | None) -> str | None:
+    """An optional id as the services take it."""
+    return None if value is None else str(value)
+
+
 def page_out(page: Page[Any]) -> dict[str, Any]:
     following = page.offset + page.limit
     return {

@@ -16,9 +16,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 from shared.core.common.errors import ConflictError, WellOSError
+from shared.core.registry.model.tenants import Tenant
 
 S = TypeVar("S")
 
@@ -35,6 +36,13 @@ class MemoryState:
     def store(self, name: str, factory: Callable[[], S]) -> None:
         """Declare a feature's store (made empty on first use)."""
         self._factories.setdefault(name, factory)
+
+    def committed(self, name: str, kind: type[S]) -> S:
+        """The committed store `name` itself, for tests to seed and inspect between
+        units of work (never while one is open)."""
+        if name not in self._stores:
+            self._stores[name] = self._factories[name]()
+        return cast(S, self._stores[name])
 
     def snapshot(self) -> dict[str, Any]:
         for name, factory in self._factories.items():
@@ -99,3 +107,31 @@ class MemoryUnitOfWork:
     def _restore(self, before: dict[str, Any]) -> None:
         self._working = before
         self._bind()
+
+
+class MemoryTenantStates:
+    """One `MemoryState` per tenant, each with the stores `STORES` names (name, factory).
+
+    A feature's in-memory databases subclass it, name their stores and open their unit
+    of work on `state_of(tenant)`; tests seed and read the committed stores through
+    `committed(tenant, name, kind)` between units of work.
+    """
+
+    STORES: ClassVar[tuple[tuple[str, Callable[[], Any]], ...]] = ()
+
+    def __init__(self) -> None:
+        self._states: dict[str, MemoryState] = {}
+
+    def state_of(self, tenant: Tenant) -> MemoryState:
+        state = self._states.get(tenant.id)
+        if state is None:
+            state = self._states[tenant.id] = MemoryState()
+            for name, factory in self.STORES:
+                state.store(name, factory)
+        return state
+
+    def committed(self, tenant: Tenant, name: str, kind: type[S]) -> S:
+        return self.state_of(tenant).committed(name, kind)
+
+    def forget(self, tenant: Tenant) -> None:
+        """Nothing is cached per tenant besides its data, which stays."""

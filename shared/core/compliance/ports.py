@@ -1,21 +1,38 @@
 """What the compliance services need from a tenant database, beside the usual unit of work.
 
-Rows cross as plain dicts (``Record``); volumes and money as ``Decimal``.
+Rows cross as frozen dataclasses (``shared.core.compliance.model.rows``), volumes and
+money as ``Decimal``; the catalog's leases and facilities only as far as compliance reads
+them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.compliance.model.rows import (
+    EmissionEntry,
+    Facility,
+    Filing,
+    InterestRow,
+    Lease,
+    LeaseProfile,
+    OwnerRow,
+    ProductionDay,
+    RecordedDisposition,
+    RunTicket,
+    SyncedGaugeLog,
+    Tank,
+    TankGauge,
+)
 from shared.core.registry.model.tenants import Tenant
 
 
 class ComplianceStore(Protocol):
-    def lease(self, lease_id: str) -> Record | None:
-        """The catalog's lease row."""
+    def lease(self, lease_id: str) -> Lease | None:
+        """The catalog's lease."""
         ...
 
     def lease_well_ids(self, lease_id: str) -> list[str]:
@@ -26,79 +43,98 @@ class ComplianceStore(Protocol):
         """The earliest first-production date of the lease's wells."""
         ...
 
-    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
-        """production_daily rows (well_id, production_date, oil_bbl, gas_mcf, water_bbl,
-        hours_on) of the lease's wells, start <= day <= end."""
+    def production(self, lease_id: str, start: date, end: date) -> list[ProductionDay]:
+        """Daily production of the lease's wells, start <= day <= end, by day then well."""
         ...
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
-        """Field-synced production logs (the winners) of the lease's wells with their
-        ``tank_gauges`` (``[{"tank", "level_in", "temperature_f"}]``), oldest first."""
+    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[SyncedGaugeLog]:
+        """Field-synced production logs (the winners) of the lease's wells, oldest first."""
         ...
 
-    def profile(self, lease_id: str) -> Record | None: ...
+    def profile(self, lease_id: str) -> LeaseProfile | None: ...
 
-    def profiles(self, state: str | None) -> list[Record]: ...
+    def profiles(self, state: str | None) -> list[LeaseProfile]:
+        """By lease id; of one state, or all."""
+        ...
 
-    def put_profile(self, values: Mapping[str, Any]) -> None: ...
+    def put_profile(self, profile: LeaseProfile) -> None:
+        """Insert or replace the lease's profile."""
+        ...
 
-    def add_tank(self, values: Mapping[str, Any]) -> None:
+    def add_tank(self, tank: Tank) -> None:
         """Raises DuplicateError on a tank name the lease already has."""
         ...
 
-    def tank(self, tank_id: str) -> Record | None: ...
+    def tank(self, tank_id: str) -> Tank | None: ...
 
-    def tanks(self, lease_id: str | None) -> list[Record]: ...
-
-    def put_gauge(self, values: Mapping[str, Any]) -> Record:
-        """Insert or replace the tank's gauge of that day; the stored row."""
+    def tanks(self, lease_id: str | None) -> list[Tank]:
+        """By lease, then name."""
         ...
 
-    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]: ...
+    def put_gauge(self, gauge: TankGauge) -> TankGauge:
+        """Insert or replace the tank's gauge of that day (a replaced one keeps its id);
+        the stored gauge."""
+        ...
 
-    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None: ...
+    def gauges(self, tank_id: str, start: date, end: date) -> list[TankGauge]: ...
 
-    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> TankGauge | None: ...
+
+    def add_run_ticket(self, ticket: RunTicket) -> None:
         """Raises DuplicateError on a ticket number already recorded."""
         ...
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[Record]: ...
+    ) -> list[RunTicket]:
+        """By date, then ticket number; of these leases (None: all)."""
+        ...
 
-    def add_disposition(self, values: Mapping[str, Any]) -> None: ...
+    def add_disposition(self, disposition: RecordedDisposition) -> None: ...
 
-    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]: ...
+    def dispositions(
+        self, lease_ids: Collection[str] | None, period: str
+    ) -> list[RecordedDisposition]:
+        """By time recorded; of these leases (None: all)."""
+        ...
 
-    def filing(self, form: str, operator_number: str, period: str) -> Record | None: ...
+    def filing(self, form: str, operator_number: str, period: str) -> Filing | None: ...
 
-    def filing_by_id(self, filing_id: str) -> Record | None: ...
+    def filing_by_id(self, filing_id: str) -> Filing | None: ...
 
-    def filed_periods(self, period: str) -> list[Record]:
+    def filed_periods(self, period: str) -> list[Filing]:
         """Filings of ``period`` whose status is filed (their content names the leases)."""
         ...
 
-    def add_filing(self, values: Mapping[str, Any]) -> None: ...
+    def add_filing(self, filing: Filing) -> None:
+        """Raises DuplicateError when the operator's month has a filing already."""
+        ...
 
-    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None: ...
+    def update_filing(self, filing: Filing) -> None:
+        """Store the filing's new state (found by its id)."""
+        ...
 
-    def add_owner(self, values: Mapping[str, Any]) -> None: ...
+    def add_owner(self, owner: OwnerRow) -> None: ...
 
-    def owners(self) -> list[Record]: ...
+    def owners(self) -> list[OwnerRow]:
+        """By name, then id."""
+        ...
 
-    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def replace_interests(self, lease_id: str, rows: Sequence[InterestRow]) -> None:
         """The lease's division order: every interest line replaced by ``rows``."""
         ...
 
-    def interests(self, lease_id: str) -> list[Record]: ...
-
-    def facility(self, facility_id: str) -> Record | None:
-        """The catalog's facility row."""
+    def interests(self, lease_id: str) -> list[InterestRow]:
+        """By product, effective date, then owner id."""
         ...
 
-    def add_emission_entry(self, values: Mapping[str, Any]) -> None: ...
+    def facility(self, facility_id: str) -> Facility | None:
+        """The catalog's facility."""
+        ...
 
-    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]: ...
+    def add_emission_entry(self, entry: EmissionEntry) -> None: ...
+
+    def emission_entries(self, period: str, facility_id: str | None) -> list[EmissionEntry]: ...
 
     def settings(self) -> dict[str, str]:
         """The tenant's compliance settings by name (absent: the documented default)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Self
 
@@ -28,6 +28,7 @@ from shared.adapters.sql.tenant_tables import facilities, leases, production_dai
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.errors import DuplicateError
 from shared.core.common.units_of_work import Record
+from shared.core.compliance.model import rows as typed
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -49,8 +50,12 @@ class SqlComplianceStore:
 
     # --- the catalog and production --------------------------------------------------
 
-    def lease(self, lease_id: str) -> Record | None:
-        return self._one(sa.select(leases).where(leases.c.id == lease_id))
+    def lease(self, lease_id: str) -> typed.Lease | None:
+        c = leases.c
+        row = self._c.execute(
+            sa.select(c.id, c.lease_number, c.name).where(c.id == lease_id)
+        ).first()
+        return None if row is None else typed.Lease(str(row.id), row.lease_number, row.name)
 
     def lease_well_ids(self, lease_id: str) -> list[str]:
         statement = (
@@ -67,7 +72,7 @@ class SqlComplianceStore:
         value = self._c.execute(statement).scalar_one()
         return value if isinstance(value, date) else None
 
-    def production(self, lease_id: str, start: date, end: date) -> list[Record]:
+    def production(self, lease_id: str, start: date, end: date) -> list[typed.ProductionDay]:
         p = production_daily
         statement = (
             sa.select(
@@ -87,9 +92,11 @@ class SqlComplianceStore:
             )
             .order_by(p.c.production_date, p.c.well_id)
         )
-        return self._rows(statement)
+        return [typed.ProductionDay(**row) for row in self._rows(statement)]
 
-    def synced_tank_gauges(self, lease_id: str, start: date, end: date) -> list[Record]:
+    def synced_tank_gauges(
+        self, lease_id: str, start: date, end: date
+    ) -> list[typed.SyncedGaugeLog]:
         h = production_history
         statement = (
             sa.select(
@@ -104,71 +111,75 @@ class SqlComplianceStore:
             )
             .order_by(h.c.production_date, h.c.occurred_at)
         )
-        return self._rows(statement)
+        return [typed.SyncedGaugeLog(**row) for row in self._rows(statement)]
 
     # --- lease profiles ----------------------------------------------------------------
 
-    def profile(self, lease_id: str) -> Record | None:
-        return self._one(sa.select(lease_profiles).where(lease_profiles.c.lease_id == lease_id))
+    def profile(self, lease_id: str) -> typed.LeaseProfile | None:
+        p = lease_profiles
+        found = self._one(sa.select(p).where(p.c.lease_id == lease_id))
+        return None if found is None else typed.LeaseProfile(**found)
 
-    def profiles(self, state: str | None) -> list[Record]:
+    def profiles(self, state: str | None) -> list[typed.LeaseProfile]:
         statement = sa.select(lease_profiles).order_by(lease_profiles.c.lease_id)
         if state is not None:
             statement = statement.where(lease_profiles.c.state == state)
-        return self._rows(statement)
+        return [typed.LeaseProfile(**row) for row in self._rows(statement)]
 
-    def put_profile(self, values: Mapping[str, Any]) -> None:
+    def put_profile(self, profile: typed.LeaseProfile) -> None:
         p = lease_profiles
+        values = typed.view(profile)
         updated = self._c.execute(
-            p.update().where(p.c.lease_id == values["lease_id"]).values(**values)
+            p.update().where(p.c.lease_id == profile.lease_id).values(**values)
         )
         if updated.rowcount == 0:
             self._c.execute(p.insert().values(**values))
 
     # --- tanks and gauges --------------------------------------------------------------
 
-    def add_tank(self, values: Mapping[str, Any]) -> None:
+    def add_tank(self, tank: typed.Tank) -> None:
         found = self._c.execute(
             sa.select(tanks.c.id).where(
-                tanks.c.lease_id == values["lease_id"], tanks.c.name == values["name"]
+                tanks.c.lease_id == tank.lease_id, tanks.c.name == tank.name
             )
         ).first()
         if found is not None:
-            raise DuplicateError("name", values["name"])
-        self._c.execute(tanks.insert().values(**values))
+            raise DuplicateError("name", tank.name)
+        self._c.execute(tanks.insert().values(**typed.view(tank)))
 
-    def tank(self, tank_id: str) -> Record | None:
-        return self._one(sa.select(tanks).where(tanks.c.id == tank_id))
+    def tank(self, tank_id: str) -> typed.Tank | None:
+        found = self._one(sa.select(tanks).where(tanks.c.id == tank_id))
+        return None if found is None else typed.Tank(**found)
 
-    def tanks(self, lease_id: str | None) -> list[Record]:
+    def tanks(self, lease_id: str | None) -> list[typed.Tank]:
         statement = sa.select(tanks).order_by(tanks.c.lease_id, tanks.c.name)
         if lease_id is not None:
             statement = statement.where(tanks.c.lease_id == lease_id)
-        return self._rows(statement)
+        return [typed.Tank(**row) for row in self._rows(statement)]
 
-    def put_gauge(self, values: Mapping[str, Any]) -> Record:
+    def put_gauge(self, gauge: typed.TankGauge) -> typed.TankGauge:
         g = gauges
-        where = (g.c.tank_id == values["tank_id"], g.c.gauge_date == values["gauge_date"])
-        existing = self._one(sa.select(g.c.id).where(*where))
-        if existing is None:
+        where = (g.c.tank_id == gauge.tank_id, g.c.gauge_date == gauge.gauge_date)
+        values = typed.view(gauge)
+        if self._one(sa.select(g.c.id).where(*where)) is None:
             self._c.execute(g.insert().values(**values))
         else:
-            changed = {k: v for k, v in values.items() if k != "id"}
-            self._c.execute(g.update().where(*where).values(**changed))
+            values.pop("id")
+            self._c.execute(g.update().where(*where).values(**values))
         stored = self._one(sa.select(g).where(*where))
         assert stored is not None
-        return stored
+        return typed.TankGauge(**stored)
 
-    def gauges(self, tank_id: str, start: date, end: date) -> list[Record]:
+    def gauges(self, tank_id: str, start: date, end: date) -> list[typed.TankGauge]:
         g = gauges
         statement = (
             sa.select(g)
             .where(g.c.tank_id == tank_id, g.c.gauge_date >= start, g.c.gauge_date <= end)
             .order_by(g.c.gauge_date)
         )
-        return self._rows(statement)
+        return [typed.TankGauge(**row) for row in self._rows(statement)]
 
-    def latest_gauge(self, tank_id: str, on_or_before: date) -> Record | None:
+    def latest_gauge(self, tank_id: str, on_or_before: date) -> typed.TankGauge | None:
         g = gauges
         statement = (
             sa.select(g)
@@ -176,23 +187,21 @@ class SqlComplianceStore:
             .order_by(g.c.gauge_date.desc())
             .limit(1)
         )
-        return self._one(statement)
+        found = self._one(statement)
+        return None if found is None else typed.TankGauge(**found)
 
     # --- run tickets and dispositions --------------------------------------------------
 
-    def add_run_ticket(self, values: Mapping[str, Any]) -> None:
-        found = self._c.execute(
-            sa.select(run_tickets.c.id).where(
-                run_tickets.c.ticket_number == values["ticket_number"]
-            )
-        ).first()
+    def add_run_ticket(self, ticket: typed.RunTicket) -> None:
+        number = run_tickets.c.ticket_number
+        found = self._c.execute(sa.select(number).where(number == ticket.ticket_number)).first()
         if found is not None:
-            raise DuplicateError("ticket_number", values["ticket_number"])
-        self._c.execute(run_tickets.insert().values(**values))
+            raise DuplicateError("ticket_number", ticket.ticket_number)
+        self._c.execute(run_tickets.insert().values(**typed.view(ticket)))
 
     def run_tickets(
         self, lease_ids: Collection[str] | None, start: date, end: date
-    ) -> list[Record]:
+    ) -> list[typed.RunTicket]:
         r = run_tickets
         statement = (
             sa.select(r)
@@ -203,85 +212,92 @@ class SqlComplianceStore:
             if not lease_ids:
                 return []
             statement = statement.where(r.c.lease_id.in_(sorted(lease_ids)))
-        return self._rows(statement)
+        return [typed.RunTicket(**row) for row in self._rows(statement)]
 
-    def add_disposition(self, values: Mapping[str, Any]) -> None:
-        self._c.execute(dispositions.insert().values(**values))
+    def add_disposition(self, disposition: typed.RecordedDisposition) -> None:
+        self._c.execute(dispositions.insert().values(**typed.view(disposition)))
 
-    def dispositions(self, lease_ids: Collection[str] | None, period: str) -> list[Record]:
+    def dispositions(
+        self, lease_ids: Collection[str] | None, period: str
+    ) -> list[typed.RecordedDisposition]:
         d = dispositions
         statement = sa.select(d).where(d.c.period == period).order_by(d.c.created_at, d.c.id)
         if lease_ids is not None:
             if not lease_ids:
                 return []
             statement = statement.where(d.c.lease_id.in_(sorted(lease_ids)))
-        return self._rows(statement)
+        return [typed.RecordedDisposition(**row) for row in self._rows(statement)]
 
     # --- filings -----------------------------------------------------------------------
 
-    def filing(self, form: str, operator_number: str, period: str) -> Record | None:
-        f = filings
-        return self._one(
-            sa.select(f).where(
-                f.c.form == form, f.c.operator_number == operator_number, f.c.period == period
-            )
+    def _filing(self, *where: sa.ColumnElement[bool]) -> typed.Filing | None:
+        found = self._one(sa.select(filings).where(*where))
+        return None if found is None else typed.Filing(**found)
+
+    def filing(self, form: str, operator_number: str, period: str) -> typed.Filing | None:
+        f = filings.c
+        return self._filing(
+            f.form == form, f.operator_number == operator_number, f.period == period
         )
 
-    def filing_by_id(self, filing_id: str) -> Record | None:
-        return self._one(sa.select(filings).where(filings.c.id == filing_id))
+    def filing_by_id(self, filing_id: str) -> typed.Filing | None:
+        return self._filing(filings.c.id == filing_id)
 
-    def filed_periods(self, period: str) -> list[Record]:
+    def filed_periods(self, period: str) -> list[typed.Filing]:
         f = filings
-        return self._rows(sa.select(f).where(f.c.period == period, f.c.status == "filed"))
+        statement = sa.select(f).where(f.c.period == period, f.c.status == "filed")
+        return [typed.Filing(**row) for row in self._rows(statement)]
 
-    def add_filing(self, values: Mapping[str, Any]) -> None:
-        f = filings
-        found = self.filing(values["form"], values["operator_number"], values["period"])
-        if found is not None:
-            raise DuplicateError("period", values["period"])
-        self._c.execute(f.insert().values(**values))
+    def add_filing(self, filing: typed.Filing) -> None:
+        if self.filing(filing.form, filing.operator_number, filing.period) is not None:
+            raise DuplicateError("period", filing.period)
+        self._c.execute(filings.insert().values(**typed.view(filing)))
 
-    def update_filing(self, filing_id: str, values: Mapping[str, Any]) -> None:
-        self._c.execute(filings.update().where(filings.c.id == filing_id).values(**values))
+    def update_filing(self, filing: typed.Filing) -> None:
+        values = {k: v for k, v in typed.view(filing).items() if k != "id"}
+        self._c.execute(filings.update().where(filings.c.id == filing.id).values(**values))
 
     # --- owners and division orders ----------------------------------------------------
 
-    def add_owner(self, values: Mapping[str, Any]) -> None:
-        self._c.execute(owners.insert().values(**values))
+    def add_owner(self, owner: typed.OwnerRow) -> None:
+        self._c.execute(owners.insert().values(**typed.view(owner)))
 
-    def owners(self) -> list[Record]:
-        return self._rows(sa.select(owners).order_by(owners.c.name, owners.c.id))
+    def owners(self) -> list[typed.OwnerRow]:
+        statement = sa.select(owners).order_by(owners.c.name, owners.c.id)
+        return [typed.OwnerRow(**row) for row in self._rows(statement)]
 
-    def replace_interests(self, lease_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def replace_interests(self, lease_id: str, rows: Sequence[typed.InterestRow]) -> None:
         self._c.execute(interests.delete().where(interests.c.lease_id == lease_id))
         if rows:
-            self._c.execute(interests.insert(), [dict(row) for row in rows])
+            self._c.execute(interests.insert(), [typed.view(row) for row in rows])
 
-    def interests(self, lease_id: str) -> list[Record]:
+    def interests(self, lease_id: str) -> list[typed.InterestRow]:
         i = interests
         statement = (
             sa.select(i)
             .where(i.c.lease_id == lease_id)
             .order_by(i.c.product, i.c.effective_from, i.c.owner_id)
         )
-        return self._rows(statement)
+        return [typed.InterestRow(**row) for row in self._rows(statement)]
 
     # --- emissions ---------------------------------------------------------------------
 
-    def facility(self, facility_id: str) -> Record | None:
-        return self._one(sa.select(facilities).where(facilities.c.id == facility_id))
+    def facility(self, facility_id: str) -> typed.Facility | None:
+        f = facilities
+        row = self._c.execute(sa.select(f.c.id, f.c.name).where(f.c.id == facility_id)).first()
+        return None if row is None else typed.Facility(str(row.id), row.name)
 
-    def add_emission_entry(self, values: Mapping[str, Any]) -> None:
-        self._c.execute(emission_entries.insert().values(**values))
+    def add_emission_entry(self, entry: typed.EmissionEntry) -> None:
+        self._c.execute(emission_entries.insert().values(**typed.view(entry)))
 
-    def emission_entries(self, period: str, facility_id: str | None) -> list[Record]:
+    def emission_entries(self, period: str, facility_id: str | None) -> list[typed.EmissionEntry]:
         e = emission_entries
         statement = (
             sa.select(e).where(e.c.period == period).order_by(e.c.facility_id, e.c.created_at)
         )
         if facility_id is not None:
             statement = statement.where(e.c.facility_id == facility_id)
-        return self._rows(statement)
+        return [typed.EmissionEntry(**row) for row in self._rows(statement)]
 
     def settings(self) -> dict[str, str]:
         return {str(r.name): str(r.value) for r in self._c.execute(sa.select(settings))}

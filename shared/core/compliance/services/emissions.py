@@ -23,7 +23,6 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.model.emissions import (
     TONNE_PLACES,
     Emissions,
@@ -37,6 +36,7 @@ from shared.core.compliance.model.emissions import (
     storage_tanks,
 )
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import EmissionEntry, view
 from shared.core.compliance.ports import ComplianceDatabases
 from shared.core.compliance.services.settings import gwp_choice
 from shared.core.registry.model.tenants import Tenant
@@ -59,12 +59,12 @@ class NewEmissionEntry:
     ``co2_mole_fraction``; storage_tank: ``units``, ``liquid`` (crude_oil, condensate)."""
 
 
-def entry_emissions(entry: Mapping[str, Any], period: Period) -> Emissions:
+def entry_emissions(entry: EmissionEntry, period: Period) -> Emissions:
     """One entry's month of emissions (pneumatic devices in service all month; a storage
     tank's yearly factor taken for the month's share of the year)."""
     year = period.year
-    details = entry.get("details") or {}
-    if entry["source_kind"] == "pneumatic":
+    details = entry.details or {}
+    if entry.source_kind == "pneumatic":
         return pneumatic_devices(
             details.get("device_counts") or {},
             float(details.get("ch4_mole_fraction", 0.0)),
@@ -72,7 +72,7 @@ def entry_emissions(entry: Mapping[str, Any], period: Period) -> Emissions:
             year,
             hours=24.0 * period.days,
         )
-    if entry["source_kind"] == "storage_tank":
+    if entry.source_kind == "storage_tank":
         yearly = storage_tanks(int(details.get("units", 0)), str(details.get("liquid", "")), year)
         share = period.days / (366 if calendar.isleap(year) else 365)
         return Emissions(
@@ -82,19 +82,19 @@ def entry_emissions(entry: Mapping[str, Any], period: Period) -> Emissions:
             f"{yearly.method}, {period.days} days of {year}",
             {**yearly.details, "share_of_year": share},
         )
-    if entry["source_kind"] == "combustion":
-        return combustion(float(entry["gas_scf"]), entry["hhv_mmbtu_per_mscf"])
-    efficiency = entry["efficiency"]
+    if entry.source_kind == "combustion":
+        return combustion(float(entry.gas_scf), entry.hhv_mmbtu_per_mscf)
+    efficiency = entry.efficiency
     destruction = None
     if efficiency is None:
         default = flare_efficiency(year)
         efficiency, destruction = default.combustion, default.destruction
     return flare(
-        float(entry["gas_scf"]),
-        entry["composition"] or {},
+        float(entry.gas_scf),
+        entry.composition or {},
         float(efficiency),
         destruction_efficiency=destruction,
-        hhv_mmbtu_per_mscf=entry["hhv_mmbtu_per_mscf"],
+        hhv_mmbtu_per_mscf=entry.hhv_mmbtu_per_mscf,
     )
 
 
@@ -103,7 +103,7 @@ class EmissionService:
         self._databases = databases
         self._clock = clock
 
-    def add_entry(self, tenant: Tenant, actor: Actor, new: NewEmissionEntry) -> Record:
+    def add_entry(self, tenant: Tenant, actor: Actor, new: NewEmissionEntry) -> dict[str, Any]:
         require_office_role(actor, "record emission sources")
         period = Period.parse(new.period)
         if new.source_kind not in KINDS:
@@ -117,20 +117,20 @@ class EmissionService:
             if not new.composition:
                 raise InputError("composition", "a flare entry needs the gas composition")
             parse_composition(new.composition)
-        row: dict[str, Any] = {
-            "id": str(uuid.uuid4()),
-            "facility_id": new.facility_id,
-            "period": str(period),
-            "source_kind": new.source_kind,
-            "gas_scf": new.gas_scf,
-            "hhv_mmbtu_per_mscf": new.hhv_mmbtu_per_mscf,
-            "composition": dict(new.composition) if new.composition else None,
-            "efficiency": new.efficiency,
-            "details": dict(new.details) if new.details else None,
-            "note": new.note,
-            "created_by": actor.email,
-            "created_at": self._clock(),
-        }
+        row = EmissionEntry(
+            id=str(uuid.uuid4()),
+            facility_id=new.facility_id,
+            period=str(period),
+            source_kind=new.source_kind,
+            gas_scf=new.gas_scf,
+            hhv_mmbtu_per_mscf=new.hhv_mmbtu_per_mscf,
+            composition=dict(new.composition) if new.composition else None,
+            efficiency=new.efficiency,
+            details=dict(new.details) if new.details else None,
+            note=new.note,
+            created_by=actor.email,
+            created_at=self._clock(),
+        )
         entry_emissions(row, period)  # bad numbers refused before anything is written
         with self._databases.unit_of_work(tenant) as uow:
             if uow.compliance.facility(new.facility_id) is None:
@@ -142,12 +142,12 @@ class EmissionService:
                 actor,
                 "create",
                 "compliance_emission_entry",
-                row["id"],
+                row.id,
                 None,
                 {"facility_id": new.facility_id, "period": str(period)},
             )
             uow.commit()
-            return row
+            return view(row)
 
     def report(
         self, tenant: Tenant, actor: Actor, period: Period, gwp: str | None = None
@@ -159,18 +159,16 @@ class EmissionService:
             gwp_name, factors = gwp_set(chosen, None if chosen else period.year)
             entries = store.emission_entries(str(period), None)
             oil, gas = store.tenant_production(period.first_day, period.last_day)
-            names = {
-                fid: (store.facility(fid) or {}).get("name")
-                for fid in {str(e["facility_id"]) for e in entries}
-            }
+            found = {fid: store.facility(fid) for fid in {e.facility_id for e in entries}}
+            names = {fid: f.name if f else None for fid, f in found.items()}
         by_facility: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for entry in entries:
             result = entry_emissions(entry, period)
-            by_facility[str(entry["facility_id"])].append(
+            by_facility[entry.facility_id].append(
                 {
-                    "id": str(entry["id"]),
-                    "source_kind": entry["source_kind"],
-                    "gas_scf": entry["gas_scf"],
+                    "id": entry.id,
+                    "source_kind": entry.source_kind,
+                    "gas_scf": entry.gas_scf,
                     "method": result.method,
                     "co2_t": round(result.co2_t, TONNE_PLACES),
                     "ch4_t": round(result.ch4_t, TONNE_PLACES),

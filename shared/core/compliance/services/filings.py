@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from shared.core.common.access import audit, require, require_office_role
@@ -18,7 +19,6 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.model.deadlines import due_date
 from shared.core.compliance.model.form_pr import (
     FORM,
@@ -28,6 +28,7 @@ from shared.core.compliance.model.form_pr import (
     render_fixed_width,
 )
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import Filing
 from shared.core.compliance.ports import ComplianceDatabases, ComplianceStore
 from shared.core.compliance.services.month_end import lease_month_end, month_end_out
 from shared.core.compliance.services.settings import FORM_PR_VARIANT, effective
@@ -39,9 +40,7 @@ _OPERATOR = re.compile(r"^\d{1,6}$")
 def build_content(store: ComplianceStore, operator_number: str, period: Period) -> dict[str, Any]:
     """The leases of the operator in Texas, their month-ends, rows and problems."""
     lease_ids = sorted(
-        str(p["lease_id"])
-        for p in store.profiles("TX")
-        if str(p.get("operator_number") or "") == operator_number
+        p.lease_id for p in store.profiles("TX") if (p.operator_number or "") == operator_number
     )
     leases = [month_end_out(lease_month_end(store, lease_id, period)) for lease_id in lease_ids]
     problems = [
@@ -63,16 +62,16 @@ def build_content(store: ComplianceStore, operator_number: str, period: Period) 
     }
 
 
-def filing_out(record: Record) -> dict[str, Any]:
-    content = record["content"]
+def filing_out(record: Filing) -> dict[str, Any]:
+    content = record.content
     return {
-        "id": str(record["id"]),
-        "form": record["form"],
-        "operator_number": record["operator_number"],
-        "period": record["period"],
-        "status": record["status"],
-        "amended": bool(record["amended"]),
-        "filed_at": record["filed_at"],
+        "id": record.id,
+        "form": record.form,
+        "operator_number": record.operator_number,
+        "period": record.period,
+        "status": record.status,
+        "amended": record.amended,
+        "filed_at": record.filed_at,
         "due_date": content.get("due_date"),
         "leases": content.get("leases", []),
         "rows": content.get("rows", []),
@@ -101,18 +100,18 @@ class FormPrService:
                     f"no Texas lease has a compliance profile with operator {operator_number}",
                 )
             now = self._clock()
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "form": FORM,
-                "operator_number": operator_number,
-                "period": str(period),
-                "status": "draft",
-                "amended": False,
-                "content": content,
-                "filed_at": None,
-                "created_at": now,
-                "updated_at": now,
-            }
+            row = Filing(
+                id=str(uuid.uuid4()),
+                form=FORM,
+                operator_number=operator_number,
+                period=str(period),
+                status="draft",
+                amended=False,
+                content=content,
+                filed_at=None,
+                created_at=now,
+                updated_at=now,
+            )
             store.add_filing(row)
             audit(
                 uow,
@@ -120,7 +119,7 @@ class FormPrService:
                 actor,
                 "create",
                 "compliance_filing",
-                row["id"],
+                row.id,
                 None,
                 {"status": "draft", "period": str(period)},
             )
@@ -138,21 +137,19 @@ class FormPrService:
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             filing = _filing(store, filing_id)
-            target = next_status(str(filing["status"]), action)
-            values: dict[str, Any] = {"updated_at": self._clock()}
+            target = next_status(filing.status, action)
+            changed = replace(filing, updated_at=self._clock())
             if action == "validate":
-                content = build_content(
-                    store, str(filing["operator_number"]), Period.parse(filing["period"])
-                )
-                values["content"] = content
-                values["status"] = "validated" if not content["problems"] else filing["status"]
-                if filing["status"] == "validated" and content["problems"]:
-                    values["status"] = "amended" if filing["amended"] else "draft"
+                content = build_content(store, filing.operator_number, Period.parse(filing.period))
+                status = "validated" if not content["problems"] else filing.status
+                if filing.status == "validated" and content["problems"]:
+                    status = "amended" if filing.amended else "draft"
+                changed = replace(changed, content=content, status=status)
             elif action == "file":
-                values.update(status=target, filed_at=self._clock())
+                changed = replace(changed, status=target, filed_at=self._clock())
             else:
-                values.update(status=target, amended=True)
-            store.update_filing(filing_id, values)
+                changed = replace(changed, status=target, amended=True)
+            store.update_filing(changed)
             audit(
                 uow,
                 self._clock,
@@ -160,8 +157,8 @@ class FormPrService:
                 action,
                 "compliance_filing",
                 filing_id,
-                {"status": filing["status"]},
-                {"status": values.get("status")},
+                {"status": filing.status},
+                {"status": changed.status},
             )
             uow.commit()
             return filing_out(_filing(store, filing_id))
@@ -171,14 +168,10 @@ class FormPrService:
         require(actor, Permission.REPORTS_EXPORT)
         with self._databases.unit_of_work(tenant) as uow:
             filing = _filing(uow.compliance, filing_id)
-        content = filing["content"]
         text = render_fixed_width(
-            str(filing["operator_number"]),
-            str(filing["period"]),
-            bool(filing["amended"]),
-            content.get("rows", []),
+            filing.operator_number, filing.period, filing.amended, filing.content.get("rows", [])
         )
-        name = f"form-pr-{filing['operator_number']}-{filing['period']}.txt"
+        name = f"form-pr-{filing.operator_number}-{filing.period}.txt"
         return name, text
 
     def export_rows(
@@ -189,7 +182,7 @@ class FormPrService:
         with self._databases.unit_of_work(tenant) as uow:
             filing = _filing(uow.compliance, filing_id)
         rows = []
-        for row in filing["content"].get("rows", []):
+        for row in filing.content.get("rows", []):
             base = {
                 k: row[k]
                 for k in (
@@ -225,10 +218,10 @@ class FormPrService:
                         "purchasers": "; ".join(item["purchasers"]),
                     }
                 )
-        return f"form-pr-{filing['operator_number']}-{filing['period']}", rows
+        return f"form-pr-{filing.operator_number}-{filing.period}", rows
 
 
-def _filing(store: ComplianceStore, filing_id: str) -> Record:
+def _filing(store: ComplianceStore, filing_id: str) -> Filing:
     found = store.filing_by_id(filing_id)
     if found is None:
         raise NotFoundError("filing", filing_id)

@@ -29,7 +29,6 @@ from shared.core.common.access import require
 from shared.core.common.actor import Actor
 from shared.core.common.errors import NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.model.allocation import allocate_by_daily_volumes
 from shared.core.compliance.model.balance import (
     Disposition,
@@ -39,6 +38,7 @@ from shared.core.compliance.model.balance import (
     check_month,
 )
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import Filing, Lease, LeaseProfile, ProductionDay
 from shared.core.compliance.ports import ComplianceDatabases, ComplianceStore
 from shared.core.registry.model.tenants import Tenant
 
@@ -46,6 +46,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal(0)
 PRODUCTS = ("oil", "gas")
 _PRODUCED = {"oil": "oil_bbl", "gas": "gas_mcf", "water": "water_bbl"}
+REPORTED = ("oil_bbl", "gas_mcf", "water_bbl", "hours_on")
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class ProductMonth:
 
 @dataclass(frozen=True)
 class LeaseMonthEnd:
-    lease: Record
-    profile: Record | None
+    lease: Lease
+    profile: LeaseProfile | None
     period: Period
     products: tuple[ProductMonth, ...]
     water_produced: Decimal
@@ -82,9 +83,11 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
     production = store.production(lease_id, period.first_day, period.last_day)
     producing_days = len(
         {
-            row["production_date"]
+            row.production_date
             for row in production
-            if any((row[c] or 0) > 0 for c in ("oil_bbl", "gas_mcf", "water_bbl", "hours_on"))
+            if any(
+                (row.volume(c) or 0) > 0 for c in ("oil_bbl", "gas_mcf", "water_bbl", "hours_on")
+            )
         }
     )
     tickets = store.run_tickets([lease_id], period.first_day, period.last_day)
@@ -92,21 +95,19 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
     opening, closing = _inventory(store, lease_id, period)
     previous_closing = _previous_closing(store, lease_id, period)
     this_filing = _filing_of(store, lease_id, period)
-    previously_filed = this_filing is not None and this_filing["status"] in ("filed", "amended")
-    amended = this_filing is not None and bool(this_filing["amended"])
+    previously_filed = this_filing is not None and this_filing.status in ("filed", "amended")
+    amended = this_filing is not None and this_filing.amended
     products = []
     for product in PRODUCTS:
         dispositions = [
-            Disposition(DispositionKind(row["kind"]), Decimal(row["volume"]), row["purchaser"])
+            Disposition(DispositionKind(row.kind), row.volume, row.purchaser)
             for row in recorded
-            if row["product"] == product
+            if row.product == product
         ]
         if product == "oil":
             dispositions = [
                 *(
-                    Disposition(
-                        DispositionKind.SOLD, Decimal(t["net_standard_bbl"]), t["purchaser"]
-                    )
+                    Disposition(DispositionKind.SOLD, t.net_standard_bbl, t.purchaser)
                     for t in tickets
                 ),
                 *dispositions,
@@ -124,9 +125,7 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
             amended=amended,
         )
         products.append(ProductMonth(product, month, tuple(check_month(month))))
-    water_disposed = sum(
-        (Decimal(row["volume"]) for row in recorded if row["product"] == "water"), ZERO
-    )
+    water_disposed = sum((row.volume for row in recorded if row.product == "water"), ZERO)
     sold_by_well = {
         item.product: _allocate_sales(item.month, production, _PRODUCED[item.product])
         for item in products
@@ -144,9 +143,9 @@ def lease_month_end(store: ComplianceStore, lease_id: str, period: Period) -> Le
 
 def month_end_leases(store: ComplianceStore, state: str | None) -> list[str]:
     """Leases that take part in month-end: those with a compliance profile or a tank."""
-    ids = {str(row["lease_id"]) for row in store.profiles(state)}
+    ids = {profile.lease_id for profile in store.profiles(state)}
     if state is None:
-        ids |= {str(row["lease_id"]) for row in store.tanks(None)}
+        ids |= {tank.lease_id for tank in store.tanks(None)}
     return sorted(ids)
 
 
@@ -167,12 +166,12 @@ def month_end_out(item: LeaseMonthEnd) -> dict[str, Any]:
             "producing_days": month.producing_days,
         }
     return {
-        "lease_id": str(item.lease["id"]),
-        "lease_number": item.lease["lease_number"],
-        "lease_name": item.lease["name"],
-        "state": item.profile["state"] if item.profile else None,
+        "lease_id": item.lease.id,
+        "lease_number": item.lease.lease_number,
+        "lease_name": item.lease.name,
+        "state": item.profile.state if item.profile else None,
         "profile": {
-            key: item.profile.get(key)
+            key: getattr(item.profile, key)
             for key in (
                 "operator_number",
                 "district",
@@ -233,21 +232,23 @@ class MonthEndService:
 
 
 def _allocate_sales(
-    month: LeaseMonth, production: Sequence[Record], column: str
+    month: LeaseMonth, production: Sequence[ProductionDay], column: str
 ) -> dict[str, Decimal]:
     """The month's sales split among the wells by their daily volumes, to 0.01 exactly."""
     sold = sum((d.volume for d in month.dispositions if d.kind is DispositionKind.SOLD), ZERO)
     daily: dict[str, list[Decimal]] = {}
     for row in production:
-        if row[column] is not None:
-            daily.setdefault(str(row["well_id"]), []).append(Decimal(str(row[column])))
+        value = row.volume(column)
+        if value is not None:
+            daily.setdefault(row.well_id, []).append(Decimal(str(value)))
     if sold <= 0 or not any(sum(v, ZERO) > 0 for v in daily.values()):
         return {}
     return allocate_by_daily_volumes(sold, daily, CENT)
 
 
-def _sum(rows: Sequence[Record], column: str) -> Decimal:
-    total = sum((Decimal(str(row[column])) for row in rows if row[column] is not None), ZERO)
+def _sum(rows: Sequence[ProductionDay], column: str) -> Decimal:
+    values = (row.volume(column) for row in rows)
+    total = sum((Decimal(str(v)) for v in values if v is not None), ZERO)
     return total.quantize(CENT, ROUND_HALF_UP)
 
 
@@ -255,27 +256,27 @@ def _inventory(store: ComplianceStore, lease_id: str, period: Period) -> tuple[D
     opening = closing = ZERO
     day_before = period.first_day - timedelta(days=1)
     for tank in store.tanks(lease_id):
-        if tank["product"] != "oil":
+        if tank.product != "oil":
             continue
-        before = store.latest_gauge(str(tank["id"]), day_before)
-        after = store.latest_gauge(str(tank["id"]), period.last_day)
-        opening += Decimal(before["volume_bbl"]) if before else ZERO
-        closing += Decimal(after["volume_bbl"]) if after else ZERO
+        before = store.latest_gauge(tank.id, day_before)
+        after = store.latest_gauge(tank.id, period.last_day)
+        opening += before.volume_bbl if before else ZERO
+        closing += after.volume_bbl if after else ZERO
     return opening, closing
 
 
-def _filing_of(store: ComplianceStore, lease_id: str, period: Period) -> Record | None:
+def _filing_of(store: ComplianceStore, lease_id: str, period: Period) -> Filing | None:
     profile = store.profile(lease_id)
-    if profile is None or profile["state"] != "TX" or not profile.get("operator_number"):
+    if profile is None or profile.state != "TX" or not profile.operator_number:
         return None
-    return store.filing("TX_PR", str(profile["operator_number"]), str(period))
+    return store.filing("TX_PR", profile.operator_number, str(period))
 
 
 def _previous_closing(store: ComplianceStore, lease_id: str, period: Period) -> dict[str, Decimal]:
     filing = _filing_of(store, lease_id, period.plus_months(-1))
-    if filing is None or filing["status"] == "draft":
+    if filing is None or filing.status == "draft":
         return {}
-    for lease in filing["content"].get("leases", []):
+    for lease in filing.content.get("leases", []):
         if lease.get("lease_id") == lease_id:
             return {
                 product: Decimal(values["closing_inventory"])

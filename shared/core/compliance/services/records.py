@@ -22,10 +22,18 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError, PermissionDeniedError
 from shared.core.common.roles import Permission, Role
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.errors import ComplianceInputError, PeriodFiledError
 from shared.core.compliance.model.balance import DispositionKind
 from shared.core.compliance.model.period import Period
+from shared.core.compliance.model.rows import (
+    Lease,
+    LeaseProfile,
+    RecordedDisposition,
+    RunTicket,
+    Tank,
+    TankGauge,
+    view,
+)
 from shared.core.compliance.model.run_ticket import (
     TicketReading,
     strapping_table,
@@ -88,11 +96,11 @@ class NewDisposition:
 def ensure_period_open(store: ComplianceStore, lease_id: str, period: Period, field: str) -> None:
     """Refuse a change to a lease's month that a filed report covers."""
     for filing in store.filed_periods(str(period)):
-        if lease_id in filing["content"].get("lease_ids", []):
-            raise PeriodFiledError(field, str(period), str(filing["form"]))
+        if lease_id in filing.content.get("lease_ids", []):
+            raise PeriodFiledError(field, str(period), filing.form)
 
 
-def public(record: Record) -> Record:
+def public(record: Mapping[str, Any]) -> dict[str, Any]:
     """JSON-friendly copy for the audit log."""
     return {
         k: (v.isoformat() if isinstance(v, date) else str(v) if isinstance(v, Decimal) else v)
@@ -109,17 +117,27 @@ class RecordService:
 
     def put_profile(
         self, tenant: Tenant, actor: Actor, lease_id: str, values: Mapping[str, Any]
-    ) -> Record:
+    ) -> dict[str, Any]:
         require_office_role(actor, "change compliance lease profiles")
         if values.get("state") not in STATES:
             raise InputError("state", f"must be one of {', '.join(STATES)}")
+        profile = LeaseProfile(
+            lease_id=lease_id,
+            state=str(values["state"]),
+            operator_number=values.get("operator_number"),
+            district=values.get("district"),
+            state_lease_number=values.get("state_lease_number"),
+            gas_id=values.get("gas_id"),
+            field_name=values.get("field_name"),
+            field_number=values.get("field_number"),
+            tax_flags=list(values.get("tax_flags") or []),
+            updated_at=self._clock(),
+        )
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             _lease(store, lease_id)
             before = store.profile(lease_id)
-            row = {**values, "lease_id": lease_id, "updated_at": self._clock()}
-            row.setdefault("tax_flags", [])
-            store.put_profile(row)
+            store.put_profile(profile)
             after = store.profile(lease_id)
             assert after is not None
             audit(
@@ -129,24 +147,24 @@ class RecordService:
                 "put",
                 "compliance_lease_profile",
                 lease_id,
-                public(before) if before else None,
-                public(after),
+                public(view(before)) if before else None,
+                public(view(after)),
             )
             uow.commit()
-            return after
+            return view(after)
 
-    def get_profile(self, tenant: Tenant, actor: Actor, lease_id: str) -> Record:
+    def get_profile(self, tenant: Tenant, actor: Actor, lease_id: str) -> dict[str, Any]:
         require(actor, Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             _lease(uow.compliance, lease_id)
             found = uow.compliance.profile(lease_id)
             if found is None:
                 raise NotFoundError("compliance lease profile", lease_id)
-            return found
+            return view(found)
 
     # --- tanks -------------------------------------------------------------------------
 
-    def add_tank(self, tenant: Tenant, actor: Actor, new: NewTank) -> Record:
+    def add_tank(self, tenant: Tenant, actor: Actor, new: NewTank) -> dict[str, Any]:
         require_office_role(actor, "add tanks")
         if new.product not in TANK_PRODUCTS:
             raise InputError("product", f"must be one of {', '.join(TANK_PRODUCTS)}")
@@ -157,30 +175,33 @@ class RecordService:
             if new.facility_id is not None and uow.facilities.get(new.facility_id) is None:
                 raise NotFoundError("facility", new.facility_id)
             now = self._clock()
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "lease_id": new.lease_id,
-                "facility_id": new.facility_id,
-                "name": new.name,
-                "product": new.product,
-                "capacity_bbl": new.capacity_bbl,
-                "strapping": new.strapping,
-                "created_at": now,
-                "updated_at": now,
-            }
-            store.add_tank(row)
-            audit(
-                uow, self._clock, actor, "create", "compliance_tank", row["id"], None, public(row)
+            tank = Tank(
+                id=str(uuid.uuid4()),
+                lease_id=new.lease_id,
+                facility_id=new.facility_id,
+                name=new.name,
+                product=new.product,
+                capacity_bbl=new.capacity_bbl,
+                strapping=new.strapping,
+                created_at=now,
+                updated_at=now,
             )
+            store.add_tank(tank)
+            audit(
+                uow, self._clock, actor, "create", "compliance_tank", tank.id, None,
+                public(view(tank)),
+            )  # fmt: skip
             uow.commit()
-            stored = store.tank(row["id"])
+            stored = store.tank(tank.id)
             assert stored is not None
-            return stored
+            return view(stored)
 
-    def list_tanks(self, tenant: Tenant, actor: Actor, lease_id: str | None) -> list[Record]:
+    def list_tanks(
+        self, tenant: Tenant, actor: Actor, lease_id: str | None
+    ) -> list[dict[str, Any]]:
         require(actor, Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
-            return uow.compliance.tanks(lease_id)
+            return [view(tank) for tank in uow.compliance.tanks(lease_id)]
 
     # --- gauges ------------------------------------------------------------------------
 
@@ -192,7 +213,7 @@ class RecordService:
         day: date,
         gauge_text: str,
         source: str = "office",
-    ) -> Record:
+    ) -> dict[str, Any]:
         _field_writer(actor, "post gauges")
         if actor.role is Role.FIELD_OPERATOR:
             source = "field"  # a field operator's gauge is marked as theirs
@@ -200,19 +221,19 @@ class RecordService:
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             tank = _tank(uow, actor, tank_id)
-            volume = strapping_table(tank["strapping"]).volume(gauge, "gauge")
-            ensure_period_open(store, tank["lease_id"], Period.of(day), "gauge_date")
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "tank_id": tank_id,
-                "gauge_date": day,
-                "gauge_inches": gauge.total_inches,
-                "volume_bbl": volume,
-                "source": source,
-                "created_by": actor.email,
-                "created_at": self._clock(),
-            }
-            stored = store.put_gauge(row)
+            volume = strapping_table(tank.strapping).volume(gauge, "gauge")
+            ensure_period_open(store, tank.lease_id, Period.of(day), "gauge_date")
+            row = TankGauge(
+                id=str(uuid.uuid4()),
+                tank_id=tank_id,
+                gauge_date=day,
+                gauge_inches=gauge.total_inches,
+                volume_bbl=volume,
+                source=source,
+                created_by=actor.email,
+                created_at=self._clock(),
+            )
+            stored = view(store.put_gauge(row))
             audit(
                 uow,
                 self._clock,
@@ -239,39 +260,33 @@ class RecordService:
             store = uow.compliance
             _lease(store, lease_id)
             ensure_period_open(store, lease_id, period, "period")
-            tanks = {str(t["name"]).strip().lower(): t for t in store.tanks(lease_id)}
+            tanks = {t.name.strip().lower(): t for t in store.tanks(lease_id)}
             latest: dict[tuple[str, date], Decimal] = {}
             unmatched = 0
             for log in store.synced_tank_gauges(lease_id, period.first_day, period.last_day):
-                for reading in log["tank_gauges"] or []:
+                for reading in log.tank_gauges or []:
                     tank = tanks.get(str(reading.get("tank", "")).strip().lower())
                     if tank is None:
                         unmatched += 1
                         continue
                     level = Decimal(str(reading["level_in"]))
-                    latest[(str(tank["id"]), log["production_date"])] = level
+                    latest[(tank.id, log.production_date)] = level
             imported = kept = 0
             for (tank_id, day), level in sorted(latest.items()):
                 existing = store.gauges(tank_id, day, day)
-                if existing and existing[0]["source"] != "sync":
+                if existing and existing[0].source != "sync":
                     kept += 1
                     continue
                 gauge = gauge_of_inches(level)
-                tank = store.tank(tank_id)
-                assert tank is not None
-                volume = strapping_table(tank["strapping"]).volume(gauge, "level_in")
+                found = store.tank(tank_id)
+                assert found is not None
+                volume = strapping_table(found.strapping).volume(gauge, "level_in")
                 store.put_gauge(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "tank_id": tank_id,
-                        "gauge_date": day,
-                        "gauge_inches": gauge.total_inches,
-                        "volume_bbl": volume,
-                        "source": "sync",
-                        "created_by": actor.email,
-                        "created_at": self._clock(),
-                    }
-                )
+                    TankGauge(
+                        str(uuid.uuid4()), tank_id, day, gauge.total_inches, volume, "sync",
+                        actor.email, self._clock(),
+                    )
+                )  # fmt: skip
                 imported += 1
             result = {"imported": imported, "kept_office": kept, "unmatched": unmatched}
             audit(
@@ -289,17 +304,17 @@ class RecordService:
 
     def list_gauges(
         self, tenant: Tenant, actor: Actor, tank_id: str, start: date, end: date
-    ) -> list[Record]:
+    ) -> list[dict[str, Any]]:
         require(actor, Permission.REPORTS_READ)
         _window(start, end)
         with self._databases.unit_of_work(tenant) as uow:
             if uow.compliance.tank(tank_id) is None:
                 raise NotFoundError("tank", tank_id)
-            return uow.compliance.gauges(tank_id, start, end)
+            return [view(g) for g in uow.compliance.gauges(tank_id, start, end)]
 
     # --- run tickets -------------------------------------------------------------------
 
-    def add_run_ticket(self, tenant: Tenant, actor: Actor, new: NewRunTicket) -> Record:
+    def add_run_ticket(self, tenant: Tenant, actor: Actor, new: NewRunTicket) -> dict[str, Any]:
         _field_writer(actor, "post run tickets")
         if not new.purchaser.strip():
             raise InputError("purchaser", "a run ticket names its purchaser")
@@ -315,43 +330,44 @@ class RecordService:
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.compliance
             tank = _tank(uow, actor, new.tank_id)
-            if tank["product"] != "oil":
+            if tank.product != "oil":
                 raise InputError("tank_id", "run tickets are for oil tanks")
-            computed = ticket_volumes(strapping_table(tank["strapping"]), reading)
-            ensure_period_open(store, tank["lease_id"], Period.of(new.ticket_date), "ticket_date")
+            computed = ticket_volumes(strapping_table(tank.strapping), reading)
+            ensure_period_open(store, tank.lease_id, Period.of(new.ticket_date), "ticket_date")
             volumes = computed.volumes
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "ticket_number": new.ticket_number.strip(),
-                "tank_id": new.tank_id,
-                "lease_id": tank["lease_id"],
-                "ticket_date": new.ticket_date,
-                "purchaser": new.purchaser.strip(),
-                "truck": new.truck,
-                "seal_off": new.seal_off,
-                "seal_on": new.seal_on,
-                "opening_gauge_inches": reading.opening.total_inches,
-                "closing_gauge_inches": reading.closing.total_inches,
-                "observed_gravity": new.observed_gravity,
-                "observed_temperature_f": new.observed_temperature_f,
-                "bsw_percent": new.bsw_percent,
-                "api_gravity_60": computed.api_gravity_60,
-                "ctpl": volumes.ctpl,
-                "gross_observed_bbl": volumes.gross_observed,
-                "gross_standard_bbl": volumes.gross_standard,
-                "net_standard_bbl": volumes.net_standard,
-                "price_per_bbl": new.price_per_bbl,
-                "created_by": actor.email,
-                "created_at": self._clock(),
-            }
-            store.add_run_ticket(row)
+            ticket = RunTicket(
+                id=str(uuid.uuid4()),
+                ticket_number=new.ticket_number.strip(),
+                tank_id=new.tank_id,
+                lease_id=tank.lease_id,
+                ticket_date=new.ticket_date,
+                purchaser=new.purchaser.strip(),
+                truck=new.truck,
+                opening_gauge_inches=reading.opening.total_inches,
+                closing_gauge_inches=reading.closing.total_inches,
+                observed_gravity=new.observed_gravity,
+                observed_temperature_f=new.observed_temperature_f,
+                bsw_percent=new.bsw_percent,
+                seal_off=new.seal_off,
+                seal_on=new.seal_on,
+                api_gravity_60=computed.api_gravity_60,
+                ctpl=volumes.ctpl,
+                gross_observed_bbl=volumes.gross_observed,
+                gross_standard_bbl=volumes.gross_standard,
+                net_standard_bbl=volumes.net_standard,
+                price_per_bbl=new.price_per_bbl,
+                created_by=actor.email,
+                created_at=self._clock(),
+            )
+            store.add_run_ticket(ticket)
+            row = view(ticket)
             audit(
                 uow,
                 self._clock,
                 actor,
                 "create",
                 "compliance_run_ticket",
-                row["id"],
+                ticket.id,
                 None,
                 public(row),
             )
@@ -365,15 +381,16 @@ class RecordService:
         lease_id: str | None,
         period: Period,
         export: bool = False,
-    ) -> list[Record]:
+    ) -> list[dict[str, Any]]:
         require(actor, Permission.REPORTS_EXPORT if export else Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             leases = None if lease_id is None else [lease_id]
-            return uow.compliance.run_tickets(leases, period.first_day, period.last_day)
+            tickets = uow.compliance.run_tickets(leases, period.first_day, period.last_day)
+            return [view(ticket) for ticket in tickets]
 
     # --- dispositions ------------------------------------------------------------------
 
-    def add_disposition(self, tenant: Tenant, actor: Actor, new: NewDisposition) -> Record:
+    def add_disposition(self, tenant: Tenant, actor: Actor, new: NewDisposition) -> dict[str, Any]:
         require_office_role(actor, "record dispositions")
         period = Period.parse(new.period)
         if new.product not in DISPOSITION_PRODUCTS:
@@ -391,27 +408,28 @@ class RecordService:
             store = uow.compliance
             _lease(store, new.lease_id)
             ensure_period_open(store, new.lease_id, period, "period")
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "lease_id": new.lease_id,
-                "period": str(period),
-                "product": new.product,
-                "kind": new.kind,
-                "volume": new.volume,
-                "purchaser": new.purchaser,
-                "price": new.price,
-                "reference": new.reference,
-                "created_by": actor.email,
-                "created_at": self._clock(),
-            }
-            store.add_disposition(row)
+            disposition = RecordedDisposition(
+                id=str(uuid.uuid4()),
+                lease_id=new.lease_id,
+                period=str(period),
+                product=new.product,
+                kind=new.kind,
+                volume=new.volume,
+                purchaser=new.purchaser,
+                price=new.price,
+                reference=new.reference,
+                created_by=actor.email,
+                created_at=self._clock(),
+            )
+            store.add_disposition(disposition)
+            row = view(disposition)
             audit(
                 uow,
                 self._clock,
                 actor,
                 "create",
                 "compliance_disposition",
-                row["id"],
+                disposition.id,
                 None,
                 public(row),
             )
@@ -420,11 +438,11 @@ class RecordService:
 
     def list_dispositions(
         self, tenant: Tenant, actor: Actor, lease_id: str | None, period: Period
-    ) -> list[Record]:
+    ) -> list[dict[str, Any]]:
         require(actor, Permission.REPORTS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             leases = None if lease_id is None else [lease_id]
-            return uow.compliance.dispositions(leases, str(period))
+            return [view(d) for d in uow.compliance.dispositions(leases, str(period))]
 
 
 def gauge_of_inches(level: Decimal) -> Gauge:
@@ -440,20 +458,20 @@ def _field_writer(actor: Actor, what: str) -> None:
         raise PermissionDeniedError(f"role {actor.role.value} may not {what}")
 
 
-def _lease(store: ComplianceStore, lease_id: str) -> Record:
+def _lease(store: ComplianceStore, lease_id: str) -> Lease:
     found = store.lease(lease_id)
     if found is None:
         raise NotFoundError("lease", lease_id)
     return found
 
 
-def _tank(uow: ComplianceUnitOfWork, actor: Actor, tank_id: str) -> Record:
+def _tank(uow: ComplianceUnitOfWork, actor: Actor, tank_id: str) -> Tank:
     """The tank, if ``actor`` may see its lease (field operators: a well assigned to them)."""
     tank = uow.compliance.tank(tank_id)
     if tank is None:
         raise NotFoundError("tank", tank_id)
     visible = visible_well_ids(uow, actor)
-    if visible is not None and not visible & set(uow.compliance.lease_well_ids(tank["lease_id"])):
+    if visible is not None and not visible & set(uow.compliance.lease_well_ids(tank.lease_id)):
         raise NotFoundError("tank", tank_id)
     return tank
 

@@ -30,7 +30,6 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.errors import ComplianceInputError
 from shared.core.compliance.model.deadlines import due_date, obligations
 from shared.core.compliance.model.period import Period
@@ -44,6 +43,7 @@ from shared.core.compliance.model.revenue import (
     interests_in_force,
     net_revenue,
 )
+from shared.core.compliance.model.rows import InterestRow, Lease, OwnerRow, view
 from shared.core.compliance.model.rulebook import Product
 from shared.core.compliance.model.taxes import TaxRequest, TaxResult, compute_severance
 from shared.core.compliance.ports import ComplianceDatabases, ComplianceStore
@@ -87,31 +87,27 @@ def priced_groups(
     volumes: dict[tuple[Product, Decimal], Decimal] = defaultdict(Decimal)
     unpriced: list[dict[str, Any]] = []
     for ticket in store.run_tickets([lease_id], period.first_day, period.last_day):
-        if ticket["price_per_bbl"] is None:
+        if ticket.price_per_bbl is None:
             unpriced.append(
                 {
                     "lease_id": lease_id,
-                    "ticket_number": ticket["ticket_number"],
-                    "volume": str(ticket["net_standard_bbl"]),
+                    "ticket_number": ticket.ticket_number,
+                    "volume": str(ticket.net_standard_bbl),
                 }
             )
             continue
-        key = (Product.OIL, Decimal(ticket["price_per_bbl"]).normalize())
-        volumes[key] += Decimal(ticket["net_standard_bbl"])
+        key = (Product.OIL, ticket.price_per_bbl.normalize())
+        volumes[key] += ticket.net_standard_bbl
     for row in store.dispositions([lease_id], str(period)):
-        if row["kind"] != "sold" or row["product"] not in ("oil", "gas", "condensate"):
+        if row.kind != "sold" or row.product not in ("oil", "gas", "condensate"):
             continue
-        if row["price"] is None:
+        if row.price is None:
             unpriced.append(
-                {
-                    "lease_id": lease_id,
-                    "disposition_id": str(row["id"]),
-                    "volume": str(row["volume"]),
-                }
+                {"lease_id": lease_id, "disposition_id": row.id, "volume": str(row.volume)}
             )
             continue
-        key = (Product(row["product"]), Decimal(row["price"]).normalize())
-        volumes[key] += Decimal(row["volume"])
+        key = (Product(row.product), row.price.normalize())
+        volumes[key] += row.volume
     groups = [
         PricedGroup(lease_id, product, price, volume)
         for (product, price), volume in sorted(volumes.items())
@@ -121,7 +117,7 @@ def priced_groups(
 
 
 def group_tax(store: ComplianceStore, group: PricedGroup, state: str, period: Period) -> TaxResult:
-    profile = store.profile(group.lease_id) or {}
+    profile = store.profile(group.lease_id)
     first = store.first_production(group.lease_id)
     return compute_severance(
         TaxRequest(
@@ -131,7 +127,7 @@ def group_tax(store: ComplianceStore, group: PricedGroup, state: str, period: Pe
             price=group.price,
             period=period,
             first_production=Period.of(first) if first else None,
-            flags=frozenset(profile.get("tax_flags") or []),
+            flags=frozenset(profile.tax_flags if profile else []),
         )
     )
 
@@ -142,8 +138,8 @@ def severance_report(store: ComplianceStore, state: str, period: Period) -> dict
     due: dict[str, dict[str, str]] = {}
     totals = {"gross_value": ZERO, "tax": ZERO, "fees": ZERO}
     for profile in store.profiles(state):
-        lease_id = str(profile["lease_id"])
-        lease = store.lease(lease_id) or {}
+        lease_id = profile.lease_id
+        lease = store.lease(lease_id)
         groups, missing = priced_groups(store, lease_id, period)
         unpriced.extend(missing)
         for group in groups:
@@ -161,7 +157,7 @@ def severance_report(store: ComplianceStore, state: str, period: Period) -> dict
             lines.append(
                 {
                     "lease_id": lease_id,
-                    "lease_number": lease.get("lease_number"),
+                    "lease_number": lease.lease_number if lease else None,
                     "product": group.product.value,
                     "volume": str(group.volume),
                     "price": str(group.price),
@@ -198,9 +194,9 @@ def severance_report(store: ComplianceStore, state: str, period: Period) -> dict
 
 
 def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
-    owners = {str(o["id"]): o for o in store.owners()}
+    owners = {o.id: o for o in store.owners()}
     model_owners = {
-        owner_id: Owner(owner_id, str(o["name"]), o["tax_id"], o["address"], o["hold_reason"])
+        owner_id: Owner(owner_id, o.name, o.tax_id, o.address, o.hold_reason)
         for owner_id, o in owners.items()
     }
     leases = []
@@ -209,7 +205,7 @@ def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
     net_total = ZERO
     undistributed: list[dict[str, str]] = []
     for profile in store.profiles(None):
-        lease_id, state = str(profile["lease_id"]), str(profile["state"])
+        lease_id, state = profile.lease_id, profile.state
         lines = _interest_lines(store.interests(lease_id))
         groups, _ = priced_groups(store, lease_id, period)
         for group in groups:
@@ -254,7 +250,7 @@ def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
     statements = [
         {
             "owner_id": owner_id,
-            "name": owners[owner_id]["name"] if owner_id in owners else None,
+            "name": owners[owner_id].name if owner_id in owners else None,
             "amount": str(amount),
             "in_suspense": owner_id in suspense,
             "suspense_reasons": suspense.get(owner_id, []),
@@ -273,17 +269,21 @@ def revenue_report(store: ComplianceStore, period: Period) -> dict[str, Any]:
     }
 
 
+def _lease_field(lease: Lease | None, name: str) -> str | None:
+    return None if lease is None else getattr(lease, name)
+
+
 def owner_statement(store: ComplianceStore, owner_id: str, period: Period) -> dict[str, Any]:
     """One owner's month: a line per lease, product and price with interest and amount."""
-    owners = {str(o["id"]): o for o in store.owners()}
+    owners = {o.id: o for o in store.owners()}
     if owner_id not in owners:
         raise NotFoundError("owner", owner_id)
     report = revenue_report(store, period)
-    leases = {p: store.lease(p) or {} for p in {item["lease_id"] for item in report["leases"]}}
+    leases = {p: store.lease(p) for p in {item["lease_id"] for item in report["leases"]}}
     lines = [
         {
-            "lease_number": leases[item["lease_id"]].get("lease_number"),
-            "lease_name": leases[item["lease_id"]].get("name"),
+            "lease_number": _lease_field(leases[item["lease_id"]], "lease_number"),
+            "lease_name": _lease_field(leases[item["lease_id"]], "name"),
             "product": item["product"],
             "volume": item["volume"],
             "price": item["price"],
@@ -301,7 +301,7 @@ def owner_statement(store: ComplianceStore, owner_id: str, period: Period) -> di
     mine = next((o for o in report["owners"] if o["owner_id"] == owner_id), None)
     return {
         "owner_id": owner_id,
-        "name": owner["name"],
+        "name": owner.name,
         "period": str(period),
         "lines": lines,
         "total": str(sum((Decimal(line["amount"]) for line in lines), ZERO)),
@@ -361,15 +361,15 @@ def calendar(
     return sorted(items, key=lambda item: (item["due"], item["obligation"]))
 
 
-def _interest_lines(rows: Sequence[Mapping[str, Any]]) -> list[InterestLine]:
+def _interest_lines(rows: Sequence[InterestRow]) -> list[InterestLine]:
     return [
         InterestLine(
-            owner_id=str(row["owner_id"]),
-            interest_type=InterestType(row["interest_type"]),
-            product=Product(row["product"]),
-            decimal_interest=Decimal(row["decimal_interest"]).normalize(),
-            effective_from=row["effective_from"],
-            effective_to=row["effective_to"],
+            owner_id=row.owner_id,
+            interest_type=InterestType(row.interest_type),
+            product=Product(row.product),
+            decimal_interest=row.decimal_interest.normalize(),
+            effective_from=row.effective_from,
+            effective_to=row.effective_to,
         )
         for row in rows
     ]
@@ -422,20 +422,17 @@ class ReportService:
         today = self._clock().date()
         return calendar(year, {"tx_form_pr": variant}, today, filed)
 
-    def add_owner(self, tenant: Tenant, actor: Actor, new: NewOwner) -> Record:
+    def add_owner(self, tenant: Tenant, actor: Actor, new: NewOwner) -> dict[str, Any]:
         require_office_role(actor, "add owners")
         if not new.name.strip():
             raise InputError("name", "must not be empty")
         with self._databases.unit_of_work(tenant) as uow:
-            row: dict[str, Any] = {
-                "id": str(uuid.uuid4()),
-                "name": new.name.strip(),
-                "tax_id": new.tax_id,
-                "address": new.address,
-                "hold_reason": new.hold_reason,
-                "created_at": self._clock(),
-            }
-            uow.compliance.add_owner(row)
+            owner = OwnerRow(
+                str(uuid.uuid4()), new.name.strip(), new.tax_id, new.address, new.hold_reason,
+                self._clock(),
+            )  # fmt: skip
+            uow.compliance.add_owner(owner)
+            row = view(owner)
             audit(
                 uow,
                 self._clock,
@@ -449,21 +446,21 @@ class ReportService:
             uow.commit()
             return row
 
-    def list_owners(self, tenant: Tenant, actor: Actor) -> list[Record]:
+    def list_owners(self, tenant: Tenant, actor: Actor) -> list[dict[str, Any]]:
         require_office_role(actor, "read owners")
         with self._databases.unit_of_work(tenant) as uow:
-            return uow.compliance.owners()
+            return [view(owner) for owner in uow.compliance.owners()]
 
-    def list_interests(self, tenant: Tenant, actor: Actor, lease_id: str) -> list[Record]:
+    def list_interests(self, tenant: Tenant, actor: Actor, lease_id: str) -> list[dict[str, Any]]:
         require_office_role(actor, "read division orders")
         with self._databases.unit_of_work(tenant) as uow:
             if uow.compliance.lease(lease_id) is None:
                 raise NotFoundError("lease", lease_id)
-            return uow.compliance.interests(lease_id)
+            return [view(line) for line in uow.compliance.interests(lease_id)]
 
     def put_interests(
         self, tenant: Tenant, actor: Actor, lease_id: str, lines: Sequence[NewInterest]
-    ) -> list[Record]:
+    ) -> list[dict[str, Any]]:
         """Replace the lease's division order; every product's interests sum to exactly 1."""
         require_office_role(actor, "change division orders")
         for index, line in enumerate(lines):
@@ -493,22 +490,22 @@ class ReportService:
             store = uow.compliance
             if store.lease(lease_id) is None:
                 raise NotFoundError("lease", lease_id)
-            known = {str(o["id"]) for o in store.owners()}
+            known = {o.id for o in store.owners()}
             for index, line in enumerate(lines):
                 if line.owner_id not in known:
                     raise InputError(f"interests[{index}].owner_id", "is not a known owner")
             before = store.interests(lease_id)
             rows = [
-                {
-                    "id": str(uuid.uuid4()),
-                    "lease_id": lease_id,
-                    "owner_id": line.owner_id,
-                    "interest_type": line.interest_type,
-                    "product": line.product,
-                    "decimal_interest": line.decimal_interest,
-                    "effective_from": line.effective_from,
-                    "effective_to": line.effective_to,
-                }
+                InterestRow(
+                    str(uuid.uuid4()),
+                    lease_id,
+                    line.owner_id,
+                    line.interest_type,
+                    line.product,
+                    line.decimal_interest,
+                    line.effective_from,
+                    line.effective_to,
+                )
                 for line in lines
             ]
             store.replace_interests(lease_id, rows)
@@ -523,4 +520,4 @@ class ReportService:
                 {"lines": len(rows)},
             )
             uow.commit()
-            return store.interests(lease_id)
+            return [view(line) for line in store.interests(lease_id)]
