@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
+from shared.core.analytics.ports import NewAlert
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
 from shared.core.operations.model.afe import Afe
@@ -188,8 +189,8 @@ class MemoryAlerts:
     def __init__(self, data: OperationsData) -> None:
         self._d = data
 
-    def add_alert(self, values: Mapping[str, Any]) -> bool:
-        return _add_alert(self._d, values)
+    def add_alert(self, alert: NewAlert) -> bool:
+        return _add_alert(self._d, asdict(alert))
 
     def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
         added = 0
@@ -204,6 +205,10 @@ class MemoryAlerts:
     def get_alert(self, alert_id: str) -> Record | None:
         found = self._d.alerts.get(alert_id)
         return None if found is None else dict(found)
+
+    def notification_settings(self) -> dict[str, str]:
+        """None saved: the escalation delay is the tenant's default."""
+        return {}
 
     def update_alert(self, alert_id: str, expected_status: str, values: Mapping[str, Any]) -> bool:
         found = self._d.alerts.get(alert_id)
