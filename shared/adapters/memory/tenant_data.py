@@ -8,8 +8,32 @@ A feature adds its stores in `_declare_stores` and its repositories in `_bind`.
 
 from __future__ import annotations
 
+from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.adapters.memory.wells import (
+    MemoryAssignmentRepository,
+    MemoryLinkedPhotos,
+    MemoryProductionRepository,
+    MemoryWellActivityReader,
+    MemoryWellRepository,
+    WellsData,
+    catalog_repositories,
+)
+from shared.core.common.change_feed import ChangeLog
+from shared.core.common.units_of_work import AuditLog
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.ports import (
+    AssignmentRepository,
+    CatalogRepository,
+    Equipment,
+    Facility,
+    Lease,
+    LinkedPhotos,
+    OilField,
+    ProductionRepository,
+    WellActivityReader,
+    WellRepository,
+)
 
 
 class MemoryTenantUnitOfWork(MemoryUnitOfWork):
@@ -17,10 +41,28 @@ class MemoryTenantUnitOfWork(MemoryUnitOfWork):
 
     def _bind(self) -> None:
         """Build every feature's repositories over the working copy."""
+        audit = self.data("audit", AuditData)
+        self.audit: AuditLog = MemoryAuditLog(audit)
+        self.changes: ChangeLog = MemoryChangeLog(audit)
+        self._bind_wells(self.data("wells", WellsData))
+
+    def _bind_wells(self, wells: WellsData) -> None:
+        self.wells: WellRepository = MemoryWellRepository(wells)
+        fields, leases, facilities, equipment = catalog_repositories(wells)
+        self.fields: CatalogRepository[OilField] = fields
+        self.leases: CatalogRepository[Lease] = leases
+        self.facilities: CatalogRepository[Facility] = facilities
+        self.equipment: CatalogRepository[Equipment] = equipment
+        self.production: ProductionRepository = MemoryProductionRepository(wells)
+        self.assignments: AssignmentRepository = MemoryAssignmentRepository(wells)
+        self.activity: WellActivityReader = MemoryWellActivityReader(wells)
+        self.field_records: LinkedPhotos = MemoryLinkedPhotos(wells)
 
 
 def _declare_stores(state: MemoryState) -> None:
     """Every feature's store, so a unit of work finds them all."""
+    state.store("audit", AuditData)
+    state.store("wells", WellsData)
 
 
 class MemoryTenantDatabases:

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from shared.core.wells.ports import (
         AssignmentRepository,
         CatalogRepository,
+        Equipment,
+        Facility,
+        Lease,
+        OilField,
         ProductionRepository,
         WellRepository,
     )
@@ -113,10 +117,10 @@ class TenantUnitOfWork(UnitOfWork, Protocol):
     """
 
     wells: WellRepository
-    fields: CatalogRepository
-    leases: CatalogRepository
-    facilities: CatalogRepository
-    equipment: CatalogRepository
+    fields: CatalogRepository[OilField]
+    leases: CatalogRepository[Lease]
+    facilities: CatalogRepository[Facility]
+    equipment: CatalogRepository[Equipment]
     production: ProductionRepository
     assignments: AssignmentRepository
     sync_events: SyncEventRepository

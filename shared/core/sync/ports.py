@@ -19,6 +19,7 @@ from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
+from shared.core.wells.model.records import LinkedPhoto
 
 Lockable = Literal["well", "equipment"]
 AppendTable = Literal[
@@ -168,7 +169,7 @@ class FieldRecordRepository(Protocol):
         """A well's notes merged: by occurred_at, then device id, then event id."""
         ...
 
-    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+    def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
         """A well's linked photos, newest first."""
         ...
 

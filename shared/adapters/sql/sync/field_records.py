@@ -20,6 +20,7 @@ from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
 from shared.core.common.units_of_work import Record
 from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
+from shared.core.wells.model.records import LinkedPhoto
 
 _APPENDABLE: dict[str, sa.Table] = {
     "field_readings": st.field_readings,
@@ -122,14 +123,24 @@ class SqlFieldRecordRepository:
             .limit(limit)
         )
 
-    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+    def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
         c = st.well_photos.c
-        return self._rows(
-            sa.select(st.well_photos)
+        query = (
+            sa.select(
+                c.event_id,
+                c.well_id,
+                c.blob_key,
+                c.content_type,
+                c.caption,
+                c.occurred_at,
+                c.device_id,
+                c.recorded_by,
+            )
             .where(c.well_id == well_id)
             .order_by(c.occurred_at.desc(), c.event_id)
             .limit(limit)
         )
+        return [LinkedPhoto(**row) for row in self._rows(query)]
 
     def photo_linked(self, well_id: str, blob_key: str) -> bool:
         c = st.well_photos.c

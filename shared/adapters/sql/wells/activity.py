@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -12,9 +12,14 @@ from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.values import read_row, write_value
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
-from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
-from shared.core.wells.ports import TimelineKind, TimelineQuery, WellActivityReader
+from shared.core.wells.model.records import Assignment
+from shared.core.wells.ports import (
+    TimelineEntry,
+    TimelineKind,
+    TimelineQuery,
+    WellActivityReader,
+)
 
 _TABLES: dict[TimelineKind, sa.Table] = {
     TimelineKind.NOTE: st.well_notes,
@@ -23,13 +28,39 @@ _TABLES: dict[TimelineKind, sa.Table] = {
     TimelineKind.READING: st.field_readings,
 }
 
+_ID_COLUMN = {
+    TimelineKind.NOTE: "event_id",
+    TimelineKind.INSPECTION: "id",
+    TimelineKind.DOWNTIME: "event_id",
+    TimelineKind.READING: "event_id",
+}
+_DETAILS = {
+    TimelineKind.NOTE: ("text",),
+    TimelineKind.INSPECTION: ("inspection_date", "checklist", "passed", "notes", "status"),
+    TimelineKind.DOWNTIME: ("downtime_date", "reason_code", "hours"),
+    TimelineKind.READING: ("tag", "value", "unit"),
+}
+
+
+def entry_of(kind: TimelineKind, row: dict[str, Any]) -> TimelineEntry:
+    """A timeline entry from a row of its kind's table."""
+    return TimelineEntry(
+        kind=kind,
+        id=str(row[_ID_COLUMN[kind]]),
+        occurred_at=row["occurred_at"],
+        recorded_by=str(row["recorded_by"]),
+        device_id=str(row["device_id"]),
+        equipment_id=str(row["equipment_id"]) if row.get("equipment_id") else None,
+        details={name: row.get(name) for name in _DETAILS[kind]},
+    )
+
 
 class SqlWellActivityReader:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def timeline(self, query: TimelineQuery) -> list[tuple[TimelineKind, Record]]:
-        found: list[tuple[TimelineKind, Record]] = []
+    def timeline(self, query: TimelineQuery) -> list[TimelineEntry]:
+        found: list[TimelineEntry] = []
         for kind in sorted(query.kinds):
             table = _TABLES[kind]
             select = sa.select(table).where(table.c.well_id == query.well_id)
@@ -38,17 +69,17 @@ class SqlWellActivityReader:
             if query.end is not None:
                 select = select.where(table.c.occurred_at < write_value(query.end))
             select = select.order_by(table.c.occurred_at.desc()).limit(query.limit)
-            found += [(kind, read_row(row._mapping)) for row in self._c.execute(select)]
+            found += [entry_of(kind, read_row(row._mapping)) for row in self._c.execute(select)]
         return found
 
-    def assignments(self, well_id: str) -> list[Record]:
+    def assignments(self, well_id: str) -> list[Assignment]:
         c = t.well_assignments.c
         select = (
             sa.select(c.user_id, c.well_id, c.assigned_by, c.assigned_at)
             .where(c.well_id == well_id)
             .order_by(c.assigned_at, c.user_id)
         )
-        return [read_row(row._mapping) for row in self._c.execute(select)]
+        return [Assignment(**read_row(row._mapping)) for row in self._c.execute(select)]
 
 
 class SqlWellActivityUnitOfWork(SqlTenantUnitOfWork):

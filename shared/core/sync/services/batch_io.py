@@ -16,6 +16,7 @@ from shared.core.sync.model.field_events import (
 from shared.core.sync.ports import AppendTable
 from shared.core.sync.services.apply import slot_key, utc
 from shared.core.sync.services.state import EventWrites, Slots
+from shared.core.wells.model.records import ProductionDay
 
 K = TypeVar("K")
 
@@ -85,7 +86,7 @@ def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
     if writes.current_readings:
         records.put_current_readings(list(writes.current_readings.values()))
     if writes.days:
-        uow.production.upsert_days(list(writes.days.values()))
+        uow.production.upsert_days([ProductionDay(**row) for row in writes.days.values()])
     _flush_conflicts(uow, writes)
     if writes.audits:
         records.append("audit_log", [audit_row(entry) for entry in writes.audits])
