@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from shared.adapters.memory.blobs import InMemoryBlobStore
+from shared.adapters.memory.sync import SyncData
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases
-from shared.adapters.memory.wells import WellsData
 from shared.core.common.errors import (
     DuplicateError,
     IllegalTransitionError,
@@ -24,8 +24,7 @@ from shared.core.common.errors import (
 )
 from shared.core.common.roles import Role
 from shared.core.registry.model.tenants import Tenant
-from shared.core.wells.model.records import LinkedPhoto
-from shared.core.wells.ports import TimelineEntry, TimelineKind, TimelineQuery, WellQuery
+from shared.core.wells.ports import TimelineKind, TimelineQuery, WellQuery
 from shared.core.wells.services.activity import WellActivityService
 from shared.core.wells.services.catalog import (
     EQUIPMENT,
@@ -79,9 +78,10 @@ class World:
         with self.databases.unit_of_work(self.tenant) as uow:
             return uow.audit.list(entity, entity_id, 50)
 
-    def seed(self, write: Any) -> None:
+    def field_records(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Rows as field sync writes them (its tables are the sync fake's)."""
         with self.databases.unit_of_work(self.tenant) as uow:
-            write(uow.data("wells", WellsData))
+            uow.data("sync", SyncData).rows(table).extend(rows)
             uow.commit()
 
 
@@ -379,27 +379,28 @@ def test_a_batch_with_bad_rows_writes_nothing_and_names_every_row(world: World) 
 # --- a well's activity and photos ------------------------------------------------------
 
 
-def _entry(kind: TimelineKind, n: int) -> TimelineEntry:
-    at = START + timedelta(hours=n)
-    return TimelineEntry(kind, f"{kind.value}-{n}", at, "op", "dev", None, {})
+def _record(well_id: str, event_id: str, hour: int, **details: Any) -> dict[str, Any]:
+    at = START + timedelta(hours=hour)
+    return {"event_id": event_id, "well_id": well_id, "occurred_at": at, **details}
+
+
+def _by(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "recorded_by": "op@acme.com", "device_id": "dev-1"}
 
 
 def test_the_timeline_merges_the_kinds_newest_first(world: World) -> None:
     well_id, other = _well(world, "A"), _well(world, "B")
-    world.seed(
-        lambda data: data.timeline.extend(
-            [
-                (well_id, _entry(TimelineKind.NOTE, 1)),
-                (well_id, _entry(TimelineKind.DOWNTIME, 3)),
-                (well_id, _entry(TimelineKind.READING, 2)),
-                (other, _entry(TimelineKind.NOTE, 4)),
-            ]
-        )
-    )
+    notes = [_record(well_id, "note-1", 1, text="Leak"), _record(other, "note-4", 4, text="-")]
+    world.field_records("well_notes", [_by(r) for r in notes])
+    downtime = _record(well_id, "downtime-3", 3, reason_code="PUMP", hours=2.0)
+    world.field_records("downtime_events", [_by(downtime)])
+    reading = _record(well_id, "reading-2", 2, tag="tp", value=120.0, unit="psi")
+    world.field_records("field_readings", [_by(reading)])
     kinds = frozenset(TimelineKind)
     query = TimelineQuery(well_id, kinds, None, None, 2)
     entries = world.activity.timeline(world.tenant, world.as_(VIEWER), query)
     assert [e.id for e in entries] == ["downtime-3", "reading-2"]
+    assert entries[0].details == {"downtime_date": None, "reason_code": "PUMP", "hours": 2.0}
     window = TimelineQuery(well_id, kinds, START, START + timedelta(hours=2), 10)
     assert [e.id for e in world.activity.timeline(world.tenant, world.as_(ADMIN), window)] == [
         "note-1"
@@ -455,19 +456,19 @@ def test_a_photo_upload_is_granted_to_the_field_for_its_own_wells(world: World) 
 def test_a_wells_photos_are_listed_newest_first_with_read_links(world: World) -> None:
     well_id = _well(world)
     photos = [
-        LinkedPhoto(
-            event_id=f"e{n}",
-            well_id=well_id,
-            blob_key=f"tenants/acme/wells/{well_id}/photos/p{n}.jpg",
-            content_type="image/jpeg",
-            caption=None,
-            occurred_at=START + timedelta(minutes=n),
-            device_id="dev",
-            recorded_by="op",
+        _by(
+            _record(
+                well_id,
+                f"e{n}",
+                n,
+                blob_key=f"tenants/acme/wells/{well_id}/photos/p{n}.jpg",
+                content_type="image/jpeg",
+                caption=None,
+            )
         )
         for n in range(3)
     ]
-    world.seed(lambda data: data.photos.extend(photos))
+    world.field_records("well_photos", photos)
     listed = world.photos.list(world.tenant, world.as_(VIEWER), well_id, limit=2)
     assert [p.event_id for p in listed] == ["e2", "e1"]
     assert all(p.url and p.url_expires_s == READ_TTL_S for p in listed)

@@ -8,13 +8,21 @@ A feature adds its stores in `_declare_stores` and its repositories in `_bind`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
+from shared.adapters.memory.sync import (
+    MemoryConflictRepository,
+    MemoryFieldRecordRepository,
+    MemorySyncEventRepository,
+    MemorySyncJobRepository,
+    MemoryWellActivityReader,
+    SyncData,
+)
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
 from shared.adapters.memory.wells import (
     MemoryAssignmentRepository,
-    MemoryLinkedPhotos,
     MemoryProductionRepository,
-    MemoryWellActivityReader,
     MemoryWellRepository,
     WellsData,
     catalog_repositories,
@@ -22,15 +30,23 @@ from shared.adapters.memory.wells import (
 from shared.core.common.change_feed import ChangeLog
 from shared.core.common.units_of_work import AuditLog
 from shared.core.registry.model.tenants import Tenant
+from shared.core.sync.ports import (
+    ConflictRepository,
+    FieldRecordRepository,
+    SyncDatabases,
+    SyncEventRepository,
+    SyncJobRepository,
+)
 from shared.core.wells.ports import (
     AssignmentRepository,
     CatalogRepository,
     Equipment,
     Facility,
     Lease,
-    LinkedPhotos,
     OilField,
+    PhotosDatabases,
     ProductionRepository,
+    WellActivityDatabases,
     WellActivityReader,
     WellRepository,
 )
@@ -44,7 +60,13 @@ class MemoryTenantUnitOfWork(MemoryUnitOfWork):
         audit = self.data("audit", AuditData)
         self.audit: AuditLog = MemoryAuditLog(audit)
         self.changes: ChangeLog = MemoryChangeLog(audit)
-        self._bind_wells(self.data("wells", WellsData))
+        wells, sync = self.data("wells", WellsData), self.data("sync", SyncData)
+        self._bind_wells(wells)
+        self.activity: WellActivityReader = MemoryWellActivityReader(sync, wells)
+        self.sync_events: SyncEventRepository = MemorySyncEventRepository(sync, wells)
+        self.field_records: FieldRecordRepository = MemoryFieldRecordRepository(sync, wells, audit)
+        self.conflicts: ConflictRepository = MemoryConflictRepository(sync)
+        self.sync_jobs: SyncJobRepository = MemorySyncJobRepository(sync)
 
     def _bind_wells(self, wells: WellsData) -> None:
         self.wells: WellRepository = MemoryWellRepository(wells)
@@ -55,14 +77,13 @@ class MemoryTenantUnitOfWork(MemoryUnitOfWork):
         self.equipment: CatalogRepository[Equipment] = equipment
         self.production: ProductionRepository = MemoryProductionRepository(wells)
         self.assignments: AssignmentRepository = MemoryAssignmentRepository(wells)
-        self.activity: WellActivityReader = MemoryWellActivityReader(wells)
-        self.field_records: LinkedPhotos = MemoryLinkedPhotos(wells)
 
 
 def _declare_stores(state: MemoryState) -> None:
     """Every feature's store, so a unit of work finds them all."""
     state.store("audit", AuditData)
     state.store("wells", WellsData)
+    state.store("sync", SyncData)
 
 
 class MemoryTenantDatabases:
@@ -83,3 +104,11 @@ class MemoryTenantDatabases:
 
     def forget(self, tenant: Tenant) -> None:
         """Nothing is cached per tenant besides its data, which stays."""
+
+
+if TYPE_CHECKING:  # the fakes satisfy the ports the services ask for
+
+    def _serves(
+        databases: MemoryTenantDatabases,
+    ) -> tuple[WellActivityDatabases, PhotosDatabases, SyncDatabases]:
+        return databases, databases, databases

@@ -1,5 +1,6 @@
 """The in-memory twin of the wells repositories: wells, the catalog, daily production,
-assignments, a well's timeline and linked photos (one `WellsData` store per tenant).
+and assignments (one `WellsData` store per tenant); a well's activity and photos,
+which field sync writes, are read in `memory/sync.py`.
 
 It refuses what the database refuses (a second well with the same API number, a
 lease of a field that does not exist: `ConflictError`) and orders and filters as
@@ -24,13 +25,12 @@ from shared.core.wells.model.records import (
     Equipment,
     Facility,
     Lease,
-    LinkedPhoto,
     OilField,
     ProductionDay,
     Well,
     attribute_names,
 )
-from shared.core.wells.ports import TimelineEntry, TimelineQuery, WellQuery
+from shared.core.wells.ports import WellQuery
 
 R = TypeVar("R", bound=CatalogRecord)
 
@@ -46,9 +46,6 @@ class WellsData:
     equipment: dict[str, Equipment] = field(default_factory=dict)
     production: dict[tuple[str, date], ProductionDay] = field(default_factory=dict)
     assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
-    timeline: list[tuple[str, TimelineEntry]] = field(default_factory=list)
-    """(well id, entry): what field sync wrote (notes, inspections, downtime, readings)."""
-    photos: list[LinkedPhoto] = field(default_factory=list)
 
 
 Reference = Callable[[WellsData], Mapping[str, object]]
@@ -244,39 +241,3 @@ class MemoryAssignmentRepository:
 
     def unassign(self, user_id: str, well_id: str) -> None:
         self._data.assignments.pop((user_id, well_id), None)
-
-
-class MemoryWellActivityReader:
-    def __init__(self, data: WellsData) -> None:
-        self._data = data
-
-    def timeline(self, query: TimelineQuery) -> list[TimelineEntry]:
-        found: list[TimelineEntry] = []
-        for kind in sorted(query.kinds):
-            entries = [
-                e
-                for well_id, e in self._data.timeline
-                if e.kind == kind
-                and well_id == query.well_id
-                and (query.start is None or e.occurred_at >= query.start)
-                and (query.end is None or e.occurred_at < query.end)
-            ]
-            entries.sort(key=lambda e: e.occurred_at, reverse=True)
-            found += entries[: query.limit]
-        return found
-
-    def assignments(self, well_id: str) -> list[Assignment]:
-        rows = [a for a in self._data.assignments.values() if a.well_id == well_id]
-        return sorted(rows, key=lambda a: (a.assigned_at, a.user_id))
-
-
-class MemoryLinkedPhotos:
-    def __init__(self, data: WellsData) -> None:
-        self._data = data
-
-    def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
-        photos = sorted(
-            (p for p in self._data.photos if p.well_id == well_id),
-            key=lambda p: (-p.occurred_at.timestamp(), p.event_id),
-        )
-        return photos[:limit]

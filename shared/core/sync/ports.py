@@ -20,6 +20,7 @@ from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
 from shared.core.wells.model.records import LinkedPhoto
+from shared.core.wells.ports import WellsUnitOfWork
 
 Lockable = Literal["well", "equipment"]
 AppendTable = Literal[
@@ -242,6 +243,20 @@ class SyncJobRepository(Protocol):
     def counts(self, job_id: str) -> dict[str, int]:
         """How many outcomes the job has per status."""
         ...
+
+
+class SyncUnitOfWork(WellsUnitOfWork, Protocol):
+    """One transaction on one tenant's database, as field sync sees it: the wells it
+    writes production to, and its own event log, field records, conflicts and jobs."""
+
+    sync_events: SyncEventRepository
+    field_records: FieldRecordRepository
+    conflicts: ConflictRepository
+    sync_jobs: SyncJobRepository
+
+
+class SyncDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> SyncUnitOfWork: ...
 
 
 FieldWorkStatus = Literal["applied", "conflict", "rejected"]

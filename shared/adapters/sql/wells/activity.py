@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.field_timeline import entry_of
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.sync import tables as st
@@ -27,32 +28,6 @@ _TABLES: dict[TimelineKind, sa.Table] = {
     TimelineKind.DOWNTIME: st.downtime_events,
     TimelineKind.READING: st.field_readings,
 }
-
-_ID_COLUMN = {
-    TimelineKind.NOTE: "event_id",
-    TimelineKind.INSPECTION: "id",
-    TimelineKind.DOWNTIME: "event_id",
-    TimelineKind.READING: "event_id",
-}
-_DETAILS = {
-    TimelineKind.NOTE: ("text",),
-    TimelineKind.INSPECTION: ("inspection_date", "checklist", "passed", "notes", "status"),
-    TimelineKind.DOWNTIME: ("downtime_date", "reason_code", "hours"),
-    TimelineKind.READING: ("tag", "value", "unit"),
-}
-
-
-def entry_of(kind: TimelineKind, row: dict[str, Any]) -> TimelineEntry:
-    """A timeline entry from a row of its kind's table."""
-    return TimelineEntry(
-        kind=kind,
-        id=str(row[_ID_COLUMN[kind]]),
-        occurred_at=row["occurred_at"],
-        recorded_by=str(row["recorded_by"]),
-        device_id=str(row["device_id"]),
-        equipment_id=str(row["equipment_id"]) if row.get("equipment_id") else None,
-        details={name: row.get(name) for name in _DETAILS[kind]},
-    )
 
 
 class SqlWellActivityReader:

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from shared.core.common.errors import ConflictError
-from shared.core.common.units_of_work import AuditEntry, Record, TenantUnitOfWork
+from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.sync.model.field_events import (
     EquipmentInspected,
     FieldEvent,
     ProductionLogged,
     ReadingRecorded,
 )
-from shared.core.sync.ports import AppendTable
+from shared.core.sync.ports import AppendTable, SyncUnitOfWork
 from shared.core.sync.services.apply import slot_key, utc
 from shared.core.sync.services.state import EventWrites, Slots
 from shared.core.wells.model.records import ProductionDay
@@ -30,7 +30,7 @@ FIELD_TABLES: tuple[AppendTable, ...] = (
 )
 
 
-def load_slots(uow: TenantUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
+def load_slots(uow: SyncUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
     """Everything the events' rules may look at, in one query per kind of row."""
     instants = {
         (e.well_id, e.payload.tag, utc(e.occurred_at))
@@ -66,7 +66,7 @@ def _add(table: dict[K, list[Record]], key: K, row: Record) -> None:
     table.setdefault(key, []).append(row)
 
 
-def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
+def flush(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     """Write what events decided: inserts in bulk, then the changed rows."""
     rows = {table: [dict(row) for row in items] for table, items in writes.rows.items()}
     flags = dict(writes.production_flags)
@@ -96,7 +96,7 @@ def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
         uow.sync_events.add_many(writes.events)
 
 
-def _flush_conflicts(uow: TenantUnitOfWork, writes: EventWrites) -> None:
+def _flush_conflicts(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     if writes.new_conflicts:
         uow.conflicts.add_many(list(writes.new_conflicts.values()))
     for conflict, expected in writes.changed_conflicts.values():
