@@ -134,11 +134,11 @@ def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -
         uow.equipment.add(pump)
         uow.commit()
     with open_uow() as uow:
-        wells = uow.sync_events.lock_many("well", {live, deleted, str(uuid.uuid4())})
-        equipment = uow.sync_events.lock_many("equipment", {pump.id})
-        nothing = uow.sync_events.lock_many("well", set())
-    assert list(wells) == [live] and wells[live]["id"] == live
-    assert equipment[pump.id]["well_id"] == live
+        wells = uow.sync_events.lock_wells({live, deleted, str(uuid.uuid4())})
+        equipment = uow.sync_events.lock_equipment({pump.id, str(uuid.uuid4())})
+        nothing = uow.sync_events.lock_wells(set())
+    assert list(wells) == [live] and wells[live].id == live
+    assert list(equipment) == [pump.id] and equipment[pump.id].well_id == live
     assert nothing == {}
 
 

@@ -13,7 +13,6 @@ import copy
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from shared.adapters.field_timeline import TABLES, entry_of
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog
@@ -29,12 +28,11 @@ from shared.core.sync.ports import (
     InstantKey,
     JobOutcome,
     JobStatus,
-    Lockable,
     StoredEvent,
     SyncJob,
     TagKey,
 )
-from shared.core.wells.model.records import Assignment, LinkedPhoto, values_of
+from shared.core.wells.model.records import Assignment, Equipment, LinkedPhoto, Well, values_of
 from shared.core.wells.ports import TimelineEntry, TimelineQuery
 
 
@@ -61,15 +59,15 @@ class MemorySyncEventRepository:
         self._sync = sync
         self._wells = wells
 
-    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
-        """Nothing to lock (one writer at a time); the rows that exist by id."""
-        if entity == "well":
-            found: Mapping[str, Any] = {
-                i: w for i, w in self._wells.wells.items() if w.deleted_at is None
-            }
-        else:
-            found = self._wells.equipment
-        return {i: values_of(found[i]) for i in sorted(entity_ids) if i in found}
+    def lock_wells(self, well_ids: Collection[str]) -> dict[str, Well]:
+        """Nothing to lock (one writer at a time); the live wells that exist by id."""
+        wells = self._wells.wells
+        found = (wells[i] for i in sorted(well_ids) if i in wells)
+        return {w.id: w for w in found if w.deleted_at is None}
+
+    def lock_equipment(self, equipment_ids: Collection[str]) -> dict[str, Equipment]:
+        equipment = self._wells.equipment
+        return {i: equipment[i] for i in sorted(equipment_ids) if i in equipment}
 
     def get(self, event_id: str) -> StoredEvent | None:
         return self._sync.events.get(event_id)

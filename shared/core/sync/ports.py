@@ -19,10 +19,9 @@ from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
-from shared.core.wells.model.records import LinkedPhoto
+from shared.core.wells.model.records import Equipment, LinkedPhoto, Well
 from shared.core.wells.ports import WellsUnitOfWork
 
-Lockable = Literal["well", "equipment"]
 AppendTable = Literal[
     "field_readings",
     "production_history",
@@ -67,12 +66,16 @@ class StoredEvent:
 
 
 class SyncEventRepository(Protocol):
-    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
-        """Lock the rows until the transaction ends, in id order (syncs of a well queue up
+    def lock_wells(self, well_ids: Collection[str]) -> dict[str, Well]:
+        """Lock the wells until the transaction ends, in id order (syncs of a well queue up
         here; the order keeps two batches over the same wells from deadlocking).
 
-        Returns the rows that exist by id (deleted wells are left out).
+        Returns the wells that exist by id (deleted wells are left out).
         """
+        ...
+
+    def lock_equipment(self, equipment_ids: Collection[str]) -> dict[str, Equipment]:
+        """Lock the equipment as `lock_wells` locks wells; the pieces that exist by id."""
         ...
 
     def get(self, event_id: str) -> StoredEvent | None: ...

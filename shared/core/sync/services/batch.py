@@ -134,9 +134,9 @@ def _screen(
 
 def _context(uow: SyncUnitOfWork, batch: BatchInput, events: list[FieldEvent]) -> BatchContext:
     """Lock first, then read: the reads see what syncs ahead of us on these wells committed."""
-    wells = uow.sync_events.lock_many("well", {event.well_id for event in events})
+    wells = uow.sync_events.lock_wells({event.well_id for event in events})
     equipment_ids = {event.equipment_id for event in events if event.equipment_id}
-    equipment = uow.sync_events.lock_many("equipment", equipment_ids)
+    equipment = uow.sync_events.lock_equipment(equipment_ids)
     return BatchContext(
         tenant=batch.tenant,
         actor=batch.actor,
