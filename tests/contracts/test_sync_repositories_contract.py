@@ -12,6 +12,7 @@ import pytest
 
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases
 from shared.core.common.errors import ConflictError
+from shared.core.common.units_of_work import AuditEntry
 from shared.core.sync.model.field_events import EventOutcome, OutcomeStatus, Rule
 from shared.core.sync.ports import (
     Conflict,
@@ -296,3 +297,24 @@ def test_field_records_are_appended_and_read_by_their_keys(open_uow: OpenUnitOfW
     assert [n["text"] for n in notes] == ["Leak"]
     assert [p.blob_key for p in photos] == ["b/2.jpg", "b/1.jpg"]
     assert (linked, unlinked) == (True, False)
+
+
+def test_a_batchs_audit_entries_join_the_audit_log(open_uow: OpenUnitOfWork) -> None:
+    entry = AuditEntry(
+        action="production.synced",
+        entity="production",
+        entity_id="w/2026-02-27",
+        actor_id="u-1",
+        actor_email="op@acme.test",
+        at=NOW,
+        before=None,
+        after={"oil_bbl": 12.5, "production_date": date(2026, 2, 27)},
+        request_id="req-9",
+    )
+    with open_uow() as uow:
+        uow.field_records.append_audits([entry, replace(entry, entity_id="w/2026-02-28")])
+        uow.commit()
+    with open_uow() as uow:
+        [found] = uow.audit.list("production", "w/2026-02-27", 10)
+    assert (found["action"], found["request_id"]) == ("production.synced", "req-9")
+    assert found["after"] == {"oil_bbl": 12.5, "production_date": "2026-02-27"}

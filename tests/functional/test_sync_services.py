@@ -171,6 +171,9 @@ def test_a_batch_applies_once_and_lands_where_the_office_reads(site: Site) -> No
     assert [o.first_status for o in again] == [OutcomeStatus.APPLIED] * 3
     daily = site.production.get_day(site.tenant, site.manager, site.well_id, day)
     assert (daily.oil_bbl, daily.updated_by) == (42.0, site.operator.email)
+    with site.databases.unit_of_work(site.tenant) as uow:
+        audited = uow.audit.list("production", f"{site.well_id}/{day}", 10)
+    assert [e["action"] for e in audited] == ["production.synced"]
     query = TimelineQuery(site.well_id, frozenset(TimelineKind), None, None, 10)
     timeline = site.activity.timeline(site.tenant, site.manager, query)
     assert {e.kind for e in timeline} == {TimelineKind.NOTE, TimelineKind.READING}

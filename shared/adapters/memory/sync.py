@@ -2,7 +2,7 @@
 the conflict queue and big-batch jobs (one `SyncData` store per tenant).
 
 Field records are kept as the SQL tables hold them, rows by table name; the
-`audit_log` rows a batch appends go to the tenant's audit log, and the
+audit entries a batch appends go to the tenant's audit log, and the
 `production_daily` rows it reads are the wells store's days. Ids the database
 would refuse twice (an event, a conflict) raise `ConflictError` here too.
 """
@@ -225,11 +225,11 @@ class MemoryFieldRecordRepository:
         self._audit = MemoryAuditLog(audit)
 
     def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
-        if table == "audit_log":
-            for row in rows:
-                self._audit.record(AuditEntry(**row))
-            return
         self._sync.rows(table).extend(copy.deepcopy(dict(row)) for row in rows)
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            self._audit.record(entry)
 
     def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
         rows = self._sync.rows("field_readings")

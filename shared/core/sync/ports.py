@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from shared.core.common.actor import Actor
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
+from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
 from shared.core.wells.model.records import Equipment, LinkedPhoto, Well
@@ -29,7 +29,6 @@ AppendTable = Literal[
     "well_notes",
     "downtime_events",
     "well_photos",
-    "audit_log",
 ]
 InstantKey = tuple[str, str, datetime]
 """(well id, tag, occurred_at in UTC)"""
@@ -139,6 +138,10 @@ class FieldRecordRepository(Protocol):
 
     def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
         """Insert rows in bulk; keys that are not columns of `table` are ignored."""
+        ...
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        """Add the batch's audit entries to the tenant's audit log in bulk."""
         ...
 
     def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:

@@ -18,7 +18,7 @@ from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
-from shared.core.common.units_of_work import Record
+from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
 from shared.core.wells.model.records import LinkedPhoto
 
@@ -29,7 +29,6 @@ _APPENDABLE: dict[str, sa.Table] = {
     "well_notes": st.well_notes,
     "downtime_events": st.downtime_events,
     "well_photos": st.well_photos,
-    "audit_log": t.audit_log,
 }
 
 
@@ -56,6 +55,9 @@ class SqlFieldRecordRepository:
 
     def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
         insert_rows(self._c, _APPENDABLE[table], rows)
+
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        insert_rows(self._c, t.audit_log, [_audit_row(entry) for entry in entries])
 
     def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
         c = st.field_readings.c
@@ -155,3 +157,17 @@ def _key(row: Record, names: list[str]) -> tuple[Hashable, ...]:
 def _columns(table: sa.Table, row: Record) -> Record:
     """The values of `row` that are columns of `table` (rows carry a little extra)."""
     return {name: value for name, value in row.items() if name in table.c}
+
+
+def _audit_row(entry: AuditEntry) -> Record:
+    return {
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "actor_email": entry.actor_email,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+        "request_id": entry.request_id,
+    }

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from shared.core.common.errors import ConflictError
-from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.common.units_of_work import Record
 from shared.core.sync.model.field_events import (
     EquipmentInspected,
     FieldEvent,
@@ -89,7 +89,7 @@ def flush(uow: SyncUnitOfWork, writes: EventWrites) -> None:
         uow.production.upsert_days([ProductionDay(**row) for row in writes.days.values()])
     _flush_conflicts(uow, writes)
     if writes.audits:
-        records.append("audit_log", [audit_row(entry) for entry in writes.audits])
+        records.append_audits(writes.audits)
     if writes.changes:
         uow.changes.append_many(writes.changes)
     if writes.events:
@@ -102,17 +102,3 @@ def _flush_conflicts(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     for conflict, expected in writes.changed_conflicts.values():
         if not uow.conflicts.update(conflict, expected):
             raise ConflictError(f"conflict {conflict.id} changed meanwhile")
-
-
-def audit_row(entry: AuditEntry) -> Record:
-    return {
-        "at": entry.at,
-        "actor_id": entry.actor_id,
-        "actor_email": entry.actor_email,
-        "action": entry.action,
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "before": entry.before,
-        "after": entry.after,
-        "request_id": entry.request_id,
-    }
