@@ -32,7 +32,7 @@ from shared.core.sync.ports import (
     SyncJob,
     TagKey,
 )
-from shared.core.wells.model.records import Assignment, Equipment, LinkedPhoto, Well, values_of
+from shared.core.wells.model.records import Assignment, Equipment, LinkedPhoto, ProductionDay, Well
 from shared.core.wells.ports import TimelineEntry, TimelineQuery
 
 
@@ -251,9 +251,9 @@ class MemoryFieldRecordRepository:
         rows = self._sync.rows("production_history")
         return _sorted(_matching(rows, ("well_id", "production_date"), keys), "event_id")
 
-    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+    def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
         days = self._wells.production
-        return [values_of(days[k]) for k in keys if k in days]
+        return [days[k] for k in keys if k in days]
 
     def set_production_flags(self, flags: Mapping[str, bool]) -> None:
         self._update(

@@ -127,8 +127,9 @@ class MemoryCatalogRepository(_Records[R]):
     def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[R]:
         wanted = {name: value for name, value in filters.items() if value is not None}
         rows = sorted(self._rows.values(), key=lambda r: (r.created_at, r.id))
-        if rows and set(filters) - attribute_names(type(rows[0])):
-            raise ValueError(f"no attribute {sorted(set(filters))[0]}")
+        unknown = sorted(set(filters) - attribute_names(type(rows[0]))) if rows else []
+        if unknown:
+            raise ValueError(f"no attribute {unknown[0]}")
         items = [r for r in rows if all(getattr(r, n) == v for n, v in wanted.items())]
         return _page(items, limit, offset)
 

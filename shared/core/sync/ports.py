@@ -19,7 +19,7 @@ from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
-from shared.core.wells.model.records import Equipment, LinkedPhoto, Well
+from shared.core.wells.model.records import Equipment, LinkedPhoto, ProductionDay, Well
 from shared.core.wells.ports import WellsUnitOfWork
 
 AppendTable = Literal[
@@ -156,8 +156,8 @@ class FieldRecordRepository(Protocol):
 
     def production_logs(self, keys: Collection[DayKey]) -> list[Record]: ...
 
-    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
-        """The production_daily rows of these well-days."""
+    def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
+        """The daily production of these well-days (what the office reads)."""
         ...
 
     def set_production_flags(self, flags: Mapping[str, bool]) -> None:

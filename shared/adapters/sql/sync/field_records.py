@@ -20,7 +20,7 @@ from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
 from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
-from shared.core.wells.model.records import LinkedPhoto
+from shared.core.wells.model.records import LinkedPhoto, ProductionDay
 
 _APPENDABLE: dict[str, sa.Table] = {
     "field_readings": st.field_readings,
@@ -80,9 +80,11 @@ class SqlFieldRecordRepository:
         query = sa.select(st.production_history).order_by(c.event_id)
         return self._matching(query, [c.well_id, c.production_date], keys)
 
-    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+    def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
         c = t.production_daily.c
-        return self._matching(sa.select(t.production_daily), [c.well_id, c.production_date], keys)
+        query = sa.select(t.production_daily)
+        rows = self._matching(query, [c.well_id, c.production_date], keys)
+        return [ProductionDay(**row) for row in rows]
 
     def set_production_flags(self, flags: Mapping[str, bool]) -> None:
         c = st.production_history.c

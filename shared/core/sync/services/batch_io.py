@@ -16,7 +16,6 @@ from shared.core.sync.model.field_events import (
 from shared.core.sync.ports import AppendTable, SyncUnitOfWork
 from shared.core.sync.services.apply import slot_key, utc
 from shared.core.sync.services.state import EventWrites, Slots
-from shared.core.wells.model.records import ProductionDay
 
 K = TypeVar("K")
 
@@ -52,8 +51,8 @@ def load_slots(uow: SyncUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
         slots.current[(str(row["well_id"]), row["tag"])] = row
     for row in records.production_logs(days) if days else []:
         _add(slots.logs, (str(row["well_id"]), row["production_date"]), row)
-    for row in records.production_days(days) if days else []:
-        slots.days[(str(row["well_id"]), row["production_date"])] = row
+    for day in records.production_days(days) if days else []:
+        slots.days[(day.well_id, day.production_date)] = day
     for row in records.inspections_for(checks) if checks else []:
         _add(slots.inspections, (str(row["equipment_id"]), row["inspection_date"]), row)
     keys = {key for key in map(slot_key, events) if key is not None}
@@ -86,7 +85,7 @@ def flush(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     if writes.current_readings:
         records.put_current_readings(list(writes.current_readings.values()))
     if writes.days:
-        uow.production.upsert_days([ProductionDay(**row) for row in writes.days.values()])
+        uow.production.upsert_days(list(writes.days.values()))
     _flush_conflicts(uow, writes)
     if writes.audits:
         records.append_audits(writes.audits)
