@@ -104,7 +104,7 @@ def seed_tenant(platform: Platform, slug: str) -> Seeded:
         platform.wells.create(tenant, actor, {"name": f"{slug} {n:03d}", "well_type": "OIL"})
         for n in range(WELLS_PER_TENANT)
     ]
-    queried = [str(well["id"]) for well in wells[:WELLS_WITH_PRODUCTION]]
+    queried = [well.id for well in wells[:WELLS_WITH_PRODUCTION]]
     rows = production_rows(queried, date.today())
     for start in range(0, len(rows), MAX_BATCH_ROWS):
         platform.production.upsert_batch(tenant, actor, rows[start : start + MAX_BATCH_ROWS])

@@ -64,9 +64,9 @@ def seed(platform: Platform, wells: int) -> Seeded:
     well_ids, tag_ids = [], []
     for n in range(wells):
         well = platform.wells.create(tenant, actor, {"name": f"W{n:03d}", "well_type": "OIL"})
-        well_ids.append(str(well["id"]))
+        well_ids.append(well.id)
         for name in TAGS:
-            values = {"node_id": f"ns=2;s=W{n}.{name}", "well_id": well["id"], "tag_name": name}
+            values = {"node_id": f"ns=2;s=W{n}.{name}", "well_id": well.id, "tag_name": name}
             tag = platform.scada.tags.create(tenant, actor, connection["id"], values)
             tag_ids.append(int(tag["tag_id"]))
     rows = production_rows(well_ids, date.today())

@@ -212,7 +212,7 @@ def _open_alert_titles(platform: Platform, demo: DemoTenant) -> list[str]:
 
 def _well_names(platform: Platform, demo: DemoTenant) -> dict[str, str]:
     wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=500)).items
-    return {str(well["id"]): str(well["name"]) for well in wells}
+    return {well.id: well.name for well in wells}
 
 
 def count_tenant(platform: Platform, demo: DemoTenant) -> TenantCounts:

@@ -204,7 +204,7 @@ def _ensure_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> None:
                 continue
             values = {
                 "node_id": node_id(number, spec.name),
-                "well_id": well_ids.get(number, str(well["id"])),
+                "well_id": well_ids.get(number, well.id),
                 "tag_name": spec.name,
                 "unit": spec.unit or None,
             }

@@ -12,19 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from functions.local.seed_plan import TenantPlan, tenant_plan
 from functions.local.seed_production import daily_rows
 from functions.local.seed_wells import WellPlan
 from shared.bootstrap import Platform
 from shared.core.common.actor import Actor
-from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.wells.model.lifecycle import WellStatus
+from shared.core.wells.model.records import CatalogRecord, Well
 from shared.core.wells.ports import WellQuery
 from shared.core.wells.services.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 from shared.core.wells.services.production import MAX_BATCH_ROWS
+
+R = TypeVar("R", bound=CatalogRecord)
 
 Progress = Callable[[str, int, int], None]
 Ids = dict[str, str]
@@ -78,9 +80,9 @@ class TenantSeeder:
 
     def _seed_catalog(self, plan: TenantPlan) -> tuple[Ids, Ids, Ids]:
         """Fields, tank batteries with their tanks, and leases; their ids by business key."""
-        fields = {v["code"]: self._ensure(FIELDS, v)["id"] for v in plan.fields}
+        fields = {v["code"]: self._ensure(FIELDS, v).id for v in plan.fields}
         facilities = {
-            v["code"]: self._ensure(FACILITIES, _linked(v, "field_code", "field_id", fields))["id"]
+            v["code"]: self._ensure(FACILITIES, _linked(v, "field_code", "field_id", fields)).id
             for v in plan.facilities
         }
         for tank in plan.tanks:
@@ -88,10 +90,10 @@ class TenantSeeder:
         leases = {}
         for lease in plan.leases:
             values = {**lease.values, "field_id": fields[lease.profile.field.code]}
-            leases[values["lease_number"]] = self._ensure(LEASES, values)["id"]
+            leases[values["lease_number"]] = self._ensure(LEASES, values).id
         return fields, facilities, leases
 
-    def _ensure(self, kind: CatalogKind, values: Mapping[str, Any]) -> Record:
+    def _ensure(self, kind: CatalogKind[R], values: Mapping[str, Any]) -> R:
         """The record with this business key, created when missing."""
         key = {kind.unique_key: values[kind.unique_key]}
         catalog = self._platform.catalog
@@ -102,24 +104,24 @@ class TenantSeeder:
         api_number = plan.values["api_number"]
         query = WellQuery(text=api_number, limit=5)
         page = self._platform.wells.list(self._tenant, self._actor, query)
-        found = [well for well in page.items if well["api_number"] == api_number]
+        found = [well for well in page.items if well.api_number == api_number]
         well = found[0] if found else self._create_well(plan, lease_id, field_id)
         self._walk_lifecycle(well, plan)
-        return str(well["id"])
+        return well.id
 
-    def _create_well(self, plan: WellPlan, lease_id: str, field_id: str) -> Record:
+    def _create_well(self, plan: WellPlan, lease_id: str, field_id: str) -> Well:
         values = {**plan.values, "lease_id": lease_id, "field_id": field_id}
         return self._platform.wells.create(self._tenant, self._actor, values)
 
-    def _walk_lifecycle(self, well: Record, plan: WellPlan) -> None:
+    def _walk_lifecycle(self, well: Well, plan: WellPlan) -> None:
         """PLANNED → PERMITTED → DRILLING → COMPLETED → PRODUCING (→ SHUT_IN), one step each."""
-        current = WellStatus(well["status"])
+        current = WellStatus(well.status)
         if current not in LIFECYCLE:
             return
         steps = LIFECYCLE[LIFECYCLE.index(current) + 1 : LIFECYCLE.index(plan.target_status) + 1]
         for status in steps:
             changes = {"status": status.value, **plan.milestones.get(status, {})}
-            self._platform.wells.update(self._tenant, self._actor, str(well["id"]), changes)
+            self._platform.wells.update(self._tenant, self._actor, well.id, changes)
 
     def _write_production(
         self, wells: list[tuple[str, WellPlan]], first: date, last: date, progress: Progress

@@ -55,7 +55,7 @@ def seed_month_end(
     leases = platform.catalog.list(LEASES, tenant, actor, {}, 50, 0).items
     records = platform.compliance.records
     for lease in leases:
-        lease_id = str(lease["id"])
+        lease_id = lease.id
         month = platform.compliance.month_end.lease(tenant, actor, lease_id, period)
         oil = Decimal(month["products"]["oil"]["produced"])
         if oil <= 0:
@@ -224,7 +224,7 @@ def _emissions(
     facilities = platform.catalog.list(FACILITIES, tenant, actor, {}, 1, 0).items
     if not facilities:
         return
-    facility_id = str(facilities[0]["id"])
+    facility_id = facilities[0].id
     products = month["products"]
     assert isinstance(products, dict)
     flared_scf = float(Decimal(products["gas"]["produced"]) * Decimal("0.01") * 1000)

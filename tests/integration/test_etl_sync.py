@@ -86,12 +86,12 @@ def test_operator_tables_with_their_own_names_sync_and_nothing_is_written_to_the
     assert first["oil_bbl"] == pytest.approx(10.0 * 6.28981)
     assert first["gas_mcf"] == pytest.approx(1000.0 * 0.0353147)
     with mod_platform.tenant_databases.unit_of_work(tenant) as uow:
-        wells = {w["api_number"]: w for w in uow.wells.list(WellQuery()).items}
-        equipment = {e["tag"]: e for e in uow.equipment.list({}, 10, 0).items}
-    assert {w["status"] for w in wells.values()} == {"PRODUCING", "SHUT_IN"}
-    assert equipment["P-1"]["equipment_type"] == "ROD PUMP"
-    assert equipment["P-1"]["well_id"] == wells["42501201300000"]["id"]
-    assert equipment["T-1"]["well_id"] is None and equipment["T-1"]["status"] == "ACTIVE"
+        wells = {w.api_number: w for w in uow.wells.list(WellQuery()).items}
+        equipment = {e.tag: e for e in uow.equipment.list({}, 10, 0).items}
+    assert {w.status for w in wells.values()} == {"PRODUCING", "SHUT_IN"}
+    assert equipment["P-1"].equipment_type == "ROD PUMP"
+    assert equipment["P-1"].well_id == wells["42501201300000"].id
+    assert equipment["T-1"].well_id is None and equipment["T-1"].status == "ACTIVE"
     # AND the synced rows went to the devices' change feed (one entry per well and chunk)
     engine = mod_platform.tenant_databases.engines.engine_for(tenant)
     with engine.connect() as connection:
@@ -275,8 +275,8 @@ def test_deleted_source_rows_are_flagged_and_wells_soft_deleted(mod_platform, te
     # THEN that well is soft-deleted (hidden, still stored) and counted; its production stays
     assert run.entities["wells"].deleted == 1
     with mod_platform.tenant_databases.unit_of_work(tenant) as uow:
-        visible = {w["api_number"] for w in uow.wells.list(WellQuery()).items}
+        visible = {w.api_number for w in uow.wells.list(WellQuery()).items}
         gone = uow.wells.find_by_api_number("42501201310000")
     assert visible == {"42501201300000", "42317000010000"}
-    assert gone is not None and gone["deleted_at"] is not None
+    assert gone is not None and gone.deleted_at is not None
     assert len(production_in(mod_platform, tenant)) == 6

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import tracemalloc
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from functions.local.etl_runner import run_etl_tick
 from shared.core.etl.model.spreadsheets.reader import open_sheet
+from shared.core.wells.model.records import Well
 from tests.integration import api_support
 from tests.integration.conftest import open_tenant
 
 mod_platform = api_support.mod_platform
 mod_client = api_support.mod_client
 WELLS = 50
+NOW = datetime(2026, 1, 5, tzinfo=UTC)
 TARGET_BYTES = 50 * 1024 * 1024
 REMARK = "r" * 420  # an unmapped wide column: the file is big, the import stays light
 
@@ -40,8 +42,8 @@ def session(mod_platform, mod_client):
     with mod_platform.tenant_databases.unit_of_work(tenant) as uow:
         for n in range(WELLS):
             uow.wells.add(
-                {"name": f"W{n}", "api_number": f"4250130{n:03d}0000", "well_type": "OIL",
-                 "status": "PRODUCING", "is_horizontal": False}
+                Well(id=str(uuid.uuid4()), name=f"W{n}", api_number=f"4250130{n:03d}0000",
+                     well_type="OIL", status="PRODUCING", created_at=NOW, updated_at=NOW)
             )  # fmt: skip
         uow.commit()
     return session

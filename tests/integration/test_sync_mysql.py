@@ -23,6 +23,7 @@ from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatu
 from shared.core.sync.model import field_events as fe
 from shared.core.sync.services.field_sync import SyncService
 from shared.core.sync.services.review import Resolution
+from shared.core.wells.model.records import Equipment, Well
 
 pytestmark = pytest.mark.mysql
 
@@ -73,10 +74,13 @@ def mysql_engine(mysql_server_url: str) -> Iterator[sa.Engine]:
 @pytest.fixture
 def setup(mysql_engine) -> tuple[SyncService, Clock, str, str]:
     with SqlTenantUnitOfWork(mysql_engine) as uow:
-        well_row = {"name": "W-1", "well_type": "OIL", "status": "PRODUCING"}
-        well = uow.wells.add({**well_row, "is_horizontal": False})["id"]
-        pump_row = {"tag": "P-1", "equipment_type": "ROD_PUMP", "status": "ACTIVE"}
-        pump = uow.equipment.add({**pump_row, "well_id": well})["id"]
+        well = str(uuid.uuid4())
+        stamps = {"created_at": T, "updated_at": T}
+        uow.wells.add(Well(id=well, name="W-1", well_type="OIL", status="PRODUCING", **stamps))
+        pump = uow.equipment.add(
+            Equipment(id=str(uuid.uuid4()), tag="P-1", equipment_type="ROD_PUMP",
+                      status="ACTIVE", well_id=well, **stamps)
+        ).id  # fmt: skip
         uow.assignments.assign(PUMPER.user_id, well, "admin", T)
         uow.commit()
     clock = Clock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,16 @@ from shared.bootstrap import Platform, build_platform
 from shared.core.common.errors import InfrastructureError
 from shared.core.registry.errors import DatabaseExistsError, UnknownTenantError
 from shared.core.registry.services.tenants import CreateTenant
+from shared.core.wells.model.records import Well
 from shared.core.wells.ports import WellQuery
 from shared.settings import Settings
 from tests.conftest import _admin_engine
 
-WELL = {"name": "Left Behind 1", "api_number": "42501301230000", "well_type": "OIL",
-        "status": "PRODUCING", "is_horizontal": False}  # fmt: skip
+WELL = Well(
+    id=str(uuid.uuid4()), name="Left Behind 1", api_number="42501301230000", well_type="OIL",
+    status="PRODUCING", created_at=datetime(2026, 1, 5, tzinfo=UTC),
+    updated_at=datetime(2026, 1, 5, tzinfo=UTC),
+)  # fmt: skip
 
 
 def acme(**options: Any) -> CreateTenant:
@@ -68,7 +73,7 @@ def audit_details(platform: Platform, action: str) -> list[dict]:
 def wells_of(platform: Platform, slug: str) -> list[str]:
     tenant = platform.tenants.get(slug)
     with platform.tenant_databases.unit_of_work(tenant) as uow:
-        return [well["name"] for well in uow.wells.list(WellQuery()).items]
+        return [well.name for well in uow.wells.list(WellQuery()).items]
 
 
 def test_a_database_another_registry_left_is_refused_then_adopted_on_purpose(

@@ -131,7 +131,7 @@ def test_a_mariadb_tenant_is_provisioned_by_the_cli_and_served_by_the_api(
     with platform.tenant_databases.unit_of_work(tenant) as uow:
         synced = uow.production.between(well_id, date(2024, 1, 1), date(2024, 1, 31))
         renamed = uow.wells.get(well_id)
-    assert [round(d["oil_bbl"], 4) for d in synced] == [
+    assert [round(d.oil_bbl or 0.0, 4) for d in synced] == [
         round((10.0 + day / 10) * 6.28981, 4) for day in range(4)
     ]
-    assert renamed is not None and renamed["name"] == "Smith 1"  # the same API number: one well
+    assert renamed is not None and renamed.name == "Smith 1"  # the same API number: one well

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas import catalog as s
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
-from shared.core.common.units_of_work import Record
 from shared.core.wells.services.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 
 router = APIRouter()
@@ -46,16 +45,16 @@ class EquipmentFilter(QueryFilter):
 
 
 def _add_routes(
-    kind: CatalogKind,
+    kind: CatalogKind[Any],
     path: str,
     create_model: type[BaseModel],
     patch_model: type[BaseModel],
     out_model: type[BaseModel],
     filter_model: type[BaseModel],
 ) -> None:
-    tags: list[str | Any] = [kind.repository]
+    tags: list[str | Any] = [kind.plural]
 
-    @router.get(path, response_model=PageOut[out_model], tags=tags, name=f"list_{kind.repository}")  # type: ignore[valid-type]
+    @router.get(path, response_model=PageOut[out_model], tags=tags, name=f"list_{kind.plural}")  # type: ignore[valid-type]
     def list_items(
         platform: PlatformDep,
         tenant: TenantDep,
@@ -75,13 +74,13 @@ def _add_routes(
         platform: PlatformDep,
         tenant: TenantDep,
         actor: ActorDep,
-    ) -> Record:
+    ) -> Any:
         return platform.catalog.create(kind, tenant, actor, to_values(body))
 
     @router.get(path + "/{item_id}", response_model=out_model, tags=tags, name=f"get_{kind.name}")
     def get_item(
         item_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-    ) -> Record:
+    ) -> Any:
         return platform.catalog.get(kind, tenant, actor, str(item_id))
 
     @router.patch(
@@ -93,7 +92,7 @@ def _add_routes(
         platform: PlatformDep,
         tenant: TenantDep,
         actor: ActorDep,
-    ) -> Record:
+    ) -> Any:
         changes = to_values(body, only_set=True)
         return platform.catalog.update(kind, tenant, actor, str(item_id), changes)
 

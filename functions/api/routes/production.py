@@ -18,7 +18,7 @@ from functions.api.schemas.production import (
     ProductionSeries,
     ProductionValues,
 )
-from shared.core.common.units_of_work import Record
+from shared.core.wells.model.records import ProductionDay
 
 router = APIRouter(tags=["production"])
 
@@ -30,7 +30,7 @@ def get_day(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> Record:
+) -> ProductionDay:
     return platform.production.get_day(tenant, actor, str(well_id), production_date)
 
 
@@ -47,7 +47,7 @@ def put_day(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> Record:
+) -> ProductionDay:
     record, created = platform.production.put_day(
         tenant, actor, str(well_id), production_date, to_values(body)
     )
@@ -70,7 +70,8 @@ def production_range(
     do, as read), they go to JSON as they are instead of through 366 models."""
     end = end or datetime.now(UTC).date()
     start = start or end - timedelta(days=30)
-    items = platform.production.between(tenant, actor, str(well_id), start, end)
+    days = platform.production.between(tenant, actor, str(well_id), start, end)
+    items = [vars(day) for day in days]  # the attributes in order, not copied
     series = {"well_id": well_id, "from": start, "to": end, "days": len(items), "items": items}
     if rows_fit(items, ProductionOut):
         body = pydantic_core.to_json(series, inf_nan_mode="null")  # as the model writes them

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Query, Response
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
-from shared.core.common.units_of_work import Record
 from shared.core.wells.model.lifecycle import WellStatus
-from shared.core.wells.ports import WellQuery
+from shared.core.wells.ports import Well, WellQuery
 
 router = APIRouter(tags=["wells"])
 
@@ -44,21 +43,19 @@ def list_wells(
 @router.post("/api/v1/wells", response_model=WellOut, status_code=201)
 def create_well(
     body: WellCreate, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> Record:
+) -> Well:
     return platform.wells.create(tenant, actor, to_values(body))
 
 
 @router.get("/api/v1/wells/{well_id}", response_model=WellOut)
-def get_well(
-    well_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> Record:
+def get_well(well_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep) -> Well:
     return platform.wells.get(tenant, actor, str(well_id))
 
 
 @router.patch("/api/v1/wells/{well_id}", response_model=WellOut)
 def patch_well(
     well_id: uuid.UUID, body: WellPatch, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> Record:
+) -> Well:
     return platform.wells.update(tenant, actor, str(well_id), to_values(body, only_set=True))
 
 

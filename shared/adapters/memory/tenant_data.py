@@ -8,7 +8,10 @@ A feature adds its stores in `_declare_stores` and its repositories in `_bind`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shared.adapters.memory.analytics import ANALYTICS, AnalyticsData, MemoryAnalyticsStore
+from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.scada import (
     SCADA,
     MemoryReadingRepository,
@@ -16,10 +19,47 @@ from shared.adapters.memory.scada import (
     ScadaData,
     declare_scada,
 )
+from shared.adapters.memory.sync import (
+    MemoryConflictRepository,
+    MemoryFieldRecordRepository,
+    MemorySyncEventRepository,
+    MemorySyncJobRepository,
+    MemoryWellActivityReader,
+    SyncData,
+)
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.adapters.memory.wells import (
+    MemoryAssignmentRepository,
+    MemoryProductionRepository,
+    MemoryWellRepository,
+    WellsData,
+    catalog_repositories,
+)
 from shared.core.analytics.ports import AnalyticsStore
+from shared.core.common.change_feed import ChangeLog
+from shared.core.common.units_of_work import AuditLog
 from shared.core.registry.model.tenants import Tenant
 from shared.core.scada.ports import ReadingRepository, ScadaRepositories
+from shared.core.sync.ports import (
+    ConflictRepository,
+    FieldRecordRepository,
+    SyncDatabases,
+    SyncEventRepository,
+    SyncJobRepository,
+)
+from shared.core.wells.ports import (
+    AssignmentRepository,
+    CatalogRepository,
+    Equipment,
+    Facility,
+    Lease,
+    OilField,
+    PhotosDatabases,
+    ProductionRepository,
+    WellActivityDatabases,
+    WellActivityReader,
+    WellRepository,
+)
 
 
 class MemoryTenantUnitOfWork(MemoryUnitOfWork):
@@ -35,12 +75,35 @@ class MemoryTenantUnitOfWork(MemoryUnitOfWork):
         self.scada = MemoryScadaRepositories(scada)
         self.readings = MemoryReadingRepository(scada)
         self.analytics = MemoryAnalyticsStore(self.data(ANALYTICS, AnalyticsData), scada)
+        audit = self.data("audit", AuditData)
+        self.audit: AuditLog = MemoryAuditLog(audit)
+        self.changes: ChangeLog = MemoryChangeLog(audit)
+        wells, sync = self.data("wells", WellsData), self.data("sync", SyncData)
+        self._bind_wells(wells)
+        self.activity: WellActivityReader = MemoryWellActivityReader(sync, wells)
+        self.sync_events: SyncEventRepository = MemorySyncEventRepository(sync, wells)
+        self.field_records: FieldRecordRepository = MemoryFieldRecordRepository(sync, wells, audit)
+        self.conflicts: ConflictRepository = MemoryConflictRepository(sync)
+        self.sync_jobs: SyncJobRepository = MemorySyncJobRepository(sync)
+
+    def _bind_wells(self, wells: WellsData) -> None:
+        self.wells: WellRepository = MemoryWellRepository(wells)
+        fields, leases, facilities, equipment = catalog_repositories(wells)
+        self.fields: CatalogRepository[OilField] = fields
+        self.leases: CatalogRepository[Lease] = leases
+        self.facilities: CatalogRepository[Facility] = facilities
+        self.equipment: CatalogRepository[Equipment] = equipment
+        self.production: ProductionRepository = MemoryProductionRepository(wells)
+        self.assignments: AssignmentRepository = MemoryAssignmentRepository(wells)
 
 
 def _declare_stores(state: MemoryState) -> None:
     """Every feature's store, so a unit of work finds them all."""
     declare_scada(state)
     state.store(ANALYTICS, AnalyticsData)
+    state.store("audit", AuditData)
+    state.store("wells", WellsData)
+    state.store("sync", SyncData)
 
 
 class MemoryTenantDatabases:
@@ -61,3 +124,11 @@ class MemoryTenantDatabases:
 
     def forget(self, tenant: Tenant) -> None:
         """Nothing is cached per tenant besides its data, which stays."""
+
+
+if TYPE_CHECKING:  # the fakes satisfy the ports the services ask for
+
+    def _serves(
+        databases: MemoryTenantDatabases,
+    ) -> tuple[WellActivityDatabases, PhotosDatabases, SyncDatabases]:
+        return databases, databases, databases

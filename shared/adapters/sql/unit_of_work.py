@@ -17,7 +17,6 @@ from sqlalchemy.exc import (
 )
 
 from shared.adapters.security.secret_box import SecretBox
-from shared.adapters.sql import tenant_tables as tables
 from shared.adapters.sql.etl.registry import SqlEtlConfigRegistry
 from shared.adapters.sql.registry.repositories import (
     SqlApiKeyRepository,
@@ -43,9 +42,12 @@ from shared.adapters.sql.sync.repositories import SqlConflictRepository, SqlSync
 from shared.adapters.sql.wells.repositories import (
     SqlAssignmentRepository,
     SqlAuditLog,
-    SqlCatalogRepository,
     SqlProductionRepository,
     SqlWellRepository,
+    sql_equipment,
+    sql_facilities,
+    sql_fields,
+    sql_leases,
 )
 from shared.core.common.change_feed import ChangeLog
 from shared.core.common.errors import ConflictError, DatabaseUnavailableError, WellOSError
@@ -74,6 +76,10 @@ from shared.core.sync.ports import (
 from shared.core.wells.ports import (
     AssignmentRepository,
     CatalogRepository,
+    Equipment,
+    Facility,
+    Lease,
+    OilField,
     ProductionRepository,
     WellRepository,
 )
@@ -205,10 +211,10 @@ class SqlTenantUnitOfWork(ConnectionUnitOfWork):
     def __enter__(self) -> Self:
         connection = self._open()
         self.wells: WellRepository = SqlWellRepository(connection)
-        self.fields: CatalogRepository = SqlCatalogRepository(connection, tables.fields)
-        self.leases: CatalogRepository = SqlCatalogRepository(connection, tables.leases)
-        self.facilities: CatalogRepository = SqlCatalogRepository(connection, tables.facilities)
-        self.equipment: CatalogRepository = SqlCatalogRepository(connection, tables.equipment)
+        self.fields: CatalogRepository[OilField] = sql_fields(connection)
+        self.leases: CatalogRepository[Lease] = sql_leases(connection)
+        self.facilities: CatalogRepository[Facility] = sql_facilities(connection)
+        self.equipment: CatalogRepository[Equipment] = sql_equipment(connection)
         self.production: ProductionRepository = SqlProductionRepository(connection)
         self.assignments: AssignmentRepository = SqlAssignmentRepository(connection)
         self.audit: AuditLog = SqlAuditLog(connection)

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from shared.core.common.actor import Actor
 from shared.core.common.change_feed import record_changes
 from shared.core.common.clock import Clock
 from shared.core.common.errors import NotFoundError, PermissionDeniedError
 from shared.core.common.roles import Permission, Role, has_permission, sees_only_assigned_wells
-from shared.core.common.units_of_work import AuditEntry, TenantUnitOfWork
+from shared.core.common.units_of_work import AuditEntry, UnitOfWork
 
 OFFICE_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
+
+
+class AssignedWells(Protocol):
+    def well_ids_for(self, user_id: str) -> set[str]: ...
+
+
+class SeesAssignments(Protocol):
+    """A unit of work that knows which wells each field operator is assigned to."""
+
+    @property
+    def assignments(self) -> AssignedWells: ...
 
 
 def require(actor: Actor, permission: Permission) -> None:
@@ -25,14 +36,14 @@ def require_office_role(actor: Actor, what: str) -> None:
         raise PermissionDeniedError(f"only admins and managers may {what}")
 
 
-def visible_well_ids(uow: TenantUnitOfWork, actor: Actor) -> set[str] | None:
+def visible_well_ids(uow: SeesAssignments, actor: Actor) -> set[str] | None:
     """The wells `actor` may see: None means all of them."""
     if sees_only_assigned_wells(actor.role):
         return uow.assignments.well_ids_for(actor.user_id)
     return None
 
 
-def ensure_well_visible(uow: TenantUnitOfWork, actor: Actor, well_id: str) -> None:
+def ensure_well_visible(uow: SeesAssignments, actor: Actor, well_id: str) -> None:
     """Unassigned wells are reported as missing to field operators, not as forbidden."""
     visible = visible_well_ids(uow, actor)
     if visible is not None and well_id not in visible:
@@ -40,7 +51,7 @@ def ensure_well_visible(uow: TenantUnitOfWork, actor: Actor, well_id: str) -> No
 
 
 def audit(
-    uow: TenantUnitOfWork,
+    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     action: str,

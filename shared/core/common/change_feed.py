@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.core.common.errors import InputError
 from shared.core.common.units_of_work import Record
 
 if TYPE_CHECKING:
-    from shared.core.common.units_of_work import TenantUnitOfWork
+    from shared.core.common.units_of_work import UnitOfWork
 from shared.core.common.actor import Actor
 
 CURSOR_TAG = "c1"
@@ -116,7 +116,7 @@ def well_ids_of(
 
 
 def record_changes(
-    uow: TenantUnitOfWork,
+    uow: UnitOfWork,
     at: datetime,
     actor: Actor,
     action: str,
@@ -149,12 +149,16 @@ def change_entries(
 
 
 def record_batch_changes(
-    uow: TenantUnitOfWork, at: datetime, actor: Actor, action: str, rows: list[Record]
+    uow: UnitOfWork,
+    at: datetime,
+    actor: Actor,
+    action: str,
+    well_days: Iterable[tuple[str, date]],
 ) -> None:
     """One entry per well for a bulk production write (devices re-read the range)."""
     days: dict[str, list[Any]] = {}
-    for row in rows:
-        days.setdefault(str(row["well_id"]), []).append(row["production_date"])
+    for well_id, day in well_days:
+        days.setdefault(str(well_id), []).append(day)
     for well_id, dates in sorted(days.items()):
         data = {"well_id": well_id, "from": min(dates), "to": max(dates), "days": len(dates)}
         entity_id = f"{well_id}/{data['from']}..{data['to']}"

@@ -6,7 +6,9 @@ API's pydantic models validate them on the way in and shape them on the way out.
 `TenantUnitOfWork` carries the repositories of several features (wells, sync,
 SCADA), imported for type checking only; import-linter lists these imports as the
 declared exceptions to the feature order (see pyproject.toml). Step B of issue 11
-replaces it by one unit-of-work protocol per feature.
+replaces it by one unit-of-work protocol per feature: wells and field sync have
+theirs (`WellsUnitOfWork`, `SyncUnitOfWork`) and take typed rows; the features
+above them still open this one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
     from shared.core.wells.ports import (
         AssignmentRepository,
         CatalogRepository,
+        Equipment,
+        Facility,
+        Lease,
+        OilField,
         ProductionRepository,
         WellRepository,
     )
@@ -113,10 +119,10 @@ class TenantUnitOfWork(UnitOfWork, Protocol):
     """
 
     wells: WellRepository
-    fields: CatalogRepository
-    leases: CatalogRepository
-    facilities: CatalogRepository
-    equipment: CatalogRepository
+    fields: CatalogRepository[OilField]
+    leases: CatalogRepository[Lease]
+    facilities: CatalogRepository[Facility]
+    equipment: CatalogRepository[Equipment]
     production: ProductionRepository
     assignments: AssignmentRepository
     sync_events: SyncEventRepository

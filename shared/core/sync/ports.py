@@ -16,11 +16,12 @@ from typing import Any, Literal, Protocol
 
 from shared.core.common.actor import Actor
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
+from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
+from shared.core.wells.model.records import Equipment, LinkedPhoto, ProductionDay, Well
+from shared.core.wells.ports import WellsUnitOfWork
 
-Lockable = Literal["well", "equipment"]
 AppendTable = Literal[
     "field_readings",
     "production_history",
@@ -28,7 +29,6 @@ AppendTable = Literal[
     "well_notes",
     "downtime_events",
     "well_photos",
-    "audit_log",
 ]
 InstantKey = tuple[str, str, datetime]
 """(well id, tag, occurred_at in UTC)"""
@@ -65,12 +65,16 @@ class StoredEvent:
 
 
 class SyncEventRepository(Protocol):
-    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
-        """Lock the rows until the transaction ends, in id order (syncs of a well queue up
+    def lock_wells(self, well_ids: Collection[str]) -> dict[str, Well]:
+        """Lock the wells until the transaction ends, in id order (syncs of a well queue up
         here; the order keeps two batches over the same wells from deadlocking).
 
-        Returns the rows that exist by id (deleted wells are left out).
+        Returns the wells that exist by id (deleted wells are left out).
         """
+        ...
+
+    def lock_equipment(self, equipment_ids: Collection[str]) -> dict[str, Equipment]:
+        """Lock the equipment as `lock_wells` locks wells; the pieces that exist by id."""
         ...
 
     def get(self, event_id: str) -> StoredEvent | None: ...
@@ -136,6 +140,10 @@ class FieldRecordRepository(Protocol):
         """Insert rows in bulk; keys that are not columns of `table` are ignored."""
         ...
 
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        """Add the batch's audit entries to the tenant's audit log in bulk."""
+        ...
+
     def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
         """Readings of these wells and tags at exactly these instants."""
         ...
@@ -148,8 +156,8 @@ class FieldRecordRepository(Protocol):
 
     def production_logs(self, keys: Collection[DayKey]) -> list[Record]: ...
 
-    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
-        """The production_daily rows of these well-days."""
+    def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
+        """The daily production of these well-days (what the office reads)."""
         ...
 
     def set_production_flags(self, flags: Mapping[str, bool]) -> None:
@@ -168,7 +176,7 @@ class FieldRecordRepository(Protocol):
         """A well's notes merged: by occurred_at, then device id, then event id."""
         ...
 
-    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+    def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
         """A well's linked photos, newest first."""
         ...
 
@@ -241,6 +249,20 @@ class SyncJobRepository(Protocol):
     def counts(self, job_id: str) -> dict[str, int]:
         """How many outcomes the job has per status."""
         ...
+
+
+class SyncUnitOfWork(WellsUnitOfWork, Protocol):
+    """One transaction on one tenant's database, as field sync sees it: the wells it
+    writes production to, and its own event log, field records, conflicts and jobs."""
+
+    sync_events: SyncEventRepository
+    field_records: FieldRecordRepository
+    conflicts: ConflictRepository
+    sync_jobs: SyncJobRepository
+
+
+class SyncDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> SyncUnitOfWork: ...
 
 
 FieldWorkStatus = Literal["applied", "conflict", "rejected"]

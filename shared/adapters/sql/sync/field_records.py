@@ -18,8 +18,9 @@ from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
-from shared.core.common.units_of_work import Record
+from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
+from shared.core.wells.model.records import LinkedPhoto, ProductionDay
 
 _APPENDABLE: dict[str, sa.Table] = {
     "field_readings": st.field_readings,
@@ -28,7 +29,6 @@ _APPENDABLE: dict[str, sa.Table] = {
     "well_notes": st.well_notes,
     "downtime_events": st.downtime_events,
     "well_photos": st.well_photos,
-    "audit_log": t.audit_log,
 }
 
 
@@ -56,6 +56,9 @@ class SqlFieldRecordRepository:
     def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
         insert_rows(self._c, _APPENDABLE[table], rows)
 
+    def append_audits(self, entries: Sequence[AuditEntry]) -> None:
+        insert_rows(self._c, t.audit_log, [_audit_row(entry) for entry in entries])
+
     def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
         c = st.field_readings.c
         query = sa.select(st.field_readings).order_by(c.event_id)
@@ -77,9 +80,11 @@ class SqlFieldRecordRepository:
         query = sa.select(st.production_history).order_by(c.event_id)
         return self._matching(query, [c.well_id, c.production_date], keys)
 
-    def production_days(self, keys: Collection[DayKey]) -> list[Record]:
+    def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
         c = t.production_daily.c
-        return self._matching(sa.select(t.production_daily), [c.well_id, c.production_date], keys)
+        query = sa.select(t.production_daily)
+        rows = self._matching(query, [c.well_id, c.production_date], keys)
+        return [ProductionDay(**row) for row in rows]
 
     def set_production_flags(self, flags: Mapping[str, bool]) -> None:
         c = st.production_history.c
@@ -122,14 +127,24 @@ class SqlFieldRecordRepository:
             .limit(limit)
         )
 
-    def photos_for(self, well_id: str, limit: int) -> list[Record]:
+    def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
         c = st.well_photos.c
-        return self._rows(
-            sa.select(st.well_photos)
+        query = (
+            sa.select(
+                c.event_id,
+                c.well_id,
+                c.blob_key,
+                c.content_type,
+                c.caption,
+                c.occurred_at,
+                c.device_id,
+                c.recorded_by,
+            )
             .where(c.well_id == well_id)
             .order_by(c.occurred_at.desc(), c.event_id)
             .limit(limit)
         )
+        return [LinkedPhoto(**row) for row in self._rows(query)]
 
     def photo_linked(self, well_id: str, blob_key: str) -> bool:
         c = st.well_photos.c
@@ -144,3 +159,17 @@ def _key(row: Record, names: list[str]) -> tuple[Hashable, ...]:
 def _columns(table: sa.Table, row: Record) -> Record:
     """The values of `row` that are columns of `table` (rows carry a little extra)."""
     return {name: value for name, value in row.items() if name in table.c}
+
+
+def _audit_row(entry: AuditEntry) -> Record:
+    return {
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "actor_email": entry.actor_email,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+        "request_id": entry.request_id,
+    }

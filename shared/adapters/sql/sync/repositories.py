@@ -23,7 +23,8 @@ from shared.adapters.sql.sync.values import read_row, read_value, to_json, write
 from shared.core.common.errors import ConflictError
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
-from shared.core.sync.ports import Conflict, ConflictQuery, Lockable, StoredEvent
+from shared.core.sync.ports import Conflict, ConflictQuery, StoredEvent
+from shared.core.wells.model.records import Equipment, Well
 
 __all__ = [
     "SqlConflictRepository",
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 ID_CHUNK = 1000
-_LOCKABLE: dict[str, sa.Table] = {"well": t.wells, "equipment": t.equipment}
 
 
 def insert(connection: Connection, table: sa.Table, row: Mapping[str, Any]) -> None:
@@ -51,18 +51,25 @@ class SqlSyncEventRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def lock_many(self, entity: Lockable, entity_ids: Collection[str]) -> dict[str, Record]:
+    def lock_wells(self, well_ids: Collection[str]) -> dict[str, Well]:
+        rows = self._lock(t.wells, well_ids, t.wells.c.deleted_at.is_(None))
+        return {str(row["id"]): Well(**row) for row in rows}
+
+    def lock_equipment(self, equipment_ids: Collection[str]) -> dict[str, Equipment]:
+        rows = self._lock(t.equipment, equipment_ids, sa.true())
+        return {str(row["id"]): Equipment(**row) for row in rows}
+
+    def _lock(
+        self, table: sa.Table, entity_ids: Collection[str], alive: sa.ColumnElement[bool]
+    ) -> list[Record]:
         """FOR NO KEY UPDATE on PostgreSQL (row inserts that reference it still go on),
         FOR UPDATE elsewhere; one statement, rows locked in id order."""
         ids = sorted(entity_ids)
         if not ids:
-            return {}
-        table = _LOCKABLE[entity]
-        query = sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
-        if entity == "well":
-            query = query.where(table.c.deleted_at.is_(None))
+            return []
+        query = sa.select(table).where(table.c.id.in_(ids), alive).order_by(table.c.id)
         rows = self._c.execute(query.with_for_update(key_share=True))
-        return {str(row.id): read_row(row._mapping) for row in rows}
+        return [read_row(row._mapping) for row in rows]
 
     def get(self, event_id: str) -> StoredEvent | None:
         found = self.get_many([event_id])

@@ -7,14 +7,20 @@ from typing import Self
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.field_timeline import entry_of
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.engines import TenantEngineCache
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.values import read_row, write_value
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
-from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
-from shared.core.wells.ports import TimelineKind, TimelineQuery, WellActivityReader
+from shared.core.wells.model.records import Assignment
+from shared.core.wells.ports import (
+    TimelineEntry,
+    TimelineKind,
+    TimelineQuery,
+    WellActivityReader,
+)
 
 _TABLES: dict[TimelineKind, sa.Table] = {
     TimelineKind.NOTE: st.well_notes,
@@ -28,8 +34,8 @@ class SqlWellActivityReader:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def timeline(self, query: TimelineQuery) -> list[tuple[TimelineKind, Record]]:
-        found: list[tuple[TimelineKind, Record]] = []
+    def timeline(self, query: TimelineQuery) -> list[TimelineEntry]:
+        found: list[TimelineEntry] = []
         for kind in sorted(query.kinds):
             table = _TABLES[kind]
             select = sa.select(table).where(table.c.well_id == query.well_id)
@@ -38,17 +44,17 @@ class SqlWellActivityReader:
             if query.end is not None:
                 select = select.where(table.c.occurred_at < write_value(query.end))
             select = select.order_by(table.c.occurred_at.desc()).limit(query.limit)
-            found += [(kind, read_row(row._mapping)) for row in self._c.execute(select)]
+            found += [entry_of(kind, read_row(row._mapping)) for row in self._c.execute(select)]
         return found
 
-    def assignments(self, well_id: str) -> list[Record]:
+    def assignments(self, well_id: str) -> list[Assignment]:
         c = t.well_assignments.c
         select = (
             sa.select(c.user_id, c.well_id, c.assigned_by, c.assigned_at)
             .where(c.well_id == well_id)
             .order_by(c.assigned_at, c.user_id)
         )
-        return [read_row(row._mapping) for row in self._c.execute(select)]
+        return [Assignment(**read_row(row._mapping)) for row in self._c.execute(select)]
 
 
 class SqlWellActivityUnitOfWork(SqlTenantUnitOfWork):

@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -23,7 +23,18 @@ from shared.adapters.sql.json_rows import read_records
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditEntry, AuditQuery, Record
+from shared.core.wells.model.records import (
+    CatalogRecord,
+    Equipment,
+    Facility,
+    Lease,
+    OilField,
+    ProductionDay,
+    Well,
+)
 from shared.core.wells.ports import WellQuery
+
+R = TypeVar("R", bound=CatalogRecord)
 
 PRODUCTION_CHUNK_ROWS = 5000
 _API_SEPARATORS = re.compile(r"[\s\-.]")
@@ -50,12 +61,27 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class _TableRepository:
+class _TableRepository(Generic[R]):
+    """One catalog table read and written as records of `kind`, whose attributes are
+    the table's columns (this is the one place that knows it)."""
+
     entity = "record"
 
-    def __init__(self, connection: Connection, table: sa.Table) -> None:
+    def __init__(self, connection: Connection, table: sa.Table, kind: type[R], key: str) -> None:
         self._c = connection
         self._table = table
+        self._kind = kind
+        self._key = table.c[key]
+        self._columns = frozenset(column.key for column in table.columns)
+
+    def _of(self, row: Mapping[str, Any]) -> R:
+        return self._kind(**row)
+
+    def _values(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(changes) - self._columns)
+        if unknown:
+            raise ValueError(f"{self._table.name} has no attribute {unknown[0]}")
+        return dict(changes)
 
     def _execute_write(self, statement: sa.Executable) -> sa.CursorResult[Any]:
         try:
@@ -65,7 +91,7 @@ class _TableRepository:
 
     def _page(
         self, where: Sequence[sa.ColumnElement[bool]], order: Sequence[Any], limit: int, offset: int
-    ) -> Page[Record]:
+    ) -> Page[R]:
         """One query: the page's rows, each carrying the filter's total as a window count.
         Only a page past the end (no rows to carry it) counts separately."""
         query = (
@@ -75,67 +101,83 @@ class _TableRepository:
             .limit(limit)
             .offset(offset)
         )
-        items = _records(self._c.execute(query))
-        if items:
-            total = int(items[0][_TOTAL])
-            for item in items:
-                del item[_TOTAL]
+        rows = _records(self._c.execute(query))
+        if rows:
+            total = int(rows[0][_TOTAL])
+            for row in rows:
+                del row[_TOTAL]
         elif offset == 0:
             total = 0
         else:
             count = sa.select(sa.func.count()).select_from(self._table).where(*where)
             total = int(self._c.execute(count).scalar_one())
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=[self._of(row) for row in rows], total=total, limit=limit, offset=offset)
 
-    def get(self, entity_id: str) -> Record | None:
+    def get(self, entity_id: str) -> R | None:
         return self._row(entity_id)
 
-    def _row(self, entity_id: str) -> Record | None:
+    def _row(self, entity_id: str) -> R | None:
         """The row by id, soft-deleted or not (what a write just produced)."""
         row = self._c.execute(sa.select(self._table).where(self._table.c.id == entity_id)).first()
-        return _record(row._mapping) if row else None
+        return self._of(_record(row._mapping)) if row else None
 
-    def find_by(self, column: str, value: Any) -> Record | None:
-        query = sa.select(self._table).where(self._table.c[column] == value).limit(1)
+    def find_by_key(self, key: str) -> R | None:
+        query = sa.select(self._table).where(self._key == key).limit(1)
         row = self._c.execute(query).first()
-        return _record(row._mapping) if row else None
+        return self._of(_record(row._mapping)) if row else None
 
-    def add(self, values: Mapping[str, Any]) -> Record:
-        now = _now()
-        row = {"id": str(uuid.uuid4()), "created_at": now, "updated_at": now, **values}
+    def add(self, record: R) -> R:
+        row = {name: getattr(record, name) for name in self._columns}
         self._execute_write(self._table.insert().values(**row))
-        return self._must_get(row["id"])
+        return self._must_get(record.id)
 
-    def update(self, entity_id: str, values: Mapping[str, Any]) -> Record:
+    def update(self, entity_id: str, changes: Mapping[str, Any]) -> R:
         statement = (
             self._table.update()
             .where(self._table.c.id == entity_id)
-            .values(**{**values, "updated_at": _now()})
+            .values(**{**self._values(changes), "updated_at": _now()})
         )
         self._execute_write(statement)
         return self._must_get(entity_id)
 
-    def _must_get(self, entity_id: str) -> Record:
+    def _must_get(self, entity_id: str) -> R:
         record = self._row(entity_id)
         if record is None:
             raise NotFoundError(self._table.name, entity_id)
         return record
 
 
-class SqlCatalogRepository(_TableRepository):
-    def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
+class SqlCatalogRepository(_TableRepository[R]):
+    def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[R]:
+        values = self._values(filters)
         where = [
-            self._table.c[name] == value for name, value in filters.items() if value is not None
+            self._table.c[name] == value for name, value in values.items() if value is not None
         ]
         order = [self._table.c.created_at, self._table.c.id]
         return self._page(where, order, limit, offset)
 
 
-class SqlWellRepository(_TableRepository):
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(connection, t.wells)
+def sql_fields(connection: Connection) -> SqlCatalogRepository[OilField]:
+    return SqlCatalogRepository(connection, t.fields, OilField, "code")
 
-    def list(self, query: WellQuery) -> Page[Record]:
+
+def sql_leases(connection: Connection) -> SqlCatalogRepository[Lease]:
+    return SqlCatalogRepository(connection, t.leases, Lease, "lease_number")
+
+
+def sql_facilities(connection: Connection) -> SqlCatalogRepository[Facility]:
+    return SqlCatalogRepository(connection, t.facilities, Facility, "code")
+
+
+def sql_equipment(connection: Connection) -> SqlCatalogRepository[Equipment]:
+    return SqlCatalogRepository(connection, t.equipment, Equipment, "tag")
+
+
+class SqlWellRepository(_TableRepository[Well]):
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection, t.wells, Well, "api_number")
+
+    def list(self, query: WellQuery) -> Page[Well]:
         c = t.wells.c
         where: list[sa.ColumnElement[bool]] = [c.deleted_at.is_(None)]
         if query.status:
@@ -157,37 +199,38 @@ class SqlWellRepository(_TableRepository):
             where.append(c.id.in_(list(query.only_ids)) if query.only_ids else sa.false())
         return self._page(where, [c.name, c.id], query.limit, query.offset)
 
-    def get(self, well_id: str) -> Record | None:
+    def get(self, well_id: str) -> Well | None:
         query = sa.select(t.wells).where(t.wells.c.id == well_id, t.wells.c.deleted_at.is_(None))
         row = self._c.execute(query).first()
-        return _record(row._mapping) if row else None
+        return self._of(_record(row._mapping)) if row else None
 
-    def find_by_api_number(self, api_number: str) -> Record | None:
-        return self.find_by("api_number", api_number)
+    def find_by_api_number(self, api_number: str) -> Well | None:
+        return self.find_by_key(api_number)
 
 
 class SqlProductionRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def get_day(self, well_id: str, production_date: date) -> Record | None:
+    def get_day(self, well_id: str, production_date: date) -> ProductionDay | None:
         c = t.production_daily.c
         query = sa.select(t.production_daily).where(
             c.well_id == well_id, c.production_date == production_date
         )
         row = self._c.execute(query).first()
-        return _record(row._mapping) if row else None
+        return ProductionDay(**_record(row._mapping)) if row else None
 
-    def between(self, well_id: str, start: date, end: date) -> list[Record]:
+    def between(self, well_id: str, start: date, end: date) -> list[ProductionDay]:
         c = t.production_daily.c
         query = (
             sa.select(t.production_daily)
             .where(c.well_id == well_id, c.production_date >= start, c.production_date <= end)
             .order_by(c.production_date)
         )
-        return read_records(self._c, query, ["production_date"])
+        return [ProductionDay(**row) for row in read_records(self._c, query, ["production_date"])]
 
-    def upsert_days(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def upsert_days(self, days: Sequence[ProductionDay]) -> int:
+        rows = [vars(day) for day in days]
         written = 0
         for start in range(0, len(rows), PRODUCTION_CHUNK_ROWS):
             chunk = rows[start : start + PRODUCTION_CHUNK_ROWS]

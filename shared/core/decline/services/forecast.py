@@ -86,7 +86,7 @@ class ForecastService:
                 raise NotFoundError("well", well_id)
             rows = uow.production.between(well_id, HISTORY_START, self._clock().date())
         return (
-            [row["production_date"] for row in rows],
-            [row[column] for row in rows],
-            [row["hours_on"] for row in rows],
+            [row.production_date for row in rows],
+            [getattr(row, column) for row in rows],
+            [row.hours_on for row in rows],
         )

@@ -114,7 +114,7 @@ class WellTestService:
             if uow.leases.get(lease_id) is None:
                 raise NotFoundError("lease", lease_id)
             page = uow.wells.list(WellQuery(lease_id=lease_id, limit=10_000))
-            on_lease = {str(w["id"]) for w in page.items}
+            on_lease = {w.id for w in page.items}
             for well_id in hours:
                 if well_id not in on_lease:
                     raise OperationsInputError(f"hours.{well_id}", "is not a well of this lease")

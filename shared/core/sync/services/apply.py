@@ -33,6 +33,7 @@ from shared.core.sync.model.field_events import (
 )
 from shared.core.sync.ports import Conflict, StoredEvent
 from shared.core.sync.services.state import BatchState
+from shared.core.wells.model.records import Equipment, Well
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,8 @@ class BatchContext:
     clock_skew_s: float | None
     visible_wells: Collection[str] | None
     clock: Clock
-    wells: Mapping[str, Record]
-    equipment: Mapping[str, Record]
+    wells: Mapping[str, Well]
+    equipment: Mapping[str, Equipment]
     photos: Mapping[str, BlobInfo | None] | None = None
     """Blob info by photo key (None: no blob store, photos cannot be linked)."""
 
@@ -126,7 +127,7 @@ def check_target(ctx: BatchContext, event: FieldEvent) -> None:
     equipment = ctx.equipment.get(event.equipment_id)
     if equipment is None:
         raise InputError("equipment_id", f"equipment {event.equipment_id} does not exist")
-    if equipment.get("well_id") and str(equipment["well_id"]) != event.well_id:
+    if equipment.well_id and equipment.well_id != event.well_id:
         raise InputError("equipment_id", f"equipment {event.equipment_id} is on another well")
 
 

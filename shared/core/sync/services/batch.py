@@ -30,7 +30,6 @@ from shared.core.common.access import visible_well_ids
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.errors import ConflictError, InputError
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.errors import UploadRefusedError
@@ -43,7 +42,7 @@ from shared.core.sync.model.field_events import (
     InvalidEvent,
     OutcomeStatus,
 )
-from shared.core.sync.ports import StoredEvent
+from shared.core.sync.ports import StoredEvent, SyncUnitOfWork
 from shared.core.sync.services.apply import (
     BatchContext,
     check_target,
@@ -99,7 +98,7 @@ class _Run:
 
 
 def apply_events(
-    uow: TenantUnitOfWork, batch: BatchInput, events: Sequence[IncomingEvent]
+    uow: SyncUnitOfWork, batch: BatchInput, events: Sequence[IncomingEvent]
 ) -> AppliedBatch:
     """Apply `events` in the order given; the outcomes come back in the same order."""
     valid = [event for event in events if isinstance(event, FieldEvent)]
@@ -133,11 +132,11 @@ def _screen(
     return event
 
 
-def _context(uow: TenantUnitOfWork, batch: BatchInput, events: list[FieldEvent]) -> BatchContext:
+def _context(uow: SyncUnitOfWork, batch: BatchInput, events: list[FieldEvent]) -> BatchContext:
     """Lock first, then read: the reads see what syncs ahead of us on these wells committed."""
-    wells = uow.sync_events.lock_many("well", {event.well_id for event in events})
+    wells = uow.sync_events.lock_wells({event.well_id for event in events})
     equipment_ids = {event.equipment_id for event in events if event.equipment_id}
-    equipment = uow.sync_events.lock_many("equipment", equipment_ids)
+    equipment = uow.sync_events.lock_equipment(equipment_ids)
     return BatchContext(
         tenant=batch.tenant,
         actor=batch.actor,
@@ -153,7 +152,7 @@ def _context(uow: TenantUnitOfWork, batch: BatchInput, events: list[FieldEvent])
 
 
 def _apply_all(
-    uow: TenantUnitOfWork, run: _Run, events: Sequence[IncomingEvent]
+    uow: SyncUnitOfWork, run: _Run, events: Sequence[IncomingEvent]
 ) -> tuple[list[EventOutcome], EventWrites]:
     taken: dict[str, StoredEvent] = {}
     everything = EventWrites()
@@ -166,7 +165,7 @@ def _apply_all(
 
 
 def _apply_one(
-    uow: TenantUnitOfWork, run: _Run, event: IncomingEvent, taken: dict[str, StoredEvent]
+    uow: SyncUnitOfWork, run: _Run, event: IncomingEvent, taken: dict[str, StoredEvent]
 ) -> EventOutcome:
     if isinstance(event, InvalidEvent):
         return rejected(event.event_id, event.field, event.reason)
@@ -197,7 +196,7 @@ def _apply_one(
     return outcome
 
 
-def _flush_one(uow: TenantUnitOfWork, state: BatchState, event: FieldEvent) -> EventOutcome | None:
+def _flush_one(uow: SyncUnitOfWork, state: BatchState, event: FieldEvent) -> EventOutcome | None:
     """Write one event's rows in a savepoint; the outcome to answer if the database refused."""
     try:
         with uow.savepoint():

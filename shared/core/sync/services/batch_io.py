@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from shared.core.common.errors import ConflictError
-from shared.core.common.units_of_work import AuditEntry, Record, TenantUnitOfWork
+from shared.core.common.units_of_work import Record
 from shared.core.sync.model.field_events import (
     EquipmentInspected,
     FieldEvent,
     ProductionLogged,
     ReadingRecorded,
 )
-from shared.core.sync.ports import AppendTable
+from shared.core.sync.ports import AppendTable, SyncUnitOfWork
 from shared.core.sync.services.apply import slot_key, utc
 from shared.core.sync.services.state import EventWrites, Slots
 
@@ -29,7 +29,7 @@ FIELD_TABLES: tuple[AppendTable, ...] = (
 )
 
 
-def load_slots(uow: TenantUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
+def load_slots(uow: SyncUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
     """Everything the events' rules may look at, in one query per kind of row."""
     instants = {
         (e.well_id, e.payload.tag, utc(e.occurred_at))
@@ -51,8 +51,8 @@ def load_slots(uow: TenantUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
         slots.current[(str(row["well_id"]), row["tag"])] = row
     for row in records.production_logs(days) if days else []:
         _add(slots.logs, (str(row["well_id"]), row["production_date"]), row)
-    for row in records.production_days(days) if days else []:
-        slots.days[(str(row["well_id"]), row["production_date"])] = row
+    for day in records.production_days(days) if days else []:
+        slots.days[(day.well_id, day.production_date)] = day
     for row in records.inspections_for(checks) if checks else []:
         _add(slots.inspections, (str(row["equipment_id"]), row["inspection_date"]), row)
     keys = {key for key in map(slot_key, events) if key is not None}
@@ -65,7 +65,7 @@ def _add(table: dict[K, list[Record]], key: K, row: Record) -> None:
     table.setdefault(key, []).append(row)
 
 
-def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
+def flush(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     """Write what events decided: inserts in bulk, then the changed rows."""
     rows = {table: [dict(row) for row in items] for table, items in writes.rows.items()}
     flags = dict(writes.production_flags)
@@ -88,30 +88,16 @@ def flush(uow: TenantUnitOfWork, writes: EventWrites) -> None:
         uow.production.upsert_days(list(writes.days.values()))
     _flush_conflicts(uow, writes)
     if writes.audits:
-        records.append("audit_log", [audit_row(entry) for entry in writes.audits])
+        records.append_audits(writes.audits)
     if writes.changes:
         uow.changes.append_many(writes.changes)
     if writes.events:
         uow.sync_events.add_many(writes.events)
 
 
-def _flush_conflicts(uow: TenantUnitOfWork, writes: EventWrites) -> None:
+def _flush_conflicts(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     if writes.new_conflicts:
         uow.conflicts.add_many(list(writes.new_conflicts.values()))
     for conflict, expected in writes.changed_conflicts.values():
         if not uow.conflicts.update(conflict, expected):
             raise ConflictError(f"conflict {conflict.id} changed meanwhile")
-
-
-def audit_row(entry: AuditEntry) -> Record:
-    return {
-        "at": entry.at,
-        "actor_id": entry.actor_id,
-        "actor_email": entry.actor_email,
-        "action": entry.action,
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "before": entry.before,
-        "after": entry.after,
-        "request_id": entry.request_id,
-    }

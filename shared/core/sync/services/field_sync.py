@@ -21,10 +21,8 @@ from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobInfo, BlobStore
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.sync.errors import BatchTooLargeError
 from shared.core.sync.model.field_events import (
     FIELD_WORK_TYPES,
@@ -42,6 +40,8 @@ from shared.core.sync.ports import (
     FailedInspection,
     FieldWorkHandlers,
     InspectionFollowUp,
+    SyncDatabases,
+    SyncUnitOfWork,
 )
 from shared.core.sync.services import field_work
 from shared.core.sync.services import review as sync_review
@@ -56,14 +56,14 @@ MAX_INLINE_BYTES = 1024 * 1024
 MAX_JOB_EVENTS = 100_000
 MAX_JOB_BYTES = 64 * 1024 * 1024
 
-OnApplied = Callable[[TenantUnitOfWork, list[EventOutcome]], None]
+OnApplied = Callable[[SyncUnitOfWork, list[EventOutcome]], None]
 """Called inside the batch's transaction before it commits (a job records its chunk)."""
 
 
 class SyncService:
     def __init__(
         self,
-        databases: TenantDatabases,
+        databases: SyncDatabases,
         clock: Clock = utc_now,
         blobs: BlobStore | None = None,
         field_work: FieldWorkHandlers | None = None,

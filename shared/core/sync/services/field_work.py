@@ -18,7 +18,6 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.errors import InputError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.sync.model.event_limits import check_event
 from shared.core.sync.model.field_events import (
     ConflictStatus,
@@ -36,6 +35,7 @@ from shared.core.sync.ports import (
     FieldWorkHandlers,
     FieldWorkResult,
     StoredEvent,
+    SyncDatabases,
 )
 from shared.core.sync.services.apply import clock_skew_s, content_hash, duplicate_outcome, utc
 
@@ -43,7 +43,7 @@ log = logging.getLogger("wellos.sync")
 
 
 def apply_one(
-    databases: TenantDatabases,
+    databases: SyncDatabases,
     handlers: FieldWorkHandlers,
     clock: Clock,
     tenant: Tenant,
@@ -84,7 +84,7 @@ def _rejected(event_id: str, field: str, reason: str) -> EventOutcome:
 
 
 def _record(
-    databases: TenantDatabases,
+    databases: SyncDatabases,
     clock: Clock,
     tenant: Tenant,
     actor: Actor,

@@ -42,14 +42,19 @@ from shared.core.common.errors import (
 )
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobStore
 from shared.core.ports.queue import MAX_DELIVERY_COUNT, OutgoingMessage, Queue
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import UserStatus
-from shared.core.registry.ports import MasterDatabase, TenantDatabases
+from shared.core.registry.ports import MasterDatabase
 from shared.core.sync.model.field_events import Device, EventOutcome, IncomingEvent
-from shared.core.sync.ports import JobOutcome, JobStatus, SyncJob
+from shared.core.sync.ports import (
+    JobOutcome,
+    JobStatus,
+    SyncDatabases,
+    SyncJob,
+    SyncUnitOfWork,
+)
 from shared.core.sync.services.field_sync import SyncService
 
 log = logging.getLogger("wellos.sync.jobs")
@@ -111,7 +116,7 @@ class SyncJobService:
     def __init__(
         self,
         master: MasterDatabase,
-        databases: TenantDatabases,
+        databases: SyncDatabases,
         sync: SyncService,
         blobs: BlobStore,
         queue: Queue,
@@ -256,8 +261,8 @@ class SyncJobService:
 
     def _recorder(
         self, job_id: str, number: int, positions: list[int], done: int
-    ) -> Callable[[TenantUnitOfWork, list[EventOutcome]], None]:
-        def record(uow: TenantUnitOfWork, outcomes: list[EventOutcome]) -> None:
+    ) -> Callable[[SyncUnitOfWork, list[EventOutcome]], None]:
+        def record(uow: SyncUnitOfWork, outcomes: list[EventOutcome]) -> None:
             if not uow.sync_jobs.advance(job_id, number, done, self._clock()):
                 raise ChunkTakenError(f"chunk {number} of job {job_id} is recorded already")
             items = [JobOutcome(p, o) for p, o in zip(positions, outcomes, strict=True)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from shared.core.common.change_feed import change_entries
 from shared.core.common.errors import InputError
@@ -24,6 +25,7 @@ from shared.core.sync.model.rules import (
 from shared.core.sync.services.apply import BatchContext, base_row, join_conflict
 from shared.core.sync.services.state import BatchState
 from shared.core.wells.model.production import PRODUCTION_FIELDS, validate_production_day
+from shared.core.wells.model.records import ProductionDay, values_of
 
 SYNCED_VOLUMES = ("oil_bbl", "gas_mcf", "water_bbl", "hours_on")
 
@@ -86,21 +88,24 @@ def _raise_daily(state: BatchState, ctx: BatchContext, well_id: str, log: Produc
     """
     current = state.production_day(well_id, log.date)
     if current is not None and volumes_rank(
-        current["oil_bbl"], current["gas_mcf"], current["water_bbl"]
+        current.oil_bbl, current.gas_mcf, current.water_bbl
     ) >= volumes_rank(log.oil_bbl, log.gas_mcf, log.water_bbl):
         return
-    row: Record = {name: (current or {}).get(name) for name in PRODUCTION_FIELDS}
-    row.update(
+    kept = values_of(current) if current else {}
+    values: dict[str, Any] = {name: kept.get(name) for name in PRODUCTION_FIELDS}
+    values.update(
         {name: getattr(log, name) for name in SYNCED_VOLUMES if getattr(log, name) is not None}
     )
-    row.update(
+    values["is_estimated"] = bool(values.get("is_estimated"))
+    day = ProductionDay(
         well_id=well_id,
         production_date=log.date,
-        is_estimated=bool(row.get("is_estimated")),
         updated_at=ctx.clock(),
         updated_by=ctx.actor.email,
+        **values,
     )
-    state.put_production_day(row)
+    state.put_production_day(day)
+    before, row = (values_of(current) if current else None), values_of(day)
     entity_id = f"{well_id}/{log.date.isoformat()}"
     action, at, actor = "production.synced", ctx.clock(), ctx.actor
     state.add_audit(
@@ -111,9 +116,9 @@ def _raise_daily(state: BatchState, ctx: BatchContext, well_id: str, log: Produc
             actor.user_id,
             actor.email,
             at,
-            current,
+            before,
             row,
             actor.request_id,
         )
     )
-    state.add_changes(change_entries(at, actor, action, "production", entity_id, current, row))
+    state.add_changes(change_entries(at, actor, action, "production", entity_id, before, row))

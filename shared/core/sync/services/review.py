@@ -10,7 +10,6 @@ from shared.core.common.access import audit
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock
 from shared.core.common.errors import InputError, NotFoundError
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.sync.errors import ConflictAlreadyResolvedError
 from shared.core.sync.model.field_events import (
     ConflictStatus,
@@ -19,7 +18,7 @@ from shared.core.sync.model.field_events import (
     Payload,
     payload_json,
 )
-from shared.core.sync.ports import Conflict, StoredEvent
+from shared.core.sync.ports import Conflict, StoredEvent, SyncUnitOfWork
 from shared.core.sync.services.apply import conflict_view
 
 
@@ -38,14 +37,14 @@ class ConflictDetail:
     events: list[StoredEvent]
 
 
-def must_get(uow: TenantUnitOfWork, conflict_id: str) -> Conflict:
+def must_get(uow: SyncUnitOfWork, conflict_id: str) -> Conflict:
     conflict = uow.conflicts.get(conflict_id)
     if conflict is None:
         raise NotFoundError("conflict", conflict_id)
     return conflict
 
 
-def detail(uow: TenantUnitOfWork, conflict_id: str) -> ConflictDetail:
+def detail(uow: SyncUnitOfWork, conflict_id: str) -> ConflictDetail:
     conflict = must_get(uow, conflict_id)
     events = {event.id: event for event in uow.sync_events.get_many(conflict.event_ids)}
     return ConflictDetail(conflict, [events[i] for i in conflict.event_ids if i in events])
@@ -68,7 +67,7 @@ def _check(conflict: Conflict, resolution: Resolution) -> None:
 
 
 def resolve(
-    uow: TenantUnitOfWork,
+    uow: SyncUnitOfWork,
     clock: Clock,
     actor: Actor,
     conflict_id: str,
@@ -102,7 +101,7 @@ def resolve(
 
 
 def _settle_inspections(
-    uow: TenantUnitOfWork, clock: Clock, actor: Actor, conflict: Conflict, resolution: Resolution
+    uow: SyncUnitOfWork, clock: Clock, actor: Actor, conflict: Conflict, resolution: Resolution
 ) -> str:
     """The chosen (or merged) inspection applies; the others are superseded."""
     records = uow.field_records

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from shared.core.common.change_feed import ChangeEntry
 from shared.core.common.units_of_work import AuditEntry, Record
 from shared.core.sync.ports import AppendTable, Conflict, DayKey, InstantKey, StoredEvent, TagKey
+from shared.core.wells.model.records import ProductionDay
 
 V = TypeVar("V")
 
@@ -32,7 +33,7 @@ class EventWrites:
     current_readings: dict[TagKey, Record] = field(default_factory=dict)
     production_flags: dict[str, bool] = field(default_factory=dict)
     inspection_status: dict[str, str] = field(default_factory=dict)
-    days: dict[DayKey, Record] = field(default_factory=dict)
+    days: dict[DayKey, ProductionDay] = field(default_factory=dict)
     new_conflicts: dict[str, Conflict] = field(default_factory=dict)
     changed_conflicts: dict[str, tuple[Conflict, str]] = field(default_factory=dict)
     audits: list[AuditEntry] = field(default_factory=list)
@@ -74,7 +75,7 @@ class Slots:
     readings_at: dict[InstantKey, list[Record]] = field(default_factory=dict)
     current: dict[TagKey, Record | None] = field(default_factory=dict)
     logs: dict[DayKey, list[Record]] = field(default_factory=dict)
-    days: dict[DayKey, Record | None] = field(default_factory=dict)
+    days: dict[DayKey, ProductionDay | None] = field(default_factory=dict)
     inspections: dict[DayKey, list[Record]] = field(default_factory=dict)
     conflicts: dict[str, list[Conflict]] = field(default_factory=dict)
 
@@ -120,7 +121,7 @@ class BatchState:
         """By event id."""
         return sorted(self._slots.logs.get((well_id, day), []), key=_event_id)
 
-    def production_day(self, well_id: str, day: date) -> Record | None:
+    def production_day(self, well_id: str, day: date) -> ProductionDay | None:
         return self._slots.days.get((well_id, day))
 
     def inspections(self, equipment_id: str, day: date) -> list[Record]:
@@ -164,10 +165,10 @@ class BatchState:
         key = (well_id, day)
         self._set(self._slots.logs, key, [flag(row) for row in self.production_logs(*key)])
 
-    def put_production_day(self, row: Record) -> None:
-        key = (row["well_id"], row["production_date"])
-        self._set(self._slots.days, key, row)
-        self.writes.days[key] = row
+    def put_production_day(self, day: ProductionDay) -> None:
+        key = (day.well_id, day.production_date)
+        self._set(self._slots.days, key, day)
+        self.writes.days[key] = day
 
     def add_inspection(self, row: Record) -> None:
         key = (row["equipment_id"], row["inspection_date"])

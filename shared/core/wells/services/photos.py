@@ -18,11 +18,10 @@ from shared.core.common.access import ensure_well_visible, require
 from shared.core.common.actor import Actor
 from shared.core.common.errors import NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.blobs import BlobStore, UploadTarget
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.wells.model.photos import MAX_PHOTO_BYTES, check_photo_upload, photo_key
+from shared.core.wells.ports import PhotosDatabases, WellsUnitOfWork
 
 UPLOAD_TTL_S = 900
 READ_TTL_S = 300
@@ -51,7 +50,7 @@ class Photo:
 
 
 class PhotoService:
-    def __init__(self, databases: TenantDatabases, blobs: BlobStore) -> None:
+    def __init__(self, databases: PhotosDatabases, blobs: BlobStore) -> None:
         self._databases = databases
         self._blobs = blobs
 
@@ -76,21 +75,21 @@ class PhotoService:
             rows = uow.field_records.photos_for(well_id, limit)
         return [
             Photo(
-                event_id=str(row["event_id"]),
-                blob_key=row["blob_key"],
-                content_type=row["content_type"],
-                caption=row["caption"],
-                occurred_at=row["occurred_at"],
-                device_id=row["device_id"],
-                recorded_by=row["recorded_by"],
-                url=self._blobs.download_url(row["blob_key"], expires_s=READ_TTL_S),
+                event_id=row.event_id,
+                blob_key=row.blob_key,
+                content_type=row.content_type,
+                caption=row.caption,
+                occurred_at=row.occurred_at,
+                device_id=row.device_id,
+                recorded_by=row.recorded_by,
+                url=self._blobs.download_url(row.blob_key, expires_s=READ_TTL_S),
                 url_expires_s=READ_TTL_S,
             )
             for row in rows
         ]
 
 
-def _must_see(uow: TenantUnitOfWork, actor: Actor, well_id: str) -> None:
+def _must_see(uow: WellsUnitOfWork, actor: Actor, well_id: str) -> None:
     if uow.wells.get(well_id) is None:
         raise NotFoundError("well", well_id)
     ensure_well_visible(uow, actor, well_id)

@@ -13,10 +13,10 @@ from shared.core.common.change_feed import record_batch_changes
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError, WellOSError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.wells.model.production import PRODUCTION_FIELDS, validate_production_day
+from shared.core.wells.model.records import ProductionDay, values_of
+from shared.core.wells.ports import WellsDatabases, WellsUnitOfWork
 
 MAX_BATCH_ROWS = 5000
 MAX_RANGE_DAYS = 3700
@@ -40,11 +40,11 @@ class BatchRejectedError(WellOSError):
 
 
 class ProductionService:
-    def __init__(self, databases: TenantDatabases, clock: Clock = utc_now) -> None:
+    def __init__(self, databases: WellsDatabases, clock: Clock = utc_now) -> None:
         self._databases = databases
         self._clock = clock
 
-    def get_day(self, tenant: Tenant, actor: Actor, well_id: str, day: date) -> Record:
+    def get_day(self, tenant: Tenant, actor: Actor, well_id: str, day: date) -> ProductionDay:
         require(actor, Permission.WELLS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             _existing_well(uow, actor, well_id)
@@ -55,7 +55,7 @@ class ProductionService:
 
     def between(
         self, tenant: Tenant, actor: Actor, well_id: str, start: date, end: date
-    ) -> list[Record]:
+    ) -> list[ProductionDay]:
         require(actor, Permission.WELLS_READ)
         if end < start:
             raise InputError("to", "must not be before 'from'")
@@ -67,7 +67,7 @@ class ProductionService:
 
     def put_day(
         self, tenant: Tenant, actor: Actor, well_id: str, day: date, values: Mapping[str, Any]
-    ) -> tuple[Record, bool]:
+    ) -> tuple[ProductionDay, bool]:
         """Create or replace one well-day; returns the record and whether it was new."""
         require(actor, Permission.WELLS_WRITE)
         validate_production_day(day, values, self._clock().date())
@@ -83,8 +83,8 @@ class ProductionService:
                 "production.upserted",
                 "production",
                 f"{well_id}/{day}",
-                before,
-                after,
+                values_of(before) if before else None,
+                values_of(after) if after else None,
             )
             uow.commit()
             assert after is not None
@@ -117,29 +117,33 @@ class ProductionService:
                 None,
                 summary,
             )
-            record_batch_changes(uow, self._clock(), actor, "production.batch_upserted", prepared)
+            well_days = [(day.well_id, day.production_date) for day in prepared]
+            record_batch_changes(uow, self._clock(), actor, "production.batch_upserted", well_days)
             uow.commit()
             return written
 
     def _row(
         self, actor: Actor, well_id: str, day: date, values: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    ) -> ProductionDay:
         row: dict[str, Any] = {name: values.get(name) for name in PRODUCTION_FIELDS}
         row["is_estimated"] = bool(values.get("is_estimated") or False)
-        row.update(
-            well_id=well_id, production_date=day, updated_at=self._clock(), updated_by=actor.email
+        return ProductionDay(
+            well_id=well_id,
+            production_date=day,
+            updated_at=self._clock(),
+            updated_by=actor.email,
+            **row,
         )
-        return row
 
 
-def _existing_well(uow: TenantUnitOfWork, actor: Actor, well_id: str) -> None:
+def _existing_well(uow: WellsUnitOfWork, actor: Actor, well_id: str) -> None:
     ensure_well_visible(uow, actor, well_id)
     if uow.wells.get(well_id) is None:
         raise NotFoundError("well", well_id)
 
 
 def _row_errors(
-    uow: TenantUnitOfWork, actor: Actor, rows: Sequence[Mapping[str, Any]], today: date
+    uow: WellsUnitOfWork, actor: Actor, rows: Sequence[Mapping[str, Any]], today: date
 ) -> list[RowError]:
     errors: list[RowError] = []
     visible = visible_well_ids(uow, actor)

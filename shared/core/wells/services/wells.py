@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -19,23 +20,25 @@ from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import MasterDatabase, TenantDatabases
+from shared.core.registry.ports import MasterDatabase
 from shared.core.wells.model.api_number import normalize_api_number
 from shared.core.wells.model.lifecycle import WELL_LIMITS, WellStatus, ensure_transition
-from shared.core.wells.ports import WellQuery
+from shared.core.wells.model.records import Well, attribute_names, values_of
+from shared.core.wells.ports import WellQuery, WellsDatabases, WellsUnitOfWork
+
+_WELL_VALUES = attribute_names(Well) - {"id", "created_at", "updated_at", "deleted_at"}
 
 
 class WellService:
     def __init__(
-        self, databases: TenantDatabases, master: MasterDatabase, clock: Clock = utc_now
+        self, databases: WellsDatabases, master: MasterDatabase, clock: Clock = utc_now
     ) -> None:
         self._databases = databases
         self._master = master
         self._clock = clock
 
-    def list(self, tenant: Tenant, actor: Actor, query: WellQuery) -> Page[Record]:
+    def list(self, tenant: Tenant, actor: Actor, query: WellQuery) -> Page[Well]:
         require(actor, Permission.WELLS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             visible = visible_well_ids(uow, actor)
@@ -43,40 +46,51 @@ class WellService:
                 query = replace(query, only_ids=visible)
             return uow.wells.list(query)
 
-    def get(self, tenant: Tenant, actor: Actor, well_id: str) -> Record:
+    def get(self, tenant: Tenant, actor: Actor, well_id: str) -> Well:
         require(actor, Permission.WELLS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             return _visible_well(uow, actor, well_id)
 
-    def create(self, tenant: Tenant, actor: Actor, values: Mapping[str, Any]) -> Record:
+    def create(self, tenant: Tenant, actor: Actor, values: Mapping[str, Any]) -> Well:
         require(actor, Permission.WELLS_WRITE)
         require_office_role(actor, "create wells")
-        row = dict(values)
+        row = _known_values(values)
         row.setdefault("status", WellStatus.PLANNED.value)
         row.setdefault("is_horizontal", False)
         limits.check_values(row, WELL_LIMITS, self._clock().date())
         with self._databases.unit_of_work(tenant) as uow:
             _check_well_values(uow, row, well_id=None)
-            well = uow.wells.add(row)
-            audit(uow, self._clock, actor, "well.created", "well", well["id"], None, well)
+            now = self._clock()
+            new = Well(id=str(uuid.uuid4()), created_at=now, updated_at=now, **row)
+            well = uow.wells.add(new)
+            audit(uow, self._clock, actor, "well.created", "well", well.id, None, values_of(well))
             uow.commit()
             return well
 
     def update(
         self, tenant: Tenant, actor: Actor, well_id: str, changes: Mapping[str, Any]
-    ) -> Record:
+    ) -> Well:
         require(actor, Permission.WELLS_WRITE)
         limits.check_values(changes, WELL_LIMITS, self._clock().date())
         with self._databases.unit_of_work(tenant) as uow:
             before = _visible_well(uow, actor, well_id)
-            row = dict(changes)
+            row = _known_values(changes)
             if "status" in row:
-                ensure_transition(WellStatus(before["status"]), WellStatus(row["status"]))
+                ensure_transition(WellStatus(before.status), WellStatus(row["status"]))
             _check_well_values(uow, row, well_id=well_id)
             if not row:
                 return before
             after = uow.wells.update(well_id, row)
-            audit(uow, self._clock, actor, "well.updated", "well", well_id, before, after)
+            audit(
+                uow,
+                self._clock,
+                actor,
+                "well.updated",
+                "well",
+                well_id,
+                values_of(before),
+                values_of(after),
+            )
             uow.commit()
             return after
 
@@ -85,7 +99,16 @@ class WellService:
         with self._databases.unit_of_work(tenant) as uow:
             before = _visible_well(uow, actor, well_id)
             after = uow.wells.update(well_id, {"deleted_at": self._clock()})
-            audit(uow, self._clock, actor, "well.deleted", "well", well_id, before, after)
+            audit(
+                uow,
+                self._clock,
+                actor,
+                "well.deleted",
+                "well",
+                well_id,
+                values_of(before),
+                values_of(after),
+            )
             uow.commit()
 
     def assign(self, tenant: Tenant, actor: Actor, well_id: str, user_id: str) -> None:
@@ -110,7 +133,15 @@ class WellService:
             uow.commit()
 
 
-def _visible_well(uow: TenantUnitOfWork, actor: Actor, well_id: str) -> Record:
+def _known_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of a well's attributes; any other name is bad input."""
+    unknown = sorted(set(values) - _WELL_VALUES)
+    if unknown:
+        raise InputError(unknown[0], "is not an attribute of a well")
+    return dict(values)
+
+
+def _visible_well(uow: WellsUnitOfWork, actor: Actor, well_id: str) -> Well:
     ensure_well_visible(uow, actor, well_id)
     well = uow.wells.get(well_id)
     if well is None:
@@ -118,12 +149,12 @@ def _visible_well(uow: TenantUnitOfWork, actor: Actor, well_id: str) -> Record:
     return well
 
 
-def _check_well_values(uow: TenantUnitOfWork, row: dict[str, Any], well_id: str | None) -> None:
+def _check_well_values(uow: WellsUnitOfWork, row: dict[str, Any], well_id: str | None) -> None:
     """Normalize the API number and check uniqueness and references, in place."""
     if row.get("api_number") is not None:
         row["api_number"] = normalize_api_number(row["api_number"])
         existing = uow.wells.find_by_api_number(row["api_number"])
-        if existing is not None and existing["id"] != well_id:
+        if existing is not None and existing.id != well_id:
             raise DuplicateError("api_number", row["api_number"])
     if row.get("lease_id") is not None and uow.leases.get(row["lease_id"]) is None:
         raise InputError("lease_id", f"lease {row['lease_id']} does not exist")
