@@ -15,7 +15,6 @@ slower than loading the bytecode; bench/cold_start.py --no-bytecode shows it).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -109,6 +108,15 @@ def copy_code(root: Path, code: Sequence[str], destination: Path) -> None:
                 shutil.copy2(file, target)
 
 
+# compileall for the package tree itself, whatever PYTHONPYCACHEPREFIX says in this shell
+COMPILE = """import compileall, sys
+sys.pycache_prefix = None
+mode = compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH
+done = compileall.compile_dir(sys.argv[1], quiet=1, workers=0, invalidation_mode=mode)
+sys.exit(0 if done else 1)
+"""
+
+
 def target_python(version: str) -> str | None:
     """An interpreter of CPython `version` ("3.11") on this machine, or None."""
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
@@ -142,11 +150,8 @@ def compile_bytecode(tree: Path, version: str, progress: Progress) -> bool:
             f"no python{version} here: the package ships without bytecode (slower cold starts)"
         )
         return False
-    command = [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash"]
-    environment = {**os.environ, "PYTHONPYCACHEPREFIX": "", "PYTHONDONTWRITEBYTECODE": ""}
-    environment = {k: v for k, v in environment.items() if v}
     result = subprocess.run(
-        [*command, str(tree)], capture_output=True, text=True, check=False, env=environment
+        [python, "-c", COMPILE, str(tree)], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:  # a file a library ships but never imports (an old example,
         # a template) may not compile: it stays source only, like before, and is named
