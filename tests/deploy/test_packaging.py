@@ -68,6 +68,9 @@ def test_the_lambda_image_installs_the_hashed_lock_for_its_architecture() -> Non
     assert "FROM --platform=linux/arm64 public.ecr.aws/lambda/python:3.12" in dockerfile
     assert "--require-hashes" in dockerfile and "--no-deps" in dockerfile
     assert 'CMD ["functions.aws.scoring_handler.handler"]' in dockerfile
+    # the image ships its bytecode: compiled after the code is in, before the command
+    compile_at = dockerfile.index("compileall -q -j 0 --invalidation-mode unchecked-hash")
+    assert dockerfile.index("COPY app/") < compile_at < dockerfile.index("CMD [")
 
 
 def test_the_azure_package_carries_the_functions_entry_and_no_local_host() -> None:
