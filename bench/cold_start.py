@@ -10,7 +10,8 @@ reports the median, twice:
   by `wellos package` (functions/cli/packaging/build.py compiles it for its target);
 - without bytecode: nothing cached and nothing written (`-B`, an empty cache prefix),
   as in a read-only package shipped without .pyc, which compiles every module on every
-  cold start.
+  cold start. An upper bound: the standard library is compiled here too, while a
+  platform's runtime ships its own bytecode.
 
 Then one run under `python -X importtime` lists the slowest imports (cumulative,
 top-level packages and this repository's modules). Target (issue 12): API handler
