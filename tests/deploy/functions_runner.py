@@ -142,6 +142,7 @@ class Host:
         self.functions = {f.get_function_name(): f for f in self.app.get_functions()}
         self.loop = asyncio.Runner()
         self.receivers: dict[str, Any] = {}
+        self.invoked: set[str] = set()
 
     def describe(self) -> list[dict[str, Any]]:
         described = []
@@ -172,6 +173,7 @@ class Host:
             params=params, route_params={"route": path}, body=command.get("body", "").encode(),
         )  # fmt: skip
         function = self.functions["http_app_func"]
+        self.invoked.add("http_app_func")
         response = self.loop.run(
             function.get_user_function()(request, FunctionsContext("http_app_func"))
         )
@@ -186,6 +188,7 @@ class Host:
 
         function = self.functions[command["function"]]
         assert function.get_trigger().get_dict_repr()["type"] == "timerTrigger"
+        self.invoked.add(command["function"])
         function.get_user_function()(TimerRequest(past_due=False))
         return {"ok": True}
 
@@ -199,6 +202,7 @@ class Host:
         handled, failed = 0, []
         for received in receiver.receive_messages(command.get("max", 1), max_wait_time=1):
             message = functions_message(received)
+            self.invoked.add(function.get_function_name())
             try:
                 function.get_user_function()(message)
             except Exception as exc:
@@ -235,6 +239,9 @@ class Host:
                 for m in peeked
             ]
         }
+
+    def invocations(self, command: dict[str, Any]) -> dict[str, Any]:
+        return {"functions": sorted(self.invoked)}
 
     def queue_depth(self, command: dict[str, Any]) -> dict[str, Any]:
         entity = self.namespace.bus.entity(command["queue"])
