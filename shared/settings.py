@@ -89,8 +89,12 @@ class Settings(BaseSettings):
     )
     access_token_ttl_s: int = Field(default=3600, ge=60)
     refresh_token_ttl_s: int = Field(default=30 * 86400, ge=3600)
-    tenant_engine_cache_size: int = Field(default=64, ge=1)
-    tenant_pool_size: int = Field(default=2, ge=1)
+    # Pool defaults: two long-running instances fit a 100-connection server with 20 in
+    # reserve, 3 + 4 + 8 × (1 + 3) = 39 each (docs/operations.md, "Connection budget").
+    master_pool_size: int = Field(default=3, ge=1)
+    master_pool_max_overflow: int = Field(default=4, ge=0)
+    tenant_engine_cache_size: int = Field(default=8, ge=1)
+    tenant_pool_size: int = Field(default=1, ge=1)
     tenant_pool_max_overflow: int = Field(default=3, ge=0)
     serverless: bool = Field(
         default=False, description="Use NullPool (one connection per request)."

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.aws.queue_worker import SqsRuntime, body_of, sqs_batch_handler
 from shared.core.etl.model.jobs import IMPORTS_QUEUE
 
-logger = Logger(service="wellos-etl")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 EtlRuntime = SqsRuntime
 runtime = EtlRuntime()
 

@@ -20,7 +20,7 @@ from functions.api.addresses import PlatformPeer, scope_peer
 from shared.core.registry.errors import TenantRoutingError
 from shared.core.registry.services.routing import slug_from_request
 
-logger = Logger(service="wellos-api")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 # Problem details are text: API Gateway should get them as text, not base64.

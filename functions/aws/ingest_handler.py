@@ -23,7 +23,7 @@ from functions.aws.queue_worker import SqsRuntime, body_of, partial_response
 from shared.adapters.aws.sqs_queue import DEAD_LETTER_ATTRIBUTE, DLQ_SUFFIX, ID_ATTRIBUTE
 from shared.core.scada.services.deliveries import Delivery
 
-logger = Logger(service="wellos-ingest")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 IngestRuntime = SqsRuntime
 runtime = IngestRuntime()
 

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.aws.queue_worker import PlatformRuntime
 from shared.core.registry.services.tenants import MigrationResult
 
-logger = Logger(service="wellos-migrate")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 runtime = PlatformRuntime()
 
 

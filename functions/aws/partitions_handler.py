@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.aws.queue_worker import PlatformRuntime
 
-logger = Logger(service="wellos-partitions")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 PartitionsRuntime = PlatformRuntime
 runtime = PartitionsRuntime()
 

@@ -21,7 +21,7 @@ from functions.aws.queue_worker import PlatformRuntime, body_of, sqs_batch_handl
 from shared.core.analytics.services.nightly import ScoringJob, last_night
 from shared.core.common.clock import utc_now
 
-logger = Logger(service="wellos-scoring")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 
 
 ScoringRuntime = PlatformRuntime

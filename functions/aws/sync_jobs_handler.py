@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.api.schemas.sync import parse_batch
 from functions.aws.queue_worker import PlatformRuntime, body_of, sqs_batch_handler
 
-logger = Logger(service="wellos-sync-jobs")
+logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 SyncJobsRuntime = PlatformRuntime
 runtime = SyncJobsRuntime()
 

@@ -27,6 +27,7 @@ from shared.adapters.sql.engines import (
     SqlTenantDatabases,
     TenantEngineCache,
     create_engine,
+    tenant_connection_budget,
 )
 from shared.adapters.sql.etl.imports import SqlImportStores
 from shared.adapters.sql.etl.platform_databases import SqlPlatformDatabases
@@ -378,15 +379,37 @@ def build_platform(settings: Settings | None = None, secrets: Secrets | None = N
     return wire_services(settings, infra, master, tenant_databases, resolver)
 
 
-def build_databases(
-    settings: Settings, infra: Infrastructure
-) -> tuple[SqlMasterDatabase, SqlTenantDatabases]:
-    pool = PoolSettings(
+def pool_settings(settings: Settings) -> tuple[PoolSettings, PoolSettings]:
+    """The master registry's pool and each tenant engine's pool."""
+    master = PoolSettings(
+        pool_size=settings.master_pool_size,
+        max_overflow=settings.master_pool_max_overflow,
+        serverless=settings.serverless,
+    )
+    tenant = PoolSettings(
         pool_size=settings.tenant_pool_size,
         max_overflow=settings.tenant_pool_max_overflow,
         serverless=settings.serverless,
     )
-    master_pool = PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
+    return master, tenant
+
+
+def instance_connection_budget(settings: Settings) -> int:
+    """The most connections one long-running instance can hold: the master pool and every
+    cached tenant engine's pool, each full (docs/operations.md, "Connection budget").
+
+    Serverless instances pool nothing; their budget is the pooler's (0 here)."""
+    master, tenant = pool_settings(settings)
+    if settings.serverless:
+        return 0
+    master_most = master.pool_size + master.max_overflow
+    return master_most + tenant_connection_budget(settings.tenant_engine_cache_size, tenant)
+
+
+def build_databases(
+    settings: Settings, infra: Infrastructure
+) -> tuple[SqlMasterDatabase, SqlTenantDatabases]:
+    master_pool, pool = pool_settings(settings)
     master_engine = create_engine(normalize_url(infra.keys.master_url), master_pool)
     master = SqlMasterDatabase(master_engine, SecretBox(infra.keys.totp_key))
     cache = TenantEngineCache(

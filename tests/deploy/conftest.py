@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CDK_DIR = ROOT / "infra" / "cdk"
 DOMAIN = "wellos.example.com"
 CERTIFICATE = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+SES_SENDER = "noreply@wellos.example.com"
 QUIET_NODE = {"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
 if str(CDK_DIR) not in sys.path:
     sys.path.append(str(CDK_DIR))  # infra/cdk: its package `wellos_cdk` and its entry `app`
@@ -85,7 +86,11 @@ def prod_stack(cdk_modules: None, tmp_path_factory: pytest.TempPathFactory) -> A
     import app as cdk_app  # infra/cdk/app.py
 
     outdir = tmp_path_factory.mktemp("cdk-prod")
-    context = {"wellos:environment": "prod", "wellos:certificateArn": CERTIFICATE}
+    context = {
+        "wellos:environment": "prod",
+        "wellos:certificateArn": CERTIFICATE,
+        "wellos:sesSender": SES_SENDER,
+    }
     application = cdk_app.build_app(outdir=str(outdir), context=context)
     application.synth()
     return application.node.find_child("WellOS-prod")

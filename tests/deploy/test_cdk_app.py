@@ -19,7 +19,7 @@ from functions.local.office_app import CSP as LOCAL_CSP
 from shared.adapters.aws.sqs_queue import DLQ_SUFFIX
 from shared.settings import Settings
 from tests.deploy.azure_source import azure_triggers
-from tests.deploy.conftest import DOMAIN, Synth
+from tests.deploy.conftest import DOMAIN, SES_SENDER, Synth
 
 pytestmark = pytest.mark.usefixtures("cdk_modules")
 
@@ -244,6 +244,45 @@ def test_prod_keeps_its_database_and_bucket(prod_stack: Any) -> None:
     template.has_resource_properties(
         "AWS::SQS::Queue", {"QueueName": "ingest", "SqsManagedSseEnabled": True}
     )
+
+
+def test_only_the_mailing_functions_may_send_mail_and_only_as_the_sender(prod_stack: Any) -> None:
+    from aws_cdk.assertions import Template
+
+    template = Template.from_stack(prod_stack).to_json()
+    resources = template["Resources"]
+    # the roles whose policies allow SES, by the function that assumes them
+    roles_of = {
+        logical: v["Properties"]["Role"]["Fn::GetAtt"][0]
+        for logical, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function"
+    }
+    sending: dict[str, list[dict[str, Any]]] = {}
+    for policy in (v for v in resources.values() if v["Type"] == "AWS::IAM::Policy"):
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        ses = [s for s in statements if any(a.startswith("ses:") for a in _listed(s["Action"]))]
+        for role in policy["Properties"]["Roles"]:
+            sending.setdefault(role["Ref"], []).extend(ses)
+    mailers = {logical for logical, role in roles_of.items() if sending.get(role)}
+    environments = {
+        logical: resources[logical]["Properties"]["Environment"]["Variables"]
+        for logical in roles_of
+    }
+    # THEN exactly the functions the stack gives the SES notifier may send
+    assert mailers == {n for n, env in environments.items() if env.get("WELLOS_NOTIFIER") == "ses"}
+    named = sorted("Notify" if "Notify" in n else "Remind" if "Remind" in n else n for n in mailers)
+    assert named == ["Notify", "Remind"]
+    for logical in mailers:
+        [statement] = sending[roles_of[logical]]
+        # AND only from the configured sender, on its own identities
+        assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": SES_SENDER}}
+        assert environments[logical]["WELLOS_NOTIFY_SENDER"] == SES_SENDER
+        identities = json.dumps(statement["Resource"])
+        assert "identity/" + SES_SENDER in identities and "*" not in identities
+
+
+def _listed(value: Any) -> list[str]:
+    return value if isinstance(value, list) else [value]
 
 
 def test_cfn_lint_passes_on_the_synthesized_template(dev_synth: Synth) -> None:

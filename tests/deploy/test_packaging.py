@@ -68,6 +68,9 @@ def test_the_lambda_image_installs_the_hashed_lock_for_its_architecture() -> Non
     assert "FROM --platform=linux/arm64 public.ecr.aws/lambda/python:3.12" in dockerfile
     assert "--require-hashes" in dockerfile and "--no-deps" in dockerfile
     assert 'CMD ["functions.aws.scoring_handler.handler"]' in dockerfile
+    # the image ships its bytecode: compiled after the code is in, before the command
+    compile_at = dockerfile.index("compileall -q -j 0 --invalidation-mode unchecked-hash")
+    assert dockerfile.index("COPY app/") < compile_at < dockerfile.index("CMD [")
 
 
 def test_the_azure_package_carries_the_functions_entry_and_no_local_host() -> None:
@@ -80,3 +83,45 @@ def test_an_unknown_architecture_is_refused_by_name(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "invalid --arch: sparc" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_a_zip_carries_bytecode_its_python_loads_after_unzipping(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from functions.cli.packaging.build import compile_bytecode
+
+    # GIVEN a package tree compiled for this interpreter's version, zipped and unzipped
+    # (unzipping gives the sources new timestamps, as a deployment does)
+    _tree(tmp_path / "stage")
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert compile_bytecode(tmp_path / "stage", version, print)
+    write_zip(tmp_path / "stage", tmp_path / "package.zip")
+    with zipfile.ZipFile(tmp_path / "package.zip") as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "deployed")
+    # THEN the stale .pyc are gone and the module's bytecode is in the zip
+    tag = sys.implementation.cache_tag
+    assert f"shared/__pycache__/core.{tag}.pyc" in names
+    assert "shared/stale.pyc" in names  # not a cache file: left as it was
+    # WHEN the deployed tree is imported by an interpreter that may not write bytecode
+    done = subprocess.run(
+        [sys.executable, "-B", "-v", "-c", "import shared.core"],
+        cwd=tmp_path / "deployed", capture_output=True, text=True, check=True,
+        env={"PYTHONPATH": str(tmp_path / "deployed"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    # THEN the module is loaded from the shipped bytecode, not compiled again
+    deployed_pyc = tmp_path / "deployed" / "shared" / "__pycache__" / f"core.{tag}.pyc"
+    assert f"# code object from '{deployed_pyc}'" in done.stderr
+
+
+def test_without_an_interpreter_of_the_target_version_the_package_has_no_stale_bytecode(
+    tmp_path: Path,
+) -> None:
+    from functions.cli.packaging.build import compile_bytecode
+
+    _tree(tmp_path / "stage")
+    notes: list[str] = []
+    assert not compile_bytecode(tmp_path / "stage", "2.1", notes.append)
+    assert list((tmp_path / "stage").rglob("__pycache__")) == []
+    assert notes == ["no python2.1 here: the package ships without bytecode (slower cold starts)"]

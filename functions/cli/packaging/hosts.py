@@ -83,7 +83,7 @@ AZURE = Package(
     code=("function_app.py", "host.json", *SHARED_CODE, "functions/azure"),
     handlers=(Handler("function_app", "app"),),
     python=AZURE_PYTHON,
-    not_shipped=("boto3", "botocore"),
+    not_shipped=("boto3", "botocore", "aws_lambda_powertools"),  # telemetry=powertools: AWS
 )
 
 AWS_API = Handler("functions.aws.api_handler", "handler")

@@ -54,6 +54,8 @@ class Functions(Construct):
             environment = function_environment(config, resources, spec.id, _service(spec))
             function = self._function(spec, code, environment)
             self._grant(function, queues, storage)
+            if environment.get("WELLOS_NOTIFIER") == "ses":
+                self._grant_ses(function, environment["WELLOS_NOTIFY_SENDER"])
             self._trigger(spec, function, queues)
             if spec.run_by_hand:
                 CfnOutput(self, f"{spec.id}FunctionName", value=function.function_name)
@@ -106,6 +108,22 @@ class Functions(Construct):
                     "secretsmanager:DeleteSecret",
                 ],
                 resources=[arn],
+            )
+        )
+
+    def _grant_ses(self, function: lambda_.Function, sender: str) -> None:
+        """SES SendEmail from the configured sender only: its address or its domain identity."""
+        stack = Stack.of(self)
+        domain = sender.rpartition("@")[2]
+        identities = [
+            stack.format_arn(service="ses", resource="identity", resource_name=name)
+            for name in dict.fromkeys([sender, domain])
+        ]
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["ses:SendEmail", "ses:SendRawEmail"],
+                resources=identities,
+                conditions={"StringEquals": {"ses:FromAddress": sender}},
             )
         )
 

@@ -105,6 +105,24 @@ def reported_by_server(error: BaseException, dbapi: object) -> bool:
     return isinstance(base, type) and isinstance(error, base) and not isinstance(error, unknown)
 
 
+def retire(engine: Engine) -> None:
+    """Dispose an engine the cache dropped, for good.
+
+    `Engine.dispose()` closes the pooled idle connections, but a connection checked
+    out at that moment goes back to the old pool when returned and stays open until
+    the garbage collector finds that pool. A retired engine's pools (the old one, and
+    the fresh one `dispose` makes, copying its listeners) close each connection as it
+    is returned instead.
+    """
+    event.listen(engine.pool, "checkin", _close_returned)
+    engine.dispose()
+
+
+def _close_returned(dbapi_connection: Any, record: Any) -> None:
+    if dbapi_connection is not None:
+        record.close()
+
+
 def tenant_connection_budget(capacity: int, pool: PoolSettings) -> int:
     """The most tenant connections one process can hold: every cached engine's full pool."""
     return 0 if pool.serverless else capacity * (pool.pool_size + pool.max_overflow)
@@ -175,7 +193,7 @@ class TenantEngineCache:
                 self._last_used.pop(oldest, None)
                 evicted.append(lru)
         for stale in evicted:
-            stale.dispose()
+            retire(stale)
         self._start_sweeper()
         return engine
 
@@ -193,7 +211,7 @@ class TenantEngineCache:
                 idle.append(self._engines.pop(oldest))
                 self._last_used.pop(oldest, None)
         for engine in idle:
-            engine.dispose()
+            retire(engine)
         return len(idle)
 
     def _start_sweeper(self) -> None:
@@ -221,7 +239,7 @@ class TenantEngineCache:
             engine = self._engines.pop(tenant_id, None)
             self._last_used.pop(tenant_id, None)
         if engine is not None:
-            engine.dispose()
+            retire(engine)
 
     def cached_tenant_ids(self) -> list[str]:
         with self._lock:
@@ -236,7 +254,7 @@ class TenantEngineCache:
         if stop is not None:
             stop.set()
         for engine in engines:
-            engine.dispose()
+            retire(engine)
 
 
 class SqlTenantDatabases:
