@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.virus_scan import NoOpVirusScanner
 from shared.adapters.network import is_own_address, resolve_host
+from shared.adapters.security.entra import MsalEntraSignIn
 from shared.adapters.security.oidc import HttpOidcProvider
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.secret_box import SecretBox
@@ -440,9 +441,14 @@ def wire_services(
             master,
             auth,
             secrets,
-            HttpOidcProvider(refresh_cooldown_s=settings.sso_jwks_refresh_cooldown_s),
+            HttpOidcProvider(
+                refresh_cooldown_s=settings.sso_jwks_refresh_cooldown_s,
+                ca_bundle=settings.sso_ca_bundle,
+            ),
             api_url(settings),
+            MsalEntraSignIn(ca_bundle=settings.sso_ca_bundle),
             allow_loopback_http=settings.sso_allow_loopback_http,
+            entra_host=settings.sso_entra_authority_host,
         ),
         sessions=SessionService(master, auth.forget_sessions),
         mfa=MfaService(master, codes, auth, on_user_changed=auth.forget_user),

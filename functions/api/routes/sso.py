@@ -2,7 +2,8 @@
 
 The flow is two browser navigations on the tenant's host: open
 `/api/v1/auth/sso/start`, which redirects to the provider with a PKCE
-challenge (its verifier kept in an HttpOnly cookie on the callback path); the
+challenge (its verifier, and for Entra ID MSAL's state and nonce, kept in an
+HttpOnly cookie on the callback path); the
 provider sends the browser back to `/api/v1/auth/sso/callback?code&state`, which
 answers a 302 to the office app with the WellOS tokens in the URL fragment:
 `{app}/#/sso?access_token=…&refresh_token=…&token_type=bearer&expires_in=…`
@@ -78,7 +79,7 @@ def start_sso(request: Request, platform: PlatformDep, tenant: TenantDep) -> Red
     response = RedirectResponse(started.authorize_url, status_code=302)
     response.set_cookie(
         VERIFIER_COOKIE,
-        started.verifier,
+        started.cookie,
         max_age=COOKIE_MAX_AGE_S,
         path=CALLBACK_PATH,
         secure=request.url.scheme == "https",
@@ -100,8 +101,8 @@ def finish_sso(
     """The provider's redirect: starts a WellOS session, then on to the office app."""
     if error is not None:
         raise SsoTokenInvalidError(f"the provider answered {error}")
-    verifier = request.cookies.get(VERIFIER_COOKIE)
-    pair = platform.sso.finish(tenant, code, state, verifier, client_info(request, platform))
+    cookie = request.cookies.get(VERIFIER_COOKIE)
+    pair = platform.sso.finish(tenant, code, state, cookie, client_info(request, platform))
     fragment = urlencode(
         {
             "access_token": pair.access_token,
