@@ -248,6 +248,12 @@ class Settings(BaseSettings):
         description="An SSO provider's key set is fetched again for an unknown key id at "
         "most once in this many seconds.",
     )
+    local_mail_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="`wellos serve` sends the queued identity e-mails (invitations, password "
+        "resets, magic links) this often.",
+    )
     sso_entra_authority_host: str = Field(
         default="https://login.microsoftonline.com",
         description="The Entra ID sign-in host tenants' Entra providers live at (a national "

@@ -73,6 +73,15 @@ def test_links_come_from_the_configured_url_else_the_bind_address():
     assert with_public_url(Settings(), "0.0.0.0", 7071).public_api_url is None
 
 
+def test_e_mailed_links_point_at_the_office_app_this_server_serves():
+    local = with_public_url(Settings(), "127.0.0.1", 8080)
+    assert local.public_app_url == "http://127.0.0.1:8080"
+    configured = Settings(public_app_url="https://office.example.com")
+    assert with_public_url(configured, "127.0.0.1", 8080).public_app_url == (
+        "https://office.example.com"
+    )
+
+
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "https://user:pw@api.example.com", "https://a.example/?x=1"]
 )
