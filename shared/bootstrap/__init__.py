@@ -51,6 +51,7 @@ from shared.bootstrap.infrastructure import (
 from shared.bootstrap.startup import (
     BLOB_TOKEN_SECRET_NAME,
     JWT_SECRET_NAME,
+    TOTP_SECRET_NAME,
     StartupError,
     jwt_signing_key,
     stored_key,
@@ -138,6 +139,7 @@ from shared.settings import Settings
 __all__ = [
     "BLOB_TOKEN_SECRET_NAME",
     "JWT_SECRET_NAME",
+    "TOTP_SECRET_NAME",
     "Infrastructure",
     "Platform",
     "PlatformHolder",
@@ -384,7 +386,9 @@ def build_databases(
     )
     master_pool = PoolSettings(pool_size=5, max_overflow=10, serverless=settings.serverless)
     master_engine = create_engine(normalize_url(infra.keys.master_url), master_pool)
-    master = SqlMasterDatabase(master_engine, SecretBox(infra.keys.totp_key))
+    # the TOTP key ring (`wellos keys rotate totp`): the current key seals, older ones open
+    totp_keys = KeyRings(infra.secrets, settings.key_reload_s).source(TOTP_SECRET_NAME)
+    master = SqlMasterDatabase(master_engine, SecretBox(totp_keys))
     cache = TenantEngineCache(
         infra.secrets, settings.tenant_engine_cache_size, pool, settings.tenant_idle_seconds
     )
@@ -483,7 +487,7 @@ def wire_services(
 
 
 def build_server_keys(settings: Settings, secrets: Secrets) -> KeyRings:
-    """The JWT and blob-token key rings in the secret store (`wellos keys rotate`)."""
+    """The JWT, blob-token and TOTP key rings in the secret store (`wellos keys rotate`)."""
     return KeyRings(secrets, settings.key_reload_s)
 
 

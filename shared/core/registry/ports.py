@@ -192,6 +192,11 @@ class MfaRepository(Protocol):
 
     def requirement(self, tenant_id: str) -> MfaRequirement: ...
 
+    def reseal_all(self) -> int:
+        """Seal every stored authenticator secret with the current key (after a key
+        rotation); answers how many were re-sealed."""
+        ...
+
     def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None: ...
 
 
