@@ -165,6 +165,8 @@ def test_an_office_user_signs_in_with_entra_id_through_msal(
         f"{entra_host}/{DIRECTORY}/v2.0/.well-known/openid-configuration"
     )
     assert CLIENT_SECRET not in saved.text
+    sign_in_page = acme.client.get("/api/v1/auth/options", headers=tenant_headers(acme))
+    assert sign_in_page.json()["sso"]["kind"] == "entra"
     # WHEN a colleague opens the start URL: MSAL built the authorize request
     location = start(acme)
     assert location.startswith(f"{entra_host}/{DIRECTORY}/v2.0/")

@@ -21,7 +21,12 @@ from fastapi.responses import RedirectResponse
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.routes.passwords import client_info
-from functions.api.schemas.auth import SsoConfigIn, SsoConfigOut
+from functions.api.schemas.auth import (
+    SignInOptionsOut,
+    SsoConfigIn,
+    SsoConfigOut,
+    SsoOptionOut,
+)
 from functions.api.schemas.common import PlainText
 from shared.bootstrap import app_url
 from shared.core.registry.errors import SsoTokenInvalidError
@@ -36,6 +41,27 @@ COOKIE_MAX_AGE_S = 600
 
 def _out(config: SsoConfig) -> SsoConfigOut:
     return SsoConfigOut.model_validate({**config_view(config), "updated_at": config.updated_at})
+
+
+@router.get("/api/v1/auth/options", response_model=SignInOptionsOut)
+def sign_in_options(
+    response: Response, platform: PlatformDep, tenant: TenantDep
+) -> SignInOptionsOut:
+    """How this tenant signs in (public, for the sign-in page): password, e-mailed link,
+    and the SSO provider's kind with the path that starts it; never any configuration."""
+    options = platform.sso.sign_in_options(tenant)
+    response.headers["Cache-Control"] = "no-cache"
+    sso = None
+    if options.sso_kind is not None:
+        sso = SsoOptionOut(kind=options.sso_kind, start_path="/api/v1/auth/sso/start")
+    return SignInOptionsOut(
+        tenant=tenant.slug,
+        tenant_name=tenant.name,
+        password=options.password,
+        magic_link=options.magic_link,
+        sso=sso,
+        sso_required=options.sso_required,
+    )
 
 
 @router.get("/api/v1/auth/sso/config", response_model=SsoConfigOut)

@@ -74,6 +74,22 @@ class SsoStart:
 
 
 @dataclass(frozen=True)
+class SignInOptions:
+    """What a tenant's sign-in page offers; public, so nothing but the kinds of sign-in."""
+
+    sso_kind: SsoProviderKind | None
+    sso_required: bool
+
+    @property
+    def password(self) -> bool:
+        return not self.sso_required
+
+    @property
+    def magic_link(self) -> bool:
+        return not self.sso_required
+
+
+@dataclass(frozen=True)
 class SsoConfigInput:
     kind: SsoProviderKind
     client_id: str
@@ -133,6 +149,13 @@ class SsoService:
     def read_config(self, tenant: Tenant, actor: Actor) -> SsoConfig:
         require(actor, Permission.SETTINGS_WRITE)
         return self.get_config(tenant)
+
+    def sign_in_options(self, tenant: Tenant) -> SignInOptions:
+        with self._master.unit_of_work() as uow:
+            config = uow.sso.get_config(tenant.id)
+        if config is None:
+            return SignInOptions(None, False)
+        return SignInOptions(config.kind, config.require_sso)
 
     def get_config(self, tenant: Tenant) -> SsoConfig:
         with self._master.unit_of_work() as uow:
