@@ -1,4 +1,4 @@
-"""A new colleague's whole identity walk through a real `wellos serve` process.
+"""Identity flows end to end through a real `wellos serve` process.
 
 The admin (made by `wellos tenant create`) invites a user; the invitation e-mail
 shows up whole on the server's console (the local notifier, the stand-in for an
@@ -6,7 +6,9 @@ inbox) with a link that opens the office app this server serves; the user
 accepts with a password, signs in, changes it, forgets it and resets it by the
 e-mailed link, signs in with a magic link, and signs out. Every call goes over
 HTTP on a real port with the tenant's subdomain as the Host header, and no link
-token shows in any log line of the server, only in the printed mails.
+token shows in any log line of the server, only in the printed mails. An admin
+turns on two-factor sign-in, ends their other sessions and gives a script a
+read-only API key.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pyotp
 import pytest
 
 from tests.conftest import drop_tenant_databases
@@ -250,3 +253,48 @@ def test_a_new_colleague_walks_every_identity_flow_through_the_local_server(serv
                "Casey-Third-Pass-9", admin["admin_password"]]  # fmt: skip
     for secret in secrets:
         assert secret not in logs
+
+
+def test_an_admin_secures_the_account_and_connects_a_script_through_the_local_server(server):
+    admin = server.admin
+    password = {"email": admin["admin_email"], "password": admin["admin_password"]}
+    first = server.post("/api/v1/auth/login", password)
+    assert first.status_code == 200, first.text
+    # GIVEN the admin turns on two-factor sign-in with an authenticator app
+    setup = server.post("/api/v1/auth/mfa/totp", {}, first.json()["access_token"])
+    assert setup.status_code == 200, setup.text
+    totp = pyotp.TOTP(setup.json()["secret"])
+    if 30 - time.time() % 30 < 4:  # keep clear of a step boundary
+        time.sleep(4.1)
+    confirmed = server.post(
+        "/api/v1/auth/mfa/totp/confirm", {"code": totp.now()}, first.json()["access_token"]
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert len(confirmed.json()["recovery_codes"]) == 10
+    # WHEN they sign in again THEN the password alone is not enough, a fresh code is
+    alone = server.post("/api/v1/auth/login", password)
+    assert alone.status_code == 403 and alone.json()["code"] == "mfa_required"
+    with_code = server.post(
+        "/api/v1/auth/login", {**password, "mfa_code": confirmed.json()["recovery_codes"][0]}
+    )
+    assert with_code.status_code == 200, with_code.text
+    token = with_code.json()["access_token"]
+    # AND they see their sessions, and end the others
+    sessions = server.get("/api/v1/auth/sessions", token)
+    assert sessions.status_code == 200 and any(s["current"] for s in sessions.json())
+    ended = httpx.delete(
+        f"{server.base_url}/api/v1/auth/sessions", headers=server.headers(token), timeout=30
+    )
+    assert ended.status_code == 200, ended.text
+    refresh = confirmed.json()["tokens"]["refresh_token"]
+    assert server.post("/api/v1/auth/refresh", {"refresh_token": refresh}).status_code == 401
+    # WHEN they create a read-only API key for a script THEN it reads, but does not write
+    created = server.post(
+        "/api/v1/api-keys", {"name": "Nightly export", "role": "MANAGER", "read_only": True}, token
+    )
+    assert created.status_code == 201, created.text
+    key = created.json()["key"]
+    assert server.get("/api/v1/wells", key).status_code == 200
+    write = server.post("/api/v1/wells", {"name": "Scripted 1", "well_type": "OIL"}, key)
+    assert write.status_code == 403
+    assert key not in server.console  # shown once, to the admin only
