@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.virus_scan import NoOpVirusScanner
@@ -230,11 +231,31 @@ class Platform:
         self.master.engine.dispose()
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def tenant_host_url(base: str, tenant: Tenant, base_domain: str) -> str:
+    """A local server's own loopback address as the tenant's `{slug}.localhost` host.
+
+    `wellos serve` and `wellos demo` answer every tenant on one loopback port, and a
+    browser resolves `acme.localhost` there: a link or an SSO redirect on the tenant's
+    own host lets the office app and the API know the tenant (and the SSO cookie set at
+    the start reaches the callback). Any other base is kept as it is.
+    """
+    parts = urlsplit(base)
+    if base_domain != "localhost" or parts.hostname not in LOOPBACK_HOSTS:
+        return base
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{tenant.slug}.localhost{port}"))
+
+
 def app_url(settings: Settings) -> Callable[[Tenant], str]:
     """Where e-mailed links point: the configured office app, else the tenant's own host."""
 
     def url(tenant: Tenant) -> str:
-        return settings.public_app_url or f"https://{tenant.slug}.{settings.base_domain}"
+        if settings.public_app_url:
+            return tenant_host_url(settings.public_app_url, tenant, settings.base_domain)
+        return f"https://{tenant.slug}.{settings.base_domain}"
 
     return url
 
@@ -243,7 +264,9 @@ def api_url(settings: Settings) -> Callable[[Tenant], str]:
     """This API's public base for a tenant (the SSO callback): the setting, else its host."""
 
     def url(tenant: Tenant) -> str:
-        return settings.public_api_url or f"https://{tenant.slug}.{settings.base_domain}"
+        if settings.public_api_url:
+            return tenant_host_url(settings.public_api_url, tenant, settings.base_domain)
+        return f"https://{tenant.slug}.{settings.base_domain}"
 
     return url
 

@@ -24,11 +24,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import httpx
 import pyotp
 import pytest
+from oidc_provider_mock import run_server_in_thread
 
 from tests.conftest import drop_tenant_databases
 from tests.e2e.test_demo import ROOT, free_port
@@ -95,6 +96,7 @@ def server(fresh_pg_database: str, tmp_path: Path, pg_server_url: str) -> Iterat
         "WELLOS_TENANT_DB_PREFIX": prefix,
         "WELLOS_LOG_JSON": "false",
         "WELLOS_LOCAL_MAIL_INTERVAL_S": "0.3",
+        "WELLOS_SSO_ALLOW_LOOPBACK_HTTP": "true",  # the test's OIDC provider is plain http
         "PYTHONUNBUFFERED": "1",
         "COLUMNS": "200",
     }
@@ -139,7 +141,8 @@ def link_of(server: Server, body: str, page: str) -> str:
     link = re.search(r"https?://\S+", body)
     assert link, body
     parts = urlsplit(link.group(0))
-    assert f"{parts.scheme}://{parts.netloc}" == server.base_url  # clickable locally
+    # clickable locally: the office app this server serves, on the tenant's own host
+    assert f"{parts.scheme}://{parts.netloc}" == f"http://{SLUG}.localhost:{server.port}"
     route, query = parts.fragment.split("?", 1)
     assert route == f"/{page}"
     params = parse_qs(query)
@@ -297,3 +300,56 @@ def test_an_admin_secures_the_account_and_connects_a_script_through_the_local_se
     write = server.post("/api/v1/wells", {"name": "Scripted 1", "well_type": "OIL"}, key)
     assert write.status_code == 403
     assert key not in server.console  # shown once, to the admin only
+
+
+def test_a_colleague_signs_in_with_the_tenants_provider_through_the_local_server(server):
+    admin = server.admin
+    login = {"email": admin["admin_email"], "password": admin["admin_password"]}
+    token = server.post("/api/v1/auth/login", login).json()["access_token"]
+    with run_server_in_thread() as provider:
+        idp = f"http://localhost:{provider.server_port}"
+        # GIVEN the admin points the tenant at its OpenID Connect provider
+        saved = httpx.put(
+            f"{server.base_url}/api/v1/auth/sso/config",
+            json={"kind": "oidc", "discovery_url": idp, "client_id": "wellos-acme",
+                  "client_secret": "provider-secret-e2e", "allowed_domains": ["acme-oil.test"],
+                  "default_role": "VIEWER"},
+            headers=server.headers(token), timeout=30,
+        )  # fmt: skip
+        assert saved.status_code == 200, saved.text
+        page = httpx.get(
+            f"{server.base_url}/api/v1/auth/options", headers=server.headers(), timeout=30
+        )
+        assert page.json()["sso"]["start_path"] == "/api/v1/auth/sso/start"
+        # WHEN a colleague opens the start path on the tenant's host (as the browser would)
+        start = httpx.get(
+            f"{server.base_url}/api/v1/auth/sso/start", headers=server.headers(), timeout=30
+        )
+        assert start.status_code == 302, start.text
+        cookie = start.cookies["wellos_sso_pkce"]
+        callback_url = f"http://{SLUG}.localhost:{server.port}/api/v1/auth/sso/callback"
+        assert parse_qs(urlsplit(start.headers["location"]).query)["redirect_uri"] == [callback_url]
+        # AND signs in at the provider, which sends the browser back to the tenant's host
+        created = httpx.put(
+            f"{idp}/users/kim@acme-oil.test",
+            json={"email": "kim@acme-oil.test", "name": "Kim Office"},
+            timeout=30,
+        )
+        assert created.status_code == 204
+        signed = httpx.post(start.headers["location"], data={"sub": "kim@acme-oil.test"})
+        assert signed.status_code == 302, signed.text
+        back = urlsplit(signed.headers["location"])
+        assert f"{back.scheme}://{back.netloc}{back.path}" == callback_url
+        answer = httpx.get(
+            urlunsplit(back._replace(netloc=f"127.0.0.1:{server.port}")),
+            headers={**server.headers(), "Cookie": f"wellos_sso_pkce={cookie}"},
+            timeout=30,
+        )
+    # THEN the office app on the tenant's host gets a WellOS session in the fragment
+    assert answer.status_code == 302, answer.text
+    target = urlsplit(answer.headers["location"])
+    assert f"{target.scheme}://{target.netloc}" == f"http://{SLUG}.localhost:{server.port}"
+    tokens = parse_qs(target.fragment.split("?", 1)[1])
+    me = server.get("/api/v1/me", tokens["access_token"][0]).json()
+    assert me["email"] == "kim@acme-oil.test" and me["role"] == "VIEWER"
+    assert "provider-secret-e2e" not in server.console
