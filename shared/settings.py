@@ -252,6 +252,22 @@ class Settings(BaseSettings):
         description="An SSO provider's key set is fetched again for an unknown key id at "
         "most once in this many seconds.",
     )
+    local_mail_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="`wellos serve` sends the queued identity e-mails (invitations, password "
+        "resets, magic links) this often.",
+    )
+    sso_entra_authority_host: str = Field(
+        default="https://login.microsoftonline.com",
+        description="The Entra ID sign-in host tenants' Entra providers live at (a national "
+        "cloud's, e.g. https://login.microsoftonline.us; a local provider in tests).",
+    )
+    sso_ca_bundle: str | None = Field(
+        default=None,
+        description="A PEM file of the CA certificates trusted for SSO providers instead of "
+        "the system's (an on-premises provider behind a corporate CA; the tests' local one).",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     # --- operations (issue 12): key rotation and the connection budget ---

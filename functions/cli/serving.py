@@ -41,18 +41,32 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 7071) -> None:
     The platform (engines, secrets) is built on the first request. Blob links use
     WELLOS_PUBLIC_API_URL, else http://HOST:PORT (relative links on 0.0.0.0);
     X-Forwarded-For counts only from WELLOS_TRUSTED_PROXIES (with
-    WELLOS_TRUSTED_PROXY_HOPS > 0).
+    WELLOS_TRUSTED_PROXY_HOPS > 0). Identity e-mails (invitations, password resets,
+    magic links) are sent every WELLOS_LOCAL_MAIL_INTERVAL_S seconds through the
+    notifier: with the console one, printed whole to stderr, links included.
     """
+    import threading
+
     import uvicorn
 
     from functions.api.app import create_app
+    from functions.local.mailer import start_mail_thread
     from functions.local.office_app import OfficeApp
     from functions.local.server import ensure_port_free, uvicorn_config, with_public_url
 
     settings = with_public_url(load_settings(), host, port)
     ensure_port_free(host, port)
-    app = OfficeApp(create_app(settings=settings))
-    uvicorn.Server(uvicorn_config(app, host, port, access_log=True, log_level="info")).run()
+    api = create_app(settings=settings)
+    stop = threading.Event()
+    mailer = start_mail_thread(
+        lambda: api.state.platform_holder.built, stop, settings.local_mail_interval_s
+    )
+    try:
+        app = OfficeApp(api)
+        uvicorn.Server(uvicorn_config(app, host, port, access_log=True, log_level="info")).run()
+    finally:
+        stop.set()
+        mailer.join(timeout=10)
 
 
 @handle_errors

@@ -87,17 +87,20 @@ def local_public_url(host: str, port: int) -> str | None:
 
 
 def with_public_url(settings: Settings, host: str, port: int) -> Settings:
-    """`settings` with `public_api_url` set: as configured, else this server's bind address.
+    """`settings` with `public_api_url` set: as configured, else this server's bind address;
+    and `public_app_url` (the links in e-mails) likewise, as this server serves the office
+    app at `/` beside the API.
 
     Links are never built from a request's Host header, which the caller chooses.
     """
-    if settings.public_api_url is not None:
-        return settings
-    url = local_public_url(host, port)
+    url = settings.public_api_url or local_public_url(host, port)
     if url is None:
         log.info("listening on all interfaces: blob links are relative to the API's URL")
         return settings
-    return settings.model_copy(update={"public_api_url": url})
+    update = {"public_api_url": url}
+    if settings.public_app_url is None:
+        update["public_app_url"] = url
+    return settings.model_copy(update=update)
 
 
 @dataclass(frozen=True)

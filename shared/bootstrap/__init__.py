@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from shared.adapters.local.filesystem_blobs import FilesystemBlobStore
 from shared.adapters.local.virus_scan import NoOpVirusScanner
 from shared.adapters.network import is_own_address, resolve_host
+from shared.adapters.security.entra import MsalEntraSignIn
 from shared.adapters.security.oidc import HttpOidcProvider
 from shared.adapters.security.passwords import Argon2PasswordHasher
 from shared.adapters.security.secret_box import SecretBox
@@ -51,6 +53,7 @@ from shared.bootstrap.infrastructure import (
 from shared.bootstrap.startup import (
     BLOB_TOKEN_SECRET_NAME,
     JWT_SECRET_NAME,
+    TOTP_SECRET_NAME,
     StartupError,
     jwt_signing_key,
     stored_key,
@@ -141,6 +144,7 @@ from shared.settings import Settings
 __all__ = [
     "BLOB_TOKEN_SECRET_NAME",
     "JWT_SECRET_NAME",
+    "TOTP_SECRET_NAME",
     "Infrastructure",
     "Platform",
     "PlatformHolder",
@@ -231,11 +235,31 @@ class Platform:
         self.master.engine.dispose()
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def tenant_host_url(base: str, tenant: Tenant, base_domain: str) -> str:
+    """A local server's own loopback address as the tenant's `{slug}.localhost` host.
+
+    `wellos serve` and `wellos demo` answer every tenant on one loopback port, and a
+    browser resolves `acme.localhost` there: a link or an SSO redirect on the tenant's
+    own host lets the office app and the API know the tenant (and the SSO cookie set at
+    the start reaches the callback). Any other base is kept as it is.
+    """
+    parts = urlsplit(base)
+    if base_domain != "localhost" or parts.hostname not in LOOPBACK_HOSTS:
+        return base
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{tenant.slug}.localhost{port}"))
+
+
 def app_url(settings: Settings) -> Callable[[Tenant], str]:
     """Where e-mailed links point: the configured office app, else the tenant's own host."""
 
     def url(tenant: Tenant) -> str:
-        return settings.public_app_url or f"https://{tenant.slug}.{settings.base_domain}"
+        if settings.public_app_url:
+            return tenant_host_url(settings.public_app_url, tenant, settings.base_domain)
+        return f"https://{tenant.slug}.{settings.base_domain}"
 
     return url
 
@@ -244,7 +268,9 @@ def api_url(settings: Settings) -> Callable[[Tenant], str]:
     """This API's public base for a tenant (the SSO callback): the setting, else its host."""
 
     def url(tenant: Tenant) -> str:
-        return settings.public_api_url or f"https://{tenant.slug}.{settings.base_domain}"
+        if settings.public_api_url:
+            return tenant_host_url(settings.public_api_url, tenant, settings.base_domain)
+        return f"https://{tenant.slug}.{settings.base_domain}"
 
     return url
 
@@ -411,7 +437,9 @@ def build_databases(
 ) -> tuple[SqlMasterDatabase, SqlTenantDatabases]:
     master_pool, pool = pool_settings(settings)
     master_engine = create_engine(normalize_url(infra.keys.master_url), master_pool)
-    master = SqlMasterDatabase(master_engine, SecretBox(infra.keys.totp_key))
+    # the TOTP key ring (`wellos keys rotate totp`): the current key seals, older ones open
+    totp_keys = KeyRings(infra.secrets, settings.key_reload_s).source(TOTP_SECRET_NAME)
+    master = SqlMasterDatabase(master_engine, SecretBox(totp_keys))
     cache = TenantEngineCache(
         infra.secrets, settings.tenant_engine_cache_size, pool, settings.tenant_idle_seconds
     )
@@ -472,9 +500,14 @@ def wire_services(
             master,
             auth,
             secrets,
-            HttpOidcProvider(refresh_cooldown_s=settings.sso_jwks_refresh_cooldown_s),
+            HttpOidcProvider(
+                refresh_cooldown_s=settings.sso_jwks_refresh_cooldown_s,
+                ca_bundle=settings.sso_ca_bundle,
+            ),
             api_url(settings),
+            MsalEntraSignIn(ca_bundle=settings.sso_ca_bundle),
             allow_loopback_http=settings.sso_allow_loopback_http,
+            entra_host=settings.sso_entra_authority_host,
         ),
         sessions=SessionService(master, auth.forget_sessions),
         mfa=MfaService(master, codes, auth, on_user_changed=auth.forget_user),
@@ -509,7 +542,7 @@ def wire_services(
 
 
 def build_server_keys(settings: Settings, secrets: Secrets) -> KeyRings:
-    """The JWT and blob-token key rings in the secret store (`wellos keys rotate`)."""
+    """The JWT, blob-token and TOTP key rings in the secret store (`wellos keys rotate`)."""
     return KeyRings(secrets, settings.key_reload_s)
 
 

@@ -368,3 +368,30 @@ def test_only_admins_configure_sso_and_start_needs_a_configuration(acme, idp):
     removed = acme.client.delete("/api/v1/auth/sso/config", headers=acme.headers)
     assert removed.status_code == 204
     assert acme.client.get("/api/v1/auth/sso/config", headers=acme.headers).status_code == 404
+
+
+def options(session: TenantSession) -> dict[str, Any]:
+    answer = session.client.get("/api/v1/auth/options", headers=tenant_headers(session))
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_the_sign_in_page_learns_the_tenants_ways_in_without_any_secret(acme, idp):
+    # GIVEN a tenant without SSO: passwords and e-mailed links, no provider
+    plain = options(acme)
+    assert plain["tenant"] == acme.slug and plain["tenant_name"]
+    assert plain["password"] is True and plain["magic_link"] is True
+    assert plain["sso"] is None and plain["sso_required"] is False
+    # WHEN the admin configures a provider THEN the page offers it by its start path
+    configure(acme, idp)
+    offered = options(acme)
+    assert offered["sso"] == {"kind": "oidc", "start_path": "/api/v1/auth/sso/start"}
+    assert offered["password"] is True
+    # WHEN SSO becomes required THEN passwords and links are no longer offered to everyone
+    configure(acme, idp, require_sso=True, break_glass_email=acme.created.admin_email)
+    required = acme.client.get("/api/v1/auth/options", headers=tenant_headers(acme))
+    assert required.json()["sso_required"] is True
+    assert required.json()["password"] is False and required.json()["magic_link"] is False
+    # AND nothing of the configuration shows: no client id, issuer, domain or admin
+    for hidden in (CLIENT_ID, CLIENT_SECRET, idp, "acme-oil.test", acme.created.admin_email):
+        assert hidden not in required.text

@@ -297,6 +297,7 @@ RULES: dict[str, Rule] = {
         },
     ),
     "DELETE /api/v1/auth/sso/config": Rule(ADMIN),
+    "GET /api/v1/auth/options": Rule(PUBLIC),
     "GET /api/v1/auth/sso/start": Rule(PUBLIC),
     "GET /api/v1/auth/sso/callback": Rule(PUBLIC),
     "POST /api/v1/auth/invitation/accept": Rule(

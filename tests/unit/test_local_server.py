@@ -10,7 +10,15 @@ from pydantic import ValidationError
 
 from functions.api.logging import redact
 from functions.local.server import local_public_url, uvicorn_config, with_public_url
+from shared.bootstrap import api_url, app_url
+from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.settings import Settings
+
+TENANT_FIELDS = {
+    "id": "t-1", "slug": "acme", "name": "Acme", "status": TenantStatus.ACTIVE,
+    "tier": "standard", "database_kind": DatabaseKind.POSTGRESQL,
+    "connection_secret_ref": "tenant-db-acme", "region": "local", "storage_provider": "filesystem",
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +79,24 @@ def test_links_come_from_the_configured_url_else_the_bind_address():
     assert local_public_url("::1", 7071) == "http://[::1]:7071"
     # a wildcard bind has no one address: links stay relative to the URL each caller used
     assert with_public_url(Settings(), "0.0.0.0", 7071).public_api_url is None
+
+
+def test_e_mailed_links_point_at_the_office_app_this_server_serves_on_the_tenants_host():
+    local = with_public_url(Settings(), "127.0.0.1", 8080)
+    assert local.public_app_url == "http://127.0.0.1:8080"
+    acme = Tenant(**TENANT_FIELDS)
+    # a browser resolves acme.localhost to this loopback port: the app and the API know the tenant
+    assert app_url(local)(acme) == "http://acme.localhost:8080"
+    assert api_url(local)(acme) == "http://acme.localhost:8080"
+    assert app_url(with_public_url(Settings(), "::1", 7071))(acme) == "http://acme.localhost:7071"
+    # a deployed host's addresses are kept as they are
+    deployed = Settings(public_api_url="https://api.example.com", base_domain="wellos.example")
+    assert api_url(deployed)(acme) == "https://api.example.com"
+    assert app_url(deployed)(acme) == "https://acme.wellos.example"
+    configured = Settings(public_app_url="https://office.example.com")
+    assert with_public_url(configured, "127.0.0.1", 8080).public_app_url == (
+        "https://office.example.com"
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import logging
 
@@ -27,6 +28,25 @@ def test_console_logs_the_address_and_subject_only(caplog: pytest.LogCaptureFixt
     # THEN one line names the recipient and subject, not the body
     assert "ops@acme.test" in caplog.text and "HIGH alert" in caplog.text
     assert "vibration" not in caplog.text
+
+
+def test_console_prints_the_whole_mail_so_a_local_user_can_click_the_link(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # GIVEN a console notifier printing to a stream, and an invitation with its link
+    link = "http://127.0.0.1:7071/#/accept-invitation?tenant=acme&token=secret-token-123"
+    invitation = Notification("email", "jo@acme.test", "[WellOS] Invitation", f"Hi\n\n{link}\n")
+    console = io.StringIO()
+    # WHEN it sends
+    with caplog.at_level(logging.DEBUG):
+        ConsoleNotifier(stream=console).send(invitation)
+    # THEN the console shows the recipient, the subject and the clickable link
+    printed = console.getvalue()
+    assert "jo@acme.test" in printed and "Subject: [WellOS] Invitation" in printed
+    assert link in printed.splitlines()
+    # AND no log record carries the token
+    assert "secret-token-123" not in caplog.text
+    assert all("secret-token-123" not in str(r.args) for r in caplog.records)
 
 
 def test_acs_posts_a_signed_email_request() -> None:

@@ -7,8 +7,10 @@ import pytest
 from shared.core.common.errors import InputError
 from shared.core.common.roles import Role
 from shared.core.registry.model.sso import (
+    EntraFlow,
     SsoConfig,
     SsoProviderKind,
+    entra_authority,
     entra_discovery_url,
     normalize_discovery_url,
     normalize_domains,
@@ -26,6 +28,24 @@ def test_an_entra_directory_id_names_its_v2_authority():
     assert refused.value.field == "entra_tenant_id"
     with pytest.raises(InputError):
         entra_discovery_url("common")  # any directory's users: never one tenant's provider
+
+
+def test_a_national_cloud_host_names_the_msal_authority_of_a_directory():
+    url = entra_discovery_url("contoso.onmicrosoft.us", "https://login.microsoftonline.us/")
+    assert url == (
+        "https://login.microsoftonline.us/contoso.onmicrosoft.us/v2.0/.well-known/openid-configuration"
+    )
+    assert entra_authority(url) == "https://login.microsoftonline.us/contoso.onmicrosoft.us"
+
+
+def test_an_entra_flow_survives_its_cookie_even_with_dots_in_the_pkce_verifier():
+    flow = EntraFlow("st-ate_1", "no_nce-2", "ver.ifi~er.3")
+    back = EntraFlow.from_cookie(flow.cookie())
+    assert back is not None
+    assert (back.state, back.nonce, back.verifier) == ("st-ate_1", "no_nce-2", "ver.ifi~er.3")
+    assert "ver" not in repr(flow)
+    for broken in (None, "", "only.two", "a..b", "x" * 700):
+        assert EntraFlow.from_cookie(broken) is None
 
 
 def test_an_issuer_gets_its_discovery_path():

@@ -2,7 +2,8 @@
 
 The flow is two browser navigations on the tenant's host: open
 `/api/v1/auth/sso/start`, which redirects to the provider with a PKCE
-challenge (its verifier kept in an HttpOnly cookie on the callback path); the
+challenge (its verifier, and for Entra ID MSAL's state and nonce, kept in an
+HttpOnly cookie on the callback path); the
 provider sends the browser back to `/api/v1/auth/sso/callback?code&state`, which
 answers a 302 to the office app with the WellOS tokens in the URL fragment:
 `{app}/#/sso?access_token=…&refresh_token=…&token_type=bearer&expires_in=…`
@@ -20,7 +21,12 @@ from fastapi.responses import RedirectResponse
 
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.routes.passwords import client_info
-from functions.api.schemas.auth import SsoConfigIn, SsoConfigOut
+from functions.api.schemas.auth import (
+    SignInOptionsOut,
+    SsoConfigIn,
+    SsoConfigOut,
+    SsoOptionOut,
+)
 from functions.api.schemas.common import PlainText
 from shared.bootstrap import app_url
 from shared.core.registry.errors import SsoTokenInvalidError
@@ -35,6 +41,27 @@ COOKIE_MAX_AGE_S = 600
 
 def _out(config: SsoConfig) -> SsoConfigOut:
     return SsoConfigOut.model_validate({**config_view(config), "updated_at": config.updated_at})
+
+
+@router.get("/api/v1/auth/options", response_model=SignInOptionsOut)
+def sign_in_options(
+    response: Response, platform: PlatformDep, tenant: TenantDep
+) -> SignInOptionsOut:
+    """How this tenant signs in (public, for the sign-in page): password, e-mailed link,
+    and the SSO provider's kind with the path that starts it; never any configuration."""
+    options = platform.sso.sign_in_options(tenant)
+    response.headers["Cache-Control"] = "no-cache"
+    sso = None
+    if options.sso_kind is not None:
+        sso = SsoOptionOut(kind=options.sso_kind, start_path="/api/v1/auth/sso/start")
+    return SignInOptionsOut(
+        tenant=tenant.slug,
+        tenant_name=tenant.name,
+        password=options.password,
+        magic_link=options.magic_link,
+        sso=sso,
+        sso_required=options.sso_required,
+    )
 
 
 @router.get("/api/v1/auth/sso/config", response_model=SsoConfigOut)
@@ -78,7 +105,7 @@ def start_sso(request: Request, platform: PlatformDep, tenant: TenantDep) -> Red
     response = RedirectResponse(started.authorize_url, status_code=302)
     response.set_cookie(
         VERIFIER_COOKIE,
-        started.verifier,
+        started.cookie,
         max_age=COOKIE_MAX_AGE_S,
         path=CALLBACK_PATH,
         secure=request.url.scheme == "https",
@@ -100,8 +127,8 @@ def finish_sso(
     """The provider's redirect: starts a WellOS session, then on to the office app."""
     if error is not None:
         raise SsoTokenInvalidError(f"the provider answered {error}")
-    verifier = request.cookies.get(VERIFIER_COOKIE)
-    pair = platform.sso.finish(tenant, code, state, verifier, client_info(request, platform))
+    cookie = request.cookies.get(VERIFIER_COOKIE)
+    pair = platform.sso.finish(tenant, code, state, cookie, client_info(request, platform))
     fragment = urlencode(
         {
             "access_token": pair.access_token,

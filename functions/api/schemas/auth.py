@@ -213,3 +213,21 @@ class SsoConfigOut(BaseModel):
     require_sso: bool
     break_glass_email: str | None
     updated_at: datetime | None
+
+
+class SsoOptionOut(BaseModel):
+    kind: SsoProviderKind = Field(description="entra (Microsoft Entra ID) or oidc (any other)")
+    start_path: str = Field(description="Open this path on the tenant's host in the browser")
+
+
+class SignInOptionsOut(BaseModel):
+    """How this tenant's users sign in: what the sign-in page offers (public; no secrets)."""
+
+    tenant: str
+    tenant_name: str
+    password: bool = Field(description="Everyone may sign in with a password")
+    magic_link: bool = Field(description="Everyone may ask for an e-mailed sign-in link")
+    sso: SsoOptionOut | None = Field(description="The tenant's single sign-on, if configured")
+    sso_required: bool = Field(
+        description="Users sign in with SSO; a password works for the break-glass admin only"
+    )

@@ -10,6 +10,7 @@ secret goes in the token request only, never in an error or a log line.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import urllib.error
@@ -28,10 +29,16 @@ MAX_BODY = 1_000_000
 
 class HttpOidcProvider:
     def __init__(
-        self, timeout_s: float = 10.0, leeway_s: int = 60, refresh_cooldown_s: float = 30.0
+        self,
+        timeout_s: float = 10.0,
+        leeway_s: int = 60,
+        refresh_cooldown_s: float = 30.0,
+        ca_bundle: str | None = None,
     ) -> None:
         """`refresh_cooldown_s`: at most one extra JWKS fetch per key set in that time, so
-        tokens naming made-up key ids cannot make WellOS hammer the provider."""
+        tokens naming made-up key ids cannot make WellOS hammer the provider.
+        `ca_bundle`: the CA certificates trusted for providers instead of the system's."""
+        self._ssl = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None
         self._timeout_s = timeout_s
         self._leeway_s = leeway_s
         self._cooldown_s = refresh_cooldown_s
@@ -44,6 +51,7 @@ class HttpOidcProvider:
             with urllib.request.urlopen(
                 urllib.request.Request(discovery_url, headers={"Accept": "application/json"}),
                 timeout=self._timeout_s,
+                context=self._ssl,
             ) as response:
                 body = response.read(MAX_BODY + 1)
         except urllib.error.HTTPError as exc:
@@ -98,7 +106,9 @@ class HttpOidcProvider:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout_s) as response:
+            with urllib.request.urlopen(
+                request, timeout=self._timeout_s, context=self._ssl
+            ) as response:
                 body = response.read(MAX_BODY)
         except urllib.error.HTTPError as exc:
             error = _error_code(exc)
@@ -183,7 +193,9 @@ class HttpOidcProvider:
         with self._lock:
             client = self._jwks.get(jwks_uri)
             if client is None:
-                client = jwt.PyJWKClient(jwks_uri, cache_keys=True, timeout=int(self._timeout_s))
+                client = jwt.PyJWKClient(
+                    jwks_uri, cache_keys=True, timeout=self._timeout_s, ssl_context=self._ssl
+                )
                 client.cooldown_duration = self._cooldown_s  # refetch on an unknown kid
                 self._jwks[jwks_uri] = client
             return client

@@ -19,7 +19,7 @@ from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
-from shared.core.registry.model.sso import OidcDiscovery, SsoConfig, SsoState
+from shared.core.registry.model.sso import EntraFlow, OidcDiscovery, SsoConfig, SsoState
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
 
@@ -192,6 +192,11 @@ class MfaRepository(Protocol):
 
     def requirement(self, tenant_id: str) -> MfaRequirement: ...
 
+    def reseal_all(self) -> int:
+        """Seal every stored authenticator secret with the current key (after a key
+        rotation); answers how many were re-sealed."""
+        ...
+
     def set_requirement(self, tenant_id: str, requirement: MfaRequirement) -> None: ...
 
 
@@ -274,6 +279,33 @@ class OidcProvider(Protocol):
         self, discovery: OidcDiscovery, id_token: str, audience: str
     ) -> dict[str, object]:
         """The claims of a token signed by a JWKS key, of the issuer, for `audience`, unexpired."""
+        ...
+
+
+class EntraSignIn(Protocol):
+    """Entra ID's authorization-code flow with PKCE as MSAL runs it (state and nonce checked)."""
+
+    def begin(
+        self, authority: str, client_id: str, client_secret: str, redirect_uri: str, state: str
+    ) -> EntraFlow:
+        """A new flow with `state`: its authorize URL, nonce and PKCE verifier.
+
+        SsoDiscoveryError when the authority's metadata does not answer."""
+        ...
+
+    def complete(
+        self,
+        authority: str,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        flow: EntraFlow,
+        code: str,
+        returned_state: str,
+    ) -> str:
+        """Redeem the code of `flow` and answer the raw id token (its signature is the
+        caller's to verify); SsoStateInvalidError on a state mismatch,
+        SsoTokenInvalidError on a nonce mismatch or a refused code."""
         ...
 
 

@@ -540,16 +540,20 @@ class SqlMfaRepository:
         ).first()
         if row is None:
             return None
-        if self._box and not self._box.is_sealed(row.secret):  # a row from before sealing
-            self._c.execute(
-                table.update()
-                .where(table.c.user_id == row.user_id)
-                .values(secret=self._box.seal(row.secret))
-            )
+        secret = row.secret
+        if self._box:
+            opened = self._box.open_checked(row.secret)
+            secret = opened.plain
+            if not opened.current:  # from before sealing, or sealed before a key rotation
+                self._c.execute(
+                    table.update()
+                    .where(table.c.user_id == row.user_id)
+                    .values(secret=self._box.seal(secret))
+                )
         return TotpEnrolment(
             user_id=str(row.user_id),
             tenant_id=str(row.tenant_id),
-            secret=self._box.open(row.secret) if self._box else row.secret,
+            secret=secret,
             created_at=row.created_at,
             confirmed_at=row.confirmed_at,
             last_step=row.last_step,
@@ -567,6 +571,27 @@ class SqlMfaRepository:
                 last_step=enrolment.last_step,
             )
         )
+
+    def reseal_all(self) -> int:
+        """Seal every enrolment's secret with the current key; answers how many changed."""
+        if self._box is None:
+            return 0
+        table = t.user_totp
+        changed = 0
+        rows = self._c.execute(
+            sa.select(table.c.user_id, table.c.secret).order_by(table.c.user_id).with_for_update()
+        ).all()
+        for row in rows:
+            opened = self._box.open_checked(row.secret)
+            if opened.current:
+                continue
+            self._c.execute(
+                table.update()
+                .where(table.c.user_id == row.user_id)
+                .values(secret=self._box.seal(opened.plain))
+            )
+            changed += 1
+        return changed
 
     def use_step(self, user_id: str, step: int) -> bool:
         table = t.user_totp

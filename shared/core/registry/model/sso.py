@@ -26,7 +26,8 @@ SSO_STATE_TTL = timedelta(minutes=10)
 MAX_DOMAINS = 50
 MAX_ROLE_MAP = 100
 MAX_URL_LENGTH = 500
-ENTRA_AUTHORITY = "https://login.microsoftonline.com/{tid}/v2.0"
+ENTRA_AUTHORITY_HOST = "https://login.microsoftonline.com"
+ENTRA_DISCOVERY_SUFFIX = "/v2.0/.well-known/openid-configuration"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 MULTI_TENANT_AUTHORITIES = frozenset({"common", "organizations", "consumers"})
 
@@ -82,6 +83,36 @@ class OidcDiscovery:
 
 
 @dataclass(frozen=True)
+class EntraFlow:
+    """One Entra ID sign-in in flight as MSAL runs it: the secrets the browser keeps.
+
+    MSAL puts `sha256(nonce)` in the authorize URL, so the id token's `nonce`
+    claim is that hash. The browser carries the three values in one HttpOnly
+    cookie (`cookie()`), so MSAL's own state and nonce checks compare what the
+    browser started with what the provider sent back.
+    """
+
+    state: str
+    nonce: str
+    verifier: str
+    authorize_url: str = ""
+
+    def __repr__(self) -> str:  # never print the flow's secrets
+        return "EntraFlow(...)"
+
+    def cookie(self) -> str:
+        return f"{self.state}.{self.nonce}.{self.verifier}"
+
+    @classmethod
+    def from_cookie(cls, value: str | None) -> EntraFlow | None:
+        # state and nonce are url-safe base64; MSAL's PKCE verifier may itself hold dots
+        parts = (value or "").split(".", 2)
+        if len(parts) != 3 or not all(parts) or len(value or "") > 600:
+            return None
+        return cls(parts[0], parts[1], parts[2])
+
+
+@dataclass(frozen=True)
 class SsoState:
     state_hash: str
     tenant_id: str
@@ -108,14 +139,21 @@ def pkce_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def entra_discovery_url(entra_tenant_id: str) -> str:
+def entra_discovery_url(entra_tenant_id: str, host: str = ENTRA_AUTHORITY_HOST) -> str:
+    """The v2.0 discovery document of one directory at the Entra sign-in host (a national
+    cloud's, or a local provider in the tests, through a setting)."""
     tid = entra_tenant_id.strip()
     if not tid or not all(c.isalnum() or c in "-." for c in tid) or len(tid) > 100:
         raise InputError("entra_tenant_id", "must be a directory (tenant) id or domain")
     if tid.lower() in MULTI_TENANT_AUTHORITIES:
         # their id tokens name each user's own directory as issuer: one tenant's only
         raise InputError("entra_tenant_id", "must be your directory's id, not a shared authority")
-    return ENTRA_AUTHORITY.format(tid=tid) + DISCOVERY_PATH
+    return f"{host.rstrip('/')}/{tid}{ENTRA_DISCOVERY_SUFFIX}"
+
+
+def entra_authority(discovery_url: str) -> str:
+    """The MSAL authority (`https://host/{tenant}`) of an Entra discovery URL."""
+    return discovery_url.removesuffix(ENTRA_DISCOVERY_SUFFIX)
 
 
 def normalize_discovery_url(url: str) -> str:

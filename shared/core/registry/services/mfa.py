@@ -71,6 +71,14 @@ class MfaService:
         self._clock = clock
         self._on_user_changed = on_user_changed or (lambda _user_id: None)
 
+    def reseal_secrets(self) -> int:
+        """Seal every tenant's authenticator secrets with the TOTP ring's current key (after
+        `wellos keys rotate totp`; an operator's command, no tenant actor); how many changed."""
+        with self._master.unit_of_work() as uow:
+            count = uow.mfa.reseal_all()
+            uow.commit()
+        return count
+
     def status(self, tenant: Tenant, actor: Actor) -> MfaStatus:
         with self._master.unit_of_work() as uow:
             enrolment = uow.mfa.get(tenant.id, actor.user_id)

@@ -8,6 +8,11 @@ the verifier. `finish` spends the state, exchanges the code, verifies
 the id token (issuer, audience, signature by the provider's JWKS, expiry, nonce),
 checks the e-mail domain, provisions the user at first sign-in, and starts a
 WellOS session through the same path as every other sign-in.
+
+An Entra ID provider runs the same two steps through MSAL (the `EntraSignIn`
+port): MSAL builds the authorize URL and redeems the code, checking the state
+and the nonce of the flow the browser's cookie carries; the id token is then
+verified here exactly as for any other issuer (MSAL does not check signatures).
 """
 
 from __future__ import annotations
@@ -33,11 +38,14 @@ from shared.core.registry.errors import (
 )
 from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.sso import (
+    ENTRA_AUTHORITY_HOST,
     SSO_STATE_TTL,
+    EntraFlow,
     OidcDiscovery,
     SsoConfig,
     SsoProviderKind,
     SsoState,
+    entra_authority,
     entra_discovery_url,
     new_state,
     normalize_discovery_url,
@@ -49,7 +57,7 @@ from shared.core.registry.model.sso import (
 )
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import NO_PASSWORD, User, UserStatus, normalize_email
-from shared.core.registry.ports import MasterDatabase, OidcProvider
+from shared.core.registry.ports import EntraSignIn, MasterDatabase, OidcProvider
 from shared.core.registry.services.auth import AuthService, TokenPair
 from shared.core.registry.services.users import audit_user, public_view
 
@@ -60,8 +68,25 @@ MAX_CLAIM_NAME = 100
 @dataclass(frozen=True)
 class SsoStart:
     authorize_url: str
-    verifier: str
-    """The PKCE verifier: the host keeps it in the browser until the callback."""
+    cookie: str
+    """The flow's browser-held secret (the PKCE verifier; for Entra also MSAL's state and
+    nonce): the host keeps it in an HttpOnly cookie until the callback."""
+
+
+@dataclass(frozen=True)
+class SignInOptions:
+    """What a tenant's sign-in page offers; public, so nothing but the kinds of sign-in."""
+
+    sso_kind: SsoProviderKind | None
+    sso_required: bool
+
+    @property
+    def password(self) -> bool:
+        return not self.sso_required
+
+    @property
+    def magic_link(self) -> bool:
+        return not self.sso_required
 
 
 @dataclass(frozen=True)
@@ -104,13 +129,17 @@ class SsoService:
         secrets: Secrets,
         provider: OidcProvider,
         api_url: Callable[[Tenant], str],
+        entra: EntraSignIn,
         allow_loopback_http: bool = False,
+        entra_host: str = ENTRA_AUTHORITY_HOST,
         clock: Clock = utc_now,
     ) -> None:
         self._master = master
         self._auth = auth
         self._secrets = secrets
         self._provider = provider
+        self._entra = entra
+        self._entra_host = entra_host
         self._api_url = api_url
         self._allow_loopback_http = allow_loopback_http
         self._clock = clock
@@ -120,6 +149,13 @@ class SsoService:
     def read_config(self, tenant: Tenant, actor: Actor) -> SsoConfig:
         require(actor, Permission.SETTINGS_WRITE)
         return self.get_config(tenant)
+
+    def sign_in_options(self, tenant: Tenant) -> SignInOptions:
+        with self._master.unit_of_work() as uow:
+            config = uow.sso.get_config(tenant.id)
+        if config is None:
+            return SignInOptions(None, False)
+        return SignInOptions(config.kind, config.require_sso)
 
     def get_config(self, tenant: Tenant) -> SsoConfig:
         with self._master.unit_of_work() as uow:
@@ -134,7 +170,7 @@ class SsoService:
         if data.kind is SsoProviderKind.ENTRA:
             if not data.entra_tenant_id:
                 raise InputError("entra_tenant_id", "is required for an Entra ID provider")
-            url = entra_discovery_url(data.entra_tenant_id)
+            url = entra_discovery_url(data.entra_tenant_id, self._entra_host)
         else:
             if not data.discovery_url:
                 raise InputError("discovery_url", "is required for an OIDC provider")
@@ -213,14 +249,19 @@ class SsoService:
     def start(self, tenant: Tenant) -> SsoStart:
         """The provider's authorize URL for a new, single-use flow of this tenant."""
         config = self.get_config(tenant)
+        if config.kind is SsoProviderKind.ENTRA:
+            flow = self._entra.begin(
+                entra_authority(config.discovery_url),
+                config.client_id,
+                self._secrets.get(config.secret_name),
+                self.redirect_uri(tenant),
+                new_state(),
+            )
+            self._add_state(tenant, flow.state, flow.nonce)
+            return SsoStart(flow.authorize_url, flow.cookie())
         discovery = self._discover(config.discovery_url)
         state, nonce, verifier = new_state(), new_state(), new_state()
-        now = self._clock()
-        with self._master.unit_of_work() as uow:
-            uow.sso.add_state(
-                SsoState(sha256_hex(state), tenant.id, sha256_hex(nonce), now, now + SSO_STATE_TTL)
-            )
-            uow.commit()
+        self._add_state(tenant, state, nonce)
         query = urlencode(
             {
                 "response_type": "code",
@@ -236,12 +277,20 @@ class SsoService:
         separator = "&" if "?" in discovery.authorization_endpoint else "?"
         return SsoStart(f"{discovery.authorization_endpoint}{separator}{query}", verifier)
 
+    def _add_state(self, tenant: Tenant, state: str, nonce: str) -> None:
+        now = self._clock()
+        with self._master.unit_of_work() as uow:
+            uow.sso.add_state(
+                SsoState(sha256_hex(state), tenant.id, sha256_hex(nonce), now, now + SSO_STATE_TTL)
+            )
+            uow.commit()
+
     def finish(
         self,
         tenant: Tenant,
         code: str,
         state: str,
-        verifier: str | None,
+        cookie: str | None,
         client: ClientInfo | None = None,
     ) -> TokenPair:
         """Spend the state, check the id token and the domain, and start a WellOS session."""
@@ -255,23 +304,43 @@ class SsoService:
             uow.commit()
         if spent is None:
             raise SsoStateInvalidError()
-        if not verifier or len(verifier) > 200:
-            raise InputError("cookie", "the sign-in was not started in this browser")
+        not_this_browser = InputError("cookie", "the sign-in was not started in this browser")
+        if not cookie or len(cookie) > 600:
+            raise not_this_browser
         config = self.get_config(tenant)
         discovery = self._discover(config.discovery_url)
         if discovery.issuer != config.issuer:
             raise SsoTokenInvalidError("the provider's issuer changed since SSO was configured")
-        id_token = self._provider.exchange_code(
-            discovery,
-            config.client_id,
-            self._secrets.get(config.secret_name),
-            code,
-            self.redirect_uri(tenant),
-            verifier,
-        )
+        secret = self._secrets.get(config.secret_name)
+        if config.kind is SsoProviderKind.ENTRA:
+            flow = EntraFlow.from_cookie(cookie)
+            if flow is None or sha256_hex(flow.nonce) != spent.nonce_hash:
+                raise not_this_browser
+            id_token = self._entra.complete(
+                entra_authority(config.discovery_url),
+                config.client_id,
+                secret,
+                self.redirect_uri(tenant),
+                flow,
+                code,
+                state,
+            )
+            # MSAL sent sha256(nonce) as the nonce: the token must carry exactly that
+            expected_nonce = spent.nonce_hash
+        else:
+            if len(cookie) > 200:
+                raise not_this_browser
+            id_token = self._provider.exchange_code(
+                discovery, config.client_id, secret, code, self.redirect_uri(tenant), cookie
+            )
+            expected_nonce = None
         claims = self._provider.verify_id_token(discovery, id_token, config.client_id)
         nonce = claims.get("nonce")
-        if not isinstance(nonce, str) or sha256_hex(nonce) != spent.nonce_hash:
+        if not isinstance(nonce, str) or (
+            nonce != expected_nonce
+            if expected_nonce is not None
+            else sha256_hex(nonce) != spent.nonce_hash
+        ):
             raise SsoTokenInvalidError("the id token's nonce does not match this sign-in")
         email = claims.get("email")
         if not isinstance(email, str) or email_problem(normalize_email(email)) is not None:
