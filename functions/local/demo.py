@@ -201,7 +201,7 @@ def _work_orders_from_predictions(
 def _well_numbers(platform: Platform, demo: DemoTenant) -> dict[str, int]:
     """Well id -> its number in the simulated field (the order the site lists them)."""
     wells = platform.wells.list(demo.tenant, demo.actor, WellQuery(limit=WELLS_PER_SITE)).items
-    return {str(well["id"]): number for number, well in enumerate(wells, start=1)}
+    return {well.id: number for number, well in enumerate(wells, start=1)}
 
 
 def _open_alert_titles(platform: Platform, demo: DemoTenant) -> list[str]:

@@ -518,6 +518,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign In Options
+         * @description How this tenant signs in (public, for the sign-in page): password, e-mailed link,
+         *     and the SSO provider's kind with the path that starts it; never any configuration.
+         */
+        get: operations["sign_in_options_api_v1_auth_options_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/password": {
         parameters: {
             query?: never;
@@ -6503,6 +6524,33 @@ export interface components {
             /** Gwp */
             gwp?: string | null;
         };
+        /**
+         * SignInOptionsOut
+         * @description How this tenant's users sign in: what the sign-in page offers (public; no secrets).
+         */
+        SignInOptionsOut: {
+            /**
+             * Magic Link
+             * @description Everyone may ask for an e-mailed sign-in link
+             */
+            magic_link: boolean;
+            /**
+             * Password
+             * @description Everyone may sign in with a password
+             */
+            password: boolean;
+            /** @description The tenant's single sign-on, if configured */
+            sso: components["schemas"]["SsoOptionOut"] | null;
+            /**
+             * Sso Required
+             * @description Users sign in with SSO; a password works for the break-glass admin only
+             */
+            sso_required: boolean;
+            /** Tenant */
+            tenant: string;
+            /** Tenant Name */
+            tenant_name: string;
+        };
         /** SsoConfigIn */
         SsoConfigIn: {
             /** Allowed Domains */
@@ -6574,6 +6622,16 @@ export interface components {
             };
             /** Updated At */
             updated_at: string | null;
+        };
+        /** SsoOptionOut */
+        SsoOptionOut: {
+            /** @description entra (Microsoft Entra ID) or oidc (any other) */
+            kind: components["schemas"]["SsoProviderKind"];
+            /**
+             * Start Path
+             * @description Open this path on the tenant's host in the browser
+             */
+            start_path: string;
         };
         /**
          * SsoProviderKind
@@ -8501,6 +8559,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sign_in_options_api_v1_auth_options_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptionsOut"];
                 };
             };
         };
