@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import NoReturn
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
@@ -62,6 +63,16 @@ from tests.functional.people import Clock, tenant
 
 PASSWORD = "correct horse battery"
 CLIENT = ClientInfo("Firefox", "10.0.0.1")
+
+
+class NoEntra:
+    """These tenants use a generic OpenID provider; Entra's flow (MSAL) is never reached."""
+
+    def begin(self, *args: object) -> NoReturn:
+        raise AssertionError("an Entra flow was started for a generic OpenID provider")
+
+    def complete(self, *args: object) -> NoReturn:
+        raise AssertionError("an Entra flow was completed for a generic OpenID provider")
 
 
 class FakeOidcProvider:
@@ -147,7 +158,7 @@ def world() -> Identity:
         MfaService(master, codes, auth, clock, auth.forget_user),
         ApiKeyService(master, clock),
         SsoService(master, auth, secrets, provider, lambda t: "https://api.wellos.example",
-                   clock=clock),
+                   NoEntra(), clock=clock),
         UserService(master, hasher, clock, auth.forget_user),
         provider, secrets,
     )  # fmt: skip
@@ -387,7 +398,7 @@ def _sign_in_by_sso(world: Identity, claims: dict[str, object]) -> TokenPair:
     query = parse_qs(urlsplit(start.authorize_url).query)
     code = str(uuid.uuid4())
     world.provider.claims_by_code[code] = {"nonce": query["nonce"][0], **claims}
-    return world.sso.finish(world.tenant, code, query["state"][0], start.verifier, CLIENT)
+    return world.sso.finish(world.tenant, code, query["state"][0], start.cookie, CLIENT)
 
 
 def test_sso_provisions_a_user_with_the_mapped_role(world: Identity) -> None:
@@ -411,9 +422,9 @@ def test_sso_refuses_other_domains_replayed_states_and_bad_config(world: Identit
     state = parse_qs(urlsplit(start.authorize_url).query)["state"][0]
     world.provider.claims_by_code["c"] = {"nonce": "wrong", "email": "pat@acme.com"}
     with pytest.raises(AuthenticationError):  # the nonce is not this sign-in's
-        world.sso.finish(world.tenant, "c", state, start.verifier)
+        world.sso.finish(world.tenant, "c", state, start.cookie)
     with pytest.raises(SsoStateInvalidError):  # the state was spent
-        world.sso.finish(world.tenant, "c", state, start.verifier)
+        world.sso.finish(world.tenant, "c", state, start.cookie)
     with pytest.raises(InputError):
         world.sso.put_config(world.tenant, admin, SsoConfigInput(
             SsoProviderKind.OIDC, "c", None, ["acme.com"], Role.VIEWER,

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
@@ -35,6 +35,7 @@ from shared.core.operations.model.well_tests import WellTest
 from shared.core.operations.model.work_orders import WorkOrder
 from shared.core.operations.ports import StoredState, WorkOrderQuery
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.model.records import Well
 from shared.core.wells.ports import WellQuery
 
 STORE = "operations"
@@ -94,6 +95,9 @@ class OperationsData:
 
     def assign(self, user_id: str, well_id: str) -> None:
         self.assignments.setdefault(user_id, set()).add(well_id)
+
+
+_SEEDED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _page(rows: list[Any], limit: int, offset: int) -> list[Any]:
@@ -397,11 +401,28 @@ class _Catalog:
         return Page(_page(rows, limit, offset), len(rows), limit, offset)
 
 
+def _well(row: Record) -> Well:
+    """A seeded row as the wells repository answers it (defaults for what a test left out)."""
+    known = {f.name for f in fields(Well)}
+    values: dict[str, Any] = {
+        "well_type": "OIL",
+        "status": "PRODUCING",
+        "created_at": _SEEDED,
+        "updated_at": _SEEDED,
+    }
+    return Well(**(values | {k: v for k, v in row.items() if k in known}))
+
+
 class _Wells(_Catalog):
-    def list(self, query: WellQuery) -> Page[Record]:
+    def get(self, entity_id: str) -> Well | None:  # type: ignore[override]
+        found = super().get(entity_id)
+        return None if found is None else _well(found)
+
+    def list(self, query: WellQuery) -> Page[Well]:
         """Wells of the query's lease (the one filter operations uses), by name."""
         filters = {} if query.lease_id is None else {"lease_id": query.lease_id}
-        return self.matching(filters, query.limit, query.offset)
+        page = self.matching(filters, query.limit, query.offset)
+        return Page([_well(row) for row in page.items], page.total, page.limit, page.offset)
 
 
 class _Places(_Catalog):
