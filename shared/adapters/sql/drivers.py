@@ -256,10 +256,12 @@ def idle_and_open(dbapi_connection: Any) -> bool:
     if not isinstance(sock, socket.socket) or getattr(dbapi_connection, "_sock", None) is None:
         return False
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
+        poller = select.poll()  # not select(): no FD_SETSIZE limit in a busy process
+        poller.register(sock, select.POLLIN | select.POLLPRI)
+        events = poller.poll(0)
     except (OSError, ValueError):  # closed: fileno -1
         return False
-    return not readable
+    return not events
 
 
 def install_pg8000_decoders(engine: sa.Engine) -> None:
