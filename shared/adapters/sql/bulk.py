@@ -111,7 +111,9 @@ def _encode(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> bytes:
     A column whose values share one plain type (what a mapper's coercion produces) is
     encoded by that type's method once per distinct value; text needs escaping
     only when a value holds a backslash, tab or line break; anything else (mixed
-    types, subclasses) takes `_text` a value at a time. Rows are then joined in C.
+    types, subclasses) takes `_text` a value at a time. Numbers without NULLs (most
+    values of a load, nearly all distinct) are left to the line's `%` formatting,
+    which writes them in C as `repr` would; each line is then one `%` in C.
     """
     try:
         getter = itemgetter(*columns)
@@ -120,8 +122,21 @@ def _encode(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> bytes:
         picked = [tuple(row.get(name) for name in columns) for row in rows]
     if len(columns) == 1:
         picked = [(value,) for value in picked]
-    encoded = [_column_text(list(values)) for values in zip(*picked, strict=True)]
-    return ("\n".join(map("\t".join, zip(*encoded, strict=True))) + "\n").encode()
+    encoded = [
+        values if _formats_itself(values) else _column_text(list(values))
+        for values in zip(*picked, strict=True)
+    ]
+    line = "\t".join(["%s"] * len(columns)) + "\n"
+    return "".join([line % values for values in zip(*encoded, strict=True)]).encode()
+
+
+_SELF_FORMATTED = frozenset({float, int})
+"""`%s` writes these exactly as COPY reads them (`str` of a float is its `repr`)."""
+
+
+def _formats_itself(values: Sequence[Any]) -> bool:
+    kinds = set(map(type, values))
+    return kinds <= _SELF_FORMATTED and bool(kinds)
 
 
 _ESCAPES = ("\\", "\t", "\n", "\r")

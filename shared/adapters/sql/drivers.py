@@ -18,11 +18,24 @@ pg8000 needs two things to be fast:
   pg8000 turns `%s` into `$1` with a character-by-character scanner in Python
   (~0.4 ms for a 25-column SELECT, on every call), and SQLAlchemy sends the same
   few compiled texts over and over.
+- no round trip of its own for BEGIN: pg8000 sends `begin transaction` and waits
+  for its answer before a transaction's first statement. Here the BEGIN goes in
+  the same write as that statement, and when the statement is a plain read
+  (`plain_read`: a SELECT that locks nothing, takes no transaction id, calls no
+  function of ours), it runs on its own, as PostgreSQL's implicit single-statement
+  transaction, and the BEGIN waits for the first statement that is not a plain
+  read. Under READ COMMITTED (the only level WellOS uses, checked per connection)
+  every statement takes its own snapshot inside a transaction too, so a read
+  sees the same rows either way; a unit of work that only reads then holds no
+  transaction, and its ROLLBACK (and a COMMIT with nothing to commit) costs no
+  round trip. A read-only API request is then one round trip a statement.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import select
 import socket
 import ssl
 from collections.abc import Callable
@@ -115,31 +128,140 @@ def cache_pg8000_paramstyle() -> None:
         pg8000.legacy.convert_paramstyle = _cached_paramstyle(current)
 
 
+BEGIN = "begin transaction"  # what pg8000 sends before a transaction's first statement
+_NOT_PLAIN = re.compile(
+    r"\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY|KEY\s+SHARE)\b|\bINTO\b|"
+    r"\b(?:\w*advisory\w*|\w*xact_id\w*|txid_\w+|\w*snapshot\w*|nextval|setval|set_config|"
+    r"pg_notify|wellos_\w+)\s*\(",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_read(statement: str) -> bool:
+    """A SELECT whose effect does not outlast it: no row lock, advisory lock, transaction
+    id, sequence, setting, notification or function of ours (those may write)."""
+    head = statement.lstrip()[:6]
+    return head.upper() == "SELECT" and _NOT_PLAIN.search(statement) is None
+
+
+def _defers_begin(connection: Any, statement: str) -> bool:
+    """Keep pg8000's BEGIN for the next statement instead of sending it now."""
+    if statement != BEGIN or not getattr(connection, "_wellos_lazy_begin", False):
+        return False
+    connection._wellos_begin_pending = True
+    return True
+
+
+def _takes_begin(connection: Any, statement: str) -> bool:
+    """Whether `statement` goes out behind the deferred BEGIN (a plain read goes alone)."""
+    if not getattr(connection, "_wellos_begin_pending", False):
+        return False
+    connection._wellos_begin_pending = False
+    return not plain_read(statement)
+
+
+def _answers(connection: Any, begun: bool, context: Any) -> None:
+    """Read the answers in the order sent: the BEGIN's (if sent), then the statement's.
+    Both are read even if the first is an error, so the protocol stays in step."""
+    if begun:
+        try:
+            connection.handle_messages(pg8000.core.Context(BEGIN))
+        finally:
+            connection.handle_messages(context)
+    else:
+        connection.handle_messages(context)
+
+
+def _execute_simple_pipelined(self: Any, statement: str) -> Any:
+    """pg8000's `CoreConnection.execute_simple` with the deferred BEGIN (module notes)."""
+    core = pg8000.core
+    context = core.Context(statement)
+    if _defers_begin(self, statement):
+        return context
+    if "ISOLATION LEVEL" in statement.upper():  # SQLAlchemy sets the session's level
+        self._wellos_lazy_begin = "READ COMMITTED" in statement.upper()
+    begun = _takes_begin(self, statement)
+    if begun:
+        self.send_QUERY(BEGIN)
+    self.send_QUERY(statement)
+    core._flush(self._sock)
+    _answers(self, begun, context)
+    return context
+
+
 def _execute_unnamed_pipelined(
     self: Any, statement: str, vals: Any = (), oids: Any = (), stream: Any = None
 ) -> Any:
     """pg8000's `CoreConnection.execute_unnamed` in one round trip (see the module's notes)."""
     core = pg8000.core
     context = core.Context(statement, stream=stream)
+    if _defers_begin(self, statement):
+        return context
     params = core.make_params(self.py_types, vals)
+    begun = _takes_begin(self, statement)
+    if begun:
+        self.send_QUERY(BEGIN)
     self.send_PARSE(core.NULL_BYTE, statement, oids)
     self.send_DESCRIBE_STATEMENT(core.NULL_BYTE)
     self.send_BIND(core.NULL_BYTE, params)
     self.send_EXECUTE()
     core._write(self._sock, core.SYNC_MSG)
     core._flush(self._sock)
-    self.handle_messages(context)
+    _answers(self, begun, context)
     return context
 
 
 _execute_unnamed_pipelined.pipelined = True  # type: ignore[attr-defined]
+_ORIGINAL_EXECUTE_SIMPLE = pg8000.core.CoreConnection.execute_simple
+_ORIGINAL_EXECUTE_NAMED = pg8000.core.CoreConnection.execute_named
+_ORIGINAL_COMMIT = pg8000.legacy.Connection.commit
+
+
+def _execute_named_after_begin(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """A prepared statement (not used by WellOS) sends a deferred BEGIN first, on its own."""
+    if getattr(self, "_wellos_begin_pending", False):
+        self._wellos_begin_pending = False
+        _ORIGINAL_EXECUTE_SIMPLE(self, BEGIN)
+    return _ORIGINAL_EXECUTE_NAMED(self, *args, **kwargs)
+
+
+def _commit_if_begun(self: Any) -> None:
+    """COMMIT only a transaction the server holds: after plain reads there is none."""
+    if self._in_transaction or getattr(self, "_wellos_begin_pending", False):
+        _ORIGINAL_COMMIT(self)
 
 
 def pipeline_pg8000_statements() -> None:
-    """pg8000 runs each unnamed statement in one round trip (once a process)."""
+    """pg8000 runs each statement in one round trip, BEGIN included (once a process)."""
     connection = pg8000.core.CoreConnection
     if not getattr(connection.execute_unnamed, "pipelined", False):
         connection.execute_unnamed = _execute_unnamed_pipelined
+        connection.execute_simple = _execute_simple_pipelined
+        connection.execute_named = _execute_named_after_begin
+        pg8000.legacy.Connection.commit = _commit_if_begun
+
+
+def idle_and_open(dbapi_connection: Any) -> bool:
+    """Whether a pooled pg8000 connection looks usable, without a round trip.
+
+    An idle connection has nothing to read: the server speaks only when asked. A
+    backend that was terminated (pg_terminate_backend, a restart, an idle timeout)
+    sends its FATAL error and closes the socket, which then polls readable; so does
+    a socket the peer reset. A link cut silently is not seen here (nor by a ping,
+    which would wait for its timeout); the first statement fails and SQLAlchemy
+    invalidates the pool.
+    """
+    sock = getattr(dbapi_connection, "_usock", None)
+    if not isinstance(sock, socket.socket) or getattr(dbapi_connection, "_sock", None) is None:
+        return False
+    try:
+        poller = select.poll()  # not select(): no FD_SETSIZE limit in a busy process
+        poller.register(sock, select.POLLIN | select.POLLPRI)
+        events = poller.poll(0)
+    except (OSError, ValueError):  # closed: fileno -1
+        return False
+    return not events
 
 
 def install_pg8000_decoders(engine: sa.Engine) -> None:
@@ -151,6 +273,15 @@ def install_pg8000_decoders(engine: sa.Engine) -> None:
         for oid, decoder in _DECODERS.items():
             dbapi_connection.register_in_adapter(oid, decoder)
         _no_delay(dbapi_connection)
+        dbapi_connection._wellos_lazy_begin = read_committed(dbapi_connection)
+
+
+def read_committed(dbapi_connection: Any) -> bool:
+    """Whether the connection's transactions default to READ COMMITTED (one round trip,
+    outside any transaction): only then may a plain read run ahead of the BEGIN."""
+    context = dbapi_connection.execute_simple("SHOW default_transaction_isolation")
+    rows = context.rows or []
+    return bool(rows) and str(rows[0][0]).lower() == "read committed"
 
 
 def _no_delay(dbapi_connection: Any) -> None:

@@ -18,10 +18,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, ExceptionContext
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.security.secret_box import SecretBox
 from shared.adapters.sql.drivers import (
+    idle_and_open,
     install_pg8000_decoders,
     pg8000_connect_args,
     split_sslmode,
@@ -44,6 +46,12 @@ def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | Non
     """An engine with WellOS's pooling and driver tuning (see `drivers`).
 
     `hide_parameters`: a database error never carries the bound values in its text.
+    A pooled pg8000 connection is checked out without SQLAlchemy's pre-ping (a
+    `SELECT 1`, and pg8000's BEGIN before it: two round trips per unit of work) but
+    with `drivers.idle_and_open`, a poll of its socket: a terminated backend is
+    replaced before the unit of work starts. A connection lost mid-statement is a
+    disconnect to SQLAlchemy, which invalidates the pool, and `pool_recycle` bounds
+    a connection's age. Other drivers keep the pre-ping.
     """
     options: dict[str, Any] = {"hide_parameters": True}
     if isolation_level:
@@ -58,15 +66,27 @@ def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | Non
             parsed,
             pool_size=pool.pool_size,
             max_overflow=pool.max_overflow,
-            pool_pre_ping=True,
+            pool_pre_ping=not pg8000,
             pool_recycle=pool.pool_recycle_s,
             connect_args=connect_args,
             **options,
         )
     if pg8000:
         install_pg8000_decoders(engine)
+        if not pool.serverless:
+            replace_dead_connections_at_checkout(engine)
     discard_connections_left_mid_protocol(engine)
     return engine
+
+
+def replace_dead_connections_at_checkout(engine: Engine) -> None:
+    """A pooled connection whose socket is closed or has unasked-for input (the FATAL
+    of a terminated backend) is discarded; the pool connects anew (`DisconnectionError`)."""
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if not idle_and_open(dbapi_connection):
+            raise DisconnectionError("the pooled connection was closed by the server")
 
 
 def discard_connections_left_mid_protocol(engine: Engine) -> None:

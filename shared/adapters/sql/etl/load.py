@@ -16,6 +16,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import groupby
 from operator import itemgetter
 from typing import Any, cast
 
@@ -30,6 +31,7 @@ from shared.core.wells.model.api_number import format_api_number
 
 IN_CHUNK = 1000
 _PRODUCTION_KEY = itemgetter("well_id", "production_date")
+_WELL, _DAY = itemgetter("well_id"), itemgetter("production_date")
 WELL_DEFAULTS = {"well_type": "OIL", "status": "PLANNED", "is_horizontal": False}
 EQUIPMENT_DEFAULTS = {"equipment_type": "UNKNOWN", "status": "ACTIVE"}
 
@@ -156,7 +158,7 @@ def _none_stored(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> b
     if connection.dialect.name != "postgresql":
         return False
     c = t.production_daily.c
-    days = [row["production_date"] for row in rows]
+    days = list(map(_DAY, rows))
     query = sa.select(sa.literal(1)).where(c.production_date.between(min(days), max(days)))
     return connection.execute(query.limit(1)).first() is None
 
@@ -164,13 +166,22 @@ def _none_stored(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> b
 def production_changes(
     rows: Sequence[Mapping[str, Any]], actor: str, now: datetime, action: str
 ) -> list[dict[str, Any]]:
-    """One feed entry per well: the range of days this write touched."""
-    days: dict[str, list[Any]] = {}
-    for row in rows:
-        days.setdefault(str(row["well_id"]), []).append(row["production_date"])
+    """One feed entry per well: the range of days this write touched.
+
+    Rows come grouped by well (the load sorts them): each run of one well is taken
+    whole (`groupby`, `map` and `min`/`max` in C), and runs of the same well merge.
+    """
+    spans: dict[str, tuple[Any, Any, int]] = {}
+    for well, run in groupby(rows, key=_WELL):
+        dates = list(map(_DAY, run))
+        first, last, count = min(dates), max(dates), len(dates)
+        known = spans.get(well_id := str(well))
+        if known is not None:
+            first, last, count = min(first, known[0]), max(last, known[1]), count + known[2]
+        spans[well_id] = (first, last, count)
     entries = []
-    for well_id, dates in sorted(days.items()):
-        data = {"well_id": well_id, "from": min(dates), "to": max(dates), "days": len(dates)}
+    for well_id, (first, last, count) in sorted(spans.items()):
+        data = {"well_id": well_id, "from": first, "to": last, "days": count}
         entity_id = f"{well_id}/{data['from']}..{data['to']}"
         entries.append(_change(now, well_id, "production", entity_id, action, actor, data))
     return entries

@@ -24,6 +24,7 @@ SELECT grants). `test-connection` reports `read_only: false` for them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -172,22 +173,36 @@ class SqlSourceSession:
         return where
 
     def chunks(self, request: ExtractRequest) -> Iterator[list[tuple[Any, ...]]]:
+        """Keyset chunks in order. While the caller works on a chunk, the next one is
+        read on a worker thread (the source server's work and the transfer overlap the
+        caller's mapping and writing); the connection is never used by both at once:
+        the caller does not touch the session while it iterates, and leaving the loop
+        waits for the read in flight."""
         table = self._table(request)
         base = sa.select(*[table.c[name] for name in request.columns]).where(
             *self._filters(table, request)
         )
         order = [table.c[name] for name in request.order]
         positions = [request.columns.index(name) for name in request.order]
-        after: tuple[Any, ...] | None = None
-        while True:
+
+        def read(after: tuple[Any, ...] | None) -> list[tuple[Any, ...]]:
             query = base if after is None else base.where(self._after(order, after))
-            rows = self._read(query.order_by(*order).limit(request.chunk_rows), request.table)
-            if not rows:
-                return
-            yield rows
-            if len(rows) < request.chunk_rows:
-                return
-            after = tuple(rows[-1][index] for index in positions)
+            return self._read(query.order_by(*order).limit(request.chunk_rows), request.table)
+
+        with ThreadPoolExecutor(1, thread_name_prefix="etl-source-read") as reader:
+            rows = read(None)
+            while rows:
+                ahead: Future[list[tuple[Any, ...]]] | None = None
+                if len(rows) == request.chunk_rows:
+                    ahead = reader.submit(read, tuple(rows[-1][index] for index in positions))
+                try:
+                    yield rows
+                finally:
+                    if ahead is not None and not ahead.done():
+                        wait([ahead])  # an early exit: the connection is free again
+                if ahead is None:
+                    return
+                rows = ahead.result()
 
     def _after(self, order: Sequence[sa.ColumnClause[Any]], after: tuple[Any, ...]) -> Any:
         """Rows after `after` in `order`: a row-value comparison, else its expansion."""
