@@ -67,12 +67,14 @@ function CreateAfe() {
 function Decide({ afe, onDone }: { afe: Afe; onDone: () => void }) {
   const action = useAfeAction();
   const [note, setNote] = useState("");
+  const { byField, other } = splitFieldErrors(action.error, ["note"]);
   const decide = (approve: boolean) => action.mutate({ id: afe.id, action: { kind: "decide", approve, note } }, { onSuccess: onDone });
   return (
     <div className="stack card" role="group" aria-label={`Decision on AFE ${afe.number}`}>
       <h3>Decide on AFE {afe.number}: {afe.title} ({money(afe.total_estimate)})</h3>
-      <TextAreaField label="Decision note" value={note} hint="Shown in the AFE's history; say why when you reject" onChange={(e) => setNote(e.target.value)} />
-      <ErrorNotice error={action.error} />
+      <TextAreaField label="Decision note" value={note} hint="Shown in the AFE's history; say why when you reject"
+        error={byField.note} onChange={(e) => setNote(e.target.value)} />
+      {other ? <Notice tone="error">{other}</Notice> : null}
       <div className="actions-inline">
         <Button busy={action.isPending} onClick={() => decide(true)}>Approve AFE {afe.number}</Button>
         <Button variant="danger" busy={action.isPending} onClick={() => decide(false)}>Reject AFE {afe.number}</Button>

@@ -109,7 +109,7 @@ export function SsoSection() {
     <section className="card">
       <ErrorNotice error={config.error} />
       {config.isLoading ? <Loading label="Loading the single sign-on settings…" /> : null}
-      {config.data !== undefined ? <SsoForm key={config.data?.updated_at ?? "none"} config={config.data} /> : null}
+      {config.data !== undefined ? <SsoForm key={config.data ? "set" : "none"} config={config.data} /> : null}
     </section>
   );
 }
