@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, call, type Schemas } from "@/api/client";
-import { asProblem } from "@/api/problem";
+import { ApiProblem, asProblem } from "@/api/problem";
 
 export type Afe = Schemas["AfeOut"];
 export type AfeStatus = Schemas["AfeStatus"];
@@ -26,6 +26,14 @@ export const AFE_CATEGORIES = [
 ];
 export const PERMIT_TYPES: PermitType[] = ["drilling", "injection", "disposal", "flaring", "air"];
 export const PERMIT_STATUSES: PermitStatus[] = ["draft", "submitted", "under_review", "approved", "denied", "withdrawn", "revoked", "surrendered", "expired"];
+/** The moves a permit's status allows (approval has its own form: number and dates). */
+export const PERMIT_TRANSITIONS: Record<string, PermitStatus[]> = {
+  draft: ["submitted", "withdrawn"],
+  submitted: ["under_review", "denied", "withdrawn"],
+  under_review: ["denied", "withdrawn"],
+  approved: ["revoked", "surrendered"],
+};
+export const PERMIT_APPROVABLE = ["submitted", "under_review"];
 export const INCIDENT_KINDS: IncidentKind[] = ["spill", "release", "fire", "blowout", "break", "injury", "fatality", "near_miss", "equipment_failure"];
 export const DOCUMENT_OWNERS = ["well", "lease", "permit", "afe", "work_order", "incident"] as const;
 export type DocumentOwner = (typeof DOCUMENT_OWNERS)[number];
@@ -143,6 +151,24 @@ export function contentTypeOf(file: File): string {
   return types[extension] ?? "application/octet-stream";
 }
 
+/**
+ * A link of the local host's blob route, on this page's origin: the local server answers
+ * `/api/v1/blobs/…` under every host name, and a tenant's subdomain is another origin
+ * than the API base the link was made with (a browser would refuse the upload as
+ * cross-origin). Cloud storage links are left as they are.
+ */
+export function sameOriginBlobUrl(url: string, origin: string = location.origin): string {
+  if (url.startsWith("/")) return `${origin}${url}`;
+  try {
+    const parsed = new URL(url);
+    const local = parsed.hostname === "localhost" || parsed.hostname.endsWith(".localhost") || parsed.hostname === "127.0.0.1";
+    if (local && parsed.pathname.startsWith("/api/v1/blobs/")) return `${origin}${parsed.pathname}${parsed.search}`;
+  } catch {
+    /* not a URL: leave it */
+  }
+  return url;
+}
+
 /** Ask for an upload target, send the bytes straight to it, then have the API check them. */
 export function useUploadDocument() {
   const client = useQueryClient();
@@ -151,9 +177,14 @@ export function useUploadDocument() {
       const target = await call(api.POST("/api/v1/documents", {
         body: { owner_kind: ownerKind, owner_id: ownerId, filename: file.name, content_type: contentTypeOf(file), size: file.size },
       }));
-      const url = target.upload.url.startsWith("/") ? `${location.origin}${target.upload.url}` : target.upload.url;
+      const url = sameOriginBlobUrl(target.upload.url);
       // a direct upload target carries its own grant: no WellOS token goes to it
-      const sent = await fetch(url, { method: target.upload.method, headers: target.upload.headers, body: file });
+      let sent: Response;
+      try {
+        sent = await fetch(url, { method: target.upload.method, headers: target.upload.headers, body: file });
+      } catch {
+        throw new ApiProblem(0, { code: "network", detail: "the file could not be sent to storage: check the connection and try again" });
+      }
       if (!sent.ok) throw asProblem(sent.status, await sent.json().catch(() => null));
       return call(api.POST("/api/v1/documents/{document_id}/complete", { params: { path: { document_id: target.document.id } } }));
     },

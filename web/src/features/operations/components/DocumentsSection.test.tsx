@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fakeServer, json, problem } from "@/test/fakeServer";
 import { renderPage } from "@/test/render";
 
-import { contentTypeOf } from "../api/operations";
+import { contentTypeOf, sameOriginBlobUrl } from "../api/operations";
 import { DocumentsSection } from "./DocumentsSection";
 
 const doc = (status: string) => ({
@@ -35,7 +35,7 @@ describe("documents", () => {
     await ui.upload(within(form).getByLabelText("File"), new File(["%PDF-1.4"], "report.pdf", { type: "application/pdf" }));
     await ui.click(within(form).getByRole("button", { name: "Upload document" }));
     expect(await within(form).findByText("report.pdf uploaded (Unscanned).")).toBeInTheDocument();
-    expect(await screen.findByRole("link", { name: "report.pdf" })).toHaveAttribute("href", "http://acme.localhost/api/v1/blobs/x?token=t");
+    expect(await screen.findByRole("link", { name: "report.pdf" })).toHaveAttribute("href", `${location.origin}/api/v1/blobs/x?token=t`);
     expect(server.calls.map((c) => `${c.method} ${c.path}`)).toEqual(expect.arrayContaining([
       "POST /api/v1/documents", "PUT /api/v1/blobs/upload-key", "POST /api/v1/documents/d1/complete",
     ]));
@@ -60,6 +60,13 @@ describe("documents", () => {
     await ui.click(within(form).getByRole("button", { name: "Upload document" }));
     expect(await within(form).findByText("size: larger than the 50 MB a PDF may be")).toBeInTheDocument();
     expect(within(form).getByLabelText("File")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("sends the local host's blob links to this page's origin and leaves cloud storage links alone", () => {
+    expect(sameOriginBlobUrl("http://localhost:7071/api/v1/blobs/k?token=t", "http://acme.localhost:7071")).toBe("http://acme.localhost:7071/api/v1/blobs/k?token=t");
+    expect(sameOriginBlobUrl("/api/v1/blobs/k?token=t", "http://acme.localhost:7071")).toBe("http://acme.localhost:7071/api/v1/blobs/k?token=t");
+    const s3 = "https://bucket.s3.amazonaws.com/tenants/acme/doc.pdf?X-Amz-Signature=x";
+    expect(sameOriginBlobUrl(s3, "https://acme.wellos.example")).toBe(s3);
   });
 
   it("names a file's type by its extension when the browser does not", () => {

@@ -5,7 +5,7 @@ import { useWellNames } from "@/api/wellNames";
 import { Button, ErrorNotice, Loading, Notice, SelectField, StatusBadge, TextField } from "@/components/ui";
 import { formatDateTime, formatNumber, humanize } from "@/lib/format";
 
-import { DOCUMENT_OWNERS, useDocuments, useUploadDocument, type DocumentOwner } from "../api/operations";
+import { DOCUMENT_OWNERS, sameOriginBlobUrl, useDocuments, useUploadDocument, type DocumentOwner } from "../api/operations";
 import { wellOptions } from "./shared";
 
 function size(bytes: number): string {
@@ -60,7 +60,7 @@ export function DocumentsSection({ canWrite }: { canWrite: boolean }) {
             <tbody>
               {items.map((doc) => (
                 <tr key={doc.id}>
-                  <td>{doc.download_url ? <a href={doc.download_url} download={doc.filename}>{doc.filename}</a> : doc.filename}</td>
+                  <td>{doc.download_url ? <a href={sameOriginBlobUrl(doc.download_url)} download={doc.filename}>{doc.filename}</a> : doc.filename}</td>
                   <td>{doc.content_type}</td>
                   <td className="num">{size(doc.size)}</td>
                   <td><StatusBadge value={doc.status} /></td>

@@ -5,7 +5,7 @@ import { useWellNames } from "@/api/wellNames";
 import { Button, ErrorNotice, Loading, Notice, Pager, SelectField, StatusBadge, TextField } from "@/components/ui";
 import { humanize } from "@/lib/format";
 
-import { PERMIT_STATUSES, PERMIT_TYPES, useApprovePermit, useCreatePermit, usePermitStatus, usePermits, type Permit, type PermitStatus, type PermitType } from "../api/operations";
+import { PERMIT_APPROVABLE, PERMIT_TRANSITIONS, PERMIT_TYPES, useApprovePermit, useCreatePermit, usePermitStatus, usePermits, type Permit, type PermitStatus, type PermitType } from "../api/operations";
 import { wellOptions } from "./shared";
 
 const LIMIT = 25;
@@ -31,7 +31,7 @@ function CreatePermit({ names }: { names: Map<string, string> | undefined }) {
         <SelectField label="Permit type" value={form.permit_type} options={PERMIT_TYPES.map((t) => ({ value: t, label: humanize(t) }))}
           error={byField.permit_type} onChange={(e) => setForm({ ...form, permit_type: e.target.value as PermitType })} />
         <TextField label="Agency" value={form.agency} hint="e.g. Texas RRC" error={byField.agency} onChange={(e) => setForm({ ...form, agency: e.target.value })} />
-        <SelectField label="Permit's well" value={form.well_id} placeholder="No well (a facility permit)" options={wellOptions(names)}
+        <SelectField label="Permit's well" value={form.well_id} placeholder="Choose a well" options={wellOptions(names)}
           error={byField.well_id} onChange={(e) => setForm({ ...form, well_id: e.target.value })} />
         <TextField label="Condition" value={form.condition} hint="Optional: one condition of approval" error={byField.conditions}
           onChange={(e) => setForm({ ...form, condition: e.target.value })} />
@@ -71,12 +71,14 @@ function ApprovePermit({ permit, onDone }: { permit: Permit; onDone: () => void 
 function PermitStatusChanger({ permit, onChange, busy }: { permit: Permit; onChange: (status: PermitStatus) => void; busy: boolean }) {
   const [status, setStatus] = useState("");
   const name = `${permit.agency} ${permit.permit_type} permit`;
+  const next = PERMIT_TRANSITIONS[permit.status] ?? [];
+  if (next.length === 0) return null;
   return (
     <div className="row">
       <SelectField label={`New status of the ${name}`} value={status} placeholder="Choose…"
-        options={PERMIT_STATUSES.filter((s) => s !== permit.status && s !== "approved").map((s) => ({ value: s, label: humanize(s) }))}
+        options={next.map((s) => ({ value: s, label: humanize(s) }))}
         onChange={(e) => setStatus(e.target.value)} />
-      <Button size="small" variant="secondary" busy={busy} disabled={!status} onClick={() => onChange(status as PermitStatus)}>Set status of the {name}</Button>
+      <Button size="small" variant="secondary" busy={busy} disabled={!status} onClick={() => { onChange(status as PermitStatus); setStatus(""); }}>Set status of the {name}</Button>
     </div>
   );
 }
@@ -118,7 +120,7 @@ export function PermitsSection({ canWrite }: { canWrite: boolean }) {
                   <td>{permit.conditions.length}</td>
                   {canWrite ? (
                     <td className="actions-inline">
-                      {permit.status !== "approved" ? <Button size="small" onClick={() => setApproving(permit)}>Record approval of {permit.agency} {permit.permit_type} permit</Button> : null}
+                      {PERMIT_APPROVABLE.includes(permit.status) ? <Button size="small" onClick={() => setApproving(permit)}>Record approval of {permit.agency} {permit.permit_type} permit</Button> : null}
                       <PermitStatusChanger permit={permit} onChange={(status) => change.mutate({ id: permit.id, status })} busy={change.isPending} />
                     </td>
                   ) : null}
