@@ -63,6 +63,7 @@ async function horizontalOverflow(page: Page): Promise<{ px: number; culprits: s
 
 for (const [width, height] of [[1280, 800], [768, 1024]] as const) {
   test(`every page passes axe-core and fits the screen at ${width} px`, async ({ page }) => {
+    test.setTimeout(180_000); // some twenty pages, each settled and checked
     await page.setViewportSize({ width, height });
     for (const { path, heading } of await pages(page)) {
       await page.goto(path);

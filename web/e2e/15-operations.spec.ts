@@ -47,10 +47,10 @@ test("operations: propose and submit an AFE, record a permit and its approval, r
   await expect(page.getByRole("region", { name: "Permits table" }).getByRole("row").filter({ hasText: agency })).toContainText("submitted");
   await page.getByRole("button", { name: `Record approval of ${agency} flaring permit` }).click();
   const approval = page.getByRole("form", { name: "Approval of the flaring permit" });
+  await approval.getByLabel("Issued on").fill("2026-01-15");
   await approval.getByRole("button", { name: "Record approval" }).click();
   await expect(approval.getByLabel("Permit number")).toHaveAttribute("aria-invalid", "true");
   await approval.getByLabel("Permit number").fill(`F-${stamp}`);
-  await approval.getByLabel("Issued on").fill("2026-01-15");
   await approval.getByRole("button", { name: "Record approval" }).click();
   const permitRow = page.getByRole("region", { name: "Permits table" }).getByRole("row").filter({ hasText: agency });
   await expect(permitRow).toContainText(`F-${stamp}`);
