@@ -47,6 +47,8 @@ test("month-end: a tank and a run ticket, the lease's balance with its problems,
   const leaseRow = page.getByRole("region", { name: "Month-end table" }).getByRole("row").filter({ hasText: leaseNumber }).first();
   await expect(leaseRow).toBeVisible();
   await expect(leaseRow.getByText(/balanced|\d+ problems/).first()).toBeVisible();
+  await page.getByRole("heading", { name: /^Month-end \d{4}-\d{2} by lease$/ }).scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -16));
   await screenshot(page, "month-end");
 
   // reports download as files

@@ -114,11 +114,13 @@ test("work orders: a work order's page moves it open -> scheduled -> in progress
   await page.getByRole("button", { name: "Schedule" }).click();
   await expect(page.getByLabel("Scheduled for")).toHaveAttribute("aria-invalid", "true");
   await page.getByLabel("Scheduled for").fill("2026-12-20T07:00");
-  await page.getByLabel("Note for the history").fill("Rig booked");
   await page.getByRole("button", { name: "Schedule" }).click();
-  await expect(page.getByText("Rig booked")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Schedule" })).toHaveCount(0);
+  await expect(page.getByText(/Dec 20, 2026/)).toBeVisible();
+  await page.getByLabel("Note for the history").fill("Rig on location");
   await page.getByRole("button", { name: "Start work" }).click();
   await expect(page.getByRole("button", { name: "Start work" })).toHaveCount(0);
+  await expect(page.getByRole("listitem").filter({ hasText: "Rig on location" })).toContainText("in progress");
   await page.getByRole("button", { name: "Mark done" }).click();
   await expect(page.getByText("it does not change any more")).toBeVisible();
   await screenshot(page, "work-order");

@@ -116,7 +116,7 @@ export function AfesSection({ role }: { role: string }) {
                   <td className="num">{money(afe.total_estimate)}</td>
                   <td className="num">{money(afe.total_actual)}</td>
                   <td>{afe.waiting_for ? humanize(afe.waiting_for) : "—"}</td>
-                  <td className="actions-inline">
+                  <td><div className="actions-inline">
                     {afe.status === "draft" ? (
                       <Button size="small" busy={action.isPending} onClick={() => action.mutate({ id: afe.id, action: { kind: "submit" } })}>Submit AFE {afe.number}</Button>
                     ) : null}
@@ -126,7 +126,7 @@ export function AfesSection({ role }: { role: string }) {
                     {afe.status === "approved" ? (
                       <Button size="small" variant="secondary" busy={action.isPending} onClick={() => action.mutate({ id: afe.id, action: { kind: "close" } })}>Close AFE {afe.number}</Button>
                     ) : null}
-                  </td>
+                  </div></td>
                 </tr>
               ))}
             </tbody>

@@ -119,10 +119,10 @@ export function PermitsSection({ canWrite }: { canWrite: boolean }) {
                   <td>{permit.expires_on ?? "—"}</td>
                   <td>{permit.conditions.length}</td>
                   {canWrite ? (
-                    <td className="actions-inline">
+                    <td><div className="actions-inline">
                       {PERMIT_APPROVABLE.includes(permit.status) ? <Button size="small" onClick={() => setApproving(permit)}>Record approval of {permit.agency} {permit.permit_type} permit</Button> : null}
                       <PermitStatusChanger permit={permit} onChange={(status) => change.mutate({ id: permit.id, status })} busy={change.isPending} />
-                    </td>
+                    </div></td>
                   ) : null}
                 </tr>
               ))}

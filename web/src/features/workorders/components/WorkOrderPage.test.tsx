@@ -43,9 +43,9 @@ describe("a work order's page", () => {
     await ui.click(screen.getByRole("button", { name: "Schedule" }));
     await waitFor(() => expect(screen.getByLabelText("Scheduled for")).toHaveAccessibleDescription(/needed to schedule/));
     await ui.type(screen.getByLabelText("Scheduled for"), "2026-12-20T07:00");
-    await ui.type(screen.getByLabelText("Note for the history"), "Rig booked");
+    await ui.type(screen.getByLabelText("Note for the history"), "Rig on location");
     await ui.click(screen.getByRole("button", { name: "Schedule" }));
-    expect(await screen.findByText("Rig booked")).toBeInTheDocument();
+    expect(await screen.findByText("Rig on location")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Schedule" })).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Start work" })).toBeInTheDocument();
     const sent = server.calls.filter((c) => c.method === "POST").at(-1)?.body as { scheduled_for: string };

@@ -37,7 +37,8 @@ function StatusChange({ order }: { order: WorkOrder }) {
     <div className="stack" role="group" aria-labelledby="status-change-title">
       <h3 id="status-change-title">Move it on</h3>
       <div className="form-grid">
-        <TextAreaField label="Note for the history" value={note} error={byField.note} onChange={(e) => setNote(e.target.value)} />
+        <TextAreaField label="Note for the history" value={note} error={byField.note} hint="Kept with starting, finishing or cancelling the work"
+          onChange={(e) => setNote(e.target.value)} />
         {next.includes("scheduled") ? (
           <TextField label="Scheduled for" type="datetime-local" value={scheduledFor} hint="Needed to schedule" error={byField.scheduled_for}
             onChange={(e) => setScheduledFor(e.target.value)} />
