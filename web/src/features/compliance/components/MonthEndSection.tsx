@@ -1,3 +1,5 @@
+import { Fragment } from "react";
+
 import { Badge, ErrorNotice, Loading } from "@/components/ui";
 
 import { useMonthEnd, type State } from "../api/compliance";
@@ -30,6 +32,7 @@ export function MonthEndSection({ period, state }: { period: string; state: Stat
               <tr>
                 <th scope="col">Lease</th>
                 <th scope="col">State</th>
+                <th scope="col">Balance</th>
                 <th scope="col" className="num">Oil opening (bbl)</th>
                 <th scope="col" className="num">Oil produced</th>
                 <th scope="col" className="num">Oil disposed</th>
@@ -37,26 +40,32 @@ export function MonthEndSection({ period, state }: { period: string; state: Stat
                 <th scope="col" className="num">Gas produced (mcf)</th>
                 <th scope="col" className="num">Gas disposed</th>
                 <th scope="col" className="num">Water produced (bbl)</th>
-                <th scope="col">Balance</th>
               </tr>
             </thead>
             <tbody>
               {leases.map((lease) => (
-                <tr key={lease.lease_id}>
-                  <th scope="row">{lease.lease_number} <span className="muted small">{lease.lease_name}</span></th>
-                  <td>{lease.state ?? "—"}</td>
-                  <td className="num">{volume(lease.products.oil?.opening_inventory)}</td>
-                  <td className="num">{volume(lease.products.oil?.produced)}</td>
-                  <td className="num">{volume(lease.products.oil?.disposed)}</td>
-                  <td className="num">{volume(lease.products.oil?.closing_inventory)}</td>
-                  <td className="num">{volume(lease.products.gas?.produced)}</td>
-                  <td className="num">{volume(lease.products.gas?.disposed)}</td>
-                  <td className="num">{volume(lease.water.produced)}</td>
-                  <td>
-                    {lease.balanced ? <Badge tone="green">balanced</Badge> : <Badge tone="red">{lease.problems.length} problems</Badge>}
-                    <ProblemList problems={lease.problems} />
-                  </td>
-                </tr>
+                <Fragment key={lease.lease_id}>
+                  <tr>
+                    <th scope="row">{lease.lease_number} <span className="muted small">{lease.lease_name}</span></th>
+                    <td>{lease.state ?? "—"}</td>
+                    <td>{lease.balanced ? <Badge tone="green">balanced</Badge> : <Badge tone="red">{lease.problems.length} problems</Badge>}</td>
+                    <td className="num">{volume(lease.products.oil?.opening_inventory)}</td>
+                    <td className="num">{volume(lease.products.oil?.produced)}</td>
+                    <td className="num">{volume(lease.products.oil?.disposed)}</td>
+                    <td className="num">{volume(lease.products.oil?.closing_inventory)}</td>
+                    <td className="num">{volume(lease.products.gas?.produced)}</td>
+                    <td className="num">{volume(lease.products.gas?.disposed)}</td>
+                    <td className="num">{volume(lease.water.produced)}</td>
+                  </tr>
+                  {lease.problems.length > 0 ? (
+                    <tr className="problem-row">
+                      <td colSpan={10}>
+                        <span className="visually-hidden">Problems of {lease.lease_number}:</span>
+                        <ProblemList problems={lease.problems} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
