@@ -27,6 +27,11 @@ async function pages(page: Page): Promise<{ path: string; heading: string | RegE
     { path: "/work-orders", heading: "Work orders" },
     { path: "/audit", heading: "Audit log" },
     { path: "/account", heading: "My account" },
+    { path: "/operations", heading: "Operations" },
+    { path: "/operations?tab=permits", heading: "Operations" },
+    { path: "/operations?tab=incidents", heading: "Operations" },
+    { path: "/compliance", heading: "Month-end and compliance" },
+    { path: "/settings", heading: "Sign-in settings" },
   ];
 }
 
@@ -58,6 +63,7 @@ async function horizontalOverflow(page: Page): Promise<{ px: number; culprits: s
 
 for (const [width, height] of [[1280, 800], [768, 1024]] as const) {
   test(`every page passes axe-core and fits the screen at ${width} px`, async ({ page }) => {
+    test.setTimeout(180_000); // some twenty pages, each settled and checked
     await page.setViewportSize({ width, height });
     for (const { path, heading } of await pages(page)) {
       await page.goto(path);
@@ -87,6 +93,7 @@ test("every page is reached from the navigation by keyboard, the focus moving to
     ["Alerts", "Alerts"], ["Review queue", "Review queue"], ["Benchmarks", "Benchmarks"],
     ["Imports", "Import a spreadsheet"], ["ETL", "ETL from your database"], ["Admin", "Admin"],
     ["Work orders", "Work orders"], ["Audit log", "Audit log"], ["Wells", "Wells"],
+    ["Operations", "Operations"], ["Month-end", "Month-end and compliance"], ["Sign-in settings", "Sign-in settings"],
   ];
   for (const [link, heading] of headings) {
     // from the top of a fresh page: Tab to the skip link, then on through the navigation
@@ -95,7 +102,7 @@ test("every page is reached from the navigation by keyboard, the focus moving to
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
     const target = nav.getByRole("link", { name: new RegExp(`^${link}`) });
-    for (let presses = 0; presses < 12; presses += 1) {
+    for (let presses = 0; presses < 16; presses += 1) {
       if (await target.evaluate((el) => el === document.activeElement)) break;
       await page.keyboard.press("Tab");
     }

@@ -10,6 +10,7 @@ import { prefetchWellPage, productionRange, SCADA_DAYS } from "@/features/wells/
 import { wellQuery } from "@/features/wells/api/wells";
 import { WellsPage } from "@/features/wells/components/WellsPage";
 
+import { takeHashLink } from "./hashLinks";
 import { queryClient } from "./queryClient";
 import { RequireSession } from "./RequireSession";
 
@@ -26,6 +27,11 @@ const BenchmarksPage = lazy(() => import("@/features/benchmarks/components/Bench
 const AuditPage = lazy(() => import("@/features/audit/components/AuditPage"));
 const AccountPage = lazy(() => import("@/features/account/components/AccountPage"));
 const WorkOrdersPage = lazy(() => import("@/features/workorders/components/WorkOrdersPage"));
+const WorkOrderPage = lazy(() => import("@/features/workorders/components/WorkOrderPage"));
+const CompliancePage = lazy(() => import("@/features/compliance/components/CompliancePage"));
+const OperationsPage = lazy(() => import("@/features/operations/components/OperationsPage"));
+const SettingsPage = lazy(() => import("@/features/settings/components/SettingsPage"));
+const MagicLinkPage = lazy(() => import("@/features/auth/components/MagicLinkPage"));
 
 /** A well's page: its code and its first screen's data load side by side, not one after the other. */
 function prefetchWell({ params, request }: LoaderFunctionArgs): null {
@@ -46,8 +52,12 @@ function NotFound() {
   return <ErrorNotice error={new Error("There is no such page.")} />;
 }
 
+// an e-mailed link or the SSO callback's tokens become a page before the router reads the address
+takeHashLink(session);
+
 export const router = createBrowserRouter([
   { path: "/sign-in", element: <SignInPage /> },
+  { path: "/sign-in/link", element: <Page><MagicLinkPage /></Page> },
   {
     path: "/",
     element: (
@@ -72,6 +82,10 @@ export const router = createBrowserRouter([
       { path: "audit", element: <Page><AuditPage /></Page> },
       { path: "account", element: <Page><AccountPage /></Page> },
       { path: "work-orders", element: <Page><WorkOrdersPage /></Page> },
+      { path: "work-orders/:workOrderId", element: <Page><WorkOrderPage /></Page> },
+      { path: "compliance", element: <Page><CompliancePage /></Page> },
+      { path: "operations", element: <Page><OperationsPage /></Page> },
+      { path: "settings", element: <Page><SettingsPage /></Page> },
       { path: "*", element: <NotFound /> },
     ],
   },

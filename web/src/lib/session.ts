@@ -114,6 +114,28 @@ export class SessionStore {
     return null;
   }
 
+  /** E-mail a single-use sign-in link (the API answers 202 whether or not the address is known). */
+  requestMagicLink(tenant: string, email: string): Promise<Response> {
+    return this.post("/api/v1/auth/magic-link", tenant, { email });
+  }
+
+  /** Spend an e-mailed link; resolves with the failed Response (for its problem) or null on success. */
+  async signInWithLink(tenant: string, token: string, mfaCode?: string): Promise<Response | null> {
+    const body: Record<string, string> = { token };
+    if (mfaCode) body.mfa_code = mfaCode;
+    const response = await this.post("/api/v1/auth/magic-link/sign-in", tenant, body);
+    if (!response.ok) return response;
+    this.adopt(tenant, (await response.json()) as TokenAnswer);
+    this.set("signed-in");
+    return null;
+  }
+
+  /** Tokens handed over by the SSO callback (in the URL fragment) start the session. */
+  adoptTokens(tenant: string, answer: TokenAnswer): void {
+    this.adopt(tenant, answer);
+    this.set("signed-in");
+  }
+
   /** New tokens for the same tenant (a password change or MFA enrolment ends the old session). */
   replaceTokens(answer: TokenAnswer): void {
     if (this.session) this.adopt(this.session.tenant, answer);

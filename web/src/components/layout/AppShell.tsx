@@ -77,12 +77,15 @@ export function AppShell() {
             <li><NavLink to="/wells">Wells</NavLink></li>
             <li><NavLink to="/alerts">Alerts <Count value={alerts.data} label="open alerts" /></NavLink></li>
             <li><NavLink to="/work-orders">Work orders</NavLink></li>
+            <li><NavLink to="/operations">Operations</NavLink></li>
+            <li><NavLink to="/compliance">Month-end</NavLink></li>
             {office ? <li><NavLink to="/review">Review queue <Count value={conflicts.data} label="open conflicts" /></NavLink></li> : null}
             <li><NavLink to="/benchmarks">Benchmarks</NavLink></li>
             {office ? <li><NavLink to="/imports">Imports</NavLink></li> : null}
             {office ? <li><NavLink to="/etl">ETL</NavLink></li> : null}
             {office ? <li><NavLink to="/admin">{admin ? "Admin" : "Team"}</NavLink></li> : null}
             {office ? <li><NavLink to="/audit">Audit log</NavLink></li> : null}
+            {admin ? <li><NavLink to="/settings">Sign-in settings</NavLink></li> : null}
           </ul>
         </nav>
         <div className="sidebar-foot">

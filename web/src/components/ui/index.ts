@@ -1,4 +1,4 @@
-export { Badge, StatusBadge } from "./Badge";
+export { Badge, StatusBadge, type BadgeTone } from "./Badge";
 export { Button } from "./Button";
 export { Checkbox, SelectField, TextAreaField, TextField, type Option } from "./Field";
 export { ErrorNotice, Loading, Notice } from "./Notice";

@@ -32,6 +32,8 @@ export function SignInPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [linkSent, setLinkSent] = useState<string | null>(null);
+  const [sendingLink, setSendingLink] = useState(false);
   const expired = status === "expired" || params.get("expired") === "1";
   const next = safeNext(params.get("next") ?? (location.state as { from?: string } | null)?.from ?? null);
 
@@ -86,12 +88,48 @@ export function SignInPage() {
     }
   }
 
+  /** The passwordless way in: a single-use link to the address, if it belongs to a user. */
+  async function sendLink() {
+    const slug = tenant.trim().toLowerCase();
+    const address = email.trim();
+    setErrors({});
+    setFailure(null);
+    setLinkSent(null);
+    if (!isValidTenant(slug)) {
+      setErrors({ tenant: "enter your company's WellOS name, e.g. acme" });
+      return;
+    }
+    if (!address) {
+      setErrors({ email: "enter your e-mail address to get a sign-in link" });
+      return;
+    }
+    setSendingLink(true);
+    try {
+      const answer = await session.requestMagicLink(slug, address);
+      if (!answer.ok) {
+        const problem = asProblem(answer.status, await answer.json().catch(() => null));
+        const { byField, other } = splitFieldErrors(problem, ["email"]);
+        setErrors(byField);
+        setFailure(answer.status === 404 ? `There is no company "${slug}".` : other);
+        return;
+      }
+      setLinkSent(address);
+    } catch {
+      setFailure("The server cannot be reached: check the connection and try again.");
+    } finally {
+      setSendingLink(false);
+    }
+  }
+
   return (
     <main className="sign-in" id="main">
       <div className="card">
         <h1>Sign in to WellOS</h1>
         {expired ? <Notice tone="info">Your session has ended. Sign in again to continue where you were.</Notice> : null}
         {failure ? <Notice tone="error">{failure}</Notice> : null}
+        {linkSent ? (
+          <Notice tone="success">If {linkSent} belongs to a user of this company, a sign-in link is on its way. It works once and expires soon.</Notice>
+        ) : null}
         <form className="stack" onSubmit={submit} noValidate>
           {hostTenant ? (
             <p className="muted">
@@ -117,6 +155,10 @@ export function SignInPage() {
           ) : null}
           <Button type="submit" busy={busy}>Sign in</Button>
         </form>
+        <div className="stack" style={{ marginTop: "var(--space-4)" }}>
+          <p className="muted small" style={{ margin: 0 }}>No password at hand? Enter your e-mail above and get a link instead.</p>
+          <Button variant="secondary" busy={sendingLink} onClick={() => void sendLink()}>Email me a sign-in link</Button>
+        </div>
       </div>
     </main>
   );

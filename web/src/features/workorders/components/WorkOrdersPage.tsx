@@ -94,7 +94,7 @@ export default function WorkOrdersPage() {
                 <tbody>
                   {orders.data.items.map((order) => (
                     <tr key={order.id}>
-                      <td>{order.title}</td>
+                      <td><Link to={`/work-orders/${order.id}`}>{order.title}</Link></td>
                       <td><Link to={`/wells/${order.well_id}`}>{names.data?.get(order.well_id) ?? "well"}</Link></td>
                       <td><Badge tone={PRIORITY_TONES[order.priority as Priority] ?? "neutral"}>{order.priority}</Badge></td>
                       <td><StatusBadge value={order.status} /></td>
