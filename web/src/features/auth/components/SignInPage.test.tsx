@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fakeServer, problem } from "@/test/fakeServer";
 import { renderPage } from "@/test/render";
 
-import { safeNext, SignInPage } from "./SignInPage";
+import { safeNext, SignInPage, SsoSignIn } from "./SignInPage";
 
 describe("sign-in", () => {
   it("asks for the company on plain localhost and says when the password is wrong", async () => {
@@ -35,5 +35,15 @@ describe("sign-in", () => {
     expect(safeNext("//evil.example/x")).toBe("/wells");
     expect(safeNext("https://evil.example")).toBe("/wells");
     expect(safeNext(null)).toBe("/wells");
+  });
+
+  it("offers the tenant's single sign-on as a link to its start, and says when it is required", () => {
+    const options = { tenant: "acme", tenant_name: "Acme Oil", password: true, magic_link: true, sso_required: true,
+      sso: { kind: "entra" as const, start_path: "/api/v1/auth/sso/start" } };
+    const { rerender } = renderPage(<SsoSignIn options={options} />);
+    expect(screen.getByRole("link", { name: "Sign in with Microsoft" })).toHaveAttribute("href", "/api/v1/auth/sso/start");
+    expect(screen.getByText(/emergency administrator/)).toBeInTheDocument();
+    rerender(<SsoSignIn options={{ ...options, sso: null, sso_required: false }} />);
+    expect(screen.queryByRole("link")).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useLocation, useNavigate, useSearchParams } from "react-router-dom";
 
-import { session } from "@/api/client";
+import { session, type Schemas } from "@/api/client";
 import { asProblem, splitFieldErrors } from "@/api/problem";
 import { Button, Notice, TextField } from "@/components/ui";
 import { isValidTenant, tenantFromHost } from "@/lib/tenant";
@@ -13,6 +13,36 @@ import { useSessionStatus } from "../api/session";
 export function safeNext(next: string | null): string {
   if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/sign-in")) return "/wells";
   return next;
+}
+
+type SignInOptions = Schemas["SignInOptionsOut"];
+
+/** What the tenant's sign-in page offers (public: the kinds of sign-in, never configuration). */
+function useSignInOptions(tenant: string | null) {
+  return useQuery({
+    queryKey: ["sign-in-options", tenant],
+    enabled: tenant !== null,
+    retry: false,
+    staleTime: 60_000,
+    queryFn: async (): Promise<SignInOptions | null> => {
+      const answer = await fetch("/api/v1/auth/options", { headers: { "X-WellOS-Tenant": tenant ?? "" } });
+      return answer.ok ? ((await answer.json()) as SignInOptions) : null;
+    },
+  });
+}
+
+/** The tenant's single sign-on, when it has one: a plain link, the server redirects onwards. */
+export function SsoSignIn({ options }: { options: SignInOptions | null | undefined }) {
+  if (!options?.sso) return null;
+  const label = options.sso.kind === "entra" ? "Sign in with Microsoft" : `Sign in with ${options.tenant_name}'s account`;
+  return (
+    <div className="stack">
+      {options.sso_required ? (
+        <Notice tone="info">{options.tenant_name} signs in with its own accounts; a password works only for its emergency administrator.</Notice>
+      ) : null}
+      <a className="btn" href={options.sso.start_path}>{label}</a>
+    </div>
+  );
 }
 
 export function SignInPage() {
@@ -36,6 +66,7 @@ export function SignInPage() {
   const [sendingLink, setSendingLink] = useState(false);
   const expired = status === "expired" || params.get("expired") === "1";
   const next = safeNext(params.get("next") ?? (location.state as { from?: string } | null)?.from ?? null);
+  const options = useSignInOptions(hostTenant);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -130,6 +161,7 @@ export function SignInPage() {
         {linkSent ? (
           <Notice tone="success">If {linkSent} belongs to a user of this company, a sign-in link is on its way. It works once and expires soon.</Notice>
         ) : null}
+        <SsoSignIn options={options.data} />
         <form className="stack" onSubmit={submit} noValidate>
           {hostTenant ? (
             <p className="muted">
@@ -155,10 +187,12 @@ export function SignInPage() {
           ) : null}
           <Button type="submit" busy={busy}>Sign in</Button>
         </form>
-        <div className="stack" style={{ marginTop: "var(--space-4)" }}>
-          <p className="muted small" style={{ margin: 0 }}>No password at hand? Enter your e-mail above and get a link instead.</p>
-          <Button variant="secondary" busy={sendingLink} onClick={() => void sendLink()}>Email me a sign-in link</Button>
-        </div>
+        {options.data?.magic_link === false ? null : (
+          <div className="stack" style={{ marginTop: "var(--space-4)" }}>
+            <p className="muted small" style={{ margin: 0 }}>No password at hand? Enter your e-mail above and get a link instead.</p>
+            <Button variant="secondary" busy={sendingLink} onClick={() => void sendLink()}>Email me a sign-in link</Button>
+          </div>
+        )}
       </div>
     </main>
   );
