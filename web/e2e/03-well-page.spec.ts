@@ -9,6 +9,10 @@ test("a well's page: production, live SCADA, forecast, alerts, timeline, equipme
   await expect(page.getByRole("term").filter({ hasText: /^Days$/ })).toBeVisible();
   await expect(page.getByRole("list", { name: "Latest value of each tag" }).getByRole("listitem")).not.toHaveCount(0);
   await expect(page.locator('[data-chart="scada"][data-drawn="true"]')).toBeVisible();
+  const outlook = page.getByRole("region", { name: "Model outlook" });
+  await outlook.scrollIntoViewIfNeeded();
+  await expect(outlook.getByText(/^(Change|Keep) the choke|optimiser has not scored/)).toBeVisible();
+  await expect(outlook.getByText(/Last 30 days|water-cut model has not scored/)).toBeVisible();
   await page.getByRole("heading", { name: "Decline forecast" }).scrollIntoViewIfNeeded();
   await expect(page.getByText("EUR")).toBeVisible();
   await expect(page.locator('[data-chart="forecast"][data-drawn="true"]')).toBeVisible();

@@ -133,3 +133,15 @@ export function usePhotos(wellId: string, enabled = true) {
     select: (answer) => answer.items,
   });
 }
+
+export type WellOutlook = Schemas["WellOutlookOut"];
+
+/** The newest night's choke advice and water-cut outlook (each null until the model scored the well). */
+export function useOutlook(wellId: string, enabled = true) {
+  return useQuery({
+    enabled,
+    queryKey: ["wells", wellId, "outlook"],
+    queryFn: () => call(api.GET("/api/v1/wells/{well_id}/outlook", { params: { path: { well_id: wellId } } })),
+    staleTime: 5 * 60_000,
+  });
+}

@@ -11,6 +11,7 @@ import { useChangeStatus, type Well, type WellStatus } from "../api/wells";
 import { FirstScreenReady } from "./firstScreen";
 import { useWell } from "../api/wells";
 import { ForecastPanel } from "./ForecastPanel";
+import { OutlookPanel } from "./OutlookPanel";
 import { ProductionPanel } from "./ProductionPanel";
 import { ScadaPanel } from "./ScadaPanel";
 import { Assignments, EquipmentList, Photos, Timeline, WellAlerts } from "./WellSections";
@@ -83,6 +84,7 @@ export default function WellPage() {
         ) : <Loading label="Loading the well…" />}
       </section>
       <ProductionPanel wellId={wellId} initialRange={params.get("range")} />
+      <OutlookPanel wellId={wellId} />
       <ScadaPanel wellId={wellId} />
       <div className="grid-2">
         <WellAlerts wellId={wellId} />
