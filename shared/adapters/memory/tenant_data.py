@@ -35,11 +35,13 @@ from shared.adapters.memory.wells import (
     WellsData,
     catalog_repositories,
 )
-from shared.core.analytics.ports import AnalyticsStore
+from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore
 from shared.core.common.change_feed import ChangeLog
 from shared.core.common.units_of_work import AuditLog
+from shared.core.decline.ports import DeclineDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.scada.ports import ReadingRepository, ScadaRepositories
+from shared.core.registry.ports import TenantAuditDatabases, TenantDatabases
+from shared.core.scada.ports import ReadingRepository, ScadaDatabases, ScadaRepositories
 from shared.core.sync.ports import (
     ConflictRepository,
     FieldRecordRepository,
@@ -59,6 +61,7 @@ from shared.core.wells.ports import (
     WellActivityDatabases,
     WellActivityReader,
     WellRepository,
+    WellsDatabases,
 )
 
 
@@ -130,5 +133,15 @@ if TYPE_CHECKING:  # the fakes satisfy the ports the services ask for
 
     def _serves(
         databases: MemoryTenantDatabases,
-    ) -> tuple[WellActivityDatabases, PhotosDatabases, SyncDatabases]:
-        return databases, databases, databases
+    ) -> tuple[
+        WellsDatabases,
+        WellActivityDatabases,
+        PhotosDatabases,
+        SyncDatabases,
+        ScadaDatabases,
+        AnalyticsDatabases,
+        DeclineDatabases,
+        TenantDatabases,
+        TenantAuditDatabases,
+    ]:
+        return (databases,) * 9

@@ -13,7 +13,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine, event
@@ -286,3 +286,30 @@ class SqlTenantDatabases:
 
     def forget(self, tenant: Tenant) -> None:
         self.engines.forget(tenant.id)
+
+
+if TYPE_CHECKING:  # one tenant unit of work serves every feature's view of it
+    from shared.core.decline.ports import DeclineDatabases
+    from shared.core.etl.ports.registry import EtlMasterDatabase
+    from shared.core.registry.ports import MasterDatabase, TenantAuditDatabases, TenantDatabases
+    from shared.core.scada.ports import GatewayMasterDatabase, ScadaDatabases
+    from shared.core.sync.ports import SyncDatabases
+    from shared.core.wells.ports import PhotosDatabases, WellsDatabases
+
+    def _serves(
+        databases: SqlTenantDatabases,
+    ) -> tuple[
+        WellsDatabases,
+        PhotosDatabases,
+        SyncDatabases,
+        ScadaDatabases,
+        DeclineDatabases,
+        TenantDatabases,
+        TenantAuditDatabases,
+    ]:
+        return (databases,) * 7
+
+    def _serves_master(
+        master: SqlMasterDatabase,
+    ) -> tuple[MasterDatabase, GatewayMasterDatabase, EtlMasterDatabase]:
+        return master, master, master

@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record, TenantUnitOfWork
+from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.ports import WellsUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,9 @@ class AnalyticsStore(Protocol):
         ...
 
 
-class AnalyticsUnitOfWork(TenantUnitOfWork, Protocol):
+class AnalyticsUnitOfWork(WellsUnitOfWork, Protocol):
+    """One transaction on one tenant's database, as analytics sees it."""
+
     analytics: AnalyticsStore
 
 

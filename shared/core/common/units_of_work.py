@@ -3,12 +3,9 @@
 Rows cross this boundary as plain dicts keyed by column name (`Record`); the
 API's pydantic models validate them on the way in and shape them on the way out.
 
-`TenantUnitOfWork` carries the repositories of several features (wells, sync,
-SCADA), imported for type checking only; import-linter lists these imports as the
-declared exceptions to the feature order (see pyproject.toml). Step B of issue 11
-replaces it by one unit-of-work protocol per feature: wells and field sync have
-theirs (`WellsUnitOfWork`, `SyncUnitOfWork`) and take typed rows; the features
-above them still open this one.
+`UnitOfWork` names no feature's repository: each feature's `ports.py` extends it
+with the repositories that feature uses (`WellsUnitOfWork`, `SyncUnitOfWork`,
+`ScadaUnitOfWork`, ...), and the adapters' tenant unit of work satisfies them all.
 """
 
 from __future__ import annotations
@@ -23,23 +20,6 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 if TYPE_CHECKING:
     from shared.core.common.change_feed import ChangeLog
-    from shared.core.scada.ports import ReadingRepository, ScadaRepositories
-    from shared.core.sync.ports import (
-        ConflictRepository,
-        FieldRecordRepository,
-        SyncEventRepository,
-        SyncJobRepository,
-    )
-    from shared.core.wells.ports import (
-        AssignmentRepository,
-        CatalogRepository,
-        Equipment,
-        Facility,
-        Lease,
-        OilField,
-        ProductionRepository,
-        WellRepository,
-    )
 
 Record = dict[str, Any]
 
@@ -109,25 +89,3 @@ class UnitOfWork(Protocol):
         block as ConflictError.
         """
         ...
-
-
-class TenantUnitOfWork(UnitOfWork, Protocol):
-    """One transaction on one tenant's database; rolls back unless committed.
-
-    Cross-feature (step B of issue 11 replaces it by the features' views of
-    `UnitOfWork`).
-    """
-
-    wells: WellRepository
-    fields: CatalogRepository[OilField]
-    leases: CatalogRepository[Lease]
-    facilities: CatalogRepository[Facility]
-    equipment: CatalogRepository[Equipment]
-    production: ProductionRepository
-    assignments: AssignmentRepository
-    sync_events: SyncEventRepository
-    field_records: FieldRecordRepository
-    conflicts: ConflictRepository
-    sync_jobs: SyncJobRepository
-    scada: ScadaRepositories
-    readings: ReadingRepository

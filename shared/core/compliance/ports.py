@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from shared.core.common.units_of_work import TenantUnitOfWork
+from shared.core.common.units_of_work import UnitOfWork
 from shared.core.compliance.model.rows import (
     EmissionEntry,
     Facility,
@@ -28,6 +28,8 @@ from shared.core.compliance.model.rows import (
     TankGauge,
 )
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.ports import AssignmentRepository, CatalogRepository
+from shared.core.wells.ports import Facility as CatalogFacility
 
 
 class ComplianceStore(Protocol):
@@ -147,8 +149,12 @@ class ComplianceStore(Protocol):
         ...
 
 
-class ComplianceUnitOfWork(TenantUnitOfWork, Protocol):
+class ComplianceUnitOfWork(UnitOfWork, Protocol):
+    """One transaction on one tenant's database, as compliance sees it."""
+
     compliance: ComplianceStore
+    facilities: CatalogRepository[CatalogFacility]
+    assignments: AssignmentRepository
 
 
 class ComplianceDatabases(Protocol):

@@ -1,9 +1,10 @@
 """Ports of the master registry (tenants, users, refresh tokens, throttling, audit), and
 the ports that open units of work and provision tenant databases.
 
-`MasterUnitOfWork` also carries the gateway registry (SCADA) and the ETL registry,
-imported for type checking only: the declared exceptions to the feature order
-(pyproject.toml), until step B of issue 11 gives each feature its own unit of work.
+`MasterUnitOfWork` holds the registry's own repositories; a feature that keeps
+something in the master database extends it in its own `ports.py` (the gateway
+registry in `shared.core.scada.ports`, the ETL registry in
+`shared.core.etl.ports.registry`), as the tenant features extend `UnitOfWork`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import Any, Protocol, Self
 
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import AuditQuery, TenantUnitOfWork
+from shared.core.common.units_of_work import AuditQuery, UnitOfWork
 from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
@@ -22,10 +23,6 @@ from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.sso import EntraFlow, OidcDiscovery, SsoConfig, SsoState
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User
-
-if TYPE_CHECKING:
-    from shared.core.etl.ports.registry import EtlConfigRegistry
-    from shared.core.scada.ports import GatewayRegistry
 
 
 @dataclass(frozen=True)
@@ -322,8 +319,6 @@ class MasterUnitOfWork(Protocol):
     sessions: SessionRepository
     mfa: MfaRepository
     api_keys: ApiKeyRepository
-    gateways: GatewayRegistry
-    etl: EtlConfigRegistry
     sso: SsoRepository
 
     def __enter__(self) -> Self: ...
@@ -343,13 +338,17 @@ class MasterDatabase(Protocol):
 
 
 class TenantDatabases(Protocol):
-    """Opens units of work on the database of one tenant (and no other)."""
-
-    def unit_of_work(self, tenant: Tenant) -> TenantUnitOfWork: ...
+    """The registry's hold on the tenants' databases: their cached connection pools."""
 
     def forget(self, tenant: Tenant) -> None:
         """Drop any cached connection pool of `tenant` (after suspend or a URL change)."""
         ...
+
+
+class TenantAuditDatabases(Protocol):
+    """Opens units of work on the database of one tenant (and no other), for its audit log."""
+
+    def unit_of_work(self, tenant: Tenant) -> UnitOfWork: ...
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Ports of SCADA ingestion: the gateway registry, the drain's tenant store, readings.
 
-master database   GatewayRegistry            (MasterUnitOfWork.gateways)
-tenant database   ScadaRepositories          (TenantUnitOfWork.scada)
-                  ReadingRepository          (TenantUnitOfWork.readings)
+master database   GatewayRegistry            (GatewayMasterUnitOfWork.gateways)
+tenant database   ScadaRepositories          (ScadaUnitOfWork.scada)
+                  ReadingRepository          (ScadaUnitOfWork.readings)
                   IngestUnitOfWork           (IngestDatabases, the drain's own)
 """
 
@@ -18,7 +18,9 @@ from typing import NamedTuple, Protocol, Self
 
 from shared.core.common.pages import Page
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.ports import MasterUnitOfWork
 from shared.core.scada.model.columns import ReadingColumns
+from shared.core.wells.ports import WellsUnitOfWork
 
 
 class GatewayStatus(StrEnum):
@@ -289,6 +291,27 @@ class TagIds(Protocol):
     def all_ids(self) -> frozenset[int]:
         """Every tag id the tenant ever mapped (deleted mappings too: buffered data)."""
         ...
+
+
+class ScadaUnitOfWork(WellsUnitOfWork, Protocol):
+    """One transaction on one tenant's database, as SCADA configuration and readings see it."""
+
+    scada: ScadaRepositories
+    readings: ReadingRepository
+
+
+class ScadaDatabases(Protocol):
+    def unit_of_work(self, tenant: Tenant) -> ScadaUnitOfWork: ...
+
+
+class GatewayMasterUnitOfWork(MasterUnitOfWork, Protocol):
+    """One transaction on the master database, with the gateway registry."""
+
+    gateways: GatewayRegistry
+
+
+class GatewayMasterDatabase(Protocol):
+    def unit_of_work(self) -> GatewayMasterUnitOfWork: ...
 
 
 class IngestUnitOfWork(Protocol):

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -288,3 +288,10 @@ class SqlAnalyticsDatabases:
 
     def unit_of_work(self, tenant: Tenant) -> SqlAnalyticsUnitOfWork:
         return SqlAnalyticsUnitOfWork(self._engines.engine_for(tenant))
+
+
+if TYPE_CHECKING:  # the feature's view of the tenant unit of work
+    from shared.core.analytics.ports import AnalyticsDatabases
+
+    def _serves(databases: SqlAnalyticsDatabases) -> AnalyticsDatabases:
+        return databases

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -335,3 +335,10 @@ class SqlComplianceDatabases:
 
     def unit_of_work(self, tenant: Tenant) -> SqlComplianceUnitOfWork:
         return SqlComplianceUnitOfWork(self._engines.engine_for(tenant))
+
+
+if TYPE_CHECKING:  # the feature's view of the tenant unit of work
+    from shared.core.compliance.ports import ComplianceDatabases
+
+    def _serves(databases: SqlComplianceDatabases) -> ComplianceDatabases:
+        return databases

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -391,3 +391,10 @@ class SqlOperationsDatabases:
 
 
 __all__ = ["SqlAlarmStore", "SqlOperationsDatabases", "SqlWorkOrderStore"]
+
+
+if TYPE_CHECKING:  # the feature's view of the tenant unit of work
+    from shared.core.operations.ports import OperationsDatabases
+
+    def _serves(databases: SqlOperationsDatabases) -> OperationsDatabases:
+        return databases

@@ -15,8 +15,8 @@ from shared.core.decline.model.history import produced_volume
 from shared.core.decline.model.reserves import forecast
 from shared.core.decline.model.tables import describe_fit, describe_forecast
 from shared.core.decline.model.units import TimeUnit
+from shared.core.decline.ports import DeclineDatabases
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 
 Product = Literal["oil", "gas"]
 PRODUCT_COLUMNS: dict[str, str] = {"oil": "oil_bbl", "gas": "gas_mcf"}
@@ -35,7 +35,7 @@ class WellForecast:
 
 
 class ForecastService:
-    def __init__(self, databases: TenantDatabases, clock: Clock = utc_now) -> None:
+    def __init__(self, databases: DeclineDatabases, clock: Clock = utc_now) -> None:
         self._databases = databases
         self._clock = clock
 

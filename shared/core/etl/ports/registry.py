@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.core.registry.model.tenants import Tenant
+from shared.core.registry.ports import MasterUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,13 @@ class EtlConfigRegistry(Protocol):
     def mark_enqueued(self, tenant_id: str, at: datetime) -> None: ...
 
     def all_configured(self) -> list[StoredEtl]: ...
+
+
+class EtlMasterUnitOfWork(MasterUnitOfWork, Protocol):
+    """One transaction on the master database, with the tenants' ETL configurations."""
+
+    etl: EtlConfigRegistry
+
+
+class EtlMasterDatabase(Protocol):
+    def unit_of_work(self) -> EtlMasterUnitOfWork: ...

@@ -21,6 +21,7 @@ from shared.core.etl.errors import EtlNotConfiguredError, EtlRunningError, Sourc
 from shared.core.etl.model.config import EtlConfig, EtlConfigInput, EtlSettings
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.model.jobs import ETL_QUEUE, EtlJob, etl_message, is_due, parse_etl_job
+from shared.core.etl.ports.registry import EtlMasterDatabase
 from shared.core.etl.ports.runs import (
     EtlStores,
     QuarantinedRow,
@@ -40,7 +41,7 @@ from shared.core.ports.queue import Queue
 from shared.core.ports.secrets import Secrets
 from shared.core.registry.errors import UnknownTenantError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import MasterAuditEntry, MasterDatabase
+from shared.core.registry.ports import MasterAuditEntry
 
 log = logging.getLogger("wellos.etl")
 LEASE_TTL_S = 900.0
@@ -57,7 +58,7 @@ def failure_text(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class EtlDependencies:
-    master: MasterDatabase
+    master: EtlMasterDatabase
     secrets: Secrets
     connector: SourceConnector
     stores: EtlStores

@@ -23,7 +23,7 @@ from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.common.units_of_work import AuditQuery
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import MasterDatabase, TenantDatabases
+from shared.core.registry.ports import MasterDatabase, TenantAuditDatabases
 
 MAX_WINDOW = 10_000
 CSV_COLUMNS = (
@@ -46,7 +46,7 @@ class AuditRow:
 
 
 class AuditService:
-    def __init__(self, master: MasterDatabase, databases: TenantDatabases) -> None:
+    def __init__(self, master: MasterDatabase, databases: TenantAuditDatabases) -> None:
         self._master = master
         self._databases = databases
 

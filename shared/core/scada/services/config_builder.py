@@ -6,15 +6,14 @@ import uuid
 
 from pydantic import SecretStr
 
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.secrets import Secrets
 from shared.core.registry.model.tenants import Tenant
 from shared.core.scada.model.gateway_config import ConnectionConfig, GatewayConfig, TagConfig
-from shared.core.scada.ports import ScadaConnection, TagMapping
+from shared.core.scada.ports import ScadaConnection, ScadaUnitOfWork, TagMapping
 
 
 def build_gateway_config(
-    uow: TenantUnitOfWork, secrets: Secrets, tenant: Tenant, gateway_id: str
+    uow: ScadaUnitOfWork, secrets: Secrets, tenant: Tenant, gateway_id: str
 ) -> GatewayConfig:
     """Enabled connections of `gateway_id` with their enabled, live tags and secrets."""
     connections = [c for c in uow.scada.connections.for_gateway(gateway_id) if c.enabled]

@@ -19,12 +19,16 @@ from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.ports.secrets import Secrets
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.scada.model.rules import CONNECTION_DEFAULTS, check_connection
-from shared.core.scada.ports import GatewayStatus, ScadaConnection, ScadaRepositories
+from shared.core.scada.ports import (
+    GatewayStatus,
+    ScadaConnection,
+    ScadaDatabases,
+    ScadaRepositories,
+    ScadaUnitOfWork,
+)
 from shared.core.scada.services.common import (
     CLIENT_KEY,
     PASSWORD,
@@ -41,9 +45,7 @@ _SETTABLE = _FIELDS - {"id", "revision", "created_at", "updated_at", "deleted_at
 
 
 class ScadaConnectionService:
-    def __init__(
-        self, databases: TenantDatabases, secrets: Secrets, clock: Clock = utc_now
-    ) -> None:
+    def __init__(self, databases: ScadaDatabases, secrets: Secrets, clock: Clock = utc_now) -> None:
         self._databases = databases
         self._secrets = secrets
         self._clock = clock
@@ -212,7 +214,7 @@ def _kept(before: ScadaConnection, given: Mapping[str, str | None], kind: str) -
     return bool(_ref(before, kind))
 
 
-def _check_gateway(uow: TenantUnitOfWork, gateway_id: Any) -> None:
+def _check_gateway(uow: ScadaUnitOfWork, gateway_id: Any) -> None:
     gateway = uow.scada.gateways.get(str(gateway_id)) if gateway_id else None
     if gateway is None:
         raise InputError("gateway_id", f"gateway {gateway_id} is not registered in this tenant")
@@ -220,7 +222,7 @@ def _check_gateway(uow: TenantUnitOfWork, gateway_id: Any) -> None:
         raise InputError("gateway_id", f"gateway {gateway_id} is revoked")
 
 
-def _check_unique_name(uow: TenantUnitOfWork, name: str, connection_id: str | None) -> None:
+def _check_unique_name(uow: ScadaUnitOfWork, name: str, connection_id: str | None) -> None:
     existing = uow.scada.connections.find_by_name(name)
     if existing is not None and existing.id != connection_id:
         raise DuplicateError("name", name)

@@ -9,8 +9,7 @@ from datetime import datetime
 
 from shared.core.common.ttl_cache import TtlCache
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import MasterDatabase
-from shared.core.scada.ports import Gateway
+from shared.core.scada.ports import Gateway, GatewayMasterDatabase
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class GatewayDirectory:
 
     def __init__(
         self,
-        master: MasterDatabase,
+        master: GatewayMasterDatabase,
         ttl_s: float,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:

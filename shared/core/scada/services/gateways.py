@@ -18,10 +18,10 @@ from shared.core.common.roles import Permission
 from shared.core.ports.secrets import Secrets
 from shared.core.registry.errors import TenantMismatchError
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import MasterAuditEntry, MasterDatabase, TenantDatabases
+from shared.core.registry.ports import MasterAuditEntry
 from shared.core.scada.errors import GatewayAuthenticationError
 from shared.core.scada.model.gateway_config import GatewayConfig
-from shared.core.scada.ports import Gateway, GatewayStatus
+from shared.core.scada.ports import Gateway, GatewayMasterDatabase, GatewayStatus, ScadaDatabases
 from shared.core.scada.services.common import audit_scada
 from shared.core.scada.services.config_builder import build_gateway_config
 from shared.core.scada.services.credentials import (
@@ -41,8 +41,8 @@ class GatewayRegistered:
 class GatewayService:
     def __init__(
         self,
-        master: MasterDatabase,
-        databases: TenantDatabases,
+        master: GatewayMasterDatabase,
+        databases: ScadaDatabases,
         keys: GatewayKeys,
         directory: GatewayDirectory,
         secrets: Secrets,

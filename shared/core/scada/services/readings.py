@@ -12,11 +12,16 @@ from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.scada.model.values import TypedValue, TypeName, type_name, typed_value
-from shared.core.scada.ports import RawReading, ReadingBucket, ReadingQuery, TagMapping
+from shared.core.scada.ports import (
+    RawReading,
+    ReadingBucket,
+    ReadingQuery,
+    ScadaDatabases,
+    ScadaUnitOfWork,
+    TagMapping,
+)
 
 BUCKETS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
 MAX_BUCKETS_PER_TAG = 10_000
@@ -75,7 +80,7 @@ class ReadingPage:
 
 
 class ReadingService:
-    def __init__(self, databases: TenantDatabases, clock: Clock = utc_now) -> None:
+    def __init__(self, databases: ScadaDatabases, clock: Clock = utc_now) -> None:
         self._databases = databases
         self._clock = clock
 
@@ -122,7 +127,7 @@ class ReadingService:
 
 
 def _well_tags(
-    uow: TenantUnitOfWork, actor: Actor, well_id: str, tag: str | None
+    uow: ScadaUnitOfWork, actor: Actor, well_id: str, tag: str | None
 ) -> dict[int, TagMapping]:
     """The well's tag mappings by id (deleted ones too: their readings stay the well's)."""
     ensure_well_visible(uow, actor, well_id)

@@ -17,11 +17,9 @@ from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import TenantUnitOfWork
 from shared.core.registry.model.tenants import Tenant
-from shared.core.registry.ports import TenantDatabases
 from shared.core.scada.model.rules import TAG_DEFAULTS, check_tag
-from shared.core.scada.ports import ScadaRepositories, TagMapping
+from shared.core.scada.ports import ScadaDatabases, ScadaRepositories, ScadaUnitOfWork, TagMapping
 from shared.core.scada.services.common import TagView, audit_scada, public_tag
 from shared.core.scada.services.connections import live_connection
 
@@ -35,7 +33,7 @@ _SETTABLE = frozenset(f.name for f in fields(TagMapping)) - {
 
 
 class TagMappingService:
-    def __init__(self, databases: TenantDatabases, clock: Clock = utc_now) -> None:
+    def __init__(self, databases: ScadaDatabases, clock: Clock = utc_now) -> None:
         self._databases = databases
         self._clock = clock
 
@@ -144,7 +142,7 @@ def _live_tag(scada: ScadaRepositories, connection_id: str, tag_id: int) -> TagM
     return tag
 
 
-def _check_references(uow: TenantUnitOfWork, state: Mapping[str, Any], tag_id: int | None) -> None:
+def _check_references(uow: ScadaUnitOfWork, state: Mapping[str, Any], tag_id: int | None) -> None:
     well_id = str(state.get("well_id") or "")
     if not well_id or uow.wells.get(well_id) is None:
         raise InputError("well_id", f"well {well_id or '(none)'} does not exist")
