@@ -104,8 +104,8 @@ def arrange_links(api: Api) -> dict[str, str]:
     """An invitation and a password reset, queued early so the demo's mail timer (every
     minute, printed to the host's log) has sent both by the time the walk opens them."""
     suffix = uuid.uuid4().hex[:6]
-    invitee = f"ivy-{suffix}@{api.slug}.test"
-    body = {"email": invitee, "full_name": "Ivy Invitee", "role": "VIEWER"}
+    invitee = f"iris-{suffix}@{api.slug}.test"
+    body = {"email": invitee, "full_name": "Iris Newcomer", "role": "VIEWER"}
     api.call("POST", "/api/v1/invitations", json=body)
     forgetful = f"fred-{suffix}@{api.slug}.test"
     body = {"email": forgetful, "full_name": "Fred Forgetful", "role": "VIEWER"}

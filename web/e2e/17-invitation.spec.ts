@@ -28,8 +28,8 @@ async function mailedLink(recipient: string, page: "accept-invitation" | "reset-
 }
 
 async function choosePassword(page: Page, password: string, button: string): Promise<void> {
-  await page.getByLabel("New password").fill(password);
-  await page.getByLabel("Repeat the new password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat the new password", { exact: true }).fill(password);
   await page.getByRole("button", { name: button }).click();
 }
 
@@ -42,7 +42,7 @@ test("an invited user opens the e-mailed link, is told a common password will no
   await expect(page).toHaveURL(/\/sign-in\/invitation\?/);
   await expect(page.getByRole("heading", { level: 1, name: "Welcome to WellOS" })).toBeVisible();
   await choosePassword(page, "password1234", "Set my password and sign in");
-  await expect(page.getByLabel("New password")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("New password", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("is a commonly used password; choose another")).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, "accept-invitation");
