@@ -100,6 +100,31 @@ def arrange_conflict(api: Api) -> str:
     return str(well["name"])
 
 
+def arrange_links(api: Api) -> dict[str, str]:
+    """An invitation and a password reset, queued early so the demo's mail timer (every
+    minute, printed to the host's log) has sent both by the time the walk opens them."""
+    suffix = uuid.uuid4().hex[:6]
+    invitee = f"iris-{suffix}@{api.slug}.test"
+    body = {"email": invitee, "full_name": "Iris Newcomer", "role": "VIEWER"}
+    api.call("POST", "/api/v1/invitations", json=body)
+    forgetful = f"fred-{suffix}@{api.slug}.test"
+    body = {"email": forgetful, "full_name": "Fred Forgetful", "role": "VIEWER"}
+    user = api.call("POST", "/api/v1/users", json=body)
+    tenant = {"X-WellOS-Tenant": api.slug}
+    first = {
+        "email": forgetful,
+        "password": user["one_time_password"],
+        "new_password": f"{user['one_time_password']}-Renewed!",
+    }
+    login = api.client.post("/api/v1/auth/login", json=first, headers=tenant)
+    assert login.status_code == 200, login.text
+    forgot = api.client.post(
+        "/api/v1/auth/password/forgot", json={"email": forgetful}, headers=tenant
+    )
+    assert forgot.status_code == 202, forgot.text
+    return {"invitee": invitee, "forgetful": forgetful}
+
+
 def import_file(api: Api, folder: Path) -> Path:
     """A production CSV for two wells (one row with a bad volume), in the operators' own headers."""
     wells = api.call("GET", "/api/v1/wells", params={"status": "PRODUCING", "limit": 2})["items"]

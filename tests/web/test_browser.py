@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import TENANT, Api, arrange_conflict, import_file
+from tests.web.conftest import TENANT, Api, arrange_conflict, arrange_links, import_file
 from tests.web.host import ROOT, WEB, Host, find_chromium
 
 SPECS = sorted(path.name for path in (WEB / "e2e").glob("*.spec.ts"))
@@ -48,6 +48,7 @@ def walk(host: Host, etl_source: bool, tmp_path_factory: pytest.TempPathFactory)
     """Arrange a conflict and an import file, then run every spec once; results by file."""
     folder = tmp_path_factory.mktemp("e2e")
     api = Api(host, TENANT)
+    links = arrange_links(api)
     conflict_well = arrange_conflict(api)
     csv = import_file(api, folder)
     # the README's pictures are refreshed on request only, so a test run leaves the tree clean
@@ -66,6 +67,10 @@ def walk(host: Host, etl_source: bool, tmp_path_factory: pytest.TempPathFactory)
         "WELLOS_E2E_CONFLICT_WELL": conflict_well,
         "WELLOS_E2E_IMPORT_FILE": str(csv),
         "WELLOS_E2E_ETL": "1" if etl_source else "0",
+        # the e-mails of the identity flows, as the console notifier prints them
+        "WELLOS_E2E_MAIL_LOG": str(host.state_dir / "host.log"),
+        "WELLOS_E2E_INVITEE": links["invitee"],
+        "WELLOS_E2E_FORGETFUL": links["forgetful"],
         "WELLOS_E2E_REPORT": str(folder / "report.json"),
         "WELLOS_E2E_OUTPUT": str(folder / "results"),
         "WELLOS_CHROMIUM": find_chromium() or "",

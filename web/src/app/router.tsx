@@ -32,6 +32,9 @@ const CompliancePage = lazy(() => import("@/features/compliance/components/Compl
 const OperationsPage = lazy(() => import("@/features/operations/components/OperationsPage"));
 const SettingsPage = lazy(() => import("@/features/settings/components/SettingsPage"));
 const MagicLinkPage = lazy(() => import("@/features/auth/components/MagicLinkPage"));
+const AcceptInvitationPage = lazy(() => import("@/features/auth/components/AcceptInvitationPage"));
+const ResetPasswordPage = lazy(() => import("@/features/auth/components/ResetPasswordPage"));
+const ForgotPasswordPage = lazy(() => import("@/features/auth/components/ForgotPasswordPage"));
 
 /** A well's page: its code and its first screen's data load side by side, not one after the other. */
 function prefetchWell({ params, request }: LoaderFunctionArgs): null {
@@ -58,6 +61,9 @@ takeHashLink(session);
 export const router = createBrowserRouter([
   { path: "/sign-in", element: <SignInPage /> },
   { path: "/sign-in/link", element: <Page><MagicLinkPage /></Page> },
+  { path: "/sign-in/invitation", element: <Page><AcceptInvitationPage /></Page> },
+  { path: "/sign-in/reset", element: <Page><ResetPasswordPage /></Page> },
+  { path: "/sign-in/forgot", element: <Page><ForgotPasswordPage /></Page> },
   {
     path: "/",
     element: (

@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { useLocation, useNavigate, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 
 import { session, type Schemas } from "@/api/client";
 import { asProblem, splitFieldErrors } from "@/api/problem";
 import { Button, Notice, TextField } from "@/components/ui";
 import { isValidTenant, tenantFromHost } from "@/lib/tenant";
 
+import type { SignInNoticeState } from "../api/publicLinks";
 import { useSessionStatus } from "../api/session";
 
 /** Only paths inside the app: never an open redirect to another origin. */
@@ -157,6 +158,7 @@ export function SignInPage() {
       <div className="card">
         <h1>Sign in to WellOS</h1>
         {expired ? <Notice tone="info">Your session has ended. Sign in again to continue where you were.</Notice> : null}
+        {(location.state as SignInNoticeState | null)?.notice ? <Notice tone="success">{(location.state as SignInNoticeState).notice}</Notice> : null}
         {failure ? <Notice tone="error">{failure}</Notice> : null}
         {linkSent ? (
           <Notice tone="success">If {linkSent} belongs to a user of this company, a sign-in link is on its way. It works once and expires soon.</Notice>
@@ -176,6 +178,7 @@ export function SignInPage() {
             error={errors.email} onChange={(e) => setEmail(e.target.value)} />
           <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} required
             error={errors.password} onChange={(e) => setPassword(e.target.value)} />
+          <Link className="small" to="/sign-in/forgot" state={{ tenant, email }}>Forgot your password?</Link>
           {mustChange ? (
             <TextField label="New password" name="new_password" type="password" autoComplete="new-password" value={newPassword}
               required hint="At least 12 characters, not a common password" error={errors.new_password}
