@@ -135,13 +135,12 @@ def test_the_event_log_keeps_events_once(open_uow: OpenUnitOfWork) -> None:
         uow.sync_events.add_many([events[0]])
 
 
-def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -> None:
-    live, deleted = _new_well(open_uow), _new_well(open_uow, deleted=True)
+def _new_equipment(open_uow: OpenUnitOfWork, well_id: str) -> str:
     pump = Equipment(
         id=str(uuid.uuid4()),
         tag="P-1",
         equipment_type="ROD_PUMP",
-        well_id=live,
+        well_id=well_id,
         status="ACTIVE",
         created_at=NOW,
         updated_at=NOW,
@@ -149,12 +148,18 @@ def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -
     with open_uow() as uow:
         uow.equipment.add(pump)
         uow.commit()
+    return pump.id
+
+
+def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -> None:
+    live, deleted = _new_well(open_uow), _new_well(open_uow, deleted=True)
+    pump_id = _new_equipment(open_uow, live)
     with open_uow() as uow:
         wells = uow.sync_events.lock_wells({live, deleted, str(uuid.uuid4())})
-        equipment = uow.sync_events.lock_equipment({pump.id, str(uuid.uuid4())})
+        equipment = uow.sync_events.lock_equipment({pump_id, str(uuid.uuid4())})
         nothing = uow.sync_events.lock_wells(set())
     assert list(wells) == [live] and wells[live].id == live
-    assert list(equipment) == [pump.id] and equipment[pump.id].well_id == live
+    assert list(equipment) == [pump_id] and equipment[pump_id].well_id == live
     assert nothing == {}
 
 
@@ -320,22 +325,6 @@ def test_field_records_are_appended_and_read_by_their_keys(open_uow: OpenUnitOfW
     assert [n.text for n in notes] == ["Leak"]
     assert [p.blob_key for p in photos] == ["b/2.jpg", "b/1.jpg"]
     assert (linked, unlinked) == (True, False)
-
-
-def _new_equipment(open_uow: OpenUnitOfWork, well_id: str) -> str:
-    pump = Equipment(
-        id=str(uuid.uuid4()),
-        tag="P-9",
-        equipment_type="ROD_PUMP",
-        well_id=well_id,
-        status="ACTIVE",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    with open_uow() as uow:
-        uow.equipment.add(pump)
-        uow.commit()
-    return pump.id
 
 
 def test_inspections_keep_their_checklist_and_change_status(open_uow: OpenUnitOfWork) -> None:

@@ -41,18 +41,9 @@ class FieldReading:
 
 
 @dataclass(frozen=True)
-class CurrentReading:
-    """The newest reading of a well's tag (its current value)."""
+class CurrentReading(FieldReading):
+    """The newest reading of a well's tag (its current value), and when it became so."""
 
-    event_id: str
-    well_id: str
-    occurred_at: datetime
-    device_id: str
-    recorded_by: str
-    equipment_id: str | None
-    tag: str
-    value: float
-    unit: str
     updated_at: datetime
 
 

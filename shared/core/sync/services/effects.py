@@ -77,7 +77,7 @@ def apply_effect(state: BatchState, ctx: BatchContext, event: FieldEvent) -> Eve
     return EventOutcome(event.id, outcome.status, outcome.conflict_id, outcome.rule, outcome.reason)
 
 
-def _reading_claim(row: FieldReading | CurrentReading) -> ReadingClaim:
+def _reading_claim(row: FieldReading) -> ReadingClaim:
     return ReadingClaim(row.event_id, row.device_id, row.occurred_at, row.value, row.unit)
 
 
