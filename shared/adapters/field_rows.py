@@ -35,7 +35,6 @@ FieldRecord = (
 
 TABLE_OF: dict[type[Any], str] = {
     FieldReading: "field_readings",
-    CurrentReading: "current_readings",
     ProductionLog: "production_history",
     Inspection: "equipment_inspections",
     FieldNote: "well_notes",
@@ -44,12 +43,7 @@ TABLE_OF: dict[type[Any], str] = {
 }
 
 
-def row_of(record: FieldRecord) -> Mapping[str, Any]:
-    """The record's columns (JSON columns may still hold dataclasses: see `plain`)."""
-    return vars(record)
-
-
-def plain(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     """A JSON column's value with its dataclasses as objects (tuples as lists)."""
     if isinstance(value, tuple):
         return [asdict(item) if is_dataclass(item) else item for item in value]  # type: ignore[arg-type]
@@ -58,7 +52,7 @@ def plain(value: Any) -> Any:
 
 def stored_row(record: FieldRecord) -> dict[str, Any]:
     """A JSON-ready copy of the record's row (what the in-memory twin keeps)."""
-    return {name: plain(value) for name, value in vars(record).items()}
+    return {name: _plain(value) for name, value in vars(record).items()}
 
 
 def reading_of(row: Mapping[str, Any]) -> FieldReading:
