@@ -13,7 +13,22 @@ import pytest
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases
 from shared.core.common.errors import ConflictError
 from shared.core.common.units_of_work import AuditEntry
-from shared.core.sync.model.field_events import EventOutcome, OutcomeStatus, Rule
+from shared.core.sync.model.field_events import (
+    ChecklistResult,
+    EventOutcome,
+    OutcomeStatus,
+    Rule,
+    TankGauge,
+)
+from shared.core.sync.model.field_records import (
+    CurrentReading,
+    FieldNote,
+    FieldPhoto,
+    FieldReading,
+    Inspection,
+    Origin,
+    ProductionLog,
+)
 from shared.core.sync.ports import (
     Conflict,
     ConflictQuery,
@@ -120,13 +135,12 @@ def test_the_event_log_keeps_events_once(open_uow: OpenUnitOfWork) -> None:
         uow.sync_events.add_many([events[0]])
 
 
-def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -> None:
-    live, deleted = _new_well(open_uow), _new_well(open_uow, deleted=True)
+def _new_equipment(open_uow: OpenUnitOfWork, well_id: str) -> str:
     pump = Equipment(
         id=str(uuid.uuid4()),
         tag="P-1",
         equipment_type="ROD_PUMP",
-        well_id=live,
+        well_id=well_id,
         status="ACTIVE",
         created_at=NOW,
         updated_at=NOW,
@@ -134,12 +148,18 @@ def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -
     with open_uow() as uow:
         uow.equipment.add(pump)
         uow.commit()
+    return pump.id
+
+
+def test_locking_finds_live_wells_and_equipment_only(open_uow: OpenUnitOfWork) -> None:
+    live, deleted = _new_well(open_uow), _new_well(open_uow, deleted=True)
+    pump_id = _new_equipment(open_uow, live)
     with open_uow() as uow:
         wells = uow.sync_events.lock_wells({live, deleted, str(uuid.uuid4())})
-        equipment = uow.sync_events.lock_equipment({pump.id, str(uuid.uuid4())})
+        equipment = uow.sync_events.lock_equipment({pump_id, str(uuid.uuid4())})
         nothing = uow.sync_events.lock_wells(set())
     assert list(wells) == [live] and wells[live].id == live
-    assert list(equipment) == [pump.id] and equipment[pump.id].well_id == live
+    assert list(equipment) == [pump_id] and equipment[pump_id].well_id == live
     assert nothing == {}
 
 
@@ -239,48 +259,52 @@ def test_a_jobs_outcomes_are_paged_in_order_and_counted(open_uow: OpenUnitOfWork
     assert counts == {"applied": 3, "conflict": 1, "rejected": 1}
 
 
-def _record(well_id: str, event_id: str, minutes: int, **values: object) -> dict[str, object]:
-    return {
-        "event_id": event_id,
-        "well_id": well_id,
-        "occurred_at": NOW + timedelta(minutes=minutes),
-        "received_at": NOW + timedelta(hours=1),
-        "device_id": "dev-1",
-        "recorded_by": "op@acme.test",
-        **values,
-    }
+def _origin(well_id: str, event_id: str, minutes: int) -> Origin:
+    return Origin(
+        event_id=event_id,
+        well_id=well_id,
+        occurred_at=NOW + timedelta(minutes=minutes),
+        device_id="dev-1",
+        recorded_by="op@acme.test",
+    )
+
+
+def _log(well_id: str, event_id: str, n: int, day: date) -> ProductionLog:
+    gauges = (TankGauge("T1", 8.5, None),) if n else ()
+    return ProductionLog(
+        **_origin(well_id, event_id, n),
+        oil_bbl=10.0 + n,
+        gas_mcf=None,
+        water_bbl=None,
+        hours_on=None,
+        production_date=day,
+        tank_gauges=gauges,
+        is_winner=False,
+    )
 
 
 def test_field_records_are_appended_and_read_by_their_keys(open_uow: OpenUnitOfWork) -> None:
     well_id, day = _new_well(open_uow), date(2026, 2, 27)
     e1, e2, e3 = (str(uuid.uuid4()) for _ in range(3))
+    reading = FieldReading(
+        **_origin(well_id, e1, 0), equipment_id=None, tag="tp", value=120.0, unit="psi"
+    )
+    photo = FieldPhoto(
+        **_origin(well_id, e2, 1), blob_key="b/1.jpg", content_type="image/jpeg", caption=None
+    )
     with open_uow() as uow:
-        uow.field_records.append(
-            "field_readings",
-            [_record(well_id, e1, 0, tag="tp", value=120.0, unit="psi")],
+        uow.field_records.add_readings([reading])
+        uow.field_records.add_production_logs(
+            [_log(well_id, e, n, day) for n, e in enumerate((e2, e3))]
         )
-        uow.field_records.append(
-            "production_history",
+        uow.field_records.add_notes([FieldNote(**_origin(well_id, e1, 5), text="Leak")])
+        uow.field_records.add_photos(
             [
-                _record(
-                    well_id,
-                    e,
-                    n,
-                    production_date=day,
-                    oil_bbl=10.0 + n,
-                    tank_gauges=[],
-                    is_winner=False,
-                )
-                for n, e in enumerate((e2, e3))
-            ],
-        )
-        uow.field_records.append("well_notes", [_record(well_id, e1, 5, text="Leak")])
-        uow.field_records.append(
-            "well_photos",
-            [
-                _record(well_id, e2, 1, blob_key="b/1.jpg", content_type="image/jpeg"),
-                _record(well_id, e3, 2, blob_key="b/2.jpg", content_type="image/jpeg"),
-            ],
+                photo,
+                replace(
+                    photo, event_id=e3, occurred_at=NOW + timedelta(minutes=2), blob_key="b/2.jpg"
+                ),
+            ]
         )
         uow.field_records.set_production_flags({e3: True})
         uow.commit()
@@ -292,11 +316,64 @@ def test_field_records_are_appended_and_read_by_their_keys(open_uow: OpenUnitOfW
         photos = uow.field_records.photos_for(well_id, 10)
         linked = uow.field_records.photo_linked(well_id, "b/1.jpg")
         unlinked = uow.field_records.photo_linked(well_id, "b/9.jpg")
-    assert [r["value"] for r in readings] == [120.0] and missed == []
-    assert {r["event_id"]: r["is_winner"] for r in logs} == {e2: False, e3: True}
-    assert [n["text"] for n in notes] == ["Leak"]
+    assert readings == [reading] and missed == []
+    assert {r.event_id: r.is_winner for r in logs} == {e2: False, e3: True}
+    assert [r.tank_gauges for r in sorted(logs, key=lambda r: r.oil_bbl or 0)] == [
+        (),
+        (TankGauge("T1", 8.5, None),),
+    ]
+    assert [n.text for n in notes] == ["Leak"]
     assert [p.blob_key for p in photos] == ["b/2.jpg", "b/1.jpg"]
     assert (linked, unlinked) == (True, False)
+
+
+def test_inspections_keep_their_checklist_and_change_status(open_uow: OpenUnitOfWork) -> None:
+    well_id, day = _new_well(open_uow), date(2026, 2, 27)
+    equipment_id = _new_equipment(open_uow, well_id)
+    first, second = (str(uuid.uuid4()) for _ in range(2))
+    inspection = Inspection(
+        **_origin(well_id, first, 0),
+        id=first,
+        equipment_id=equipment_id,
+        inspection_date=day,
+        checklist=(ChecklistResult("belt", True, None), ChecklistResult("oil", False, "low")),
+        passed=False,
+        notes="check again",
+        status="applied",
+    )
+    merged = replace(inspection, event_id=None, id=second, occurred_at=NOW + timedelta(hours=1))
+    with open_uow() as uow:
+        uow.field_records.add_inspections([inspection, merged])
+        uow.field_records.set_inspection_status([first], "superseded")
+        uow.commit()
+    with open_uow() as uow:
+        found = uow.field_records.inspections_for([(equipment_id, day)])
+        by_id = uow.field_records.inspections_by_ids([second])
+    assert found == [replace(inspection, status="superseded"), merged]
+    assert by_id == [merged]
+
+
+def test_current_readings_are_replaced_per_tag(open_uow: OpenUnitOfWork) -> None:
+    well_id = _new_well(open_uow)
+    first, second = (str(uuid.uuid4()) for _ in range(2))
+    current = CurrentReading(
+        **_origin(well_id, first, 0),
+        equipment_id=None,
+        tag="tp",
+        value=120.0,
+        unit="psi",
+        updated_at=NOW,
+    )
+    newer = replace(current, event_id=second, value=125.5, occurred_at=NOW + timedelta(minutes=9))
+    with open_uow() as uow:
+        uow.field_records.put_current_readings([current])
+        uow.commit()
+    with open_uow() as uow:
+        uow.field_records.put_current_readings([newer])
+        uow.commit()
+    with open_uow() as uow:
+        found = uow.field_records.current_readings([(well_id, "tp"), (well_id, "cp")])
+    assert found == [newer]
 
 
 def test_a_batchs_audit_entries_join_the_audit_log(open_uow: OpenUnitOfWork) -> None:

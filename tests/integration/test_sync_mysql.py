@@ -126,7 +126,7 @@ def test_sync_rules_resends_review_and_pull_work_on_mariadb(setup, mysql_engine)
         current = connection.execute(sa.select(st.current_readings)).mappings().one()
     assert daily["oil_bbl"] == 120.0
     with SqlTenantUnitOfWork(mysql_engine) as uow:
-        notes = [n["text"] for n in uow.field_records.notes_for(well, 10)]
+        notes = [n.text for n in uow.field_records.notes_for(well, 10)]
     assert notes == ["gate open", "leak"]  # merged in the order written, not received
     assert (current["device_id"], current["value"]) == ("dev-b", 2.0)
     # WHEN the manager resolves the inspection conflict

@@ -14,14 +14,32 @@ from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from shared.adapters.field_rows import (
+    TABLE_OF,
+    FieldRecord,
+    current_reading_of,
+    inspection_of,
+    note_of,
+    production_log_of,
+    reading_of,
+    stored_row,
+)
 from shared.adapters.field_timeline import TABLES, entry_of
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog
 from shared.adapters.memory.wells import WellsData
 from shared.core.common.errors import ConflictError
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.sync.model.field_records import (
+    CurrentReading,
+    DowntimeReport,
+    FieldNote,
+    FieldPhoto,
+    FieldReading,
+    Inspection,
+    ProductionLog,
+)
 from shared.core.sync.ports import (
-    AppendTable,
     Conflict,
     ConflictQuery,
     DayKey,
@@ -224,32 +242,52 @@ class MemoryFieldRecordRepository:
         self._wells = wells
         self._audit = MemoryAuditLog(audit)
 
-    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
-        self._sync.rows(table).extend(copy.deepcopy(dict(row)) for row in rows)
+    def _insert(self, rows: Sequence[FieldRecord]) -> None:
+        for row in rows:
+            self._sync.rows(TABLE_OF[type(row)]).append(stored_row(row))
+
+    def add_readings(self, rows: Sequence[FieldReading]) -> None:
+        self._insert(rows)
+
+    def add_production_logs(self, rows: Sequence[ProductionLog]) -> None:
+        self._insert(rows)
+
+    def add_inspections(self, rows: Sequence[Inspection]) -> None:
+        self._insert(rows)
+
+    def add_notes(self, rows: Sequence[FieldNote]) -> None:
+        self._insert(rows)
+
+    def add_downtime(self, rows: Sequence[DowntimeReport]) -> None:
+        self._insert(rows)
+
+    def add_photos(self, rows: Sequence[FieldPhoto]) -> None:
+        self._insert(rows)
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
         for entry in entries:
             self._audit.record(entry)
 
-    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
+    def readings_at(self, keys: Collection[InstantKey]) -> list[FieldReading]:
         rows = self._sync.rows("field_readings")
-        return _sorted(_matching(rows, ("well_id", "tag", "occurred_at"), keys), "event_id")
+        found = _sorted(_matching(rows, ("well_id", "tag", "occurred_at"), keys), "event_id")
+        return [reading_of(row) for row in found]
 
-    def current_readings(self, keys: Collection[TagKey]) -> list[Record]:
+    def current_readings(self, keys: Collection[TagKey]) -> list[CurrentReading]:
         return [
-            copy.deepcopy(self._sync.current_readings[k])
+            current_reading_of(self._sync.current_readings[k])
             for k in keys
             if k in self._sync.current_readings
         ]
 
-    def put_current_readings(self, rows: Sequence[Record]) -> None:
+    def put_current_readings(self, rows: Sequence[CurrentReading]) -> None:
         for row in rows:
-            key = (str(row["well_id"]), str(row["tag"]))
-            self._sync.current_readings[key] = copy.deepcopy(dict(row))
+            self._sync.current_readings[(row.well_id, row.tag)] = stored_row(row)
 
-    def production_logs(self, keys: Collection[DayKey]) -> list[Record]:
+    def production_logs(self, keys: Collection[DayKey]) -> list[ProductionLog]:
         rows = self._sync.rows("production_history")
-        return _sorted(_matching(rows, ("well_id", "production_date"), keys), "event_id")
+        found = _sorted(_matching(rows, ("well_id", "production_date"), keys), "event_id")
+        return [production_log_of(row) for row in found]
 
     def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
         days = self._wells.production
@@ -264,15 +302,15 @@ class MemoryFieldRecordRepository:
             "is_winner",
         )
 
-    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Inspection]:
         rows = self._sync.rows("equipment_inspections")
         found = _matching(rows, ("equipment_id", "inspection_date"), keys)
-        return _sorted(found, "occurred_at", "id")
+        return [inspection_of(row) for row in _sorted(found, "occurred_at", "id")]
 
-    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]:
+    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Inspection]:
         rows = self._sync.rows("equipment_inspections")
         found = [copy.deepcopy(r) for r in rows if r["id"] in inspection_ids]
-        return _sorted(found, "occurred_at", "id")
+        return [inspection_of(row) for row in _sorted(found, "occurred_at", "id")]
 
     def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None:
         self._update("equipment_inspections", "id", inspection_ids, lambda r: status, "status")
@@ -290,9 +328,9 @@ class MemoryFieldRecordRepository:
             if row[key] in wanted:
                 row[column] = value(row)
 
-    def notes_for(self, well_id: str, limit: int) -> list[Record]:
-        rows = [copy.deepcopy(r) for r in self._sync.rows("well_notes") if r["well_id"] == well_id]
-        return _sorted(rows, "occurred_at", "device_id", "event_id")[:limit]
+    def notes_for(self, well_id: str, limit: int) -> list[FieldNote]:
+        rows = [r for r in self._sync.rows("well_notes") if r["well_id"] == well_id]
+        return [note_of(r) for r in _sorted(rows, "occurred_at", "device_id", "event_id")[:limit]]
 
     def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
         rows = [r for r in self._sync.rows("well_photos") if r["well_id"] == well_id]

@@ -16,20 +16,21 @@ from typing import Any, Literal, Protocol
 
 from shared.core.common.actor import Actor
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.common.units_of_work import AuditEntry
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import EventOutcome
+from shared.core.sync.model.field_records import (
+    CurrentReading,
+    DowntimeReport,
+    FieldNote,
+    FieldPhoto,
+    FieldReading,
+    Inspection,
+    ProductionLog,
+)
 from shared.core.wells.model.records import Equipment, LinkedPhoto, ProductionDay, Well
 from shared.core.wells.ports import WellsUnitOfWork
 
-AppendTable = Literal[
-    "field_readings",
-    "production_history",
-    "equipment_inspections",
-    "well_notes",
-    "downtime_events",
-    "well_photos",
-]
 InstantKey = tuple[str, str, datetime]
 """(well id, tag, occurred_at in UTC)"""
 TagKey = tuple[str, str]
@@ -134,27 +135,35 @@ class ConflictRepository(Protocol):
 
 
 class FieldRecordRepository(Protocol):
-    """Rows that field events produce; each is a Record keyed by column name."""
+    """The records field events produce. `add_*` insert in bulk (COPY on PostgreSQL)."""
 
-    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
-        """Insert rows in bulk; keys that are not columns of `table` are ignored."""
-        ...
+    def add_readings(self, rows: Sequence[FieldReading]) -> None: ...
+
+    def add_production_logs(self, rows: Sequence[ProductionLog]) -> None: ...
+
+    def add_inspections(self, rows: Sequence[Inspection]) -> None: ...
+
+    def add_notes(self, rows: Sequence[FieldNote]) -> None: ...
+
+    def add_downtime(self, rows: Sequence[DowntimeReport]) -> None: ...
+
+    def add_photos(self, rows: Sequence[FieldPhoto]) -> None: ...
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
         """Add the batch's audit entries to the tenant's audit log in bulk."""
         ...
 
-    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
+    def readings_at(self, keys: Collection[InstantKey]) -> list[FieldReading]:
         """Readings of these wells and tags at exactly these instants."""
         ...
 
-    def current_readings(self, keys: Collection[TagKey]) -> list[Record]: ...
+    def current_readings(self, keys: Collection[TagKey]) -> list[CurrentReading]: ...
 
-    def put_current_readings(self, rows: Sequence[Record]) -> None:
+    def put_current_readings(self, rows: Sequence[CurrentReading]) -> None:
         """Insert or replace the current value of each row's (well, tag)."""
         ...
 
-    def production_logs(self, keys: Collection[DayKey]) -> list[Record]: ...
+    def production_logs(self, keys: Collection[DayKey]) -> list[ProductionLog]: ...
 
     def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
         """The daily production of these well-days (what the office reads)."""
@@ -164,15 +173,15 @@ class FieldRecordRepository(Protocol):
         """Set `is_winner` of production logs by event id."""
         ...
 
-    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Inspection]:
         """Inspections of these equipment-days, by occurred_at then id."""
         ...
 
-    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]: ...
+    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Inspection]: ...
 
     def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None: ...
 
-    def notes_for(self, well_id: str, limit: int) -> list[Record]:
+    def notes_for(self, well_id: str, limit: int) -> list[FieldNote]:
         """A well's notes merged: by occurred_at, then device id, then event id."""
         ...
 

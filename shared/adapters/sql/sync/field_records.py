@@ -13,23 +13,31 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.field_rows import (
+    FieldRecord,
+    current_reading_of,
+    inspection_of,
+    note_of,
+    production_log_of,
+    reading_of,
+)
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
 from shared.core.common.units_of_work import AuditEntry, Record
-from shared.core.sync.ports import AppendTable, DayKey, InstantKey, TagKey
+from shared.core.sync.model.field_records import (
+    CurrentReading,
+    DowntimeReport,
+    FieldNote,
+    FieldPhoto,
+    FieldReading,
+    Inspection,
+    ProductionLog,
+)
+from shared.core.sync.ports import DayKey, InstantKey, TagKey
 from shared.core.wells.model.records import LinkedPhoto, ProductionDay
-
-_APPENDABLE: dict[str, sa.Table] = {
-    "field_readings": st.field_readings,
-    "production_history": st.production_history,
-    "equipment_inspections": st.equipment_inspections,
-    "well_notes": st.well_notes,
-    "downtime_events": st.downtime_events,
-    "well_photos": st.well_photos,
-}
 
 
 class SqlFieldRecordRepository:
@@ -53,32 +61,50 @@ class SqlFieldRecordRepository:
         names = [column.key for column in columns if isinstance(column, sa.Column)]
         return [row for row in self._rows(query) if _key(row, names) in wanted]
 
-    def append(self, table: AppendTable, rows: Sequence[Record]) -> None:
-        insert_rows(self._c, _APPENDABLE[table], rows)
+    def _insert(self, table: sa.Table, rows: Sequence[FieldRecord]) -> None:
+        """Each record's fields are its columns (JSON columns are converted on the way)."""
+        insert_rows(self._c, table, [vars(row) for row in rows])
+
+    def add_readings(self, rows: Sequence[FieldReading]) -> None:
+        self._insert(st.field_readings, rows)
+
+    def add_production_logs(self, rows: Sequence[ProductionLog]) -> None:
+        self._insert(st.production_history, rows)
+
+    def add_inspections(self, rows: Sequence[Inspection]) -> None:
+        self._insert(st.equipment_inspections, rows)
+
+    def add_notes(self, rows: Sequence[FieldNote]) -> None:
+        self._insert(st.well_notes, rows)
+
+    def add_downtime(self, rows: Sequence[DowntimeReport]) -> None:
+        self._insert(st.downtime_events, rows)
+
+    def add_photos(self, rows: Sequence[FieldPhoto]) -> None:
+        self._insert(st.well_photos, rows)
 
     def append_audits(self, entries: Sequence[AuditEntry]) -> None:
         insert_rows(self._c, t.audit_log, [_audit_row(entry) for entry in entries])
 
-    def readings_at(self, keys: Collection[InstantKey]) -> list[Record]:
+    def readings_at(self, keys: Collection[InstantKey]) -> list[FieldReading]:
         c = st.field_readings.c
         query = sa.select(st.field_readings).order_by(c.event_id)
-        return self._matching(query, [c.well_id, c.tag, c.occurred_at], keys)
+        rows = self._matching(query, [c.well_id, c.tag, c.occurred_at], keys)
+        return [reading_of(row) for row in rows]
 
-    def current_readings(self, keys: Collection[TagKey]) -> list[Record]:
+    def current_readings(self, keys: Collection[TagKey]) -> list[CurrentReading]:
         c = st.current_readings.c
-        return self._matching(sa.select(st.current_readings), [c.well_id, c.tag], keys)
+        rows = self._matching(sa.select(st.current_readings), [c.well_id, c.tag], keys)
+        return [current_reading_of(row) for row in rows]
 
-    def put_current_readings(self, rows: Sequence[Record]) -> None:
-        upsert_rows(
-            self._c,
-            st.current_readings,
-            [write_row(_columns(st.current_readings, r)) for r in rows],
-        )
+    def put_current_readings(self, rows: Sequence[CurrentReading]) -> None:
+        upsert_rows(self._c, st.current_readings, [write_row(vars(row)) for row in rows])
 
-    def production_logs(self, keys: Collection[DayKey]) -> list[Record]:
+    def production_logs(self, keys: Collection[DayKey]) -> list[ProductionLog]:
         c = st.production_history.c
         query = sa.select(st.production_history).order_by(c.event_id)
-        return self._matching(query, [c.well_id, c.production_date], keys)
+        rows = self._matching(query, [c.well_id, c.production_date], keys)
+        return [production_log_of(row) for row in rows]
 
     def production_days(self, keys: Collection[DayKey]) -> list[ProductionDay]:
         c = t.production_daily.c
@@ -95,18 +121,20 @@ class SqlFieldRecordRepository:
                     st.production_history.update().where(c.event_id.in_(ids)).values(is_winner=flag)
                 )
 
-    def inspections_for(self, keys: Collection[DayKey]) -> list[Record]:
+    def inspections_for(self, keys: Collection[DayKey]) -> list[Inspection]:
         c = st.equipment_inspections.c
         query = sa.select(st.equipment_inspections).order_by(c.occurred_at, c.id)
-        return self._matching(query, [c.equipment_id, c.inspection_date], keys)
+        rows = self._matching(query, [c.equipment_id, c.inspection_date], keys)
+        return [inspection_of(row) for row in rows]
 
-    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Record]:
+    def inspections_by_ids(self, inspection_ids: Collection[str]) -> list[Inspection]:
         c = st.equipment_inspections.c
-        return self._rows(
+        rows = self._rows(
             sa.select(st.equipment_inspections)
             .where(c.id.in_(list(inspection_ids)))
             .order_by(c.occurred_at, c.id)
         )
+        return [inspection_of(row) for row in rows]
 
     def set_inspection_status(self, inspection_ids: Sequence[str], status: str) -> None:
         if not inspection_ids:
@@ -118,14 +146,15 @@ class SqlFieldRecordRepository:
             .values(status=status)
         )
 
-    def notes_for(self, well_id: str, limit: int) -> list[Record]:
+    def notes_for(self, well_id: str, limit: int) -> list[FieldNote]:
         c = st.well_notes.c
-        return self._rows(
+        rows = self._rows(
             sa.select(st.well_notes)
             .where(c.well_id == well_id)
             .order_by(c.occurred_at, c.device_id, c.event_id)
             .limit(limit)
         )
+        return [note_of(row) for row in rows]
 
     def photos_for(self, well_id: str, limit: int) -> list[LinkedPhoto]:
         c = st.well_photos.c
@@ -154,11 +183,6 @@ class SqlFieldRecordRepository:
 
 def _key(row: Record, names: list[str]) -> tuple[Hashable, ...]:
     return tuple(str(row[name]) if name.endswith("_id") else row[name] for name in names)
-
-
-def _columns(table: sa.Table, row: Record) -> Record:
-    """The values of `row` that are columns of `table` (rows carry a little extra)."""
-    return {name: value for name, value in row.items() if name in table.c}
 
 
 def _audit_row(entry: AuditEntry) -> Record:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import is_dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ def write_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_json(value: Any) -> Any:
+    """JSON-ready data: mappings and dataclasses as objects, sequences as lists."""
     if isinstance(value, Mapping):
         return {str(key): to_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -48,4 +50,6 @@ def to_json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return to_json(vars(value))
     return value

@@ -16,7 +16,6 @@ from shared.core.common.actor import Actor
 from shared.core.common.change_feed import change_entries
 from shared.core.common.clock import Clock
 from shared.core.common.errors import InputError
-from shared.core.common.units_of_work import Record
 from shared.core.ports.blobs import BlobInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.model.field_events import (
@@ -31,6 +30,7 @@ from shared.core.sync.model.field_events import (
     UnknownPayload,
     payload_json,
 )
+from shared.core.sync.model.field_records import Origin
 from shared.core.sync.ports import Conflict, StoredEvent
 from shared.core.sync.services.state import BatchState
 from shared.core.wells.model.records import Equipment, Well
@@ -156,19 +156,24 @@ def stored_event(ctx: BatchContext, event: FieldEvent, outcome: EventOutcome) ->
     )
 
 
-def base_row(ctx: BatchContext, event: FieldEvent) -> Record:
-    """Columns every field record has."""
-    return {
-        "event_id": event.id,
-        "well_id": event.well_id,
-        "occurred_at": utc(event.occurred_at),
-        "device_id": ctx.device.id,
-        "recorded_by": ctx.actor.email,
-    }
+def origin(ctx: BatchContext, event: FieldEvent) -> Origin:
+    """What every field record starts with."""
+    return Origin(
+        event_id=event.id,
+        well_id=event.well_id,
+        occurred_at=utc(event.occurred_at),
+        device_id=ctx.device.id,
+        recorded_by=ctx.actor.email,
+    )
 
 
 def note_change(
-    state: BatchState, ctx: BatchContext, entity: str, entity_id: str, action: str, data: Record
+    state: BatchState,
+    ctx: BatchContext,
+    entity: str,
+    entity_id: str,
+    action: str,
+    data: Mapping[str, Any],
 ) -> None:
     """Put a field record on the change feed of its well."""
     state.add_changes(change_entries(ctx.clock(), ctx.actor, action, entity, entity_id, None, data))

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from shared.core.common.errors import ConflictError
-from shared.core.common.units_of_work import Record
 from shared.core.sync.model.field_events import (
     EquipmentInspected,
     FieldEvent,
     ProductionLogged,
     ReadingRecorded,
 )
-from shared.core.sync.ports import AppendTable, SyncUnitOfWork
+from shared.core.sync.ports import SyncUnitOfWork
 from shared.core.sync.services.apply import slot_key, utc
 from shared.core.sync.services.state import EventWrites, Slots
 
 K = TypeVar("K")
-
-FIELD_TABLES: tuple[AppendTable, ...] = (
-    "field_readings",
-    "production_history",
-    "equipment_inspections",
-    "well_notes",
-    "downtime_events",
-    "well_photos",
-)
+V = TypeVar("V")
 
 
 def load_slots(uow: SyncUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
@@ -46,38 +38,50 @@ def load_slots(uow: SyncUnitOfWork, events: Sequence[FieldEvent]) -> Slots:
     records = uow.field_records
     slots = Slots(current=dict.fromkeys(tags), days=dict.fromkeys(days))
     for row in records.readings_at(instants) if instants else []:
-        _add(slots.readings_at, (str(row["well_id"]), row["tag"], row["occurred_at"]), row)
-    for row in records.current_readings(tags) if tags else []:
-        slots.current[(str(row["well_id"]), row["tag"])] = row
-    for row in records.production_logs(days) if days else []:
-        _add(slots.logs, (str(row["well_id"]), row["production_date"]), row)
+        _add(slots.readings_at, (row.well_id, row.tag, row.occurred_at), row)
+    for current in records.current_readings(tags) if tags else []:
+        slots.current[(current.well_id, current.tag)] = current
+    for log in records.production_logs(days) if days else []:
+        _add(slots.logs, (log.well_id, log.production_date), log)
     for day in records.production_days(days) if days else []:
         slots.days[(day.well_id, day.production_date)] = day
-    for row in records.inspections_for(checks) if checks else []:
-        _add(slots.inspections, (str(row["equipment_id"]), row["inspection_date"]), row)
+    for inspection in records.inspections_for(checks) if checks else []:
+        _add(slots.inspections, (inspection.equipment_id, inspection.inspection_date), inspection)
     keys = {key for key in map(slot_key, events) if key is not None}
     for conflict in uow.conflicts.in_slots(keys) if keys else []:
         slots.conflicts.setdefault(conflict.slot_key, []).append(conflict)
     return slots
 
 
-def _add(table: dict[K, list[Record]], key: K, row: Record) -> None:
+def _add(table: dict[K, list[V]], key: K, row: V) -> None:
     table.setdefault(key, []).append(row)
 
 
 def flush(uow: SyncUnitOfWork, writes: EventWrites) -> None:
     """Write what events decided: inserts in bulk, then the changed rows."""
-    rows = {table: [dict(row) for row in items] for table, items in writes.rows.items()}
     flags = dict(writes.production_flags)
-    for row in rows.get("production_history", []):
-        row["is_winner"] = flags.pop(str(row["event_id"]), row["is_winner"])
+    logs = [
+        replace(log, is_winner=flags.pop(log.event_id)) if log.event_id in flags else log
+        for log in writes.production_logs
+    ]
     statuses = dict(writes.inspection_status)
-    for row in rows.get("equipment_inspections", []):
-        row["status"] = statuses.pop(str(row["id"]), row["status"])
+    inspections = [
+        replace(row, status=statuses.pop(row.id)) if row.id in statuses else row
+        for row in writes.inspections
+    ]
     records = uow.field_records
-    for table in FIELD_TABLES:
-        if rows.get(table):
-            records.append(table, rows[table])
+    if writes.readings:
+        records.add_readings(writes.readings)
+    if logs:
+        records.add_production_logs(logs)
+    if inspections:
+        records.add_inspections(inspections)
+    if writes.notes:
+        records.add_notes(writes.notes)
+    if writes.downtime:
+        records.add_downtime(writes.downtime)
+    if writes.photos:
+        records.add_photos(writes.photos)
     if flags:
         records.set_production_flags(flags)
     for status in sorted(set(statuses.values())):

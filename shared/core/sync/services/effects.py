@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from typing import Any
 
 from shared.core.common.errors import InputError
-from shared.core.common.units_of_work import Record
 from shared.core.sync.errors import UploadRefusedError
 from shared.core.sync.model.field_events import (
-    ChecklistResult,
     ConflictStatus,
     DowntimeReported,
     EquipmentInspected,
@@ -23,6 +22,14 @@ from shared.core.sync.model.field_events import (
     UnknownPayload,
     check_photo,
 )
+from shared.core.sync.model.field_records import (
+    CurrentReading,
+    DowntimeReport,
+    FieldNote,
+    FieldPhoto,
+    FieldReading,
+    Inspection,
+)
 from shared.core.sync.model.rules import (
     InspectionResults,
     InspectionVerdict,
@@ -35,10 +42,10 @@ from shared.core.sync.model.rules import (
 )
 from shared.core.sync.services.apply import (
     BatchContext,
-    base_row,
     conflict_view,
     join_conflict,
     note_change,
+    origin,
     slot_key,
 )
 from shared.core.sync.services.production_logs import apply_production
@@ -70,26 +77,30 @@ def apply_effect(state: BatchState, ctx: BatchContext, event: FieldEvent) -> Eve
     return EventOutcome(event.id, outcome.status, outcome.conflict_id, outcome.rule, outcome.reason)
 
 
-def _reading_claim(row: Record) -> ReadingClaim:
-    return ReadingClaim(
-        str(row["event_id"]), row["device_id"], row["occurred_at"], row["value"], row["unit"]
-    )
+def _reading_claim(row: FieldReading) -> ReadingClaim:
+    return ReadingClaim(row.event_id, row.device_id, row.occurred_at, row.value, row.unit)
 
 
 def apply_reading(
     state: BatchState, ctx: BatchContext, event: FieldEvent, reading: ReadingRecorded
 ) -> EventOutcome:
     """Every reading is history; the newest is the current value of its tag."""
-    row = {**base_row(ctx, event), "equipment_id": event.equipment_id, **asdict(reading)}
-    same_time = state.readings_at(event.well_id, reading.tag, row["occurred_at"])
+    row = FieldReading(
+        **origin(ctx, event),
+        equipment_id=event.equipment_id,
+        tag=reading.tag,
+        value=reading.value,
+        unit=reading.unit,
+    )
+    same_time = state.readings_at(event.well_id, reading.tag, row.occurred_at)
     tied = [_reading_claim(other) for other in same_time]
     state.add_reading(row)
-    note_change(state, ctx, "reading", event.id, "reading.recorded", row)
+    note_change(state, ctx, "reading", event.id, "reading.recorded", vars(row))
     claim = _reading_claim(row)
     current = state.current_reading(event.well_id, reading.tag)
     is_current = current is None or reading_rank(claim) > reading_rank(_reading_claim(current))
     if is_current:
-        state.put_current_reading({**row, "updated_at": ctx.clock()})
+        state.put_current_reading(CurrentReading(**vars(row), updated_at=ctx.clock()))
     if any(not same_reading(other, claim) for other in tied):
         return _reading_tie(state, ctx, event, claim, tied)
     if is_current:
@@ -119,21 +130,30 @@ def _reading_tie(
     return EventOutcome(None, OutcomeStatus.CONFLICT, conflict.id, Rule.NEWEST_WINS, reason)
 
 
-def _inspection_row(ctx: BatchContext, event: FieldEvent, inspection: EquipmentInspected) -> Record:
-    return {
-        **base_row(ctx, event),
-        "id": event.id,
-        "equipment_id": event.equipment_id,
-        "inspection_date": event.local_day,
-        "checklist": [asdict(result) for result in inspection.checklist],
-        "passed": inspection.passed,
-        "notes": inspection.notes,
-    }
+def _inspection_row(
+    ctx: BatchContext, event: FieldEvent, equipment_id: str, inspection: EquipmentInspected
+) -> Inspection:
+    return Inspection(
+        **origin(ctx, event),
+        id=event.id,
+        equipment_id=equipment_id,
+        inspection_date=event.local_day,
+        checklist=inspection.checklist,
+        passed=inspection.passed,
+        notes=inspection.notes,
+        status="applied",
+    )
 
 
-def results_of(row: Record) -> InspectionResults:
-    checklist = [ChecklistResult(**item) for item in row["checklist"]]
-    return inspection_results(bool(row["passed"]), checklist)
+def inspection_data(row: Inspection) -> dict[str, Any]:
+    """An inspection as change-feed data (its status aside: it changes in review)."""
+    data = {**vars(row), "checklist": [asdict(result) for result in row.checklist]}
+    del data["status"]
+    return data
+
+
+def results_of(row: Inspection) -> InspectionResults:
+    return inspection_results(row.passed, row.checklist)
 
 
 def apply_inspection(
@@ -142,17 +162,17 @@ def apply_inspection(
     """Same equipment, same day: equal results stand together, different ones wait for review."""
     if event.equipment_id is None:
         raise InputError("equipment_id", "is required for EQUIPMENT_INSPECTED")
-    row = _inspection_row(ctx, event, inspection)
+    row = _inspection_row(ctx, event, event.equipment_id, inspection)
     slot = must_slot(event)
     if state.find_conflict(slot, {ConflictStatus.OPEN}) is not None:
         return _hold_for_review(state, ctx, event, row, slot, standing=[])
-    rows = state.inspections(event.equipment_id, row["inspection_date"])
-    standing = [r for r in rows if r["status"] == "applied"]
+    rows = state.inspections(event.equipment_id, row.inspection_date)
+    standing = [r for r in rows if r.status == "applied"]
     verdict = inspection_verdict([results_of(r) for r in standing], results_of(row))
     if verdict is InspectionVerdict.REVIEW:
         return _hold_for_review(state, ctx, event, row, slot, standing)
-    state.add_inspection({**row, "status": "applied"})
-    note_change(state, ctx, "inspection", event.id, "inspection.recorded", row)
+    state.add_inspection(row)
+    note_change(state, ctx, "inspection", event.id, "inspection.recorded", inspection_data(row))
     if verdict is InspectionVerdict.EQUIVALENT:
         reason = "same results as an inspection already recorded for this equipment today"
         return EventOutcome(None, OutcomeStatus.APPLIED, reason=reason)
@@ -163,16 +183,14 @@ def _hold_for_review(
     state: BatchState,
     ctx: BatchContext,
     event: FieldEvent,
-    row: Record,
+    row: Inspection,
     slot: str,
-    standing: list[Record],
+    standing: list[Inspection],
 ) -> EventOutcome:
     """Nothing of the equipment-day stands until someone resolves it (ids: inspection ids)."""
-    held = [str(r["id"]) for r in standing]
-    state.set_inspection_status(
-        (row["equipment_id"], row["inspection_date"]), set(held), "in_review"
-    )
-    state.add_inspection({**row, "status": "in_review"})
+    held = [r.id for r in standing]
+    state.set_inspection_status((row.equipment_id, row.inspection_date), set(held), "in_review")
+    state.add_inspection(replace(row, status="in_review"))
     reason = "results differ from another inspection of this equipment today; awaiting review"
     return _open_review(state, ctx, event, slot, [*held, event.id], reason)
 
@@ -205,19 +223,31 @@ def apply_record(
     payload: NoteAdded | PhotoAttached | DowntimeReported,
 ) -> EventOutcome:
     """Notes merge (all kept), downtime reports are kept each, photos are linked."""
-    row = {**base_row(ctx, event), **asdict(payload)}
     if isinstance(payload, NoteAdded):
-        state.writes.append("well_notes", row)
-        note_change(state, ctx, "note", event.id, "note.added", row)
+        note = FieldNote(**origin(ctx, event), text=payload.text)
+        state.writes.notes.append(note)
+        note_change(state, ctx, "note", event.id, "note.added", vars(note))
     elif isinstance(payload, DowntimeReported):
-        row.update(equipment_id=event.equipment_id, downtime_date=event.local_day)
-        state.writes.append("downtime_events", row)
-        note_change(state, ctx, "downtime", event.id, "downtime.reported", row)
+        downtime = DowntimeReport(
+            **origin(ctx, event),
+            reason_code=payload.reason_code,
+            hours=payload.hours,
+            equipment_id=event.equipment_id,
+            downtime_date=event.local_day,
+        )
+        state.writes.downtime.append(downtime)
+        note_change(state, ctx, "downtime", event.id, "downtime.reported", vars(downtime))
     else:
         check_photo(payload, ctx.tenant.slug, event.well_id)
         check_uploaded(ctx, payload)
-        state.writes.append("well_photos", row)
-        note_change(state, ctx, "photo", event.id, "photo.attached", row)
+        photo = FieldPhoto(
+            **origin(ctx, event),
+            blob_key=payload.blob_key,
+            content_type=payload.content_type,
+            caption=payload.caption,
+        )
+        state.writes.photos.append(photo)
+        note_change(state, ctx, "photo", event.id, "photo.attached", vars(photo))
     return APPLIED
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from shared.core.common.change_feed import change_entries
 from shared.core.common.errors import InputError
-from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.common.units_of_work import AuditEntry
 from shared.core.sync.model.field_events import (
     ConflictStatus,
     EventOutcome,
@@ -16,13 +16,14 @@ from shared.core.sync.model.field_events import (
     ProductionLogged,
     Rule,
 )
+from shared.core.sync.model.field_records import ProductionLog
 from shared.core.sync.model.rules import (
     ProductionClaim,
     production_winner,
     same_volumes,
     volumes_rank,
 )
-from shared.core.sync.services.apply import BatchContext, base_row, join_conflict
+from shared.core.sync.services.apply import BatchContext, join_conflict, origin
 from shared.core.sync.services.state import BatchState
 from shared.core.wells.model.production import PRODUCTION_FIELDS, validate_production_day
 from shared.core.wells.model.records import ProductionDay, values_of
@@ -30,10 +31,8 @@ from shared.core.wells.model.records import ProductionDay, values_of
 SYNCED_VOLUMES = ("oil_bbl", "gas_mcf", "water_bbl", "hours_on")
 
 
-def _claim(row: Record) -> ProductionClaim:
-    return ProductionClaim(
-        str(row["event_id"]), row["device_id"], row["oil_bbl"], row["gas_mcf"], row["water_bbl"]
-    )
+def _claim(row: ProductionLog) -> ProductionClaim:
+    return ProductionClaim(row.event_id, row.device_id, row.oil_bbl, row.gas_mcf, row.water_bbl)
 
 
 def _validate(log: ProductionLogged, ctx: BatchContext) -> None:
@@ -49,13 +48,16 @@ def apply_production(
 ) -> EventOutcome:
     _validate(log, ctx)
     earlier = [_claim(row) for row in state.production_logs(event.well_id, log.date)]
-    row = {
-        **base_row(ctx, event),
-        **{name: getattr(log, name) for name in SYNCED_VOLUMES},
-        "production_date": log.date,
-        "tank_gauges": [asdict(gauge) for gauge in log.tank_gauges],
-        "is_winner": False,
-    }
+    row = ProductionLog(
+        **origin(ctx, event),
+        oil_bbl=log.oil_bbl,
+        gas_mcf=log.gas_mcf,
+        water_bbl=log.water_bbl,
+        hours_on=log.hours_on,
+        production_date=log.date,
+        tank_gauges=log.tank_gauges,
+        is_winner=False,
+    )
     state.add_production_log(row)
     mine = _claim(row)
     winner = production_winner([*earlier, mine])

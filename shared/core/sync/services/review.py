@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from shared.core.common.access import audit
@@ -18,6 +18,7 @@ from shared.core.sync.model.field_events import (
     Payload,
     payload_json,
 )
+from shared.core.sync.model.field_records import Inspection
 from shared.core.sync.ports import Conflict, StoredEvent, SyncUnitOfWork
 from shared.core.sync.services.apply import conflict_view
 
@@ -113,23 +114,19 @@ def _settle_inspections(
     assert isinstance(resolution.merged, EquipmentInspected)
     template = records.inspections_by_ids(members)[0]
     merged_id = str(uuid.uuid4())
-    records.append(
-        "equipment_inspections",
-        [
-            {
-                "id": merged_id,
-                "event_id": None,
-                "equipment_id": conflict.equipment_id,
-                "well_id": conflict.well_id,
-                "inspection_date": template["inspection_date"],
-                "occurred_at": clock(),
-                "checklist": [asdict(item) for item in resolution.merged.checklist],
-                "passed": resolution.merged.passed,
-                "notes": resolution.merged.notes,
-                "device_id": "review",
-                "recorded_by": actor.email,
-                "status": "applied",
-            }
-        ],
+    merged = Inspection(
+        event_id=None,
+        well_id=conflict.well_id,
+        occurred_at=clock(),
+        device_id="review",
+        recorded_by=actor.email,
+        id=merged_id,
+        equipment_id=template.equipment_id,
+        inspection_date=template.inspection_date,
+        checklist=resolution.merged.checklist,
+        passed=resolution.merged.passed,
+        notes=resolution.merged.notes,
+        status="applied",
     )
+    records.add_inspections([merged])
     return merged_id

@@ -13,13 +13,22 @@ next event sees the same state either way: the rules stay deterministic.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from shared.core.common.change_feed import ChangeEntry
-from shared.core.common.units_of_work import AuditEntry, Record
-from shared.core.sync.ports import AppendTable, Conflict, DayKey, InstantKey, StoredEvent, TagKey
+from shared.core.common.units_of_work import AuditEntry
+from shared.core.sync.model.field_records import (
+    CurrentReading,
+    DowntimeReport,
+    FieldNote,
+    FieldPhoto,
+    FieldReading,
+    Inspection,
+    ProductionLog,
+)
+from shared.core.sync.ports import Conflict, DayKey, InstantKey, StoredEvent, TagKey
 from shared.core.wells.model.records import ProductionDay
 
 V = TypeVar("V")
@@ -29,8 +38,13 @@ V = TypeVar("V")
 class EventWrites:
     """Rows to insert and rows to change, for one event or (absorbed) for a whole batch."""
 
-    rows: dict[AppendTable, list[Record]] = field(default_factory=dict)
-    current_readings: dict[TagKey, Record] = field(default_factory=dict)
+    readings: list[FieldReading] = field(default_factory=list)
+    production_logs: list[ProductionLog] = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
+    notes: list[FieldNote] = field(default_factory=list)
+    downtime: list[DowntimeReport] = field(default_factory=list)
+    photos: list[FieldPhoto] = field(default_factory=list)
+    current_readings: dict[TagKey, CurrentReading] = field(default_factory=dict)
     production_flags: dict[str, bool] = field(default_factory=dict)
     inspection_status: dict[str, str] = field(default_factory=dict)
     days: dict[DayKey, ProductionDay] = field(default_factory=dict)
@@ -39,9 +53,6 @@ class EventWrites:
     audits: list[AuditEntry] = field(default_factory=list)
     changes: list[ChangeEntry] = field(default_factory=list)
     events: list[StoredEvent] = field(default_factory=list)
-
-    def append(self, table: AppendTable, row: Record) -> None:
-        self.rows.setdefault(table, []).append(row)
 
     def put_conflict(self, conflict: Conflict, expected_status: str | None) -> None:
         """A new conflict (expected_status None) or a change of a stored one."""
@@ -53,8 +64,12 @@ class EventWrites:
 
     def absorb(self, later: EventWrites) -> None:
         """Add the writes of a later event: its inserts after ours, its values over ours."""
-        for table, rows in later.rows.items():
-            self.rows.setdefault(table, []).extend(rows)
+        self.readings.extend(later.readings)
+        self.production_logs.extend(later.production_logs)
+        self.inspections.extend(later.inspections)
+        self.notes.extend(later.notes)
+        self.downtime.extend(later.downtime)
+        self.photos.extend(later.photos)
         self.current_readings.update(later.current_readings)
         self.production_flags.update(later.production_flags)
         self.inspection_status.update(later.inspection_status)
@@ -72,11 +87,11 @@ class EventWrites:
 class Slots:
     """The touched data, keyed as the rules look it up."""
 
-    readings_at: dict[InstantKey, list[Record]] = field(default_factory=dict)
-    current: dict[TagKey, Record | None] = field(default_factory=dict)
-    logs: dict[DayKey, list[Record]] = field(default_factory=dict)
+    readings_at: dict[InstantKey, list[FieldReading]] = field(default_factory=dict)
+    current: dict[TagKey, CurrentReading | None] = field(default_factory=dict)
+    logs: dict[DayKey, list[ProductionLog]] = field(default_factory=dict)
     days: dict[DayKey, ProductionDay | None] = field(default_factory=dict)
-    inspections: dict[DayKey, list[Record]] = field(default_factory=dict)
+    inspections: dict[DayKey, list[Inspection]] = field(default_factory=dict)
     conflicts: dict[str, list[Conflict]] = field(default_factory=dict)
 
 
@@ -110,24 +125,24 @@ class BatchState:
 
     # --- reads ---------------------------------------------------------------------
 
-    def readings_at(self, well_id: str, tag: str, at: datetime) -> list[Record]:
+    def readings_at(self, well_id: str, tag: str, at: datetime) -> list[FieldReading]:
         """By event id, as the database would list them."""
         return sorted(self._slots.readings_at.get((well_id, tag, at), []), key=_event_id)
 
-    def current_reading(self, well_id: str, tag: str) -> Record | None:
+    def current_reading(self, well_id: str, tag: str) -> CurrentReading | None:
         return self._slots.current.get((well_id, tag))
 
-    def production_logs(self, well_id: str, day: date) -> list[Record]:
+    def production_logs(self, well_id: str, day: date) -> list[ProductionLog]:
         """By event id."""
         return sorted(self._slots.logs.get((well_id, day), []), key=_event_id)
 
     def production_day(self, well_id: str, day: date) -> ProductionDay | None:
         return self._slots.days.get((well_id, day))
 
-    def inspections(self, equipment_id: str, day: date) -> list[Record]:
+    def inspections(self, equipment_id: str, day: date) -> list[Inspection]:
         """By occurred_at, then id."""
         rows = self._slots.inspections.get((equipment_id, day), [])
-        return sorted(rows, key=lambda row: (row["occurred_at"], str(row["id"])))
+        return sorted(rows, key=lambda row: (row.occurred_at, row.id))
 
     def find_conflict(self, slot_key: str, statuses: set[str]) -> Conflict | None:
         """The newest conflict over the slot in one of `statuses` (ties: the smaller id)."""
@@ -139,28 +154,28 @@ class BatchState:
 
     # --- changes -------------------------------------------------------------------
 
-    def add_reading(self, row: Record) -> None:
-        key = (row["well_id"], row["tag"], row["occurred_at"])
+    def add_reading(self, row: FieldReading) -> None:
+        key = (row.well_id, row.tag, row.occurred_at)
         self._set(self._slots.readings_at, key, [*self._slots.readings_at.get(key, []), row])
-        self.writes.append("field_readings", row)
+        self.writes.readings.append(row)
 
-    def put_current_reading(self, row: Record) -> None:
-        key = (row["well_id"], row["tag"])
+    def put_current_reading(self, row: CurrentReading) -> None:
+        key = (row.well_id, row.tag)
         self._set(self._slots.current, key, row)
         self.writes.current_readings[key] = row
 
-    def add_production_log(self, row: Record) -> None:
-        key = (row["well_id"], row["production_date"])
+    def add_production_log(self, row: ProductionLog) -> None:
+        key = (row.well_id, row.production_date)
         self._set(self._slots.logs, key, [*self._slots.logs.get(key, []), row])
-        self.writes.append("production_history", row)
+        self.writes.production_logs.append(row)
 
     def mark_production_winner(self, well_id: str, day: date, event_id: str) -> None:
-        def flag(row: Record) -> Record:
-            winner = str(row["event_id"]) == event_id
-            if bool(row["is_winner"]) == winner:
+        def flag(row: ProductionLog) -> ProductionLog:
+            winner = row.event_id == event_id
+            if row.is_winner == winner:
                 return row
-            self.writes.production_flags[str(row["event_id"])] = winner
-            return {**row, "is_winner": winner}
+            self.writes.production_flags[row.event_id] = winner
+            return replace(row, is_winner=winner)
 
         key = (well_id, day)
         self._set(self._slots.logs, key, [flag(row) for row in self.production_logs(*key)])
@@ -170,17 +185,17 @@ class BatchState:
         self._set(self._slots.days, key, day)
         self.writes.days[key] = day
 
-    def add_inspection(self, row: Record) -> None:
-        key = (row["equipment_id"], row["inspection_date"])
+    def add_inspection(self, row: Inspection) -> None:
+        key = (row.equipment_id, row.inspection_date)
         self._set(self._slots.inspections, key, [*self.inspections(*key), row])
-        self.writes.append("equipment_inspections", row)
+        self.writes.inspections.append(row)
 
     def set_inspection_status(self, key: DayKey, ids: set[str], status: str) -> None:
-        def changed(row: Record) -> Record:
-            if str(row["id"]) not in ids:
+        def changed(row: Inspection) -> Inspection:
+            if row.id not in ids:
                 return row
-            self.writes.inspection_status[str(row["id"])] = status
-            return {**row, "status": status}
+            self.writes.inspection_status[row.id] = status
+            return replace(row, status=status)
 
         self._set(self._slots.inspections, key, [changed(row) for row in self.inspections(*key)])
 
@@ -202,5 +217,5 @@ class BatchState:
         self.writes.events.append(event)
 
 
-def _event_id(row: Record) -> str:
-    return str(row["event_id"])
+def _event_id(row: FieldReading | ProductionLog) -> str:
+    return row.event_id
