@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 NOT_AT_COLD_START = (
     "shared.bootstrap.wiring",  # every service and SQL adapter: built on the first request
+    "shared.adapters.sql",  # the SQL repositories and tables: with the wiring
     "msal",  # Entra sign-in
     "requests",
     "scipy",  # decline curve fitting
