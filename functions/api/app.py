@@ -7,6 +7,7 @@ first request and reused by the warm instance.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
@@ -52,8 +53,11 @@ from functions.api.routes import (
     wells,
     work_orders,
 )
-from shared.bootstrap import Platform, PlatformHolder, build_platform
+from shared.bootstrap.holder import PlatformHolder
 from shared.settings import Settings
+
+if TYPE_CHECKING:  # the wiring (every service and adapter) loads with the first request
+    from shared.bootstrap import Platform
 
 DESCRIPTION = """
 Tenant-routed API of WellOS. Pick the tenant with the subdomain
@@ -74,7 +78,13 @@ def create_app(
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="WellOS API", version="0.1.0", description=DESCRIPTION)
     chosen = settings
-    factory = platform_factory or (lambda: platform or build_platform(chosen))
+
+    def build() -> Platform:
+        from shared.bootstrap import build_platform
+
+        return platform or build_platform(chosen)
+
+    factory = platform_factory or build
     holder: PlatformHolder[Platform] = PlatformHolder(factory)
     app.state.platform_holder = holder
     app.state.settings = settings

@@ -9,19 +9,21 @@ their cache's TTL). Only a cache miss, which queries the registry, goes to a thr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from functions.api.logging import set_tenant
-from shared.bootstrap import Platform
 from shared.core.common.actor import Actor
 from shared.core.common.errors import AuthenticationError
 from shared.core.registry.model.api_keys import looks_like_api_key
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.services.routing import slug_from_request
+
+if TYPE_CHECKING:  # the wiring (every service and adapter) loads with the first request
+    from shared.bootstrap import Platform
 
 TENANT_HEADER = "x-wellos-tenant"
 
@@ -40,7 +42,7 @@ async def get_platform(request: Request) -> Platform:
     return platform
 
 
-PlatformDep = Annotated[Platform, Depends(get_platform)]
+PlatformDep = Annotated["Platform", Depends(get_platform)]
 
 
 async def get_tenant(request: Request, platform: PlatformDep) -> Tenant:

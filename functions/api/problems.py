@@ -12,7 +12,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from functions.api.logging import error_fields
-from shared.adapters.sql.unit_of_work import database_refusal
 from shared.core.common.errors import (
     AuthenticationError,
     ConflictError,
@@ -154,6 +153,9 @@ async def handle_database_down(request: Request, error: Exception) -> JSONRespon
 
 async def handle_database_refusal(request: Request, error: Exception) -> JSONResponse:
     """A write or filter the database refused: the services check first, this is the net."""
+    # The SQL adapters load with the platform (the first request), not with the app.
+    from shared.adapters.sql.unit_of_work import database_refusal
+
     refusal = database_refusal(error)
     if refusal is None:  # a fault, not the request's data: RequestContextMiddleware logs it
         raise error

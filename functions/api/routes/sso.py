@@ -28,7 +28,6 @@ from functions.api.schemas.auth import (
     SsoOptionOut,
 )
 from functions.api.schemas.common import PlainText
-from shared.bootstrap import app_url
 from shared.core.registry.errors import SsoTokenInvalidError
 from shared.core.registry.model.sso import SsoConfig
 from shared.core.registry.services.sso import CALLBACK_PATH, SsoConfigInput, config_view
@@ -137,6 +136,8 @@ def finish_sso(
             "expires_in": pair.expires_in,
         }
     )
+    from shared.bootstrap import app_url  # the wiring is loaded: the platform is built
+
     target = f"{app_url(platform.settings)(tenant).rstrip('/')}/#/sso?{fragment}"
     response = RedirectResponse(target, status_code=302)
     response.delete_cookie(VERIFIER_COOKIE, path=CALLBACK_PATH)

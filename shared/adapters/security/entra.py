@@ -14,10 +14,7 @@ The client secret goes to the token endpoint only, never into an error.
 from __future__ import annotations
 
 import functools
-from typing import Any
-
-import msal
-import requests
+from typing import TYPE_CHECKING, Any
 
 from shared.core.registry.errors import (
     SsoDiscoveryError,
@@ -25,6 +22,10 @@ from shared.core.registry.errors import (
     SsoTokenInvalidError,
 )
 from shared.core.registry.model.sso import EntraFlow
+
+if TYPE_CHECKING:  # msal and requests load with the first Entra sign-in, not with every host
+    import msal
+    import requests
 
 SCOPES = ["email"]
 """Asked besides the `openid profile offline_access` MSAL always adds."""
@@ -39,6 +40,8 @@ class MsalEntraSignIn:
     def _session(self) -> requests.Session:
         """A session whose every request carries the timeout and, when set, the CA bundle:
         passed per request, as a session's `verify` loses to REQUESTS_CA_BUNDLE."""
+        import requests
+
         session = requests.Session()
         options: dict[str, Any] = {"timeout": self._timeout_s}
         if self._ca_bundle:
@@ -68,6 +71,8 @@ class MsalEntraSignIn:
         code: str,
         returned_state: str,
     ) -> str:
+        import requests
+
         app = self._app(authority, client_id, client_secret)
         auth_code_flow = {
             "state": flow.state,
@@ -101,6 +106,9 @@ class MsalEntraSignIn:
     def _app(
         self, authority: str, client_id: str, client_secret: str
     ) -> msal.ConfidentialClientApplication:
+        import msal
+        import requests
+
         try:
             return msal.ConfidentialClientApplication(
                 client_id,

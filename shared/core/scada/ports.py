@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, NamedTuple, Protocol, Self
 
 from shared.core.common.pages import Page
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.ports import MasterUnitOfWork
-from shared.core.scada.model.columns import ReadingColumns
 from shared.core.wells.ports import WellsUnitOfWork
+
+if TYPE_CHECKING:  # numpy loads with the drain, not with the API
+    from shared.core.scada.model.columns import ReadingColumns
 
 
 class GatewayStatus(StrEnum):

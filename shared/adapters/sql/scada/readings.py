@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from shared.adapters.sql.json_rows import read_rows
 from shared.adapters.sql.scada.tables import scada_readings
-from shared.core.scada.model.columns import NUMERIC_TYPES
+from shared.core.scada.model.value_types import NUMERIC_TYPES
 from shared.core.scada.ports import RawReading, ReadingBucket, ReadingQuery
 
 _COLUMNS = RawReading._fields

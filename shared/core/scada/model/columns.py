@@ -37,6 +37,36 @@ from shared.core.scada.model.contract import (
     inflate_payload,
     sign,
 )
+from shared.core.scada.model.value_types import (  # re-exported
+    FLOAT_TYPES as FLOAT_TYPES,
+)
+from shared.core.scada.model.value_types import (
+    INTEGER_RANGES as INTEGER_RANGES,
+)
+from shared.core.scada.model.value_types import (
+    NUMERIC_TYPES as NUMERIC_TYPES,
+)
+from shared.core.scada.model.value_types import (
+    VALUE_TYPES as VALUE_TYPES,
+)
+from shared.core.scada.model.value_types import (
+    VT_BOOLEAN as VT_BOOLEAN,
+)
+from shared.core.scada.model.value_types import (
+    VT_DOUBLE as VT_DOUBLE,
+)
+from shared.core.scada.model.value_types import (
+    VT_ENUMERATION as VT_ENUMERATION,
+)
+from shared.core.scada.model.value_types import (
+    VT_FLOAT as VT_FLOAT,
+)
+from shared.core.scada.model.value_types import (
+    VT_NULL as VT_NULL,
+)
+from shared.core.scada.model.value_types import (
+    VT_STRING as VT_STRING,
+)
 
 # Source timestamps outside [1900, 2200) are garbage, not readings.
 MIN_TS_US = -2_208_988_800_000_000
@@ -44,24 +74,6 @@ MAX_TS_US = 7_258_118_400_000_000
 MAX_TAG_ID = 2**31 - 1
 _UINT32 = 2**32
 _EXACT = 2**53
-
-# OPC-UA built-in type ids a version 2 reading may carry (`vt`).
-VT_NULL, VT_BOOLEAN, VT_FLOAT, VT_DOUBLE, VT_STRING, VT_ENUMERATION = 0, 1, 10, 11, 12, 29
-INTEGER_RANGES = {
-    2: (-(2**7), 2**7 - 1),  # SByte
-    3: (0, 2**8 - 1),  # Byte
-    4: (-(2**15), 2**15 - 1),  # Int16
-    5: (0, 2**16 - 1),  # UInt16
-    6: (-(2**31), 2**31 - 1),  # Int32
-    7: (0, 2**32 - 1),  # UInt32
-    8: (-(2**63), 2**63 - 1),  # Int64
-    9: (0, 2**64 - 1),  # UInt64
-    VT_ENUMERATION: (-(2**31), 2**31 - 1),  # the enumeration's Int32
-}
-FLOAT_TYPES = frozenset({VT_FLOAT, VT_DOUBLE})
-NUMERIC_TYPES = frozenset(INTEGER_RANGES) - {VT_ENUMERATION} | FLOAT_TYPES
-"""Types whose values bucket aggregates (min, max, avg) take."""
-VALUE_TYPES = frozenset({VT_NULL, VT_BOOLEAN, VT_STRING}) | frozenset(INTEGER_RANGES) | FLOAT_TYPES
 NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 TextArray = npt.NDArray[np.object_]
 

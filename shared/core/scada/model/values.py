@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shared.core.scada.model.columns import (
+from shared.core.scada.model.value_types import (
     FLOAT_TYPES,
     INTEGER_RANGES,
     VT_BOOLEAN,

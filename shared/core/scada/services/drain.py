@@ -19,11 +19,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeAlias
 
 from shared.core.common.clock import Clock, utc_now
 from shared.core.ports.queue import Queue
 from shared.core.registry.model.tenants import Tenant
-from shared.core.scada.model.columns import ReadingColumns, check_signature
 from shared.core.scada.model.contract import (
     BatchRejectedError,
     ReadingBatchEnvelope,
@@ -41,9 +41,12 @@ from shared.core.scada.services.directory import GatewayDirectory, GatewayRoute
 from shared.core.scada.services.tag_cache import TagIdCache
 from shared.core.scada.services.tenant_batch import Item, TenantResult, write_tenant
 
+if TYPE_CHECKING:  # numpy loads when a drain decodes, not with the API
+    from shared.core.scada.model.columns import ReadingColumns
+
 log = logging.getLogger("wellos.ingest")
 
-OnWritten = Callable[[Tenant, ReadingColumns], object]
+OnWritten: TypeAlias = "Callable[[Tenant, ReadingColumns], object]"
 """Called with a tenant's readings once they are committed (e.g. alarm evaluation)."""
 
 
@@ -123,6 +126,8 @@ class DrainService:
             raise BatchRejectedError("unknown_gateway", f"gateway {gateway_id} is not registered")
         if route.gateway.status is not GatewayStatus.ACTIVE:
             raise BatchRejectedError("gateway_revoked", f"gateway {gateway_id} is revoked")
+        from shared.core.scada.model.columns import check_signature
+
         check_signature(envelope, self._keys.secret_for(gateway_id).encode())
         if str(envelope.tenant_id) != route.tenant.id:
             raise BatchRejectedError(
@@ -154,6 +159,8 @@ class DrainService:
         written = [item.columns for item in result.written if item.columns is not None]
         if self._on_written is None or not written:
             return
+        from shared.core.scada.model.columns import ReadingColumns
+
         try:
             self._on_written(tenant, ReadingColumns.concat(written))
         except Exception as exc:  # the readings stay committed; only their evaluation is lost

@@ -16,14 +16,19 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from shared.core.registry.model.tenants import Tenant
-from shared.core.scada.model.columns import ReadingColumns, decode_envelope_columns
 from shared.core.scada.model.contract import BatchRejectedError, ReadingBatchEnvelope
 from shared.core.scada.ports import BatchClaim, IngestUnitOfWork
 from shared.core.scada.services.deliveries import Delivery
 from shared.core.scada.services.tag_cache import TagIdCache
 
+if TYPE_CHECKING:
+    from shared.core.scada.model.columns import ReadingColumns
+
+# The numpy columns are imported where a drain decodes, so that the API, which builds the
+# same services, does not load numpy on a cold start.
 CHUNK_ROWS = 100_000
 _END = object()
 
@@ -75,6 +80,8 @@ def _retry_deferred(
     result: TenantResult,
 ) -> None:
     """Reload the mapping once (a tag may be new); write what it knows, reject the rest."""
+    from shared.core.scada.model.columns import ReadingColumns
+
     wanted = [_columns(item).tag_ids() for item in deferred]
     known = tags.known(tenant.id, uow.tags, set().union(*wanted))
     now_known = []
@@ -124,6 +131,8 @@ class _Decoder:
         self._error: BaseException | None = None
 
     def chunks(self) -> Iterator[ReadingColumns]:
+        from shared.core.scada.model.columns import ReadingColumns
+
         thread = threading.Thread(target=self._run, name="wellos-ingest-decode", daemon=True)
         thread.start()
         try:
@@ -139,6 +148,8 @@ class _Decoder:
             raise self._error
 
     def _run(self) -> None:
+        from shared.core.scada.model.columns import ReadingColumns
+
         try:
             pending: list[ReadingColumns] = []
             size = 0
@@ -158,6 +169,8 @@ class _Decoder:
             self._put(_END)
 
     def _decode(self, item: Item) -> ReadingColumns | None:
+        from shared.core.scada.model.columns import decode_envelope_columns
+
         try:
             item.columns = decode_envelope_columns(item.envelope)
         except BatchRejectedError as rejected:
