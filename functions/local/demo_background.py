@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -100,24 +101,25 @@ def start_alarm_watch(
     interval_s: float = 3.0,
 ) -> None:
     """Print each real-time alarm once, as soon as the alerts API would show it, with the
-    seconds since the field started."""
+    seconds since the field started; a last look at Ctrl-C prints those raised meanwhile."""
     started = time.monotonic()
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()  # alarm ids derive from the episode: equal across tenants
 
     def watch() -> None:
-        while not background.stop_event.wait(interval_s):
+        stopping = False
+        while not stopping:
+            stopping = background.stop_event.wait(interval_s)
             for demo in tenants:
                 try:
-                    page = platform.analytics.alerts.list(
-                        demo.tenant, demo.actor, None, None, None, 50, 0
-                    )
+                    alerts = _all_alerts(platform, demo)
                 except Exception as exc:  # the demo goes on; the next look may work
                     log.warning("alarm watch of %s: %s", demo.tenant.slug, type(exc).__name__)
                     continue
-                for alert in page.items:
-                    if alert["source"] != "alarm" or str(alert["id"]) in seen:
+                for alert in alerts:
+                    key = (demo.tenant.slug, str(alert["id"]))
+                    if alert["source"] != "alarm" or key in seen:
                         continue
-                    seen.add(str(alert["id"]))
+                    seen.add(key)
                     after = time.monotonic() - started
                     say(
                         f"ALARM {demo.tenant.slug}: {alert['title']} "
@@ -128,6 +130,18 @@ def start_alarm_watch(
     thread = threading.Thread(target=watch, name="wellos-demo-alarms", daemon=True)
     thread.start()
     background.threads.append(thread)
+
+
+def _all_alerts(platform: Platform, demo: DemoTenant, page_size: int = 200) -> list[Any]:
+    """Every alert of the tenant, page by page (the nightly scoring's may be many)."""
+    found: list[Any] = []
+    while True:
+        page = platform.analytics.alerts.list(
+            demo.tenant, demo.actor, None, None, None, page_size, len(found)
+        )
+        found.extend(page.items)
+        if not page.items or len(found) >= page.total:
+            return found
 
 
 def count_readings(platform: Platform, tenant: Tenant) -> int:
