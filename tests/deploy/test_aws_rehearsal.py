@@ -37,6 +37,7 @@ from shared.core.analytics.services.nightly import SCORING_QUEUE
 from shared.settings import Settings
 from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.deploy.conftest import ROOT, Synth
+from tests.deploy.line_host import LineHost
 from tests.emulators import AWS_REGION, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
@@ -221,7 +222,7 @@ def stack(dev_synth: Synth, master_database: str, moto_server: str) -> Stack:
 
 
 @dataclass
-class Host:
+class Host(LineHost):
     """One Lambda function's process: its handler imported with its environment."""
 
     handler: str
@@ -232,31 +233,8 @@ class Host:
     invocations: int = 0
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        assert self.process.stdin is not None
         self.invocations += 1
-        self.process.stdin.write(json.dumps(event) + "\n")
-        self.process.stdin.flush()
-        answer = self._read()
-        assert "error" not in answer, f"{self.handler}: {answer['error']}: {answer['trace']}"
-        return answer["result"]
-
-    def _read(self) -> dict[str, Any]:
-        line = self.answers.readline()
-        if not line:
-            self.process.wait(timeout=30)
-            tail = self.log.read_text()[-3000:]
-            raise AssertionError(f"{self.handler} exited ({self.process.returncode}): {tail}")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        return self.exchange(self.handler, event)
 
 
 def spawn_host(stack: Stack, handler: str, log: Path) -> Host:
@@ -272,7 +250,7 @@ def spawn_host(stack: Stack, handler: str, log: Path) -> Host:
 
 
 def wait_ready(host: Host) -> Host:
-    host.ready = host._read()
+    host.ready = host.read(host.handler)
     return host
 
 

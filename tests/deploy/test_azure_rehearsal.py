@@ -37,6 +37,7 @@ import pytest
 from shared.settings import Settings
 from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.deploy.azure_source import azure_triggers
+from tests.deploy.line_host import LineHost
 from tests.emulators import free_port
 
 pytestmark = pytest.mark.slow
@@ -157,37 +158,14 @@ def deployment(
 
 
 @dataclass
-class FunctionsHost:
+class FunctionsHost(LineHost):
     process: subprocess.Popen[str]
     answers: IO[str]
     log: Path
     ready: dict[str, Any] = field(default_factory=dict)
 
     def send(self, op: str, **arguments: Any) -> Any:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"op": op, **arguments}) + "\n")
-        self.process.stdin.flush()
-        answer = self._read()
-        assert "error" not in answer, f"{op}: {answer['error']}: {answer['trace']}"
-        return answer["result"]
-
-    def _read(self) -> dict[str, Any]:
-        line = self.answers.readline()
-        if not line:
-            self.process.wait(timeout=30)
-            tail = self.log.read_text()[-3000:]
-            raise AssertionError(f"the host exited ({self.process.returncode}): {tail}")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        return self.exchange(op, {"op": op, **arguments})
 
 
 def start_host(deployment: Deployment, environment: dict[str, str], log: Path) -> FunctionsHost:
@@ -199,7 +177,7 @@ def start_host(deployment: Deployment, environment: dict[str, str], log: Path) -
         )  # fmt: skip
     assert process.stdout is not None
     host = FunctionsHost(process, process.stdout, log)
-    host.ready = host._read()
+    host.ready = host.read("the Functions host")
     return host
 
 

@@ -159,17 +159,21 @@ class MemoryAnalyticsStore:
         return True
 
     def due_notifications(self, now: datetime, limit: int) -> list[Record]:
-        due = [
-            o for o in self._outbox() if o["status"] == "PENDING" and o["next_attempt_at"] <= now
-        ]
+        return self._due_outbox("PENDING", now, limit)
+
+    def claim_notification(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        return self._claim_outbox("PENDING", row_id, due, lease_until)
+
+    def _due_outbox(self, status: str, now: datetime, limit: int) -> list[Record]:
+        due = [o for o in self._outbox() if o["status"] == status and o["next_attempt_at"] <= now]
         due.sort(key=lambda o: (o["next_attempt_at"], o["id"]))
         return [copy.deepcopy(o) for o in due[:limit]]
 
-    def claim_notification(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+    def _claim_outbox(self, status: str, row_id: str, due: datetime, lease: datetime) -> bool:
         found = self._data.outbox.get(row_id)
-        if found is None or found["status"] != "PENDING" or found["next_attempt_at"] != due:
+        if found is None or found["status"] != status or found["next_attempt_at"] != due:
             return False
-        found["next_attempt_at"] = lease_until
+        found["next_attempt_at"] = lease
         return True
 
     def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None:
@@ -184,16 +188,10 @@ class MemoryAnalyticsStore:
         self._data.settings[name] = value
 
     def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
-        due = [o for o in self._outbox() if o["status"] == "DIGEST" and o["next_attempt_at"] <= now]
-        due.sort(key=lambda o: (o["next_attempt_at"], o["id"]))
-        return [copy.deepcopy(o) for o in due[:limit]]
+        return self._due_outbox("DIGEST", now, limit)
 
     def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
-        found = self._data.outbox.get(row_id)
-        if found is None or found["status"] != "DIGEST" or found["next_attempt_at"] != due:
-            return False
-        found["next_attempt_at"] = lease_until
-        return True
+        return self._claim_outbox("DIGEST", row_id, due, lease_until)
 
     def get_notification(self, row_id: str) -> Record | None:
         found = self._data.outbox.get(row_id)

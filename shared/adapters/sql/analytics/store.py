@@ -168,23 +168,10 @@ class SqlAnalyticsStore:
         return self._c.execute(statement).rowcount == 1
 
     def due_notifications(self, now: datetime, limit: int) -> list[Record]:
-        o = notification_outbox
-        statement = (
-            sa.select(o)
-            .where(o.c.status == "PENDING", o.c.next_attempt_at <= now)
-            .order_by(o.c.next_attempt_at, o.c.id)
-            .limit(limit)
-        )
-        return [_record(row._mapping) for row in self._c.execute(statement)]
+        return self._due_outbox("PENDING", now, limit)
 
     def claim_notification(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
-        o = notification_outbox
-        statement = (
-            o.update()
-            .where(o.c.id == row_id, o.c.status == "PENDING", o.c.next_attempt_at == due)
-            .values(next_attempt_at=lease_until)
-        )
-        return self._c.execute(statement).rowcount == 1
+        return self._claim_outbox("PENDING", row_id, due, lease_until)
 
     def latest_prediction(self, well_id: str, model: str) -> Prediction | None:
         p = predictions
@@ -224,21 +211,29 @@ class SqlAnalyticsStore:
             self._c.execute(changed)
 
     def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+        return self._due_outbox("DIGEST", now, limit)
+
+    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+        return self._claim_outbox("DIGEST", row_id, due, lease_until)
+
+    def _due_outbox(self, status: str, now: datetime, limit: int) -> list[Record]:
+        """Outbox rows of `status` due by `now`, oldest first."""
         o = notification_outbox
         statement = (
             sa.select(o)
-            .where(o.c.status == "DIGEST", o.c.next_attempt_at <= now)
+            .where(o.c.status == status, o.c.next_attempt_at <= now)
             .order_by(o.c.next_attempt_at, o.c.id)
             .limit(limit)
         )
         return [_record(row._mapping) for row in self._c.execute(statement)]
 
-    def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
+    def _claim_outbox(self, status: str, row_id: str, due: datetime, lease: datetime) -> bool:
+        """Lease a row still of `status` and due at `due`: one taker wins."""
         o = notification_outbox
         statement = (
             o.update()
-            .where(o.c.id == row_id, o.c.status == "DIGEST", o.c.next_attempt_at == due)
-            .values(next_attempt_at=lease_until)
+            .where(o.c.id == row_id, o.c.status == status, o.c.next_attempt_at == due)
+            .values(next_attempt_at=lease)
         )
         return self._c.execute(statement).rowcount == 1
 
