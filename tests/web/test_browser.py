@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ def _flatten(suite: dict[str, Any], file: str, out: dict[str, list[tuple[str, st
         for test in spec.get("tests", []):
             results = test.get("results", [])
             status = results[-1]["status"] if results else test.get("status", "skipped")
+            if len(results) > 1 and status == "passed":
+                warnings.warn(f"{spec['title']} passed on its retry (flaky)", stacklevel=1)
             errors = "\n".join(
                 error.get("message", "") for result in results for error in result.get("errors", [])
             )
