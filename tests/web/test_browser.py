@@ -30,6 +30,11 @@ sys.path.insert(0, str(WEB / "scripts"))
 from toolchain import node_command, node_env  # noqa: E402
 
 
+def _printed(result: dict[str, Any]) -> str:
+    """What a failed walk printed (support.ts prints its API calls and page loads)."""
+    return "".join(part.get("text", "") for part in result.get("stdout", []))
+
+
 def _flatten(suite: dict[str, Any], file: str, out: dict[str, list[tuple[str, str, str]]]) -> None:
     file = suite.get("file", file)
     for spec in suite.get("specs", []):
@@ -39,7 +44,12 @@ def _flatten(suite: dict[str, Any], file: str, out: dict[str, list[tuple[str, st
             if len(results) > 1 and status == "passed":
                 warnings.warn(f"{spec['title']} passed on its retry (flaky)", stacklevel=1)
             errors = "\n".join(
-                error.get("message", "") for result in results for error in result.get("errors", [])
+                [
+                    error.get("message", "")
+                    for result in results
+                    for error in result.get("errors", [])
+                ]
+                + [_printed(result) for result in results if result.get("status") != "passed"]
             )
             out.setdefault(Path(file).name, []).append((spec["title"], status, errors))
     for child in suite.get("suites", []):

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { env, expectAccessible, plainUrl, screenshot, signIn, tenant } from "./support";
+import { env, expectAccessible, plainUrl, screenshot, signIn, tenant, test } from "./support";
 
 test("a wrong password is refused next to the form, the right one signs in", async ({ page }) => {
   await page.goto("/");

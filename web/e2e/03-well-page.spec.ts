@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectAccessible, openProducingWell, screenshot, signIn } from "./support";
+import { expectAccessible, openProducingWell, screenshot, signIn, test } from "./support";
 
 test("a well's page: production, live SCADA, forecast, alerts, timeline, equipment", async ({ page }) => {
   await signIn(page);

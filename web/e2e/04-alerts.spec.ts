@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectAccessible, screenshot, signIn } from "./support";
+import { expectAccessible, screenshot, signIn, test } from "./support";
 
 test("the alerts inbox: acknowledge one, resolve one with a note, the count follows", async ({ page }) => {
   await signIn(page, "/alerts");

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { env, expectAccessible, screenshot, signIn } from "./support";
+import { env, expectAccessible, screenshot, signIn, test } from "./support";
 
 test("import a spreadsheet: mapping, problems, progress, undo", async ({ page }) => {
   await signIn(page, "/imports");

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { env, expectAccessible, screenshot, signIn } from "./support";
+import { env, expectAccessible, screenshot, signIn, test } from "./support";
 
 test("edit an ETL mapping: the source's refusal shows by the setting, then it saves", async ({ page }) => {
   test.skip(!env.etl, "needs MariaDB/MySQL for the operator's source database");

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
-import { expectAccessible, openProducingWell, signIn } from "./support";
+import { expectAccessible, openProducingWell, signIn, test } from "./support";
 
 /** Every page of the app, by its path and the heading it shows. */
 async function pages(page: Page): Promise<{ path: string; heading: string | RegExp }[]> {

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectAccessible, screenshot, signIn } from "./support";
+import { expectAccessible, screenshot, signIn, test } from "./support";
 
 test("admin: invite a user (the API's problem by its field), re-send, revoke, reactivate, end sessions", async ({ page }) => {
   await signIn(page, "/admin");

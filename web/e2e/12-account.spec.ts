@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { env, expectAccessible, screenshot, signIn } from "./support";
+import { env, expectAccessible, screenshot, signIn, test } from "./support";
 
 /** The authenticator app's code for a base32 key (RFC 6238: SHA-1, 30 s, 6 digits). */
 function totp(secret: string, at = Date.now()): string {

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectAccessible, openProducingWell, screenshot, signIn } from "./support";
+import { expectAccessible, openProducingWell, screenshot, signIn, test } from "./support";
 
 test("work orders: create one from an alert in the inbox, then see it in the well's list", async ({ page }) => {
   await signIn(page, "/alerts?status=ALL");

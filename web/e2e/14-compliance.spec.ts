@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectAccessible, screenshot, signIn } from "./support";
+import { expectAccessible, screenshot, signIn, test } from "./support";
 
 test("month-end: a tank and a run ticket, the lease's balance with its problems, the reports as files, the filings calendar", async ({ page }) => {
   await signIn(page, "/compliance");

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectAccessible, screenshot, signIn } from "./support";
+import { expectAccessible, screenshot, signIn, test } from "./support";
 
 test("operations: propose and submit an AFE, record a permit and its approval, report an incident", async ({ page }) => {
   await signIn(page, "/operations");

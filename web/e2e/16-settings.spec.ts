@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { env, expectAccessible, screenshot, signIn } from "./support";
+import { env, expectAccessible, screenshot, signIn, test } from "./support";
 
 test("sign-in settings: SSO with a write-only secret (the provider's problem at its field), the two-factor policy", async ({ page }) => {
   await signIn(page, "/settings");

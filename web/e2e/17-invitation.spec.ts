@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
-import { expectAccessible, screenshot } from "./support";
+import { expectAccessible, screenshot, test } from "./support";
 
 /** What tests/web/test_browser.py arranged: an invited user, and an active one who asked for a reset. */
 const mailLog = process.env.WELLOS_E2E_MAIL_LOG ?? "";

@@ -1,5 +1,39 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
+
+/** A path as the log may show it: no host, no query, long opaque segments (link tokens) elided. */
+function loggable(url: string): string {
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/, "").split(/[?#]/)[0] ?? "";
+  return path.replace(/\/[A-Za-z0-9_-]{40,}/g, "/…");
+}
+
+/**
+ * Every walk, with its API calls and page loads recorded: a walk that fails prints the last
+ * of them (statuses, methods, paths; never tokens), so a flaky failure shows what the app saw.
+ */
+export const test = base.extend<{ apiLog: void }>({
+  apiLog: [
+    async ({ page }, use, testInfo) => {
+      const started = Date.now();
+      const lines: string[] = [];
+      const at = () => `+${Date.now() - started}ms`;
+      page.on("response", (r) => {
+        if (r.url().includes("/api/")) lines.push(`${at()} ${r.status()} ${r.request().method()} ${loggable(r.url())}`);
+      });
+      page.on("requestfailed", (r) => {
+        if (r.url().includes("/api/")) lines.push(`${at()} failed ${r.method()} ${loggable(r.url())}: ${r.failure()?.errorText ?? ""}`);
+      });
+      page.on("framenavigated", (frame) => {
+        if (frame === page.mainFrame()) lines.push(`${at()} page ${loggable(frame.url())}`);
+      });
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        console.log(`The walk's last API calls and page loads:\n${lines.slice(-80).join("\n")}`);
+      }
+    },
+    { auto: true },
+  ],
+});
 
 /** What the pytest fixture hands over (tests/web/conftest.py). */
 export const env = {

@@ -129,4 +129,34 @@ describe("SessionStore", () => {
     expect((await store.fetch(new Request(`${ORIGIN}/api/v1/wells`))).status).toBe(200);
     expect(fetcher.mock.calls.some(([input]) => String(input instanceof Request ? input.url : input).endsWith("/auth/refresh"))).toBe(false);
   });
+  it("a request refused while a password change is out waits for its tokens instead of ending the session", async () => {
+    let answerChange: () => void = () => undefined;
+    const changeHeld = new Promise<void>((resolve) => { answerChange = resolve; });
+    let refused = 0;
+    const fetcher = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(String(input), init);
+      if (request.url.endsWith("/auth/login")) return answer(tokens(1));
+      if (request.url.endsWith("/auth/refresh")) return answer({}, 401); // the change revoked it
+      if (request.url.endsWith("/auth/password")) {
+        await changeHeld; // committed on the server, its answer still on the way
+        return answer(tokens(3));
+      }
+      if (request.headers.get("Authorization") === "Bearer access-3") return answer({ ok: true });
+      refused += 1;
+      return answer({}, 401);
+    });
+    const store = new SessionStore(ORIGIN, fetcher as typeof fetch);
+    await store.signIn("acme", "a@acme.test", "pw");
+    const change = store.replacingTokens(
+      () => store.fetch(new Request(`${ORIGIN}/api/v1/auth/password`, { method: "POST" })).then((r) => r.json()),
+      (body) => body as ReturnType<typeof tokens>,
+    );
+    const poll = store.fetch(new Request(`${ORIGIN}/api/v1/alerts/count`)); // sent with the old token
+    await vi.waitFor(() => expect(refused).toBe(1));
+    answerChange();
+    await change;
+    expect((await poll).status).toBe(200);
+    expect(store.current).toBe("signed-in");
+    expect(JSON.parse(localStorage.getItem("wellos.session") ?? "{}").refreshToken).toBe("refresh-3");
+  });
 });

@@ -10,6 +10,8 @@
 const STORAGE_KEY = "wellos.session";
 const EARLY_REFRESH_MS = 30_000;
 const AUTH_PATHS = ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"];
+/** Requests whose answer carries this tab's next tokens (see `replacingTokens`). */
+const REPLACING_PATHS = ["/api/v1/auth/password", "/api/v1/auth/mfa/totp/confirm"];
 
 export interface StoredSession {
   tenant: string;
@@ -55,6 +57,7 @@ async function withLock<T>(task: () => Promise<T>): Promise<T> {
 export class SessionStore {
   private session: StoredSession | null = read();
   private refreshing: Promise<boolean> | null = null;
+  private replacing = new Set<Promise<unknown>>();
   private listeners = new Set<Listener>();
   private status: SessionStatus = this.session ? "signed-in" : "signed-out";
 
@@ -141,6 +144,31 @@ export class SessionStore {
     if (this.session) this.adopt(this.session.tenant, answer);
   }
 
+  /**
+   * Send a request whose answer replaces this tab's tokens (a password change, MFA
+   * enrolment) and adopt them. The server ends the old session before it answers, so
+   * a request refused meanwhile waits for these tokens instead of taking the session
+   * as ended (its refresh token is already revoked).
+   */
+  async replacingTokens<T>(send: () => Promise<T>, tokensOf: (answer: T) => TokenAnswer): Promise<T> {
+    const pending = send().then((answer) => {
+      this.replaceTokens(tokensOf(answer));
+      return answer;
+    });
+    this.replacing.add(pending);
+    try {
+      return await pending;
+    } finally {
+      this.replacing.delete(pending);
+    }
+  }
+
+  /** Wait for token replacements in flight (other than the one this request belongs to). */
+  private async settleReplacements(request: Request): Promise<void> {
+    if (this.replacing.size === 0 || REPLACING_PATHS.some((p) => request.url.includes(p))) return;
+    await Promise.allSettled([...this.replacing]);
+  }
+
   async signOut(): Promise<void> {
     const session = this.session;
     this.session = null;
@@ -220,6 +248,7 @@ export class SessionStore {
     const retry = request.clone();
     const { response: first, token } = await this.send(request);
     if (first.status !== 401 || AUTH_PATHS.some((p) => request.url.includes(p))) return first;
+    await this.settleReplacements(request);
     this.session = read() ?? this.session;
     if (this.session && token !== null && this.session.accessToken !== token) {
       return (await this.send(retry)).response;

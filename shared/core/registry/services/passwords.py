@@ -9,45 +9,25 @@ session of the user.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from shared.core.common.actor import Actor
-from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import AuthenticationError, InputError
-from shared.core.ports.security import PasswordHasher
 from shared.core.registry.errors import LinkInvalidError
 from shared.core.registry.model.links import LinkPurpose, hash_link_token, new_link_token
 from shared.core.registry.model.passwords import PasswordPolicy
 from shared.core.registry.model.sessions import ClientInfo
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import UserStatus, normalize_email
-from shared.core.registry.ports import MasterDatabase
-from shared.core.registry.services.auth import AuthService, TokenPair, end_user_sessions
+from shared.core.registry.services.account_flows import AccountFlowService
+from shared.core.registry.services.auth import TokenPair, end_user_sessions
 from shared.core.registry.services.links import issue_link, spend_link
-from shared.core.registry.services.mail import IdentityMail
 from shared.core.registry.services.users import audit_user
 
 MAX_EMAIL_LENGTH = 320
 
 
-class PasswordService:
-    def __init__(
-        self,
-        master: MasterDatabase,
-        hasher: PasswordHasher,
-        auth: AuthService,
-        mail: IdentityMail,
-        clock: Clock = utc_now,
-        on_user_changed: Callable[[str], None] | None = None,
-    ) -> None:
-        self._master = master
-        self._hasher = hasher
-        self._auth = auth
-        self._mail = mail
-        self._clock = clock
-        self._on_user_changed = on_user_changed or (lambda _user_id: None)
-
+class PasswordService(AccountFlowService):
     def change(
         self,
         tenant: Tenant,
@@ -58,7 +38,8 @@ class PasswordService:
     ) -> TokenPair:
         """Set a new password; every session of the user ends and a new one starts."""
         account_key = f"account:{tenant.id}:{actor.email}"
-        self._auth.count_attempt(account_key, f"address:{client.address}", "password attempts")
+        address_key = f"address:{client.address}"
+        self._auth.count_attempt(account_key, address_key, "password attempts")
         with self._master.unit_of_work() as uow:
             user = uow.users.get(tenant.id, actor.user_id)
             if user is None or user.status is not UserStatus.ACTIVE:
@@ -70,6 +51,7 @@ class PasswordService:
             if new_password == current_password:
                 raise InputError("new_password", "must differ from the current password")
             uow.login_attempts.clear(account_key)
+            uow.login_attempts.refund_attempt(address_key)  # as a sign-in does: only failures count
             user = replace(
                 user, password_hash=self._hasher.hash(new_password), must_change_password=False
             )

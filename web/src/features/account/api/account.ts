@@ -7,9 +7,9 @@ export type ApiKey = Schemas["ApiKeyOut"];
 
 export function useChangePassword() {
   return useMutation({
-    mutationFn: (body: Schemas["PasswordChangeIn"]) => call(api.POST("/api/v1/auth/password", { body })),
     // every session ended: the answer is this tab's new one
-    onSuccess: (tokens) => session.replaceTokens(tokens),
+    mutationFn: (body: Schemas["PasswordChangeIn"]) =>
+      session.replacingTokens(() => call(api.POST("/api/v1/auth/password", { body })), (tokens) => tokens),
   });
 }
 
@@ -44,11 +44,9 @@ export function useStartTotp() {
 export function useConfirmTotp() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) => call(api.POST("/api/v1/auth/mfa/totp/confirm", { body: { code } })),
-    onSuccess: (answer) => {
-      session.replaceTokens(answer.tokens);
-      void client.invalidateQueries({ queryKey: ["account"] });
-    },
+    mutationFn: (code: string) =>
+      session.replacingTokens(() => call(api.POST("/api/v1/auth/mfa/totp/confirm", { body: { code } })), (answer) => answer.tokens),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["account"] }),
   });
 }
 
