@@ -75,6 +75,20 @@ def mysql_server_url() -> str:
     return "mysql+pymysql://root@127.0.0.1:3306/mysql"
 
 
+@pytest.fixture
+def mysql_database(mysql_server_url: str) -> Iterator[str]:
+    """A new, empty database on the MariaDB/MySQL server, dropped afterwards; yields its URL."""
+    name = f"wt_{uuid.uuid4().hex[:10]}"
+    server = normalize_url(mysql_server_url)
+    admin = sa.create_engine(server, poolclass=NullPool)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+    admin.dispose()
+
+
 def _admin_engine(server_url: str) -> sa.Engine:
     return sa.create_engine(
         normalize_url(server_url), poolclass=NullPool, isolation_level="AUTOCOMMIT"

@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases
 from shared.adapters.sql.engines import PoolSettings, create_engine
@@ -27,19 +25,6 @@ from shared.core.wells.ports import WellQuery, WellsUnitOfWork
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 OpenUnitOfWork = Callable[[], WellsUnitOfWork]
-
-
-@pytest.fixture
-def mysql_database(mysql_server_url: str) -> Iterator[str]:
-    name = f"wt_{uuid.uuid4().hex[:10]}"
-    server = normalize_url(mysql_server_url)
-    admin = sa.create_engine(server, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-    admin.dispose()
 
 
 def _sql(request: pytest.FixtureRequest, fixture: str) -> Iterator[OpenUnitOfWork]:

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import head_revision
@@ -21,20 +20,6 @@ from shared.adapters.sql.urls import normalize_url
 from shared.core.scada.model.columns import ReadingColumns
 from shared.core.scada.ports import ReadingQuery
 from shared.core.wells.model.records import ProductionDay, Well
-
-
-@pytest.fixture
-def mysql_database(mysql_server_url: str) -> Iterator[str]:
-    """A new database on the MariaDB/MySQL server, dropped afterwards; yields its URL."""
-    name = f"wt_{uuid.uuid4().hex[:10]}"
-    server = normalize_url(mysql_server_url)
-    admin = sa.create_engine(server, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-    admin.dispose()
 
 
 @pytest.fixture(params=["postgresql", pytest.param("mysql", marks=pytest.mark.mysql)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 
 import pytest
@@ -28,20 +27,6 @@ from tests.integration.etl_support import (
 )
 
 pytestmark = pytest.mark.mysql
-
-
-@pytest.fixture
-def mysql_database(mysql_server_url):
-    """An empty database on MariaDB: the operator creates it, WellOS migrates it."""
-    name = f"wt_tenant_{uuid.uuid4().hex[:8]}"
-    server = normalize_url(mysql_server_url)
-    admin = sa.create_engine(server, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-    admin.dispose()
 
 
 @pytest.fixture

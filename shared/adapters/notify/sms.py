@@ -10,14 +10,10 @@ notifier stands in for both.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Callable
-from email.utils import formatdate
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from botocore.exceptions import (  # type: ignore[import-untyped]
@@ -25,6 +21,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     ClientError,
 )
 
+from shared.adapters.notify.acs_signing import acs_signed_headers
 from shared.core.ports.notifications import Notification, NotificationError
 
 SMS = "sms"
@@ -72,30 +69,13 @@ class AcsSmsNotifier:
         url = f"{self._endpoint}/sms?api-version={ACS_SMS_API_VERSION}"
         if self._client is None:
             self._client = self._factory()
+        headers = acs_signed_headers(self._key, url, body)
         try:
-            response = self._client.post(url, content=body, headers=self._signed(url, body))
+            response = self._client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise NotificationError(f"ACS SMS {type(exc).__name__}") from exc
         if response.status_code >= 300:
             raise NotificationError(f"ACS SMS answered {response.status_code}")
-
-    def _signed(self, url: str, body: bytes) -> dict[str, str]:
-        parts = urlsplit(url)
-        date = formatdate(usegmt=True)
-        content_hash = base64.b64encode(hashlib.sha256(body).digest()).decode()
-        to_sign = f"POST\n{parts.path}?{parts.query}\n{date};{parts.netloc};{content_hash}"
-        signature = base64.b64encode(
-            hmac.new(self._key, to_sign.encode(), hashlib.sha256).digest()
-        ).decode()
-        return {
-            "Content-Type": "application/json",
-            "x-ms-date": date,
-            "x-ms-content-sha256": content_hash,
-            "Authorization": (
-                "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256"
-                f"&Signature={signature}"
-            ),
-        }
 
 
 class SnsSmsNotifier:

@@ -32,6 +32,7 @@ from shared.core.operations.model.alarm_rules import (
     Severity,
     TagInfo,
     TagSelector,
+    rule_fields,
 )
 from shared.core.operations.ports import (
     AfeStore,
@@ -50,23 +51,9 @@ STATE_ROW = 1
 
 
 def _rule_values(rule: AlarmRule, enabled: bool) -> dict[str, Any]:
-    return {
-        "id": rule.rule_id,
-        "name": rule.name,
-        "kind": rule.kind.value,
-        "tag_id": rule.target.tag_id,
-        "signal_class": rule.target.signal_class,
-        "field_id": rule.target.field_id,
-        "high": rule.high,
-        "low": rule.low,
-        "max_rise_per_min": rule.max_rise_per_min,
-        "max_fall_per_min": rule.max_fall_per_min,
-        "stale_after_s": rule.stale_after_s,
-        "deadband": rule.deadband,
-        "min_duration_s": rule.min_duration_s,
-        "severity": rule.severity.value,
-        "enabled": enabled,
-    }
+    values = rule_fields(rule, enabled)
+    values["id"] = values.pop("rule_id")
+    return values
 
 
 def _rule(row: sa.Row[Any]) -> tuple[AlarmRule, bool]:

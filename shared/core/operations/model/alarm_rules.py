@@ -136,6 +136,27 @@ class AlarmRuleSpec(_Number):
     severity: Severity = Severity.MEDIUM
 
 
+def rule_fields(rule: AlarmRule, enabled: bool) -> dict[str, Any]:
+    """The rule's settings, flat (as the API shows them and the store keeps them)."""
+    return {
+        "rule_id": rule.rule_id,
+        "name": rule.name,
+        "kind": rule.kind.value,
+        "tag_id": rule.target.tag_id,
+        "signal_class": rule.target.signal_class,
+        "field_id": rule.target.field_id,
+        "high": rule.high,
+        "low": rule.low,
+        "max_rise_per_min": rule.max_rise_per_min,
+        "max_fall_per_min": rule.max_fall_per_min,
+        "stale_after_s": rule.stale_after_s,
+        "deadband": rule.deadband,
+        "min_duration_s": rule.min_duration_s,
+        "severity": rule.severity.value,
+        "enabled": enabled,
+    }
+
+
 def parse_alarm_rule(data: Mapping[str, Any]) -> AlarmRule:
     """A checked rule from a mapping; `AlarmRuleError` naming the field otherwise."""
     spec = parse_model(AlarmRuleSpec, data, AlarmRuleError)

@@ -43,6 +43,7 @@ from shared.core.operations.model.alarm_rules import (
     AlarmRule,
     check_rule_targets,
     parse_alarm_rule,
+    rule_fields,
 )
 from shared.core.operations.model.alarm_stale import evaluate_stale, retire
 from shared.core.operations.model.alarm_state import EPOCH, AlarmEvent, AlarmState, EventKind
@@ -57,23 +58,7 @@ SYSTEM_ACTOR = "system:alarms"
 
 def rule_record(rule: AlarmRule, enabled: bool) -> dict[str, Any]:
     """The rule as the API shows it."""
-    return {
-        "rule_id": rule.rule_id,
-        "name": rule.name,
-        "kind": rule.kind.value,
-        "tag_id": rule.target.tag_id,
-        "signal_class": rule.target.signal_class,
-        "field_id": rule.target.field_id,
-        "high": rule.high,
-        "low": rule.low,
-        "max_rise_per_min": rule.max_rise_per_min,
-        "max_fall_per_min": rule.max_fall_per_min,
-        "stale_after_s": rule.stale_after_s,
-        "deadband": rule.deadband,
-        "min_duration_s": rule.min_duration_s,
-        "severity": rule.severity.value,
-        "enabled": enabled,
-    }
+    return rule_fields(rule, enabled)
 
 
 class AlarmRuleService:

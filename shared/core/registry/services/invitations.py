@@ -8,15 +8,12 @@ transaction: one that cannot be queued leaves no user behind.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 
 from shared.core.common.access import require
 from shared.core.common.actor import Actor
-from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import ConflictError, DuplicateError
 from shared.core.common.roles import Permission, Role
-from shared.core.ports.security import PasswordHasher
 from shared.core.registry.errors import LinkInvalidError
 from shared.core.registry.model.links import LinkPurpose
 from shared.core.registry.model.passwords import PasswordPolicy
@@ -29,30 +26,13 @@ from shared.core.registry.model.users import (
     validate_email,
     validate_person_name,
 )
-from shared.core.registry.ports import MasterDatabase
-from shared.core.registry.services.auth import AuthService, TokenPair, refuse_if_sso_required
+from shared.core.registry.services.account_flows import AccountFlowService
+from shared.core.registry.services.auth import TokenPair, refuse_if_sso_required
 from shared.core.registry.services.links import issue_link, spend_link
-from shared.core.registry.services.mail import IdentityMail
 from shared.core.registry.services.users import audit_user, must_get, public_view
 
 
-class InvitationService:
-    def __init__(
-        self,
-        master: MasterDatabase,
-        hasher: PasswordHasher,
-        auth: AuthService,
-        mail: IdentityMail,
-        clock: Clock = utc_now,
-        on_user_changed: Callable[[str], None] | None = None,
-    ) -> None:
-        self._master = master
-        self._hasher = hasher
-        self._auth = auth
-        self._mail = mail
-        self._clock = clock
-        self._on_user_changed = on_user_changed or (lambda _user_id: None)
-
+class InvitationService(AccountFlowService):
     def invite(self, tenant: Tenant, actor: Actor, email: str, full_name: str, role: Role) -> User:
         require(actor, Permission.USERS_WRITE)
         email = validate_email(email)
