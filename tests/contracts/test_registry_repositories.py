@@ -5,17 +5,9 @@ functional tests use behaves like the database."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pytest
-import sqlalchemy as sa
-
-from shared.adapters.memory.registry import MemoryMasterDatabase
-from shared.adapters.sql.migrate import upgrade
-from shared.adapters.sql.unit_of_work import SqlMasterUnitOfWork
-from shared.adapters.sql.urls import normalize_url
 from shared.core.common.roles import Role
 from shared.core.common.units_of_work import AuditQuery
 from shared.core.registry.model.api_keys import ApiKey
@@ -23,19 +15,13 @@ from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
 from shared.core.registry.model.mfa import MfaRequirement, TotpEnrolment
 from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.sso import SsoConfig, SsoProviderKind, SsoState
-from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
+from shared.core.registry.model.tenants import Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.registry.ports import MasterAuditEntry, RefreshTokenRecord
+from tests.contracts.master import NOW, acme_fixture, make_tenant, uow_fixture
 
-NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
-
-
-def _tenant(slug: str) -> Tenant:
-    return Tenant(
-        str(uuid.uuid4()), slug, slug.title(), TenantStatus.ACTIVE, "standard",
-        DatabaseKind.POSTGRESQL, f"secret-{slug}", "local", "local",
-        features={"a": 1}, created_at=NOW, updated_at=NOW,
-    )  # fmt: skip
+_tenant = make_tenant
+__all__ = ["acme_fixture", "uow_fixture"]  # the suite's fixtures
 
 
 def _user(tenant: Tenant, email: str, role: Role = Role.VIEWER) -> User:
@@ -43,29 +29,6 @@ def _user(tenant: Tenant, email: str, role: Role = Role.VIEWER) -> User:
         str(uuid.uuid4()), tenant.id, email, "Someone", role, UserStatus.ACTIVE, "hash",
         created_at=NOW,
     )  # fmt: skip
-
-
-@pytest.fixture(params=["memory", "postgresql"])
-def uow(request: pytest.FixtureRequest) -> Iterator[Any]:
-    if request.param == "memory":
-        with MemoryMasterDatabase().unit_of_work() as memory:
-            yield memory
-        return
-    url = request.getfixturevalue("fresh_pg_database")
-    engine = sa.create_engine(normalize_url(url))
-    upgrade(engine, "master")
-    try:
-        with SqlMasterUnitOfWork(engine) as sql:
-            yield sql
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def acme(uow: Any) -> Tenant:
-    tenant = _tenant("acme")
-    uow.tenants.add(tenant)
-    return tenant
 
 
 def test_tenants_are_found_by_id_and_slug_and_listed_by_slug(uow: Any, acme: Tenant) -> None:
@@ -229,6 +192,8 @@ def test_totp_steps_only_move_forward_and_recovery_codes_spend_once(uow: Any, ac
     assert uow.mfa.use_step(user.id, 11) and not uow.mfa.use_step(user.id, 9)
     uow.mfa.put(TotpEnrolment(user.id, acme.id, "OTHER", NOW, confirmed_at=NOW))
     assert uow.mfa.get(acme.id, user.id).confirmed_at == NOW
+    assert uow.mfa.reseal_all() == 0  # no key to seal with: the secret stays as it is
+    assert uow.mfa.get(acme.id, user.id).secret == "OTHER"
     uow.mfa.replace_recovery_codes(user.id, ["c1", "c2"])
     assert uow.mfa.use_recovery_code(user.id, "c1", NOW)
     assert not uow.mfa.use_recovery_code(user.id, "c1", NOW)

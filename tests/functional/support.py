@@ -1,9 +1,9 @@
 """What the functional tier's tests share: tenants, actors, and the in-memory databases.
 
-`World` is one in-memory deployment: a master database (tenants, gateways, its
-audit) and each tenant's database (the features' fakes from shared/adapters/memory,
-plus the wells, well assignments and audit log the SCADA and analytics services
-consult, held here until the wells feature has its own fake).
+`World` is one in-memory deployment: a master database (the registry's twin, with its
+gateways and ETL configurations) and each tenant's database (the features' fakes from
+shared/adapters/memory, plus the wells, well assignments and audit log the SCADA and
+analytics services consult, held here until the wells feature has its own fake).
 """
 
 from __future__ import annotations
@@ -13,19 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.adapters.memory.scada import MemoryGatewayRegistry
+from shared.adapters.memory.registry import MemoryMasterDatabase
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases, MemoryTenantUnitOfWork
-from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
+from shared.adapters.memory.units_of_work import MemoryState
 from shared.core.common.actor import Actor
 from shared.core.common.change_feed import ChangeEntry
-from shared.core.common.pages import Page
 from shared.core.common.roles import Role
 from shared.core.common.units_of_work import AuditEntry
-from shared.core.etl.ports.registry import StoredEtl
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from shared.core.registry.model.users import User, UserStatus
-from shared.core.registry.ports import MasterAuditEntry
-from shared.core.scada.ports import Gateway
 
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
 
@@ -144,95 +140,12 @@ class WorldTenantDatabases(MemoryTenantDatabases):
 # --- the master database ---------------------------------------------------------------
 
 
-@dataclass
-class MasterData:
-    tenants: dict[str, Tenant] = field(default_factory=dict)
-    gateways: dict[str, Gateway] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
-    etl: dict[str, tuple[dict[str, Any], datetime | None]] = field(default_factory=dict)
-    """tenant id -> (ETL configuration, when a run was last enqueued)."""
-    audit: list[MasterAuditEntry] = field(default_factory=list)
-
-
-class _Tenants:
-    def __init__(self, data: MasterData) -> None:
-        self._data = data
-
-    def get(self, tenant_id: str) -> Tenant | None:
-        return self._data.tenants.get(tenant_id)
-
-    def list(self) -> list[Tenant]:
-        return sorted(self._data.tenants.values(), key=lambda t: t.slug)
-
-
-class _Users:
-    def __init__(self, data: MasterData) -> None:
-        self._data = data
-
-    def get(self, tenant_id: str, user_id: str) -> User | None:
-        user = self._data.users.get(user_id)
-        return user if user is not None and user.tenant_id == tenant_id else None
-
-    def list(self, tenant_id: str, limit: int, offset: int) -> Page[User]:
-        users = sorted(
-            (u for u in self._data.users.values() if u.tenant_id == tenant_id),
-            key=lambda u: u.email,
-        )
-        return Page(users[offset : offset + limit], len(users), limit, offset)
-
-
-class _EtlRegistry:
-    def __init__(self, data: MasterData) -> None:
-        self._data = data
-
-    def get(self, tenant_id: str) -> StoredEtl | None:
-        tenant, found = self._data.tenants.get(tenant_id), self._data.etl.get(tenant_id)
-        return None if tenant is None or found is None else StoredEtl(tenant, *found)
-
-    def save(self, tenant_id: str, config: dict[str, Any], at: datetime) -> None:
-        last = self._data.etl.get(tenant_id, ({}, None))[1]
-        self._data.etl[tenant_id] = (config, last)
-
-    def mark_enqueued(self, tenant_id: str, at: datetime) -> None:
-        if tenant_id in self._data.etl:
-            self._data.etl[tenant_id] = (self._data.etl[tenant_id][0], at)
-
-    def all_configured(self) -> list[StoredEtl]:
-        found = [self.get(tenant_id) for tenant_id in self._data.etl]
-        return sorted((s for s in found if s is not None), key=lambda s: s.tenant.slug)
-
-
-class _MasterAudit:
-    def __init__(self, entries: list[MasterAuditEntry]) -> None:
-        self._entries = entries
-
-    def record(self, entry: MasterAuditEntry) -> None:
-        self._entries.append(entry)
-
-
-class MasterUnitOfWork(MemoryUnitOfWork):
-    def _bind(self) -> None:
-        data = self.data("master", MasterData)
-        self.tenants = _Tenants(data)
-        self.users = _Users(data)
-        self.etl = _EtlRegistry(data)
-        self.gateways = MemoryGatewayRegistry(data.gateways)
-        self.audit = _MasterAudit(data.audit)
-
-
-class Master:
-    """The master database, as much of it as the SCADA services use."""
-
-    def __init__(self) -> None:
-        self.state = MemoryState()
-        self.state.store("master", MasterData)
-
-    def unit_of_work(self) -> MasterUnitOfWork:
-        return MasterUnitOfWork(self.state)
+class Master(MemoryMasterDatabase):
+    """The in-memory master database, with the helpers these tests seed it through."""
 
     def add_tenant(self, tenant: Tenant) -> Tenant:
         with self.unit_of_work() as uow:
-            uow.data("master", MasterData).tenants[tenant.id] = tenant
+            uow.tenants.add(tenant)
             uow.commit()
         return tenant
 
@@ -242,10 +155,6 @@ class Master:
             actor.user_id, actor.tenant_id, actor.email, actor.email, actor.role, status, "!"
         )
         with self.unit_of_work() as uow:
-            uow.data("master", MasterData).users[user.id] = user
+            uow.users.add(user)
             uow.commit()
         return user
-
-    def data(self) -> MasterData:
-        with self.unit_of_work() as uow:
-            return uow.data("master", MasterData)

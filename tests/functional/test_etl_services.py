@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +23,12 @@ from shared.adapters.memory.etl import (
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.core.common.actor import Actor
-from shared.core.common.errors import InputError, NotFoundError, PermissionDeniedError
+from shared.core.common.errors import (
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    QueueError,
+)
 from shared.core.common.roles import Role
 from shared.core.etl.errors import (
     EtlNotConfiguredError,
@@ -34,10 +40,12 @@ from shared.core.etl.model.config import EtlConfigInput, ImportMapping
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
 from shared.core.etl.ports.imports import ImportRecord, ImportStatus, RowStatus
+from shared.core.etl.ports.registry import StoredEtl
 from shared.core.etl.ports.runs import ColumnKind, RunStatus, SourceColumn
 from shared.core.etl.services.etl import EtlDependencies, EtlService
 from shared.core.etl.services.imports import ImportDependencies, ImportService
-from shared.core.registry.model.tenants import Tenant
+from shared.core.ports.queue import OutgoingMessage
+from shared.core.registry.model.tenants import Tenant, TenantStatus
 from tests.functional.support import (
     NOW,
     FixedClock,
@@ -134,7 +142,7 @@ def test_a_configuration_checked_against_the_source_keeps_its_url_secret(etl: Et
     assert etl.secrets.get(config.connection_secret_ref) == URL
     stored = etl.service.get_config(etl.tenant, etl.admin)
     assert stored == config and URL not in stored.model_dump_json()
-    assert [e.action for e in etl.master.data().audit] == ["etl_config.updated"]
+    assert [e.action for e in etl.master.data.audit] == ["etl_config.updated"]
     again = etl.service.put_config(etl.tenant, etl.admin, _config(url=None, look_back_minutes=5))
     assert again.entities[Entity.PRODUCTION].look_back_minutes == 5  # the stored URL is kept
 
@@ -219,6 +227,58 @@ def test_due_tenants_are_queued_once_per_interval_and_the_worker_runs_them(etl: 
     stranger = make_tenant("globex")
     body = messages[1].body.replace(etl.tenant.id.encode(), stranger.id.encode())
     assert etl.service.handle_job(body) is None
+
+
+class RefusingQueue:
+    """A queue the send to fails, like a Service Bus that is down."""
+
+    def send(self, queue: str, messages: Sequence[OutgoingMessage]) -> None:
+        raise QueueError("the queue is unavailable")
+
+
+def test_the_fan_out_skips_suspended_and_disabled_tenants_and_retries_refused_sends(
+    etl: Etl,
+) -> None:
+    paused = etl.master.add_tenant(make_tenant("paused"))
+    quiet = etl.master.add_tenant(make_tenant("quiet"))
+    for tenant in (etl.tenant, paused, quiet):
+        etl.connector.sources[f"{URL}-{tenant.slug}"] = _source()
+        config = _config(url=f"{URL}-{tenant.slug}").model_copy(
+            update={"enabled": tenant is not quiet}
+        )
+        etl.service.put_config(tenant, make_actor(tenant), config)
+    with etl.master.unit_of_work() as uow:
+        uow.tenants.set_status(paused.id, TenantStatus.SUSPENDED, NOW)
+        uow.commit()
+    assert etl.service.schedule_due(RefusingQueue()) == []
+    assert etl.service.schedule_due() == ["acme"]  # the refused send left it due
+    assert etl.service.schedule_due() == []
+    stored = {s.tenant.slug: s.last_enqueued_at for s in _all_configured(etl.master)}
+    assert stored == {"acme": NOW, "paused": None, "quiet": None}
+
+
+def _all_configured(master: Master) -> list[StoredEtl]:
+    with master.unit_of_work() as uow:
+        return uow.etl.all_configured()
+
+
+def test_runs_are_requested_by_admins_of_configured_tenants_only(etl: Etl) -> None:
+    with pytest.raises(EtlNotConfiguredError):
+        etl.service.request_run(etl.tenant, etl.admin)
+    etl.service.put_config(etl.tenant, etl.admin, _config())
+    with pytest.raises(PermissionDeniedError):
+        etl.service.request_run(etl.tenant, make_actor(etl.tenant, Role.VIEWER))
+    with pytest.raises(PermissionDeniedError):
+        etl.service.get_config(etl.tenant, make_actor(etl.tenant, Role.VIEWER))
+    assert etl.queue.receive(ETL_QUEUE, 10, 1.0, 0.0) == []
+    suspended = replace(etl.tenant, status=TenantStatus.SUSPENDED)
+    with etl.master.unit_of_work() as uow:
+        uow.tenants.set_status(etl.tenant.id, TenantStatus.SUSPENDED, NOW)
+        uow.commit()
+    etl.service.enqueue_run(suspended, "manual")
+    (message,) = etl.queue.receive(ETL_QUEUE, 10, 1.0, 0.0)
+    assert etl.service.handle_job(message.body) is None  # a suspended tenant is not run
+    assert etl.service.runs(etl.tenant, etl.admin, 10, 0) == []
 
 
 def test_the_tools_report_the_source_and_preview_an_entity(etl: Etl) -> None:

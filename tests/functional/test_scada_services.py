@@ -131,7 +131,7 @@ def test_a_registered_gateway_is_listed_and_gets_its_own_config(scada: Scada) ->
     assert connection.password.get_secret_value() == "hunter2"
     assert [t.tag_id for t in connection.tags] == tag_ids
     assert config.revision == 3  # the connection and its two tags each bumped it
-    seen = scada.master.data().gateways[gateway_id].last_seen_at
+    seen = scada.master.data.gateways[gateway_id].last_seen_at
     assert seen == NOW + timedelta(hours=1)
 
 
@@ -163,7 +163,7 @@ def test_a_revoked_gateway_takes_no_new_connection_and_gets_no_config(scada: Sca
     with pytest.raises(GatewayAuthenticationError):
         authorization = scada.keys.credential(gateway_id).authorization
         scada.gateways.config_for(scada.tenant, gateway_id, authorization)
-    actions = [e.action for e in scada.master.data().audit]
+    actions = [e.action for e in scada.master.data.audit]
     assert actions == ["gateway.registered", "gateway.revoked"]
 
 

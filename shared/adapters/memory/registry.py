@@ -2,9 +2,11 @@
 
 Its units of work carry the registry's repositories (tenants, users, refresh tokens,
 login throttle, audit events, single-use links, the mail outbox, sessions, MFA, API
-keys, SSO) over one `MasterData`, with the transaction semantics of
-`MemoryUnitOfWork`. The gateway and ETL registries of the master unit of work belong
-to their features and are not modelled here (`gateways`/`etl` are absent).
+keys, SSO) and the features' master rows (gateways, the tenants' ETL configurations:
+shared/adapters/memory/gateway_registry.py, etl_config.py) over one `MasterData`, with
+the transaction semantics of `MemoryUnitOfWork`. So one `MemoryMasterDatabase` is the
+master of the registry, the SCADA (`GatewayMasterDatabase`) and the ETL
+(`EtlMasterDatabase`) services alike.
 
 Each repository keeps what the SQL one promises (tests/contracts/test_registry_repositories.py
 runs both through one suite): unique slugs, e-mails per tenant and token hashes are
@@ -19,9 +21,12 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 
 from shared.adapters.memory.audit import matches
+from shared.adapters.memory.etl_config import EtlDocument, MemoryEtlConfigRegistry
+from shared.adapters.memory.gateway_registry import MemoryGatewayRegistry
 from shared.adapters.memory.units_of_work import MemoryState, MemoryUnitOfWork
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditQuery
+from shared.core.etl.ports.registry import EtlConfigRegistry, EtlMasterDatabase
 from shared.core.ports.notifications import NotificationError
 from shared.core.registry.model.api_keys import ApiKey
 from shared.core.registry.model.links import LinkPurpose, OutboxMail, UserLink
@@ -30,7 +35,24 @@ from shared.core.registry.model.sessions import UserSession
 from shared.core.registry.model.sso import SsoConfig, SsoState
 from shared.core.registry.model.tenants import Tenant, TenantStatus
 from shared.core.registry.model.users import User
-from shared.core.registry.ports import AttemptWindow, MasterAuditEntry, RefreshTokenRecord
+from shared.core.registry.ports import (
+    ApiKeyRepository,
+    AttemptWindow,
+    LoginAttemptLog,
+    MailOutbox,
+    MasterAuditEntry,
+    MasterAuditLog,
+    MasterDatabase,
+    MfaRepository,
+    RefreshTokenRecord,
+    RefreshTokenRepository,
+    SessionRepository,
+    SsoRepository,
+    TenantRegistry,
+    UserLinkRepository,
+    UserRepository,
+)
+from shared.core.scada.ports import Gateway, GatewayMasterDatabase, GatewayRegistry
 
 STORE = "registry"
 
@@ -61,6 +83,9 @@ class MasterData:
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     sso_configs: dict[str, SsoConfig] = field(default_factory=dict)
     sso_states: dict[str, SsoState] = field(default_factory=dict)
+    gateways: dict[str, Gateway] = field(default_factory=dict)
+    etl: dict[str, EtlDocument] = field(default_factory=dict)
+    """tenant id -> its ETL configuration (`tenants.etl_config` on PostgreSQL)."""
 
 
 def _unique(taken: bool, what: str) -> None:
@@ -335,6 +360,10 @@ class MemoryMfaRepository:
                 code.used_at, spent = at, True
         return spent
 
+    def reseal_all(self) -> int:
+        """Nothing is sealed here (like the SQL repository without a key): none re-sealed."""
+        return 0
+
     def requirement(self, tenant_id: str) -> MfaRequirement:
         return self._d.mfa_required.get(tenant_id, MfaRequirement.NONE)
 
@@ -412,17 +441,19 @@ class MemoryMasterUnitOfWork(MemoryUnitOfWork):
 
     def _bind(self) -> None:
         data = self.data(STORE, MasterData)
-        self.tenants = MemoryTenantRegistry(data)
-        self.users = MemoryUserRepository(data)
-        self.refresh_tokens = MemoryRefreshTokenRepository(data)
-        self.login_attempts = MemoryLoginAttemptLog(data)
-        self.audit = MemoryMasterAuditLog(data)
-        self.links = MemoryUserLinkRepository(data)
-        self.outbox = MemoryMailOutbox(data, self.refuse_mail)
-        self.sessions = MemorySessionRepository(data)
-        self.mfa = MemoryMfaRepository(data)
-        self.api_keys = MemoryApiKeyRepository(data)
-        self.sso = MemorySsoRepository(data)
+        self.tenants: TenantRegistry = MemoryTenantRegistry(data)
+        self.users: UserRepository = MemoryUserRepository(data)
+        self.refresh_tokens: RefreshTokenRepository = MemoryRefreshTokenRepository(data)
+        self.login_attempts: LoginAttemptLog = MemoryLoginAttemptLog(data)
+        self.audit: MasterAuditLog = MemoryMasterAuditLog(data)
+        self.links: UserLinkRepository = MemoryUserLinkRepository(data)
+        self.outbox: MailOutbox = MemoryMailOutbox(data, self.refuse_mail)
+        self.sessions: SessionRepository = MemorySessionRepository(data)
+        self.mfa: MfaRepository = MemoryMfaRepository(data)
+        self.api_keys: ApiKeyRepository = MemoryApiKeyRepository(data)
+        self.sso: SsoRepository = MemorySsoRepository(data)
+        self.gateways: GatewayRegistry = MemoryGatewayRegistry(data.gateways, data.tenants)
+        self.etl: EtlConfigRegistry = MemoryEtlConfigRegistry(data.etl, data.tenants)
 
 
 class MemoryMasterDatabase:
@@ -442,6 +473,13 @@ class MemoryMasterDatabase:
     @property
     def data(self) -> MasterData:
         return self.state.committed(STORE, MasterData)
+
+
+def _is_every_master(database: MemoryMasterDatabase) -> tuple[
+    MasterDatabase, GatewayMasterDatabase, EtlMasterDatabase
+]:  # fmt: skip
+    """mypy's proof that the twin is the master of the registry, SCADA and ETL alike."""
+    return database, database, database
 
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The in-memory twin of SCADA in a tenant database and of the master's gateway registry.
+"""The in-memory twin of SCADA in a tenant database.
 
 `ScadaData` is the SCADA store of one tenant's `MemoryState`: connections, tag
 mappings, the gateway mirror, the config revision, the batch log and the stored
@@ -30,7 +30,6 @@ from shared.core.scada.ports import (
     ConnectionRepository,
     Gateway,
     GatewayMirror,
-    GatewayStatus,
     IngestedBatchLog,
     IngestUnitOfWork,
     MirroredGateway,
@@ -367,35 +366,3 @@ class MemoryIngestDatabases:
         state = self._state_of(tenant)
         declare_scada(state)
         return MemoryIngestUnitOfWork(state)
-
-
-class MemoryGatewayRegistry:
-    """The master's gateways (the GatewayRegistry port), over a dict the caller keeps."""
-
-    def __init__(self, gateways: dict[str, Gateway]) -> None:
-        self._gateways = gateways
-
-    def add(self, gateway: Gateway) -> None:
-        if gateway.id in self._gateways:
-            raise ConflictError("gateways: conflicts with existing data")
-        self._gateways[gateway.id] = gateway
-
-    def get(self, gateway_id: str) -> Gateway | None:
-        return self._gateways.get(gateway_id)
-
-    def list_for_tenant(self, tenant_id: str) -> list[Gateway]:
-        rows = [g for g in self._gateways.values() if g.tenant_id == tenant_id]
-        return sorted(rows, key=lambda g: (g.created_at, g.id))
-
-    def revoke(self, gateway_id: str, at: datetime) -> None:
-        gateway = self._gateways.get(gateway_id)
-        if gateway is not None:
-            self._gateways[gateway_id] = replace(
-                gateway, status=GatewayStatus.REVOKED, revoked_at=at
-            )
-
-    def touch(self, gateway_ids: Collection[str], at: datetime) -> None:
-        for gateway_id in gateway_ids:
-            gateway = self._gateways.get(gateway_id)
-            if gateway is not None and (gateway.last_seen_at is None or gateway.last_seen_at < at):
-                self._gateways[gateway_id] = replace(gateway, last_seen_at=at)
