@@ -43,6 +43,7 @@ from functions.local.simulator.signals import LiveFault
 from models.synthetic import FailureMode
 from shared.bootstrap import Platform
 from shared.core.common.errors import DuplicateError
+from shared.core.scada.services.common import shown_tag
 from shared.core.wells.ports import WellQuery
 from shared.settings import child_environment
 
@@ -214,7 +215,7 @@ def _ensure_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> None:
 def _site_tags(platform: Platform, demo: DemoTenant, site: FieldSite) -> list[dict[str, Any]]:
     limit = site.wells * len(tag_specs(TAGS_PER_WELL)) + 100
     page = platform.scada.tags.list(demo.tenant, demo.actor, site.connection_id, limit, 0)
-    return [tag.as_dict() for tag in page.items]
+    return [shown_tag(tag) for tag in page.items]
 
 
 def _load_sites(state: Path) -> dict[str, FieldSite]:

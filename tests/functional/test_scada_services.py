@@ -35,6 +35,7 @@ from shared.core.scada.services import (
     ScadaConnectionService,
     TagMappingService,
 )
+from shared.core.scada.services.common import shown_connection
 from shared.core.scada.services.credentials import GatewayKeys
 from shared.core.scada.services.directory import GatewayDirectory
 from tests.functional.support import (
@@ -111,7 +112,7 @@ def _site(s: Scada) -> tuple[str, str, list[int]]:
             s.admin,
             connection.id,
             {"node_id": f"ns=2;s={name}", "well_id": s.well_id, "tag_name": name, "unit": "psi"},
-        ).tag_id
+        ).id
         for name in ("tubing_pressure", "casing_pressure")
     ]
     return gateway.id, connection.id, tag_ids
@@ -186,7 +187,8 @@ def test_gateways_of_another_tenant_are_not_found_and_viewers_cannot_register(
 def test_a_connection_keeps_its_password_in_the_secret_store_only(scada: Scada) -> None:
     gateway_id, connection_id, _ = _site(scada)
     shown = scada.connections.get(scada.tenant, scada.admin, connection_id)
-    assert shown.has_password and not shown.has_client_private_key
+    flags = ("has_password", "has_client_private_key")
+    assert [shown_connection(shown)[flag] for flag in flags] == [True, False]
     assert shown.gateway_id == gateway_id and shown.username == "op"
     assert "hunter2" not in repr(shown)
     name = f"scada-{scada.tenant.id}-{connection_id}-password"
@@ -194,7 +196,7 @@ def test_a_connection_keeps_its_password_in_the_secret_store_only(scada: Scada) 
     changed = scada.connections.update(
         scada.tenant, scada.admin, connection_id, {"username": None, "password": None}
     )
-    assert not changed.has_password and changed.revision > shown.revision
+    assert not shown_connection(changed)["has_password"] and changed.revision > shown.revision
     with pytest.raises(Exception, match=name):
         scada.secrets.get(name)
     audit = scada.databases.world(scada.tenant).audit
@@ -254,10 +256,10 @@ def test_tags_are_created_changed_listed_and_deleted(scada: Scada) -> None:
         {"deadband_type": "absolute", "deadband_value": 2.5},
     )
     assert (tags_update.deadband_type, changed.deadband_value) == ("absolute", 2.5)
-    assert changed.tag_id == tag_ids[0] and changed.tag_name == "tubing_pressure"
+    assert changed.id == tag_ids[0] and changed.tag_name == "tubing_pressure"
     scada.tags.delete(tenant, admin, connection_id, tag_ids[1])
     page = scada.tags.list(tenant, admin, connection_id, 10, 0)
-    assert [t.tag_id for t in page.items] == [tag_ids[0]]
+    assert [t.id for t in page.items] == [tag_ids[0]]
     again = scada.tags.create(
         tenant,
         admin,
@@ -268,7 +270,7 @@ def test_tags_are_created_changed_listed_and_deleted(scada: Scada) -> None:
             "tag_name": "casing_pressure",
         },
     )
-    assert again.tag_id > max(tag_ids)  # ids are never reused
+    assert again.id > max(tag_ids)  # ids are never reused
 
 
 def test_tags_refuse_duplicates_unknown_wells_and_foreign_connections(scada: Scada) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Response
 
@@ -18,13 +19,19 @@ from functions.api.schemas.scada import (
     TagPatch,
     secret_values,
 )
-from shared.core.scada.services.common import ConnectionView, TagView
+from shared.core.common.pages import Page
+from shared.core.scada.services.common import shown_connection, shown_tag
 
 router = APIRouter(tags=["scada"])
 CONNECTIONS = "/api/v1/scada/connections"
 CONNECTION = CONNECTIONS + "/{connection_id}"
 TAGS = CONNECTION + "/tags"
 TAG = TAGS + "/{tag_id}"
+Row = TypeVar("Row")
+
+
+def _shown(page: Page[Row], show: Callable[[Row], dict[str, Any]]) -> Page[dict[str, Any]]:
+    return Page([show(row) for row in page.items], page.total, page.limit, page.offset)
 
 
 @router.get(CONNECTIONS, response_model=PageOut[ConnectionOut])
@@ -37,21 +44,22 @@ def list_connections(
 ) -> dict[str, Any]:
     gateway = str(gateway_id) if gateway_id else None
     connections = platform.scada.connections
-    return page_out(connections.list(tenant, actor, gateway, paging.limit, paging.offset))
+    page = connections.list(tenant, actor, gateway, paging.limit, paging.offset)
+    return page_out(_shown(page, shown_connection))
 
 
 @router.post(CONNECTIONS, response_model=ConnectionOut, status_code=201)
 def create_connection(
     body: ConnectionCreate, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> ConnectionView:
-    return platform.scada.connections.create(tenant, actor, secret_values(body))
+) -> dict[str, Any]:
+    return shown_connection(platform.scada.connections.create(tenant, actor, secret_values(body)))
 
 
 @router.get(CONNECTION, response_model=ConnectionOut)
 def get_connection(
     connection_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> ConnectionView:
-    return platform.scada.connections.get(tenant, actor, str(connection_id))
+) -> dict[str, Any]:
+    return shown_connection(platform.scada.connections.get(tenant, actor, str(connection_id)))
 
 
 @router.patch(CONNECTION, response_model=ConnectionOut)
@@ -61,9 +69,11 @@ def patch_connection(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> ConnectionView:
+) -> dict[str, Any]:
     changes = secret_values(body, only_set=True)
-    return platform.scada.connections.update(tenant, actor, str(connection_id), changes)
+    return shown_connection(
+        platform.scada.connections.update(tenant, actor, str(connection_id), changes)
+    )
 
 
 @router.delete(CONNECTION, status_code=204)
@@ -82,8 +92,8 @@ def list_tags(
     actor: ActorDep,
     paging: PagingDep,
 ) -> dict[str, Any]:
-    tags = platform.scada.tags
-    return page_out(tags.list(tenant, actor, str(connection_id), paging.limit, paging.offset))
+    page = platform.scada.tags.list(tenant, actor, str(connection_id), paging.limit, paging.offset)
+    return page_out(_shown(page, shown_tag))
 
 
 @router.post(TAGS, response_model=TagOut, status_code=201)
@@ -93,8 +103,8 @@ def create_tag(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> TagView:
-    return platform.scada.tags.create(tenant, actor, str(connection_id), to_values(body))
+) -> dict[str, Any]:
+    return shown_tag(platform.scada.tags.create(tenant, actor, str(connection_id), to_values(body)))
 
 
 @router.get(TAG, response_model=TagOut)
@@ -104,8 +114,8 @@ def get_tag(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> TagView:
-    return platform.scada.tags.get(tenant, actor, str(connection_id), tag_id)
+) -> dict[str, Any]:
+    return shown_tag(platform.scada.tags.get(tenant, actor, str(connection_id), tag_id))
 
 
 @router.patch(TAG, response_model=TagOut)
@@ -116,9 +126,9 @@ def patch_tag(
     platform: PlatformDep,
     tenant: TenantDep,
     actor: ActorDep,
-) -> TagView:
+) -> dict[str, Any]:
     changes = to_values(body, only_set=True)
-    return platform.scada.tags.update(tenant, actor, str(connection_id), tag_id, changes)
+    return shown_tag(platform.scada.tags.update(tenant, actor, str(connection_id), tag_id, changes))
 
 
 @router.delete(TAG, status_code=204)

@@ -32,10 +32,9 @@ from shared.core.scada.ports import (
 from shared.core.scada.services.common import (
     CLIENT_KEY,
     PASSWORD,
-    ConnectionView,
     audit_scada,
-    public_connection,
     secret_name,
+    shown_connection,
 )
 
 _SECRET_FIELDS = {"password": PASSWORD, "client_private_key_pem": CLIENT_KEY}
@@ -50,12 +49,12 @@ class ScadaConnectionService:
         self._secrets = secrets
         self._clock = clock
 
-    def get(self, tenant: Tenant, actor: Actor, connection_id: str) -> ConnectionView:
+    def get(self, tenant: Tenant, actor: Actor, connection_id: str) -> ScadaConnection:
         require(actor, Permission.SETTINGS_READ)
         with self._databases.unit_of_work(tenant) as uow:
-            return public_connection(live_connection(uow.scada, connection_id))
+            return live_connection(uow.scada, connection_id)
 
-    def create(self, tenant: Tenant, actor: Actor, values: Mapping[str, Any]) -> ConnectionView:
+    def create(self, tenant: Tenant, actor: Actor, values: Mapping[str, Any]) -> ScadaConnection:
         require(actor, Permission.SETTINGS_WRITE)
         row = {**CONNECTION_DEFAULTS, **values}
         given = {kind: row.pop(field, None) for field, kind in _SECRET_FIELDS.items()}
@@ -75,8 +74,7 @@ class ScadaConnectionService:
                     created_at=now,
                     updated_at=now,
                 )
-                created = public_connection(uow.scada.connections.add(_plain_ids(connection)))
-                shown = created.as_dict()
+                created = uow.scada.connections.add(_plain_ids(connection))
                 audit_scada(
                     uow,
                     self._clock,
@@ -85,14 +83,14 @@ class ScadaConnectionService:
                     "scada_connection",
                     connection_id,
                     None,
-                    shown,
+                    shown_connection(created),
                 )
                 uow.commit()
         return created
 
     def update(
         self, tenant: Tenant, actor: Actor, connection_id: str, changes: Mapping[str, Any]
-    ) -> ConnectionView:
+    ) -> ScadaConnection:
         require(actor, Permission.SETTINGS_WRITE)
         row = dict(changes)
         given = {kind: row.pop(f) for f, kind in _SECRET_FIELDS.items() if f in row}
@@ -113,7 +111,6 @@ class ScadaConnectionService:
                 cleared = {_REF_COLUMNS[k]: None for k, v in given.items() if not v}
                 row.update(refs, **cleared, revision=uow.scada.revision.next())
                 after = uow.scada.connections.update(_plain_ids(replace(before, **row)))
-                shown = public_connection(after).as_dict()
                 audit_scada(
                     uow,
                     self._clock,
@@ -121,12 +118,12 @@ class ScadaConnectionService:
                     "scada_connection.updated",
                     "scada_connection",
                     connection_id,
-                    public_connection(before).as_dict(),
-                    shown,
+                    shown_connection(before),
+                    shown_connection(after),
                 )
                 uow.commit()
         self._forget(before, [kind for kind, value in given.items() if not value])
-        return public_connection(after)
+        return after
 
     def delete(self, tenant: Tenant, actor: Actor, connection_id: str) -> None:
         """Soft delete with its tags: readings of buffered batches still map to wells."""
@@ -152,7 +149,7 @@ class ScadaConnectionService:
                 "scada_connection.deleted",
                 "scada_connection",
                 connection_id,
-                public_connection(before).as_dict(),
+                shown_connection(before),
                 None,
             )
             uow.commit()
@@ -184,11 +181,11 @@ class ScadaConnectionService:
 
     def list(
         self, tenant: Tenant, actor: Actor, gateway_id: str | None, limit: int, offset: int
-    ) -> Page[ConnectionView]:
+    ) -> Page[ScadaConnection]:
         require(actor, Permission.SETTINGS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             page = uow.scada.connections.list(gateway_id, limit, offset)
-        return Page([public_connection(r) for r in page.items], page.total, limit, offset)
+        return page
 
 
 def live_connection(scada: ScadaRepositories, connection_id: str) -> ScadaConnection:

@@ -20,7 +20,7 @@ from shared.core.common.roles import Permission
 from shared.core.registry.model.tenants import Tenant
 from shared.core.scada.model.rules import TAG_DEFAULTS, check_tag
 from shared.core.scada.ports import ScadaDatabases, ScadaRepositories, ScadaUnitOfWork, TagMapping
-from shared.core.scada.services.common import TagView, audit_scada, public_tag
+from shared.core.scada.services.common import audit_scada, shown_tag
 from shared.core.scada.services.connections import live_connection
 
 _SETTABLE = frozenset(f.name for f in fields(TagMapping)) - {
@@ -37,14 +37,14 @@ class TagMappingService:
         self._databases = databases
         self._clock = clock
 
-    def get(self, tenant: Tenant, actor: Actor, connection_id: str, tag_id: int) -> TagView:
+    def get(self, tenant: Tenant, actor: Actor, connection_id: str, tag_id: int) -> TagMapping:
         require(actor, Permission.SETTINGS_READ)
         with self._databases.unit_of_work(tenant) as uow:
-            return public_tag(_live_tag(uow.scada, connection_id, tag_id))
+            return _live_tag(uow.scada, connection_id, tag_id)
 
     def create(
         self, tenant: Tenant, actor: Actor, connection_id: str, values: Mapping[str, Any]
-    ) -> TagView:
+    ) -> TagMapping:
         require(actor, Permission.SETTINGS_WRITE)
         row = {**TAG_DEFAULTS, **values, "connection_id": connection_id}
         check_tag(row)
@@ -60,16 +60,16 @@ class TagMappingService:
                 created_at=now,
                 updated_at=now,
             )
-            created = public_tag(uow.scada.tags.add(replace(tag, well_id=str(tag.well_id))))
+            created = uow.scada.tags.add(replace(tag, well_id=str(tag.well_id)))
             audit_scada(
                 uow,
                 self._clock,
                 actor,
                 "tag_mapping.created",
                 "tag_mapping",
-                str(created.tag_id),
+                str(created.id),
                 None,
-                created.as_dict(),
+                shown_tag(created),
             )
             uow.commit()
         return created
@@ -81,7 +81,7 @@ class TagMappingService:
         connection_id: str,
         tag_id: int,
         changes: Mapping[str, Any],
-    ) -> TagView:
+    ) -> TagMapping:
         require(actor, Permission.SETTINGS_WRITE)
         unknown = set(changes) - _SETTABLE
         if unknown:
@@ -93,7 +93,7 @@ class TagMappingService:
             _check_references(uow, state, tag_id=tag_id)
             changed = replace(before, **changes, revision=uow.scada.revision.next())
             changed = replace(changed, well_id=str(changed.well_id))
-            after = public_tag(uow.scada.tags.update(changed))
+            after = uow.scada.tags.update(changed)
             audit_scada(
                 uow,
                 self._clock,
@@ -101,8 +101,8 @@ class TagMappingService:
                 "tag_mapping.updated",
                 "tag_mapping",
                 str(tag_id),
-                public_tag(before).as_dict(),
-                after.as_dict(),
+                shown_tag(before),
+                shown_tag(after),
             )
             uow.commit()
         return after
@@ -120,19 +120,19 @@ class TagMappingService:
                 "tag_mapping.deleted",
                 "tag_mapping",
                 str(tag_id),
-                public_tag(before).as_dict(),
+                shown_tag(before),
                 None,
             )
             uow.commit()
 
     def list(
         self, tenant: Tenant, actor: Actor, connection_id: str, limit: int, offset: int
-    ) -> Page[TagView]:
+    ) -> Page[TagMapping]:
         require(actor, Permission.SETTINGS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             live_connection(uow.scada, connection_id)
             page = uow.scada.tags.list(connection_id, limit, offset)
-        return Page([public_tag(row) for row in page.items], page.total, limit, offset)
+        return page
 
 
 def _live_tag(scada: ScadaRepositories, connection_id: str, tag_id: int) -> TagMapping:
