@@ -34,6 +34,7 @@ from shared.core.compliance.model.rows import (
     TankGauge,
 )
 from shared.core.compliance.ports import ComplianceStore
+from shared.core.wells.model import records as catalog_rows
 
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
 FACILITY_ID = str(uuid.uuid4())
@@ -115,10 +116,13 @@ def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
     other_well_id = rows["wells"][1]["id"]
     if request.param == "memory":
         memory = MemoryComplianceStore()
-        memory.data.leases[lease_id] = rows["lease"]
-        memory.data.wells.update({w["id"]: w for w in rows["wells"]})
-        memory.data.production.extend(rows["production"])
-        memory.data.facilities[FACILITY_ID] = rows["facility"]
+        catalog = memory.data.catalog
+        catalog.leases[lease_id] = catalog_rows.Lease(**rows["lease"])
+        catalog.wells.update({w["id"]: catalog_rows.Well(**w) for w in rows["wells"]})
+        for day in rows["production"]:
+            key = (day["well_id"], day["production_date"])
+            catalog.production[key] = catalog_rows.ProductionDay(**day)
+        catalog.facilities[FACILITY_ID] = catalog_rows.Facility(**rows["facility"])
         yield Harness(memory, lease_id, well_id, other_well_id)
         return
     url = request.getfixturevalue("fresh_pg_database")

@@ -103,9 +103,9 @@ def stores(request: pytest.FixtureRequest) -> Iterator[Stores]:
         databases = MemoryOperationsDatabases()
         with databases.unit_of_work(TENANT) as uow:
             data = uow.data(STORE, OperationsData)
-            data.seed_lease(ids["lease_id"])
+            data.catalog.seed_lease(ids["lease_id"])
             for well in rows["wells"]:
-                data.seed_well(well["id"], lease_id=ids["lease_id"])
+                data.catalog.seed_well(well["id"], lease_id=ids["lease_id"])
             yield Stores(
                 uow.alarms,
                 uow.work_orders,

@@ -69,14 +69,14 @@ def world() -> World:
     databases, acme = MemoryComplianceDatabases(), tenant()
     data = databases.data(acme).compliance
     lease, well, facility = "L1", str(uuid.uuid4()), str(uuid.uuid4())
-    data.leases[lease] = {"id": lease, "lease_number": "L-1", "name": "Cole"}
-    data.wells[well] = {"id": well, "lease_id": lease, "first_production_date": date(2019, 6, 1)}
-    data.facilities[facility] = {"id": facility, "name": "Cole battery"}
-    data.production += [
-        {"well_id": well, "production_date": date(2026, 10, 1) + timedelta(d), "oil_bbl": 10.0,
-         "gas_mcf": 40.0, "water_bbl": 5.0, "hours_on": 24.0}
-        for d in range(31)
-    ]  # fmt: skip
+    data.catalog.seed_lease(lease, "Cole", lease_number="L-1")
+    data.catalog.seed_well(well, lease_id=lease, first_production_date=date(2019, 6, 1))
+    data.catalog.seed_facility(facility, "Cole battery")
+    for d in range(31):
+        data.catalog.seed_day(
+            well, date(2026, 10, 1) + timedelta(d), oil_bbl=10.0, gas_mcf=40.0, water_bbl=5.0,
+            hours_on=24.0,
+        )  # fmt: skip
     return World(databases, Clock(), acme, lease, well, facility)
 
 

@@ -78,10 +78,10 @@ class World:
 def world() -> World:
     databases, acme = MemoryOperationsDatabases(), tenant()
     data = databases.data(acme)
-    lease = data.seed_lease(str(uuid.uuid4()))
-    well = data.seed_well(str(uuid.uuid4()), "Cole 1", lease_id=lease, field_id="north")
-    other = data.seed_well(str(uuid.uuid4()), "Cole 2", lease_id=lease)
-    facility = data.seed_facility(str(uuid.uuid4()))
+    lease = data.catalog.seed_lease(str(uuid.uuid4()))
+    well = data.catalog.seed_well(str(uuid.uuid4()), "Cole 1", lease_id=lease, field_id="north")
+    other = data.catalog.seed_well(str(uuid.uuid4()), "Cole 2", lease_id=lease)
+    facility = data.catalog.seed_facility(str(uuid.uuid4()))
     data.tags[1] = Tag(well, "pressure")
     return World(databases, Clock(), acme, well, other, lease, facility)
 

@@ -56,20 +56,14 @@ def filed_form_pr(filing_id: str, period: str, content: dict[str, Any]) -> Filin
 def lease_store(*, oil_per_day: float = 10.0, closing: str = "130.00") -> MemoryComplianceStore:
     """Lease L1 (TX, operator 1): 31 × 10 bbl, opening 120, a 300-bbl ticket at $75."""
     data = ComplianceData()
-    data.leases["L1"] = {"id": "L1", "lease_number": "L-1", "name": "Cole"}
-    data.wells["W1"] = {"id": "W1", "lease_id": "L1", "first_production_date": date(2019, 6, 1)}
+    data.catalog.seed_lease("L1", "Cole", lease_number="L-1")
+    data.catalog.seed_well("W1", lease_id="L1", first_production_date=date(2019, 6, 1))
     data.profiles["L1"] = LeaseProfile("L1", "TX", "1", "08", "123", None, None, None, [], AT)
     for day in range(31):
-        data.production.append(
-            {
-                "well_id": "W1",
-                "production_date": date(2026, 10, 1) + timedelta(day),
-                "oil_bbl": oil_per_day,
-                "gas_mcf": 40.0,
-                "water_bbl": 5.0,
-                "hours_on": 24.0,
-            }
-        )
+        data.catalog.seed_day(
+            "W1", date(2026, 10, 1) + timedelta(day), oil_bbl=oil_per_day, gas_mcf=40.0,
+            water_bbl=5.0, hours_on=24.0,
+        )  # fmt: skip
     data.tanks["T1"] = Tank("T1", "L1", None, "Tank 1", "oil", None, [], AT, AT)
     data.gauges += [
         TankGauge(

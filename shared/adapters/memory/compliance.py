@@ -1,35 +1,35 @@
 """The in-memory twin of the compliance store, for unit and functional tests.
 
-Rows are plain dicts in lists; the catalog (leases, wells, facilities) and daily
-production the store reads are held here too, as the tests set them up. Duplicate
-tank names and ticket numbers are refused like the SQL store refuses them.
+The compliance rows are the port's typed rows; the catalog the store reads (leases,
+wells, facilities, daily production) is the wells twin's `WellsData`, holding the
+`Lease`, `Well`, `Facility` and `ProductionDay` the wells repositories hold, as tests
+seed it (`data.catalog.seed_lease`, ...). Duplicate tank names and ticket numbers
+are refused like the SQL store refuses them.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
+from shared.adapters.memory.wells import WellsData, catalog_repositories
 from shared.core.common.errors import DuplicateError
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.model import rows as typed
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.model.records import Well
 
 STORE = "compliance"
 
 
 @dataclass
 class ComplianceData:
-    leases: dict[str, Record] = field(default_factory=dict)
-    wells: dict[str, Record] = field(default_factory=dict)
-    facilities: dict[str, Record] = field(default_factory=dict)
-    production: list[Record] = field(default_factory=list)
+    catalog: WellsData = field(default_factory=WellsData)
     profiles: dict[str, typed.LeaseProfile] = field(default_factory=dict)
     tanks: dict[str, typed.Tank] = field(default_factory=dict)
     gauges: list[typed.TankGauge] = field(default_factory=list)
@@ -44,51 +44,33 @@ class ComplianceData:
     """The winning field-synced production logs (seeded by tests; sync is not modelled)."""
 
 
-def _copy(row: Mapping[str, Any]) -> Record:
-    return copy.deepcopy(dict(row))
-
-
 class MemoryComplianceStore:
     def __init__(self, data: ComplianceData | None = None) -> None:
         self.data = data or ComplianceData()
 
     def lease(self, lease_id: str) -> typed.Lease | None:
-        found = self.data.leases.get(lease_id)
-        if not found:
-            return None
-        return typed.Lease(str(found["id"]), found.get("lease_number"), str(found["name"]))
+        found = self.data.catalog.leases.get(lease_id)
+        return None if found is None else typed.Lease(found.id, found.lease_number, found.name)
 
-    def _wells_of(self, lease_id: str) -> list[Record]:
-        return [
-            w
-            for w in self.data.wells.values()
-            if w.get("lease_id") == lease_id and w.get("deleted_at") is None
-        ]
+    def _wells_of(self, lease_id: str) -> list[Well]:
+        wells = self.data.catalog.wells.values()
+        return [w for w in wells if w.lease_id == lease_id and w.deleted_at is None]
 
     def lease_well_ids(self, lease_id: str) -> list[str]:
-        return sorted(str(w["id"]) for w in self._wells_of(lease_id))
+        return sorted(w.id for w in self._wells_of(lease_id))
 
     def first_production(self, lease_id: str) -> date | None:
-        days = [
-            w["first_production_date"]
-            for w in self._wells_of(lease_id)
-            if w.get("first_production_date")
-        ]
-        return min(days) if days else None
+        days = [w.first_production_date for w in self._wells_of(lease_id)]
+        return min((day for day in days if day is not None), default=None)
 
     def production(self, lease_id: str, start: date, end: date) -> list[typed.ProductionDay]:
         wells = set(self.lease_well_ids(lease_id))
         rows = [
             typed.ProductionDay(
-                str(r["well_id"]),
-                r["production_date"],
-                r.get("oil_bbl"),
-                r.get("gas_mcf"),
-                r.get("water_bbl"),
-                r.get("hours_on"),
+                d.well_id, d.production_date, d.oil_bbl, d.gas_mcf, d.water_bbl, d.hours_on
             )
-            for r in self.data.production
-            if r["well_id"] in wells and start <= r["production_date"] <= end
+            for d in self.data.catalog.production.values()
+            if d.well_id in wells and start <= d.production_date <= end
         ]
         return sorted(rows, key=lambda r: (r.production_date, r.well_id))
 
@@ -211,8 +193,8 @@ class MemoryComplianceStore:
         return sorted(rows, key=lambda i: (i.product, i.effective_from, i.owner_id))
 
     def facility(self, facility_id: str) -> typed.Facility | None:
-        found = self.data.facilities.get(facility_id)
-        return typed.Facility(str(found["id"]), found.get("name")) if found else None
+        found = self.data.catalog.facilities.get(facility_id)
+        return None if found is None else typed.Facility(found.id, found.name)
 
     def add_emission_entry(self, entry: typed.EmissionEntry) -> None:
         self.data.emission_entries.append(entry)
@@ -232,22 +214,12 @@ class MemoryComplianceStore:
         self.data.settings[name] = value
 
     def tenant_production(self, start: date, end: date) -> tuple[float, float]:
-        rows = [r for r in self.data.production if start <= r["production_date"] <= end]
+        days = self.data.catalog.production.values()
+        rows = [d for d in days if start <= d.production_date <= end]
         return (
-            float(sum(r.get("oil_bbl") or 0.0 for r in rows)),
-            float(sum(r.get("gas_mcf") or 0.0 for r in rows)),
+            float(sum(d.oil_bbl or 0.0 for d in rows)),
+            float(sum(d.gas_mcf or 0.0 for d in rows)),
         )
-
-
-class _Rows:
-    """Catalog lookups by id over the compliance data's rows (facilities)."""
-
-    def __init__(self, rows: dict[str, Record]) -> None:
-        self._rows = rows
-
-    def get(self, entity_id: str) -> Record | None:
-        found = self._rows.get(entity_id)
-        return _copy(found) if found and not found.get("deleted_at") else None
 
 
 class _Assignments:
@@ -272,7 +244,7 @@ class MemoryComplianceUnitOfWork(MemoryUnitOfWork):
     def _bind(self) -> None:
         tenant = self.data(STORE, ComplianceTenant)
         self.compliance = MemoryComplianceStore(tenant.compliance)
-        self.facilities = _Rows(tenant.compliance.facilities)
+        self.facilities = catalog_repositories(tenant.compliance.catalog)[2]
         self.assignments = _Assignments(tenant.assignments)
         self.audit = MemoryAuditLog(self.data("audit", AuditData))
         self.changes = MemoryChangeLog(self.data("audit", AuditData))

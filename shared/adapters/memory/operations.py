@@ -5,9 +5,11 @@
 work orders, AFEs, permits, well tests, incidents, documents) the unit of work
 carries what the operations services read from the rest of the tenant database:
 the audit log and change feed (`shared/adapters/memory/audit.py`), the catalog
-rows they look up (wells, leases, facilities, assignments) and the alerts the
-alarms raise. Tests seed the catalog with `seed_well`, `seed_lease`, ... on the
-data (`MemoryOperationsDatabases.data(tenant)`).
+they look up (wells, leases, facilities: the wells twin's `WellsData` and
+repositories, holding `Well`, `Lease` and `Facility` as the SQL repositories answer
+them), the wells' assignments and the alerts the alarms raise. Tests seed the
+catalog with `data.catalog.seed_well`, `seed_lease`, ... on the data
+(`MemoryOperationsDatabases.data(tenant)`).
 
 Every store keeps what the SQL store promises (tests/contracts/test_operations_stores.py
 runs both through the same suite): revisions bumped on save, ids that are not
@@ -18,14 +20,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
+from shared.adapters.memory.wells import MemoryWellRepository, WellsData, catalog_repositories
 from shared.core.analytics.ports import NewAlert
-from shared.core.common.pages import Page
 from shared.core.common.units_of_work import Record
 from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
@@ -35,8 +37,6 @@ from shared.core.operations.model.well_tests import WellTest
 from shared.core.operations.model.work_orders import WorkOrder
 from shared.core.operations.ports import StoredState, WorkOrderQuery
 from shared.core.registry.model.tenants import Tenant
-from shared.core.wells.model.records import Well
-from shared.core.wells.ports import WellQuery
 
 STORE = "operations"
 T = TypeVar("T")
@@ -64,9 +64,7 @@ class Tag:
 class OperationsData:
     """One tenant's operations rows (and the catalog rows they are checked against)."""
 
-    wells: dict[str, Record] = field(default_factory=dict)
-    leases: dict[str, Record] = field(default_factory=dict)
-    facilities: dict[str, Record] = field(default_factory=dict)
+    catalog: WellsData = field(default_factory=WellsData)
     assignments: dict[str, set[str]] = field(default_factory=dict)
     tags: dict[int, Tag] = field(default_factory=dict)
     rules: dict[str, tuple[AlarmRule, bool]] = field(default_factory=dict)
@@ -81,23 +79,8 @@ class OperationsData:
     incidents: dict[str, tuple[Incident, int]] = field(default_factory=dict)
     documents: dict[str, Record] = field(default_factory=dict)
 
-    def seed_well(self, well_id: str, name: str = "Well", **values: Any) -> str:
-        self.wells[well_id] = {"id": well_id, "name": name, "deleted_at": None} | values
-        return well_id
-
-    def seed_lease(self, lease_id: str, name: str = "Lease", **values: Any) -> str:
-        self.leases[lease_id] = {"id": lease_id, "name": name} | values
-        return lease_id
-
-    def seed_facility(self, facility_id: str, name: str = "Facility", **values: Any) -> str:
-        self.facilities[facility_id] = {"id": facility_id, "name": name} | values
-        return facility_id
-
     def assign(self, user_id: str, well_id: str) -> None:
         self.assignments.setdefault(user_id, set()).add(well_id)
-
-
-_SEEDED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _page(rows: list[Any], limit: int, offset: int) -> list[Any]:
@@ -136,11 +119,10 @@ class MemoryAlarmStore:
         found = []
         for tag_id in sorted(self._d.tags):
             tag = self._d.tags[tag_id]
-            well = self._d.wells.get(tag.well_id)
-            if tag.deleted or not tag.enabled or well is None or well.get("deleted_at"):
+            well = self._d.catalog.wells.get(tag.well_id)
+            if tag.deleted or not tag.enabled or well is None or well.deleted_at is not None:
                 continue
-            field_id = well.get("field_id")
-            found.append(TagInfo(tag_id, tag.well_id, tag.tag_name, field_id and str(field_id)))
+            found.append(TagInfo(tag_id, tag.well_id, tag.tag_name, well.field_id))
         return found
 
     def tag_names(self) -> dict[int, str]:
@@ -381,55 +363,6 @@ class MemoryDocumentStore:
         return sorted(rows, key=lambda d: (d["created_at"], d["id"]))[:1000]
 
 
-class _Catalog:
-    """Lookups of catalog rows by id (the operations services only read them)."""
-
-    def __init__(self, rows: dict[str, Record]) -> None:
-        self._rows = rows
-
-    def get(self, entity_id: str) -> Record | None:
-        found = self._rows.get(entity_id)
-        return None if found is None or found.get("deleted_at") else dict(found)
-
-    def matching(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
-        rows = [
-            dict(r)
-            for r in self._rows.values()
-            if not r.get("deleted_at") and all(r.get(k) == v for k, v in filters.items())
-        ]
-        rows.sort(key=lambda r: str(r.get("name", "")))
-        return Page(_page(rows, limit, offset), len(rows), limit, offset)
-
-
-def _well(row: Record) -> Well:
-    """A seeded row as the wells repository answers it (defaults for what a test left out)."""
-    known = {f.name for f in fields(Well)}
-    values: dict[str, Any] = {
-        "well_type": "OIL",
-        "status": "PRODUCING",
-        "created_at": _SEEDED,
-        "updated_at": _SEEDED,
-    }
-    return Well(**(values | {k: v for k, v in row.items() if k in known}))
-
-
-class _Wells(_Catalog):
-    def get(self, entity_id: str) -> Well | None:  # type: ignore[override]
-        found = super().get(entity_id)
-        return None if found is None else _well(found)
-
-    def list(self, query: WellQuery) -> Page[Well]:
-        """Wells of the query's lease (the one filter operations uses), by name."""
-        filters = {} if query.lease_id is None else {"lease_id": query.lease_id}
-        page = self.matching(filters, query.limit, query.offset)
-        return Page([_well(row) for row in page.items], page.total, page.limit, page.offset)
-
-
-class _Places(_Catalog):
-    def list(self, filters: Mapping[str, Any], limit: int, offset: int) -> Page[Record]:
-        return self.matching(filters, limit, offset)
-
-
 class _Assignments:
     def __init__(self, data: OperationsData) -> None:
         self._d = data
@@ -453,9 +386,8 @@ class MemoryOperationsUnitOfWork(MemoryUnitOfWork):
         self.well_tests = MemoryWellTestStore(data)
         self.incidents = MemoryIncidentStore(data.incidents)
         self.documents = MemoryDocumentStore(data)
-        self.wells = _Wells(data.wells)
-        self.leases = _Places(data.leases)
-        self.facilities = _Places(data.facilities)
+        self.wells = MemoryWellRepository(data.catalog)
+        _, self.leases, self.facilities, _ = catalog_repositories(data.catalog)
         self.assignments = _Assignments(data)
 
 

@@ -47,6 +47,38 @@ class WellsData:
     production: dict[tuple[str, date], ProductionDay] = field(default_factory=dict)
     assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
 
+    # What other features' tests set up: rows as the wells feature would have written
+    # them, with defaults for what a test leaves out (references are not checked).
+
+    def seed_well(self, well_id: str, name: str = "Well", **values: Any) -> str:
+        defaults = {"well_type": "OIL", "status": "PRODUCING"}
+        self.wells[well_id] = Well(id=well_id, name=name, **_seeded(defaults, values))
+        return well_id
+
+    def seed_lease(self, lease_id: str, name: str = "Lease", **values: Any) -> str:
+        defaults = {"lease_number": f"L-{lease_id[:8]}", "royalty_rate": 0.125, "status": "ACTIVE"}
+        self.leases[lease_id] = Lease(id=lease_id, name=name, **_seeded(defaults, values))
+        return lease_id
+
+    def seed_facility(self, facility_id: str, name: str = "Facility", **values: Any) -> str:
+        defaults = {"facility_type": "BATTERY", "status": "ACTIVE"}
+        self.facilities[facility_id] = Facility(
+            id=facility_id, name=name, **_seeded(defaults, values)
+        )
+        return facility_id
+
+    def seed_day(self, well_id: str, production_date: date, **values: Any) -> None:
+        defaults: dict[str, Any] = {"updated_at": SEEDED_AT, "updated_by": "seed"}
+        day = ProductionDay(well_id=well_id, production_date=production_date, **defaults | values)
+        self.production[(well_id, production_date)] = day
+
+
+SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _seeded(defaults: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    return {"created_at": SEEDED_AT, "updated_at": SEEDED_AT, **defaults, **values}
+
 
 Reference = Callable[[WellsData], Mapping[str, object]]
 """The records an attribute refers to (a foreign key)."""
