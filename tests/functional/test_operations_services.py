@@ -29,7 +29,7 @@ from shared.core.operations.errors import (
 )
 from shared.core.operations.model import incidents as inc
 from shared.core.operations.model import work_orders as wo
-from shared.core.operations.model.afe import ActualCost, EstimateLine
+from shared.core.operations.model.afe import ActualCost, Election, EstimateLine, PartnerInterest
 from shared.core.operations.model.alarm_eval import ReadingArrays
 from shared.core.operations.model.permits import Condition, PermitStatus, PermitType
 from shared.core.operations.model.scanning import ScanResult, ScanVerdict
@@ -44,10 +44,11 @@ from shared.core.operations.services import (
     WorkOrderService,
 )
 from shared.core.operations.services.field_work import OperationsFieldWork
+from shared.core.operations.services.inspection_work_orders import InspectionWorkOrders
 from shared.core.operations.services.permits import NewPermitInput
 from shared.core.operations.services.work_orders import NewWorkOrderInput
 from shared.core.registry.model.tenants import Tenant
-from shared.core.sync.ports import FieldWork
+from shared.core.sync.ports import FailedInspection, FieldWork
 from tests.functional.people import START, Clock, actor, tenant
 
 METERED = {
@@ -221,6 +222,22 @@ def test_an_alarm_alert_becomes_one_work_order(world: World) -> None:
         orders.create_from_alert(world.tenant, admin, str(uuid.uuid4()))
 
 
+def test_a_failed_inspection_opens_one_corrective_work_order(world: World) -> None:
+    follow_up = InspectionWorkOrders(world.databases, world.clock)
+    pumper = _pumper(world, world.well)
+    failed = FailedInspection("event-1", world.well, "pump-1", ("belt worn", "leak"))
+    follow_up.inspections_failed(world.tenant, pumper, [failed])
+    follow_up.inspections_failed(world.tenant, pumper, [failed])  # the batch is sent again
+    orders = WorkOrderService(world.databases, world.clock)
+    listed, total = orders.list(world.tenant, _admin(world), None, None, 50, 0)
+    assert total == 1
+    (order,) = listed
+    assert order["well_id"] == world.well and order["equipment_id"] == "pump-1"
+    assert order["source"] == {"kind": "inspection", "reference": "event-1"}
+    assert "belt worn" in order["title"] and order["status"] == "open"
+    assert world.audit_actions() == ["work_order.create"]
+
+
 # --- AFEs ----------------------------------------------------------------------------------
 
 
@@ -251,6 +268,40 @@ def test_an_afe_is_approved_level_by_level_and_overruns_raise_alerts(world: Worl
         afes.get(world.tenant, _pumper(world), afe_id)
     with pytest.raises(NotFoundError):
         afes.get(world.tenant, manager, str(uuid.uuid4()))
+
+
+def test_a_rejected_afe_is_revised_and_its_partners_elect_until_it_closes(world: World) -> None:
+    afes, manager = AfeService(world.databases, world.clock), actor(world.tenant, Role.MANAGER)
+    partners = [PartnerInterest("p-1", Decimal("0.25")), PartnerInterest("p-2", Decimal("0.5"))]
+    estimate = [EstimateLine("workover", Decimal(1000))]
+    made = afes.create(
+        world.tenant, manager, "AFE-9", "Workover", estimate, world.well, None, partners
+    )
+    afe_id = made["id"]
+    with pytest.raises(StatusChangeError):  # only a rejected AFE is revised
+        afes.revise(world.tenant, manager, afe_id, None)
+    afes.submit(world.tenant, manager, afe_id)
+    afes.decide(world.tenant, manager, afe_id, False, "too dear")
+    revised = afes.revise(world.tenant, manager, afe_id, [EstimateLine("workover", Decimal(800))])
+    assert revised["status"] == "draft" and revised["total_estimate"] == "800"
+    with pytest.raises(ConflictError):  # partners elect on an approved AFE only
+        afes.elect(world.tenant, manager, afe_id, "p-1", Election.CONSENT)
+    afes.submit(world.tenant, manager, afe_id)
+    afes.decide(world.tenant, manager, afe_id, True, "ok")
+    elected = afes.elect(world.tenant, manager, afe_id, "p-1", Election.CONSENT)
+    assert [p["election"] for p in elected["partners"]] == ["consent", "pending"]
+    assert not elected["consent"]["complete"]
+    with pytest.raises(ConflictError):
+        afes.elect(world.tenant, manager, afe_id, "p-1", Election.NON_CONSENT)
+    with pytest.raises(OperationsInputError):
+        afes.elect(world.tenant, manager, afe_id, "stranger", Election.CONSENT)
+    with pytest.raises(PermissionDeniedError):
+        afes.close(world.tenant, _pumper(world), afe_id)
+    closed = afes.close(world.tenant, manager, afe_id)
+    assert closed["status"] == "closed"
+    assert "afe.close" in world.audit_actions() and "afe.elect" in world.audit_actions()
+    with pytest.raises(ConflictError):
+        afes.close(world.tenant, manager, afe_id)
 
 
 # --- permits -------------------------------------------------------------------------------
