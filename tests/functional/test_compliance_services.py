@@ -137,6 +137,10 @@ def test_records_refuse_duplicates_bad_input_and_the_wrong_people(world: World) 
     with pytest.raises(InputError):
         records.put_profile(world.tenant, manager, world.lease, {"state": "CA"})
     viewer = actor(world.tenant, Role.VIEWER)
+    profile = records.get_profile(world.tenant, viewer, world.lease)
+    assert (profile["state"], profile["district"]) == ("TX", "08")  # the refused one kept none
+    with pytest.raises(NotFoundError):
+        records.get_profile(world.tenant, viewer, "nope")
     with pytest.raises(PermissionDeniedError):
         records.put_gauge(world.tenant, viewer, tank_id, date(2026, 11, 1), "5' 0\"")
     pumper = actor(world.tenant, Role.FIELD_OPERATOR)  # no well of the lease is theirs

@@ -57,7 +57,7 @@ from shared.core.registry.services.mail import IdentityMail
 from shared.core.registry.services.mfa import MfaService
 from shared.core.registry.services.passwords import PasswordService
 from shared.core.registry.services.sessions import SessionService
-from shared.core.registry.services.sso import SsoConfigInput, SsoService
+from shared.core.registry.services.sso import SignInOptions, SsoConfigInput, SsoService
 from shared.core.registry.services.users import UserService
 from tests.functional.people import Clock, tenant
 
@@ -448,11 +448,17 @@ def test_when_sso_is_required_only_the_break_glass_admin_uses_a_password(world: 
     admin = world.actor(world.login("al@acme.com"))
     world.invitations.invite(world.tenant, admin, "bo@acme.com", "Bo", Role.VIEWER)
     token = world.token_in_mail("bo@acme.com")
+    assert world.sso.sign_in_options(world.tenant) == SignInOptions(None, False)
     _configure_sso(world, require_sso=True, break_glass_email="al@acme.com")
+    assert world.sso.sign_in_options(world.tenant) == SignInOptions(SsoProviderKind.OIDC, True)
+    assert world.sso.read_config(world.tenant, admin).break_glass_email == "al@acme.com"
+    with pytest.raises(PermissionDeniedError):  # the secret's name is for admins only
+        world.sso.read_config(world.tenant, replace(admin, role=Role.VIEWER))
     with pytest.raises(SsoRequiredError):
         world.invitations.accept(world.tenant, token, PASSWORD)
     world.login("al@acme.com")
     world.sso.delete_config(world.tenant, admin)
+    assert world.sso.sign_in_options(world.tenant) == SignInOptions(None, False)
     with pytest.raises(SsoNotConfiguredError):
         world.sso.get_config(world.tenant)
 

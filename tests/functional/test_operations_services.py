@@ -151,6 +151,22 @@ def test_a_reading_over_the_limit_raises_one_alert_and_notifies_the_pumper(world
     assert evaluator.on_readings(world.tenant, readings(20.0)).raised == 0
 
 
+def test_a_gateway_gone_quiet_raises_a_stale_data_alert_on_the_timer(world: World) -> None:
+    stale = {"rule_id": "quiet", "kind": "stale", "signal_class": "pressure",
+             "stale_after_s": 600}  # fmt: skip
+    AlarmRuleService(world.databases, world.clock).create(world.tenant, _admin(world), stale)
+    evaluator = AlarmEvaluator(world.databases, world.clock)
+    at = int(world.clock.now.timestamp() * 1_000_000)
+    evaluator.on_readings(world.tenant, ReadingArrays.from_rows([(1, at, 50.0, 0)]))
+    world.clock.advance(minutes=5)
+    assert evaluator.check_stale(world.tenant).raised == 0  # quiet, but not for long
+    world.clock.advance(minutes=10)
+    assert evaluator.check_stale(world.tenant).raised == 1
+    [alert] = world.data.alerts.values()
+    assert alert["well_id"] == world.well and alert["source"] == "alarm"
+    assert evaluator.check_stale(world.tenant).raised == 0  # one alert while it stays quiet
+
+
 # --- work orders ---------------------------------------------------------------------------
 
 

@@ -126,9 +126,11 @@ def test_a_given_database_with_tables_is_refused_unless_adopted(master) -> None:
 def test_suspended_tenants_stop_resolving_and_resume(master) -> None:
     tenants = _service(master, FakeProvisioner())
     tenants.create(CreateTenant("acme", "Acme", "al@acme.com"))
+    tenants.create(CreateTenant("beta", "Beta", "al@beta.com"))
     resolver = TenantResolver(master, ttl_s=0)
     assert resolver.resolve("acme").slug == "acme"
     assert tenants.suspend("acme").status is TenantStatus.SUSPENDED
+    assert [(t.slug, t.is_serving) for t in tenants.all()] == [("acme", False), ("beta", True)]
     with pytest.raises(TenantSuspendedError):
         resolver.resolve("acme")
     tenants.resume("acme")
@@ -137,7 +139,7 @@ def test_suspended_tenants_stop_resolving_and_resume(master) -> None:
         resolver.resolve("nobody")
     assert [e.action for e in master.data.audit][-2:] == ["tenant.suspended", "tenant.active"]
     results = tenants.migrate()
-    assert [(r.slug, r.ok) for r in results] == [("acme", True)]
+    assert [(r.slug, r.ok) for r in results] == [("acme", True), ("beta", True)]
 
 
 def test_queued_mail_is_sent_retried_and_given_up(master) -> None:
