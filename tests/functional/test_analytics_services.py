@@ -29,6 +29,11 @@ from shared.core.analytics.services import (
     ScoringService,
 )
 from shared.core.analytics.services.alerting import AlertDraft, alert_rows
+from shared.core.analytics.services.notification_settings import (
+    NotificationSettings,
+    NotificationSettingsService,
+)
+from shared.core.analytics.services.predictions import PredictionService
 from shared.core.common.actor import Actor
 from shared.core.common.errors import (
     ConflictError,
@@ -183,6 +188,24 @@ def test_a_faulty_well_is_alerted_once_and_its_admin_notified(world: Analytics) 
     assert len(_data(world).alerts) == len(data.alerts)
 
 
+def test_a_scored_well_shows_its_outlook_and_an_unscored_one_none(world: Analytics) -> None:
+    scored, unscored, _ = world.wells
+    _seed(world, _production(scored, 60, 80.0), {scored: None})
+    scoring = _scoring(world, chunk_size=10)
+    (job,) = scoring.plan_night(NIGHT)
+    scoring.score_chunk(job)
+    predictions, viewer = PredictionService(world.databases), make_actor(world.tenant, Role.VIEWER)
+    outlook = predictions.outlook(world.tenant, viewer, scored)
+    assert outlook.optimizer is not None and outlook.optimizer.night == NIGHT
+    assert outlook.optimizer.values and outlook.optimizer.model_version
+    assert predictions.outlook(world.tenant, viewer, unscored).optimizer is None
+    with pytest.raises(NotFoundError):
+        predictions.outlook(world.tenant, viewer, str(uuid.uuid4()))
+    pumper = make_actor(world.tenant, Role.FIELD_OPERATOR)  # assigned no well
+    with pytest.raises(NotFoundError):
+        predictions.outlook(world.tenant, pumper, scored)
+
+
 def test_a_chunk_of_an_unknown_tenant_is_refused(world: Analytics) -> None:
     scoring = _scoring(world)
     (job, _) = scoring.plan_night(NIGHT)
@@ -291,6 +314,24 @@ def test_each_user_keeps_their_own_preferences(world: Analytics) -> None:
     preferences.put(world.tenant, world.admin, chosen)
     assert preferences.get(world.tenant, world.admin) == chosen
     assert preferences.get(world.tenant, make_actor(world.tenant)) == Preferences()
+
+
+def test_the_escalation_delay_defaults_to_30_minutes_and_admins_change_it(
+    world: Analytics,
+) -> None:
+    settings = NotificationSettingsService(world.databases, FixedClock(NOW))
+    manager = make_actor(world.tenant, Role.MANAGER)
+    assert settings.get(world.tenant, manager) == NotificationSettings(30, saved=False)
+    assert settings.put(world.tenant, world.admin, 10) == NotificationSettings(10, saved=True)
+    assert settings.get(world.tenant, manager).escalation_delay_minutes == 10
+    with pytest.raises(InputError, match="escalation_delay_minutes"):
+        settings.put(world.tenant, world.admin, 2)
+    with pytest.raises(PermissionDeniedError):
+        settings.put(world.tenant, manager, 15)
+    with pytest.raises(PermissionDeniedError):
+        settings.get(world.tenant, make_actor(world.tenant, Role.VIEWER))
+    audit = world.databases.world(world.tenant).audit
+    assert [e.entity for e in audit] == ["notification_settings"]
 
 
 def test_due_notifications_are_sent_once_and_failures_retried(world: Analytics) -> None:
