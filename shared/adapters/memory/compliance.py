@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
+from shared.adapters.rows import Record
 from shared.core.common.errors import DuplicateError
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.model import rows as typed
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant
