@@ -161,8 +161,8 @@ class MemoryAlarmStore:
     def save_state(self, revision: int, data: Mapping[str, Any], now: datetime) -> None:
         self._d.state = StoredState(revision, dict(data) or None)
 
-    def add_alarms(self, alerts: Sequence[Mapping[str, Any]]) -> set[str]:
-        return {str(row["source_key"]) for row in alerts if _add_alert(self._d, row)}
+    def add_alarms(self, alerts: Sequence[NewAlert]) -> set[str]:
+        return {alert.source_key for alert in alerts if _add_alert(self._d, asdict(alert))}
 
     def update_alarm_details(self, source_key: str, details: Mapping[str, Any]) -> bool:
         for alert in self._d.alerts.values():

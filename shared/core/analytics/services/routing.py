@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from shared.core.analytics.model.alerts import OutboxRow
+from shared.core.analytics.ports import NewAlert
 from shared.core.registry.model.tenants import Tenant
 
 EMAIL = "email"
@@ -42,19 +42,19 @@ def escalation_delay(tenant: Tenant, settings: Mapping[str, str] | None = None) 
     return DEFAULT_ESCALATION
 
 
-def _row(alert: Mapping[str, Any], recipient: str, due: datetime, escalation: bool) -> OutboxRow:
+def _row(alert: NewAlert, recipient: str, due: datetime, escalation: bool) -> OutboxRow:
     payload = {
-        "alert_id": str(alert["id"]),
-        "well_id": str(alert["well_id"]),
-        "severity": str(alert["severity"]),
-        "title": str(alert["title"]),
+        "alert_id": alert.id,
+        "well_id": alert.well_id,
+        "severity": alert.severity,
+        "title": alert.title,
         "escalation": escalation,
     }
-    return OutboxRow.pending(str(alert["id"]), EMAIL, recipient, payload, due)
+    return OutboxRow.pending(alert.id, EMAIL, recipient, payload, due)
 
 
 def alarm_outbox_rows(
-    alerts: Sequence[Mapping[str, Any]],
+    alerts: Sequence[NewAlert],
     pumpers: Mapping[str, Sequence[str]],
     now: datetime,
     delay: timedelta,
@@ -62,7 +62,7 @@ def alarm_outbox_rows(
     """Rows for newly raised alarm alerts; ``pumpers`` maps a well id to its assigned user ids."""
     rows: list[OutboxRow] = []
     for alert in alerts:
-        for user_id in sorted(set(pumpers.get(str(alert["well_id"]), ()))):
+        for user_id in sorted(set(pumpers.get(alert.well_id, ()))):
             rows.append(_row(alert, USER_PREFIX + user_id, now, escalation=False))
         rows.append(_row(alert, MANAGERS, now + delay, escalation=True))
     return rows
