@@ -154,7 +154,7 @@ def latencies(platform: Platform, site: Site, samples: int, timer_s: float) -> l
                 page = platform.analytics.alerts.list(
                     site.tenant, actor, "OPEN", None, None, 500, 0
                 )
-                if any(a["details"].get("tag_id") == tag for a in page.items):
+                if any(a.details.get("tag_id") == tag for a in page.items):
                     found.append(time.perf_counter() - sent)
                     break
                 if time.perf_counter() - sent > 60:

@@ -181,15 +181,15 @@ def _work_orders_from_predictions(
         names = _well_names(platform, demo)
         numbers = _well_numbers(platform, demo)
         page = platform.analytics.alerts.list(demo.tenant, demo.actor, "OPEN", None, None, 100, 0)
-        predicted = {str(a["well_id"]) for a in page.items if a["source"] == "prediction"}
+        predicted = {a.well_id for a in page.items if a.source == "prediction"}
         for alert in page.items:
-            source, well_id = str(alert["source"]), str(alert["well_id"])
+            source, well_id = alert.source, alert.well_id
             on_planned = numbers.get(well_id) in planned.get(demo.tenant.slug, set())
             anomaly_only = source == "anomaly" and on_planned and well_id not in predicted
             if source != "prediction" and not anomaly_only:
                 continue
             order = platform.operations.work_orders.create_from_alert(
-                demo.tenant, demo.actor, str(alert["id"])
+                demo.tenant, demo.actor, alert.id
             )
             output.say(
                 f"{demo.tenant.slug}: work order '{order['title']}' ({order['priority']}, "
@@ -207,7 +207,7 @@ def _well_numbers(platform: Platform, demo: DemoTenant) -> dict[str, int]:
 def _open_alert_titles(platform: Platform, demo: DemoTenant) -> list[str]:
     page = platform.analytics.alerts.list(demo.tenant, demo.actor, "OPEN", None, None, 20, 0)
     names = _well_names(platform, demo)
-    return [f"{names.get(str(a['well_id']), a['well_id'])}: {a['title']}" for a in page.items]
+    return [f"{names.get(a.well_id, a.well_id)}: {a.title}" for a in page.items]
 
 
 def _well_names(platform: Platform, demo: DemoTenant) -> dict[str, str]:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,6 +25,7 @@ from functions.local.etl_runner import start_etl_thread
 from functions.local.scoring import start_scoring_thread
 from functions.local.sync_jobs import start_sync_jobs_thread
 from shared.bootstrap import Platform
+from shared.core.analytics.model.alerts import Alert
 from shared.core.registry.model.tenants import Tenant
 
 log = logging.getLogger("wellos.demo")
@@ -116,14 +116,14 @@ def start_alarm_watch(
                     log.warning("alarm watch of %s: %s", demo.tenant.slug, type(exc).__name__)
                     continue
                 for alert in alerts:
-                    key = (demo.tenant.slug, str(alert["id"]))
-                    if alert["source"] != "alarm" or key in seen:
+                    key = (demo.tenant.slug, alert.id)
+                    if alert.source != "alarm" or key in seen:
                         continue
                     seen.add(key)
                     after = time.monotonic() - started
                     say(
-                        f"ALARM {demo.tenant.slug}: {alert['title']} "
-                        f"({alert['severity']}, {after:.0f} s after the field started; "
+                        f"ALARM {demo.tenant.slug}: {alert.title} "
+                        f"({alert.severity}, {after:.0f} s after the field started; "
                         f"GET /api/v1/alerts?status=OPEN)"
                     )
 
@@ -132,9 +132,9 @@ def start_alarm_watch(
     background.threads.append(thread)
 
 
-def _all_alerts(platform: Platform, demo: DemoTenant, page_size: int = 200) -> list[Any]:
+def _all_alerts(platform: Platform, demo: DemoTenant, page_size: int = 200) -> list[Alert]:
     """Every alert of the tenant, page by page (the nightly scoring's may be many)."""
-    found: list[Any] = []
+    found: list[Alert] = []
     while True:
         page = platform.analytics.alerts.list(
             demo.tenant, demo.actor, None, None, None, page_size, len(found)

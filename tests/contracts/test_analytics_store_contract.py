@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -20,6 +20,8 @@ from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.scada.readings_copy import reading_writer_for
 from shared.adapters.sql.scada.repositories import SqlScadaRepositories
 from shared.adapters.sql.urls import normalize_url
+from shared.core.analytics.model.alerts import Alert, OutboxOutcome, OutboxRow
+from shared.core.analytics.model.preferences import Preferences
 from shared.core.analytics.ports import (
     AlertQuery,
     AnalyticsStore,
@@ -174,13 +176,10 @@ def test_a_night_writes_each_prediction_anomaly_and_alert_once(harness: Harness)
     alert = NewAlert(str(uuid.uuid4()), well, "anomaly", "k1", "High", "HIGH", {"a": 1}, NOW)
     assert store.add_alert(alert)
     assert not store.add_alert(replace(alert, id=str(uuid.uuid4())))
-    stored = store.get_alert(alert.id)
-    assert stored is not None
-    assert (stored["status"], stored["details"], stored["acknowledged_by"]) == (
-        "OPEN",
-        {"a": 1},
-        None,
-    )
+    assert store.get_alert(alert.id) == Alert(
+        id=alert.id, well_id=well, source="anomaly", source_key="k1", title="High",
+        severity="HIGH", status="OPEN", details={"a": 1}, created_at=NOW,
+    )  # fmt: skip
 
 
 def test_alerts_are_listed_by_filter_newest_first_and_move_only_from_their_status(
@@ -202,7 +201,7 @@ def test_alerts_are_listed_by_filter_newest_first_and_move_only_from_their_statu
             10,
             0,
         )
-        return [a["title"] for a in store.list_alerts(query).items]
+        return [a.title for a in store.list_alerts(query).items]
 
     assert titles() == ["a2", "a1", "a0"]
     assert titles(severity="LOW") == ["a2", "a1"]
@@ -210,60 +209,87 @@ def test_alerts_are_listed_by_filter_newest_first_and_move_only_from_their_statu
     assert titles(visible={other}) == ["a1"]
     assert titles(visible=set()) == []
     page = store.list_alerts(AlertQuery(None, None, None, None, 1, 1))
-    assert page.total == 3 and [a["title"] for a in page.items] == ["a1"]
+    assert page.total == 3 and [a.title for a in page.items] == ["a1"]
     first = store.list_alerts(AlertQuery(None, None, None, None, 1, 0)).items[0]
-    assert store.update_alert(first["id"], "OPEN", {"status": "ACKNOWLEDGED", "note": "seen"})
-    assert not store.update_alert(first["id"], "OPEN", {"status": "RESOLVED"})
+    assert store.update_alert(replace(first, status="ACKNOWLEDGED", note="seen"), "OPEN")
+    assert not store.update_alert(replace(first, status="RESOLVED"), "OPEN")
     assert titles(status="ACKNOWLEDGED") == ["a2"]
+
+
+def test_an_alerts_move_keeps_who_and_when_and_nothing_else(harness: Harness) -> None:
+    store, well = harness.store, harness.well_id
+    store.add_alert(NewAlert(str(uuid.uuid4()), well, "alarm", "k", "High", "HIGH", {}, NOW))
+    [raised] = store.list_alerts(AlertQuery(None, None, None, None, 10, 0)).items
+    east = timezone(timedelta(hours=3))  # kept as the same instant
+    seen = replace(
+        raised, status="ACKNOWLEDGED", acknowledged_by="m@acme.test",
+        acknowledged_at=(NOW + timedelta(minutes=5)).astimezone(east),
+        title="ignored: a move saves its lifecycle only",
+    )  # fmt: skip
+    assert store.update_alert(seen, "OPEN")
+    assert store.get_alert(raised.id) == replace(seen, title="High")
+    done = replace(
+        raised, status="RESOLVED", acknowledged_by="m@acme.test",
+        acknowledged_at=NOW + timedelta(minutes=5), resolved_by="m@acme.test",
+        resolved_at=NOW + timedelta(minutes=9), note="reset the pump",
+    )  # fmt: skip
+    assert store.update_alert(done, "ACKNOWLEDGED")
+    assert store.get_alert(raised.id) == done
+    gone = replace(done, id=str(uuid.uuid4()))
+    assert not store.update_alert(gone, "RESOLVED")
 
 
 def test_the_outbox_is_claimed_once_and_finished(harness: Harness) -> None:
     store, well = harness.store, harness.well_id
     alert = NewAlert(str(uuid.uuid4()), well, "anomaly", "k", "t", "HIGH", {}, NOW)
     store.add_alert(alert)
-    row = {
-        "id": str(uuid.uuid4()),
-        "alert_id": alert.id,
-        "channel": "email",
-        "recipient": "a@acme.test",
-        "payload": {"title": "t"},
-        "status": "PENDING",
-        "attempts": 0,
-        "next_attempt_at": NOW,
-    }
-    assert store.add_outbox([row, {**row, "id": str(uuid.uuid4())}]) == 1
+    row = OutboxRow(
+        id=str(uuid.uuid4()),
+        alert_id=alert.id,
+        channel="email",
+        recipient="a@acme.test",
+        payload={"title": "t", "escalation": True, "well_id": well},
+        status="PENDING",
+        attempts=0,
+        next_attempt_at=NOW,
+    )
+    assert store.add_outbox([row, replace(row, id=str(uuid.uuid4()))]) == 1
     assert store.due_notifications(NOW - timedelta(seconds=1), 10) == []
-    (due,) = store.due_notifications(NOW, 10)
-    assert (due["id"], due["payload"], due["last_error"]) == (row["id"], {"title": "t"}, None)
+    assert store.due_notifications(NOW, 10) == [row]
     lease = NOW + timedelta(minutes=5)
-    assert store.claim_notification(row["id"], NOW, lease)
-    assert not store.claim_notification(row["id"], NOW, lease)
+    assert store.claim_notification(row.id, NOW, lease)
+    assert not store.claim_notification(row.id, NOW, lease)
     assert store.due_notifications(NOW + timedelta(minutes=1), 10) == []
-    store.finish_notification(row["id"], {"status": "SENT", "attempts": 1, "sent_at": NOW})
-    sent = store.get_notification(row["id"])
-    assert sent is not None and (sent["status"], sent["attempts"]) == ("SENT", 1)
+    store.finish_notification(row.id, OutboxOutcome(status="SENT", attempts=1, sent_at=NOW))
+    sent = replace(row, status="SENT", attempts=1, sent_at=NOW, next_attempt_at=lease)
+    assert store.get_notification(row.id) == sent
     assert store.get_notification(str(uuid.uuid4())) is None
+
+
+def test_an_outcome_writes_only_what_it_names(harness: Harness) -> None:
+    store, well = harness.store, harness.well_id
+    alert = NewAlert(str(uuid.uuid4()), well, "anomaly", "k", "t", "HIGH", {}, NOW)
+    store.add_alert(alert)
+    row = OutboxRow(
+        id=str(uuid.uuid4()), alert_id=alert.id, channel="email", recipient="a@acme.test",
+        payload={}, status="PENDING", attempts=2, next_attempt_at=NOW,
+    )  # fmt: skip
+    store.add_outbox([row])
+    later = NOW + timedelta(hours=1)
+    store.finish_notification(row.id, OutboxOutcome(attempts=3, last_error="refused"))
+    store.finish_notification(row.id, OutboxOutcome(next_attempt_at=later))
+    store.finish_notification(row.id, OutboxOutcome())
+    retried = replace(row, attempts=3, last_error="refused", next_attempt_at=later)
+    assert store.get_notification(row.id) == retried
+    assert store.due_notifications(later, 10) == [retried]
 
 
 def test_preferences_are_replaced_whole(harness: Harness) -> None:
     store, user = harness.store, str(uuid.uuid4())
     assert store.get_preferences(user) is None
-    values = {
-        "user_id": user,
-        "channels": ["sms", "email"],
-        "phone": "+15550100",
-        "quiet_start": "22:00",
-        "quiet_end": "06:00",
-        "utc_offset_minutes": -300,
-        "digest": False,
-        "updated_at": NOW,
-    }
-    store.put_preferences(values)
-    store.put_preferences({**values, "channels": ["email"], "phone": None})
-    saved = store.get_preferences(user)
-    assert saved is not None
-    assert (saved["channels"], saved["phone"], saved["utc_offset_minutes"]) == (
-        ["email"],
-        None,
-        -300,
-    )
+    chosen = Preferences(("sms", "email"), "+15550100", "22:00", "06:00", -300, True, 18)
+    store.put_preferences(user, chosen, NOW)
+    assert store.get_preferences(user) == chosen
+    store.put_preferences(user, replace(chosen, channels=("email",), phone=None), NOW)
+    assert store.get_preferences(user) == replace(chosen, channels=("email",), phone=None)
+    assert store.get_preferences(str(uuid.uuid4())) is None

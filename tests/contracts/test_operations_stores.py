@@ -28,6 +28,7 @@ from shared.adapters.sql.operations.store import SqlAlarmStore, SqlWorkOrderStor
 from shared.adapters.sql.operations.well_tests import SqlWellTestStore
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
 from shared.adapters.sql.urls import normalize_url
+from shared.core.analytics.ports import NewAlert
 from shared.core.operations.model import work_orders as wo
 from shared.core.operations.model.afe import Afe, AfeStatus, EstimateLine
 from shared.core.operations.model.alarm_rules import AlarmKind, AlarmRule, TagSelector
@@ -169,18 +170,17 @@ def test_the_evaluator_state_starts_empty_and_keeps_what_was_saved(stores: Store
     assert stores.alarms.lock_state().data == {"episodes": {"x": 1}}
 
 
-def _alert(well_id: str, key: str) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "well_id": well_id,
-        "source": "alarm",
-        "source_key": key,
-        "title": "High pressure",
-        "severity": "HIGH",
-        "status": "OPEN",
-        "details": {"value": 1},
-        "created_at": NOW,
-    }
+def _alert(well_id: str, key: str) -> NewAlert:
+    return NewAlert(
+        id=str(uuid.uuid4()),
+        well_id=well_id,
+        source="alarm",
+        source_key=key,
+        title="High pressure",
+        severity="HIGH",
+        details={"value": 1},
+        created_at=NOW,
+    )
 
 
 def test_alarms_skip_source_keys_already_there(stores: Stores) -> None:

@@ -393,5 +393,5 @@ def test_a_batchs_audit_entries_join_the_audit_log(open_uow: OpenUnitOfWork) -> 
         uow.commit()
     with open_uow() as uow:
         [found] = uow.audit.list("production", "w/2026-02-27", 10)
-    assert (found["action"], found["request_id"]) == ("production.synced", "req-9")
-    assert found["after"] == {"oil_bbl": 12.5, "production_date": "2026-02-27"}
+    assert (found.action, found.request_id, found.at) == ("production.synced", "req-9", NOW)
+    assert found.after == {"oil_bbl": 12.5, "production_date": "2026-02-27"}

@@ -266,7 +266,7 @@ def test_the_audit_log_keeps_before_and_after_as_json(open_uow: OpenUnitOfWork) 
     with open_uow() as uow:
         entries = uow.audit.list("well", well_id, limit=10)
     assert len(entries) == 1
-    assert entries[0]["actor_email"] == "admin@acme.test"
-    assert entries[0]["before"] == {"status": "PLANNED", "spud_date": "2024-01-01"}
-    assert entries[0]["after"] == {"status": "PERMITTED"}
-    assert entries[0]["request_id"] == "req-1"
+    assert entries[0].actor_email == "admin@acme.test"
+    assert entries[0].before == {"status": "PLANNED", "spud_date": "2024-01-01"}
+    assert entries[0].after == {"status": "PERMITTED"}
+    assert (entries[0].request_id, entries[0].at) == ("req-1", NOW)

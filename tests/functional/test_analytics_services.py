@@ -180,8 +180,8 @@ def test_a_faulty_well_is_alerted_once_and_its_admin_notified(world: Analytics) 
     assert (report.wells, report.scored, report.skipped) == (3, 2, 1)
     data = _data(world)
     assert {p.well_id for p in data.predictions.values()} == {faulty, healthy}
-    assert {a["well_id"] for a in data.alerts.values()} == {faulty}
-    assert {o["recipient"] for o in data.outbox.values()} == {world.admin.email}
+    assert {a.well_id for a in data.alerts.values()} == {faulty}
+    assert {o.recipient for o in data.outbox.values()} == {world.admin.email}
     assert report.alerts == len(data.alerts) and report.notifications == len(data.outbox)
     again = scoring.score_chunk(job)  # a redelivered job writes nothing twice
     assert (again.predictions, again.anomalies, again.alerts) == (0, 0, 0)
@@ -234,11 +234,11 @@ def test_alerts_are_listed_acknowledged_and_resolved_once(world: Analytics) -> N
     alerts = AlertService(world.databases, FixedClock(NOW))
     tenant, admin = world.tenant, world.admin
     assert alerts.list(tenant, admin, None, None, None, 10, 0).total == 2
-    assert alerts.list(tenant, admin, None, "HIGH", None, 10, 0).items[0]["id"] == first
+    assert alerts.list(tenant, admin, None, "HIGH", None, 10, 0).items[0].id == first
     seen = alerts.acknowledge(tenant, admin, first)
-    assert (seen["status"], seen["acknowledged_by"]) == ("ACKNOWLEDGED", admin.email)
+    assert (seen.status, seen.acknowledged_by) == ("ACKNOWLEDGED", admin.email)
     done = alerts.resolve(tenant, admin, first, "bearing replaced")
-    assert (done["status"], done["note"], done["resolved_at"]) == (
+    assert (done.status, done.note, done.resolved_at) == (
         "RESOLVED",
         "bearing replaced",
         NOW,
@@ -265,7 +265,7 @@ def test_alerts_refuse_bad_filters_viewers_and_unassigned_wells(world: Analytics
     with pytest.raises(NotFoundError):
         alerts.acknowledge(tenant, operator, alert_id)
     world.databases.assign(tenant, operator.user_id, world.wells[0])
-    assert alerts.acknowledge(tenant, operator, alert_id)["status"] == "ACKNOWLEDGED"
+    assert alerts.acknowledge(tenant, operator, alert_id).status == "ACKNOWLEDGED"
     with pytest.raises(NotFoundError):
         alerts.acknowledge(tenant, world.admin, str(uuid.uuid4()))
 
@@ -348,4 +348,4 @@ def test_due_notifications_are_sent_once_and_failures_retried(world: Analytics) 
     assert dispatcher.dispatch(notifier).sent == 0
     assert {n.recipient for n in notifier.sent} == {world.admin.email}
     assert any(first in n.body for n in notifier.sent)
-    assert {o["status"] for o in _data(world).outbox.values()} == {"SENT"}
+    assert {o.status for o in _data(world).outbox.values()} == {"SENT"}

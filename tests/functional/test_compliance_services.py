@@ -61,7 +61,7 @@ class World:
         return self.databases.data(self.tenant)
 
     def audit_entities(self) -> list[str]:
-        return [e["entity"] for e in self.databases.audit(self.tenant).entries]
+        return [e.entity for e in self.databases.audit(self.tenant).entries]
 
 
 @pytest.fixture

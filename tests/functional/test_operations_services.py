@@ -72,7 +72,7 @@ class World:
         return self.databases.data(self.tenant)
 
     def audit_actions(self) -> list[str]:
-        return [e["action"] for e in self.databases.audit(self.tenant).entries]
+        return [e.action for e in self.databases.audit(self.tenant).entries]
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_a_reading_over_the_limit_raises_one_alert_and_notifies_the_pumper(world
     assert raised.raised == 1
     [alert] = world.data.alerts.values()
     assert alert["well_id"] == world.well and alert["source"] == "alarm"
-    recipients = {row["recipient"] for row in world.data.outbox}
+    recipients = {row.recipient for row in world.data.outbox}
     assert any(pumper.user_id in r for r in recipients), recipients
     world.clock.advance(seconds=10)
     cleared = evaluator.on_readings(world.tenant, readings(20.0))

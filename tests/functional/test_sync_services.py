@@ -173,7 +173,7 @@ def test_a_batch_applies_once_and_lands_where_the_office_reads(site: Site) -> No
     assert (daily.oil_bbl, daily.updated_by) == (42.0, site.operator.email)
     with site.databases.unit_of_work(site.tenant) as uow:
         audited = uow.audit.list("production", f"{site.well_id}/{day}", 10)
-    assert [e["action"] for e in audited] == ["production.synced"]
+    assert [e.action for e in audited] == ["production.synced"]
     query = TimelineQuery(site.well_id, frozenset(TimelineKind), None, None, 10)
     timeline = site.activity.timeline(site.tenant, site.manager, query)
     assert {e.kind for e in timeline} == {TimelineKind.NOTE, TimelineKind.READING}
@@ -229,7 +229,7 @@ def test_devices_pull_the_changes_after_their_cursor(site: Site) -> None:
         site.tenant, site.manager, site.well_id, START.date(), {"oil_bbl": 12.0}
     )
     page = site.sync.pull_changes(site.tenant, site.operator, start, 50)
-    assert [item["entity"] for item in page.items] == ["production"]
+    assert [item.entity for item in page.items] == ["production"]
     assert page.has_more is False
     after = site.sync.pull_changes(site.tenant, site.operator, page.cursor, 50)
     assert after.items == [] and after.cursor == page.cursor

@@ -23,6 +23,7 @@ from shared.core.common.errors import (
     PermissionDeniedError,
 )
 from shared.core.common.roles import Role
+from shared.core.common.units_of_work import AuditRecord
 from shared.core.registry.model.tenants import Tenant
 from shared.core.wells.ports import TimelineKind, TimelineQuery, WellQuery
 from shared.core.wells.services.activity import WellActivityService
@@ -74,7 +75,7 @@ class World:
     def as_(self, role: Role) -> Any:
         return actor(self.tenant, role)
 
-    def audit(self, entity: str, entity_id: str) -> list[dict[str, Any]]:
+    def audit(self, entity: str, entity_id: str) -> list[AuditRecord]:
         with self.databases.unit_of_work(self.tenant) as uow:
             return uow.audit.list(entity, entity_id, 50)
 
@@ -129,7 +130,7 @@ def test_a_new_well_is_planned_with_a_normalized_api_number_and_audited(world: W
     )
     assert world.wells.get(world.tenant, world.as_(VIEWER), well.id) == well
     [entry] = world.audit("well", well.id)
-    assert entry["action"] == "well.created" and entry["after"]["name"] == "Smith 1H"
+    assert entry.action == "well.created" and (entry.after or {})["name"] == "Smith 1H"
 
 
 def test_creating_a_well_refuses_duplicates_bad_references_and_the_wrong_roles(
@@ -160,7 +161,7 @@ def test_a_well_follows_its_lifecycle_and_an_empty_change_writes_nothing(world: 
     with pytest.raises(IllegalTransitionError):
         world.wells.update(world.tenant, admin, well_id, {"status": "PRODUCING"})
     assert world.wells.update(world.tenant, admin, well_id, {}) == permitted
-    actions = [e["action"] for e in world.audit("well", well_id)]
+    actions = [e.action for e in world.audit("well", well_id)]
     assert actions == ["well.updated", "well.created"]
 
 
@@ -172,7 +173,7 @@ def test_a_deleted_well_is_gone_and_a_missing_one_is_not_found(world: World) -> 
     with pytest.raises(NotFoundError):
         world.wells.delete(world.tenant, admin, well_id)
     assert world.wells.list(world.tenant, admin, WellQuery()).total == 0
-    assert world.audit("well", well_id)[0]["action"] == "well.deleted"
+    assert world.audit("well", well_id)[0].action == "well.deleted"
 
 
 def test_a_field_operator_sees_only_the_wells_assigned_to_them(world: World) -> None:
@@ -227,7 +228,7 @@ def test_the_catalog_links_fields_leases_facilities_and_equipment(world: World) 
     assert world.catalog.get(LEASES, world.tenant, admin, lease.id) == lease
     page = world.catalog.list(LEASES, world.tenant, admin, {"field_id": field.id}, 10, 0)
     assert page.items == [lease]
-    assert world.audit("equipment", pump.id)[0]["action"] == "equipment.created"
+    assert world.audit("equipment", pump.id)[0].action == "equipment.created"
 
 
 def test_the_catalog_refuses_duplicate_keys_missing_references_and_crossed_dates(
@@ -274,7 +275,8 @@ def test_a_catalog_change_is_audited_and_an_empty_one_is_not(world: World) -> No
     unchanged = world.catalog.update(FIELDS, world.tenant, admin, field.id, {})
     assert renamed.name == unchanged.name == "Wolfcamp"
     [updated, _] = world.audit("field", field.id)
-    assert (updated["before"]["name"], updated["after"]["name"]) == ("Spraberry", "Wolfcamp")
+    names = ((updated.before or {})["name"], (updated.after or {})["name"])
+    assert names == ("Spraberry", "Wolfcamp")
 
 
 def test_a_field_operator_sees_only_the_equipment_of_their_wells(world: World) -> None:
@@ -312,7 +314,7 @@ def test_a_well_day_is_created_then_replaced(world: World) -> None:
     assert (created, created_again) == (True, False)
     assert (first.oil_bbl, again.oil_bbl, again.is_estimated) == (10, 12, True)
     assert world.production.get_day(world.tenant, admin, well_id, day) == again
-    assert [e["action"] for e in world.audit("production", f"{well_id}/{day}")] == [
+    assert [e.action for e in world.audit("production", f"{well_id}/{day}")] == [
         "production.upserted",
         "production.upserted",
     ]
@@ -349,7 +351,7 @@ def test_a_batch_is_written_whole_and_fed_to_devices(world: World) -> None:
     assert [d.oil_bbl for d in days] == [5.0 + n for n in range(10)]
     with world.databases.unit_of_work(world.tenant) as uow:
         feed = uow.changes.read(None, [well_id], None, 10, START).items
-    assert feed[-1]["data"]["days"] == 10
+    assert (feed[-1].data or {})["days"] == 10
 
 
 def test_a_batch_with_bad_rows_writes_nothing_and_names_every_row(world: World) -> None:

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from functions.api.app import create_app
 from shared.bootstrap import Platform, build_platform
+from shared.core.common.units_of_work import AuditRecord
 from shared.settings import Settings
 from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.integration.conftest import TenantSession, open_tenant
@@ -155,7 +156,7 @@ def problem_fields(response: Any) -> set[str]:
 
 def tenant_audit(
     platform: Platform, slug: str, entity: str | None, entity_id: str | None
-) -> list[dict[str, Any]]:
+) -> list[AuditRecord]:
     """The tenant's audit log, newest first, read straight from its database."""
     tenant = platform.tenants.get(slug)
     with platform.tenant_databases.unit_of_work(tenant) as uow:

@@ -84,7 +84,7 @@ def test_acknowledge_then_resolve_is_audited_and_illegal_moves_are_409(
     assert resolved.status_code == 200
     assert (resolved.json()["status"], resolved.json()["note"]) == ("RESOLVED", "replaced bearing")
     assert reopened.status_code == 409
-    actions = {entry["action"] for entry in tenant_audit(platform, acme.slug, "alert", alert_id)}
+    actions = {entry.action for entry in tenant_audit(platform, acme.slug, "alert", alert_id)}
     assert actions == {"alert.acknowledge", "alert.resolve"}
     missing = acme.client.post(
         "/api/v1/alerts/00000000-0000-0000-0000-000000000000/resolve", headers=acme.headers

@@ -41,7 +41,7 @@ def _read(
     for _ in range(300):
         with engine.connect() as connection:
             read = SqlChangeLog(connection).read(after, None, None, 100, NOW)
-        seen += [item["entity_id"] for item in read.items]
+        seen += [item.entity_id for item in read.items]
         after = read.last or after
         if len(seen) >= expect:
             break
@@ -106,7 +106,7 @@ def test_pages_resume_exactly_after_the_cursor(engine):
         log = SqlChangeLog(connection)
         while True:
             page = log.read(cursor, None, None, 10, NOW)
-            seen += [item["entity_id"] for item in page.items]
+            seen += [item.entity_id for item in page.items]
             cursor = page.last or cursor
             if not page.has_more:
                 break

@@ -140,7 +140,7 @@ def test_sync_rules_resends_review_and_pull_work_on_mariadb(setup, mysql_engine)
     while page.has_more:
         page = service.pull_changes(TENANT, BOSS, page.cursor, 3)
         seen += page.items
-    actions = [item["action"] for item in seen]
+    actions = [item.action for item in seen]
     assert actions.count("reading.recorded") == 2
     assert {"production.synced", "conflict.opened", "conflict.resolved"} <= set(actions)
-    assert len({(item["txid"], item["seq"]) for item in seen}) == len(seen)
+    assert len({(item.txid, item.seq) for item in seen}) == len(seen)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.analytics import AlertOut, AlertSeverity, AlertStatus, ResolveIn
 from functions.api.schemas.common import PageOut, page_out
+from shared.core.analytics.model.alerts import Alert
 
 router = APIRouter(tags=["alerts"])
 
@@ -45,7 +46,7 @@ def list_alerts(
 @router.post("/api/v1/alerts/{alert_id}/acknowledge", response_model=AlertOut)
 def acknowledge_alert(
     alert_id: uuid.UUID, platform: PlatformDep, tenant: TenantDep, actor: ActorDep
-) -> dict[str, Any]:
+) -> Alert:
     return platform.analytics.alerts.acknowledge(tenant, actor, str(alert_id))
 
 
@@ -56,6 +57,6 @@ def resolve_alert(
     tenant: TenantDep,
     actor: ActorDep,
     body: ResolveIn | None = Body(default=None),
-) -> dict[str, Any]:
+) -> Alert:
     note = body.note if body else None
     return platform.analytics.alerts.resolve(tenant, actor, str(alert_id), note)

@@ -15,6 +15,7 @@ from functions.api.schemas.sync import (
     JobAccepted,
     SyncRequest,
     SyncResponse,
+    change_out,
     parse_events,
     result_out,
 )
@@ -78,5 +79,5 @@ def changes(
     readings, notes, inspections, conflicts. Repeat with the returned cursor while
     `has_more`."""
     page = platform.sync.pull_changes(tenant, actor, since, limit)
-    items = [{**item, "by": item["actor_id"]} for item in page.items]
+    items = [change_out(change) for change in page.items]
     return {"changes": items, "cursor": page.cursor, "has_more": page.has_more}

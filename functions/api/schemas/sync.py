@@ -35,6 +35,7 @@ from functions.api.schemas.limits import (
     TemperatureF,
     WaterBbl,
 )
+from shared.core.common.change_feed import ChangeRecord
 from shared.core.common.errors import InputError
 from shared.core.sync.model import field_events as fe
 from shared.core.sync.services.jobs import ParsedBatch
@@ -301,3 +302,16 @@ class ChangesOut(BaseModel):
     changes: list[ChangeOut]
     cursor: str = Field(description="Pass as `since` next time")
     has_more: bool
+
+
+def change_out(change: ChangeRecord) -> dict[str, Any]:
+    """A change of the feed as a device reads it (`by`: who made it)."""
+    return {
+        "entity": change.entity,
+        "entity_id": change.entity_id,
+        "action": change.action,
+        "well_id": change.well_id,
+        "at": change.at,
+        "by": change.actor_id,
+        "data": change.data,
+    }

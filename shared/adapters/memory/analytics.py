@@ -6,19 +6,21 @@ users' preferences, plus the wells (live ones, by name) and daily production
 the store reads, as the tests set them up. Hourly sensor means are computed
 from the SCADA store of the same state (its tag mappings and readings), like the
 SQL store joins them. Inserts that must happen once are refused on the same
-unique keys; alerts and outbox rows are the column-keyed mappings the SQL store
-returns.
+unique keys; alerts, outbox rows and preferences are kept as the typed records
+the SQL store returns.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping, Sequence
+import dataclasses
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from shared.adapters.memory.scada import AVERAGE_LIMIT, ScadaData, bucket_start
+from shared.core.analytics.model.alerts import Alert, OutboxOutcome, OutboxRow
+from shared.core.analytics.model.preferences import Preferences
 from shared.core.analytics.ports import (
     AlertQuery,
     Anomaly,
@@ -28,12 +30,9 @@ from shared.core.analytics.ports import (
     ProductionDay,
 )
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
 
 ANALYTICS = "analytics"
 HOUR_S = 3600
-_ALERT_COLUMNS = ("acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at", "note")
-_OUTBOX_COLUMNS = ("last_error", "sent_at")
 
 
 @dataclass
@@ -43,9 +42,9 @@ class AnalyticsData:
     production: list[ProductionDay] = field(default_factory=list)
     predictions: dict[tuple[str, str, date], Prediction] = field(default_factory=dict)
     anomalies: dict[tuple[str, str, date], Anomaly] = field(default_factory=dict)
-    alerts: dict[str, Record] = field(default_factory=dict)
-    outbox: dict[str, Record] = field(default_factory=dict)
-    preferences: dict[str, Record] = field(default_factory=dict)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    outbox: dict[str, OutboxRow] = field(default_factory=dict)
+    preferences: dict[str, Preferences] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
 
 
@@ -112,74 +111,79 @@ class MemoryAnalyticsStore:
         return True
 
     def add_alert(self, alert: NewAlert) -> bool:
-        if any(a["source_key"] == alert.source_key for a in self._data.alerts.values()):
+        if any(a.source_key == alert.source_key for a in self._data.alerts.values()):
             return False
-        row = asdict(alert)
-        self._data.alerts[alert.id] = {**row, **dict.fromkeys(_ALERT_COLUMNS)}
+        self._data.alerts[alert.id] = Alert(**copy.deepcopy(asdict(alert)))
         return True
 
-    def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def add_outbox(self, rows: Sequence[OutboxRow]) -> int:
         added = 0
         for row in rows:
-            key = (str(row["alert_id"]), row["channel"], row["recipient"])
-            taken = {(str(o["alert_id"]), o["channel"], o["recipient"]) for o in self._outbox()}
+            key = (row.alert_id, row.channel, row.recipient)
+            taken = {(o.alert_id, o.channel, o.recipient) for o in self._data.outbox.values()}
             if key in taken:
                 continue
-            stored = {**dict.fromkeys(_OUTBOX_COLUMNS), **copy.deepcopy(dict(row))}
-            self._data.outbox[str(row["id"])] = stored
+            self._data.outbox[row.id] = copy.deepcopy(row)
             added += 1
         return added
 
-    def _outbox(self) -> list[Record]:
-        return list(self._data.outbox.values())
-
-    def list_alerts(self, query: AlertQuery) -> Page[Record]:
+    def list_alerts(self, query: AlertQuery) -> Page[Alert]:
         rows = [
             a
             for a in self._data.alerts.values()
-            if (query.status is None or a["status"] == query.status)
-            and (query.severity is None or a["severity"] == query.severity)
-            and (query.well_id is None or a["well_id"] == query.well_id)
-            and (query.visible_well_ids is None or a["well_id"] in query.visible_well_ids)
+            if (query.status is None or a.status == query.status)
+            and (query.severity is None or a.severity == query.severity)
+            and (query.well_id is None or a.well_id == query.well_id)
+            and (query.visible_well_ids is None or a.well_id in query.visible_well_ids)
         ]
-        rows.sort(key=lambda a: a["id"])
-        rows.sort(key=lambda a: a["created_at"], reverse=True)
+        rows.sort(key=lambda a: a.id)
+        rows.sort(key=lambda a: a.created_at, reverse=True)
         items = [copy.deepcopy(a) for a in rows[query.offset : query.offset + query.limit]]
         return Page(items, len(rows), query.limit, query.offset)
 
-    def get_alert(self, alert_id: str) -> Record | None:
+    def get_alert(self, alert_id: str) -> Alert | None:
         found = self._data.alerts.get(alert_id)
         return copy.deepcopy(found) if found is not None else None
 
-    def update_alert(self, alert_id: str, expected_status: str, values: Mapping[str, Any]) -> bool:
-        found = self._data.alerts.get(alert_id)
-        if found is None or found["status"] != expected_status:
+    def update_alert(self, alert: Alert, expected_status: str) -> bool:
+        found = self._data.alerts.get(alert.id)
+        if found is None or found.status != expected_status:
             return False
-        found.update(values)
+        self._data.alerts[alert.id] = dataclasses.replace(
+            found,
+            status=alert.status,
+            acknowledged_by=alert.acknowledged_by,
+            acknowledged_at=alert.acknowledged_at,
+            resolved_by=alert.resolved_by,
+            resolved_at=alert.resolved_at,
+            note=alert.note,
+        )
         return True
 
-    def due_notifications(self, now: datetime, limit: int) -> list[Record]:
+    def due_notifications(self, now: datetime, limit: int) -> list[OutboxRow]:
         return self._due_outbox("PENDING", now, limit)
 
     def claim_notification(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
         return self._claim_outbox("PENDING", row_id, due, lease_until)
 
-    def _due_outbox(self, status: str, now: datetime, limit: int) -> list[Record]:
-        due = [o for o in self._outbox() if o["status"] == status and o["next_attempt_at"] <= now]
-        due.sort(key=lambda o: (o["next_attempt_at"], o["id"]))
+    def _due_outbox(self, status: str, now: datetime, limit: int) -> list[OutboxRow]:
+        outbox = self._data.outbox.values()
+        due = [o for o in outbox if o.status == status and o.next_attempt_at <= now]
+        due.sort(key=lambda o: (o.next_attempt_at, o.id))
         return [copy.deepcopy(o) for o in due[:limit]]
 
     def _claim_outbox(self, status: str, row_id: str, due: datetime, lease: datetime) -> bool:
         found = self._data.outbox.get(row_id)
-        if found is None or found["status"] != status or found["next_attempt_at"] != due:
+        if found is None or found.status != status or found.next_attempt_at != due:
             return False
-        found["next_attempt_at"] = lease
+        self._data.outbox[row_id] = dataclasses.replace(found, next_attempt_at=lease)
         return True
 
-    def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None:
+    def finish_notification(self, row_id: str, outcome: OutboxOutcome) -> None:
         found = self._data.outbox.get(row_id)
+        changes = {k: v for k, v in asdict(outcome).items() if v is not None}
         if found is not None:
-            found.update(values)
+            self._data.outbox[row_id] = dataclasses.replace(found, **changes)
 
     def notification_settings(self) -> dict[str, str]:
         return dict(self._data.settings)
@@ -187,19 +191,18 @@ class MemoryAnalyticsStore:
     def put_notification_setting(self, name: str, value: str, by: str, at: datetime) -> None:
         self._data.settings[name] = value
 
-    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+    def due_digest_rows(self, now: datetime, limit: int) -> list[OutboxRow]:
         return self._due_outbox("DIGEST", now, limit)
 
     def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
         return self._claim_outbox("DIGEST", row_id, due, lease_until)
 
-    def get_notification(self, row_id: str) -> Record | None:
+    def get_notification(self, row_id: str) -> OutboxRow | None:
         found = self._data.outbox.get(row_id)
         return copy.deepcopy(found) if found is not None else None
 
-    def get_preferences(self, user_id: str) -> Record | None:
-        found = self._data.preferences.get(user_id)
-        return copy.deepcopy(found) if found is not None else None
+    def get_preferences(self, user_id: str) -> Preferences | None:
+        return self._data.preferences.get(user_id)
 
-    def put_preferences(self, values: Mapping[str, Any]) -> None:
-        self._data.preferences[str(values["user_id"])] = copy.deepcopy(dict(values))
+    def put_preferences(self, user_id: str, preferences: Preferences, at: datetime) -> None:
+        self._data.preferences[user_id] = preferences

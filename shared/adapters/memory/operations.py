@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog, MemoryChangeLog
 from shared.adapters.memory.units_of_work import MemoryTenantStates, MemoryUnitOfWork
 from shared.adapters.memory.wells import MemoryWellRepository, WellsData, catalog_repositories
+from shared.adapters.rows import Record
+from shared.core.analytics.model.alerts import Alert, OutboxRow
 from shared.core.analytics.ports import NewAlert
-from shared.core.common.units_of_work import Record
 from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
 from shared.core.operations.model.incidents import Incident
@@ -71,7 +72,7 @@ class OperationsData:
     rules_version: int = 0
     state: StoredState = field(default_factory=lambda: StoredState(0, None))
     alerts: dict[str, Record] = field(default_factory=dict)
-    outbox: list[Record] = field(default_factory=list)
+    outbox: list[OutboxRow] = field(default_factory=list)
     work_orders: dict[str, tuple[WorkOrder, int]] = field(default_factory=dict)
     afes: dict[str, tuple[Afe, int]] = field(default_factory=dict)
     permits: dict[str, tuple[Permit, int]] = field(default_factory=dict)
@@ -81,6 +82,13 @@ class OperationsData:
 
     def assign(self, user_id: str, well_id: str) -> None:
         self.assignments.setdefault(user_id, set()).add(well_id)
+
+
+_SEEDED = datetime(2026, 1, 1, tzinfo=UTC)
+_ALERT_FIELDS = frozenset(f.name for f in fields(Alert))
+_ALERT_CHANGES = (
+    "status", "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at", "note",
+)  # fmt: skip
 
 
 def _page(rows: list[Any], limit: int, offset: int) -> list[Any]:
@@ -138,8 +146,8 @@ class MemoryAlarmStore:
     def save_state(self, revision: int, data: Mapping[str, Any], now: datetime) -> None:
         self._d.state = StoredState(revision, dict(data) or None)
 
-    def add_alarms(self, alerts: Sequence[Mapping[str, Any]]) -> set[str]:
-        return {str(row["source_key"]) for row in alerts if _add_alert(self._d, row)}
+    def add_alarms(self, alerts: Sequence[NewAlert]) -> set[str]:
+        return {alert.source_key for alert in alerts if _add_alert(self._d, asdict(alert))}
 
     def update_alarm_details(self, source_key: str, details: Mapping[str, Any]) -> bool:
         for alert in self._d.alerts.values():
@@ -178,29 +186,32 @@ class MemoryAlerts:
     def add_alert(self, alert: NewAlert) -> bool:
         return _add_alert(self._d, asdict(alert))
 
-    def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def add_outbox(self, rows: Sequence[OutboxRow]) -> int:
         added = 0
         for row in rows:
-            key = (row["alert_id"], row["channel"], row["recipient"])
-            if any((o["alert_id"], o["channel"], o["recipient"]) == key for o in self._d.outbox):
+            key = (row.alert_id, row.channel, row.recipient)
+            if any((o.alert_id, o.channel, o.recipient) == key for o in self._d.outbox):
                 continue
-            self._d.outbox.append(dict(row))
+            self._d.outbox.append(row)
             added += 1
         return added
 
-    def get_alert(self, alert_id: str) -> Record | None:
+    def get_alert(self, alert_id: str) -> Alert | None:
+        """The alert as the store returns it (alarm rows are kept as their columns)."""
         found = self._d.alerts.get(alert_id)
-        return None if found is None else dict(found)
+        if found is None:
+            return None
+        return Alert(**{k: v for k, v in found.items() if k in _ALERT_FIELDS})
 
     def notification_settings(self) -> dict[str, str]:
         """None saved: the escalation delay is the tenant's default."""
         return {}
 
-    def update_alert(self, alert_id: str, expected_status: str, values: Mapping[str, Any]) -> bool:
-        found = self._d.alerts.get(alert_id)
+    def update_alert(self, alert: Alert, expected_status: str) -> bool:
+        found = self._d.alerts.get(alert.id)
         if found is None or found["status"] != expected_status:
             return False
-        found.update(values)
+        found.update({name: getattr(alert, name) for name in _ALERT_CHANGES})
         return True
 
 

@@ -27,9 +27,10 @@ from shared.adapters.field_rows import (
 from shared.adapters.field_timeline import TABLES, entry_of
 from shared.adapters.memory.audit import AuditData, MemoryAuditLog
 from shared.adapters.memory.wells import WellsData
+from shared.adapters.rows import Record
 from shared.core.common.errors import ConflictError
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.common.units_of_work import AuditEntry
 from shared.core.sync.model.field_records import (
     CurrentReading,
     DowntimeReport,

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from shared.core.common.units_of_work import Record
+from shared.adapters.rows import Record
 
 Convert = Callable[[Any], Any]
 

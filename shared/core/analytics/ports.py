@@ -1,20 +1,21 @@
 """What the analytics services need from a tenant database, beside the usual unit of work.
 
 Production days come back as tuples (a benchmark reads every well's days for up
-to ten years); the nightly writes go in as typed rows. Alerts, the notification
-outbox and preferences still cross as mappings keyed by column: the notification
-dispatcher (services/notifications.py) reads them so.
+to ten years); everything else crosses as typed rows: alerts and the notification
+outbox (model/alerts.py), preferences (model/preferences.py). Mapping them to
+tables is the adapters' business.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
+from shared.core.analytics.model.alerts import Alert, OutboxOutcome, OutboxRow
+from shared.core.analytics.model.preferences import Preferences
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 from shared.core.wells.ports import WellsUnitOfWork
 
@@ -132,19 +133,20 @@ class AnalyticsStore(Protocol):
         """Insert unless its source_key exists; True when inserted."""
         ...
 
-    def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def add_outbox(self, rows: Sequence[OutboxRow]) -> int:
         """Insert outbox rows, skipping (alert, channel, recipient) already there."""
         ...
 
-    def list_alerts(self, query: AlertQuery) -> Page[Record]: ...
+    def list_alerts(self, query: AlertQuery) -> Page[Alert]: ...
 
-    def get_alert(self, alert_id: str) -> Record | None: ...
+    def get_alert(self, alert_id: str) -> Alert | None: ...
 
-    def update_alert(self, alert_id: str, expected_status: str, values: Mapping[str, Any]) -> bool:
-        """Update when the alert is still in ``expected_status``; False when it moved on."""
+    def update_alert(self, alert: Alert, expected_status: str) -> bool:
+        """Save the alert's status, acknowledgement, resolution and note when it is still in
+        ``expected_status``; False when it moved on (or is gone)."""
         ...
 
-    def due_notifications(self, now: datetime, limit: int) -> list[Record]:
+    def due_notifications(self, now: datetime, limit: int) -> list[OutboxRow]:
         """PENDING outbox rows whose next attempt is due, oldest first."""
         ...
 
@@ -152,7 +154,9 @@ class AnalyticsStore(Protocol):
         """Take a PENDING row whose next attempt is ``due`` or earlier; one taker wins."""
         ...
 
-    def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None: ...
+    def finish_notification(self, row_id: str, outcome: OutboxOutcome) -> None:
+        """Write the outcome's columns that are not None."""
+        ...
 
     def notification_settings(self) -> dict[str, str]:
         """The tenant's saved notification settings by name (absent: the default applies)."""
@@ -162,7 +166,7 @@ class AnalyticsStore(Protocol):
         """Insert or replace one setting."""
         ...
 
-    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+    def due_digest_rows(self, now: datetime, limit: int) -> list[OutboxRow]:
         """DIGEST outbox rows (held for a user's digest) whose digest is due, oldest first."""
         ...
 
@@ -170,14 +174,14 @@ class AnalyticsStore(Protocol):
         """Take a DIGEST row whose digest is ``due`` or earlier; one taker wins."""
         ...
 
-    def get_notification(self, row_id: str) -> Record | None: ...
+    def get_notification(self, row_id: str) -> OutboxRow | None: ...
 
-    def get_preferences(self, user_id: str) -> Record | None:
-        """The user's notification preferences row, if they saved one."""
+    def get_preferences(self, user_id: str) -> Preferences | None:
+        """The user's notification preferences, if they saved them."""
         ...
 
-    def put_preferences(self, values: Mapping[str, Any]) -> None:
-        """Insert or replace the preferences row of ``values["user_id"]``."""
+    def put_preferences(self, user_id: str, preferences: Preferences, at: datetime) -> None:
+        """Insert or replace the user's preferences (saved ``at``)."""
         ...
 
 

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.core.common.errors import InputError
-from shared.core.common.units_of_work import Record
 
 if TYPE_CHECKING:
     from shared.core.common.units_of_work import UnitOfWork
@@ -44,9 +43,28 @@ class ChangePosition:
     seq: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRecord:
+    """A change as the log returns it: its entry, at its place in the log."""
+
+    txid: int
+    seq: int
+    at: datetime
+    well_id: str
+    entity: str
+    entity_id: str
+    action: str
+    actor_id: str
+    data: dict[str, Any] | None
+
+    @property
+    def position(self) -> ChangePosition:
+        return ChangePosition(self.txid, self.seq)
+
+
 @dataclass(frozen=True)
 class ChangeRead:
-    items: list[Record] = field(default_factory=list)
+    items: list[ChangeRecord] = field(default_factory=list)
     last: ChangePosition | None = None
     has_more: bool = False
 
@@ -76,7 +94,7 @@ class ChangeLog(Protocol):
 
 @dataclass(frozen=True)
 class ChangesPage:
-    items: list[Record]
+    items: list[ChangeRecord]
     cursor: str
     has_more: bool
 

@@ -1,7 +1,8 @@
 """The tenant unit of work: one transaction on one tenant's database, and its audit log.
 
-Rows cross this boundary as plain dicts keyed by column name (`Record`); the
-API's pydantic models validate them on the way in and shape them on the way out.
+Rows cross this boundary as typed records (frozen dataclasses: `AuditEntry` in,
+`AuditRecord` out here; each feature's model for its own rows); the adapters map
+them to tables, the API's pydantic models shape them on the way out.
 
 `UnitOfWork` names no feature's repository: each feature's `ports.py` extends it
 with the repositories that feature uses (`WellsUnitOfWork`, `SyncUnitOfWork`,
@@ -21,8 +22,6 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 if TYPE_CHECKING:
     from shared.core.common.change_feed import ChangeLog
 
-Record = dict[str, Any]
-
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -34,6 +33,23 @@ class AuditEntry:
     at: datetime
     before: Mapping[str, Any] | None
     after: Mapping[str, Any] | None
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditRecord:
+    """An audit log entry as stored: numbered in the order written, values JSON-like
+    (dates and times as ISO strings)."""
+
+    id: int
+    at: datetime
+    actor_id: str
+    actor_email: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
     request_id: str
 
 
@@ -52,9 +68,11 @@ class AuditQuery:
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
 
-    def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[Record]: ...
+    def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[AuditRecord]:
+        """The newest `limit` entries of the entity (None: any), newest first."""
+        ...
 
-    def search(self, query: AuditQuery, limit: int) -> builtins.list[Record]:
+    def search(self, query: AuditQuery, limit: int) -> builtins.list[AuditRecord]:
         """The newest `limit` entries matching `query`, newest first."""
         ...
 

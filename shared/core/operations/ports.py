@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared.core.analytics.ports import AnalyticsUnitOfWork
+from shared.core.analytics.ports import AnalyticsUnitOfWork, NewAlert
 from shared.core.operations.model.afe import Afe
 from shared.core.operations.model.alarm_rules import AlarmRule, TagInfo
 from shared.core.operations.model.incidents import Incident
@@ -80,7 +80,7 @@ class AlarmStore(Protocol):
 
     def save_state(self, revision: int, data: Mapping[str, Any], now: datetime) -> None: ...
 
-    def add_alarms(self, alerts: Sequence[Mapping[str, Any]]) -> set[str]:
+    def add_alarms(self, alerts: Sequence[NewAlert]) -> set[str]:
         """Insert alert rows in one statement, skipping source keys already there;
         the source keys inserted."""
         ...

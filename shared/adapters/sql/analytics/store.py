@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql
 
+from shared.adapters.rows import Record
 from shared.adapters.sql.analytics.tables import (
     alerts,
     anomalies,
@@ -29,6 +30,8 @@ from shared.adapters.sql.scada.readings import averageable, bucket_start
 from shared.adapters.sql.scada.tables import scada_readings, tag_mappings
 from shared.adapters.sql.tenant_tables import production_daily, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
+from shared.core.analytics.model.alerts import Alert, OutboxOutcome, OutboxRow
+from shared.core.analytics.model.preferences import Preferences
 from shared.core.analytics.ports import (
     AlertQuery,
     AnalyticsStore,
@@ -39,7 +42,6 @@ from shared.core.analytics.ports import (
     ProductionDay,
 )
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
 
 HOUR_S = 3600
@@ -48,6 +50,20 @@ _PRODUCTION = ProductionDay._fields
 
 def _record(row: sa.RowMapping) -> Record:
     return {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in row.items()}
+
+
+def _alert(row: sa.RowMapping) -> Alert:
+    return Alert(**_record(row))
+
+
+def _outbox_row(row: sa.RowMapping) -> OutboxRow:
+    return OutboxRow(**_record(row))
+
+
+_ALERT_CHANGES = (
+    "status", "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at", "note",
+)  # fmt: skip
+"""The columns `update_alert` writes: the ones an alert's life changes."""
 
 
 class SqlAnalyticsStore:
@@ -125,11 +141,11 @@ class SqlAnalyticsStore:
     def add_alert(self, alert: NewAlert) -> bool:
         return self._insert_once(alerts, asdict(alert), ("source_key",))
 
-    def add_outbox(self, rows: Sequence[Mapping[str, Any]]) -> int:
+    def add_outbox(self, rows: Sequence[OutboxRow]) -> int:
         keys = ("alert_id", "channel", "recipient")
-        return sum(self._insert_once(notification_outbox, row, keys) for row in rows)
+        return sum(self._insert_once(notification_outbox, asdict(row), keys) for row in rows)
 
-    def list_alerts(self, query: AlertQuery) -> Page[Record]:
+    def list_alerts(self, query: AlertQuery) -> Page[Alert]:
         a = alerts
         where: list[sa.ColumnElement[bool]] = []
         if query.status is not None:
@@ -152,22 +168,22 @@ class SqlAnalyticsStore:
             .limit(query.limit)
             .offset(query.offset)
         )
-        items = [_record(row._mapping) for row in self._c.execute(statement)]
+        items = [_alert(row._mapping) for row in self._c.execute(statement)]
         return Page(items, total, query.limit, query.offset)
 
-    def get_alert(self, alert_id: str) -> Record | None:
+    def get_alert(self, alert_id: str) -> Alert | None:
         row = self._c.execute(sa.select(alerts).where(alerts.c.id == alert_id)).first()
-        return _record(row._mapping) if row is not None else None
+        return _alert(row._mapping) if row is not None else None
 
-    def update_alert(self, alert_id: str, expected_status: str, values: Mapping[str, Any]) -> bool:
+    def update_alert(self, alert: Alert, expected_status: str) -> bool:
         statement = (
             alerts.update()
-            .where(alerts.c.id == alert_id, alerts.c.status == expected_status)
-            .values(**values)
+            .where(alerts.c.id == alert.id, alerts.c.status == expected_status)
+            .values({name: getattr(alert, name) for name in _ALERT_CHANGES})
         )
         return self._c.execute(statement).rowcount == 1
 
-    def due_notifications(self, now: datetime, limit: int) -> list[Record]:
+    def due_notifications(self, now: datetime, limit: int) -> list[OutboxRow]:
         return self._due_outbox("PENDING", now, limit)
 
     def claim_notification(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
@@ -210,13 +226,13 @@ class SqlAnalyticsStore:
         except sa.exc.IntegrityError:
             self._c.execute(changed)
 
-    def due_digest_rows(self, now: datetime, limit: int) -> list[Record]:
+    def due_digest_rows(self, now: datetime, limit: int) -> list[OutboxRow]:
         return self._due_outbox("DIGEST", now, limit)
 
     def claim_digest_row(self, row_id: str, due: datetime, lease_until: datetime) -> bool:
         return self._claim_outbox("DIGEST", row_id, due, lease_until)
 
-    def _due_outbox(self, status: str, now: datetime, limit: int) -> list[Record]:
+    def _due_outbox(self, status: str, now: datetime, limit: int) -> list[OutboxRow]:
         """Outbox rows of `status` due by `now`, oldest first."""
         o = notification_outbox
         statement = (
@@ -225,7 +241,7 @@ class SqlAnalyticsStore:
             .order_by(o.c.next_attempt_at, o.c.id)
             .limit(limit)
         )
-        return [_record(row._mapping) for row in self._c.execute(statement)]
+        return [_outbox_row(row._mapping) for row in self._c.execute(statement)]
 
     def _claim_outbox(self, status: str, row_id: str, due: datetime, lease: datetime) -> bool:
         """Lease a row still of `status` and due at `due`: one taker wins."""
@@ -237,18 +253,31 @@ class SqlAnalyticsStore:
         )
         return self._c.execute(statement).rowcount == 1
 
-    def finish_notification(self, row_id: str, values: Mapping[str, Any]) -> None:
-        o = notification_outbox
-        self._c.execute(o.update().where(o.c.id == row_id).values(**values))
+    def finish_notification(self, row_id: str, outcome: OutboxOutcome) -> None:
+        values = {k: v for k, v in asdict(outcome).items() if v is not None}
+        if values:
+            o = notification_outbox
+            self._c.execute(o.update().where(o.c.id == row_id).values(**values))
 
-    def get_preferences(self, user_id: str) -> Record | None:
+    def get_preferences(self, user_id: str) -> Preferences | None:
         p = notification_preferences
         row = self._c.execute(sa.select(p).where(p.c.user_id == user_id)).first()
-        return None if row is None else _record(row._mapping)
+        if row is None:
+            return None
+        return Preferences(
+            channels=tuple(row.channels),
+            phone=row.phone,
+            quiet_start=row.quiet_start,
+            quiet_end=row.quiet_end,
+            utc_offset_minutes=int(row.utc_offset_minutes),
+            digest=bool(row.digest),
+            digest_hour=int(row.digest_hour),
+        )
 
-    def put_preferences(self, values: Mapping[str, Any]) -> None:
+    def put_preferences(self, user_id: str, preferences: Preferences, at: datetime) -> None:
         p = notification_preferences
-        changed = p.update().where(p.c.user_id == values["user_id"]).values(**values)
+        values = {"user_id": user_id, **preferences.as_record(), "updated_at": at}
+        changed = p.update().where(p.c.user_id == user_id).values(**values)
         if self._c.execute(changed).rowcount > 0:
             return
         try:
@@ -257,10 +286,10 @@ class SqlAnalyticsStore:
         except sa.exc.IntegrityError:
             self._c.execute(changed)
 
-    def get_notification(self, row_id: str) -> Record | None:
+    def get_notification(self, row_id: str) -> OutboxRow | None:
         o = notification_outbox
         row = self._c.execute(sa.select(o).where(o.c.id == row_id)).first()
-        return _record(row._mapping) if row is not None else None
+        return _outbox_row(row._mapping) if row is not None else None
 
 
 def _utc(value: datetime) -> datetime:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Self
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.rows import Record
 from shared.adapters.sql.compliance.tables import (
     dispositions,
     emission_entries,
@@ -27,7 +28,6 @@ from shared.adapters.sql.sync.tables import production_history
 from shared.adapters.sql.tenant_tables import facilities, leases, production_daily, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
 from shared.core.common.errors import DuplicateError
-from shared.core.common.units_of_work import Record
 from shared.core.compliance.model import rows as typed
 from shared.core.compliance.ports import ComplianceStore
 from shared.core.registry.model.tenants import Tenant

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
@@ -24,7 +25,7 @@ from shared.adapters.sql.operations.well_tests import SqlWellTestStore
 from shared.adapters.sql.scada.tables import tag_mappings
 from shared.adapters.sql.tenant_tables import well_assignments, wells
 from shared.adapters.sql.unit_of_work import SqlTenantUnitOfWork
-from shared.core.analytics.ports import AnalyticsStore
+from shared.core.analytics.ports import AnalyticsStore, NewAlert
 from shared.core.operations.model import work_orders as wo
 from shared.core.operations.model.alarm_rules import (
     AlarmKind,
@@ -163,14 +164,15 @@ class SqlAlarmStore:
         row = self._c.execute(statement).first()
         return None if row is None else dict(row.details)
 
-    def add_alarms(self, rows: Sequence[Mapping[str, Any]]) -> set[str]:
-        if not rows:
+    def add_alarms(self, new: Sequence[NewAlert]) -> set[str]:
+        if not new:
             return set()
+        rows = [asdict(alert) for alert in new]
         keys = [str(row["source_key"]) for row in rows]
         if self._c.dialect.name == "postgresql":
             statement = (
                 postgresql.insert(alerts)
-                .values([dict(row) for row in rows])
+                .values(rows)
                 .on_conflict_do_nothing()
                 .returning(alerts.c.source_key)
             )
@@ -180,7 +182,7 @@ class SqlAlarmStore:
                 sa.select(alerts.c.source_key).where(alerts.c.source_key.in_(keys))
             ).scalars()
         )
-        fresh = [dict(row) for row in rows if row["source_key"] not in taken]
+        fresh = [row for row in rows if row["source_key"] not in taken]
         if fresh:
             self._c.execute(alerts.insert(), fresh)
         return {str(row["source_key"]) for row in fresh}

@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, to_json, write_value
-from shared.core.common.change_feed import ChangeEntry, ChangePosition, ChangeRead
+from shared.core.common.change_feed import ChangeEntry, ChangePosition, ChangeRead, ChangeRecord
 
 SETTLE_S = 5.0
 
@@ -107,9 +107,9 @@ class SqlChangeLog:
         if skip_readings_of is not None:
             where.append(sa.not_(sa.and_(_c.entity == "reading", _c.actor_id == skip_readings_of)))
         query = sa.select(t.change_log).where(*where).order_by(_c.txid, _c.seq).limit(limit + 1)
-        rows = [read_row(row._mapping) for row in self._c.execute(query)]
+        rows = [ChangeRecord(**read_row(row._mapping)) for row in self._c.execute(query)]
         items = rows[:limit]
-        last = ChangePosition(items[-1]["txid"], items[-1]["seq"]) if items else None
+        last = items[-1].position if items else None
         return ChangeRead(items=items, last=last, has_more=len(rows) > limit)
 
     def head(self, now: datetime) -> ChangePosition | None:

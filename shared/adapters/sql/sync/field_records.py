@@ -21,12 +21,13 @@ from shared.adapters.field_rows import (
     production_log_of,
     reading_of,
 )
+from shared.adapters.rows import Record
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
-from shared.core.common.units_of_work import AuditEntry, Record
+from shared.core.common.units_of_work import AuditEntry
 from shared.core.sync.model.field_records import (
     CurrentReading,
     DowntimeReport,

@@ -9,11 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.rows import Record
 from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.job_tables import sync_job_outcomes, sync_jobs
 from shared.adapters.sql.sync.values import read_row, write_row, write_value
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
 from shared.core.sync.model.field_events import EventOutcome, OutcomeStatus, Rule
 from shared.core.sync.ports import JobOutcome, JobStatus, SyncJob
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from shared.adapters.rows import Record
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.sync import tables as st
 from shared.adapters.sql.sync.appends import insert_rows
@@ -22,7 +23,6 @@ from shared.adapters.sql.sync.appends import insert_rows
 from shared.adapters.sql.sync.values import read_row, read_value, to_json, write_row, write_value
 from shared.core.common.errors import ConflictError
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import Record
 from shared.core.sync.ports import Conflict, ConflictQuery, StoredEvent
 from shared.core.wells.model.records import Equipment, Well
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared.core.common.units_of_work import Record
+from shared.adapters.rows import Record
 
 
 def read_value(value: Any) -> Any:

@@ -16,13 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from shared.adapters.rows import Record
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.json_rows import read_records
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.pages import Page
-from shared.core.common.units_of_work import AuditEntry, AuditQuery, Record
+from shared.core.common.units_of_work import AuditEntry, AuditQuery, AuditRecord
 from shared.core.wells.model.records import (
     CatalogRecord,
     Equipment,
@@ -282,25 +283,31 @@ class SqlAuditLog:
             )
         )
 
-    def search(self, query: AuditQuery, limit: int) -> list[Record]:
+    def search(self, query: AuditQuery, limit: int) -> list[AuditRecord]:
         c = t.audit_log.c
         select = sa.select(t.audit_log).where(*audit_filters(c, query))
         rows = self._c.execute(select.order_by(c.at.desc(), c.id.desc()).limit(limit))
-        return [_record(row._mapping) for row in rows]
+        return [_audit_record(row._mapping) for row in rows]
 
     def count(self, query: AuditQuery) -> int:
         where = audit_filters(t.audit_log.c, query)
         total = sa.select(sa.func.count()).select_from(t.audit_log).where(*where)
         return int(self._c.execute(total).scalar_one())
 
-    def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[Record]:
+    def list(self, entity: str | None, entity_id: str | None, limit: int) -> list[AuditRecord]:
         c = t.audit_log.c
         query = sa.select(t.audit_log).order_by(c.id.desc()).limit(limit)
         if entity:
             query = query.where(c.entity == entity)
         if entity_id:
             query = query.where(c.entity_id == entity_id)
-        return [_record(row._mapping) for row in self._c.execute(query)]
+        return [_audit_record(row._mapping) for row in self._c.execute(query)]
+
+
+def _audit_record(row: sa.RowMapping) -> AuditRecord:
+    """The entry, its time aware on every dialect (MySQL's DATETIME returns it naive, in UTC)."""
+    at: datetime = row["at"]
+    return AuditRecord(**{**row, "at": at if at.tzinfo else at.replace(tzinfo=UTC)})
 
 
 def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -11,7 +11,6 @@ at ``digest_hour`` (0-23, the user's local hour at the same UTC offset, default 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
@@ -36,6 +35,7 @@ class Preferences:
     digest_hour: int = DEFAULT_DIGEST_HOUR
 
     def as_record(self) -> dict[str, Any]:
+        """The preferences by name, as the API shows them."""
         return {
             "channels": list(self.channels),
             "phone": self.phone,
@@ -45,20 +45,6 @@ class Preferences:
             "digest": self.digest,
             "digest_hour": self.digest_hour,
         }
-
-    @classmethod
-    def from_record(cls, row: Mapping[str, Any] | None) -> Preferences:
-        if row is None:
-            return cls()
-        return cls(
-            tuple(row["channels"]),
-            row["phone"],
-            row["quiet_start"],
-            row["quiet_end"],
-            int(row["utc_offset_minutes"]),
-            bool(row["digest"]),
-            int(row.get("digest_hour", DEFAULT_DIGEST_HOUR)),
-        )
 
     def quiet_until(self, now: datetime) -> datetime | None:
         """The end of the quiet window ``now`` falls in (UTC), or None outside one."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from shared.core.analytics.model.alerts import OutboxRow
 from shared.core.analytics.model.scoring import FailureRisk, Severity
 from shared.core.analytics.ports import NewAlert
 from shared.core.common.roles import Role
@@ -77,7 +78,7 @@ def json_safe(value: Any) -> Any:
 
 def alert_rows(
     draft: AlertDraft, now: datetime, recipients: Sequence[str]
-) -> tuple[NewAlert, list[dict[str, Any]]]:
+) -> tuple[NewAlert, list[OutboxRow]]:
     """The alert and one PENDING email outbox row per recipient."""
     alert_id = str(uuid.uuid4())
     alert = NewAlert(
@@ -96,19 +97,7 @@ def alert_rows(
         "severity": draft.severity.value,
         "title": alert.title,
     }
-    outbox = [
-        {
-            "id": str(uuid.uuid4()),
-            "alert_id": alert_id,
-            "channel": EMAIL,
-            "recipient": recipient,
-            "payload": payload,
-            "status": "PENDING",
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
-        for recipient in recipients
-    ]
+    outbox = [OutboxRow.pending(alert_id, EMAIL, r, payload, now) for r in recipients]
     return alert, outbox
 
 

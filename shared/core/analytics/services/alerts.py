@@ -8,9 +8,11 @@ else is a ConflictError (HTTP 409). Every change is audit-logged.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
+from shared.core.analytics.model.alerts import Alert
 from shared.core.analytics.ports import AlertQuery, AnalyticsDatabases
 from shared.core.common.access import audit, require, visible_well_ids
 from shared.core.common.actor import Actor
@@ -23,8 +25,8 @@ from shared.core.common.errors import (
 )
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission, Role
-from shared.core.common.units_of_work import Record
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.model.records import values_of
 
 STATUSES = ("OPEN", "ACKNOWLEDGED", "RESOLVED")
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
@@ -32,9 +34,10 @@ ACTING_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.FIELD_OPERATOR})
 MAX_NOTE = 2000
 
 
-def public(record: Record) -> Record:
-    """A JSON-friendly copy (times as ISO strings) for the audit log."""
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in record.items()}
+def public(alert: Alert) -> dict[str, Any]:
+    """The alert by attribute, JSON-friendly (times as ISO strings), for the audit log."""
+    values = values_of(alert)
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
 
 
 class AlertService:
@@ -51,7 +54,7 @@ class AlertService:
         well_id: str | None,
         limit: int,
         offset: int,
-    ) -> Page[Record]:
+    ) -> Page[Alert]:
         require(actor, Permission.WELLS_READ)
         if status is not None and status not in STATUSES:
             raise InputError("status", f"must be one of {', '.join(STATUSES)}")
@@ -62,36 +65,39 @@ class AlertService:
             query = AlertQuery(status, severity, well_id, visible, limit, offset)
             return uow.analytics.list_alerts(query)
 
-    def acknowledge(self, tenant: Tenant, actor: Actor, alert_id: str) -> Record:
+    def acknowledge(self, tenant: Tenant, actor: Actor, alert_id: str) -> Alert:
         return self._move(tenant, actor, alert_id, "ACKNOWLEDGED", None)
 
-    def resolve(self, tenant: Tenant, actor: Actor, alert_id: str, note: str | None) -> Record:
+    def resolve(self, tenant: Tenant, actor: Actor, alert_id: str, note: str | None) -> Alert:
         if note is not None and len(note) > MAX_NOTE:
             raise InputError("note", f"at most {MAX_NOTE} characters")
         return self._move(tenant, actor, alert_id, "RESOLVED", note)
 
     def _move(
         self, tenant: Tenant, actor: Actor, alert_id: str, target: str, note: str | None
-    ) -> Record:
+    ) -> Alert:
         if actor.role not in ACTING_ROLES:
             raise PermissionDeniedError(f"role {actor.role.value} may not change alerts")
         with self._databases.unit_of_work(tenant) as uow:
             store = uow.analytics
             before = store.get_alert(alert_id)
             visible = visible_well_ids(uow, actor)
-            if before is None or (visible is not None and str(before["well_id"]) not in visible):
+            if before is None or (visible is not None and before.well_id not in visible):
                 raise NotFoundError("alert", alert_id)
-            current = str(before["status"])
+            current = before.status
             allowed = {"ACKNOWLEDGED": ("OPEN",), "RESOLVED": ("OPEN", "ACKNOWLEDGED")}[target]
             if current not in allowed:
                 raise ConflictError(f"alert {alert_id} is {current}; cannot move to {target}")
             now = self._clock()
-            values: dict[str, Any] = {"status": target}
             if target == "ACKNOWLEDGED":
-                values |= {"acknowledged_by": actor.email, "acknowledged_at": now}
+                moved = dataclasses.replace(
+                    before, status=target, acknowledged_by=actor.email, acknowledged_at=now
+                )
             else:
-                values |= {"resolved_by": actor.email, "resolved_at": now, "note": note}
-            if not store.update_alert(alert_id, current, values):
+                moved = dataclasses.replace(
+                    before, status=target, resolved_by=actor.email, resolved_at=now, note=note
+                )
+            if not store.update_alert(moved, current):
                 raise ConflictError(f"alert {alert_id} changed meanwhile; reload it")
             after = store.get_alert(alert_id)
             assert after is not None

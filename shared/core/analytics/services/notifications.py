@@ -26,17 +26,18 @@ retried with the same backoff as a single message.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.core.analytics.model.alerts import OutboxOutcome, OutboxRow
 from shared.core.analytics.model.preferences import Preferences
 from shared.core.analytics.ports import AnalyticsDatabases, AnalyticsStore, AnalyticsUnitOfWork
 from shared.core.analytics.services.alerting import office_user_ids
 from shared.core.analytics.services.routing import MANAGERS, USER_PREFIX
 from shared.core.common.clock import Clock, utc_now
-from shared.core.common.units_of_work import Record
 from shared.core.ports.notifications import Notification, NotificationError, Notifier
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import UserStatus
@@ -67,26 +68,26 @@ class DispatchReport:
     digests: int = 0
 
 
-def notification_of(row: Record) -> Notification:
-    payload = row["payload"]
+def notification_of(row: OutboxRow) -> Notification:
+    payload = row.payload
     subject = f"[WellOS] {payload.get('severity', '')} alert: {payload.get('title', '')}"
     body = (
         f"{payload.get('title', '')}\n\nWell: {payload.get('well_id', '')}\n"
         f"Alert: {payload.get('alert_id', '')}\n"
     )
-    return Notification(str(row["channel"]), str(row["recipient"]), subject.strip(), body)
+    return Notification(row.channel, row.recipient, subject.strip(), body)
 
 
-def digest_of(channel: str, address: str, rows: list[Record]) -> Notification:
+def digest_of(channel: str, address: str, rows: list[OutboxRow]) -> Notification:
     """One message listing the held alerts, most severe first, then oldest first."""
     order = {"CRITICAL": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
-    ranked = sorted(rows, key=lambda r: order.get(str(r["payload"].get("severity", "")).upper(), 4))
+    ranked = sorted(rows, key=lambda r: order.get(str(r.payload.get("severity", "")).upper(), 4))
     count = len(rows)
     subject = f"[WellOS] Digest: {count} alert{'s' if count != 1 else ''} since your last digest"
     lines = [
         f"- {p.get('severity', '')} {p.get('title', '')} (well {p.get('well_id', '')}, "
         f"alert {p.get('alert_id', '')})"
-        for p in (r["payload"] for r in ranked)
+        for p in (r.payload for r in ranked)
     ]
     body = f"{count} alert{'s' if count != 1 else ''} held for your digest:\n\n" + "\n".join(lines)
     return Notification(channel, address, subject, body + "\n")
@@ -124,7 +125,7 @@ class NotificationDispatcher:
                 expanded = False
                 for row in store.due_notifications(self._clock(), limit):
                     lease = self._clock() + timedelta(seconds=self._policy.lease_s)
-                    if not store.claim_notification(str(row["id"]), row["next_attempt_at"], lease):
+                    if not store.claim_notification(row.id, row.next_attempt_at, lease):
                         continue
                     uow.commit()  # the claim holds even if this process dies while sending
                     expanded |= self._route(tenant, store, row, notifier, report)
@@ -141,20 +142,18 @@ class NotificationDispatcher:
     ) -> None:
         """One message per user whose digest hour has come, listing every held row."""
         store = uow.analytics
-        by_user: dict[str, list[Record]] = {}
+        by_user: dict[str, list[OutboxRow]] = {}
         for row in store.due_digest_rows(self._clock(), limit * 10):
-            by_user.setdefault(str(row["recipient"]), []).append(row)
+            by_user.setdefault(row.recipient, []).append(row)
         for recipient, rows in by_user.items():
             lease = self._clock() + timedelta(seconds=self._policy.lease_s)
             claimed = [
-                row
-                for row in rows
-                if store.claim_digest_row(str(row["id"]), row["next_attempt_at"], lease)
+                row for row in rows if store.claim_digest_row(row.id, row.next_attempt_at, lease)
             ]
             uow.commit()  # the claims hold even if this process dies while sending
             live = []
             for row in claimed:
-                if row["payload"].get("escalation") and not self._still_open(store, row):
+                if row.payload.get("escalation") and not self._still_open(store, row):
                     self._cancel(store, row, report)
                 else:
                     live.append(row)
@@ -167,7 +166,7 @@ class NotificationDispatcher:
         tenant: Tenant,
         store: AnalyticsStore,
         recipient: str,
-        rows: list[Record],
+        rows: list[OutboxRow],
         notifier: Notifier,
         report: DispatchReport,
     ) -> None:
@@ -177,31 +176,26 @@ class NotificationDispatcher:
             for row in rows:
                 self._cancel(store, row, report)
             return
-        preferences = Preferences.from_record(store.get_preferences(user_id))
+        preferences = store.get_preferences(user_id) or Preferences()
         channel = preferences.channels[0]
         address = preferences.phone if channel == "sms" and preferences.phone else email
         now = self._clock()
-        attempts = max(int(row["attempts"]) for row in rows) + 1
+        attempts = max(row.attempts for row in rows) + 1
         try:
             notifier.send(digest_of(channel, address, rows))
         except NotificationError as exc:
             log.warning("digest for %s attempt %d failed: %s", recipient, attempts, exc.code)
+            outcome = self._failure(attempts, now, exc)
             for row in rows:
-                values: dict[str, object] = {"attempts": attempts, "last_error": str(exc)[:500]}
-                if attempts >= self._policy.max_attempts:
-                    values["status"] = "FAILED"
-                else:
-                    values["next_attempt_at"] = now + self._policy.delay(attempts)
-                store.finish_notification(str(row["id"]), values)
+                store.finish_notification(row.id, outcome)
             if attempts >= self._policy.max_attempts:
                 report.failed += 1
             else:
                 report.retried += 1
             return
+        sent = OutboxOutcome(status="SENT", attempts=attempts, sent_at=now)
         for row in rows:
-            store.finish_notification(
-                str(row["id"]), {"status": "SENT", "attempts": attempts, "sent_at": now}
-            )
+            store.finish_notification(row.id, sent)
         report.sent += 1
         report.digests += 1
 
@@ -209,25 +203,26 @@ class NotificationDispatcher:
         self,
         tenant: Tenant,
         store: AnalyticsStore,
-        row: Record,
+        row: OutboxRow,
         notifier: Notifier,
         report: DispatchReport,
     ) -> bool:
         """Send, resolve or cancel one claimed row; True when it became new rows."""
-        recipient = str(row["recipient"])
-        if row["payload"].get("escalation") and not self._still_open(store, row):
+        recipient = row.recipient
+        if row.payload.get("escalation") and not self._still_open(store, row):
             self._cancel(store, row, report)
             return False
         if recipient == MANAGERS:
             ids = self._office_user_ids(tenant)
             store.add_outbox(
                 [
-                    {**row, "id": str(uuid.uuid4()), "recipient": USER_PREFIX + user_id,
-                     "attempts": 0, "next_attempt_at": self._clock()}
+                    dataclasses.replace(row, id=str(uuid.uuid4()),
+                                        recipient=USER_PREFIX + user_id, attempts=0,
+                                        next_attempt_at=self._clock())
                     for user_id in ids
                 ]
             )  # fmt: skip
-            store.finish_notification(str(row["id"]), {"status": "EXPANDED"})
+            store.finish_notification(row.id, OutboxOutcome(status="EXPANDED"))
             return bool(ids)
         if recipient.startswith(USER_PREFIX):
             user_id = recipient.removeprefix(USER_PREFIX)
@@ -235,32 +230,32 @@ class NotificationDispatcher:
             if email is None:
                 self._cancel(store, row, report)
                 return False
-            preferences = Preferences.from_record(store.get_preferences(user_id))
-            urgent = row["payload"].get("severity") == CRITICAL
+            preferences = store.get_preferences(user_id) or Preferences()
+            urgent = row.payload.get("severity") == CRITICAL
             if preferences.digest and not urgent:
                 due = preferences.next_digest(self._clock())
-                held = {"status": "DIGEST", "next_attempt_at": due}
-                store.finish_notification(str(row["id"]), held)
+                held = OutboxOutcome(status="DIGEST", next_attempt_at=due)
+                store.finish_notification(row.id, held)
                 report.held_for_digest += 1
                 return False
             quiet_until = preferences.quiet_until(self._clock())
             if quiet_until is not None and not urgent:
-                store.finish_notification(str(row["id"]), {"next_attempt_at": quiet_until})
+                store.finish_notification(row.id, OutboxOutcome(next_attempt_at=quiet_until))
                 report.delayed += 1
                 return False
             channel = preferences.channels[0]
             address = preferences.phone if channel == "sms" and preferences.phone else email
-            row = {**row, "channel": channel, "recipient": address}
+            row = dataclasses.replace(row, channel=channel, recipient=address)
         self._deliver(store, row, notifier, report)
         return False
 
     @staticmethod
-    def _still_open(store: AnalyticsStore, row: Record) -> bool:
-        alert = store.get_alert(str(row["alert_id"]))
-        return alert is not None and alert["status"] == "OPEN"
+    def _still_open(store: AnalyticsStore, row: OutboxRow) -> bool:
+        alert = store.get_alert(row.alert_id)
+        return alert is not None and alert.status == "OPEN"
 
-    def _cancel(self, store: AnalyticsStore, row: Record, report: DispatchReport) -> None:
-        store.finish_notification(str(row["id"]), {"status": "CANCELLED"})
+    def _cancel(self, store: AnalyticsStore, row: OutboxRow, report: DispatchReport) -> None:
+        store.finish_notification(row.id, OutboxOutcome(status="CANCELLED"))
         report.cancelled += 1
 
     def _office_user_ids(self, tenant: Tenant) -> list[str]:
@@ -275,35 +270,40 @@ class NotificationDispatcher:
         return user.email
 
     def _deliver(
-        self, store: AnalyticsStore, row: Record, notifier: Notifier, report: DispatchReport
+        self, store: AnalyticsStore, row: OutboxRow, notifier: Notifier, report: DispatchReport
     ) -> None:
         now = self._clock()
-        attempts = int(row["attempts"]) + 1
+        attempts = row.attempts + 1
         try:
             notifier.send(notification_of(row))
         except NotificationError as exc:
             self._failed(store, row, attempts, now, exc, report)
             return
         store.finish_notification(
-            str(row["id"]), {"status": "SENT", "attempts": attempts, "sent_at": now}
+            row.id, OutboxOutcome(status="SENT", attempts=attempts, sent_at=now)
         )
         report.sent += 1
 
     def _failed(
         self,
         store: AnalyticsStore,
-        row: Record,
+        row: OutboxRow,
         attempts: int,
         now: datetime,
         exc: NotificationError,
         report: DispatchReport,
     ) -> None:
-        values: dict[str, object] = {"attempts": attempts, "last_error": str(exc)[:500]}
         if attempts >= self._policy.max_attempts:
-            values["status"] = "FAILED"
             report.failed += 1
         else:
-            values["next_attempt_at"] = now + self._policy.delay(attempts)
             report.retried += 1
-        log.warning("notification %s attempt %d failed: %s", row["id"], attempts, exc.code)
-        store.finish_notification(str(row["id"]), values)
+        log.warning("notification %s attempt %d failed: %s", row.id, attempts, exc.code)
+        store.finish_notification(row.id, self._failure(attempts, now, exc))
+
+    def _failure(self, attempts: int, now: datetime, exc: NotificationError) -> OutboxOutcome:
+        """A failed attempt: FAILED after the last one, else the next attempt after a backoff."""
+        error = str(exc)[:500]
+        if attempts >= self._policy.max_attempts:
+            return OutboxOutcome(status="FAILED", attempts=attempts, last_error=error)
+        retry = now + self._policy.delay(attempts)
+        return OutboxOutcome(attempts=attempts, last_error=error, next_attempt_at=retry)

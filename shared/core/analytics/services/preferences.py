@@ -16,12 +16,10 @@ class PreferenceService:
 
     def get(self, tenant: Tenant, actor: Actor) -> Preferences:
         with self._databases.unit_of_work(tenant) as uow:
-            return Preferences.from_record(uow.analytics.get_preferences(actor.user_id))
+            return uow.analytics.get_preferences(actor.user_id) or Preferences()
 
     def put(self, tenant: Tenant, actor: Actor, preferences: Preferences) -> Preferences:
         with self._databases.unit_of_work(tenant) as uow:
-            uow.analytics.put_preferences(
-                {"user_id": actor.user_id, **preferences.as_record(), "updated_at": self._clock()}
-            )
+            uow.analytics.put_preferences(actor.user_id, preferences, self._clock())
             uow.commit()
         return preferences

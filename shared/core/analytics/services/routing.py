@@ -14,11 +14,11 @@ written once however often the alarm is re-evaluated.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
+from shared.core.analytics.model.alerts import OutboxRow
+from shared.core.analytics.ports import NewAlert
 from shared.core.registry.model.tenants import Tenant
 
 EMAIL = "email"
@@ -42,38 +42,27 @@ def escalation_delay(tenant: Tenant, settings: Mapping[str, str] | None = None) 
     return DEFAULT_ESCALATION
 
 
-def _row(
-    alert: Mapping[str, Any], recipient: str, due: datetime, escalation: bool
-) -> dict[str, Any]:
+def _row(alert: NewAlert, recipient: str, due: datetime, escalation: bool) -> OutboxRow:
     payload = {
-        "alert_id": str(alert["id"]),
-        "well_id": str(alert["well_id"]),
-        "severity": str(alert["severity"]),
-        "title": str(alert["title"]),
+        "alert_id": alert.id,
+        "well_id": alert.well_id,
+        "severity": alert.severity,
+        "title": alert.title,
         "escalation": escalation,
     }
-    return {
-        "id": str(uuid.uuid4()),
-        "alert_id": str(alert["id"]),
-        "channel": EMAIL,
-        "recipient": recipient,
-        "payload": payload,
-        "status": "PENDING",
-        "attempts": 0,
-        "next_attempt_at": due,
-    }
+    return OutboxRow.pending(alert.id, EMAIL, recipient, payload, due)
 
 
 def alarm_outbox_rows(
-    alerts: Sequence[Mapping[str, Any]],
+    alerts: Sequence[NewAlert],
     pumpers: Mapping[str, Sequence[str]],
     now: datetime,
     delay: timedelta,
-) -> list[dict[str, Any]]:
+) -> list[OutboxRow]:
     """Rows for newly raised alarm alerts; ``pumpers`` maps a well id to its assigned user ids."""
-    rows: list[dict[str, Any]] = []
+    rows: list[OutboxRow] = []
     for alert in alerts:
-        for user_id in sorted(set(pumpers.get(str(alert["well_id"]), ()))):
+        for user_id in sorted(set(pumpers.get(alert.well_id, ()))):
             rows.append(_row(alert, USER_PREFIX + user_id, now, escalation=False))
         rows.append(_row(alert, MANAGERS, now + delay, escalation=True))
     return rows

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from shared.core.analytics.ports import NewAlert
 from shared.core.analytics.services.alerting import json_safe
 from shared.core.analytics.services.routing import alarm_outbox_rows, escalation_delay
 from shared.core.common.access import require, require_office_role
@@ -49,6 +50,7 @@ from shared.core.operations.model.alarm_stale import evaluate_stale, retire
 from shared.core.operations.model.alarm_state import EPOCH, AlarmEvent, AlarmState, EventKind
 from shared.core.operations.ports import OperationsDatabases, OperationsUnitOfWork
 from shared.core.registry.model.tenants import Tenant
+from shared.core.wells.model.records import values_of
 
 ALARM_SOURCE = "alarm"
 MAX_EVIDENCE = 20
@@ -204,7 +206,7 @@ class AlarmEvaluator:
         """Raised episodes become alerts (one statement), with their notifications (the well's
         pumpers now, the managers after the tenant's escalation delay); cleared ones say so
         in their alert."""
-        drafts: list[dict[str, Any]] = []
+        drafts: list[NewAlert] = []
         feed: list[ChangeEntry] = []
         cleared = 0
         for event in events:
@@ -231,14 +233,13 @@ class AlarmEvaluator:
             if well_id is not None:
                 feed.append(_entry(now, well_id, key, "alarm.clear", {"source_key": key, **after}))
         inserted = uow.alarms.add_alarms(drafts)
-        raised = [alert for alert in drafts if alert["source_key"] in inserted]
+        raised = [alert for alert in drafts if alert.source_key in inserted]
         if raised:
-            pumpers = uow.alarms.assigned_users([str(a["well_id"]) for a in raised])
+            pumpers = uow.alarms.assigned_users([a.well_id for a in raised])
             delay = escalation_delay(tenant, uow.analytics.notification_settings())
             uow.analytics.add_outbox(alarm_outbox_rows(raised, pumpers, now, delay))
-        for alert in drafts:
-            if alert["source_key"] in inserted:
-                feed.append(_entry(now, alert["well_id"], alert["id"], "alarm.raise", alert))
+        for alert in raised:
+            feed.append(_entry(now, alert.well_id, alert.id, "alarm.raise", _feed_data(alert)))
         uow.changes.append_many(feed)
         return AlarmOutcome(len(inserted), cleared)
 
@@ -260,6 +261,18 @@ def _entry(
     return ChangeEntry(now, well_id, "alert", entity_id, action, SYSTEM_ACTOR, json_safe(payload))
 
 
+def _feed_data(alert: NewAlert) -> dict[str, Any]:
+    """A raised alarm as the devices read it in the change feed (its columns, in order)."""
+    values = values_of(alert)
+    return {key: values[key] for key in _FEED_KEYS}
+
+
+_FEED_KEYS = (
+    "id", "well_id", "source", "source_key", "title", "severity", "status", "details",
+    "created_at",
+)  # fmt: skip
+
+
 def _alert(
     rule: AlarmRule,
     event: AlarmEvent,
@@ -267,18 +280,17 @@ def _alert(
     well_id: str,
     readings: ReadingArrays,
     now: datetime,
-) -> dict[str, Any]:
+) -> NewAlert:
     tag_name = cached.names.get(event.tag_id, f"tag {event.tag_id}")
     start = EPOCH + timedelta(microseconds=event.episode_start_us)
-    return {
-        "id": _alert_id(event),
-        "well_id": well_id,
-        "source": ALARM_SOURCE,
-        "source_key": f"{ALARM_SOURCE}:{event.episode_id}",
-        "title": _title(rule, tag_name, event)[:300],
-        "severity": rule.severity.value.upper(),
-        "status": "OPEN",
-        "details": json_safe(
+    return NewAlert(
+        id=_alert_id(event),
+        well_id=well_id,
+        source=ALARM_SOURCE,
+        source_key=f"{ALARM_SOURCE}:{event.episode_id}",
+        title=_title(rule, tag_name, event)[:300],
+        severity=rule.severity.value.upper(),
+        details=json_safe(
             {
                 "rule_id": rule.rule_id,
                 "rule_name": rule.name,
@@ -297,8 +309,8 @@ def _alert(
                 "readings": _evidence(readings, event),
             }
         ),
-        "created_at": now,
-    }
+        created_at=now,
+    )
 
 
 def _alert_id(event: AlarmEvent) -> str:

@@ -210,18 +210,15 @@ class WorkOrderService:
         with self._databases.unit_of_work(tenant) as uow:
             alert = uow.analytics.get_alert(alert_id)
             visible = visible_well_ids(uow, actor)
-            if alert is None or (visible is not None and str(alert["well_id"]) not in visible):
+            if alert is None or (visible is not None and alert.well_id not in visible):
                 raise NotFoundError("alert", alert_id)
-            kind = KIND_BY_ALERT_SOURCE.get(str(alert["source"]))
+            kind = KIND_BY_ALERT_SOURCE.get(alert.source)
             if kind is None:
                 raise OperationsInputError("alert_id", "this alert cannot become a work order")
             existing = uow.work_orders.by_source(kind.value, alert_id)
             if existing is not None:
                 return work_order_record(existing)
-            ref = AlertRef(
-                alert_id, kind, str(alert["severity"]).lower(), str(alert["well_id"]),
-                str(alert["title"])[:200],
-            )  # fmt: skip
+            ref = AlertRef(alert_id, kind, alert.severity.lower(), alert.well_id, alert.title[:200])
             order = from_alert(ref, str(uuid.uuid4()), self._clock(), actor.email, self._policy)
             return self._insert(uow, actor, order)
 

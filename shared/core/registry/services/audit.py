@@ -21,7 +21,7 @@ from shared.core.common.actor import Actor
 from shared.core.common.errors import InputError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
-from shared.core.common.units_of_work import AuditQuery
+from shared.core.common.units_of_work import AuditQuery, AuditRecord
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.ports import MasterDatabase, TenantAuditDatabases
 
@@ -94,17 +94,17 @@ class AuditService:
         return rows[:depth], total
 
 
-def _tenant_row(record: dict[str, Any]) -> AuditRow:
+def _tenant_row(record: AuditRecord) -> AuditRow:
     return AuditRow(
-        at=record["at"],
+        at=record.at,
         source="tenant",
-        actor=str(record["actor_email"]),
-        action=str(record["action"]),
-        entity_type=str(record["entity"]),
-        entity_id=str(record["entity_id"]),
-        request_id=str(record.get("request_id") or ""),
-        before=record.get("before"),
-        after=record.get("after"),
+        actor=record.actor_email,
+        action=record.action,
+        entity_type=record.entity,
+        entity_id=record.entity_id,
+        request_id=record.request_id or "",
+        before=record.before,
+        after=record.after,
     )
 
 
