@@ -39,10 +39,8 @@ from shared.core.sync.ports import (
     SyncUnitOfWork,
 )
 from shared.core.wells.model.records import Equipment, Well
-from tests.contracts.test_wells_repositories_contract import NOW, _aware, _sql, mysql_database
+from tests.contracts.test_wells_repositories_contract import NOW, _aware, _sql
 from tests.functional.people import tenant
-
-__all__ = ["mysql_database"]  # the fixture, for the mysql parameter
 
 OpenUnitOfWork = Callable[[], SyncUnitOfWork]
 
