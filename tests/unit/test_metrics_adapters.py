@@ -121,3 +121,16 @@ def test_settings_telemetry_picks_the_adapter() -> None:
     assert isinstance(build_metrics("powertools"), EmfMetrics)
     assert isinstance(build_metrics("azure-monitor"), OtelMetrics)
     assert isinstance(build_metrics("none"), LocalMetrics)
+
+
+def test_every_metric_the_code_names_is_documented_for_operators() -> None:
+    from pathlib import Path
+
+    from shared.core.ports import metrics as port
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
+    section = docs.read_text(encoding="utf-8").split("\n## Metrics\n")[1].split("\n## ")[0]
+    names = [v for k, v in vars(port).items() if k.isupper() and isinstance(v, str) and "." in v]
+    assert len(names) == 9
+    for name in names:
+        assert f"| `{name}` |" in section, name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -25,8 +26,11 @@ class LocalMetrics:
     """Keeps the last `keep` measurements; `named(name)` reads them back."""
 
     keep: int = 10_000
-    measurements: list[Measurement] = field(default_factory=list)
+    measurements: deque[Measurement] = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.measurements = deque(maxlen=self.keep)
 
     def add(
         self, name: str, value: float, unit: Unit, dimensions: Mapping[str, str] | None = None
@@ -34,7 +38,6 @@ class LocalMetrics:
         measurement = Measurement(name, float(value), unit, dict(dimensions or {}))
         with self._lock:
             self.measurements.append(measurement)
-            del self.measurements[: -self.keep]
         log.debug("metric %s %s %s %s", name, value, unit.value, measurement.dimensions)
 
     def flush(self) -> None:
