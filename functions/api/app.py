@@ -97,6 +97,7 @@ def create_app(
             imports.BASE: settings.import_max_bytes,
             blobs.PREFIX: blobs.MAX_UPLOAD_BYTES,
         },
+        metrics=lambda: holder.built.telemetry.metrics if holder.built else None,
     )
     for module in (health, auth, users, wells, catalog, production, forecast, sync, conflicts):
         app.include_router(module.router)

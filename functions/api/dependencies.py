@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from functions.api.logging import set_tenant
+from functions.api.middleware import TENANT_STATE
 from shared.core.common.actor import Actor
 from shared.core.common.errors import AuthenticationError
 from shared.core.registry.model.api_keys import looks_like_api_key
@@ -53,10 +54,11 @@ async def get_tenant(request: Request, platform: PlatformDep) -> Tenant:
         platform.settings.base_domain,
     )
     set_tenant(slug)
-    cached = platform.resolver.resolve_cached(slug)
-    if cached is not None:
-        return cached
-    return await run_in_threadpool(platform.resolver.resolve, slug)
+    tenant = platform.resolver.resolve_cached(slug)
+    if tenant is None:
+        tenant = await run_in_threadpool(platform.resolver.resolve, slug)
+    setattr(request.state, TENANT_STATE, tenant.slug)  # a known tenant: a metrics dimension
+    return tenant
 
 
 TenantDep = Annotated[Tenant, Depends(get_tenant)]

@@ -2,7 +2,9 @@
 problem+json 500s, and the body limit of every route.
 
 `RequestContextMiddleware` is the outer one: whatever happens inside, the client
-gets an `X-Request-ID` and the access log a line with the status. It wraps
+gets an `X-Request-ID`, the access log a line with the status and the platform's
+metrics the request, its latency and its error class, by route template and tenant
+(then flushed: on a Lambda, one request is one invocation). It wraps
 `BodyLimitMiddleware`, so a 413 is logged like any other answer.
 """
 
@@ -12,11 +14,21 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from functions.api.logging import error_fields, redact, request_context
+from shared.core.ports.metrics import (
+    API_CLIENT_ERRORS,
+    API_LATENCY,
+    API_REQUESTS,
+    API_SERVER_ERRORS,
+    NO_TENANT,
+    Metrics,
+    Unit,
+)
 
 log = logging.getLogger("wellos.access")
 errors_log = logging.getLogger("wellos.errors")
@@ -64,16 +76,46 @@ def _route(scope: Scope) -> str:
     return str(getattr(scope.get("route"), "path", None) or scope["path"])
 
 
+UNMATCHED = "unmatched"
+"""The route dimension of a request no route matched (never its raw path: unbounded)."""
+
+TENANT_STATE = "metrics_tenant"
+"""`request.state` key where the tenant dependency leaves the resolved tenant's slug."""
+
+
+def record_request(metrics: Metrics, scope: Scope, status: int, elapsed_ms: float) -> None:
+    """One request by route template and resolved tenant; errors by class (4xx, 5xx)."""
+    template = getattr(scope.get("route"), "path", None) or UNMATCHED
+    tenant = scope.get("state", {}).get(TENANT_STATE) or NO_TENANT
+    dimensions = {"route": f"{scope['method']} {template}", "tenant": tenant}
+    metrics.add(API_REQUESTS, 1, Unit.COUNT, dimensions)
+    metrics.add(API_LATENCY, elapsed_ms, Unit.MILLISECONDS, dimensions)
+    if 400 <= status < 500:
+        metrics.add(API_CLIENT_ERRORS, 1, Unit.COUNT, dimensions)
+    elif status >= 500:
+        metrics.add(API_SERVER_ERRORS, 1, Unit.COUNT, dimensions)
+    metrics.flush()
+
+
+MetricsSource = Callable[[], "Metrics | None"]
+
+
 class RequestContextMiddleware:
     """Assigns a request id, answers unhandled errors, logs the outcome once.
 
-    `max_body_bytes` and `upload_limits` configure the inner `BodyLimitMiddleware`.
+    `max_body_bytes` and `upload_limits` configure the inner `BodyLimitMiddleware`;
+    `metrics` gives the platform's metrics once it is built (None before: not counted).
     """
 
     def __init__(
-        self, app: ASGIApp, max_body_bytes: int, upload_limits: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        upload_limits: dict[str, int] | None = None,
+        metrics: MetricsSource | None = None,
     ) -> None:
         self.app = BodyLimitMiddleware(app, max_body_bytes, upload_limits)
+        self.metrics = metrics or (lambda: None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,6 +144,15 @@ class RequestContextMiddleware:
                 await self._unhandled(scope, send_with_id, failure, answered=sent["status"] != 0)
                 sent["status"] = sent["status"] or 500
             self._log_access(scope, sent["status"], started)
+            self._measure(scope, sent["status"], started)
+
+    def _measure(self, scope: Scope, status: int, started: float) -> None:
+        try:
+            metrics = self.metrics()
+            if metrics is not None:
+                record_request(metrics, scope, status, (time.perf_counter() - started) * 1000)
+        except Exception as error:  # metrics never fail a request
+            log.warning("request metrics lost (%s)", type(error).__name__)
 
     @staticmethod
     async def _unhandled(scope: Scope, send: Send, error: Exception, answered: bool) -> None:

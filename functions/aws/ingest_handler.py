@@ -19,9 +19,16 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.aws.queue_worker import SqsRuntime, body_of, partial_response
+from functions.aws.queue_worker import (
+    SqsRuntime,
+    body_of,
+    measured,
+    partial_response,
+    queue_of,
+    sent_at,
+)
 from shared.adapters.aws.sqs_queue import DEAD_LETTER_ATTRIBUTE, DLQ_SUFFIX, ID_ATTRIBUTE
-from shared.core.scada.services.deliveries import Delivery
+from shared.core.scada.services.deliveries import INGEST_QUEUE, Delivery
 
 logger = Logger()  # POWERTOOLS_SERVICE_NAME; one per process (bootstrap/telemetry.py)
 IngestRuntime = SqsRuntime
@@ -72,14 +79,22 @@ def delivery_of(record: dict[str, Any], retry: set[str]) -> Delivery:
     own_id = record.get("messageAttributes", {}).get(ID_ATTRIBUTE, {}).get("stringValue")
     body = body_of(SQSRecord(record))
     count = int(record.get("attributes", {}).get("ApproximateReceiveCount", 1))
-    return Delivery(own_id or record["messageId"], body, RecordSettlement(record, retry), count)
+    settlement = RecordSettlement(record, retry)
+    message_id = own_id or record["messageId"]
+    return Delivery(message_id, body, settlement, count, sent_at(record))
 
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    with measured(lambda: runtime.metrics, event, lag=False):  # the drain records the lag
+        return _drain(event, context)
+
+
+def _drain(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     retry: set[str] = set()
     deliveries = [delivery_of(record, retry) for record in event["Records"]]
-    report = runtime.platform.scada.drain.process(deliveries)
+    queue = queue_of(event["Records"][0]) if event["Records"] else INGEST_QUEUE
+    report = runtime.platform.scada.drain.process(deliveries, queue)
     logger.info("ingest drained", extra=report.summary())
 
     def record_handler(record: SQSRecord) -> None:

@@ -5,13 +5,19 @@ per-record handler and `handler = sqs_batch_handler(logger, record_handler)`.
 Powertools' `process_partial_response` answers the records whose handler raised
 as `batchItemFailures`, so SQS retries only those and its redrive policy
 dead-letters them; the event-source mappings need ReportBatchItemFailures.
+
+Each handler ends by recording every record's queue lag (SQS `SentTimestamp` to the
+invocation's start) and flushing the platform's metrics: the EMF lines of the
+invocation go to stdout, where CloudWatch Logs turns them into metrics.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -27,6 +33,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.aws.sqs_queue import ID_ATTRIBUTE, SqsQueue
 from shared.bootstrap import Platform, PlatformHolder, serverless_platform
+from shared.core.common.clock import utc_now
+from shared.core.ports.metrics import Metrics, record_queue_lag
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 
@@ -54,6 +62,12 @@ class PlatformRuntime:
     @property
     def queue(self) -> Queue:
         return self.platform.queue
+
+    @property
+    def metrics(self) -> Metrics | None:
+        """The built platform's metrics (None if it is not built: nothing was recorded)."""
+        built = self._holder.built
+        return built.telemetry.metrics if built else None
 
     @cached_property
     def sqs(self) -> Any:
@@ -90,11 +104,43 @@ def partial_response(
     )
 
 
-def sqs_batch_handler(logger: Logger, record_handler: RecordHandler) -> BatchHandler:
-    """The Lambda handler of an SQS event-source mapping: one `record_handler` call a record."""
+def queue_of(record: dict[str, Any]) -> str:
+    """The queue's name, the last part of the record's `eventSourceARN`."""
+    return str(record.get("eventSourceARN", "")).rsplit(":", 1)[-1]
+
+
+def sent_at(record: dict[str, Any]) -> datetime | None:
+    sent = record.get("attributes", {}).get("SentTimestamp")
+    return datetime.fromtimestamp(int(sent) / 1000, UTC) if sent else None
+
+
+@contextmanager
+def measured(
+    metrics: Callable[[], Metrics | None], event: dict[str, Any], lag: bool = True
+) -> Iterator[None]:
+    """Record the records' queue lag (unless the handler does) and flush, whatever happens."""
+    started = utc_now()
+    try:
+        yield
+    finally:
+        found = metrics()
+        if found is not None:
+            for record in event.get("Records", []) if lag else []:
+                record_queue_lag(found, queue_of(record), sent_at(record), started)
+            found.flush()
+
+
+def sqs_batch_handler(
+    logger: Logger,
+    record_handler: RecordHandler,
+    metrics: Callable[[], Metrics | None] = lambda: None,
+) -> BatchHandler:
+    """The Lambda handler of an SQS event-source mapping: one `record_handler` call a record;
+    `metrics` (the runtime's) gets the records' queue lag and is flushed at the end."""
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return partial_response(event, context, record_handler)
+        with measured(metrics, event):
+            return partial_response(event, context, record_handler)
 
     return handler

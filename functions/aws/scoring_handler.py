@@ -34,7 +34,7 @@ def record_handler(record: SQSRecord) -> None:
     logger.info("scored", extra={"scored": report.scored, "skipped": report.skipped})
 
 
-handler = sqs_batch_handler(logger, record_handler)
+handler = sqs_batch_handler(logger, record_handler, lambda: runtime.metrics)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -33,7 +33,7 @@ def record_handler(record: SQSRecord) -> None:
     logger.info("sync job applied", extra={"message_id": record.message_id, "status": status})
 
 
-handler = sqs_batch_handler(logger, record_handler)
+handler = sqs_batch_handler(logger, record_handler, lambda: runtime.metrics)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -30,6 +30,7 @@ def schedule_etl(timer: func.TimerRequest) -> None:
 
 @etl_bp.service_bus_queue_trigger(arg_name="message", queue_name=ETL_QUEUE, connection=CONNECTION)
 def run_etl(message: func.ServiceBusMessage) -> None:
+    runtime.took(ETL_QUEUE, message.enqueued_time_utc)
     run = runtime.platform.etl.handle_job(message.get_body())
     log.info("ETL job done", extra={"run": run.id if run else None, "status": _status(run)})
 
@@ -38,6 +39,7 @@ def run_etl(message: func.ServiceBusMessage) -> None:
     arg_name="message", queue_name=IMPORTS_QUEUE, connection=CONNECTION
 )
 def run_import(message: func.ServiceBusMessage) -> None:
+    runtime.took(IMPORTS_QUEUE, message.enqueued_time_utc)
     record = runtime.platform.imports.handle_job(message.get_body())
     log.info("import job done", extra={"import": record.id if record else None})
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
 from shared.bootstrap import Platform, PlatformHolder, serverless_platform
+from shared.core.common.clock import utc_now
+from shared.core.ports.metrics import record_queue_lag
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 
@@ -39,6 +42,12 @@ class PlatformRuntime:
     @cached_property
     def queue(self) -> Queue:
         return self.queue_factory() if self.queue_factory else self.platform.queue
+
+    def took(self, queue: str, enqueued_at: datetime | None) -> None:
+        """A trigger took a message: its queue lag (Service Bus `enqueued_time_utc` to now)."""
+        if enqueued_at is not None and enqueued_at.tzinfo is None:
+            enqueued_at = enqueued_at.replace(tzinfo=UTC)
+        record_queue_lag(self.platform.telemetry.metrics, queue, enqueued_at, utc_now())
 
     @cached_property
     def notifier(self) -> Notifier:

@@ -37,6 +37,7 @@ def fan_out_nightly_scoring(timer: func.TimerRequest) -> None:
     arg_name="message", queue_name=SCORING_QUEUE, connection=CONNECTION
 )
 def score_wells(message: func.ServiceBusMessage) -> None:
+    runtime.took(SCORING_QUEUE, message.enqueued_time_utc)
     job = ScoringJob.from_body(message.get_body())
     report = runtime.platform.analytics.scoring.score_chunk(job)
     log.info("scored", extra={"job": job.message_id, "scored": report.scored})

@@ -29,6 +29,7 @@ sync_jobs_bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functi
     arg_name="message", queue_name=SYNC_JOBS_QUEUE, connection=CONNECTION
 )
 def apply_sync_job(message: func.ServiceBusMessage) -> None:
+    runtime.took(SYNC_JOBS_QUEUE, message.enqueued_time_utc)
     deliveries = int(message.delivery_count or 1)
     runtime.platform.sync_jobs.run(message.get_body(), parse_batch, deliveries)
 

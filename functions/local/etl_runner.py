@@ -19,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shared.bootstrap import Platform
+from shared.core.common.clock import utc_now
 from shared.core.common.errors import InputError
 from shared.core.etl.model.jobs import ETL_QUEUE, IMPORTS_QUEUE
+from shared.core.ports.metrics import record_dead_letter, record_queue_lag
 from shared.core.ports.queue import Queue
 
 log = logging.getLogger("wellos.etl")
@@ -39,16 +41,19 @@ def run_etl_tick(
     platform: Platform, queue: Queue, schedule: bool = True, max_messages: int = 10
 ) -> TickReport:
     report = TickReport(enqueued=platform.etl.schedule_due(queue) if schedule else [])
+    metrics = platform.telemetry.metrics
     jobs: list[tuple[str, Callable[[bytes], object]]] = [
         (ETL_QUEUE, platform.etl.handle_job),
         (IMPORTS_QUEUE, platform.imports.handle_job),
     ]
     for name, handle in jobs:
         for message in queue.receive(name, max_messages, LOCK_S):
+            record_queue_lag(metrics, name, message.enqueued_at, utc_now())
             try:
                 done = handle(message.body)
             except InputError as exc:  # not a job message: park it with the reason
                 queue.dead_letter(name, message, "invalid_message", exc.detail)
+                record_dead_letter(metrics, name, "invalid_message")
                 report.failed += 1
                 continue
             except Exception as exc:  # the platform retries, then dead-letters

@@ -25,6 +25,7 @@ from shared.core.analytics.services.nightly import (
 from shared.core.analytics.services.notifications import DispatchReport
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError
+from shared.core.ports.metrics import record_dead_letter, record_queue_lag
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 
@@ -45,12 +46,15 @@ def work_scoring_queue(
 ) -> ScoringReport:
     """Score every job the queue hands out; a failed one stays locked for a later pass."""
     total = ScoringReport()
+    metrics = platform.telemetry.metrics
     while messages := queue.receive(queue_name, 10, VISIBILITY_S):
         for message in messages:
+            record_queue_lag(metrics, queue_name, message.enqueued_at, utc_now())
             try:
                 job = ScoringJob.from_body(message.body)
             except InputError as exc:
                 queue.dead_letter(queue_name, message, "not_a_scoring_job", str(exc))
+                record_dead_letter(metrics, queue_name, "not_a_scoring_job")
                 continue
             try:
                 total.add(platform.analytics.scoring.score_chunk(job))

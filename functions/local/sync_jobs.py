@@ -21,6 +21,8 @@ import time
 
 from functions.api.schemas.sync import parse_batch
 from shared.bootstrap import Platform
+from shared.core.common.clock import utc_now
+from shared.core.ports.metrics import record_queue_lag
 from shared.core.ports.queue import Queue, ReceivedMessage
 from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
@@ -31,6 +33,7 @@ REQUEUE_EVERY_S = 60.0
 
 def handle(platform: Platform, queue: Queue, message: ReceivedMessage) -> None:
     """Apply one message's job and settle the message."""
+    record_queue_lag(platform.telemetry.metrics, SYNC_JOBS_QUEUE, message.enqueued_at, utc_now())
     try:
         platform.sync_jobs.run(message.body, parse_batch, message.delivery_count)
     except Exception as exc:  # retried: the queue dead-letters after its max deliveries

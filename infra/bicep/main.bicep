@@ -27,6 +27,8 @@ param logRetentionDays int = 30
 param alertEmail string = ''
 @description('Key Vault secret id of the certificate for *.{baseDomain} and {baseDomain}; with it, the office app is deployed behind Front Door (modules/web.bicep).')
 param webCertificateSecretId string = ''
+@description('Where Azure Communication Services (the notification e-mail) keeps its data.')
+param communicationDataLocation string = 'United States'
 
 var name = 'wellos-${environmentName}'
 var settingsFile = loadJsonContent('app-settings.json')
@@ -80,15 +82,29 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// Notification e-mail (WELLOS_NOTIFIER acs): ACS Email on an Azure-managed domain; the
+// access key is a vault secret the app setting references.
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    name: name
+    dataLocation: communicationDataLocation
+    keyVaultName: keyVault.outputs.vaultName
+  }
+}
+
 // Each {{placeholder}} of app-settings.json, filled from what this deployment created.
-var appSettings = json(replace(replace(replace(replace(replace(replace(
+var appSettings = json(replace(replace(replace(replace(replace(replace(replace(replace(replace(
   string(settingsFile.settings),
   '{{hostStorageAccount}}', storage.outputs.hostAccountName),
   '{{appInsightsConnectionString}}', monitoring.outputs.connectionString),
   '{{serviceBusNamespace}}', serviceBus.outputs.fullyQualifiedNamespace),
   '{{baseDomain}}', baseDomain),
   '{{blobEndpoint}}', storage.outputs.dataBlobEndpoint),
-  '{{keyVaultUri}}', keyVault.outputs.vaultUri))
+  '{{keyVaultUri}}', keyVault.outputs.vaultUri),
+  '{{acsEndpoint}}', communication.outputs.endpoint),
+  '{{acsSender}}', communication.outputs.sender),
+  '{{acsAccessKeySecretUri}}', communication.outputs.accessKeySecretUri))
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'

@@ -11,6 +11,11 @@
   (Lambda context, cold start, tenant, request id) and the redaction filter the API
   installed. The Tracer is made once here too: in a Lambda it patches the libraries
   X-Ray traces (botocore, httpx, ...) for every client of the process.
+
+Metrics follow the same choice (`build_metrics`): Powertools EMF lines on the
+Lambdas, OpenTelemetry instruments exported by Azure Monitor, else in memory (and
+logged at DEBUG). One adapter per process, on `Telemetry.metrics`; the wiring
+hands it to the services and hosts (shared/core/ports/metrics.py names them).
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from shared.adapters.metrics.emf import EmfMetrics
+from shared.adapters.metrics.local import LocalMetrics
+from shared.adapters.metrics.otel import OtelMetrics
+from shared.core.ports.metrics import Metrics
 from shared.settings import Settings, TelemetryBackend
 
 _started: set[str] = set()
@@ -31,6 +40,7 @@ class Telemetry:
     kind: TelemetryBackend
     connection_string: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
+    metrics: Metrics = field(default_factory=LocalMetrics)
 
     def start(self) -> None:
         with _lock:
@@ -65,8 +75,20 @@ def start_powertools(level: str) -> None:
                 handler.addFilter(kept_filter)
 
 
+def build_metrics(kind: TelemetryBackend) -> Metrics:
+    """The SDKs load on first use (the adapters import them inside), never here."""
+    if kind == "powertools":
+        return EmfMetrics()
+    if kind == "azure-monitor":
+        return OtelMetrics()
+    return LocalMetrics()
+
+
 def build_telemetry(settings: Settings) -> Telemetry:
     secret = settings.applicationinsights_connection_string
     return Telemetry(
-        settings.telemetry, secret.get_secret_value() if secret else None, settings.log_level
+        settings.telemetry,
+        secret.get_secret_value() if secret else None,
+        settings.log_level,
+        build_metrics(settings.telemetry),
     )

@@ -102,6 +102,7 @@ from shared.core.operations.services import (
 from shared.core.operations.services.field_work import OperationsFieldWork
 from shared.core.operations.services.inspection_work_orders import InspectionWorkOrders
 from shared.core.ports.blobs import BlobStore
+from shared.core.ports.metrics import Metrics
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
 from shared.core.ports.scoring import ModelScorer
@@ -289,6 +290,7 @@ def build_scada(
     master: SqlMasterDatabase,
     tenant_databases: SqlTenantDatabases,
     on_written: OnWritten | None = None,
+    metrics: Metrics | None = None,
 ) -> ScadaServices:
     keys = GatewayKeys(secrets)
     directory = GatewayDirectory(master, settings.registry_cache_ttl_s)
@@ -298,7 +300,9 @@ def build_scada(
         connections=ScadaConnectionService(tenant_databases, secrets),
         tags=TagMappingService(tenant_databases),
         readings=ReadingService(tenant_databases),
-        drain=DrainService(directory, keys, SqlIngestDatabases(engines), on_written=on_written),
+        drain=DrainService(
+            directory, keys, SqlIngestDatabases(engines), on_written=on_written, metrics=metrics
+        ),
         partitions=ReadingPartitionService(master, SqlReadingMaintenance(engines)),
     )
 
@@ -453,8 +457,13 @@ def wire_services(
     operations_databases = SqlOperationsDatabases(tenant_databases.engines)
     field_work = OperationsFieldWork(operations_databases)
     inspections = InspectionWorkOrders(operations_databases)
+    metrics = infra.telemetry.metrics
     sync = SyncService(
-        tenant_databases, blobs=blobs, field_work=field_work, inspections=inspections
+        tenant_databases,
+        blobs=blobs,
+        field_work=field_work,
+        inspections=inspections,
+        metrics=metrics,
     )
     engines = tenant_databases.engines
     source_policy = build_source_policy(settings, master, secrets, master_url=master_url)
@@ -503,7 +512,7 @@ def wire_services(
         sync_jobs=SyncJobService(master, tenant_databases, sync, blobs, queue),
         photos=PhotoService(tenant_databases, blobs),
         scada=build_scada(
-            settings, secrets, master, tenant_databases, alarm_hook(operations.alarms)
+            settings, secrets, master, tenant_databases, alarm_hook(operations.alarms), metrics
         ),
         queue=queue,
         blobs=blobs,

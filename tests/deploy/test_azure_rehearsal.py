@@ -5,7 +5,9 @@ whose `{{placeholders}}` main.bicep fills from the resources it creates. Here ea
 placeholder is filled from the stand-in of that resource (as the AWS rehearsal replaces
 CloudFormation references): Blob Storage is Azurite (the data account's connection
 string where the blob endpoint goes), the Key Vault a file behind the `SecretClient`
-surface, Service Bus the in-process namespace double with the queues of
+surface (its `@Microsoft.KeyVault(SecretUri=...)` references resolved from it, as the
+Functions platform does), Communication Services an address that refuses connections,
+Service Bus the in-process namespace double with the queues of
 `queues.json`, the PostgreSQL server the local one (the master URL is the vault's
 `database-url`, as the Bicep `keyvault` module stores it). A host process
 (tests/deploy/functions_runner.py) imports `function_app.py` with exactly those
@@ -47,6 +49,8 @@ BICEP = ROOT / "infra" / "bicep"
 NAMESPACE = "sb-wellos-rehearsal.servicebus.windows.net"
 VAULT_URL = "https://kv-wellos-rehearsal.vault.azure.net/"
 SERVER_KEYS = ("jwt-signing-key", "ingest-signing-key", "totp-encryption-key")
+ACS_KEY_SECRET = "acs-access-key"  # modules/communication.bicep stores the key under it
+KEY_VAULT_REFERENCE = re.compile(r"^@Microsoft\.KeyVault\(SecretUri=(.+)\)$")
 API_NUMBER = "42-501-20131"
 
 
@@ -77,7 +81,23 @@ def stand_ins(azurite: str) -> dict[str, str]:
         "baseDomain": bicep_parameter("baseDomain"),
         "storage.outputs.dataBlobEndpoint": azurite,
         "keyVault.outputs.vaultUri": VAULT_URL,
+        "communication.outputs.endpoint": f"http://127.0.0.1:{closed}",
+        "communication.outputs.sender": "DoNotReply@rehearsal.azurecomm.net",
+        "communication.outputs.accessKeySecretUri": f"{VAULT_URL}secrets/{ACS_KEY_SECRET}",
     }
+
+
+def resolve_references(settings: dict[str, str], vault: Any) -> dict[str, str]:
+    """Each Key Vault reference replaced by the secret it names, as the platform does."""
+    resolved = {}
+    for name, value in settings.items():
+        found = KEY_VAULT_REFERENCE.match(value)
+        if found:
+            uri = found.group(1)
+            assert uri.startswith(f"{VAULT_URL}secrets/"), f"{name}: another vault: {uri}"
+            value = vault.get_secret(uri.removeprefix(f"{VAULT_URL}secrets/")).value
+        resolved[name] = value
+    return resolved
 
 
 def app_settings(azurite: str) -> dict[str, str]:
@@ -147,8 +167,11 @@ def deployment(
     for name in SERVER_KEYS:
         values.append(uuid.uuid4().hex * 2)
         secrets.set(name, values[-1])
+    # the communication module's secret, under its own vault name (not through the adapter)
+    values.append(base64.b64encode(uuid.uuid4().bytes * 2).decode())
+    FileVault(vault, VAULT_URL).set_secret(ACS_KEY_SECRET, values[-1])
     environment = {
-        **settings,
+        **resolve_references(settings, FileVault(vault, VAULT_URL)),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT),
         "HOME": str(ROOT / ".rehearsal-home-unused"),

@@ -216,3 +216,27 @@ def test_checkov_finds_no_failed_check_in_the_gateway_dockerfile() -> None:
     )  # fmt: skip
     report = json.loads(result.stdout)
     assert report["summary"]["failed"] == 0 and report["summary"]["passed"] > 0
+
+
+def test_notifications_go_through_acs_email_with_the_key_behind_a_vault_reference() -> None:
+    settings = _json("app-settings.json")["settings"]
+    # the acs notifier, its endpoint and sender from the communication module
+    assert settings["WELLOS_NOTIFIER"] == "acs"
+    assert settings["WELLOS_ACS_ENDPOINT"] == "{{acsEndpoint}}"
+    assert settings["WELLOS_NOTIFY_SENDER"] == "{{acsSender}}"
+    # the key is never a value in the settings: a reference the platform resolves
+    reference = "@Microsoft.KeyVault(SecretUri={{acsAccessKeySecretUri}})"
+    assert settings["WELLOS_ACS_ACCESS_KEY"] == reference
+    main = _text("main.bicep")
+    assert "module communication 'modules/communication.bicep'" in main
+    assert "'{{acsAccessKeySecretUri}}', communication.outputs.accessKeySecretUri)" in main
+    assert "keyVaultName: keyVault.outputs.vaultName" in main
+    module = _text("modules/communication.bicep")
+    # an Email Service with an Azure-managed domain, linked to the Communication Service
+    assert "domainManagement: 'AzureManaged'" in module
+    assert "linkedDomains: [ managedDomain.id ]" in module
+    # whose key is stored as a vault secret under the name the reference points at
+    assert "value: communication.listKeys().primaryKey" in module
+    assert "var accessKeySecretName = 'acs-access-key'" in module
+    assert "secrets/${accessKeySecretName}'" in module
+    assert "output endpoint string = 'https://${communication.properties.hostName}'" in module

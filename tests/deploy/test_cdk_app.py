@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -249,36 +250,70 @@ def test_prod_keeps_its_database_and_bucket(prod_stack: Any) -> None:
 def test_only_the_mailing_functions_may_send_mail_and_only_as_the_sender(prod_stack: Any) -> None:
     from aws_cdk.assertions import Template
 
-    template = Template.from_stack(prod_stack).to_json()
-    resources = template["Resources"]
-    # the roles whose policies allow SES, by the function that assumes them
-    roles_of = {
-        logical: v["Properties"]["Role"]["Fn::GetAtt"][0]
-        for logical, v in resources.items()
-        if v["Type"] == "AWS::Lambda::Function"
-    }
-    sending: dict[str, list[dict[str, Any]]] = {}
-    for policy in (v for v in resources.values() if v["Type"] == "AWS::IAM::Policy"):
-        statements = policy["Properties"]["PolicyDocument"]["Statement"]
-        ses = [s for s in statements if any(a.startswith("ses:") for a in _listed(s["Action"]))]
-        for role in policy["Properties"]["Roles"]:
-            sending.setdefault(role["Ref"], []).extend(ses)
-    mailers = {logical for logical, role in roles_of.items() if sending.get(role)}
-    environments = {
-        logical: resources[logical]["Properties"]["Environment"]["Variables"]
-        for logical in roles_of
-    }
+    resources = Template.from_stack(prod_stack).to_json()["Resources"]
+    # the statements that allow SES, by the function whose role has them
+    sending = _statements_by_function(
+        resources, lambda s: any(a.startswith("ses:") for a in _listed(s["Action"]))
+    )
+    mailers = {logical for logical, statements in sending.items() if statements}
+    environments = _environments(resources)
     # THEN exactly the functions the stack gives the SES notifier may send
     assert mailers == {n for n, env in environments.items() if env.get("WELLOS_NOTIFIER") == "ses"}
     named = sorted("Notify" if "Notify" in n else "Remind" if "Remind" in n else n for n in mailers)
     assert named == ["Notify", "Remind"]
     for logical in mailers:
-        [statement] = sending[roles_of[logical]]
+        [statement] = sending[logical]
         # AND only from the configured sender, on its own identities
         assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": SES_SENDER}}
         assert environments[logical]["WELLOS_NOTIFY_SENDER"] == SES_SENDER
         identities = json.dumps(statement["Resource"])
         assert "identity/" + SES_SENDER in identities and "*" not in identities
+
+
+def test_only_the_notifying_functions_may_publish_sms_and_never_to_a_topic(
+    prod_stack: Any,
+) -> None:
+    from aws_cdk.assertions import Template
+
+    resources = Template.from_stack(prod_stack).to_json()["Resources"]
+    publishing = _statements_by_function(resources, lambda s: "sns:Publish" in _listed(s["Action"]))
+    senders = {logical for logical, statements in publishing.items() if statements}
+    environments = _environments(resources)
+    # THEN exactly the functions with the SES notifier (its SMS channel is SNS) may publish
+    assert senders == {n for n, env in environments.items() if env.get("WELLOS_NOTIFIER") == "ses"}
+    assert len(senders) == 2
+    for logical in senders:
+        by_effect = {s["Effect"]: s for s in publishing[logical]}
+        # AND to phone numbers (no ARN: `*`), every topic ARN denied
+        assert set(by_effect) == {"Allow", "Deny"}
+        assert by_effect["Allow"]["Resource"] == "*"
+        assert "sns:Publish" in _listed(by_effect["Allow"]["Action"])  # merged with X-Ray's
+        denied = json.dumps(by_effect["Deny"]["Resource"])
+        assert ":sns:*:*:*" in denied
+
+
+def _statements_by_function(
+    resources: dict[str, Any], wanted: Callable[[dict[str, Any]], bool]
+) -> dict[str, list[dict[str, Any]]]:
+    """The `wanted` policy statements of each function's role, by the function's logical id."""
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for policy in (v for v in resources.values() if v["Type"] == "AWS::IAM::Policy"):
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        for role in policy["Properties"]["Roles"]:
+            by_role.setdefault(role["Ref"], []).extend(s for s in statements if wanted(s))
+    return {
+        logical: by_role.get(v["Properties"]["Role"]["Fn::GetAtt"][0], [])
+        for logical, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function"
+    }
+
+
+def _environments(resources: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {
+        logical: v["Properties"]["Environment"]["Variables"]
+        for logical, v in resources.items()
+        if v["Type"] == "AWS::Lambda::Function"
+    }
 
 
 def _listed(value: Any) -> list[str]:

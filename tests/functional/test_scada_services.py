@@ -12,6 +12,7 @@ import pytest
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.memory.scada import MemoryIngestDatabases
 from shared.adapters.memory.secrets import InMemorySecrets
+from shared.adapters.metrics.local import LocalMetrics
 from shared.core.common.actor import Actor
 from shared.core.common.errors import (
     DuplicateError,
@@ -20,6 +21,13 @@ from shared.core.common.errors import (
     PermissionDeniedError,
 )
 from shared.core.common.roles import Role
+from shared.core.ports.metrics import (
+    DEAD_LETTERS,
+    DRAIN_READINGS,
+    DRAIN_READINGS_RATE,
+    QUEUE_LAG,
+    Unit,
+)
 from shared.core.ports.queue import OutgoingMessage
 from shared.core.registry.errors import TenantMismatchError
 from shared.core.registry.model.tenants import Tenant, TenantStatus
@@ -37,6 +45,7 @@ from shared.core.scada.services import (
 )
 from shared.core.scada.services.common import shown_connection
 from shared.core.scada.services.credentials import GatewayKeys
+from shared.core.scada.services.deliveries import Delivery
 from shared.core.scada.services.directory import GatewayDirectory
 from tests.functional.support import (
     NOW,
@@ -402,3 +411,59 @@ def test_partitions_are_kept_for_serving_tenants_despite_one_failing(scada: Scad
         ("broken", False, 0, "ConnectionError"),
     ]
     assert maintenance.asked == [("acme", 2, 1)]
+
+
+@dataclass
+class _Settled:
+    outcomes: list[str]
+
+    def complete(self) -> None:
+        self.outcomes.append("complete")
+
+    def abandon(self) -> None:
+        self.outcomes.append("abandon")
+
+    def dead_letter(self, reason: str, description: str) -> None:
+        self.outcomes.append(reason)
+
+
+def test_the_drain_measures_queue_lag_readings_per_second_and_dead_letters(scada: Scada) -> None:
+    gateway_id, _, tag_ids = _site(scada)
+    clock, metrics, settled = FixedClock(NOW), LocalMetrics(), _Settled([])
+
+    def writing_takes_two_seconds(tenant: Tenant, columns: object) -> None:
+        clock.now += timedelta(seconds=2)
+
+    drain = DrainService(
+        GatewayDirectory(scada.master, ttl_s=0),  # type: ignore[arg-type]
+        scada.keys,
+        MemoryIngestDatabases(scada.databases.state_of),
+        clock=clock,
+        on_written=writing_takes_two_seconds,
+        metrics=metrics,
+    )
+    good, forged = (
+        _batch(scada, gateway_id, tag_ids),
+        _batch(scada, gateway_id, tag_ids, secret="x"),
+    )
+    # GIVEN a batch that waited 7 s in the queue and a forged one that waited 3 s
+    deliveries = [
+        Delivery(good.message_id, good.body, settled, 1, NOW - timedelta(seconds=7)),
+        Delivery(forged.message_id, forged.body, settled, 1, NOW - timedelta(seconds=3)),
+    ]
+    # WHEN the drain takes them
+    drain.process(deliveries, "ingest")
+    assert sorted(settled.outcomes) == ["bad_signature", "complete"]
+    # THEN each message's lag is recorded for the queue
+    lags = metrics.named(QUEUE_LAG)
+    assert [(m.value, m.unit, m.dimensions) for m in lags] == [
+        (7.0, Unit.SECONDS, {"queue": "ingest"}),
+        (3.0, Unit.SECONDS, {"queue": "ingest"}),
+    ]
+    # AND the readings written, their rate over the run, and the dead letter by reason
+    [written] = metrics.named(DRAIN_READINGS)
+    assert (written.value, written.unit) == (20.0, Unit.COUNT)
+    [rate] = metrics.named(DRAIN_READINGS_RATE)
+    assert (rate.value, rate.unit) == (10.0, Unit.COUNT_PER_SECOND)
+    [dead] = metrics.named(DEAD_LETTERS)
+    assert dead.dimensions == {"queue": "ingest", "reason": "bad_signature"}

@@ -17,9 +17,11 @@ import pytest
 from shared.adapters.memory.blobs import InMemoryBlobStore
 from shared.adapters.memory.queue import InMemoryQueue
 from shared.adapters.memory.tenant_data import MemoryTenantDatabases
+from shared.adapters.metrics.local import LocalMetrics
 from shared.core.common.actor import Actor
 from shared.core.common.errors import InputError, NotFoundError, PermissionDeniedError
 from shared.core.common.roles import Role
+from shared.core.ports.metrics import SYNC_EVENTS, Unit
 from shared.core.registry.model.tenants import Tenant
 from shared.core.registry.model.users import User, UserStatus
 from shared.core.sync.errors import BatchTooLargeError, ConflictAlreadyResolvedError
@@ -317,3 +319,17 @@ def test_jobs_left_queued_are_sent_again(site: Site) -> None:
     site.clock.advance(minutes=11)
     assert site.jobs.requeue_stale(timedelta(minutes=10)) == 1
     assert site.jobs.requeue_stale(timedelta(minutes=10)) == 0
+
+
+def test_each_batch_counts_its_outcomes_for_the_tenant(site: Site) -> None:
+    metrics = LocalMetrics()
+    sync = SyncService(site.databases, site.clock, metrics=metrics)
+    first, second = _inspection(site, 1, True, 0), _inspection(site, 2, False, 5)
+    events = [_note(site, 3), _note(site, 4, well_id=str(uuid.uuid4())), first, second]
+    # WHEN a batch applies a note, rejects one, applies an inspection and conflicts on another
+    sync.apply_batch(site.tenant, site.operator, DEVICE, events)
+    # THEN `sync.events` counts each outcome for the tenant, zeros included
+    counts = {m.dimensions["outcome"]: m.value for m in metrics.named(SYNC_EVENTS)}
+    assert counts == {"applied": 2.0, "duplicate": 0.0, "conflict": 1.0, "rejected": 1.0}
+    assert {m.dimensions["tenant"] for m in metrics.named(SYNC_EVENTS)} == {site.tenant.slug}
+    assert {m.unit for m in metrics.named(SYNC_EVENTS)} == {Unit.COUNT}

@@ -56,6 +56,7 @@ class Functions(Construct):
             self._grant(function, queues, storage)
             if environment.get("WELLOS_NOTIFIER") == "ses":
                 self._grant_ses(function, environment["WELLOS_NOTIFY_SENDER"])
+                self._grant_sms(function)
             self._trigger(spec, function, queues)
             if spec.run_by_hand:
                 CfnOutput(self, f"{spec.id}FunctionName", value=function.function_name)
@@ -124,6 +125,29 @@ class Functions(Construct):
                 actions=["ses:SendEmail", "ses:SendRawEmail"],
                 resources=identities,
                 conditions={"StringEquals": {"ses:FromAddress": sender}},
+            )
+        )
+
+    def _grant_sms(self, function: lambda_.Function) -> None:
+        """SNS Publish to phone numbers only (the `ses` notifier's SMS channel, sms.py).
+
+        A publish to a phone number has no resource ARN, so IAM knows it as `*`; the deny
+        on every topic ARN keeps the grant to SMS (no topic, ours or another's, is open).
+        """
+        function.add_to_role_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                actions=["sns:Publish"],
+                resources=[
+                    Stack.of(self).format_arn(
+                        service="sns",
+                        resource="*",
+                        region="*",
+                        account="*",
+                        arn_format=ArnFormat.NO_RESOURCE_NAME,
+                    )
+                ],
             )
         )
 

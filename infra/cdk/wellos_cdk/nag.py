@@ -50,7 +50,8 @@ def _suppressions(config: StackConfig) -> list[NagPackSuppression]:
         ),
         NagPackSuppression(
             id="AwsSolutions-IAM5",
-            reason="X-Ray's PutTraceSegments/PutTelemetryRecords take no resource ARN.",
+            reason="X-Ray's PutTraceSegments/PutTelemetryRecords and SNS Publish to a phone "
+            "number (SMS) take no resource ARN; the SMS senders are denied every topic ARN.",
             applies_to=["Resource::*"],
         ),
         NagPackSuppression(

@@ -1,1 +1,2 @@
-"""Infrastructure ports only: queue, blobs, secrets, notifications, model scoring, security."""
+"""Infrastructure ports only: queue, blobs, secrets, notifications, model scoring, security,
+metrics."""

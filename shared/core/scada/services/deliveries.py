@@ -9,6 +9,7 @@ the same `DrainService.process`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from shared.core.ports.queue import Queue, ReceivedMessage
@@ -31,6 +32,8 @@ class Delivery:
     body: bytes
     settlement: Settlement
     delivery_count: int = 1
+    enqueued_at: datetime | None = None
+    """When the queue took the message (its lag is measured from here); None: unknown."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,13 @@ def deliveries_from(
     queue: Queue, queue_name: str, messages: list[ReceivedMessage]
 ) -> list[Delivery]:
     return [
-        Delivery(m.message_id, m.body, QueueSettlement(queue, queue_name, m), m.delivery_count)
+        Delivery(
+            m.message_id,
+            m.body,
+            QueueSettlement(queue, queue_name, m),
+            m.delivery_count,
+            m.enqueued_at,
+        )
         for m in messages
     ]
 

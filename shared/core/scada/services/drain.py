@@ -9,6 +9,9 @@ reason; only after the commit are the messages completed. A tenant whose
 database fails has its messages abandoned; the other tenants go on (in
 parallel, on up to `workers` threads).
 
+Each run records metrics (shared/core/ports/metrics.py): every message's queue lag,
+the readings written and their rate over the run, and the dead letters by reason.
+
 `on_written`, if given, is called with each tenant's written readings after
 their commit (the alarm evaluator); its failure is logged, never undoes or
 abandons the readings.
@@ -22,6 +25,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeAlias
 
 from shared.core.common.clock import Clock, utc_now
+from shared.core.ports.metrics import (
+    DRAIN_READINGS,
+    DRAIN_READINGS_RATE,
+    Metrics,
+    NoMetrics,
+    Unit,
+    record_dead_letter,
+    record_queue_lag,
+)
 from shared.core.ports.queue import Queue
 from shared.core.registry.model.tenants import Tenant
 from shared.core.scada.model.contract import (
@@ -32,6 +44,7 @@ from shared.core.scada.model.contract import (
 from shared.core.scada.ports import BatchClaim, GatewayStatus, IngestDatabases
 from shared.core.scada.services.credentials import GatewayKeys
 from shared.core.scada.services.deliveries import (
+    INGEST_QUEUE,
     DeadLettered,
     Delivery,
     DrainReport,
@@ -64,8 +77,10 @@ class DrainService:
         workers: int = 4,
         clock: Clock = utc_now,
         on_written: OnWritten | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._on_written = on_written
+        self._metrics = metrics or NoMetrics()
         self._directory = directory
         self._keys = keys
         self._databases = databases
@@ -83,9 +98,12 @@ class DrainService:
     ) -> DrainReport:
         """The timer path: receive up to `max_messages` (peek-lock) and process them."""
         messages = queue.receive(queue_name, max_messages, lock_s, wait_s)
-        return self.process(deliveries_from(queue, queue_name, messages))
+        return self.process(deliveries_from(queue, queue_name, messages), queue_name)
 
-    def process(self, deliveries: Sequence[Delivery]) -> DrainReport:
+    def process(self, deliveries: Sequence[Delivery], queue: str = INGEST_QUEUE) -> DrainReport:
+        started = self._clock()
+        for delivery in deliveries:
+            record_queue_lag(self._metrics, queue, delivery.enqueued_at, started)
         report = DrainReport(received=len(deliveries))
         by_tenant: dict[str, tuple[Tenant, list[Item]]] = {}
         for delivery in deliveries:
@@ -96,7 +114,18 @@ class DrainService:
         self._touch(by_tenant)
         if deliveries:
             log.info("drain finished", extra={"drain": report.summary()})
+            self._measure(report, queue, (self._clock() - started).total_seconds())
         return report
+
+    def _measure(self, report: DrainReport, queue: str, elapsed_s: float) -> None:
+        dimensions = {"queue": queue}
+        written = report.readings_written
+        self._metrics.add(DRAIN_READINGS, written, Unit.COUNT, dimensions)
+        if elapsed_s > 0:
+            rate = written / elapsed_s
+            self._metrics.add(DRAIN_READINGS_RATE, rate, Unit.COUNT_PER_SECOND, dimensions)
+        for item in report.dead_lettered:
+            record_dead_letter(self._metrics, queue, item.reason)
 
     def _screen(
         self,

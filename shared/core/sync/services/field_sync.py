@@ -22,6 +22,7 @@ from shared.core.common.errors import InputError
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.ports.blobs import BlobInfo, BlobStore
+from shared.core.ports.metrics import SYNC_EVENTS, Metrics, NoMetrics, Unit
 from shared.core.registry.model.tenants import Tenant
 from shared.core.sync.errors import BatchTooLargeError
 from shared.core.sync.model.field_events import (
@@ -68,8 +69,10 @@ class SyncService:
         blobs: BlobStore | None = None,
         field_work: FieldWorkHandlers | None = None,
         inspections: InspectionFollowUp | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._databases = databases
+        self._metrics = metrics or NoMetrics()
         self._clock = clock
         self._blobs = blobs
         self._field_work = field_work
@@ -110,9 +113,17 @@ class SyncService:
             if on_applied is not None:
                 on_applied(uow, outcomes)
             uow.commit()
+        self._measure(tenant, outcomes)
         self._discard_refused(tenant, applied.refused_uploads)
         self._follow_up_failed_inspections(tenant, actor, events, outcomes)
         return outcomes
+
+    def _measure(self, tenant: Tenant, outcomes: Sequence[EventOutcome]) -> None:
+        """`sync.events` of the committed batch, one count per outcome (zeros included)."""
+        for status in OutcomeStatus:
+            count = sum(1 for outcome in outcomes if outcome.status is status)
+            dimensions = {"tenant": tenant.slug, "outcome": status.value}
+            self._metrics.add(SYNC_EVENTS, count, Unit.COUNT, dimensions)
 
     def _follow_up_failed_inspections(
         self,

@@ -1,0 +1,1 @@
+"""Metrics adapters (shared/core/ports/metrics.py): local, Powertools EMF, OpenTelemetry."""
