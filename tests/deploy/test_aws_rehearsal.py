@@ -28,6 +28,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,6 +39,7 @@ from shared.settings import Settings
 from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.deploy.conftest import ROOT, Synth
 from tests.deploy.line_host import LineHost
+from tests.deploy.rehearsal_steps import gateway_with_tag, signed_batch
 from tests.emulators import AWS_REGION, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
@@ -472,7 +474,6 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     from shared.adapters.aws.sqs_queue import SqsQueue
     from shared.core.etl.model.jobs import IMPORTS_QUEUE
     from shared.core.registry.services.tenants import secret_ref_for
-    from shared.core.scada.model.contract import Reading, build_batch, micros
     from shared.core.scada.services.deliveries import INGEST_QUEUE
     from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
@@ -502,31 +503,11 @@ def test_the_platform_runs_through_the_handlers_the_template_names(
     assert well["id"] in json.dumps(api.ok("GET", "/api/v1/wells"))
 
     # 3. GIVEN a gateway with a tag on that well, registered through the API
-    gateway = api.ok("POST", "/api/v1/gateways", {"name": "Rehearsal gateway"}, 201)
-    connection = api.ok(
-        "POST", "/api/v1/scada/connections",
-        {"gateway_id": gateway["id"], "name": "RTU 1", "endpoint_url": "opc.tcp://10.1.2.3:4840"},
-        201,
-    )  # fmt: skip
-    tag = api.ok(
-        "POST", f"/api/v1/scada/connections/{connection['id']}/tags",
-        {"node_id": "ns=2;s=TP", "well_id": well["id"], "tag_name": "tubing_pressure"}, 201,
-    )  # fmt: skip
+    gateway, tag = gateway_with_tag(
+        api, "Rehearsal gateway", well["id"], "ns=2;s=TP", "tubing_pressure"
+    )
     # WHEN the gateway sends a signed batch onto the ingest queue
-    from datetime import UTC, datetime, timedelta
-
-    start = (datetime.now(UTC) - timedelta(minutes=10)).replace(microsecond=0)
-    readings = [
-        Reading(tag["tag_id"], micros(start + timedelta(seconds=i)),
-                micros(start + timedelta(seconds=i)) + 500, 100.0 + i, 0)
-        for i in range(60)
-    ]  # fmt: skip
-    batch_id = uuid.uuid4()
-    body = build_batch(
-        tenant_id=uuid.UUID(created["tenant"]["id"]), gateway_id=uuid.UUID(gateway["id"]),
-        batch_id=batch_id, sequence=0, readings=readings,
-        secret=gateway["credential"]["secret"].encode(),
-    )  # fmt: skip
+    batch_id, body = signed_batch(created["tenant"]["id"], gateway, tag["tag_id"], 60, 100.0)
     from shared.core.ports.queue import OutgoingMessage
 
     SqsQueue(stack.client("sqs")).send(INGEST_QUEUE, [OutgoingMessage(body, str(batch_id))])

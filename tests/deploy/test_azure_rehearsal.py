@@ -40,6 +40,7 @@ from shared.settings import Settings
 from tests.conftest import _admin_engine, drop_tenant_databases
 from tests.deploy.azure_source import azure_triggers
 from tests.deploy.line_host import LineHost
+from tests.deploy.rehearsal_steps import gateway_with_tag, signed_batch
 from tests.emulators import free_port
 
 pytestmark = pytest.mark.slow
@@ -329,7 +330,6 @@ def test_the_platform_runs_through_the_functions_of_function_app(
 ) -> None:  # fmt: skip
     from shared.core.analytics.services.nightly import SCORING_QUEUE
     from shared.core.etl.model.jobs import IMPORTS_QUEUE
-    from shared.core.scada.model.contract import Reading, build_batch, micros
     from shared.core.scada.services.deliveries import INGEST_QUEUE
     from shared.core.sync.services.jobs import SYNC_JOBS_QUEUE
 
@@ -358,28 +358,10 @@ def test_the_platform_runs_through_the_functions_of_function_app(
 
     # 3. GIVEN a gateway and a tag on the well; WHEN the gateway sends a signed batch to the
     # ingest queue, and something that is no batch lands there too
-    gateway = api.ok("POST", "/api/v1/gateways", {"name": "Azure gateway"}, 201)
-    connection = api.ok(
-        "POST", "/api/v1/scada/connections",
-        {"gateway_id": gateway["id"], "name": "RTU 1", "endpoint_url": "opc.tcp://10.1.2.3:4840"},
-        201,
-    )  # fmt: skip
-    tag = api.ok(
-        "POST", f"/api/v1/scada/connections/{connection['id']}/tags",
-        {"node_id": "ns=2;s=CP", "well_id": well["id"], "tag_name": "casing_pressure"}, 201,
-    )  # fmt: skip
-    start = (datetime.now(UTC) - timedelta(minutes=10)).replace(microsecond=0)
-    readings = [
-        Reading(tag["tag_id"], micros(start + timedelta(seconds=i)),
-                micros(start + timedelta(seconds=i)) + 500, 200.0 + i, 0)
-        for i in range(40)
-    ]  # fmt: skip
-    batch_id = uuid.uuid4()
-    body = build_batch(
-        tenant_id=uuid.UUID(created["tenant"]["id"]), gateway_id=uuid.UUID(gateway["id"]),
-        batch_id=batch_id, sequence=0, readings=readings,
-        secret=gateway["credential"]["secret"].encode(),
-    )  # fmt: skip
+    gateway, tag = gateway_with_tag(
+        api, "Azure gateway", well["id"], "ns=2;s=CP", "casing_pressure"
+    )
+    batch_id, body = signed_batch(created["tenant"]["id"], gateway, tag["tag_id"], 40, 200.0)
     encoded = base64.b64encode(body).decode()
     host.send("send", queue=INGEST_QUEUE, body=encoded, message_id=str(batch_id))
     garbage = "this is not a reading batch"
