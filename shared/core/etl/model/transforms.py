@@ -87,8 +87,17 @@ def _unit_column(step: Step, factor: float) -> ColumnStep:
 
 
 def _dates_column(step: Step, parsed: dict[str, date]) -> ColumnStep:
+    """Texts looked up in the step's cache; each text not in it yet goes through the step
+    once (which parses and caches it, or rejects it); anything else value by value."""
+
     def apply(values: Sequence[Any]) -> list[Any]:
-        days = list(map(parsed.get, values)) if _all_text(values) else [None]
+        if not _all_text(values):
+            return list(map(step, values))
+        days = list(map(parsed.get, values))
+        if None in days:
+            for text in set(values).difference(parsed):
+                step(text)
+            days = list(map(parsed.get, values))
         return list(map(step, values)) if None in days else days
 
     return apply
