@@ -77,7 +77,7 @@ class Site:
             {"gateway_id": self.gateway_id, "name": "RTU", "endpoint_url": "opc.tcp://h:4840"},
         )
         self.url = platform.secrets.get(tenant.connection_secret_ref)
-        self.tag_ids = _map_tags(self.url, connection["id"], tags)
+        self.tag_ids = _map_tags(self.url, connection.id, tags)
 
     def batches(
         self, start: datetime, count: int, envelope: int = 1, backfill: bool = False

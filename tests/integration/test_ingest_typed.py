@@ -190,3 +190,58 @@ def test_a_batch_of_an_unknown_version_is_dead_lettered_and_the_rest_written(
     assert [d.reason for d in report.dead_lettered] == ["unsupported_version"]
     dead = queue.receive_dead_letters(INGEST_QUEUE, 10)
     assert [m.properties[DEAD_LETTER_REASON] for m in dead] == ["unsupported_version"]
+
+
+def test_live_doubles_and_typed_chunks_in_one_write_keep_their_types(
+    mod_platform: Platform, mod_acme: TenantSession
+) -> None:
+    # GIVEN three chunks for one transaction: live Doubles, typed readings (an Int32 and a
+    # String), and live Doubles again, one with no value and no server timestamp
+    import numpy as np
+
+    from shared.adapters.sql.scada.readings_copy import PostgresCopyReadingWriter
+    from shared.core.scada.model.columns import ReadingColumns
+
+    site = build_site(mod_acme, tag_names=("pressure", "mode"))
+    pressure, mode = site.tag(0, "pressure"), site.tag(0, "mode")
+    at = int(recent(30).timestamp() * 1_000_000)
+
+    def chunk(seconds: list[int], values: list[float], kinds: list[int] | None = None,
+              text: list[str | None] | None = None) -> ReadingColumns:  # fmt: skip
+        tag = pressure if kinds is None else mode
+        size = len(seconds)
+        return ReadingColumns(
+            tag_id=np.full(size, tag, dtype=np.int32),
+            ts_us=np.array([at + s * 1_000_000 for s in seconds], dtype=np.int64),
+            server_ts_us=np.full(size, at, dtype=np.int64),
+            server_ts_missing=np.array([s == 3 for s in seconds], dtype=np.bool_),
+            value=np.array(values, dtype=np.float64),
+            status=np.zeros(size, dtype=np.int32),
+            value_type=None if kinds is None else np.array(kinds, dtype=np.int16),
+            text=None if text is None else np.array(text, dtype=object),
+        )
+
+    chunks = [
+        chunk([0, 1], [1.5, 2.5]),
+        chunk([0, 1], [7.0, math.nan], [6, 12], [None, "auto"]),
+        chunk([2, 3], [3.5, math.nan]),
+    ]
+    # WHEN they are written in one transaction
+    with tenant_engine(mod_platform, "acme").begin() as connection:
+        written = PostgresCopyReadingWriter(connection).write(iter(chunks))
+    # THEN every reading is stored once, the Doubles as Doubles, the typed ones with their type
+    assert written == 6
+    assert [row[2:] for row in stored(mod_platform, [pressure, mode])] == [
+        (1.5, 11, None, False),
+        (2.5, 11, None, False),
+        (3.5, 11, None, False),
+        (None, 11, None, False),
+        (7.0, 6, None, False),
+        (None, 12, "auto", False),
+    ]
+    with tenant_engine(mod_platform, "acme").connect() as connection:
+        missing = connection.execute(
+            sa.text("SELECT count(*) FROM scada_readings WHERE tag_id = :t AND server_ts IS NULL"),
+            {"t": pressure},
+        ).scalar_one()
+    assert missing == 1

@@ -114,3 +114,18 @@ def test_coercion_enforces_each_fields_type_and_rules():
     notes = coercer_for(production["notes"])
     with pytest.raises(RowRejectedError, match="longer than 2000"):
         notes("x" * 2001)
+
+
+def test_a_date_column_parses_new_days_in_every_chunk_as_the_step_does():
+    from shared.core.etl.errors import RowRejectedError
+    from shared.core.etl.model.config import DateTransform
+    from shared.core.etl.model.transforms import compile_column_transform, compile_transform
+
+    rule = DateTransform(type="DATE", formats=["%m/%d/%Y"])
+    column, one = compile_column_transform("day", rule), compile_transform("day", rule)
+    first = ["03/01/2024", "03/02/2024", "03/01/2024"]
+    second = ["03/02/2024", "03/03/2024", " 03/04/2024 ", ""]
+    assert column(first) == [one(v) for v in first]
+    assert column(second) == [one(v) for v in second]
+    with pytest.raises(RowRejectedError):
+        column(["03/05/2024", "2024-03-05"])

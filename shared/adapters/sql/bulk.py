@@ -37,7 +37,9 @@ def upsert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[
     unique_rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
     dialect = connection.dialect.name
     if dialect == "postgresql" and connection.dialect.driver in ("pg8000", "psycopg"):
-        _upsert_postgres_copy(connection, table, keys, unique_rows)
+        columns = list(unique_rows[0])
+        payload = _encode(unique_rows, columns)
+        _upsert_postgres_copy(connection, table, keys, columns, payload)
     elif dialect in ("mysql", "mariadb"):
         for start in range(0, len(unique_rows), MULTIROW_CHUNK):
             _upsert_mysql(connection, table, keys, unique_rows[start : start + MULTIROW_CHUNK])
@@ -58,20 +60,47 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[
         "psycopg",
     ):
         columns = list(rows[0])
-        quote = connection.dialect.identifier_preparer.quote
-        names = ", ".join(quote(name) for name in columns)
-        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
-        _copy_text(connection, statement, _encode(rows, columns))
+        _copy_text(connection, _copy_into(connection, table.name, columns), _encode(rows, columns))
     else:
         for start in range(0, len(rows), MULTIROW_CHUNK):
             connection.execute(table.insert().values(list(rows[start : start + MULTIROW_CHUNK])))
     return len(rows)
 
 
+def copies_on(connection: Connection) -> bool:
+    """PostgreSQL through pg8000 or psycopg: the dialects `*_columns` below serve."""
+    dialect = connection.dialect
+    return dialect.name == "postgresql" and dialect.driver in ("pg8000", "psycopg")
+
+
+def insert_columns(
+    connection: Connection, table: sa.Table, columns: Mapping[str, Sequence[Any]]
+) -> int:
+    """`insert_rows` of rows given as columns (name -> values); only where `copies_on`."""
+    names = list(columns)
+    payload = encode_columns(list(columns.values()))
+    _copy_text(connection, _copy_into(connection, table.name, names), payload)
+    return len(columns[names[0]])
+
+
+def upsert_columns(
+    connection: Connection, table: sa.Table, columns: Mapping[str, Sequence[Any]]
+) -> int:
+    """`upsert_rows` of rows given as columns, unique by primary key; only where `copies_on`."""
+    keys = [column.name for column in table.primary_key.columns]
+    names = list(columns)
+    _upsert_postgres_copy(connection, table, keys, names, encode_columns(list(columns.values())))
+    return len(columns[names[0]])
+
+
+def _copy_into(connection: Connection, table: str, columns: Sequence[str]) -> str:
+    quote = connection.dialect.identifier_preparer.quote
+    return f"COPY {quote(table)} ({', '.join(quote(name) for name in columns)}) FROM STDIN"
+
+
 def _upsert_postgres_copy(
-    connection: Connection, table: sa.Table, keys: list[str], rows: Sequence[Mapping[str, Any]]
+    connection: Connection, table: sa.Table, keys: list[str], columns: list[str], payload: bytes
 ) -> None:
-    columns = list(rows[0])
     quote = connection.dialect.identifier_preparer.quote
     stage = quote(f"_stage_{table.name}")
     column_list = ", ".join(quote(name) for name in columns)
@@ -82,7 +111,7 @@ def _upsert_postgres_copy(
         f"(LIKE {quote(table.name)} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
     connection.exec_driver_sql(f"TRUNCATE {stage}")
-    _copy_text(connection, f"COPY {stage} ({column_list}) FROM STDIN", _encode(rows, columns))
+    _copy_text(connection, f"COPY {stage} ({column_list}) FROM STDIN", payload)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     connection.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({column_list}) SELECT {column_list} FROM {stage} "
@@ -122,9 +151,13 @@ def _encode(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> bytes:
         picked = [tuple(row.get(name) for name in columns) for row in rows]
     if len(columns) == 1:
         picked = [(value,) for value in picked]
+    return encode_columns(list(zip(*picked, strict=True)))
+
+
+def encode_columns(columns: Sequence[Sequence[Any]]) -> bytes:
+    """Rows given as columns (each a sequence of values, one per row) in COPY's text format."""
     encoded = [
-        values if _formats_itself(values) else _column_text(list(values))
-        for values in zip(*picked, strict=True)
+        values if _formats_itself(values) else _column_text(list(values)) for values in columns
     ]
     line = "\t".join(["%s"] * len(columns)) + "\n"
     return "".join([line % values for values in zip(*encoded, strict=True)]).encode()

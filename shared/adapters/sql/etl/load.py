@@ -24,14 +24,22 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from shared.adapters.sql import tenant_tables as t
-from shared.adapters.sql.bulk import insert_rows, upsert_rows
+from shared.adapters.sql.bulk import (
+    copies_on,
+    insert_columns,
+    insert_rows,
+    upsert_columns,
+    upsert_rows,
+)
 from shared.adapters.sql.sync.repositories import to_json
+from shared.core.etl.model.column_rows import ColumnRows
 from shared.core.etl.model.fields import Entity
 from shared.core.wells.model.api_number import format_api_number
 
 IN_CHUNK = 1000
 _PRODUCTION_KEY = itemgetter("well_id", "production_date")
-_WELL, _DAY = itemgetter("well_id"), itemgetter("production_date")
+_DAY = itemgetter("production_date")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 WELL_DEFAULTS = {"well_type": "OIL", "status": "PLANNED", "is_horizontal": False}
 EQUIPMENT_DEFAULTS = {"equipment_type": "UNKNOWN", "status": "ACTIVE"}
 
@@ -132,6 +140,8 @@ def load_production(
     origin: str = "synced",
 ) -> int:
     """Upsert mapped production rows; completes the mapper's dicts in place (no copies)."""
+    if isinstance(rows, ColumnRows) and copies_on(connection):
+        return _load_production_columns(connection, rows.columns, len(rows), actor, now, origin)
     stamped = utc(now)
     full = cast(list[dict[str, Any]], list(rows))
     for row in full:
@@ -147,6 +157,36 @@ def load_production(
     return written
 
 
+def _load_production_columns(
+    connection: Connection,
+    mapped: Mapping[str, list[Any]],
+    size: int,
+    actor: str,
+    now: datetime,
+    origin: str,
+) -> int:
+    """`load_production` of rows given as columns, unique by (well, day): the same columns,
+    order and statements, without a dict per row (PostgreSQL, where `copies_on`)."""
+    columns: dict[str, Sequence[Any]] = dict(mapped)
+    estimated = columns.get("is_estimated")
+    columns["is_estimated"] = [False] * size if estimated is None else [bool(v) for v in estimated]
+    columns["updated_at"] = [utc(now)] * size
+    columns["updated_by"] = [actor] * size
+    keys = list(zip(columns["well_id"], columns["production_date"], strict=True))
+    order = sorted(range(size), key=keys.__getitem__)  # index order, as load_production sorts
+    if size > 1:
+        pick = itemgetter(*order)
+        columns = {name: pick(values) for name, values in columns.items()}
+    days = columns["production_date"]
+    if _no_production_between(connection, min(days), max(days)):
+        written = insert_columns(connection, t.production_daily, columns)
+    else:
+        written = upsert_columns(connection, t.production_daily, columns)
+    pairs = zip(columns["well_id"], days, strict=True)
+    append_changes(connection, _production_spans(pairs, actor, now, f"production.{origin}"))
+    return written
+
+
 def _none_stored(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> bool:
     """PostgreSQL: no stored production at all in the days `rows` cover (an initial load).
 
@@ -157,9 +197,13 @@ def _none_stored(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> b
     """
     if connection.dialect.name != "postgresql":
         return False
-    c = t.production_daily.c
     days = list(map(_DAY, rows))
-    query = sa.select(sa.literal(1)).where(c.production_date.between(min(days), max(days)))
+    return _no_production_between(connection, min(days), max(days))
+
+
+def _no_production_between(connection: Connection, first: Any, last: Any) -> bool:
+    c = t.production_daily.c
+    query = sa.select(sa.literal(1)).where(c.production_date.between(first, last))
     return connection.execute(query.limit(1)).first() is None
 
 
@@ -171,9 +215,16 @@ def production_changes(
     Rows come grouped by well (the load sorts them): each run of one well is taken
     whole (`groupby`, `map` and `min`/`max` in C), and runs of the same well merge.
     """
+    return _production_spans(map(_PRODUCTION_KEY, rows), actor, now, action)
+
+
+def _production_spans(
+    pairs: Iterable[tuple[Any, Any]], actor: str, now: datetime, action: str
+) -> list[dict[str, Any]]:
+    """`production_changes` of (well id, day) pairs grouped by well."""
     spans: dict[str, tuple[Any, Any, int]] = {}
-    for well, run in groupby(rows, key=_WELL):
-        dates = list(map(_DAY, run))
+    for well, run in groupby(pairs, key=_FIRST):
+        dates = list(map(_SECOND, run))
         first, last, count = min(dates), max(dates), len(dates)
         known = spans.get(well_id := str(well))
         if known is not None:

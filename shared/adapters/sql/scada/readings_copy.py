@@ -16,6 +16,12 @@ made unique per (tag_id, ts) in numpy first), under a transaction-scoped
 advisory lock so two drains of one tenant do not both insert the same backfill.
 Live readings are not checked (the gateway sends them once, in order; batch ids
 deduplicate redelivery).
+
+Chunks of live Doubles without text (what a version 1 batch always is) are
+copied with the five columns a reading needs; the table's defaults fill
+value_type (11, Double), historical (false) and value_text (null), so the
+server parses three fields fewer per row and the payload is a fifth smaller.
+Other chunks name all eight columns; consecutive chunks of one kind share a COPY.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -31,11 +38,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from shared.adapters.sql.scada.tables import scada_readings
-from shared.core.scada.model.columns import ReadingColumns
+from shared.core.scada.model.columns import VT_DOUBLE, ReadingColumns
 from shared.core.scada.ports import ReadingWriter
 
 COPY_COLUMNS = "tag_id, ts, value, status, server_ts, value_type, historical, value_text"
 COPY_STATEMENT = f"COPY scada_readings ({COPY_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+PLAIN_COLUMNS = "tag_id, ts, value, status, server_ts"
+PLAIN_STATEMENT = f"COPY scada_readings ({PLAIN_COLUMNS}) FROM STDIN (FORMAT BINARY)"
 STAGING = "wellos_readings_staging"
 STAGING_STATEMENT = f"COPY {STAGING} ({COPY_COLUMNS}) FROM STDIN (FORMAT BINARY)"
 _CREATE_STAGING = (
@@ -52,6 +61,7 @@ _INSERT_NEW = (
 )
 BACKFILL_LOCK = "SELECT pg_advisory_xact_lock(hashtext('wellos_reading_backfill'))"
 _FIELDS = 8
+_PLAIN_FIELDS = 5
 PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01T00:00:00Z in Unix microseconds
 _HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
 _TRAILER = b"\xff\xff"
@@ -60,17 +70,32 @@ PORTABLE_CHUNK = 2000
 SLICE_BYTES = 1 << 20  # CopyData message size: the server starts on a slice at once
 
 
-def _row_dtype(value_null: bool, server_null: bool) -> np.dtype[Any]:
+def _row_dtype(value_null: bool, server_null: bool, plain: bool) -> np.dtype[Any]:
     fields: list[tuple[str, str]] = [("n", ">i2"), ("l_tag", ">i4"), ("tag", ">i4")]
     fields += [("l_ts", ">i4"), ("ts", ">i8"), ("l_v", ">i4")]
     fields += [] if value_null else [("v", ">f8")]
     fields += [("l_q", ">i4"), ("q", ">i4"), ("l_st", ">i4")]
     fields += [] if server_null else [("st", ">i8")]
-    fields += [("l_vt", ">i4"), ("vt", ">i2"), ("l_h", ">i4"), ("h", "u1"), ("l_txt", ">i4")]
+    if not plain:
+        fields += [("l_vt", ">i4"), ("vt", ">i2"), ("l_h", ">i4"), ("h", "u1"), ("l_txt", ">i4")]
     return np.dtype(fields)
 
 
-_DTYPES = {(v, s): _row_dtype(v, s) for v in (False, True) for s in (False, True)}
+_DTYPES = {
+    (v, s, p): _row_dtype(v, s, p)
+    for v in (False, True)
+    for s in (False, True)
+    for p in (False, True)
+}
+
+
+def is_plain(columns: ReadingColumns) -> bool:
+    """Live Doubles without text: the table's defaults hold their last three columns."""
+    return (
+        columns.text is None
+        and not columns.historical.any()
+        and bool((columns.value_type == VT_DOUBLE).all())
+    )
 
 
 def encode_binary_copy(columns: ReadingColumns) -> bytes:
@@ -78,28 +103,38 @@ def encode_binary_copy(columns: ReadingColumns) -> bytes:
     return _HEADER + encode_rows(columns) + _TRAILER
 
 
-def encode_rows(columns: ReadingColumns) -> bytes:
-    """The binary COPY rows of `columns`, without the header and trailer."""
+def encode_rows(columns: ReadingColumns, plain: bool = False) -> bytes:
+    """The binary COPY rows of `columns`, without the header and trailer; `plain`: only
+    the five columns of PLAIN_STATEMENT (for columns that are `is_plain`)."""
+    if plain:
+        return _encode_null_groups(columns, True)
     if columns.text is not None:
         has_text = np.array([item is not None for item in columns.text], dtype=np.bool_)
         if has_text.any():
-            plain = encode_rows(_drop_text(columns.take(np.flatnonzero(~has_text))))
-            return plain + _encode_text_rows(columns.take(np.flatnonzero(has_text)))
+            untexted = encode_rows(_drop_text(columns.take(np.flatnonzero(~has_text))))
+            return untexted + _encode_text_rows(columns.take(np.flatnonzero(has_text)))
+    return _encode_null_groups(columns, False)
+
+
+def _encode_null_groups(columns: ReadingColumns, plain: bool) -> bytes:
     value_null = np.isnan(columns.value)
     parts = []
     for v_null in (False, True):
         for s_null in (False, True):
             mask = (value_null == v_null) & (columns.server_ts_missing == s_null)
             if mask.all():
-                parts.append(_encode_group(columns, v_null, s_null))
+                parts.append(_encode_group(columns, v_null, s_null, plain))
             elif mask.any():
-                parts.append(_encode_group(columns.take(np.flatnonzero(mask)), v_null, s_null))
+                group = columns.take(np.flatnonzero(mask))
+                parts.append(_encode_group(group, v_null, s_null, plain))
     return b"".join(parts)
 
 
-def _encode_group(columns: ReadingColumns, value_null: bool, server_null: bool) -> bytes:
-    rows = np.empty(len(columns), dtype=_DTYPES[(value_null, server_null)])
-    rows["n"] = _FIELDS
+def _encode_group(
+    columns: ReadingColumns, value_null: bool, server_null: bool, plain: bool
+) -> bytes:
+    rows = np.empty(len(columns), dtype=_DTYPES[(value_null, server_null, plain)])
+    rows["n"] = _PLAIN_FIELDS if plain else _FIELDS
     rows["l_tag"], rows["tag"] = 4, columns.tag_id
     rows["l_ts"], rows["ts"] = 8, columns.ts_us - PG_EPOCH_US
     rows["l_v"] = -1 if value_null else 8
@@ -109,6 +144,8 @@ def _encode_group(columns: ReadingColumns, value_null: bool, server_null: bool) 
     rows["l_st"] = -1 if server_null else 8
     if not server_null:
         rows["st"] = columns.server_ts_us - PG_EPOCH_US
+    if plain:
+        return rows.tobytes()
     rows["l_vt"], rows["vt"] = 2, columns.value_type
     rows["l_h"], rows["h"] = 1, columns.historical
     rows["l_txt"] = -1
@@ -185,17 +222,22 @@ class PostgresCopyReadingWriter:
         written = [0]
         backfilled: list[ReadingColumns] = []
 
-        def payload() -> Iterator[bytes]:
-            yield _HEADER
+        def live_parts() -> Iterator[ReadingColumns]:
             for chunk in chunks:
                 live, historical = chunk.split_historical()
                 if historical is not None:
                     backfilled.append(historical)
+                yield live
+
+        def payload(parts: Iterator[ReadingColumns], plain: bool) -> Iterator[bytes]:
+            yield _HEADER
+            for live in parts:
                 written[0] += len(live)
-                yield from _sliced(encode_rows(live))
+                yield from _sliced(encode_rows(live, plain))
             yield _TRAILER
 
-        _copy(self._c, COPY_STATEMENT, payload())
+        for plain, parts in groupby(live_parts(), key=is_plain):
+            _copy(self._c, PLAIN_STATEMENT if plain else COPY_STATEMENT, payload(parts, plain))
         if backfilled:
             written[0] += self._write_backfill(first_per_key(ReadingColumns.concat(backfilled)))
         return written[0]

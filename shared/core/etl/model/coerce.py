@@ -9,7 +9,8 @@ spaces or dashes for underscores.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,10 +19,13 @@ from shared.core.common import limits
 from shared.core.common.errors import InputError
 from shared.core.etl.errors import RowRejectedError
 from shared.core.etl.model.fields import Kind, TargetField
-from shared.core.etl.model.transforms import to_float
+from shared.core.etl.model.transforms import plain_floats, to_float
 from shared.core.wells.model.api_number import normalize_api_number
 
 Coercer = Callable[[Any], Any]
+ColumnCoercer = Callable[[Sequence[Any]], list[Any]]
+"""A whole column coerced: the coercer's values, or RowRejectedError for some value (the
+caller then maps row by row, where each row gets its own reason)."""
 API_CACHE_LIMIT = 100_000
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "x"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
@@ -39,6 +43,64 @@ def coercer_for(spec: TargetField, today: date | None = None) -> Coercer:
         Kind.CHOICE: _choice,
     }
     return builders[spec.kind](spec)
+
+
+def column_coercer_for(spec: TargetField, today: date | None = None) -> ColumnCoercer:
+    """The field's coercer over a column: numbers, dates and API numbers in C when plain."""
+    coerce = coercer_for(spec, today)
+    if spec.kind is Kind.NUMBER:
+        return _number_column(spec, coerce)
+    if spec.kind is Kind.DATE and spec.dates is not None and today is not None:
+        return _date_column(spec, today, coerce)
+    if spec.kind is Kind.API:
+        return _api_column(coerce)
+    return lambda values: list(map(coerce, values))
+
+
+def _number_column(spec: TargetField, coerce: Coercer) -> ColumnCoercer:
+    low, high = spec.minimum, spec.maximum
+
+    def column(values: Sequence[Any]) -> list[Any]:
+        numbers = plain_floats(values)
+        if numbers is None or any(map(math.isnan, numbers)):
+            return list(map(coerce, values))
+        if (low is not None and min(numbers) < low) or (high is not None and max(numbers) > high):
+            raise RowRejectedError(spec.name, "a value is out of bounds")
+        return numbers
+
+    return column
+
+
+def _date_column(spec: TargetField, today: date, coerce: Coercer) -> ColumnCoercer:
+    assert spec.dates is not None
+    earliest, latest = spec.dates.earliest, spec.dates.latest(today)
+
+    def column(values: Sequence[Any]) -> list[Any]:
+        if set(map(type, values)) != {date}:
+            return list(map(coerce, values))
+        if min(values) < earliest or max(values) > latest:
+            raise RowRejectedError(spec.name, "a day is outside the window")
+        return list(values)
+
+    return column
+
+
+def _api_column(coerce: Coercer) -> ColumnCoercer:
+    """Known API numbers from a cache of this column's own; any other value once through
+    the coercer (which normalizes it or rejects the row)."""
+    known: dict[str, str] = {}
+
+    def column(values: Sequence[Any]) -> list[Any]:
+        found = list(map(known.get, values)) if set(map(type, values)) == {str} else [None]
+        if None not in found:
+            return found
+        out = list(map(coerce, values))
+        if len(known) < API_CACHE_LIMIT:
+            pairs = zip(values, out, strict=True)
+            known.update((v, text) for v, text in pairs if type(v) is str and text is not None)
+        return out
+
+    return column
 
 
 def _text(spec: TargetField) -> Coercer:

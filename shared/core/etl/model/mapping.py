@@ -1,7 +1,11 @@
 """A source row (a tuple in the order of `columns`) to a WellOS row, or a rejection.
 
 Compiled once per run and entity: per mapped field the column's index, its
-transform steps and the coercer of the field's type. Production and
+transform steps and the coercer of the field's type. A chunk is mapped a column
+at a time first (each step and coercer over the whole column, in C where the
+values are plain); a chunk where that meets a rejected value, a missing well
+or a repeated key is mapped again row by row, which decides each row's fate
+and reason. Production and
 equipment rows name their well by API number; `wells` (API number -> well
 id) resolves it. Within one chunk rows repeating a business key collapse to
 the last one, and the duplicates are counted.
@@ -18,10 +22,11 @@ from operator import itemgetter
 from typing import Any
 
 from shared.core.etl.errors import RowRejectedError
-from shared.core.etl.model.coerce import Coercer, coercer_for
+from shared.core.etl.model.coerce import Coercer, ColumnCoercer, coercer_for, column_coercer_for
+from shared.core.etl.model.column_rows import ColumnRows
 from shared.core.etl.model.config import Transform
 from shared.core.etl.model.fields import BUSINESS_KEYS, FIELDS, Entity
-from shared.core.etl.model.transforms import Step, compile_chain
+from shared.core.etl.model.transforms import ColumnStep, Step, compile_chain, compile_column_chain
 
 WELL_REFERENCE = "well_api_number"
 
@@ -36,7 +41,8 @@ class RejectedRow:
 
 @dataclass
 class MappedChunk:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: Sequence[dict[str, Any]] = field(default_factory=list)
+    """A list of dicts, or `ColumnRows` when the chunk was mapped a column at a time."""
     source_keys: list[tuple[Any, ...]] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     duplicates: int = 0
@@ -75,6 +81,16 @@ class RowMapper:
             for name, column in column_mapping.items()
         ]
         self._steps = [(p.name, p.index, p.steps, p.coerce) for p in self._plan]  # fast loop
+        self._column_steps: list[tuple[str, int, list[ColumnStep], ColumnCoercer]] = [
+            (
+                name,
+                position[column],
+                compile_column_chain(name, transforms.get(name, ())),
+                column_coercer_for(specs[name], today),
+            )
+            for name, column in column_mapping.items()
+        ]
+        self._business_key = BUSINESS_KEYS[entity]
         self._required = [n for n, spec in specs.items() if spec.required]
         self._source_key = source_key
         self._wells = wells
@@ -109,7 +125,41 @@ class RowMapper:
         return well_id
 
     def map_chunk(self, rows: Sequence[Sequence[Any]]) -> MappedChunk:
-        chunk = MappedChunk()
+        try:
+            mapped = self._map_columns(rows) if rows else None
+        except RowRejectedError:
+            mapped = None
+        return mapped if mapped is not None else self._map_rows(rows)
+
+    def _map_columns(self, rows: Sequence[Sequence[Any]]) -> MappedChunk | None:
+        """Every row mapped, unique by business key, or None (then row by row)."""
+        source = list(zip(*rows, strict=True))
+        out: dict[str, list[Any]] = {}
+        for name, index, steps, coerce in self._column_steps:
+            values: Sequence[Any] = source[index]
+            for step in steps:
+                values = step(values)
+            out[name] = coerce(values)
+        for name in self._required:
+            if name not in out or None in out[name]:
+                return None
+        if WELL_REFERENCE in out:
+            well_ids = list(map(self._wells.get, out.pop(WELL_REFERENCE)))
+            if None in well_ids:
+                return None
+            out["well_id"] = well_ids
+        if self._production and max(out["production_date"]) > self._today:
+            return None
+        if not all(name in out for name in self._business_key):
+            return None
+        keys = list(zip(*[out[name] for name in self._business_key], strict=True))
+        if len(set(keys)) != len(rows):
+            return None
+        return MappedChunk(ColumnRows(out, len(rows)), list(map(self._source_key, rows)))
+
+    def _map_rows(self, rows: Sequence[Sequence[Any]]) -> MappedChunk:
+        mapped_rows: list[dict[str, Any]] = []
+        chunk = MappedChunk(mapped_rows)
         kept: dict[tuple[Any, ...], int] = {}
         for row in rows:
             try:
@@ -121,11 +171,11 @@ class RowMapper:
             if key in kept:
                 chunk.duplicates += 1
                 index = kept[key]
-                chunk.rows[index] = mapped
+                mapped_rows[index] = mapped
                 chunk.source_keys[index] = self._source_key(row)
                 continue
-            kept[key] = len(chunk.rows)
-            chunk.rows.append(mapped)
+            kept[key] = len(mapped_rows)
+            mapped_rows.append(mapped)
             chunk.source_keys.append(self._source_key(row))
         return chunk
 

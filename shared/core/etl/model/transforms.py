@@ -25,6 +25,10 @@ from shared.core.etl.model.config import (
 )
 
 Step = Callable[[Any], Any]
+ColumnStep = Callable[[Sequence[Any]], list[Any]]
+"""A step over a whole column: the same values as the step mapped over it, or
+RowRejectedError when some value is rejected (the caller then maps row by row, so
+which row's reason wins stays the row path's)."""
 CACHE_LIMIT = 100_000
 
 # (from, to) -> factor. 1 m³ = 6.28981 bbl = 35.3147 ft³ = 0.0353147 Mcf.
@@ -54,6 +58,67 @@ def units_into(to_unit: str) -> list[str]:
 
 def compile_chain(field: str, transforms: Sequence[Transform]) -> list[Step]:
     return [compile_transform(field, transform) for transform in transforms]
+
+
+def compile_column_chain(field: str, transforms: Sequence[Transform]) -> list[ColumnStep]:
+    return [compile_column_transform(field, transform) for transform in transforms]
+
+
+def compile_column_transform(field: str, transform: Transform) -> ColumnStep:
+    """A column at a time: UNIT and DATE in C over plain columns, the rest value by value."""
+    step = compile_transform(field, transform)
+    if isinstance(transform, UnitTransform):
+        return _unit_column(step, unit_factor(transform.from_unit, transform.to_unit) or 1.0)
+    if isinstance(transform, DateTransform):
+        return _dates_column(*_date_parser(field, transform.formats))
+    return lambda values: list(map(step, values))
+
+
+def _unit_column(step: Step, factor: float) -> ColumnStep:
+    scale = factor.__mul__
+
+    def apply(values: Sequence[Any]) -> list[Any]:
+        numbers = plain_floats(values)
+        if numbers is None or not all(map(math.isfinite, numbers)):
+            return list(map(step, values))
+        return list(map(scale, numbers))
+
+    return apply
+
+
+def _dates_column(step: Step, parsed: dict[str, date]) -> ColumnStep:
+    """Texts looked up in the step's cache; each text not in it yet goes through the step
+    once (which parses and caches it, or rejects it); anything else value by value."""
+
+    def apply(values: Sequence[Any]) -> list[Any]:
+        if not _all_text(values):
+            return list(map(step, values))
+        days = list(map(parsed.get, values))
+        if None in days:
+            for text in set(values).difference(parsed):
+                step(text)
+            days = list(map(parsed.get, values))
+        return list(map(step, values)) if None in days else days
+
+    return apply
+
+
+def _all_text(values: Sequence[Any]) -> bool:
+    return set(map(type, values)) == {str}
+
+
+def plain_floats(values: Sequence[Any]) -> list[float] | None:
+    """`float` of each value when all are floats, ints or Decimals (not bools); else None."""
+    kinds = set(map(type, values))
+    if not kinds or not kinds <= _PLAIN_NUMBERS:
+        return None
+    try:
+        return list(values) if kinds == {float} else list(map(float, values))
+    except OverflowError:  # an int beyond any float
+        return None
+
+
+_PLAIN_NUMBERS = frozenset({float, int, Decimal})
 
 
 def compile_transform(field: str, transform: Transform) -> Step:
@@ -117,6 +182,11 @@ def _unit(field: str, transform: UnitTransform) -> Step:
 
 
 def _dates(field: str, formats: Sequence[str]) -> Step:
+    return _date_parser(field, formats)[0]
+
+
+def _date_parser(field: str, formats: Sequence[str]) -> tuple[Step, dict[str, date]]:
+    """The DATE step and its cache of parsed texts (shared with the column form)."""
     patterns = list(formats)
     shown = ", ".join(patterns)
     parsed: dict[str, date] = {}  # a source repeats each day many times; strptime is slow
@@ -143,7 +213,7 @@ def _dates(field: str, formats: Sequence[str]) -> Step:
             parsed[str(value)] = day
         return day
 
-    return apply
+    return apply, parsed
 
 
 def _default(default: Any) -> Step:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 # The numpy columns are imported where a drain decodes, so that the API, which builds the
 # same services, does not load numpy on a cold start.
 CHUNK_ROWS = 100_000
+FIRST_CHUNK_ROWS = 10_000
+"""The first chunk goes out after about one batch, so the COPY starts while the rest decode."""
 _END = object()
 
 
@@ -118,7 +120,8 @@ def _first_per_batch(items: list[Item], result: TenantResult) -> list[Item]:
 
 
 class _Decoder:
-    """Decodes items on a thread of its own into sorted chunks of about CHUNK_ROWS."""
+    """Decodes items on a thread of its own into sorted chunks of about CHUNK_ROWS (the
+    first of about FIRST_CHUNK_ROWS)."""
 
     def __init__(self, items: list[Item], known: frozenset[int]) -> None:
         self._items = items
@@ -152,15 +155,15 @@ class _Decoder:
 
         try:
             pending: list[ReadingColumns] = []
-            size = 0
+            size, limit = 0, FIRST_CHUNK_ROWS
             for item in self._items:
                 columns = self._decode(item)
                 if columns is not None:
                     pending.append(columns)
                     size += len(columns)
-                if size >= CHUNK_ROWS:
+                if size >= limit:
                     self._put(ReadingColumns.concat(pending).sorted_by_tag_and_time())
-                    pending, size = [], 0
+                    pending, size, limit = [], 0, CHUNK_ROWS
             if pending:
                 self._put(ReadingColumns.concat(pending).sorted_by_tag_and_time())
         except BaseException as exc:  # surfaces in the consumer, which rolls back
