@@ -33,6 +33,7 @@ NOT_AT_COLD_START = (
     "onnxruntime",  # nightly scoring
     "matplotlib",  # forecast charts
     "argon2",  # password hashing: the wiring's
+    "sqlalchemy",  # the database error handlers: added as the app starts serving
     "numpy",  # decline curves (forecast route), benchmarking, charts: on first use
     "shared.core.decline.model.arps",  # numpy's Arps models: the forecast service's
     "shared.core.analytics.services",  # scoring, benchmarking: the wiring's
@@ -64,6 +65,16 @@ def test_the_lambda_api_handler_imports_no_library_its_first_request_does_not_ne
     assert "functions.aws.api_handler" in loaded
     assert "fastapi" in loaded
     early = sorted(name for name in NOT_AT_COLD_START if name in loaded)
+    assert early == [], f"imported at cold start: {early}"
+
+
+def test_the_azure_function_app_imports_only_its_own_cloud_at_cold_start() -> None:
+    # The queue and timer blueprints name their queues at import; their services (the
+    # wiring, SQLAlchemy, numpy for scoring) load with their first message.
+    loaded = loaded_after("import function_app")
+
+    assert "function_app" in loaded
+    early = sorted(name for name in NOT_AT_COLD_START if name in loaded and name != "azure")
     assert early == [], f"imported at cold start: {early}"
 
 
