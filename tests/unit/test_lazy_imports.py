@@ -92,6 +92,26 @@ def test_the_lambda_api_handler_builds_its_routes_on_first_use_not_at_import() -
     assert built == [], f"{len(built)} routes built at import, e.g. {built[:3]}"
 
 
+def test_the_first_request_builds_the_copies_fastapi_serves_not_the_declared_routes() -> None:
+    # FastAPI serves an included router through copies made from each route's declaration
+    # for the routers a request passes; the compliance routes come last of all.
+    code = (
+        "import logging\n"
+        "logging.disable(logging.CRITICAL)\n"
+        "import functions.aws.api_handler as api_handler\n"
+        "from fastapi.testclient import TestClient\n"
+        "answer = TestClient(api_handler.app).get('/api/v1/compliance/tanks')\n"
+        "declared = [r for included in api_handler.app.routes\n"
+        "            for r in getattr(getattr(included, 'original_router', None), 'routes', [])]"
+    )
+    status, built = fresh(
+        code, "[answer.status_code, [r.path for r in declared if 'dependant' in vars(r)]]"
+    )
+
+    assert status == 503  # no database configured: the platform's StartupError
+    assert built == []
+
+
 def test_the_api_answer_models_build_on_first_use_not_at_import() -> None:
     # Request bodies and query models stay eager: FastAPI builds their adapters as it
     # declares the route (functions.api.schemas.common.ApiModel says why). A generic
