@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from functions.api.json_depth import install_json_depth
 from functions.api.logging import configure_logging
 from functions.api.middleware import RequestContextMiddleware
-from functions.api.problems import install_problem_handlers
+from functions.api.problems import install_database_handlers, install_problem_handlers
 from functions.api.routes import (
     afes,
     alarm_rules,
@@ -67,6 +68,19 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 """
 
 
+class WellOSApi(FastAPI):
+    """The API's FastAPI app: its database error handlers are added as it starts serving.
+
+    Starlette reads the handlers once, when it builds the middleware stack for the first
+    request (or lifespan event); adding them then spares the cold start's import of
+    SQLAlchemy, which every request that can raise its errors imports anyway.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        install_database_handlers(self)
+        return super().build_middleware_stack()
+
+
 def create_app(
     platform: Platform | None = None,
     settings: Settings | None = None,
@@ -76,7 +90,7 @@ def create_app(
     else on one built from `settings` on first use."""
     settings = platform.settings if platform else settings or Settings()
     configure_logging(settings.log_level, settings.log_json)
-    app = FastAPI(title="WellOS API", version="0.1.0", description=DESCRIPTION)
+    app = WellOSApi(title="WellOS API", version="0.1.0", description=DESCRIPTION)
     chosen = settings
 
     def build() -> Platform:

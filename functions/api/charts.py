@@ -1,12 +1,12 @@
-"""PNG charts drawn with matplotlib (imported on first use: it is slow to import)."""
+"""PNG charts drawn with matplotlib and numpy (imported on first use: they are slow to import)."""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from shared.core.decline.services.forecast import WellForecast
+if TYPE_CHECKING:
+    from shared.core.decline.services.forecast import WellForecast
 
 UNITS = {"oil": "bbl/d", "gas": "Mcf/d"}
 
@@ -14,6 +14,7 @@ UNITS = {"oil": "bbl/d", "gas": "Mcf/d"}
 def forecast_png(result: WellForecast, title: str) -> bytes:
     """History (points) and forecast (line) on a semi-log rate axis."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt

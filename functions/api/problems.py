@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from functions.api.logging import error_fields
@@ -175,10 +174,22 @@ async def handle_unexpected(request: Request, error: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    """Every handler but the database's: `install_database_handlers` adds those."""
     app.add_exception_handler(WellOSError, handle_domain_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(Exception, handle_unexpected)
+
+
+def install_database_handlers(app: FastAPI) -> None:
+    """SQLAlchemy's connection and refusal errors: 503, or 409/422 for refused data.
+
+    SQLAlchemy's exception types come with all of SQLAlchemy (a tenth of a second of
+    import): the API's app (`functions.api.app.WellOSApi`) adds these handlers when it
+    starts serving, not when a cold start imports it.
+    """
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
     app.add_exception_handler(OperationalError, handle_database_down)
     app.add_exception_handler(InterfaceError, handle_database_down)
     app.add_exception_handler(DBAPIError, handle_database_refusal)
-    app.add_exception_handler(Exception, handle_unexpected)

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from shared.bootstrap import Platform, PlatformHolder, serverless_platform
+from shared.bootstrap import PlatformHolder, serverless_platform
 from shared.core.common.clock import utc_now
 from shared.core.ports.metrics import record_queue_lag
 from shared.core.ports.notifications import Notifier
 from shared.core.ports.queue import Queue
+
+if TYPE_CHECKING:  # the wiring (every service and adapter) loads with the first message
+    from shared.bootstrap import Platform
 
 CONNECTION = "ServiceBusConnection"
 

@@ -11,14 +11,22 @@ notifier (`WELLOS_NOTIFIER`: console, SMTP or ACS Email).
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 
 import azure.functions as func
 
 from functions.azure.queue_worker import CONNECTION, QueueRuntime
-from shared.core.analytics.services.nightly import SCORING_QUEUE, ScoringJob, last_night
+from shared.core.analytics.model.jobs import SCORING_QUEUE
 from shared.core.common.clock import utc_now
 
 log = logging.getLogger("wellos.scoring")
+
+
+def last_night(now: datetime) -> date:
+    """The night a run at `now` scores (the scoring service's, imported on use: numpy)."""
+    from shared.core.analytics.services import nightly
+
+    return nightly.last_night(now)
 
 
 ScoringRuntime = QueueRuntime
@@ -37,6 +45,8 @@ def fan_out_nightly_scoring(timer: func.TimerRequest) -> None:
     arg_name="message", queue_name=SCORING_QUEUE, connection=CONNECTION
 )
 def score_wells(message: func.ServiceBusMessage) -> None:
+    from shared.core.analytics.services.nightly import ScoringJob  # numpy: not at cold start
+
     runtime.took(SCORING_QUEUE, message.enqueued_time_utc)
     job = ScoringJob.from_body(message.get_body())
     report = runtime.platform.analytics.scoring.score_chunk(job)

@@ -136,3 +136,27 @@ def test_an_unknown_route_and_a_wrong_method_are_problems_too(client):
     response = client.delete("/boom")
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM_JSON
+
+
+def test_the_apis_app_answers_a_lost_database_connection_with_a_503_problem():
+    # GIVEN the API's app (its SQLAlchemy handlers are added as it starts serving)
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from functions.api.app import create_app
+    from shared.settings import Settings
+
+    app = create_app(settings=Settings(log_json=False))
+    lost = [OperationalError("SELECT 1", {}, ConnectionError()), InterfaceError("x", {}, None)]
+
+    @app.get("/lost/{index}")
+    def lose_connection(index: int) -> None:
+        raise lost[index]
+
+    # WHEN a route loses its connection THEN the client may retry in a few seconds
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        for index in range(len(lost)):
+            response = test_client.get(f"/lost/{index}")
+            assert response.status_code == 503
+            assert response.headers["content-type"] == PROBLEM_JSON
+            assert response.headers["retry-after"] == "5"
+            assert response.json()["code"] == "database_unavailable"

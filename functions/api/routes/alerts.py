@@ -12,12 +12,13 @@ from typing import Any
 
 from fastapi import APIRouter, Body
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.analytics import AlertOut, AlertSeverity, AlertStatus, ResolveIn
 from functions.api.schemas.common import PageOut, page_out
 from shared.core.analytics.model.alerts import Alert
 
-router = APIRouter(tags=["alerts"])
+router = APIRouter(tags=["alerts"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/alerts", response_model=PageOut[AlertOut])

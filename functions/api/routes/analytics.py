@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.analytics import (
     BenchmarkMetric,
@@ -18,7 +19,7 @@ from functions.api.schemas.analytics import (
 )
 from functions.api.schemas.common import PageOut, page_out
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/analytics/wells", response_model=PageOut[WellRankOut])

@@ -8,19 +8,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import Moment, PageOut, PlainText, page_out
+from functions.api.schemas.common import ApiModel, Moment, PageOut, PlainText, page_out
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditQuery
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=DeferredRoute)
 
 Filter = Annotated[PlainText | None, Query(max_length=320)]
 
 
-class AuditOut(BaseModel):
+class AuditOut(ApiModel):
     at: datetime
     source: str
     actor: str

@@ -10,12 +10,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas import catalog as s
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from shared.core.wells.services.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 
-router = APIRouter()
+router = APIRouter(route_class=DeferredRoute)
 
 
 class QueryFilter(BaseModel):

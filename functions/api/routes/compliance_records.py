@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.exports import download
 from functions.api.schemas.common import Day
@@ -29,7 +30,7 @@ from functions.api.schemas.compliance import (
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.services.records import NewDisposition, NewRunTicket, NewTank
 
-router = APIRouter(tags=["compliance"])
+router = APIRouter(tags=["compliance"], route_class=DeferredRoute)
 BASE = "/api/v1/compliance"
 
 

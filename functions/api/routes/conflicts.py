@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PageOut, PlainText, page_out
 from functions.api.schemas.conflicts import (
@@ -21,7 +22,7 @@ from shared.core.sync.model.field_events import ConflictStatus
 from shared.core.sync.ports import ConflictQuery
 from shared.core.sync.services.review import Resolution
 
-router = APIRouter(tags=["conflicts"])
+router = APIRouter(tags=["conflicts"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/conflicts", response_model=PageOut[ConflictOut])

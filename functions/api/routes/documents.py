@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.operations import DocumentIn, DocumentOut, DocumentUploadOut
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(tags=["documents"], route_class=DeferredRoute)
 BASE = "/api/v1/documents"
 
 

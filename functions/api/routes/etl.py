@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.etl import (
     ConnectionReportOut,
@@ -29,7 +30,7 @@ from shared.core.etl.model.config import EtlConfig, EtlConfigInput
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.ports.runs import QuarantinedRow
 
-router = APIRouter(tags=["etl"])
+router = APIRouter(tags=["etl"], route_class=DeferredRoute)
 BASE = "/api/v1/etl"
 
 

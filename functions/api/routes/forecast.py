@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from functions.api.charts import forecast_png
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.well_activity import ForecastOut
-from shared.core.decline.services.forecast import Product
+from shared.core.decline.model.streams import Product
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=DeferredRoute)
 
 Months = Annotated[int, Query(ge=1, le=600, description="Months to forecast")]
 EconomicLimit = Annotated[

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.scada import GatewayCreate, GatewayOut, GatewayRegisteredOut
 from shared.core.scada.model.gateway_config import GatewayConfig, config_document
 from shared.core.scada.ports import Gateway
 
-router = APIRouter(tags=["gateways"])
+router = APIRouter(tags=["gateways"], route_class=DeferredRoute)
 
 gateway_credential = APIKeyHeader(
     name="Authorization",

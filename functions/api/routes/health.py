@@ -7,14 +7,15 @@ or server key fails health at once, naming them, instead of on the first request
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
 
+from functions.api.deferred_routes import DeferredRoute
+from functions.api.schemas.common import ApiModel
 from shared.settings import Settings
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=DeferredRoute)
 
 
-class HealthOut(BaseModel):
+class HealthOut(ApiModel):
     status: str
     version: str
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PageOut, id_text, page_out
 from functions.api.schemas.operations import (
@@ -24,7 +25,7 @@ from functions.api.schemas.operations import (
 from shared.core.common.pages import Page
 from shared.core.operations.model import incidents as model
 
-router = APIRouter(tags=["incidents"])
+router = APIRouter(tags=["incidents"], route_class=DeferredRoute)
 BASE = "/api/v1/incidents"
 ITEM = BASE + "/{incident_id}"
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Request, Response
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, EnrollingActorDep, PlatformDep, TenantDep
 from functions.api.routes.passwords import client_info
 from functions.api.schemas.auth import (
@@ -19,7 +20,7 @@ from functions.api.schemas.auth import (
     TotpSetupOut,
 )
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/auth/mfa", response_model=MfaStatusOut)

@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from shared.core.analytics.model.preferences import Preferences, parse_preferences
 
-router = APIRouter(tags=["notifications"])
+router = APIRouter(tags=["notifications"], route_class=DeferredRoute)
 PATH = "/api/v1/me/notification-preferences"
 
 
@@ -33,7 +34,7 @@ class PreferencesIn(StrictInput):
     digest_hour: int = 7
 
 
-class PreferencesOut(BaseModel):
+class PreferencesOut(ApiModel):
     channels: list[str]
     phone: str | None
     quiet_start: str | None
@@ -73,7 +74,7 @@ class NotificationSettingsIn(StrictInput):
     )
 
 
-class NotificationSettingsOut(BaseModel):
+class NotificationSettingsOut(ApiModel):
     escalation_delay_minutes: int
     saved: bool = Field(description="False while the default (30 minutes) applies")
 

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request, Response
 
 from functions.api.addresses import client_address
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import (
     AcceptedOut,
@@ -21,7 +22,7 @@ from functions.api.schemas.auth import (
 )
 from shared.core.registry.model.sessions import ClientInfo
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=DeferredRoute)
 
 RESET_ACCEPTED = "if the address belongs to an active user, a reset link is on its way"
 LINK_ACCEPTED = "if the address belongs to an active user, a sign-in link is on its way"

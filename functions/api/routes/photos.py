@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.photos import PhotosOut, PhotoUploadIn, PhotoUploadOut
 
-router = APIRouter(tags=["photos"])
+router = APIRouter(tags=["photos"], route_class=DeferredRoute)
 
 
 @router.post("/api/v1/wells/{well_id}/photos", response_model=PhotoUploadOut, status_code=201)

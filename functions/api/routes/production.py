@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import pydantic_core
 from fastapi import APIRouter, Query, Response
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import Day, rows_fit, to_values
 from functions.api.schemas.production import (
@@ -20,7 +21,7 @@ from functions.api.schemas.production import (
 )
 from shared.core.wells.model.records import ProductionDay
 
-router = APIRouter(tags=["production"])
+router = APIRouter(tags=["production"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/wells/{well_id}/production/{production_date}", response_model=ProductionOut)

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import MAX_OFFSET, ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import Moment, PlainText
 from functions.api.schemas.scada import Bucket, LatestOut, ReadingsOut
 from shared.core.scada.services import ReadingRequest
 
-router = APIRouter(tags=["readings"])
+router = APIRouter(tags=["readings"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/wells/{well_id}/readings", response_model=ReadingsOut)

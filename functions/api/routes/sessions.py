@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import SessionOut, SessionsEndedOut
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/auth/sessions", response_model=list[SessionOut])

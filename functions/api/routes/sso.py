@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.routes.passwords import client_info
 from functions.api.schemas.auth import (
@@ -32,7 +33,7 @@ from shared.core.registry.errors import SsoTokenInvalidError
 from shared.core.registry.model.sso import SsoConfig
 from shared.core.registry.services.sso import CALLBACK_PATH, SsoConfigInput, config_view
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=DeferredRoute)
 
 VERIFIER_COOKIE = "wellos_sso_pkce"
 COOKIE_MAX_AGE_S = 600

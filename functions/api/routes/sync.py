@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.sync import (
@@ -20,7 +21,7 @@ from functions.api.schemas.sync import (
     result_out,
 )
 
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=DeferredRoute)
 
 
 @router.post(

@@ -7,10 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.sync_jobs import JobOut, job_out
 
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/sync/jobs/{job_id}", response_model=JobOut)

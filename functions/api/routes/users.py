@@ -7,13 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.auth import UserCreatedOut, UserInvite, UserOut, UserPatch
 from functions.api.schemas.common import PageOut, page_out
 from shared.core.common.pages import Page
 from shared.core.registry.services.users import public_view
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/users", response_model=PageOut[UserOut])

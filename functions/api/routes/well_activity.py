@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import Moment
 from functions.api.schemas.well_activity import TimelineOut, WellAssignmentsOut
 from shared.core.wells.ports import TimelineKind, TimelineQuery
 from shared.core.wells.services.activity import MAX_TIMELINE_ENTRIES
 
-router = APIRouter(tags=["wells"])
+router = APIRouter(tags=["wells"], route_class=DeferredRoute)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

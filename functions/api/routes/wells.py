@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
 from shared.core.wells.model.lifecycle import WellStatus
 from shared.core.wells.ports import Well, WellQuery
 
-router = APIRouter(tags=["wells"])
+router = APIRouter(tags=["wells"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/wells", response_model=PageOut[WellOut])

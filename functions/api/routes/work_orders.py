@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import CallerDep, PagingDep
 from functions.api.schemas.common import Moment, PageOut, page_out
 from functions.api.schemas.operations import (
@@ -35,7 +36,7 @@ from shared.core.operations.model.work_orders import (
 )
 from shared.core.operations.services.work_orders import NewWorkOrderInput
 
-router = APIRouter(tags=["work orders"])
+router = APIRouter(tags=["work orders"], route_class=DeferredRoute)
 BASE = "/api/v1/work-orders"
 ITEM = BASE + "/{work_order_id}"
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from functions.api.schemas.limits import MultilineText
 
 
@@ -32,7 +32,7 @@ class BenchmarkMetric(StrEnum):
     DOWNTIME = "downtime"
 
 
-class AlertOut(BaseModel):
+class AlertOut(ApiModel):
     id: str
     well_id: str
     source: str = Field(description="anomaly or prediction")
@@ -52,7 +52,7 @@ class ResolveIn(StrictInput):
     note: MultilineText | None = Field(default=None, max_length=2000, description="What was done")
 
 
-class WellRankOut(BaseModel):
+class WellRankOut(ApiModel):
     rank: int
     well_id: str
     name: str
@@ -62,7 +62,7 @@ class WellRankOut(BaseModel):
     )
 
 
-class ChokeAdviceOut(BaseModel):
+class ChokeAdviceOut(ApiModel):
     night: date = Field(description="The scoring night the advice is from")
     model_version: str
     current_choke_64ths: float
@@ -73,14 +73,14 @@ class ChokeAdviceOut(BaseModel):
     change_recommended: bool = Field(description="True for a predicted oil gain of 2 % or more")
 
 
-class WaterCutOutlookOut(BaseModel):
+class WaterCutOutlookOut(ApiModel):
     night: date
     model_version: str
     current_30d: float = Field(description="Water cut (fraction) of the last 30 days")
     predicted_30d: float = Field(description="Water cut (fraction) expected over the next 30")
 
 
-class WellOutlookOut(BaseModel):
+class WellOutlookOut(ApiModel):
     well_id: str
     optimizer: ChokeAdviceOut | None = Field(description="None until the optimiser scored it")
     water_cut: WaterCutOutlookOut | None

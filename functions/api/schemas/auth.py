@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from functions.api.schemas.limits import Email, Name, SafeText
 from shared.core.common.roles import Role
 from shared.core.registry.model.mfa import MfaRequirement
@@ -39,14 +39,14 @@ class RefreshIn(StrictInput):
     refresh_token: str = Field(min_length=10, max_length=512)
 
 
-class TokenOut(BaseModel):
+class TokenOut(ApiModel):
     access_token: str
     refresh_token: str
     token_type: str
     expires_in: int
 
 
-class UserOut(BaseModel):
+class UserOut(ApiModel):
     id: uuid.UUID
     email: str
     full_name: str
@@ -84,7 +84,7 @@ class ForgotPasswordIn(StrictInput):
     email: SafeText = Field(min_length=3, max_length=320)
 
 
-class AcceptedOut(BaseModel):
+class AcceptedOut(ApiModel):
     detail: str
 
 
@@ -107,7 +107,7 @@ class MagicLinkSignInIn(StrictInput):
     mfa_code: MfaCode | None = None
 
 
-class SessionOut(BaseModel):
+class SessionOut(ApiModel):
     id: uuid.UUID
     device: str
     address: str
@@ -116,17 +116,17 @@ class SessionOut(BaseModel):
     current: bool = Field(description="The session of the token that asked")
 
 
-class SessionsEndedOut(BaseModel):
+class SessionsEndedOut(ApiModel):
     ended: int
 
 
-class MfaStatusOut(BaseModel):
+class MfaStatusOut(ApiModel):
     enrolled: bool
     required: bool = Field(description="The tenant requires MFA of your role")
     requirement: str
 
 
-class TotpSetupOut(BaseModel):
+class TotpSetupOut(ApiModel):
     secret: str = Field(description="Shown once: the authenticator app's key")
     otpauth_uri: str
 
@@ -135,7 +135,7 @@ class MfaCodeIn(StrictInput):
     code: MfaCode
 
 
-class TotpConfirmedOut(BaseModel):
+class TotpConfirmedOut(ApiModel):
     recovery_codes: list[str] = Field(description="Shown once; each works once")
     tokens: TokenOut
 
@@ -144,7 +144,7 @@ class MfaPolicyIn(StrictInput):
     mfa_required: MfaRequirement
 
 
-class MfaPolicyOut(BaseModel):
+class MfaPolicyOut(ApiModel):
     mfa_required: MfaRequirement
 
 
@@ -154,7 +154,7 @@ class ApiKeyIn(StrictInput):
     read_only: bool = False
 
 
-class ApiKeyOut(BaseModel):
+class ApiKeyOut(ApiModel):
     id: uuid.UUID
     name: str
     role: Role
@@ -200,7 +200,7 @@ class SsoConfigIn(StrictInput):
     )
 
 
-class SsoConfigOut(BaseModel):
+class SsoConfigOut(ApiModel):
     kind: SsoProviderKind
     issuer: str
     discovery_url: str
@@ -215,12 +215,12 @@ class SsoConfigOut(BaseModel):
     updated_at: datetime | None
 
 
-class SsoOptionOut(BaseModel):
+class SsoOptionOut(ApiModel):
     kind: SsoProviderKind = Field(description="entra (Microsoft Entra ID) or oidc (any other)")
     start_path: str = Field(description="Open this path on the tenant's host in the browser")
 
 
-class SignInOptionsOut(BaseModel):
+class SignInOptionsOut(ApiModel):
     """How this tenant's users sign in: what the sign-in page offers (public; no secrets)."""
 
     tenant: str

@@ -6,9 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.api.schemas.common import PatchInput, StrictInput
+from functions.api.schemas.common import ApiModel, PatchInput, StrictInput
 from functions.api.schemas.limits import (
     Acres,
     ContractDate,
@@ -28,7 +28,7 @@ FacilityType = Literal[
 EquipmentStatus = Literal["ACTIVE", "INACTIVE", "UNDER_MAINTENANCE", "RETIRED"]
 
 
-class Stamped(BaseModel):
+class Stamped(ApiModel):
     id: uuid.UUID
     created_at: datetime
     updated_at: datetime

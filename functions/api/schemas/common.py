@@ -84,6 +84,18 @@ def reject_nul(value: Any) -> Any:
     return value
 
 
+class ApiModel(BaseModel):
+    """The API's answers: their validators and serializers are built on first use, not when
+    the module is imported (a cold start imports every route's models and serves one).
+
+    Not for request bodies or query models (`StrictInput`, plain `BaseModel`): FastAPI
+    builds the adapter of a request field as it declares the route, silencing a pydantic
+    warning about the field's alias there; deferred, it would warn on the first request.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class StrictInput(BaseModel):
     """Request bodies: unknown fields are errors, strings are trimmed, numbers are finite."""
 
@@ -120,7 +132,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class PageOut(BaseModel, Generic[T]):
+class PageOut(ApiModel, Generic[T]):
     items: list[T]
     total: int
     limit: int

@@ -7,16 +7,16 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from functions.api.schemas.limits import MultilineText
 from shared.core.sync.model.field_events import ConflictStatus, Rule
 from shared.core.sync.ports import Conflict
 from shared.core.sync.services.review import ConflictDetail
 
 
-class ConflictOut(BaseModel):
+class ConflictOut(ApiModel):
     id: uuid.UUID
     event_type: str
     well_id: uuid.UUID
@@ -32,7 +32,7 @@ class ConflictOut(BaseModel):
     resolution: dict[str, Any] | None = Field(description="choose or merged, and the reason")
 
 
-class ConflictEventOut(BaseModel):
+class ConflictEventOut(ApiModel):
     id: uuid.UUID
     type: str
     device_id: str

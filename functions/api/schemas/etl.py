@@ -11,9 +11,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import Field, SecretStr
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from shared.core.etl.model.mapping import RejectedRow
 from shared.core.etl.ports.imports import ImportRecord, RowResult
 from shared.core.etl.ports.runs import RunRecord
@@ -27,7 +27,7 @@ class TestConnectionIn(StrictInput):
     )
 
 
-class TableCheckOut(BaseModel):
+class TableCheckOut(ApiModel):
     entity: str
     table: str
     found: bool
@@ -36,7 +36,7 @@ class TableCheckOut(BaseModel):
     field: str | None
 
 
-class ConnectionReportOut(BaseModel):
+class ConnectionReportOut(ApiModel):
     ok: bool
     dialect: str | None
     server_version: str | None
@@ -45,21 +45,21 @@ class ConnectionReportOut(BaseModel):
     error: str | None
 
 
-class MappingErrorOut(BaseModel):
+class MappingErrorOut(ApiModel):
     source_key: list[Any]
     field: str
     reason: str
     values: dict[str, Any] = Field(description="The source row as read")
 
 
-class PreviewOut(BaseModel):
+class PreviewOut(ApiModel):
     entity: str
     scanned: int = Field(description="Source rows read for the preview")
     rows: list[dict[str, Any]] = Field(description="The first 20 rows as WellOS would store them")
     errors: list[MappingErrorOut] = Field(description="Every mapping error among the rows read")
 
 
-class CountsOut(BaseModel):
+class CountsOut(ApiModel):
     read: int
     written: int
     quarantined: int
@@ -67,7 +67,7 @@ class CountsOut(BaseModel):
     deleted: int
 
 
-class RunOut(BaseModel):
+class RunOut(ApiModel):
     id: uuid.UUID
     trigger: str
     status: Literal["running", "succeeded", "failed", "abandoned"]
@@ -82,18 +82,18 @@ class RunOut(BaseModel):
     error: str | None
 
 
-class RunQueuedOut(BaseModel):
+class RunQueuedOut(ApiModel):
     queued: Literal[True] = True
     message_id: str
 
 
-class RunsOut(BaseModel):
+class RunsOut(ApiModel):
     items: list[RunOut]
     limit: int
     offset: int
 
 
-class QuarantinedOut(BaseModel):
+class QuarantinedOut(ApiModel):
     entity: str
     run_id: uuid.UUID
     source_key: str
@@ -149,7 +149,7 @@ def run_out(run: RunRecord) -> dict[str, Any]:
 ImportKind = Literal["production", "wells", "equipment"]
 
 
-class ImportCountsOut(BaseModel):
+class ImportCountsOut(ApiModel):
     processed: int
     inserted: int
     updated: int
@@ -158,7 +158,7 @@ class ImportCountsOut(BaseModel):
     rejected: int
 
 
-class ImportOut(BaseModel):
+class ImportOut(ApiModel):
     id: uuid.UUID
     kind: ImportKind
     status: Literal["previewed", "queued", "running", "succeeded", "failed", "undone"]
@@ -175,28 +175,28 @@ class ImportOut(BaseModel):
     updated_at: datetime
 
 
-class ColumnOut(BaseModel):
+class ColumnOut(ApiModel):
     name: str
     samples: list[Any]
 
 
-class ColumnWarningOut(BaseModel):
+class ColumnWarningOut(ApiModel):
     column: str
     message: str
 
 
-class PreviewRowOut(BaseModel):
+class PreviewRowOut(ApiModel):
     line: int
     values: dict[str, Any]
 
 
-class RowProblemOut(BaseModel):
+class RowProblemOut(ApiModel):
     line: int
     field: str
     reason: str
 
 
-class ImportPreviewOut(BaseModel):
+class ImportPreviewOut(ApiModel):
     import_: ImportOut = Field(alias="import")
     columns: list[ColumnOut]
     suggested_mapping: dict[str, Any] = Field(
@@ -208,7 +208,7 @@ class ImportPreviewOut(BaseModel):
     problems: list[RowProblemOut] = Field(description="Problems among the first 200 rows")
 
 
-class RowResultOut(BaseModel):
+class RowResultOut(ApiModel):
     line: int
     status: Literal["inserted", "updated", "unchanged", "duplicate", "rejected"]
     key: str | None
@@ -224,7 +224,7 @@ class ImportDetailOut(ImportOut):
     rows_offset: int
 
 
-class UndoOut(BaseModel):
+class UndoOut(ApiModel):
     import_: ImportOut = Field(alias="import")
     reverted: int
     skipped: int = Field(description="Rows changed since the import: left as they are")

@@ -13,9 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from shared.core.operations.model.incidents import IncidentKind, Material, Unit, WaterContact
 from shared.core.operations.model.permits import PermitStatus, PermitType
 from shared.core.operations.model.work_orders import CostCategory, Priority, WorkOrderStatus
@@ -64,7 +64,7 @@ class AlarmRuleIn(AlarmRuleFields):
         return super().rule_data() | {"rule_id": self.rule_id}
 
 
-class AlarmRuleOut(BaseModel):
+class AlarmRuleOut(ApiModel):
     rule_id: str
     name: str
     kind: str
@@ -124,12 +124,12 @@ class DowntimeIn(StrictInput):
     end: AwareDatetime
 
 
-class WorkOrderSourceOut(BaseModel):
+class WorkOrderSourceOut(ApiModel):
     kind: str
     reference: str | None
 
 
-class WorkOrderOut(BaseModel):
+class WorkOrderOut(ApiModel):
     id: str
     well_id: str
     title: str
@@ -192,7 +192,7 @@ class ElectionIn(StrictInput):
     election: str = Field(max_length=16, description="consent or non_consent")
 
 
-class AfeOut(BaseModel):
+class AfeOut(ApiModel):
     id: str
     number: str
     title: str
@@ -243,7 +243,7 @@ class ConditionMetIn(StrictInput):
     index: int = Field(ge=0, le=99, description="The condition's position (from 0)")
 
 
-class PermitOut(BaseModel):
+class PermitOut(ApiModel):
     id: str
     permit_type: str
     agency: str
@@ -257,7 +257,7 @@ class PermitOut(BaseModel):
     conditions: list[dict[str, Any]]
 
 
-class PermitReminderOut(BaseModel):
+class PermitReminderOut(ApiModel):
     permit_id: str
     kind: str
     due_on: date
@@ -275,7 +275,7 @@ class WellTestIn(StrictInput):
     water_bbl_per_day: Decimal
 
 
-class WellTestOut(BaseModel):
+class WellTestOut(ApiModel):
     id: str
     well_id: str
     start: datetime
@@ -302,7 +302,7 @@ class AllocationIn(StrictInput):
     quantum: Decimal = Field(Decimal(1), description="1 (whole bbl) or 0.01")
 
 
-class AllocationOut(BaseModel):
+class AllocationOut(ApiModel):
     lease_id: str
     as_of: datetime
     allocation: dict[str, dict[str, str]]
@@ -358,7 +358,7 @@ class NotificationSentIn(StrictInput):
     reference: str = Field("", max_length=100, description="The agency's ticket number")
 
 
-class IncidentOut(BaseModel):
+class IncidentOut(ApiModel):
     id: str
     kind: str
     occurred_at: datetime
@@ -382,7 +382,7 @@ class DocumentIn(StrictInput):
     size: int = Field(ge=1, le=1 << 32, description="Bytes")
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(ApiModel):
     id: str
     owner_kind: str
     owner_id: str
@@ -397,18 +397,18 @@ class DocumentOut(BaseModel):
     download_url: str | None = None
 
 
-class UploadTargetOut(BaseModel):
+class UploadTargetOut(ApiModel):
     method: str
     url: str
     headers: dict[str, str]
 
 
-class DocumentUploadOut(BaseModel):
+class DocumentUploadOut(ApiModel):
     document: DocumentOut
     upload: UploadTargetOut
 
 
-class EquipmentMetricsOut(BaseModel):
+class EquipmentMetricsOut(ApiModel):
     equipment_id: str
     failures: int
     downtime_hours: str

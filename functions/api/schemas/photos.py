@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from functions.api.schemas.limits import SafeText
 
 
@@ -18,14 +18,14 @@ class PhotoUploadIn(StrictInput):
     size: int = Field(description="Bytes the photo has (at most 15 MiB)", examples=[2_400_000])
 
 
-class UploadTargetOut(BaseModel):
+class UploadTargetOut(ApiModel):
     method: str = Field(examples=["PUT"])
     url: str = Field(description="Send the bytes here: a SAS URL, an S3 presigned PUT, or this API")
     headers: dict[str, str] = Field(description="Send these headers with the bytes")
     expires_at: datetime | None
 
 
-class PhotoUploadOut(BaseModel):
+class PhotoUploadOut(ApiModel):
     photo_id: uuid.UUID
     blob_key: str = Field(description="Link it with a PHOTO_ATTACHED event's payload.blob_key")
     content_type: str
@@ -33,7 +33,7 @@ class PhotoUploadOut(BaseModel):
     upload: UploadTargetOut
 
 
-class PhotoOut(BaseModel):
+class PhotoOut(ApiModel):
     event_id: uuid.UUID
     blob_key: str
     content_type: str
@@ -45,5 +45,5 @@ class PhotoOut(BaseModel):
     url_expires_s: int
 
 
-class PhotosOut(BaseModel):
+class PhotosOut(ApiModel):
     items: list[PhotoOut]

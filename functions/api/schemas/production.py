@@ -6,9 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
 
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from functions.api.schemas.limits import described
 from shared.core.common import limits
 
@@ -47,11 +47,11 @@ class ProductionBatch(StrictInput):
     rows: list[ProductionRow] = Field(min_length=1, max_length=5000)
 
 
-class ProductionBatchResult(BaseModel):
+class ProductionBatchResult(ApiModel):
     written: int
 
 
-class ProductionOut(BaseModel):
+class ProductionOut(ApiModel):
     well_id: uuid.UUID
     production_date: date
     oil_bbl: float | None
@@ -72,11 +72,11 @@ class ProductionOut(BaseModel):
     updated_by: str
 
 
-class ProductionSeries(BaseModel):
+class ProductionSeries(ApiModel):
     well_id: uuid.UUID
     start: date = Field(alias="from")
     end: date = Field(alias="to")
     days: int
     items: list[ProductionOut]
 
-    model_config = {"populate_by_name": True}
+    model_config = ConfigDict(populate_by_name=True)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
-from functions.api.schemas.common import PatchInput, StrictInput, to_values
+from functions.api.schemas.common import ApiModel, PatchInput, StrictInput, to_values
 from functions.api.schemas.limits import MultilineText, Name, SafeText, bounded
 from shared.core.common import limits
 
@@ -37,7 +37,7 @@ class GatewayCreate(StrictInput):
     name: Name
 
 
-class GatewayOut(BaseModel):
+class GatewayOut(ApiModel):
     id: uuid.UUID
     name: str
     status: Literal["ACTIVE", "REVOKED"]
@@ -47,7 +47,7 @@ class GatewayOut(BaseModel):
     last_seen_at: datetime | None
 
 
-class GatewayCredentialOut(BaseModel):
+class GatewayCredentialOut(ApiModel):
     gateway_id: uuid.UUID
     secret: str = Field(description="Shown once; signs batches and authenticates the gateway")
     authorization: str = Field(description="The header value: `Gateway <gateway_id>:<secret>`")
@@ -106,7 +106,7 @@ class ConnectionPatch(ConnectionFields, PatchInput):
     enabled: bool | None = None
 
 
-class ConnectionOut(BaseModel):
+class ConnectionOut(ApiModel):
     id: uuid.UUID
     gateway_id: uuid.UUID
     name: str
@@ -158,7 +158,7 @@ class TagPatch(PatchInput):
     enabled: bool | None = None
 
 
-class TagOut(BaseModel):
+class TagOut(ApiModel):
     tag_id: int = Field(description="The numeric id readings carry")
     connection_id: uuid.UUID
     node_id: str
@@ -175,7 +175,7 @@ class TagOut(BaseModel):
     updated_at: datetime
 
 
-class ReadingOut(BaseModel):
+class ReadingOut(ApiModel):
     tag: str
     tag_id: int
     unit: str | None
@@ -195,7 +195,7 @@ class ReadingOut(BaseModel):
     historical: bool = Field(description="Backfilled from the server's history after a gap")
 
 
-class BucketOut(BaseModel):
+class BucketOut(ApiModel):
     """Aggregates over the bucket's numeric readings (integers and floats) only."""
 
     tag: str
@@ -209,7 +209,7 @@ class BucketOut(BaseModel):
     last: float | None
 
 
-class ReadingsOut(BaseModel):
+class ReadingsOut(ApiModel):
     well_id: uuid.UUID
     from_: datetime = Field(alias="from", serialization_alias="from")
     to: datetime
@@ -220,7 +220,7 @@ class ReadingsOut(BaseModel):
     next_offset: int | None = Field(description="Offset of the next raw page; null at the end")
 
 
-class LatestOut(BaseModel):
+class LatestOut(ApiModel):
     well_id: uuid.UUID
     items: list[ReadingOut]
 

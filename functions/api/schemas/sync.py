@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from functions.api.json_depth import check_json_depth
-from functions.api.schemas.common import StrictInput
+from functions.api.schemas.common import ApiModel, StrictInput
 from functions.api.schemas.limits import (
     DeviceTime,
     GasMcf,
@@ -254,7 +254,7 @@ def parse_batch(raw: bytes) -> ParsedBatch:
     return ParsedBatch(request.device.to_domain(), parse_events(request.events))
 
 
-class EventResultOut(BaseModel):
+class EventResultOut(ApiModel):
     id: str | None = Field(description="The event's id (null if it sent none)")
     status: fe.OutcomeStatus
     conflict_id: uuid.UUID | None = None
@@ -276,19 +276,19 @@ def result_out(outcome: fe.EventOutcome) -> EventResultOut:
     )
 
 
-class JobAccepted(BaseModel):
+class JobAccepted(ApiModel):
     job_id: uuid.UUID
     status: str = Field(examples=["queued"])
     events: int = Field(description="Events in the batch")
     status_url: str = Field(description="GET it for progress and outcomes")
 
 
-class SyncResponse(BaseModel):
+class SyncResponse(ApiModel):
     results: list[EventResultOut] = Field(description="One per event, in the order sent")
     cursor: str = Field(description="Settled head of the change feed (for a first pull)")
 
 
-class ChangeOut(BaseModel):
+class ChangeOut(ApiModel):
     entity: str
     entity_id: str
     action: str
@@ -298,7 +298,7 @@ class ChangeOut(BaseModel):
     data: dict[str, Any] | None
 
 
-class ChangesOut(BaseModel):
+class ChangesOut(ApiModel):
     changes: list[ChangeOut]
     cursor: str = Field(description="Pass as `since` next time")
     has_more: bool

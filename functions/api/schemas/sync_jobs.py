@@ -6,14 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from functions.api.schemas.common import ApiModel
 from functions.api.schemas.sync import EventResultOut, result_out
 from shared.core.sync.ports import JobStatus
 from shared.core.sync.services.jobs import JobReport
 
 
-class ProgressOut(BaseModel):
+class ProgressOut(ApiModel):
     done: int = Field(description="Events applied so far (whole chunks)")
     total: int
 
@@ -22,14 +23,14 @@ class OutcomeOut(EventResultOut):
     position: int = Field(description="Index of the event in the batch as sent")
 
 
-class OutcomesPage(BaseModel):
+class OutcomesPage(ApiModel):
     items: list[OutcomeOut]
     total: int
     limit: int
     offset: int
 
 
-class JobOut(BaseModel):
+class JobOut(ApiModel):
     id: uuid.UUID
     status: JobStatus
     device_id: str

@@ -6,12 +6,13 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from functions.api.schemas.common import ApiModel
 from shared.core.wells.ports import TimelineKind
 
 
-class TimelineEntryOut(BaseModel):
+class TimelineEntryOut(ApiModel):
     kind: TimelineKind
     id: str = Field(description="The sync event (or inspection) id")
     occurred_at: datetime = Field(description="When it happened, by the device's clock")
@@ -24,24 +25,24 @@ class TimelineEntryOut(BaseModel):
     )
 
 
-class TimelineOut(BaseModel):
+class TimelineOut(ApiModel):
     well_id: uuid.UUID
     items: list[TimelineEntryOut]
 
 
-class WellAssignmentOut(BaseModel):
+class WellAssignmentOut(ApiModel):
     user_id: uuid.UUID
     well_id: uuid.UUID
     assigned_by: str
     assigned_at: datetime
 
 
-class WellAssignmentsOut(BaseModel):
+class WellAssignmentsOut(ApiModel):
     well_id: uuid.UUID
     items: list[WellAssignmentOut]
 
 
-class ForecastPointOut(BaseModel):
+class ForecastPointOut(ApiModel):
     month: int
     date: date | None
     rate: float
@@ -49,7 +50,7 @@ class ForecastPointOut(BaseModel):
     cumulative: float
 
 
-class ForecastOut(BaseModel):
+class ForecastOut(ApiModel):
     """An Arps fit of the well's own history and its monthly forecast."""
 
     well_id: uuid.UUID

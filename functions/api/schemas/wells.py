@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import Field, computed_field
 
-from functions.api.schemas.common import PatchInput, StrictInput
+from functions.api.schemas.common import ApiModel, PatchInput, StrictInput
 from functions.api.schemas.limits import (
     DepthFt,
     ElevationFt,
@@ -57,7 +57,7 @@ class WellPatch(WellFields, PatchInput):
     is_horizontal: bool | None = None
 
 
-class WellOut(BaseModel):
+class WellOut(ApiModel):
     id: uuid.UUID
     name: str
     api_number: str | None
@@ -92,7 +92,7 @@ class WellOut(BaseModel):
         return list(allowed_transitions(self.status))
 
 
-class AssignmentOut(BaseModel):
+class AssignmentOut(ApiModel):
     well_id: uuid.UUID
     user_id: uuid.UUID
     assigned: bool

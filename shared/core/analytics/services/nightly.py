@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared.core.analytics.errors import ModelInputError
+from shared.core.analytics.model.jobs import SCORING_QUEUE as SCORING_QUEUE  # re-exported
 from shared.core.analytics.model.scoring import (
     ANOMALY_MODEL,
     FAILURE_MODEL,
@@ -48,7 +49,6 @@ from shared.core.registry.ports import MasterDatabase
 
 log = logging.getLogger("wellos.scoring")
 
-SCORING_QUEUE = "scoring"
 CHUNK_SIZE = 50
 FAILURE_THRESHOLD_SETTING = "failure_alert_threshold"
 DEFAULT_FAILURE_THRESHOLD = 0.5

@@ -29,31 +29,38 @@ An endpoint forecasting a well::
     body = {**describe_fit(result, TimeUnit.YEAR), **describe_forecast(outlook, result.origin)}
 """
 
-from shared.core.decline.model.arps import (
-    ArpsModel,
-    Exponential,
-    Harmonic,
-    Hyperbolic,
-    ModifiedHyperbolic,
-)
-from shared.core.decline.model.reserves import (
-    Forecast,
-    ForecastPoint,
-    eur,
-    forecast,
-    time_to_economic_limit,
-)
-from shared.core.decline.model.units import (
-    DAYS_PER_MONTH,
-    DAYS_PER_YEAR,
-    DeclineType,
-    TimeUnit,
-    from_nominal,
-    nominal_per_day,
-    parse_fraction,
-    per_unit,
-    to_nominal,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from shared.core.common.lazy_exports import export
+
+if TYPE_CHECKING:  # each imported on first use: see shared.core.common.lazy_exports
+    from shared.core.decline.model.arps import (
+        ArpsModel,
+        Exponential,
+        Harmonic,
+        Hyperbolic,
+        ModifiedHyperbolic,
+    )
+    from shared.core.decline.model.reserves import (
+        Forecast,
+        ForecastPoint,
+        eur,
+        forecast,
+        time_to_economic_limit,
+    )
+    from shared.core.decline.model.units import (
+        DAYS_PER_MONTH,
+        DAYS_PER_YEAR,
+        DeclineType,
+        TimeUnit,
+        from_nominal,
+        nominal_per_day,
+        parse_fraction,
+        per_unit,
+        to_nominal,
+    )
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -76,3 +83,29 @@ __all__ = [
     "time_to_economic_limit",
     "to_nominal",
 ]
+
+EXPORTS = {
+    "ArpsModel": "shared.core.decline.model.arps",
+    "Exponential": "shared.core.decline.model.arps",
+    "Harmonic": "shared.core.decline.model.arps",
+    "Hyperbolic": "shared.core.decline.model.arps",
+    "ModifiedHyperbolic": "shared.core.decline.model.arps",
+    "Forecast": "shared.core.decline.model.reserves",
+    "ForecastPoint": "shared.core.decline.model.reserves",
+    "eur": "shared.core.decline.model.reserves",
+    "forecast": "shared.core.decline.model.reserves",
+    "time_to_economic_limit": "shared.core.decline.model.reserves",
+    "DAYS_PER_MONTH": "shared.core.decline.model.units",
+    "DAYS_PER_YEAR": "shared.core.decline.model.units",
+    "DeclineType": "shared.core.decline.model.units",
+    "TimeUnit": "shared.core.decline.model.units",
+    "from_nominal": "shared.core.decline.model.units",
+    "nominal_per_day": "shared.core.decline.model.units",
+    "parse_fraction": "shared.core.decline.model.units",
+    "per_unit": "shared.core.decline.model.units",
+    "to_nominal": "shared.core.decline.model.units",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return export(__name__, EXPORTS, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from shared.core.common.access import ensure_well_visible, require
 from shared.core.common.actor import Actor
@@ -13,12 +13,12 @@ from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Permission
 from shared.core.decline.model.history import produced_volume
 from shared.core.decline.model.reserves import forecast
+from shared.core.decline.model.streams import Product
 from shared.core.decline.model.tables import describe_fit, describe_forecast
 from shared.core.decline.model.units import TimeUnit
 from shared.core.decline.ports import DeclineDatabases
 from shared.core.registry.model.tenants import Tenant
 
-Product = Literal["oil", "gas"]
 PRODUCT_COLUMNS: dict[str, str] = {"oil": "oil_bbl", "gas": "gas_mcf"}
 HISTORY_START = date(1900, 1, 1)
 
