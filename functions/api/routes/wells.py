@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
+from functions.api.schemas.common import (
+    PageOut,
+    PlainText,
+    as_response_model,
+    page_out,
+    to_values,
+)
 from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
 from shared.core.wells.model.lifecycle import WellStatus
 from shared.core.wells.ports import Well, WellQuery
@@ -28,7 +34,7 @@ def list_wells(
     q: Annotated[
         PlainText | None, Query(max_length=100, description="Name or API number contains")
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     query = WellQuery(
         status=status.value if status else None,
         lease_id=str(lease_id) if lease_id else None,
@@ -37,7 +43,8 @@ def list_wells(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return page_out(platform.wells.list(tenant, actor, query))
+    page = page_out(platform.wells.list(tenant, actor, query))
+    return Response(as_response_model(PageOut[WellOut], page), media_type="application/json")
 
 
 @router.post("/api/v1/wells", response_model=WellOut, status_code=201)

@@ -12,7 +12,15 @@ from operator import itemgetter
 from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args, get_origin
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
 
 from shared.core.common.pages import Page
 
@@ -128,6 +136,19 @@ class PageOut(BaseModel, Generic[T]):
     next_offset: int | None
 
 
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def as_response_model(model: Any, content: Any) -> bytes:
+    """`content` as FastAPI's `response_model=model` writes it (validated from attributes,
+    dumped by alias), for a sync route to return as its body: FastAPI validates a sync
+    route's answer on a second trip to the thread pool, this runs where the route runs."""
+    adapter = _adapter(model)
+    return adapter.dump_json(adapter.validate_python(content, from_attributes=True), by_alias=True)
+
+
 def id_text(value: uuid.UUID | None) -> str | None:
     """An optional id as the services take it."""
     return None if value is None else str(value)
@@ -180,6 +201,16 @@ def _plain_fields(model: type[BaseModel]) -> tuple[tuple[str, frozenset[type]], 
         allowed = _AS_READ[plain[0]] | ({type(None)} if len(members) > len(plain) else set())
         fields.append((name, frozenset(allowed)))
     return tuple(fields)
+
+
+def json_fits(keys: Sequence[str], kinds: Sequence[type], model: type[BaseModel]) -> bool:
+    """Whether JSON objects of `keys` whose values have Python types `kinds` (None aside),
+    written as pydantic writes those values, are what `model` writes: `rows_fit` for
+    rows the database wrote in JSON itself (`JsonObjects`)."""
+    fields = _plain_fields(model)
+    if fields is None or tuple(keys) != tuple(name for name, _ in fields):
+        return False
+    return all(kind in allowed for kind, (_, allowed) in zip(kinds, fields, strict=True))
 
 
 def rows_fit(rows: Sequence[dict[str, Any]], model: type[BaseModel]) -> bool:
