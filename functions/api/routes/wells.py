@@ -15,7 +15,13 @@ from functions.api.schemas.common import (
     page_out,
     to_values,
 )
-from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
+from functions.api.schemas.wells import (
+    AssignmentOut,
+    WellCreate,
+    WellOut,
+    WellPatch,
+    wells_page_json,
+)
 from shared.core.wells.model.lifecycle import WellStatus
 from shared.core.wells.ports import Well, WellQuery
 
@@ -43,8 +49,9 @@ def list_wells(
         limit=paging.limit,
         offset=paging.offset,
     )
-    page = page_out(platform.wells.list(tenant, actor, query))
-    return Response(as_response_model(PageOut[WellOut], page), media_type="application/json")
+    page = platform.wells.list(tenant, actor, query)
+    body = wells_page_json(page) or as_response_model(PageOut[WellOut], page_out(page))
+    return Response(body, media_type="application/json")
 
 
 @router.post("/api/v1/wells", response_model=WellOut, status_code=201)
