@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from shared.adapters.sql.identity_cache import IdentityCache
 from shared.core.common.json_text import JsonObjects
 from shared.core.common.units_of_work import Record
 
@@ -108,8 +109,7 @@ def _quoted(name: str) -> str:
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LAYOUTS: dict[tuple[object, ...], _Layout | None] = {}
-_MAX_LAYOUTS = 256
+_LAYOUTS: IdentityCache[_Layout | None] = IdentityCache()
 
 
 def _layout_of(query: sa.Select[Any]) -> _Layout | None:
@@ -117,27 +117,25 @@ def _layout_of(query: sa.Select[Any]) -> _Layout | None:
     built once): building it costs more than the rest of a small read. None when two
     columns share a name (the subquery would rename one) or one has no plain name."""
     selected = tuple(query._raw_columns)  # the public `selected_columns` costs ~0.2 ms
-    if selected in _LAYOUTS:
-        return _LAYOUTS[selected]
+    return _LAYOUTS.get_or_build(selected, lambda: _new_layout(query))
+
+
+def _new_layout(query: sa.Select[Any]) -> _Layout | None:
     columns = list(query.selected_columns)
     names = tuple(str(column.name) for column in columns)
-    layout = None
-    if len(set(names)) == len(names) and all(map(_PLAIN_NAME.fullmatch, names)):
-        try:
-            converters: list[tuple[int, Convert]] | None = [
-                (index, convert)
-                for index, column in enumerate(columns)
-                if (convert := _converter(column.type)) is not None
-            ]
-        except _NoJsonRead:
-            converters = None
-        writing = _json_writing(columns, _quoted)
-        keys = tuple(str(column.key) for column in columns)
-        layout = _Layout(keys, names, converters, writing)
-    if len(_LAYOUTS) >= _MAX_LAYOUTS:
-        _LAYOUTS.clear()  # queries whose columns are built per call (labels) come and go
-    _LAYOUTS[selected] = layout
-    return layout
+    if len(set(names)) != len(names) or not all(map(_PLAIN_NAME.fullmatch, names)):
+        return None
+    try:
+        converters: list[tuple[int, Convert]] | None = [
+            (index, convert)
+            for index, column in enumerate(columns)
+            if (convert := _converter(column.type)) is not None
+        ]
+    except _NoJsonRead:
+        converters = None
+    writing = _json_writing(columns, _quoted)
+    keys = tuple(str(column.key) for column in columns)
+    return _Layout(keys, names, converters, writing)
 
 
 def read_json_objects(
@@ -175,7 +173,7 @@ def read_json_objects(
     return JsonObjects(int(count), str(items), layout.keys, kinds)
 
 
-_STATEMENTS: dict[tuple[object, ...], sa.Select[Any]] = {}
+_STATEMENTS: IdentityCache[sa.Select[Any]] = IdentityCache()
 
 
 def _wrapped(
@@ -183,13 +181,11 @@ def _wrapped(
 ) -> sa.Select[Any]:
     """`SELECT columns FROM (query) AS r`, built once per query object and purpose: a
     query built once (bound at execution) then costs no construction and no cache key."""
-    key = (query, *purpose)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        if len(_STATEMENTS) >= _MAX_LAYOUTS:
-            _STATEMENTS.clear()
-        statement = _STATEMENTS[key] = sa.select(*columns()).select_from(query.subquery("r"))
-    return statement
+
+    def build() -> sa.Select[Any]:
+        return sa.select(*columns()).select_from(query.subquery("r"))
+
+    return _STATEMENTS.get_or_build((query,), build, purpose)
 
 
 def _json_writing(

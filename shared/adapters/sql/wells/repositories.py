@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.bulk import upsert_rows
+from shared.adapters.sql.identity_cache import IdentityCache
 from shared.adapters.sql.json_rows import read_json_objects, read_records
 from shared.core.common.errors import ConflictError, NotFoundError
 from shared.core.common.json_text import JsonObjects
@@ -58,6 +59,10 @@ _TOTAL = "wellos_total_rows"
 """The window count riding on each row of a page (popped before the rows leave)."""
 _TOTAL_COLUMN = sa.func.count().over().label(_TOTAL)
 """Built once: the JSON read remembers a query's layout by the columns it selects."""
+_PAGES: IdentityCache[sa.Select[Any]] = IdentityCache()
+"""A page's statement by its table, filters and order (the filters of every request
+built once, as the live wells' `_LIVE_WELL`, find theirs here)."""
+_LIVE_WELL = t.wells.c.deleted_at.is_(None)
 
 
 def _now() -> datetime:
@@ -99,18 +104,23 @@ class _TableRepository(Generic[R]):
         Only a page past the end (no rows to carry it) counts separately. Ordered by plain
         columns, the rows leave PostgreSQL as one JSON value (`json_rows`): a page of 50
         wells decoded value by value by pg8000 cost more than the rest of the request."""
-        query = (
-            sa.select(self._table, _TOTAL_COLUMN)
-            .where(*where)
-            .order_by(*order)
-            .limit(limit)
-            .offset(offset)
-        )
+
+        def build() -> sa.Select[Any]:
+            return (
+                sa.select(self._table, _TOTAL_COLUMN)
+                .where(*where)
+                .order_by(*order)
+                .limit(sa.bindparam("wellos_limit"))
+                .offset(sa.bindparam("wellos_offset"))
+            )
+
+        query = _PAGES.get_or_build((self._table, *where, None, *order), build)
+        bounds = {"wellos_limit": limit, "wellos_offset": offset}
         names = [column.key for column in order if isinstance(column, sa.Column)]
         if len(names) == len(order):  # plain columns: the page arrives as one JSON value
-            rows = read_records(self._c, query, names)
+            rows = read_records(self._c, query, names, bounds)
         else:
-            rows = _records(self._c.execute(query))
+            rows = _records(self._c.execute(query, bounds))
         if rows:
             total = int(rows[0][_TOTAL])
             for row in rows:
@@ -188,7 +198,7 @@ class SqlWellRepository(_TableRepository[Well]):
 
     def list(self, query: WellQuery) -> Page[Well]:
         c = t.wells.c
-        where: list[sa.ColumnElement[bool]] = [c.deleted_at.is_(None)]
+        where: list[sa.ColumnElement[bool]] = [_LIVE_WELL]
         if query.status:
             where.append(c.status == query.status)
         if query.lease_id:
