@@ -111,7 +111,7 @@ def wells_page_json(page: Page[Well]) -> bytes | None:
     if tuple(WellOut.model_computed_fields) != ("api_number_formatted", "next_statuses"):
         return None
     names = tuple(WellOut.model_fields)
-    rows = [{name: getattr(well, name) for name in names} for well in page.items]
+    rows = [{name: values[name] for name in names} for values in map(vars, page.items)]
     if not rows_fit(rows, WellOut, computed=True):
         return None
     for row in rows:
