@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -203,13 +204,16 @@ def run(args: argparse.Namespace, env: dict[str, str], tenants: list[Seeded]) ->
         return [
             asyncio.run(measure(name, base_url, calls, args, server.pid))
             for name, calls in endpoint_calls(tenants).items()
+            if not args.only or name in args.only.split(",")
         ]
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def report(results: list[Result], import_app_s: float, import_lambda_s: float) -> None:
+def report(
+    results: list[Result], import_app_s: float | None, import_lambda_s: float | None
+) -> None:
     print(
         f"{'endpoint':<11}{'ok':>7}{'errors':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
         f"{'max ms':>9}{'req/s':>9}"
@@ -220,10 +224,6 @@ def report(results: list[Result], import_app_s: float, import_lambda_s: float) -
             f"{r.percentile(90):>9.1f}{r.percentile(99):>9.1f}{max(r.latencies_ms):>9.1f}"
             f"{r.rps:>9.0f}"
         )
-    print(
-        f"import function_app: {import_app_s:.2f} s   import functions.aws.api_handler: "
-        f"{import_lambda_s:.2f} s   (median of 3 fresh interpreters)"
-    )
     by_name = {r.name: r for r in results}
     pairs: dict[str, str] = {}
     for r in results:
@@ -231,6 +231,14 @@ def report(results: list[Result], import_app_s: float, import_lambda_s: float) -
         pairs[f"{r.name}_p99_ms"] = f"{r.percentile(99):.1f}"
         pairs[f"{r.name}_rps"] = f"{r.rps:.0f}"
         pairs[f"{r.name}_errors"] = str(r.errors)
+    if import_app_s is None or import_lambda_s is None:  # --only: the figures measured
+        pairs.update(cpu_figures(results))
+        print(" ".join(f"{key}={value}" for key, value in pairs.items()))
+        return
+    print(
+        f"import function_app: {import_app_s:.2f} s   import functions.aws.api_handler: "
+        f"{import_lambda_s:.2f} s   (median of 3 fresh interpreters)"
+    )
     wells, health = by_name["wells"], by_name["health"]
     production = by_name["production"]
     pairs.update(
@@ -252,13 +260,13 @@ def cpu_figures(results: list[Result]) -> dict[str, str]:
     """`<name>_server_cpu_ms` per request, and `ratio_<name>_vs_health_server_cpu`: the
     health endpoint's CPU per request over this one's (the req/s ratio a CPU-bound server
     would reach; steadier than req/s on a loaded machine)."""
-    health = next(r for r in results if r.name == "health")
+    health = next((r for r in results if r.name == "health"), None)
     pairs: dict[str, str] = {}
     for r in results:
         if r.server_cpu_ms is not None:
             pairs[f"{r.name}_server_cpu_ms"] = f"{r.server_cpu_ms:.2f}"
     for r in results:
-        if r is not health and r.server_cpu_ms and health.server_cpu_ms:
+        if health and r is not health and r.server_cpu_ms and health.server_cpu_ms:
             pairs[f"ratio_{r.name}_vs_health_server_cpu"] = (
                 f"{health.server_cpu_ms / r.server_cpu_ms:.3f}"
             )
@@ -273,7 +281,18 @@ def main() -> None:
     parser.add_argument(
         "--serverless", action="store_true", help="serve with NullPool, as Functions/Lambda do"
     )
+    parser.add_argument(
+        "--only", default="", help="comma-separated endpoints to run (no import times, ratios)"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="run the server under cProfile (every thread), write its pstats to FILE, "
+        "print its top functions; combine with --only to profile one endpoint",
+    )
     args = parser.parse_args()
+    if args.profile:
+        os.environ["WELLOS_BENCH_PROFILE"] = str(Path(args.profile).resolve())
     with bench_master(SERVER, serverless=args.serverless) as settings:
         env = server_environment(settings, WELLOS_SERVERLESS=str(settings.serverless).lower())
         platform = build_platform(settings)
@@ -282,9 +301,12 @@ def main() -> None:
         tenants = [seed_tenant(platform, slug) for slug in ("alpha", "bravo")]
         platform.close()
         results = run(args, env, tenants)
-        import_app_s = import_seconds(env, "function_app")
-        import_lambda_s = import_seconds(env, "functions.aws.api_handler")
+        full = not args.only
+        import_app_s = import_seconds(env, "function_app") if full else None
+        import_lambda_s = import_seconds(env, "functions.aws.api_handler") if full else None
     report(results, import_app_s, import_lambda_s)
+    if args.profile:
+        pstats.Stats(args.profile).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

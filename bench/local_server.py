@@ -50,9 +50,17 @@ def server_environment(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """uvicorn serving the API on 127.0.0.1:`port`, once its health check answers."""
-    command = [sys.executable, "-m", "uvicorn", "functions.api.app:create_app", "--factory"]
-    command += f"--host 127.0.0.1 --port {port} --no-access-log --log-level warning".split()
+    """uvicorn serving the API on 127.0.0.1:`port`, once its health check answers.
+
+    With `WELLOS_BENCH_PROFILE=<file>` in this process's environment, the server runs
+    under `bench/profile_server.py` and writes its profile there when it stops."""
+    profile = os.environ.get("WELLOS_BENCH_PROFILE")
+    if profile:  # cProfile in every thread, written to that file when the server stops
+        command = [sys.executable, str(ROOT / "bench" / "profile_server.py"), profile]
+        command += f"--port {port}".split()
+    else:
+        command = [sys.executable, "-m", "uvicorn", "functions.api.app:create_app", "--factory"]
+        command += f"--host 127.0.0.1 --port {port} --no-access-log --log-level warning".split()
     with log.open("wb") as sink:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
     deadline = time.monotonic() + 30

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from functions.api.schemas.production import ProductionSeries
 from tests.integration import api_support
 from tests.integration.api_support import create_well, problem_field
 
@@ -222,3 +223,40 @@ def test_a_batch_row_of_the_wrong_type_names_the_row_and_field(mod_acme):
     assert response.status_code == 422
     assert problem_field(response) == "rows.1.oil_bbl"
     assert _range(mod_acme, well["id"], "2024-01-01", "2024-12-31") == []
+
+
+def test_a_range_body_is_byte_for_byte_what_the_response_model_writes(mod_acme, mod_platform):
+    """PostgreSQL writes a range's items in JSON itself (whole floats with `.0`, times in
+    UTC with `Z`, strings escaped as pydantic escapes them); values whose writing would
+    differ (a float below 1e-4) send the range down the row-by-row path."""
+    well = create_well(mod_acme)
+    days = {
+        "2024-04-01": {
+            "oil_bbl": 80,
+            "gas_mcf": 0.1,
+            "water_bbl": 12345.678,
+            "hours_on": 24,
+            "bsw_pct": 0,
+            "notes": 'a "quote", a \\ backslash, ünïcödé 😀 </script>',
+        },
+        "2024-04-02": {"oil_bbl": 1 / 3, "is_estimated": True},
+        "2024-04-03": {"oil_bbl": 0.00001},  # PostgreSQL writes 1e-05, pydantic 0.00001
+    }
+    for day, values in days.items():
+        put = mod_acme.client.put(_day_url(well["id"], day), json=values, headers=mod_acme.headers)
+        assert put.status_code == 201, put.text
+    tenant = mod_platform.resolver.resolve(mod_acme.slug)
+    with mod_platform.tenant_databases.unit_of_work(tenant) as uow:
+        written = uow.production.between_json(well["id"], date(2024, 4, 1), date(2024, 4, 2))
+        fallback = uow.production.between_json(well["id"], date(2024, 4, 1), date(2024, 4, 3))
+    assert written is not None and written.count == 2  # the database wrote these two
+    assert fallback is None
+    for end in ("2024-04-02", "2024-04-03"):
+        response = mod_acme.client.get(
+            f"/api/v1/wells/{well['id']}/production?from=2024-04-01&to={end}",
+            headers=mod_acme.headers,
+        )
+        assert response.status_code == 200
+        model = ProductionSeries.model_validate_json(response.content)
+        assert response.content == model.model_dump_json(by_alias=True).encode()
+        assert response.json()["items"][0]["oil_bbl"] == 80.0

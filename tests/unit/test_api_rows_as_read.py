@@ -10,9 +10,11 @@ from typing import Any
 import pydantic_core
 from pydantic import TypeAdapter
 
-from functions.api.schemas.common import rows_fit
+from functions.api.schemas.common import PageOut, as_response_model, page_out, rows_fit
 from functions.api.schemas.production import ProductionOut, ProductionSeries
-from functions.api.schemas.wells import WellOut
+from functions.api.schemas.wells import WellOut, wells_page_json
+from shared.core.common.pages import Page
+from shared.core.wells.model.records import Well
 
 WELL = str(uuid.uuid4())
 
@@ -73,3 +75,38 @@ def test_rows_that_validation_would_change_do_not_fit() -> None:
     keyed = {_Key(key): value for key, value in _day(0).items()}
     assert not rows_fit([keyed], ProductionOut)  # keys of a str subclass
     assert rows_fit([], ProductionOut)
+
+
+def _well(n: int, **changes: Any) -> Well:
+    at = datetime(2025, 1, 2, 3, 4, 5, 123456 * (n % 2), tzinfo=UTC)
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "name": f'Well {n} "ü" \\ </script>',
+        "api_number": "42501201300300" if n % 2 else None,
+        "well_type": "OIL",
+        "status": ["PRODUCING", "PLANNED", "SHUT_IN"][n % 3],
+        "spud_date": date(2020, 1, 1) + timedelta(days=n),
+        "surface_latitude": [31.5, 1e-05, float("nan"), -0.0][n % 4],
+        "total_depth_ft": 10000.0,
+        "is_horizontal": n % 2 == 0,
+        "created_at": at,
+        "updated_at": at,
+    }
+    return Well(**{**values, **changes})
+
+
+def _page(wells: list[Well]) -> Page[Well]:
+    return Page(items=wells, total=120, limit=len(wells), offset=50)
+
+
+def test_a_wells_page_as_read_writes_the_bytes_of_the_response_model() -> None:
+    page = _page([_well(n) for n in range(12)])
+    model = as_response_model(PageOut[WellOut], page_out(page))  # what FastAPI writes
+    assert wells_page_json(page) == model
+    assert wells_page_json(_page([])) == as_response_model(PageOut[WellOut], page_out(_page([])))
+
+
+def test_wells_that_validation_would_change_or_refuse_are_validated() -> None:
+    assert wells_page_json(_page([_well(0), _well(1, total_depth_ft=8000)])) is None  # int
+    assert wells_page_json(_page([_well(0, status="RETIRED")])) is None  # not a WellStatus
+    assert wells_page_json(_page([_well(0, spud_date=datetime(2020, 1, 1))])) is None

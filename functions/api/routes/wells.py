@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
-from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
-from functions.api.schemas.wells import AssignmentOut, WellCreate, WellOut, WellPatch
+from functions.api.schemas.common import (
+    PageOut,
+    PlainText,
+    as_response_model,
+    page_out,
+    to_values,
+)
+from functions.api.schemas.wells import (
+    AssignmentOut,
+    WellCreate,
+    WellOut,
+    WellPatch,
+    wells_page_json,
+)
 from shared.core.wells.model.lifecycle import WellStatus
 from shared.core.wells.ports import Well, WellQuery
 
@@ -29,7 +41,7 @@ def list_wells(
     q: Annotated[
         PlainText | None, Query(max_length=100, description="Name or API number contains")
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     query = WellQuery(
         status=status.value if status else None,
         lease_id=str(lease_id) if lease_id else None,
@@ -38,7 +50,9 @@ def list_wells(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return page_out(platform.wells.list(tenant, actor, query))
+    page = platform.wells.list(tenant, actor, query)
+    body = wells_page_json(page) or as_response_model(PageOut[WellOut], page_out(page))
+    return Response(body, media_type="application/json")
 
 
 @router.post("/api/v1/wells", response_model=WellOut, status_code=201)

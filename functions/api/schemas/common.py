@@ -8,11 +8,20 @@ import types
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from operator import itemgetter
 from typing import Annotated, Any, ClassVar, Generic, TypeVar, Union, get_args, get_origin
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+)
 
 from shared.core.common.pages import Page
 
@@ -140,6 +149,19 @@ class PageOut(ApiModel, Generic[T]):
     next_offset: int | None
 
 
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def as_response_model(model: Any, content: Any) -> bytes:
+    """`content` as FastAPI's `response_model=model` writes it (validated from attributes,
+    dumped by alias), for a sync route to return as its body: FastAPI validates a sync
+    route's answer on a second trip to the thread pool, this runs where the route runs."""
+    adapter = _adapter(model)
+    return adapter.dump_json(adapter.validate_python(content, from_attributes=True), by_alias=True)
+
+
 def id_text(value: uuid.UUID | None) -> str | None:
     """An optional id as the services take it."""
     return None if value is None else str(value)
@@ -169,14 +191,17 @@ _AS_READ: dict[Any, frozenset[type]] = {
 }
 
 
-@functools.cache
-def _plain_fields(model: type[BaseModel]) -> tuple[tuple[str, frozenset[type]], ...] | None:
-    """Each field's name and the exact value types that serialize as the model would.
+PlainField = tuple[str, frozenset[type], frozenset[str] | None]
+"""A field's name, the exact value types that serialize as the model would, and for a
+string enum the values validation keeps (None: any value of those types)."""
 
-    None when the model has anything beyond plain, optional scalars (aliases,
-    computed fields, nested models): its rows always go through validation.
-    """
-    if model.model_computed_fields:
+
+@functools.cache
+def _plain_fields(model: type[BaseModel], computed: bool = False) -> tuple[PlainField, ...] | None:
+    """The model's fields (`PlainField`), or None when it has anything beyond plain, optional
+    scalars and string enums (aliases, nested models; computed fields unless `computed`,
+    which the caller then adds itself): its rows always go through validation."""
+    if model.model_computed_fields and not computed:
         return None
     fields = []
     for name, info in model.model_fields.items():
@@ -187,27 +212,56 @@ def _plain_fields(model: type[BaseModel]) -> tuple[tuple[str, frozenset[type]], 
             else (annotation,)
         )
         plain = [member for member in members if member is not type(None)]
-        if info.alias or info.serialization_alias or len(plain) != 1 or plain[0] not in _AS_READ:
+        if info.alias or info.serialization_alias or len(plain) != 1:
             return None
-        allowed = _AS_READ[plain[0]] | ({type(None)} if len(members) > len(plain) else set())
-        fields.append((name, frozenset(allowed)))
+        values = None
+        if isinstance(plain[0], type) and issubclass(plain[0], StrEnum):
+            values = frozenset(member.value for member in plain[0])
+            kinds: frozenset[type] = frozenset({str})
+        elif plain[0] in _AS_READ:
+            kinds = _AS_READ[plain[0]]
+        else:
+            return None
+        allowed = kinds | ({type(None)} if len(members) > len(plain) else set())
+        fields.append((name, frozenset(allowed), values))
     return tuple(fields)
 
 
-def rows_fit(rows: Sequence[dict[str, Any]], model: type[BaseModel]) -> bool:
+def json_fits(keys: Sequence[str], kinds: Sequence[type], model: type[BaseModel]) -> bool:
+    """Whether JSON objects of `keys` whose values have Python types `kinds` (None aside),
+    written as pydantic writes those values, are what `model` writes: `rows_fit` for
+    rows the database wrote in JSON itself (`JsonObjects`)."""
+    fields = _plain_fields(model)
+    if fields is None or tuple(keys) != tuple(name for name, _, _ in fields):
+        return False
+    if any(values is not None for _, _, values in fields):  # enum values are not checked
+        return False
+    return all(kind in allowed for kind, (_, allowed, _) in zip(kinds, fields, strict=True))
+
+
+def rows_fit(
+    rows: Sequence[dict[str, Any]], model: type[BaseModel], computed: bool = False
+) -> bool:
     """Whether `rows` serialize exactly as validating them into `model` would serialize.
 
     True when every row has the model's fields in its order and each value already
     has the type validation would produce (a float column of floats, a date of dates,
-    a UUID as its text). Then `pydantic_core.to_json` of the rows writes the same
-    bytes as the response model, without building a model per row.
+    a UUID as its text, a string enum's value). Then `pydantic_core.to_json` of the rows
+    writes the same bytes as the response model, without building a model per row.
+    With `computed`, the model's computed fields are left to the caller to add.
     """
-    fields = _plain_fields(model)
+    fields = _plain_fields(model, computed)
     if fields is None:
         return False
-    names = tuple(name for name, _ in fields)
+    names = tuple(name for name, _, _ in fields)
     if any(tuple(row) != names for row in rows):
         return False
     if rows and not all(type(key) is str for key in rows[0]):  # a str subclass serializes slowly
         return False
-    return all(set(map(type, map(itemgetter(name), rows))) <= allowed for name, allowed in fields)
+    for name, allowed, values in fields:
+        column = list(map(itemgetter(name), rows))
+        if not set(map(type, column)) <= allowed:
+            return False
+        if values is not None and not set(column) - {None} <= values:
+            return False
+    return True

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+import pydantic_core
 from pydantic import Field, computed_field
 
-from functions.api.schemas.common import ApiModel, PatchInput, StrictInput
+from functions.api.schemas.common import ApiModel, PatchInput, StrictInput, page_out, rows_fit
 from functions.api.schemas.limits import (
     DepthFt,
     ElevationFt,
@@ -17,8 +18,10 @@ from functions.api.schemas.limits import (
     SafeText,
     WellHistoryDate,
 )
+from shared.core.common.pages import Page
 from shared.core.wells.model.api_number import format_api_number
 from shared.core.wells.model.lifecycle import WellStatus, WellType, allowed_transitions
+from shared.core.wells.model.records import Well
 
 
 class WellFields(StrictInput):
@@ -96,3 +99,25 @@ class AssignmentOut(ApiModel):
     well_id: uuid.UUID
     user_id: uuid.UUID
     assigned: bool
+
+
+_NEXT_STATUSES = {status.value: list(allowed_transitions(status)) for status in WellStatus}
+
+
+def wells_page_json(page: Page[Well]) -> bytes | None:
+    """The page as `PageOut[WellOut]` writes it, without a model per well (validating 50
+    cost more than reading them); None when a well holds a value validation would change
+    or refuse, or the computed fields are not the two written here: then validate."""
+    if tuple(WellOut.model_computed_fields) != ("api_number_formatted", "next_statuses"):
+        return None
+    names = tuple(WellOut.model_fields)
+    rows = [{name: values[name] for name in names} for values in map(vars, page.items)]
+    if not rows_fit(rows, WellOut, computed=True):
+        return None
+    for row in rows:
+        api = row["api_number"]
+        row["api_number_formatted"] = format_api_number(api) if api else None
+        row["next_statuses"] = _NEXT_STATUSES[row["status"]]
+    content = page_out(page)
+    content["items"] = rows
+    return pydantic_core.to_json(content, inf_nan_mode="null")  # as the models write them

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar, cast
 
 from shared.core.common.errors import ConflictError, NotFoundError
+from shared.core.common.json_text import JsonObjects
 from shared.core.common.pages import Page
 from shared.core.wells.model.records import (
     Assignment,
@@ -251,6 +252,9 @@ class MemoryProductionRepository:
             if well == well_id and start <= on <= end
         ]
         return sorted(days, key=lambda day: day.production_date)
+
+    def between_json(self, well_id: str, start: date, end: date) -> JsonObjects | None:
+        return None  # no database writes JSON here: the rows are read instead
 
     def upsert_days(self, days: Sequence[ProductionDay]) -> int:
         for day in days:

@@ -3,10 +3,17 @@
 The codec takes one secret, or a key source (`ServerKeys.source`): then it signs
 with the ring's current key and accepts a token signed by any key still verifying
 (the previous key during its grace period after a rotation).
+
+Every API request presents its token again: a token that verified once is remembered
+with its claims and the key that verified it, and is accepted again without PyJWT
+(whose base64 and claim checks cost more than the rest of authentication) while that
+key still verifies and the token has not expired. A token string that failed is never
+remembered, so it fails the same way every time.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,10 +27,18 @@ from shared.core.ports.security import AccessClaims
 
 ISSUER = "wellos"
 AUDIENCE = "wellos-api"
+MAX_REMEMBERED = 10_000
+"""Verified tokens kept at most; the memory starts afresh when full."""
 
 
 class JwtAccessTokenCodec:
-    def __init__(self, secret: str | Callable[[], SigningKeys], leeway_s: int = 30) -> None:
+    def __init__(
+        self,
+        secret: str | Callable[[], SigningKeys],
+        leeway_s: int = 30,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """`clock` (Unix seconds) judges the expiry of the tokens remembered."""
         if isinstance(secret, str):
             fixed = SigningKeys(secret, (secret,))
             self._keys: Callable[[], SigningKeys] = lambda: fixed
@@ -32,6 +47,8 @@ class JwtAccessTokenCodec:
         if len(self._keys().sign) < MIN_KEY_CHARS:
             raise ValueError("the JWT signing secret must be at least 32 characters")
         self._leeway_s = leeway_s
+        self._clock = clock
+        self._remembered: dict[str, tuple[str, AccessClaims]] = {}  # token -> (key, claims)
 
     def encode(self, claims: AccessClaims) -> str:
         payload = {
@@ -50,9 +67,16 @@ class JwtAccessTokenCodec:
         return jwt.encode(payload, self._keys().sign, algorithm="HS256")
 
     def decode(self, token: str) -> AccessClaims:
+        keys = self._keys().verify
+        remembered = self._remembered.get(token)
+        if remembered is not None and remembered[0] in keys:
+            claims = remembered[1]
+            if claims.expires_at.timestamp() <= self._clock() - self._leeway_s:  # as PyJWT
+                raise AuthenticationError("access token expired")
+            return claims
         try:
-            payload = self._verified(token)
-            return AccessClaims(
+            key, payload = self._verified(token, keys)
+            claims = AccessClaims(
                 subject=str(payload["sub"]),
                 tenant_id=str(payload["tid"]),
                 tenant_slug=str(payload["tenant"]),
@@ -66,10 +90,13 @@ class JwtAccessTokenCodec:
             raise AuthenticationError("access token expired") from exc
         except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
             raise AuthenticationError("access token invalid") from exc
+        if len(self._remembered) >= MAX_REMEMBERED:
+            self._remembered.clear()
+        self._remembered[token] = (key, claims)
+        return claims
 
-    def _verified(self, token: str) -> dict[str, Any]:
+    def _verified(self, token: str, keys: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
         """The payload under the first key whose signature matches (current key first)."""
-        keys = self._keys().verify
         for index, key in enumerate(keys):
             try:
                 payload: dict[str, Any] = jwt.decode(
@@ -81,7 +108,7 @@ class JwtAccessTokenCodec:
                     leeway=self._leeway_s,
                     options={"require": ["exp", "sub", "iat"]},
                 )
-                return payload
+                return key, payload
             except jwt.InvalidSignatureError:
                 if index == len(keys) - 1:
                     raise

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from shared.core.common.json_text import JsonObjects
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import UnitOfWork
 from shared.core.registry.model.tenants import Tenant
@@ -92,6 +93,11 @@ class ProductionRepository(Protocol):
     def get_day(self, well_id: str, production_date: date) -> ProductionDay | None: ...
 
     def between(self, well_id: str, start: date, end: date) -> list[ProductionDay]: ...
+
+    def between_json(self, well_id: str, start: date, end: date) -> JsonObjects | None:
+        """`between`'s rows as the database writes them in JSON (`JsonObjects`); None
+        where it cannot write them exactly as the rows would be written (read `between`)."""
+        ...
 
     def upsert_days(self, days: Sequence[ProductionDay]) -> int:
         """Insert or replace (well_id, production_date) rows in bulk; returns rows written."""

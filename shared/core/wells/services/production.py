@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.core.common.access import audit, ensure_well_visible, require, visible_well_ids
 from shared.core.common.actor import Actor
 from shared.core.common.change_feed import record_batch_changes
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import InputError, NotFoundError, WellOSError
+from shared.core.common.json_text import JsonObjects
 from shared.core.common.roles import Permission
 from shared.core.registry.model.tenants import Tenant
 from shared.core.wells.model.production import PRODUCTION_FIELDS, validate_production_day
 from shared.core.wells.model.records import ProductionDay, values_of
-from shared.core.wells.ports import WellsDatabases, WellsUnitOfWork
+from shared.core.wells.ports import ProductionRepository, WellsDatabases, WellsUnitOfWork
+
+T = TypeVar("T")
 
 MAX_BATCH_ROWS = 5000
 MAX_RANGE_DAYS = 3700
@@ -56,6 +59,27 @@ class ProductionService:
     def between(
         self, tenant: Tenant, actor: Actor, well_id: str, start: date, end: date
     ) -> list[ProductionDay]:
+        return self._read_range(
+            tenant, actor, well_id, start, end, lambda days: days.between(well_id, start, end)
+        )
+
+    def between_json(
+        self, tenant: Tenant, actor: Actor, well_id: str, start: date, end: date
+    ) -> JsonObjects | None:
+        """`between` as the database writes it in JSON; None: call `between`."""
+        return self._read_range(
+            tenant, actor, well_id, start, end, lambda days: days.between_json(well_id, start, end)
+        )
+
+    def _read_range(
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        well_id: str,
+        start: date,
+        end: date,
+        read: Callable[[ProductionRepository], T],
+    ) -> T:
         require(actor, Permission.WELLS_READ)
         if end < start:
             raise InputError("to", "must not be before 'from'")
@@ -63,7 +87,7 @@ class ProductionService:
             raise InputError("to", f"a range may span at most {MAX_RANGE_DAYS} days")
         with self._databases.unit_of_work(tenant) as uow:
             _existing_well(uow, actor, well_id)
-            return uow.production.between(well_id, start, end)
+            return read(uow.production)
 
     def put_day(
         self, tenant: Tenant, actor: Actor, well_id: str, day: date, values: Mapping[str, Any]

@@ -1,0 +1,18 @@
+"""Rows the database wrote as JSON text itself, for a read that goes out as it came in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JsonObjects:
+    """`count` rows as the items of a JSON array (`items`, without the brackets): one
+    object per row, keys `keys` in that order, each key's values of Python type `kinds`
+    (as the row-by-row read would return them: float, str, date, datetime, bool, int or
+    None), written as pydantic writes those values."""
+
+    count: int
+    items: str
+    keys: tuple[str, ...]
+    kinds: tuple[type, ...]
