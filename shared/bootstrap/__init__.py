@@ -22,20 +22,41 @@ from shared.bootstrap.startup import StartupError
 from shared.settings import Settings
 
 if TYPE_CHECKING:
-    from shared.bootstrap.wiring import (
+    from shared.bootstrap.infrastructure import (
+        Infrastructure as Infrastructure,
+    )
+    from shared.bootstrap.infrastructure import (
+        build_infrastructure as build_infrastructure,
+    )
+    from shared.bootstrap.infrastructure import (
+        build_local_transport as build_local_transport,
+    )
+    from shared.bootstrap.infrastructure import (
+        build_queue as build_queue,
+    )
+    from shared.bootstrap.infrastructure import (
+        build_secrets as build_secrets,
+    )
+    from shared.bootstrap.infrastructure import (
+        build_transport as build_transport,
+    )
+    from shared.bootstrap.startup import (
         BLOB_TOKEN_SECRET_NAME as BLOB_TOKEN_SECRET_NAME,
     )
-    from shared.bootstrap.wiring import (
+    from shared.bootstrap.startup import (
         JWT_SECRET_NAME as JWT_SECRET_NAME,
+    )
+    from shared.bootstrap.startup import (
+        TOTP_SECRET_NAME as TOTP_SECRET_NAME,
+    )
+    from shared.bootstrap.startup import (
+        jwt_signing_key as jwt_signing_key,
+    )
+    from shared.bootstrap.startup import (
+        stored_key as stored_key,
     )
     from shared.bootstrap.wiring import (
         LOOPBACK_HOSTS as LOOPBACK_HOSTS,
-    )
-    from shared.bootstrap.wiring import (
-        TOTP_SECRET_NAME as TOTP_SECRET_NAME,
-    )
-    from shared.bootstrap.wiring import (
-        Infrastructure as Infrastructure,
     )
     from shared.bootstrap.wiring import (
         Platform as Platform,
@@ -59,25 +80,13 @@ if TYPE_CHECKING:
         build_databases as build_databases,
     )
     from shared.bootstrap.wiring import (
-        build_infrastructure as build_infrastructure,
-    )
-    from shared.bootstrap.wiring import (
-        build_local_transport as build_local_transport,
-    )
-    from shared.bootstrap.wiring import (
         build_operations as build_operations,
     )
     from shared.bootstrap.wiring import (
         build_platform as build_platform,
     )
     from shared.bootstrap.wiring import (
-        build_queue as build_queue,
-    )
-    from shared.bootstrap.wiring import (
         build_scada as build_scada,
-    )
-    from shared.bootstrap.wiring import (
-        build_secrets as build_secrets,
     )
     from shared.bootstrap.wiring import (
         build_server_keys as build_server_keys,
@@ -89,13 +98,7 @@ if TYPE_CHECKING:
         build_token_codec as build_token_codec,
     )
     from shared.bootstrap.wiring import (
-        build_transport as build_transport,
-    )
-    from shared.bootstrap.wiring import (
         instance_connection_budget as instance_connection_budget,
-    )
-    from shared.bootstrap.wiring import (
-        jwt_signing_key as jwt_signing_key,
     )
     from shared.bootstrap.wiring import (
         onnx_scorer as onnx_scorer,
@@ -105,9 +108,6 @@ if TYPE_CHECKING:
     )
     from shared.bootstrap.wiring import (
         sheet_limits as sheet_limits,
-    )
-    from shared.bootstrap.wiring import (
-        stored_key as stored_key,
     )
     from shared.bootstrap.wiring import (
         tenant_host_url as tenant_host_url,
@@ -141,13 +141,26 @@ __all__ = [
 ]  # fmt: skip
 
 
+_ELSEWHERE = {
+    "shared.bootstrap.startup": (
+        "BLOB_TOKEN_SECRET_NAME", "JWT_SECRET_NAME", "TOTP_SECRET_NAME", "jwt_signing_key",
+        "stored_key",
+    ),
+    "shared.bootstrap.infrastructure": (
+        "Infrastructure", "build_infrastructure", "build_local_transport", "build_queue",
+        "build_secrets", "build_transport",
+    ),
+}  # fmt: skip
+_MODULE_OF = {name: module for module, names in _ELSEWHERE.items() for name in names}
+
+
 def __getattr__(name: str) -> Any:
     """The wiring's names (`build_platform`, `Platform`, …), imported on first use."""
     if name.startswith("__") or name == "wiring":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    wiring = import_module("shared.bootstrap.wiring")
+    module = import_module(_MODULE_OF.get(name, "shared.bootstrap.wiring"))
     try:
-        return getattr(wiring, name)
+        return getattr(module, name)
     except AttributeError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 

@@ -42,22 +42,13 @@ from shared.adapters.sql.scada.ingest import SqlIngestDatabases
 from shared.adapters.sql.scada.partitions import SqlReadingMaintenance
 from shared.adapters.sql.urls import normalize_url
 from shared.adapters.sql.wells.activity import SqlWellActivityDatabases
-from shared.bootstrap.holder import PlatformHolder
 from shared.bootstrap.infrastructure import (
     Infrastructure,
     build_infrastructure,
-    build_local_transport,
-    build_queue,
-    build_secrets,
-    build_transport,
 )
 from shared.bootstrap.startup import (
-    BLOB_TOKEN_SECRET_NAME,
     JWT_SECRET_NAME,
     TOTP_SECRET_NAME,
-    StartupError,
-    jwt_signing_key,
-    stored_key,
 )
 from shared.bootstrap.telemetry import Telemetry
 from shared.core.analytics.services import (
@@ -144,28 +135,6 @@ from shared.settings import Settings
 
 if TYPE_CHECKING:  # numpy loads with the drain, not with the API
     from shared.core.scada.model.columns import ReadingColumns
-
-__all__ = [
-    "BLOB_TOKEN_SECRET_NAME",
-    "JWT_SECRET_NAME",
-    "TOTP_SECRET_NAME",
-    "Infrastructure",
-    "Platform",
-    "PlatformHolder",
-    "StartupError",
-    "build_infrastructure",
-    "build_local_transport",
-    "build_platform",
-    "build_queue",
-    "build_secrets",
-    "build_server_keys",
-    "build_source_policy",
-    "build_token_codec",
-    "build_transport",
-    "jwt_signing_key",
-    "onnx_scorer",
-    "stored_key",
-]  # fmt: skip
 
 
 @dataclass

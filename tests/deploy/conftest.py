@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,3 +95,24 @@ def prod_stack(cdk_modules: None, tmp_path_factory: pytest.TempPathFactory) -> A
     application = cdk_app.build_app(outdir=str(outdir), context=context)
     application.synth()
     return application.node.find_child("WellOS-prod")
+
+
+@pytest.fixture(scope="module")
+def master_database(pg_server_url: str) -> Iterator[str]:
+    """A rehearsal's own master database on the test server, dropped afterwards."""
+    import sqlalchemy as sa
+
+    from shared.adapters.sql.urls import normalize_url
+    from tests.conftest import _admin_engine
+
+    name = f"wt_rehearsal_{uuid.uuid4().hex[:8]}"
+    try:
+        engine = _admin_engine(pg_server_url)
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.skip(f"the rehearsal needs PostgreSQL: {exc.__class__.__name__}")
+    yield normalize_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()

@@ -36,7 +36,7 @@ import pytest
 
 from shared.core.analytics.services.nightly import SCORING_QUEUE
 from shared.settings import Settings
-from tests.conftest import _admin_engine, drop_tenant_databases
+from tests.conftest import drop_tenant_databases
 from tests.deploy.conftest import ROOT, Synth
 from tests.deploy.line_host import LineHost
 from tests.deploy.rehearsal_steps import gateway_with_tag, signed_batch
@@ -100,25 +100,6 @@ class Resolver:
             separator, parts = value["Fn::Join"]
             return str(separator).join(self.value(part) for part in parts)
         raise AssertionError(f"the rehearsal cannot stand in for {value!r}")
-
-
-@pytest.fixture(scope="module")
-def master_database(pg_server_url: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
-    from shared.adapters.sql.urls import normalize_url
-
-    name = f"wt_rehearsal_{uuid.uuid4().hex[:8]}"
-    try:
-        engine = _admin_engine(pg_server_url)
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.skip(f"the rehearsal needs PostgreSQL: {exc.__class__.__name__}")
-    yield normalize_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

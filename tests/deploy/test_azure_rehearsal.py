@@ -37,7 +37,7 @@ from typing import IO, Any
 import pytest
 
 from shared.settings import Settings
-from tests.conftest import _admin_engine, drop_tenant_databases
+from tests.conftest import drop_tenant_databases
 from tests.deploy.azure_source import azure_triggers
 from tests.deploy.line_host import LineHost
 from tests.deploy.rehearsal_steps import gateway_with_tag, signed_batch
@@ -125,25 +125,6 @@ class Deployment:
     vault: Path
     master_url: str
     secret_values: tuple[str, ...]
-
-
-@pytest.fixture(scope="module")
-def master_database(pg_server_url: str) -> Iterator[str]:
-    import sqlalchemy as sa
-
-    from shared.adapters.sql.urls import normalize_url
-
-    name = f"wt_azure_rehearsal_{uuid.uuid4().hex[:8]}"
-    try:
-        engine = _admin_engine(pg_server_url)
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.skip(f"the rehearsal needs PostgreSQL: {exc.__class__.__name__}")
-    yield normalize_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
