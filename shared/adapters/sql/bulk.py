@@ -11,6 +11,10 @@ statement may not touch the same row twice).
 
 `insert_rows` is the plain append (no conflict handling) with the same switch:
 COPY on PostgreSQL, multi-row INSERTs elsewhere.
+
+`insert_columns` and `upsert_columns` (rows given as columns, the ETL's production
+load) copy in COPY's binary format where `binary_copy` encodes every column (no
+text to build here nor to parse on the server), in text otherwise.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import mysql
 
+from shared.adapters.sql.binary_copy import encode_binary_columns
+
 MULTIROW_CHUNK = 500
+BINARY_OPTIONS = " (FORMAT BINARY)"
 
 
 def upsert_rows(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -76,21 +83,34 @@ def copies_on(connection: Connection) -> bool:
 def insert_columns(
     connection: Connection, table: sa.Table, columns: Mapping[str, Sequence[Any]]
 ) -> int:
-    """`insert_rows` of rows given as columns (name -> values); only where `copies_on`."""
+    """`insert_rows` of rows given as columns (name -> values); only where `copies_on`.
+
+    Binary COPY where `binary_copy` encodes every column, text otherwise (as `insert_rows`).
+    """
     names = list(columns)
-    payload = encode_columns(list(columns.values()))
-    _copy_text(connection, _copy_into(connection, table.name, names), payload)
+    options, payload = _columns_payload(table, columns)
+    _copy_text(connection, _copy_into(connection, table.name, names) + options, payload)
     return len(columns[names[0]])
 
 
 def upsert_columns(
     connection: Connection, table: sa.Table, columns: Mapping[str, Sequence[Any]]
 ) -> int:
-    """`upsert_rows` of rows given as columns, unique by primary key; only where `copies_on`."""
+    """`upsert_rows` of rows given as columns, unique by primary key; only where `copies_on`
+    (the staging table is copied in binary, as `insert_columns` copies)."""
     keys = [column.name for column in table.primary_key.columns]
     names = list(columns)
-    _upsert_postgres_copy(connection, table, keys, names, encode_columns(list(columns.values())))
+    options, payload = _columns_payload(table, columns)
+    _upsert_postgres_copy(connection, table, keys, names, payload, options)
     return len(columns[names[0]])
+
+
+def _columns_payload(table: sa.Table, columns: Mapping[str, Sequence[Any]]) -> tuple[str, bytes]:
+    """The COPY options and payload: binary where every column encodes so, else text."""
+    binary = encode_binary_columns(table, columns)
+    if binary is not None:
+        return BINARY_OPTIONS, binary
+    return "", encode_columns(list(columns.values()))
 
 
 def _copy_into(connection: Connection, table: str, columns: Sequence[str]) -> str:
@@ -99,7 +119,12 @@ def _copy_into(connection: Connection, table: str, columns: Sequence[str]) -> st
 
 
 def _upsert_postgres_copy(
-    connection: Connection, table: sa.Table, keys: list[str], columns: list[str], payload: bytes
+    connection: Connection,
+    table: sa.Table,
+    keys: list[str],
+    columns: list[str],
+    payload: bytes,
+    options: str = "",
 ) -> None:
     quote = connection.dialect.identifier_preparer.quote
     stage = quote(f"_stage_{table.name}")
@@ -111,7 +136,7 @@ def _upsert_postgres_copy(
         f"(LIKE {quote(table.name)} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
     connection.exec_driver_sql(f"TRUNCATE {stage}")
-    _copy_text(connection, f"COPY {stage} ({column_list}) FROM STDIN", payload)
+    _copy_text(connection, f"COPY {stage} ({column_list}) FROM STDIN{options}", payload)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     connection.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({column_list}) SELECT {column_list} FROM {stage} "
