@@ -22,6 +22,7 @@ from functions.api.schemas.wells import (
     WellOut,
     WellPatch,
     wells_page_json,
+    written_wells_page_json,
 )
 from shared.core.wells.model.lifecycle import WellStatus
 from shared.core.wells.ports import Well, WellQuery
@@ -50,8 +51,11 @@ def list_wells(
         limit=paging.limit,
         offset=paging.offset,
     )
-    page = platform.wells.list(tenant, actor, query)
-    body = wells_page_json(page) or as_response_model(PageOut[WellOut], page_out(page))
+    written = platform.wells.list_json(tenant, actor, query)  # PostgreSQL writes it
+    body = written_wells_page_json(written) if written is not None else None
+    if body is None:
+        page = platform.wells.list(tenant, actor, query)
+        body = wells_page_json(page) or as_response_model(PageOut[WellOut], page_out(page))
     return Response(body, media_type="application/json")
 
 

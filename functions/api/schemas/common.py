@@ -6,7 +6,7 @@ import functools
 import re
 import types
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from operator import itemgetter
@@ -227,15 +227,25 @@ def _plain_fields(model: type[BaseModel], computed: bool = False) -> tuple[Plain
     return tuple(fields)
 
 
-def json_fits(keys: Sequence[str], kinds: Sequence[type], model: type[BaseModel]) -> bool:
+def json_fits(
+    keys: Sequence[str],
+    kinds: Sequence[type],
+    model: type[BaseModel],
+    known: Mapping[str, frozenset[str]] | None = None,
+    computed: bool = False,
+) -> bool:
     """Whether JSON objects of `keys` whose values have Python types `kinds` (None aside),
     written as pydantic writes those values, are what `model` writes: `rows_fit` for
-    rows the database wrote in JSON itself (`JsonObjects`)."""
-    fields = _plain_fields(model)
+    rows the database wrote in JSON itself (`JsonObjects`). A string enum's values must
+    be `known` to be among its own. With `computed`, the model's computed fields are the
+    caller's to check (`keys` are its other fields)."""
+    fields = _plain_fields(model, computed)
     if fields is None or tuple(keys) != tuple(name for name, _, _ in fields):
         return False
-    if any(values is not None for _, _, values in fields):  # enum values are not checked
-        return False
+    known = known or {}
+    for name, _, values in fields:  # an enum's values: those the database confirmed
+        if values is not None and not (name in known and known[name] <= values):
+            return False
     return all(kind in allowed for kind, (_, allowed, _) in zip(kinds, fields, strict=True))
 
 

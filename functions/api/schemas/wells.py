@@ -8,7 +8,14 @@ from datetime import date, datetime
 import pydantic_core
 from pydantic import Field, computed_field
 
-from functions.api.schemas.common import ApiModel, PatchInput, StrictInput, page_out, rows_fit
+from functions.api.schemas.common import (
+    ApiModel,
+    PatchInput,
+    StrictInput,
+    json_fits,
+    page_out,
+    rows_fit,
+)
 from functions.api.schemas.limits import (
     DepthFt,
     ElevationFt,
@@ -18,6 +25,7 @@ from functions.api.schemas.limits import (
     SafeText,
     WellHistoryDate,
 )
+from shared.core.common.json_text import JsonPage
 from shared.core.common.pages import Page
 from shared.core.wells.model.api_number import format_api_number
 from shared.core.wells.model.lifecycle import WellStatus, WellType, allowed_transitions
@@ -99,6 +107,28 @@ class AssignmentOut(ApiModel):
     well_id: uuid.UUID
     user_id: uuid.UUID
     assigned: bool
+
+
+_COMPUTED = ("api_number_formatted", "next_statuses")
+_COMPUTED_KINDS = (str, list)
+
+
+def written_wells_page_json(page: JsonPage) -> bytes | None:
+    """The page the database wrote (`WellRepository.list_json`) as `PageOut[WellOut]`
+    writes it: its items as they came, the envelope around them; None when its objects
+    are not `WellOut`'s fields then its two computed fields, or hold what the model
+    would write otherwise."""
+    objects = page.objects
+    if tuple(WellOut.model_computed_fields) != _COMPUTED or objects.keys[-2:] != _COMPUTED:
+        return None
+    if objects.kinds[-2:] != _COMPUTED_KINDS:
+        return None
+    if not json_fits(objects.keys[:-2], objects.kinds[:-2], WellOut, objects.known, True):
+        return None
+    envelope = page_out(Page([], page.total, page.limit, page.offset))
+    del envelope["items"]  # first: the database's items go there
+    items = b'{"items":[' + objects.items.encode() + b"],"
+    return items + pydantic_core.to_json(envelope)[1:]
 
 
 _NEXT_STATUSES = {status.value: list(allowed_transitions(status)) for status in WellStatus}

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar, cast
 
 from shared.core.common.errors import ConflictError, NotFoundError
-from shared.core.common.json_text import JsonObjects
+from shared.core.common.json_text import JsonObjects, JsonPage
 from shared.core.common.pages import Page
 from shared.core.wells.model.records import (
     Assignment,
@@ -188,6 +188,9 @@ class MemoryWellRepository(_Records[Well]):
         items = [w for w in self._rows.values() if w.deleted_at is None and _matches(w, query)]
         items.sort(key=lambda w: (w.name, w.id))
         return _page(items, query.limit, query.offset)
+
+    def list_json(self, query: WellQuery) -> JsonPage | None:
+        return None  # no database writes JSON here: the page is read instead
 
     def get(self, well_id: str) -> Well | None:
         well = self._rows.get(well_id)

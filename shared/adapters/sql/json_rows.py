@@ -173,6 +173,84 @@ def read_json_objects(
     return JsonObjects(int(count), str(items), layout.keys, kinds)
 
 
+@dataclass(frozen=True)
+class JsonField:
+    """A value each object of `read_json_page` ends with: SQL over the subquery `r`'s
+    columns writing its JSON text (never NULL), and its Python type."""
+
+    key: str
+    sql: str
+    kind: type
+
+
+def read_json_page(
+    connection: Connection,
+    query: sa.Select[Any],
+    order_by: Sequence[str],
+    parameters: Mapping[str, Any] | None,
+    total: str,
+    added: Sequence[JsonField] = (),
+    known: Mapping[str, frozenset[str]] | None = None,
+    omit: frozenset[str] = frozenset(),
+) -> tuple[JsonObjects, int | None] | None:
+    """`read_json_objects` of a page whose query carries its filter's total in column
+    `total` (a window count, left out of the objects; None when the page has no rows),
+    each object ending with the `added` values, the columns named in `omit` left out of
+    it. A column named in `known` is written only
+    when its values are among those strings (a string enum: else None, as for any value
+    SQL cannot write as pydantic would)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    known = dict(known or {})
+    omit = omit | {total}
+    purpose = ("page", tuple(order_by), omit, tuple(added), tuple(sorted(known.items())))
+    built = _PAGE_READS.get_or_build(
+        (query,), lambda: _page_read(query, order_by, total, omit, added, known), purpose
+    )
+    if built is None:
+        return None
+    statement, keys, kinds = built
+    values: tuple[Any, ...] = tuple(connection.execute(statement, parameters).one())
+    count, items, fits, shortest, page_total = values
+    if not (fits and shortest):
+        return None
+    objects = JsonObjects(int(count), str(items), keys, kinds, known)
+    return objects, None if page_total is None else int(page_total)
+
+
+_PageRead = tuple[sa.Select[Any], tuple[str, ...], tuple[type, ...]]
+_PAGE_READS: IdentityCache[_PageRead | None] = IdentityCache()
+
+
+def _page_read(
+    query: sa.Select[Any],
+    order_by: Sequence[str],
+    total: str,
+    omit: frozenset[str],
+    added: Sequence[JsonField],
+    known: Mapping[str, frozenset[str]],
+) -> _PageRead | None:
+    columns = [column for column in query.selected_columns if column.name not in omit]
+    names = [str(column.name) for column in query.selected_columns]
+    if len(set(names)) != len(names) or not all(map(_PLAIN_NAME.fullmatch, names)):
+        return None
+    writing = _json_writing(columns, _quoted, added, known)
+    if writing is None:
+        return None
+    row, safe, kinds = writing
+    order = ", ".join(f"r.{_quoted(name)}" for name in order_by)
+    written: list[sa.ColumnElement[Any]] = [
+        sa.literal_column("count(*)"),
+        sa.literal_column(f"coalesce(string_agg({row}, ',' ORDER BY {order}), '')"),
+        sa.literal_column(f"coalesce(bool_and({safe}), true)"),
+        sa.literal_column("current_setting('extra_float_digits')::int >= 1"),
+        sa.literal_column(f"max(r.{_quoted(total)})"),
+    ]
+    statement = sa.select(*written).select_from(query.subquery("r"))
+    keys = (*(str(column.key) for column in columns), *(value.key for value in added))
+    return statement, keys, kinds
+
+
 _STATEMENTS: IdentityCache[sa.Select[Any]] = IdentityCache()
 
 
@@ -189,10 +267,14 @@ def _wrapped(
 
 
 def _json_writing(
-    columns: Sequence[sa.ColumnElement[Any]], quote: Callable[[str], str]
+    columns: Sequence[sa.ColumnElement[Any]],
+    quote: Callable[[str], str],
+    added: Sequence[JsonField] = (),
+    known: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[str, str, tuple[type, ...]] | None:
-    """SQL writing a row of subquery `r` as a JSON object, SQL saying whether every value
-    is written as pydantic would, and each column's Python type; None: a column has none."""
+    """SQL writing a row of subquery `r` as a JSON object (ending with the `added` values),
+    SQL saying whether every value is written as pydantic would (and a column in `known`
+    holds one of its strings), and each value's Python type; None: a column has none."""
     parts: list[str] = []
     safe: list[str] = []
     kinds: list[type] = []
@@ -206,10 +288,22 @@ def _json_writing(
         key = json.dumps(str(column.key)).replace("'", "''")
         parts.append(f"'{separator}{key}:' || coalesce({text}, 'null')")
         kinds.append(kind)
+        allowed = (known or {}).get(str(column.key))
+        if allowed is not None:
+            values = ", ".join(sql_text(value) for value in sorted(allowed)) or "NULL"
+            check = f"{check} AND {x} IN ({values})" if check else f"{x} IN ({values})"
         if check:
             safe.append(f"({x} IS NULL OR ({check}))")
+    for value in added:
+        parts.append(f"{sql_text(',' + json.dumps(value.key) + ':')} || {value.sql}")
+        kinds.append(value.kind)
     row = " || ".join([*parts, "'}'"])
     return row, " AND ".join(safe) or "true", tuple(kinds)
+
+
+def sql_text(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _json_value(x: str, column_type: sa.types.TypeEngine[Any]) -> tuple[str, str, type] | None:
@@ -235,7 +329,8 @@ def _json_value(x: str, column_type: sa.types.TypeEngine[Any]) -> tuple[str, str
     if isinstance(column_type, sa.Double):  # float8: its shortest text is Python's digits
         whole = f"{x} = trunc({x})"
         text = f"CASE WHEN {whole} THEN {x}::text || '.0' ELSE {x}::text END"
-        return text, f"abs({x}) < 1e15 AND ({whole} OR abs({x}) >= 1e-4)", float
+        positive_zero = f"({x} <> 0 OR {x}::text = '0')"  # -0 is read back as 0.0
+        return text, f"abs({x}) < 1e15 AND ({whole} OR abs({x}) >= 1e-4) AND {positive_zero}", float
     return None
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from shared.core.common.json_text import JsonObjects
+from shared.core.common.json_text import JsonObjects, JsonPage
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import UnitOfWork
 from shared.core.registry.model.tenants import Tenant
@@ -55,6 +55,12 @@ class WellQuery:
 
 class WellRepository(Protocol):
     def list(self, query: WellQuery) -> Page[Well]: ...
+
+    def list_json(self, query: WellQuery) -> JsonPage | None:
+        """`list`'s page as the database writes it in JSON, each well's object ending with
+        `api_number_formatted` and `next_statuses` as the API computes them; None where
+        the database cannot write it so (then call `list`)."""
+        ...
 
     def get(self, well_id: str) -> Well | None:
         """A well that is not soft-deleted, or None."""

@@ -21,9 +21,10 @@ from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.bulk import upsert_rows
 from shared.adapters.sql.identity_cache import IdentityCache
-from shared.adapters.sql.json_rows import read_json_objects, read_records
+from shared.adapters.sql.json_rows import read_json_objects, read_json_page, read_records
+from shared.adapters.sql.wells.well_json import WELL_COMPUTED, WELL_VALUES
 from shared.core.common.errors import ConflictError, NotFoundError
-from shared.core.common.json_text import JsonObjects
+from shared.core.common.json_text import JsonObjects, JsonPage
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditEntry, AuditQuery, AuditRecord
 from shared.core.wells.model.records import (
@@ -106,16 +107,7 @@ class _TableRepository(Generic[R]):
         columns, the rows leave PostgreSQL as one JSON value (`json_rows`): a page of 50
         wells decoded value by value by pg8000 cost more than the rest of the request."""
 
-        def build() -> sa.Select[Any]:
-            return (
-                sa.select(self._table, _TOTAL_COLUMN)
-                .where(*where)
-                .order_by(*order)
-                .limit(sa.bindparam("wellos_limit"))
-                .offset(sa.bindparam("wellos_offset"))
-            )
-
-        query = _PAGES.get_or_build((self._table, *where, None, *order), build)
+        query = self._page_query(where, order)
         bounds = {"wellos_limit": limit, "wellos_offset": offset}
         names = [column.key for column in order if isinstance(column, sa.Column)]
         if len(names) == len(order):  # plain columns: the page arrives as one JSON value
@@ -132,6 +124,22 @@ class _TableRepository(Generic[R]):
             count = sa.select(sa.func.count()).select_from(self._table).where(*where)
             total = int(self._c.execute(count).scalar_one())
         return Page(items=[self._of(row) for row in rows], total=total, limit=limit, offset=offset)
+
+    def _page_query(
+        self, where: Sequence[sa.ColumnElement[bool]], order: Sequence[Any]
+    ) -> sa.Select[Any]:
+        """A page's statement, its rows carrying the window count `_TOTAL`, built once."""
+
+        def build() -> sa.Select[Any]:
+            return (
+                sa.select(self._table, _TOTAL_COLUMN)
+                .where(*where)
+                .order_by(*order)
+                .limit(sa.bindparam("wellos_limit"))
+                .offset(sa.bindparam("wellos_offset"))
+            )
+
+        return _PAGES.get_or_build((self._table, *where, None, *order), build)
 
     def get(self, entity_id: str) -> R | None:
         return self._row(entity_id)
@@ -198,26 +206,27 @@ class SqlWellRepository(_TableRepository[Well]):
         super().__init__(connection, t.wells, Well, "api_number")
 
     def list(self, query: WellQuery) -> Page[Well]:
-        c = t.wells.c
-        where: list[sa.ColumnElement[bool]] = [_LIVE_WELL]
-        if query.status:
-            where.append(c.status == query.status)
-        if query.lease_id:
-            where.append(c.lease_id == query.lease_id)
-        if query.field_id:
-            where.append(c.field_id == query.field_id)
-        if query.text:
-            # API numbers are stored as 14 digits; people search in the dashed display form.
-            digits = _API_SEPARATORS.sub("", query.text)
-            where.append(
-                sa.or_(
-                    sa.func.lower(c.name).contains(query.text.lower(), autoescape=True),
-                    c.api_number.contains(digits or query.text, autoescape=True),
-                )
-            )
-        if query.only_ids is not None:
-            where.append(c.id.in_(list(query.only_ids)) if query.only_ids else sa.false())
-        return self._page(where, [c.name, c.id], query.limit, query.offset)
+        return self._page(_well_filters(query), _WELL_ORDER, query.limit, query.offset)
+
+    def list_json(self, query: WellQuery) -> JsonPage | None:
+        statement = self._page_query(_well_filters(query), _WELL_ORDER)
+        bounds = {"wellos_limit": query.limit, "wellos_offset": query.offset}
+        read = read_json_page(
+            self._c,
+            statement,
+            ["name", "id"],
+            bounds,
+            _TOTAL,
+            WELL_COMPUTED,
+            WELL_VALUES,
+            omit=frozenset({"deleted_at"}),  # live wells only: not on the wire
+        )
+        if read is None:
+            return None
+        objects, total = read
+        if total is None and query.offset:  # past the end: `list` counts separately
+            return None
+        return JsonPage(objects, total or 0, query.limit, query.offset)
 
     def get(self, well_id: str) -> Well | None:
         row = self._c.execute(_WELL_BY_ID, {"well_id": well_id}).first()
@@ -225,6 +234,32 @@ class SqlWellRepository(_TableRepository[Well]):
 
     def find_by_api_number(self, api_number: str) -> Well | None:
         return self.find_by_key(api_number)
+
+
+_WELL_ORDER = (t.wells.c.name, t.wells.c.id)
+
+
+def _well_filters(query: WellQuery) -> list[sa.ColumnElement[bool]]:
+    c = t.wells.c
+    where: list[sa.ColumnElement[bool]] = [_LIVE_WELL]
+    if query.status:
+        where.append(c.status == query.status)
+    if query.lease_id:
+        where.append(c.lease_id == query.lease_id)
+    if query.field_id:
+        where.append(c.field_id == query.field_id)
+    if query.text:
+        # API numbers are stored as 14 digits; people search in the dashed display form.
+        digits = _API_SEPARATORS.sub("", query.text)
+        where.append(
+            sa.or_(
+                sa.func.lower(c.name).contains(query.text.lower(), autoescape=True),
+                c.api_number.contains(digits or query.text, autoescape=True),
+            )
+        )
+    if query.only_ids is not None:
+        where.append(c.id.in_(list(query.only_ids)) if query.only_ids else sa.false())
+    return where
 
 
 _WELL_BY_ID = sa.select(t.wells).where(

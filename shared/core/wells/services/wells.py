@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.core.common import limits
 from shared.core.common.access import (
@@ -18,6 +18,7 @@ from shared.core.common.access import (
 from shared.core.common.actor import Actor
 from shared.core.common.clock import Clock, utc_now
 from shared.core.common.errors import DuplicateError, InputError, NotFoundError
+from shared.core.common.json_text import JsonPage
 from shared.core.common.pages import Page
 from shared.core.common.roles import Permission
 from shared.core.registry.model.tenants import Tenant
@@ -25,7 +26,9 @@ from shared.core.registry.ports import MasterDatabase
 from shared.core.wells.model.api_number import normalize_api_number
 from shared.core.wells.model.lifecycle import WELL_LIMITS, WellStatus, ensure_transition
 from shared.core.wells.model.records import Well, attribute_names, values_of
-from shared.core.wells.ports import WellQuery, WellsDatabases, WellsUnitOfWork
+from shared.core.wells.ports import WellQuery, WellRepository, WellsDatabases, WellsUnitOfWork
+
+T = TypeVar("T")
 
 _WELL_VALUES = attribute_names(Well) - {"id", "created_at", "updated_at", "deleted_at"}
 
@@ -39,12 +42,25 @@ class WellService:
         self._clock = clock
 
     def list(self, tenant: Tenant, actor: Actor, query: WellQuery) -> Page[Well]:
+        return self._list(tenant, actor, query, lambda wells, query: wells.list(query))
+
+    def list_json(self, tenant: Tenant, actor: Actor, query: WellQuery) -> JsonPage | None:
+        """`list` as the database writes it in JSON; None: call `list`."""
+        return self._list(tenant, actor, query, lambda wells, query: wells.list_json(query))
+
+    def _list(
+        self,
+        tenant: Tenant,
+        actor: Actor,
+        query: WellQuery,
+        read: Callable[[WellRepository, WellQuery], T],
+    ) -> T:
         require(actor, Permission.WELLS_READ)
         with self._databases.unit_of_work(tenant) as uow:
             visible = visible_well_ids(uow, actor)
             if visible is not None:
                 query = replace(query, only_ids=visible)
-            return uow.wells.list(query)
+            return read(uow.wells, query)
 
     def get(self, tenant: Tenant, actor: Actor, well_id: str) -> Well:
         require(actor, Permission.WELLS_READ)
