@@ -319,6 +319,6 @@ def test_a_deleted_well_is_gone_but_audited(mod_acme, mod_platform):
     assert mod_acme.client.delete(url, headers=mod_acme.headers).status_code == 404
     # AND the audit log keeps the deletion with the well as it was
     entries = tenant_audit(mod_platform, "acme", "well", well["id"])
-    assert [e["action"] for e in entries] == ["well.deleted", "well.created"]
-    assert entries[0]["before"]["name"] == name
-    assert entries[0]["after"]["deleted_at"] is not None
+    assert [e.action for e in entries] == ["well.deleted", "well.created"]
+    assert entries[0].before is not None and entries[0].before["name"] == name
+    assert entries[0].after is not None and entries[0].after["deleted_at"] is not None

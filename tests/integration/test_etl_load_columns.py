@@ -7,7 +7,6 @@ refuses is still refused. Against a migrated PostgreSQL tenant database. GIVEN /
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -24,7 +23,8 @@ from shared.adapters.sql.urls import normalize_url
 from shared.core.etl.model.column_rows import ColumnRows
 
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
-WELL_A, WELL_B = str(uuid.uuid4()), str(uuid.uuid4())
+# fixed ids: they appear in parametrized test ids, which every xdist worker must collect alike
+WELL_A, WELL_B = "6f1c2a9e-3b7d-4e21-9a55-0c8f4d2b7e11", "b2e4d6f8-1a3c-4e5f-8a7b-9c0d1e2f3a4b"
 EAST = timezone(timedelta(hours=5, minutes=30))
 
 

@@ -2622,8 +2622,10 @@ export interface paths {
         };
         /**
          * Production Range
-         * @description A year is 366 rows: when they already have the response's shape and types (they
-         *     do, as read), they go to JSON as they are instead of through 366 models.
+         * @description A year is 366 rows. On PostgreSQL the database writes them in JSON as the model
+         *     would, and they go out as they came; else, when the rows already have the response's
+         *     shape and types (they do, as read), they go to JSON as they are instead of through
+         *     366 models.
          */
         get: operations["production_range_api_v1_wells__well_id__production_get"];
         put?: never;
