@@ -273,6 +273,17 @@ def cpu_figures(results: list[Result]) -> dict[str, str]:
     return pairs
 
 
+def server_settings(pairs: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` pairs as the server's WELLOS_NAME variables."""
+    settings = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or not name:
+            raise SystemExit(f"--server-setting: expected NAME=VALUE, got {pair!r}")
+        settings[f"WELLOS_{name.upper().removeprefix('WELLOS_')}"] = value
+    return settings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
@@ -290,11 +301,19 @@ def main() -> None:
         help="run the server under cProfile (every thread), write its pstats to FILE, "
         "print its top functions; combine with --only to profile one endpoint",
     )
+    parser.add_argument(
+        "--server-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the API server, e.g. TENANT_POOL_SIZE=4 (as WELLOS_NAME; repeatable)",
+    )
     args = parser.parse_args()
     if args.profile:
         os.environ["WELLOS_BENCH_PROFILE"] = str(Path(args.profile).resolve())
     with bench_master(SERVER, serverless=args.serverless) as settings:
         env = server_environment(settings, WELLOS_SERVERLESS=str(settings.serverless).lower())
+        env.update(server_settings(args.server_setting))
         platform = build_platform(settings)
         platform.migrate_master()
         print("seeding 2 tenants …", flush=True)
