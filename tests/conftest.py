@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import Platform, build_platform
 from shared.settings import Settings
 from tests.emulators import (
@@ -83,7 +83,7 @@ def mysql_database(mysql_server_url: str) -> Iterator[str]:
     admin = sa.create_engine(server, poolclass=NullPool)
     with admin.begin() as connection:
         connection.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    yield server.set(database=name).render_as_string(hide_password=False)
+    yield connectable(server, name)
     with admin.begin() as connection:
         connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
     admin.dispose()
@@ -107,7 +107,7 @@ def fresh_pg_database(pg_server_url: str, test_run_id: str) -> Iterator[str]:
     engine = _admin_engine(pg_server_url)
     with engine.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield normalize_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    yield connectable(normalize_url(pg_server_url), name)
     with engine.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()

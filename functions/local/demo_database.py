@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.tenant_tables import production_daily
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import Platform
 from shared.core.common.errors import InfrastructureError
 from shared.core.registry.model.tenants import Tenant
@@ -68,4 +68,4 @@ def ensure_database(server_url: str, name: str) -> str:
                 connection.execute(sa.text(f"CREATE DATABASE {quoted}"))
     finally:
         engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return connectable(url, name)

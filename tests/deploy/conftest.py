@@ -102,7 +102,7 @@ def master_database(pg_server_url: str) -> Iterator[str]:
     """A rehearsal's own master database on the test server, dropped afterwards."""
     import sqlalchemy as sa
 
-    from shared.adapters.sql.urls import normalize_url
+    from shared.adapters.sql.urls import connectable, normalize_url
     from tests.conftest import _admin_engine
 
     name = f"wt_rehearsal_{uuid.uuid4().hex[:8]}"
@@ -112,7 +112,7 @@ def master_database(pg_server_url: str) -> Iterator[str]:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as exc:
         pytest.skip(f"the rehearsal needs PostgreSQL: {exc.__class__.__name__}")
-    yield normalize_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    yield connectable(normalize_url(pg_server_url), name)
     with engine.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared.adapters.sql.engines import PoolSettings, create_engine
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.core.common.errors import InfrastructureError, InputError
 from shared.core.registry.errors import DatabaseExistsError
 from shared.core.registry.model.tenants import DatabaseKind
@@ -66,9 +66,8 @@ class SqlTenantProvisioner:
                 )
             if not exists:
                 connection.execute(sa.text(f"CREATE DATABASE {_quoted(connection, name)}"))
-        url = self._server_url.set(database=name)
         return ProvisionedDatabase(
-            url=url.render_as_string(hide_password=False),
+            url=connectable(self._server_url, name),
             kind=DatabaseKind.POSTGRESQL,
             created=not exists,
             name=name,
@@ -115,7 +114,7 @@ class SqlTenantProvisioner:
                 "database_url", f"unsupported database kind {parsed.get_backend_name()!r}"
             )
         return ProvisionedDatabase(
-            url=parsed.render_as_string(hide_password=False),
+            url=connectable(parsed),
             kind=kind,
             created=False,
             name=parsed.database or "",

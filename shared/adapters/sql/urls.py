@@ -34,6 +34,14 @@ def with_database(url: URL, database: str) -> URL:
     return url.set(database=database)
 
 
+def connectable(url: URL, database: str | None = None) -> str:
+    """The URL (on `database` if given) as a driver or the Secrets port takes it: its
+    password kept. Never for logs or messages: those take `redacted`."""
+    if database is not None:
+        url = url.set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
 def redacted(url: URL | str) -> str:
     """The URL with its password hidden, for logs and messages."""
     parsed = make_url(url) if isinstance(url, str) else url
