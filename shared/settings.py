@@ -96,6 +96,13 @@ class Settings(BaseSettings):
     tenant_engine_cache_size: int = Field(default=8, ge=1)
     tenant_pool_size: int = Field(default=1, ge=1)
     tenant_pool_max_overflow: int = Field(default=3, ge=0)
+    tenant_pool_overflow_linger_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="A tenant pool's overflow connections stay open until unused this long, "
+        "so a busy tenant does not connect anew on every few requests (0: close each when "
+        "returned).",
+    )
     serverless: bool = Field(
         default=False, description="Use NullPool (one connection per request)."
     )

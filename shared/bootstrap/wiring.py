@@ -370,6 +370,7 @@ def pool_settings(settings: Settings) -> tuple[PoolSettings, PoolSettings]:
         pool_size=settings.tenant_pool_size,
         max_overflow=settings.tenant_pool_max_overflow,
         serverless=settings.serverless,
+        overflow_linger_s=settings.tenant_pool_overflow_linger_seconds,
     )
     return master, tenant
 

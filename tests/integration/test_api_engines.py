@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from shared.adapters.sql.lingering_pool import LingeringOverflowPool
 from shared.bootstrap import Platform, build_platform
 from shared.settings import Settings
 from tests.conftest import _admin_engine
@@ -76,8 +77,10 @@ def test_the_least_recently_used_engine_is_disposed_and_recreated(
         acme_db = _database_of(platform, acme)
         assert cache.cached_tenant_ids() == [acme.created.tenant.id]
         acme_engine = cache.engine_for(acme.created.tenant)
-        assert not isinstance(acme_engine.pool, NullPool)
-        assert acme_engine.pool.size() == platform.settings.tenant_pool_size
+        assert isinstance(acme_engine.pool, LingeringOverflowPool)
+        assert acme_engine.pool.resting == platform.settings.tenant_pool_size
+        most = platform.settings.tenant_pool_size + platform.settings.tenant_pool_max_overflow
+        assert acme_engine.pool.size() == most
         assert _connections_to(pg_server_url, acme_db) >= 1
         # WHEN permian is used
         assert client.get("/api/v1/wells", headers=permian.headers).status_code == 200

@@ -28,6 +28,7 @@ from shared.adapters.sql.drivers import (
     pg8000_connect_args,
     split_sslmode,
 )
+from shared.adapters.sql.lingering_pool import LingeringOverflowPool
 from shared.adapters.sql.unit_of_work import SqlMasterUnitOfWork, SqlTenantUnitOfWork
 from shared.adapters.sql.urls import normalize_url
 from shared.core.ports.secrets import Secrets
@@ -40,6 +41,9 @@ class PoolSettings:
     max_overflow: int = 5
     pool_recycle_s: int = 1800
     serverless: bool = False
+    overflow_linger_s: float = 0.0
+    """> 0: overflow connections stay pooled until idle this long (`LingeringOverflowPool`);
+    0: each is closed when returned while `pool_size` others are idle (SQLAlchemy's QueuePool)."""
 
 
 def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | None = None) -> Engine:
@@ -62,6 +66,8 @@ def create_engine(url: URL | str, pool: PoolSettings, isolation_level: str | Non
     if pool.serverless:
         engine = sa.create_engine(parsed, poolclass=NullPool, connect_args=connect_args, **options)
     else:
+        if pool.overflow_linger_s > 0:
+            options.update(poolclass=LingeringOverflowPool, linger_s=pool.overflow_linger_s)
         engine = sa.create_engine(
             parsed,
             pool_size=pool.pool_size,
@@ -234,25 +240,34 @@ class TenantEngineCache:
             retire(engine)
         return len(idle)
 
+    def sweep(self) -> int:
+        """`close_idle`, then close the overflow connections of the engines still cached
+        that lingered unused for `overflow_linger_s`; returns how many connections closed."""
+        self.close_idle()
+        with self._lock:
+            pools = [engine.pool for engine in self._engines.values()]
+        return sum(p.trim() for p in pools if isinstance(p, LingeringOverflowPool))
+
     def _start_sweeper(self) -> None:
-        if self._idle_s <= 0 or self._pool.serverless or self._stop_sweeper is not None:
+        periods = [s for s in (self._idle_s, self._pool.overflow_linger_s) if s > 0]
+        if not periods or self._pool.serverless or self._stop_sweeper is not None:
             return
         with self._lock:
             if self._stop_sweeper is not None:
                 return
             stop = self._stop_sweeper = threading.Event()
-        every = max(self._idle_s / 2, 0.5)
+        every = max(min(periods) / 2, 0.5)
         cache = weakref.ref(self)
 
-        def sweep() -> None:
+        def loop() -> None:
             while not stop.wait(every):
                 alive = cache()
                 if alive is None:
                     return
-                alive.close_idle()
+                alive.sweep()
                 del alive
 
-        threading.Thread(target=sweep, name="tenant-engine-idle-sweeper", daemon=True).start()
+        threading.Thread(target=loop, name="tenant-engine-idle-sweeper", daemon=True).start()
 
     def forget(self, tenant_id: str) -> None:
         with self._lock:
