@@ -68,7 +68,7 @@ def seed(platform: Platform, wells: int) -> Seeded:
         for name in TAGS:
             values = {"node_id": f"ns=2;s=W{n}.{name}", "well_id": well.id, "tag_name": name}
             tag = platform.scada.tags.create(tenant, actor, connection.id, values)
-            tag_ids.append(tag.tag_id)
+            tag_ids.append(tag.id)
     rows = production_rows(well_ids, date.today())
     for start in range(0, len(rows), 5000):
         platform.production.upsert_batch(tenant, actor, rows[start : start + 5000])

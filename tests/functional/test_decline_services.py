@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 import math
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,9 +17,13 @@ from shared.adapters.memory.tenant_data import MemoryTenantDatabases
 from shared.adapters.memory.wells import WellsData
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Role
+from shared.core.decline.services.fit_memo import FitMemo
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.registry.model.tenants import Tenant
 from tests.functional.people import START, Clock, actor, tenant
+
+if TYPE_CHECKING:
+    from shared.core.decline.model.fit import DeclineFit
 
 FIRST_DAY = date(2026, 1, 1)
 DAYS = 180
@@ -90,3 +96,68 @@ def test_a_forecast_needs_a_visible_well_enough_days_and_a_positive_limit(world:
         uow.assignments.assign(pumper.user_id, world.well_id, "admin", START)
         uow.commit()
     assert world.forecasts.forecast_well(world.tenant, pumper, world.well_id, 24, 5.0).report
+
+
+class CountingFit:
+    """The real fit, counting how often it runs."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    def __call__(
+        self, dates: Sequence[date], rates: Sequence[float | None], hours: Sequence[float | None]
+    ) -> DeclineFit:
+        from shared.core.decline.model.fit import fit_decline
+
+        self.runs += 1
+        return fit_decline(dates, rates, hours_on=hours)
+
+
+def test_a_fit_is_made_once_per_history_and_again_when_production_changes(world: World) -> None:
+    fit = CountingFit()
+    forecasts = ForecastService(world.databases, Clock(), FitMemo(fit))
+    viewer = actor(world.tenant, Role.VIEWER)
+    first = forecasts.forecast_well(world.tenant, viewer, world.well_id, 24, 5.0)
+    # WHEN the page asks again with other months and limit THEN the fit is reused
+    again = forecasts.forecast_well(world.tenant, viewer, world.well_id, 12, 8.0)
+    assert fit.runs == 1
+    assert again.report["model"] == first.report["model"]
+    assert len(again.forecast_dates) < len(first.forecast_dates)
+    # WHEN a day of production is corrected THEN the next forecast is fitted to it
+    with world.databases.unit_of_work(world.tenant) as uow:
+        on = FIRST_DAY + timedelta(days=DAYS - 1)
+        uow.data("wells", WellsData).seed_day(
+            world.well_id, on, oil_bbl=1.0, gas_mcf=3.0, hours_on=24.0
+        )
+        uow.commit()
+    corrected = forecasts.forecast_well(world.tenant, viewer, world.well_id, 24, 5.0)
+    assert fit.runs == 2
+    assert corrected.history_rates[-1] == 1.0
+    assert corrected.report != first.report
+    # AND the same series in another tenant is fitted for that tenant
+    other = tenant()
+    twin = World(other, world.databases, forecasts, "")
+    twin.well_id = twin.add_well()
+    twin.seed_days(twin.well_id, [200.0 * math.exp(-0.4 * n / 365) for n in range(DAYS)])
+    forecasts.forecast_well(other, actor(other, Role.VIEWER), twin.well_id, 24, 5.0)
+    assert fit.runs == 3
+
+
+def test_the_fit_memo_forgets_the_least_recently_used_series() -> None:
+    made: list[float] = []
+
+    def fit(dates: Sequence[date], rates: Sequence[float | None], hours: object) -> Any:
+        made.append(rates[0] or 0.0)
+        return object()
+
+    memo = FitMemo(fit, entries=2)
+    days = [FIRST_DAY, FIRST_DAY + timedelta(days=1)]
+    for first_rate in (1.0, 2.0, 1.0, 3.0, 2.0, 1.0):
+        memo.fitted("t", days, [first_rate, None], [24.0, None])
+    # 1, 2 fitted; 1 remembered; 3 pushes out 2; 2 again pushes out 1; 1 again
+    assert made == [1.0, 2.0, 3.0, 2.0, 1.0]
+    assert len(memo) == 2
+    # a missing value and a zero are different series
+    memo.fitted("t", days, [0.0, 0.0], [24.0, 24.0])
+    memo.fitted("t", days, [0.0, None], [24.0, 24.0])
+    assert made[-2:] == [0.0, 0.0]

@@ -101,7 +101,7 @@ def describe_fit(result: DeclineFit, unit: TimeUnit) -> dict[str, Any]:
             "rmse_log": result.rmse_log,
             "aicc": result.aicc,
         },
-        "points": {"used": result.points_used, "dropped": result.dropped},
+        "points": {"used": result.points_used, "dropped": dict(result.dropped)},
         "candidates": [
             {"model": c.model.name, "aicc": c.aicc, "rmse_log": c.rmse_log}
             for c in result.candidates

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.core.common.access import ensure_well_visible, require
 from shared.core.common.actor import Actor
@@ -17,7 +18,11 @@ from shared.core.decline.model.streams import Product
 from shared.core.decline.model.tables import describe_fit, describe_forecast
 from shared.core.decline.model.units import TimeUnit
 from shared.core.decline.ports import DeclineDatabases
+from shared.core.decline.services.fit_memo import FitMemo
 from shared.core.registry.model.tenants import Tenant
+
+if TYPE_CHECKING:
+    from shared.core.decline.model.fit import DeclineFit
 
 PRODUCT_COLUMNS: dict[str, str] = {"oil": "oil_bbl", "gas": "gas_mcf"}
 HISTORY_START = date(1900, 1, 1)
@@ -35,9 +40,12 @@ class WellForecast:
 
 
 class ForecastService:
-    def __init__(self, databases: DeclineDatabases, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, databases: DeclineDatabases, clock: Clock = utc_now, memo: FitMemo | None = None
+    ) -> None:
         self._databases = databases
         self._clock = clock
+        self._memo = memo if memo is not None else FitMemo(_fit)
 
     def forecast_well(
         self,
@@ -54,9 +62,7 @@ class ForecastService:
         dates, rates, hours = self._history(tenant, actor, well_id, PRODUCT_COLUMNS[product])
         if len([r for r in rates if r]) < 6:
             raise InputError("production", "a forecast needs at least 6 producing days")
-        from shared.core.decline.model.fit import fit_decline  # scipy: only when fitting
-
-        fitted = fit_decline(dates, rates, hours_on=hours)
+        fitted = self._memo.fitted(tenant.id, dates, rates, hours)
         outlook = forecast(
             fitted.model,
             months,
@@ -90,3 +96,11 @@ class ForecastService:
             [getattr(row, column) for row in rows],
             [row.hours_on for row in rows],
         )
+
+
+def _fit(
+    dates: Sequence[date], rates: Sequence[float | None], hours: Sequence[float | None]
+) -> DeclineFit:
+    from shared.core.decline.model.fit import fit_decline  # scipy: only when fitting
+
+    return fit_decline(dates, rates, hours_on=hours)
