@@ -8,10 +8,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pydantic_core
+import pytest
 from pydantic import TypeAdapter
 
+from functions.api.schemas import scada as scada_schemas
 from functions.api.schemas.common import PageOut, as_response_model, page_out, rows_fit
 from functions.api.schemas.production import ProductionOut, ProductionSeries
+from functions.api.schemas.scada import ReadingsOut, readings_answer_json
 from functions.api.schemas.wells import WellOut, wells_page_json
 from shared.core.common.pages import Page
 from shared.core.wells.model.records import Well
@@ -110,3 +113,64 @@ def test_wells_that_validation_would_change_or_refuse_are_validated() -> None:
     assert wells_page_json(_page([_well(0), _well(1, total_depth_ft=8000)])) is None  # int
     assert wells_page_json(_page([_well(0, status="RETIRED")])) is None  # not a WellStatus
     assert wells_page_json(_page([_well(0, spud_date=datetime(2020, 1, 1))])) is None
+
+
+INDIA = timezone(timedelta(hours=5, minutes=30))
+
+
+def _bucket(n: int, **changes: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {  # the service's key order, not the model's
+        "tag": ["TP", 'ü "q"\u2028</script>', "🛢️"][n % 3],
+        "unit": None if n % 4 == 0 else "psi",
+        "tag_id": n % 8,
+        "bucket_start": datetime(
+            2026, 1, 1, n % 24, tzinfo=UTC if n % 5 else timezone(timedelta(hours=5, minutes=30))
+        ),
+        "count": 12,
+        "min": [1.0, -0.0, 1e300, float("nan"), None][n % 5],
+        "max": [2.5, float("inf"), float("-inf"), 5e-324, None][n % 5],
+        "avg": 1.5 if n % 3 else None,
+        "last": 1.7,
+    }
+    item.update(changes)
+    return item
+
+
+def _readings(items: list[dict[str, Any]], bucket: str | None = "1h") -> dict[str, Any]:
+    moment = datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-6)))
+    return {
+        "well_id": WELL,
+        "from": moment,
+        "to": moment + timedelta(days=14),
+        "bucket": bucket,
+        "items": items,
+        "limit": 1000,
+        "offset": 0,
+        "next_offset": None,
+    }
+
+
+def test_buckets_as_read_write_the_bytes_of_the_response_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content = _readings([_bucket(n) for n in range(60)])
+    validated: list[int] = []
+
+    def counting(model: Any, answer: dict[str, Any]) -> bytes:
+        validated.append(len(answer["items"]))
+        return as_response_model(model, answer)
+
+    monkeypatch.setattr(scada_schemas, "as_response_model", counting)
+    body = readings_answer_json(content)
+    assert validated == [0]  # the envelope only: no bucket went through validation
+    assert body == as_response_model(ReadingsOut, content)
+    assert b'"bucket":"1h","items":[{"tag":"TP","tag_id":0,"unit":null,' in body
+
+
+def test_buckets_validation_would_change_go_through_it() -> None:
+    for changed in ({"min": 1}, {"count": 12.0}, {"bucket_start": date(2026, 1, 1)}):
+        content = _readings([_bucket(0), _bucket(1, **changed)])
+        assert readings_answer_json(content) == as_response_model(ReadingsOut, content)
+    assert readings_answer_json(_readings([], "1h")) == as_response_model(
+        ReadingsOut, _readings([], "1h")
+    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import MAX_OFFSET, ActorDep, PlatformDep, TenantDep
 from functions.api.schemas.common import Moment, PlainText
-from functions.api.schemas.scada import Bucket, LatestOut, ReadingsOut
+from functions.api.schemas.scada import Bucket, LatestOut, ReadingsOut, readings_answer_json
 from shared.core.scada.services import ReadingRequest
 
 router = APIRouter(tags=["readings"], route_class=DeferredRoute)
@@ -32,10 +32,10 @@ def read_readings(
     bucket: Annotated[Bucket | None, Query(description="Aggregate per bucket")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000, description="Raw rows per page")] = 1000,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Raw rows to skip")] = 0,
-) -> dict[str, Any]:
+) -> Response:
     request = ReadingRequest(str(well_id), tag, from_, to, bucket, limit, offset)
     page = platform.scada.readings.read(tenant, actor, request)
-    return {
+    content = {
         "well_id": page.well_id,
         "from": page.start,
         "to": page.end,
@@ -45,6 +45,7 @@ def read_readings(
         "offset": page.offset,
         "next_offset": page.next_offset,
     }
+    return Response(readings_answer_json(content), media_type="application/json")
 
 
 @router.get("/api/v1/wells/{well_id}/readings/latest", response_model=LatestOut)
