@@ -278,7 +278,14 @@ def mapper_for(
     indexes = [columns.index(name) for name in mapping.key_columns]
     source_key = _key_getter(indexes)
     return RowMapper(
-        entity, columns, mapping.column_mapping, mapping.transforms, source_key, wells, today
+        entity,
+        columns,
+        mapping.column_mapping,
+        mapping.transforms,
+        source_key,
+        wells,
+        today,
+        key_indexes=indexes,
     )
 
 
