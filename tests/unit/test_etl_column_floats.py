@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from shared.adapters.sql.etl.load import index_order
-from shared.core.etl.model.transforms import REPEAT_SAMPLE, plain_floats
+from shared.core.etl.model.transforms import plain_floats
 
 
 def _same(left: list[float], right: list[float]) -> bool:
@@ -21,7 +21,7 @@ def _same(left: list[float], right: list[float]) -> bool:
 
 @pytest.mark.parametrize("distinct", [1, 7, 40, 5000], ids=["one", "seven", "forty", "many"])
 def test_decimal_columns_convert_as_float_of_each_value(distinct: int) -> None:
-    # GIVEN Decimal columns from one repeated value to nearly all distinct, some mixed with ints
+    # GIVEN Decimal columns from one repeated value to nearly all distinct, and ints
     rng = random.Random(distinct)
     pool = [Decimal(rng.randrange(-(10**6), 10**6)).scaleb(-3) for _ in range(distinct)]
     values = [rng.choice(pool) for _ in range(5000)] + [24, Decimal("24.00"), Decimal("1E+2")]
@@ -29,16 +29,6 @@ def test_decimal_columns_convert_as_float_of_each_value(distinct: int) -> None:
     converted = plain_floats(values)
     # THEN each value is float(value), exactly
     assert converted is not None and _same(converted, [float(v) for v in values])
-
-
-def test_repeated_zeros_keep_their_sign() -> None:
-    # GIVEN a repetitive column (the once-per-distinct path) holding 0 and -0 (equal as keys)
-    values = [Decimal("0.000"), Decimal("-0.0"), Decimal("5.5"), 0] * REPEAT_SAMPLE
-    # WHEN converted
-    converted = plain_floats(values)
-    # THEN -0 stays -0.0 and 0 stays 0.0
-    assert converted is not None and _same(converted, [float(v) for v in values])
-    assert math.copysign(1, converted[1]) == -1 and math.copysign(1, converted[0]) == 1
 
 
 def test_columns_with_other_values_are_left_to_the_value_path() -> None:

@@ -113,28 +113,12 @@ def plain_floats(values: Sequence[Any]) -> list[float] | None:
     if not kinds or not kinds <= _PLAIN_NUMBERS:
         return None
     try:
-        if kinds == {float}:
-            return list(values)
-        if Decimal in kinds and len(set(values[:REPEAT_SAMPLE])) * 4 <= REPEAT_SAMPLE:
-            return _repeated_floats(values)
-        return list(map(float, values))
+        return list(values) if kinds == {float} else list(map(float, values))
     except OverflowError:  # an int beyond any float
         return None
 
 
 _PLAIN_NUMBERS = frozenset({float, int, Decimal})
-REPEAT_SAMPLE = 256
-"""A Decimal column whose first values repeat (hours on, zero volumes, a unit's steps) is
-converted once per distinct value: `float` of a Decimal goes through its text."""
-
-
-def _repeated_floats(values: Sequence[Any]) -> list[float]:
-    floats: dict[Any, float] = dict.fromkeys(values, 0.0)
-    for value in floats:
-        floats[value] = float(value)
-    if 0 in floats:  # -0 equals 0 as a key: zeros keep their own sign
-        return [floats[value] if value else float(value) for value in values]
-    return list(map(floats.__getitem__, values))
 
 
 def compile_transform(field: str, transform: Transform) -> Step:
