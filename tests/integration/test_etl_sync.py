@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -10,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared.adapters.sql.tenant_tables import change_log
-from shared.core.etl.errors import EtlRunningError
+from shared.core.etl.errors import EtlRunningError, SourceUnavailableError
+from shared.core.etl.model.fields import Entity
 from shared.core.etl.ports.runs import RunStatus
 from shared.core.etl.services.etl import EtlService
 from shared.core.registry.services.tenants import CreateTenant
@@ -283,3 +286,104 @@ def test_deleted_source_rows_are_flagged_and_wells_soft_deleted(mod_platform, te
     assert visible == {"42501201300000", "42317000010000"}
     assert gone is not None and gone.deleted_at is not None
     assert len(production_in(mod_platform, tenant)) == 6
+
+
+class HoldCommit:
+    """Stores whose `n`-th production load holds its transaction open until `release`."""
+
+    def __init__(self, inner, n: int) -> None:
+        self.inner, self.n, self.loads = inner, n, 0
+        self.committing, self.release = threading.Event(), threading.Event()
+
+    def for_tenant(self, tenant):
+        return _HeldStore(self, self.inner.for_tenant(tenant))
+
+
+class _HeldStore:
+    def __init__(self, owner: HoldCommit, inner) -> None:
+        self.owner, self.inner = owner, inner
+
+    def unit_of_work(self):
+        return _HeldUnitOfWork(self.owner, self.inner.unit_of_work())
+
+    def exclusive(self, holder, ttl_s):
+        return self.inner.exclusive(holder, ttl_s)
+
+
+class _HeldUnitOfWork:
+    def __init__(self, owner: HoldCommit, inner) -> None:
+        self.owner, self.inner = owner, inner
+
+    def __enter__(self):
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.inner.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def load(self, entity, rows, actor):
+        written = self.inner.load(entity, rows, actor)
+        if entity is Entity.PRODUCTION:
+            self.owner.loads += 1
+            if self.owner.loads == self.owner.n:
+                self.owner.committing.set()
+                assert self.owner.release.wait(30), "the failing read never came"
+        return written
+
+
+class FailRead:
+    """A connector whose production read fails on chunk `n`, once chunk n-1 is committing."""
+
+    def __init__(self, inner, held: HoldCommit, n: int) -> None:
+        self.inner, self.held, self.n = inner, held, n
+
+    @contextmanager
+    def open(self, url):
+        with self.inner.open(url) as session:
+            original = session.chunks
+
+            def chunks(request):
+                for served, rows in enumerate(original(request), 1):
+                    if request.table == "prod data [2024]" and served == self.n:
+                        assert self.held.committing.wait(30), "chunk n-1 never committed"
+                        # its commit is still held while the failure leaves the loop
+                        threading.Timer(0.5, self.held.release.set).start()
+                        raise SourceUnavailableError("source database: reading failed (test)")
+                    yield rows
+
+            session.chunks = chunks
+            yield session
+
+
+def test_a_read_failing_while_the_chunk_before_commits_stops_at_that_chunk_and_resumes(
+    mod_platform, tenant, source
+):
+    # GIVEN 120 production rows in chunks of 20, where reading chunk 4 fails while chunk 3
+    # is still committing (chunks are committed on a worker while the next is read and mapped)
+    seed_operator(source, days=40)
+    configure(mod_platform, tenant, operator_config(source.url, chunk_rows=20, look_back_minutes=0))
+    deps = mod_platform.etl._d
+    held = HoldCommit(deps.stores, 3)
+    flaky = EtlService(replace(deps, stores=held, connector=FailRead(deps.connector, held, 4)))
+    # WHEN the run fails
+    with pytest.raises(SourceUnavailableError):
+        flaky.run_tenant(tenant, "manual")
+    # THEN chunk 3's commit finished before the failure was recorded: its rows, its watermark
+    failed = mod_platform.etl.runs(tenant, admin_of(tenant), 1, 0)[0]
+    assert failed.status is RunStatus.FAILED
+    assert failed.entities["production"].written == 60
+    assert len(production_in(mod_platform, tenant)) == 60
+    with deps.stores.for_tenant(tenant).unit_of_work() as uow:
+        mark = uow.watermark(Entity.PRODUCTION)
+    assert mark is not None and mark.value == T0 + timedelta(seconds=60)  # row 60's cursor
+    # WHEN the next run goes
+    resumed = mod_platform.etl.run_tenant(tenant, "manual")
+    # THEN it re-reads from that watermark (>=): nothing lost, nothing doubled
+    assert resumed.status is RunStatus.SUCCEEDED
+    assert resumed.entities["production"].read == 120 - 60 + 1
+    rows = production_in(mod_platform, tenant)
+    assert len(rows) == 120
+    assert len({(r["api_number"], r["production_date"]) for r in rows}) == 120

@@ -20,6 +20,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, cast
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -172,10 +174,8 @@ def _load_production_columns(
     columns["is_estimated"] = [False] * size if estimated is None else [bool(v) for v in estimated]
     columns["updated_at"] = [utc(now)] * size
     columns["updated_by"] = [actor] * size
-    keys = list(zip(columns["well_id"], columns["production_date"], strict=True))
-    order = sorted(range(size), key=keys.__getitem__)  # index order, as load_production sorts
     if size > 1:
-        pick = itemgetter(*order)
+        pick = itemgetter(*index_order(columns["well_id"], columns["production_date"]))
         columns = {name: pick(values) for name, values in columns.items()}
     days = columns["production_date"]
     if _no_production_between(connection, min(days), max(days)):
@@ -185,6 +185,21 @@ def _load_production_columns(
     pairs = zip(columns["well_id"], days, strict=True)
     append_changes(connection, _production_spans(pairs, actor, now, f"production.{origin}"))
     return written
+
+
+def index_order(wells: Sequence[Any], days: Sequence[Any]) -> list[int]:
+    """Row positions in (well, day) order, as `sorted` of the pairs gives them (stable):
+    in numpy, each value standing for its rank among the chunk's few distinct ones."""
+    well_ranks, day_ranks = _ranks(wells), _ranks(days)
+    keys = well_ranks * (int(day_ranks.max()) + 1) + day_ranks
+    return cast(list[int], np.argsort(keys, kind="stable").tolist())
+
+
+def _ranks(values: Sequence[Any]) -> npt.NDArray[np.int64]:
+    rank: dict[Any, int] = dict.fromkeys(values, 0)
+    for position, value in enumerate(sorted(rank)):
+        rank[value] = position
+    return np.fromiter(map(rank.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _none_stored(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> bool:

@@ -66,7 +66,10 @@ class RowMapper:
         source_key: Callable[[Sequence[Any]], tuple[Any, ...]],
         wells: Mapping[str, str],
         today: date,
+        key_indexes: Sequence[int] = (),
     ) -> None:
+        """`key_indexes`: where `source_key` takes its values from, when it only picks them
+        (a chunk mapped a column at a time then takes its keys from the columns, in C)."""
         self.entity = entity
         self.columns = list(columns)
         position = {name: index for index, name in enumerate(self.columns)}
@@ -93,6 +96,7 @@ class RowMapper:
         self._business_key = BUSINESS_KEYS[entity]
         self._required = [n for n, spec in specs.items() if spec.required]
         self._source_key = source_key
+        self._key_indexes = list(key_indexes)
         self._wells = wells
         self._today = today
         self._production = entity is Entity.PRODUCTION
@@ -155,7 +159,11 @@ class RowMapper:
         keys = list(zip(*[out[name] for name in self._business_key], strict=True))
         if len(set(keys)) != len(rows):
             return None
-        return MappedChunk(ColumnRows(out, len(rows)), list(map(self._source_key, rows)))
+        if self._key_indexes:
+            source_keys = list(zip(*[source[index] for index in self._key_indexes], strict=True))
+        else:
+            source_keys = list(map(self._source_key, rows))
+        return MappedChunk(ColumnRows(out, len(rows)), source_keys)
 
     def _map_rows(self, rows: Sequence[Sequence[Any]]) -> MappedChunk:
         mapped_rows: list[dict[str, Any]] = []

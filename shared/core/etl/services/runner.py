@@ -8,6 +8,14 @@ tenant's database: upserted rows, quarantined rows, the watermark (the chunk's
 last cursor) and the run's counters commit together, so the watermark never
 runs ahead of the data. A run that dies resumes at the last committed
 watermark; re-read rows upsert to the same values (nothing doubled).
+
+The work on a chunk overlaps its neighbours': while chunk N commits on a worker
+thread (the database's index maintenance, WAL and commit wait), chunk N+1 is
+mapped here and chunk N+2 is read from the source (`SourceSession.chunks` reads
+one ahead). Commits stay one at a time and in order (N+1 is handed over only
+after N committed), so at most one chunk is committing and one read ahead; a
+failure anywhere waits for the commit in flight before it leaves, so the run
+stops at a committed watermark.
 """
 
 from __future__ import annotations
@@ -16,9 +24,11 @@ import copy
 import logging
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import itemgetter
+from types import TracebackType
 from typing import Any
 
 from shared.core.common.clock import Clock
@@ -108,12 +118,14 @@ class EtlRun:
         total = self._session.count(request) if self._with_totals else None
         self._quarantine_nulls(entity, mapping, request, mapper, counts)
         cursor_at = request.columns.index(mapping.cursor_column) if mapping.cursor_column else None
-        for rows in self._session.chunks(request):
-            chunk = mapper.map_chunk(rows)
-            if cursor_at is not None:
-                watermark = newer(watermark, rows[-1][cursor_at])
-            self._commit(entity, mapping, chunk, len(rows), watermark, counts)
-            self._report(Progress(entity, "extract", counts, total))
+        with CommitBehind(
+            lambda: self._report(Progress(entity, "extract", counts, total))
+        ) as behind:
+            for rows in self._session.chunks(request):
+                chunk = mapper.map_chunk(rows)
+                if cursor_at is not None:
+                    watermark = newer(watermark, rows[-1][cursor_at])
+                behind.submit(self._commit, entity, mapping, chunk, len(rows), watermark, counts)
         if mapping.detect_deletions:
             self._detect_deletions(entity, mapping, counts)
 
@@ -200,6 +212,49 @@ class EtlRun:
             self._on_progress(progress)
 
 
+class CommitBehind:
+    """Chunk commits on one worker thread, one at a time and in order, while the caller
+    maps the next chunk. `submit` first waits for the previous commit (raising its
+    failure, else calling `after`); leaving the block waits for the last one, and on
+    an error the commit in flight still finishes (or fails) before the error leaves."""
+
+    def __init__(self, after: Callable[[], None]) -> None:
+        self._after = after
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="etl-commit")
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> CommitBehind:
+        return self
+
+    def submit(self, commit: Callable[..., None], *args: Any) -> None:
+        self.settle()
+        self._pending = self._pool.submit(commit, *args)
+
+    def settle(self) -> None:
+        """Wait for the commit in flight; raises its failure."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+            self._after()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if exc is None:
+                self.settle()
+            elif self._pending is not None:
+                failed = self._pending.exception()  # waits; the first error is the one raised
+                self._pending = None
+                if failed is not None:
+                    log.warning("ETL chunk commit failed as well: %s", type(failed).__name__)
+        finally:
+            self._pool.shutdown(wait=True)
+
+
 def extract_request(mapping: EntityMapping, since: Any) -> ExtractRequest:
     keys = tuple(mapping.key_columns)
     cursor = mapping.cursor_column
@@ -223,7 +278,14 @@ def mapper_for(
     indexes = [columns.index(name) for name in mapping.key_columns]
     source_key = _key_getter(indexes)
     return RowMapper(
-        entity, columns, mapping.column_mapping, mapping.transforms, source_key, wells, today
+        entity,
+        columns,
+        mapping.column_mapping,
+        mapping.transforms,
+        source_key,
+        wells,
+        today,
+        key_indexes=indexes,
     )
 
 
