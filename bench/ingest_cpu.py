@@ -1,7 +1,7 @@
 """The drain beside raw binary COPY in CPU time: this process's and PostgreSQL's.
 
     .venv/bin/python bench/ingest_cpu.py [--readings 1000000] [--tags 2000] [--rounds 3]
-                                         [--run-rows N] [--prefill]
+                                         [--one-chunk] [--prefill]
 
 The same tenant, rows and drain as `bench/ingest.py` (one tenant, version 1 batches),
 rounds alternating the raw psycopg COPY (rows sorted by (tag_id, ts), the faster order)
@@ -9,11 +9,11 @@ and the drain, each on emptied tables. Besides readings/s it reads the CPU time 
 PostgreSQL backends doing the work from /proc (the server must run on this machine):
 the raw COPY's backend, and every backend connected to the tenant's database during the
 drain. On a loaded machine the CPU figures hold still where the wall-clock ratio does
-not. `--run-rows N` makes the drain sort runs of N readings (default: the drain's
-RUN_ROWS; 100000 gives the order of a sorted run per 100,000-reading chunk), to
-compare index-order effects. `--prefill` puts the same rows a day earlier into the
-emptied table before each turn (not timed): a tenant's table that already holds
-readings, where no order of the new rows gets the index's rightmost-leaf path.
+not. `--one-chunk` makes the drain sort everything it received as one chunk (no overlap
+of decoding with the COPY), to compare index-order effects. `--prefill` puts the same
+rows a day earlier into the emptied table before each turn (not timed): a tenant's
+table that already holds readings, where no order of the new rows gets the index's
+rightmost-leaf path.
 
 The last line is key=value pairs: `ratio_wall` (drain readings/s over raw) and
 `ratio_server_cpu` (raw's server CPU per reading over the drain's).
@@ -95,10 +95,11 @@ def main() -> None:
     parser.add_argument("--readings", type=int, default=1_000_000)
     parser.add_argument("--tags", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--run-rows", type=int, default=tenant_batch.RUN_ROWS)
+    parser.add_argument("--one-chunk", action="store_true")
     parser.add_argument("--prefill", action="store_true")
     args = parser.parse_args()
-    tenant_batch.RUN_ROWS = args.run_rows
+    if args.one_chunk:
+        tenant_batch.CHUNK_ROWS = tenant_batch.FIRST_CHUNK_ROWS = 2 * args.readings
     with bench_master(b.SERVER, log_json=False, log_level="WARNING") as settings:
         platform = build_platform(settings)
         try:
@@ -140,7 +141,7 @@ def main() -> None:
         f"ratio_wall={raw_wall / wall:.2f} raw_client_cpu_us={raw_cpu * 1e6 / n:.2f} "
         f"drain_client_cpu_us={cpu * 1e6 / n:.2f} raw_server_cpu_us={raw_server * 1e6 / n:.2f} "
         f"drain_server_cpu_us={server * 1e6 / n:.2f} ratio_server_cpu={raw_server / server:.2f} "
-        f"run_rows={args.run_rows} prefill={args.prefill}"
+        f"one_chunk={args.one_chunk} prefill={args.prefill}"
     )
 
 

@@ -251,39 +251,27 @@ def _time_major(world: World, t: Tenant, gw: str, messages: int) -> list[bytes]:
     return [world.message(t, gw, [3, 1, 2, 3, 1, 2], at=AT + 10 * m) for m in range(messages)]
 
 
-def test_a_drain_hands_its_readings_over_as_one_sorted_run_in_bounded_chunks(world, monkeypatch):
-    # GIVEN a tenant's drain of 4 messages (24 readings), chunks of 5 rows, runs of 100
-    monkeypatch.setattr(tenant_batch, "CHUNK_ROWS", 5)
-    monkeypatch.setattr(tenant_batch, "RUN_ROWS", 100)
+def test_readings_reach_the_writer_once_in_sorted_chunks_closed_by_size(world, monkeypatch):
+    # GIVEN chunks of 4 rows, the first of 2, and messages of 6 readings
+    monkeypatch.setattr(tenant_batch, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tenant_batch, "FIRST_CHUNK_ROWS", 2)
     t, gw = world.add_tenant("acme", {1, 2, 3})
-    # WHEN it runs
-    report, settled = world.run(_time_major(world, t, gw, 4))
-    # THEN the writer gets every reading once, in chunks of at most 5, all in one
-    # (tag_id, ts) order (the read index sees one sorted run, not one per chunk)
+    # WHEN 3 messages drain (18 readings)
+    report, settled = world.run(_time_major(world, t, gw, 3))
+    # THEN a chunk closes at the message that reaches its size: one message each, every
+    # chunk in (tag_id, ts) order, every reading once
     chunks = world.stores[t.id].chunks
     rows = [row for chunk in chunks for row in chunk]
-    assert [len(chunk) for chunk in chunks] == [5, 5, 5, 5, 4]
-    assert rows == sorted(rows) and len(set(rows)) == 24
-    assert report.readings_written == 24 and settled == [["complete"]] * 4
+    assert [len(chunk) for chunk in chunks] == [6, 6, 6]
+    assert all(chunk == sorted(chunk) for chunk in chunks) and rows != sorted(rows)
+    assert len(set(rows)) == 18 == report.readings_written
+    assert settled == [["complete"]] * 3
 
 
-def test_a_run_is_bounded_by_run_rows_and_the_batch_that_reaches_it(world, monkeypatch):
-    # GIVEN runs of 10 rows and messages of 6 readings
-    monkeypatch.setattr(tenant_batch, "CHUNK_ROWS", 100)
-    monkeypatch.setattr(tenant_batch, "RUN_ROWS", 10)
-    t, gw = world.add_tenant("acme", {1, 2, 3})
-    # WHEN 5 messages drain (30 readings)
-    report, _ = world.run(_time_major(world, t, gw, 5))
-    # THEN the runs close once 10 rows are held: 12, 12, then the last 6; each sorted
-    chunks = world.stores[t.id].chunks
-    assert [len(chunk) for chunk in chunks] == [12, 12, 6]
-    assert all(chunk == sorted(chunk) for chunk in chunks)
-    assert report.readings_written == 30
-
-
-def test_a_copy_failing_mid_run_loses_nothing_and_the_retry_writes_all(world, monkeypatch):
+def test_a_copy_failing_mid_drain_loses_nothing_and_the_retry_writes_all(world, monkeypatch):
     # GIVEN a drain whose database fails on the second chunk it is handed
     monkeypatch.setattr(tenant_batch, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(tenant_batch, "FIRST_CHUNK_ROWS", 5)
     t, gw = world.add_tenant("acme", {1, 2, 3})
     store = world.stores[t.id]
     bodies = _time_major(world, t, gw, 3)

@@ -133,21 +133,6 @@ class ReadingColumns:
             text=None if self.text is None else self.text[order],
         )
 
-    def rows(self, start: int, stop: int) -> ReadingColumns:
-        """Rows start..stop as views (no copy)."""
-        part = slice(start, stop)
-        return ReadingColumns(
-            tag_id=self.tag_id[part],
-            ts_us=self.ts_us[part],
-            server_ts_us=self.server_ts_us[part],
-            server_ts_missing=self.server_ts_missing[part],
-            value=self.value[part],
-            status=self.status[part],
-            value_type=self.value_type[part],
-            historical=self.historical[part],
-            text=None if self.text is None else self.text[part],
-        )
-
     def split_historical(self) -> tuple[ReadingColumns, ReadingColumns | None]:
         """(live readings, backfilled readings or None): only the latter need deduplication."""
         if not self.historical.any():

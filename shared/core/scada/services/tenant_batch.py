@@ -2,14 +2,9 @@
 
 1. Claim the batch ids (`ingested_batches`); ids claimed before, or twice in
    this drain, are duplicates and are not decoded at all.
-2. A decoder thread turns the claimed batches into columns and sorts them by
-   (tag_id, ts) as one run of up to RUN_ROWS readings, handed over in chunks of
-   CHUNK_ROWS; the main thread encodes a chunk while the database takes the
-   previous one (socket writes release the GIL). One sorted run rather than a
-   sorted run per chunk: each run starts again at the first tag, and PostgreSQL's
-   read index (tag_id, ts) then takes every row of a later run in the middle of
-   the tree (a descent from the root per row) instead of at its right edge
-   (bench/README.md, "drain CPU").
+2. A decoder thread turns the claimed batches into sorted column chunks while
+   the database takes the previous chunk (json decoding holds the GIL, socket
+   writes release it, so the two really overlap).
 3. Batches naming a tag the cached mapping does not know wait until the COPY is
    done; then the mapping is reloaded once and they are written or rejected.
 4. Claims of rejected batches are released; commit.
@@ -35,11 +30,8 @@ if TYPE_CHECKING:
 # The numpy columns are imported where a drain decodes, so that the API, which builds the
 # same services, does not load numpy on a cold start.
 CHUNK_ROWS = 100_000
-"""Rows encoded and sent at a time (~5 MB of COPY payload)."""
-RUN_ROWS = 1_000_000
-"""Rows sorted together: a drain's default 100 messages of 10,000 readings are one run.
-The bound on what sorting adds to the decoded columns (which the drain keeps until the
-after-write hook anyway): one sorted copy, ~36 bytes a reading (~36 MB)."""
+FIRST_CHUNK_ROWS = 10_000
+"""The first chunk goes out after about one batch, so the COPY starts while the rest decode."""
 _END = object()
 
 
@@ -128,8 +120,8 @@ def _first_per_batch(items: list[Item], result: TenantResult) -> list[Item]:
 
 
 class _Decoder:
-    """Decodes items on a thread of its own into runs of about RUN_ROWS sorted rows,
-    handed over in chunks of CHUNK_ROWS."""
+    """Decodes items on a thread of its own into sorted chunks of about CHUNK_ROWS (the
+    first of about FIRST_CHUNK_ROWS)."""
 
     def __init__(self, items: list[Item], known: frozenset[int]) -> None:
         self._items = items
@@ -163,26 +155,21 @@ class _Decoder:
 
         try:
             pending: list[ReadingColumns] = []
-            size = 0
+            size, limit = 0, FIRST_CHUNK_ROWS
             for item in self._items:
                 columns = self._decode(item)
                 if columns is not None:
                     pending.append(columns)
                     size += len(columns)
-                if size >= RUN_ROWS:
-                    self._put_run(ReadingColumns.concat(pending))
-                    pending, size = [], 0
+                if size >= limit:
+                    self._put(ReadingColumns.concat(pending).sorted_by_tag_and_time())
+                    pending, size, limit = [], 0, CHUNK_ROWS
             if pending:
-                self._put_run(ReadingColumns.concat(pending))
+                self._put(ReadingColumns.concat(pending).sorted_by_tag_and_time())
         except BaseException as exc:  # surfaces in the consumer, which rolls back
             self._error = exc
         finally:
             self._put(_END)
-
-    def _put_run(self, run: ReadingColumns) -> None:
-        ordered = run.sorted_by_tag_and_time()
-        for start in range(0, len(ordered), CHUNK_ROWS):
-            self._put(ordered.rows(start, start + CHUNK_ROWS))
 
     def _decode(self, item: Item) -> ReadingColumns | None:
         from shared.core.scada.model.columns import decode_envelope_columns
