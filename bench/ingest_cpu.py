@@ -1,7 +1,7 @@
 """The drain beside raw binary COPY in CPU time: this process's and PostgreSQL's.
 
     .venv/bin/python bench/ingest_cpu.py [--readings 1000000] [--tags 2000] [--rounds 3]
-                                         [--one-chunk]
+                                         [--one-chunk] [--prefill]
 
 The same tenant, rows and drain as `bench/ingest.py` (one tenant, version 1 batches),
 rounds alternating the raw psycopg COPY (rows sorted by (tag_id, ts), the faster order)
@@ -10,7 +10,10 @@ PostgreSQL backends doing the work from /proc (the server must run on this machi
 the raw COPY's backend, and every backend connected to the tenant's database during the
 drain. On a loaded machine the CPU figures hold still where the wall-clock ratio does
 not. `--one-chunk` makes the drain sort everything it received as one chunk (no overlap
-of decoding with the COPY), to compare index-order effects.
+of decoding with the COPY), to compare index-order effects. `--prefill` puts the same
+rows a day earlier into the emptied table before each turn (not timed): a tenant's
+table that already holds readings, where no order of the new rows gets the index's
+rightmost-leaf path.
 
 The last line is key=value pairs: `ratio_wall` (drain readings/s over raw) and
 `ratio_server_cpu` (raw's server CPU per reading over the drain's).
@@ -74,12 +77,26 @@ def raw(url: str, rows: list[b.RawRow]) -> Round:
     return time.perf_counter() - started, time.process_time() - cpu, server
 
 
+def prefill(url: str, rows: list[b.RawRow]) -> None:
+    """The rows a day earlier, already in the table (a running tenant's history)."""
+    day = timedelta(days=1)
+    earlier = sorted((t, at - day, v, q, s - day) for t, at, v, q, s in rows)
+    with psycopg.connect(b._libpq(url)) as c:
+        with c.cursor() as cur, cur.copy(b.COPY_RAW) as copy:
+            copy.set_types(["int4", "timestamptz", "float8", "int4", "timestamptz"])
+            for row in earlier:
+                copy.write_row(row)
+        c.commit()
+        c.execute("CHECKPOINT")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--readings", type=int, default=1_000_000)
     parser.add_argument("--tags", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one-chunk", action="store_true")
+    parser.add_argument("--prefill", action="store_true")
     args = parser.parse_args()
     if args.one_chunk:
         tenant_batch.CHUNK_ROWS = tenant_batch.FIRST_CHUNK_ROWS = 2 * args.readings
@@ -96,8 +113,12 @@ def main() -> None:
             results: dict[str, list[Round]] = {"raw": [], "drain": []}
             for _ in range(args.rounds):
                 b._reset([site.url])
+                if args.prefill:
+                    prefill(site.url, rows)
                 results["raw"].append(raw(site.url, rows))
                 b._reset([site.url])
+                if args.prefill:
+                    prefill(site.url, rows)
                 before = backends(site.url)
                 server = cpu_s(before)
                 started, cpu = time.perf_counter(), time.process_time()
@@ -119,8 +140,8 @@ def main() -> None:
         f"readings={n} raw_per_s={n / raw_wall:.0f} drain_per_s={n / wall:.0f} "
         f"ratio_wall={raw_wall / wall:.2f} raw_client_cpu_us={raw_cpu * 1e6 / n:.2f} "
         f"drain_client_cpu_us={cpu * 1e6 / n:.2f} raw_server_cpu_us={raw_server * 1e6 / n:.2f} "
-        f"drain_server_cpu_us={server * 1e6 / n:.2f} "
-        f"ratio_server_cpu={raw_server / server:.2f} one_chunk={args.one_chunk}"
+        f"drain_server_cpu_us={server * 1e6 / n:.2f} ratio_server_cpu={raw_server / server:.2f} "
+        f"one_chunk={args.one_chunk} prefill={args.prefill}"
     )
 
 

@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from shared.core.scada.model import columns as columns_module
 from shared.core.scada.model.columns import (
     ReadingColumns,
     decode_columns,
@@ -22,6 +25,7 @@ from shared.core.scada.model.contract import (
     BatchRejectedError,
     Reading,
     build_batch,
+    inflate_payload,
     parse_envelope,
     payload_cap,
     sign,
@@ -182,3 +186,91 @@ def test_a_payload_of_two_gzip_members_decodes_and_deep_nesting_is_rejected():
     with pytest.raises(BatchRejectedError) as caught:
         decode_columns(nested, 1000)
     assert caught.value.reason == "invalid_payload"
+
+
+def compact(text: str) -> str:
+    return base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()
+
+
+def decoded_both_ways(monkeypatch, text: str, count: int):
+    """decode_columns with the compact reader and with json alone: columns or a rejection."""
+
+    def decode():
+        try:
+            c = decode_columns(compact(text), count)
+        except BatchRejectedError as rejected:
+            return rejected.reason
+        return [c.tag_id.tolist(), c.ts_us.tolist(), c.server_ts_us.tolist(),
+                c.server_ts_missing.tolist(), np.nan_to_num(c.value, nan=-7.5).tolist(),
+                c.status.tolist()]  # fmt: skip
+
+    fast = decode()
+    with monkeypatch.context() as m:
+        m.setattr(columns_module, "_load_compact_v1", lambda text, count: None)
+        slow = decode()
+    return fast, slow
+
+
+def test_the_gateways_own_layout_takes_the_compact_reader():
+    readings = [Reading(7, -AT, AT + 1, 2.5, 0x80000000), Reading(1, 0, AT, None, 0)]
+    text = inflate_payload(envelope_of(readings).payload, 2)
+    read = columns_module._load_compact_v1(text, 2)
+    assert read is not None and read["t"].tolist() == [-AT, 0] and read["v"] == [2.5, None]
+
+
+LAYOUT = '{{"tag":[{tag}],"t":[{t}],"st":[{st}],"v":[{v}],"q":[{q}]}}'
+GOOD_TWO = {"tag": "1,2", "t": f"{AT},-5", "st": f"{AT},0", "v": "1.5,null", "q": "0,4294967295"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"tag": "01,2"},
+        {"t": "-0,5"},
+        {"t": "00,5"},
+        {"t": "1-2,5"},
+        {"t": "--1,5"},
+        {"t": "1,,5"},
+        {"t": ",1,5"},
+        {"t": "1,5,"},
+        {"t": "1,-"},
+        {"t": "1,-,5"},
+        {"t": "9223372036854775808,1"},
+        {"t": "99999999999999999999,1"},
+        {"t": "1e3,1"},
+        {"t": "1, 2"},
+        {"st": "null,1"},
+        {"q": '0,1],"q":[1,2'},
+        {"v": '1],"q":[0,0],"v":[2,3'},
+        {"v": "1,[2]"},
+        {"v": "1"},
+        {"tag": "1"},
+        {"q": "0,4294967296"},
+    ],
+    ids=lambda changes: ";".join(f"{k}={v}" for k, v in changes.items()) or "good",
+)
+def test_the_compact_reader_decides_as_json_does(monkeypatch, changes):
+    text = LAYOUT.format(**{**GOOD_TWO, **changes})
+    fast, slow = decoded_both_ways(monkeypatch, text, 2)
+    assert fast == slow
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(2**63), 2**63), st.integers(-(10**19), 10**19), st.integers(0, 2**32)
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_integers_decode_as_json_reads_them(rows):
+    text = json.dumps(
+        {"tag": [r[2] for r in rows], "t": [r[1] for r in rows], "st": [r[0] for r in rows],
+         "v": [float(r[2]) for r in rows], "q": [r[2] for r in rows]},
+        separators=(",", ":"),
+    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, slow = decoded_both_ways(monkeypatch, text, len(rows))
+    assert fast == slow

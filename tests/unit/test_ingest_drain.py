@@ -14,6 +14,7 @@ from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatu
 from shared.core.scada.errors import IngestDatabaseError
 from shared.core.scada.model.contract import Reading, build_batch
 from shared.core.scada.ports import Gateway, GatewayStatus
+from shared.core.scada.services import tenant_batch
 from shared.core.scada.services.credentials import GatewayKeys
 from shared.core.scada.services.deliveries import Delivery
 from shared.core.scada.services.directory import GatewayDirectory
@@ -66,6 +67,9 @@ class TenantStore:
     readings: int = 0
     down: bool = False
     tag_loads: int = 0
+    chunks: list[list[tuple[int, int]]] = field(default_factory=list)
+    """(tag_id, ts_us) of each chunk handed to the writer."""
+    fail_at_chunk: int | None = None
 
 
 class FakeIngestUow:
@@ -96,7 +100,14 @@ class FakeIngestUow:
         self.claimed -= set(batch_ids)
 
     def write(self, chunks):
-        count = sum(len(chunk) for chunk in chunks)
+        count = 0
+        for chunk in chunks:
+            if len(self.store.chunks) == self.store.fail_at_chunk:
+                raise IngestDatabaseError("connection lost mid-COPY")
+            self.store.chunks.append(
+                list(zip(chunk.tag_id.tolist(), chunk.ts_us.tolist(), strict=True))
+            )
+            count += len(chunk)
         self.written += count
         return count
 
@@ -148,11 +159,13 @@ class World:
         self.master.gateways[gateway.id] = gateway
         return t, gateway.id
 
-    def message(self, t: Tenant, gateway_id: str, tags: list[int], batch_id=None) -> bytes:
+    def message(
+        self, t: Tenant, gateway_id: str, tags: list[int], batch_id=None, at: int = AT
+    ) -> bytes:
         return build_batch(
             tenant_id=uuid.UUID(t.id), gateway_id=uuid.UUID(gateway_id),
             batch_id=batch_id or uuid.uuid4(), sequence=1,
-            readings=[Reading(tag, AT + i, None, 1.0) for i, tag in enumerate(tags)],
+            readings=[Reading(tag, at + i, None, 1.0) for i, tag in enumerate(tags)],
             secret=self.keys.secret_for(gateway_id).encode(),
         )  # fmt: skip
 
@@ -231,3 +244,44 @@ def test_a_signed_batch_that_does_not_decode_is_rejected_and_its_claim_released(
     assert settled == [["dead:invalid_payload"], ["complete"]]
     assert world.stores[t.id].batches == {parse_envelope(good).batch_id}
     assert report.readings_written == 1
+
+
+def _time_major(world: World, t: Tenant, gw: str, messages: int) -> list[bytes]:
+    """Messages as a gateway cuts them: each one a few seconds of every tag."""
+    return [world.message(t, gw, [3, 1, 2, 3, 1, 2], at=AT + 10 * m) for m in range(messages)]
+
+
+def test_readings_reach_the_writer_once_in_sorted_chunks_closed_by_size(world, monkeypatch):
+    # GIVEN chunks of 4 rows, the first of 2, and messages of 6 readings
+    monkeypatch.setattr(tenant_batch, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tenant_batch, "FIRST_CHUNK_ROWS", 2)
+    t, gw = world.add_tenant("acme", {1, 2, 3})
+    # WHEN 3 messages drain (18 readings)
+    report, settled = world.run(_time_major(world, t, gw, 3))
+    # THEN a chunk closes at the message that reaches its size: one message each, every
+    # chunk in (tag_id, ts) order, every reading once
+    chunks = world.stores[t.id].chunks
+    rows = [row for chunk in chunks for row in chunk]
+    assert [len(chunk) for chunk in chunks] == [6, 6, 6]
+    assert all(chunk == sorted(chunk) for chunk in chunks) and rows != sorted(rows)
+    assert len(set(rows)) == 18 == report.readings_written
+    assert settled == [["complete"]] * 3
+
+
+def test_a_copy_failing_mid_drain_loses_nothing_and_the_retry_writes_all(world, monkeypatch):
+    # GIVEN a drain whose database fails on the second chunk it is handed
+    monkeypatch.setattr(tenant_batch, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(tenant_batch, "FIRST_CHUNK_ROWS", 5)
+    t, gw = world.add_tenant("acme", {1, 2, 3})
+    store = world.stores[t.id]
+    bodies = _time_major(world, t, gw, 3)
+    store.fail_at_chunk = 1
+    # WHEN it runs: nothing is committed and every message comes back later
+    report, settled = world.run(bodies)
+    assert settled == [["abandon"]] * 3 and report.abandoned == 3
+    assert (store.readings, store.batches) == (0, set())
+    # THEN the redelivered messages are all written (no claim survived the failure)
+    store.fail_at_chunk, store.chunks = None, []
+    again, settled = world.run(bodies)
+    assert settled == [["complete"]] * 3
+    assert store.readings == again.readings_written == 18

@@ -283,9 +283,14 @@ def _checked_text(value: str) -> str:
 
 def _load(
     payload: str, count: int, names: tuple[str, ...] = _V1_NAMES, version: int = 1
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
+    """The payload's columns: lists from json, or int64 arrays where `_load_compact_v1`
+    reads the integer columns itself."""
     try:
-        columns = json.loads(inflate_payload(payload, count, version))
+        text = inflate_payload(payload, count, version)
+        if version == 1 and (fast := _load_compact_v1(text, count)) is not None:
+            return fast
+        columns = json.loads(text)
         picked = {name: columns[name] for name in names}
     except PAYLOAD_ERRORS as exc:
         raise BatchRejectedError(
@@ -296,9 +301,74 @@ def _load(
     return picked
 
 
-def _columns(
-    raw: dict[str, list[Any]], typed: npt.NDArray[np.float64] | None = None
-) -> ReadingColumns:
+_V1_PREFIX = b'{"tag":['
+_V1_MARKS = (("tag", b'],"t":['), ("t", b'],"st":['), ("st", b'],"v":['))
+_Q_MARK = b'],"q":['
+_INT_CHARS = b"0123456789,-"
+_POWERS_OF_TEN = 10 ** np.arange(1, 19, dtype=np.int64)
+
+
+def _load_compact_v1(text: bytes, count: int) -> dict[str, Any] | None:
+    """The gateway's own layout (`json.dumps(..., separators=(",", ":"))`, keys in its
+    order) with the four integer columns parsed by numpy, ~5x faster than json; None
+    for anything else (nulls, spaces, other key orders, any doubt), which json reads.
+
+    Exactness: an integer column is taken only if it is `-?[0-9]+` tokens joined by
+    commas, `count` of them, below 10^18, and as long as their canonical JSON text (no
+    leading zeros, no "-0"); the pieces between the markers are then exactly the lists
+    json would return, and `v` is parsed by json as a list of its own.
+    """
+    if count == 0 or not text.startswith(_V1_PREFIX) or not text.endswith(b"]}"):
+        return None
+    at = len(_V1_PREFIX)
+    pieces: dict[str, bytes] = {}
+    for name, mark in _V1_MARKS:
+        end = text.find(mark, at)
+        if end < 0:
+            return None
+        pieces[name], at = text[at:end], end + len(mark)
+    q_at = text.rfind(_Q_MARK)
+    if q_at < at:
+        return None
+    pieces["q"] = text[q_at + len(_Q_MARK) : -2]
+    columns: dict[str, Any] = {}
+    for name, piece in pieces.items():
+        if (numbers := _compact_integers(piece, count)) is None:
+            return None
+        columns[name] = numbers
+    try:
+        values = json.loads(b"[" + text[at:q_at] + b"]")
+    except (ValueError, RecursionError):
+        return None
+    columns["v"] = values
+    return columns
+
+
+def _compact_integers(piece: bytes, count: int) -> npt.NDArray[np.int64] | None:
+    """`count` comma-separated integers in canonical JSON text, or None."""
+    if (
+        piece.translate(None, _INT_CHARS)
+        or piece[:1] == b","
+        or piece[-1:] in (b",", b"-")
+        or b",," in piece
+        or (b"-" in piece and not _minus_signs_only(piece))
+    ):
+        return None  # every token is now -?[0-9]+, which numpy reads whole: one per comma
+    numbers = np.fromstring(piece, dtype=np.int64, sep=",")
+    if len(numbers) != count or numbers.min() <= -(10**18) or numbers.max() >= 10**18:
+        return None
+    digits = np.searchsorted(_POWERS_OF_TEN, np.abs(numbers), side="right") + 1
+    canonical = int(digits.sum()) + int(np.count_nonzero(numbers < 0)) + count - 1
+    return numbers if canonical == len(piece) else None
+
+
+def _minus_signs_only(piece: bytes) -> bool:
+    """Every "-" starts a token and is followed by a digit."""
+    starts = piece.count(b",-") + (piece[:1] == b"-")
+    return b"-," not in piece and piece.count(b"-") == starts
+
+
+def _columns(raw: dict[str, Any], typed: npt.NDArray[np.float64] | None = None) -> ReadingColumns:
     """Version 1 columns checked; `typed` is version 2's value column, checked already."""
     tags = _integers(raw["tag"], "tag", 1, MAX_TAG_ID)
     times = _integers(raw["t"], "t", MIN_TS_US, MAX_TS_US - 1)
@@ -321,8 +391,10 @@ def _columns(
     )
 
 
-def _integers(column: list[Any], name: str, low: int, high: int) -> npt.NDArray[np.int64]:
-    array = np.array(column)
+def _integers(
+    column: list[Any] | npt.NDArray[np.int64], name: str, low: int, high: int
+) -> npt.NDArray[np.int64]:
+    array = np.asarray(column)
     if array.size == 0:
         return np.zeros(0, dtype=np.int64)
     if array.dtype.kind not in "iu" or array.ndim != 1:
@@ -333,8 +405,12 @@ def _integers(column: list[Any], name: str, low: int, high: int) -> npt.NDArray[
 
 
 def _optional_times(
-    column: list[Any],
+    column: list[Any] | npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    if isinstance(column, np.ndarray):  # read by `_compact_integers`: no nulls
+        return _integers(column, "st", MIN_TS_US, MAX_TS_US - 1), np.zeros(
+            len(column), dtype=np.bool_
+        )
     nulls = column.count(None)
     if nulls == len(column):
         size = len(column)
