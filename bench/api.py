@@ -199,7 +199,8 @@ def run(args: argparse.Namespace, env: dict[str, str], tenants: list[Seeded]) ->
     base_url = f"http://127.0.0.1:{port}"
     try:
         url, headers = endpoint_calls(tenants)["production"][0]
-        year = httpx.get(base_url + url, headers=headers).json()
+        # the first request builds the platform: beyond httpx's 5 s when profiled on a busy machine
+        year = httpx.get(base_url + url, headers=headers, timeout=60).json()
         assert year["days"] == 366, f"expected a year of daily rows, got {year['days']}"
         return [
             asyncio.run(measure(name, base_url, calls, args, server.pid))

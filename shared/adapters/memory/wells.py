@@ -196,6 +196,9 @@ class MemoryWellRepository(_Records[Well]):
         well = self._rows.get(well_id)
         return well if well is not None and well.deleted_at is None else None
 
+    def exists(self, well_id: str) -> bool:
+        return self.get(well_id) is not None
+
     def find_by_api_number(self, api_number: str) -> Well | None:
         return self._by_key(api_number)
 

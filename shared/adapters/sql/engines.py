@@ -29,6 +29,7 @@ from shared.adapters.sql.drivers import (
     split_sslmode,
 )
 from shared.adapters.sql.lingering_pool import LingeringOverflowPool
+from shared.adapters.sql.server_errors import reported_by_server
 from shared.adapters.sql.unit_of_work import SqlMasterUnitOfWork, SqlTenantUnitOfWork
 from shared.adapters.sql.urls import normalize_url
 from shared.core.ports.secrets import Secrets
@@ -113,22 +114,6 @@ def discard_connections_left_mid_protocol(engine: Engine) -> None:
         if not reported_by_server(context.original_exception, dbapi):
             context.is_disconnect = True
             context.invalidate_pool_on_disconnect = False  # only this connection
-
-
-def reported_by_server(error: BaseException, dbapi: object) -> bool:
-    """Whether the server answered with an error and the protocol is back in step.
-
-    Anything the driver raised in Python (OverflowError, struct.error, ...) and
-    the DB-API's InterfaceError/InternalError (client-side or protocol trouble)
-    leave the connection's state unknown.
-    """
-    base = getattr(dbapi, "Error", None)
-    unknown = tuple(
-        kind
-        for kind in (getattr(dbapi, "InterfaceError", None), getattr(dbapi, "InternalError", None))
-        if isinstance(kind, type)
-    )
-    return isinstance(base, type) and isinstance(error, base) and not isinstance(error, unknown)
 
 
 def retire(engine: Engine) -> None:

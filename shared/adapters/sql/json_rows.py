@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from shared.adapters.rows import Record
+from shared.adapters.sql.direct import fetch_one
 from shared.adapters.sql.identity_cache import IdentityCache
 from shared.core.common.json_text import JsonObjects
 
@@ -167,7 +168,7 @@ def read_json_objects(
         ]
 
     statement = _wrapped(query, ("objects", tuple(order_by)), written)
-    count, items, fits, shortest = connection.execute(statement, parameters).one()
+    count, items, fits, shortest = fetch_one(connection, statement, parameters)
     if not (fits and shortest):
         return None
     return JsonObjects(int(count), str(items), layout.keys, kinds)
@@ -210,7 +211,7 @@ def read_json_page(
     if built is None:
         return None
     statement, keys, kinds = built
-    values: tuple[Any, ...] = tuple(connection.execute(statement, parameters).one())
+    values = fetch_one(connection, statement, parameters)
     count, items, fits, shortest, page_total = values
     if not (fits and shortest):
         return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Literal, Self
+from typing import Generic, Literal, Self, TypeVar, overload
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import (
@@ -83,6 +83,8 @@ from shared.core.wells.ports import (
     ProductionRepository,
     WellRepository,
 )
+
+R = TypeVar("R")
 
 
 def leaves_connection_in_step(error: BaseException) -> bool:
@@ -207,22 +209,59 @@ class SqlMasterUnitOfWork(ConnectionUnitOfWork):
         return self
 
 
+class _Repository(Generic[R]):
+    """A repository of a unit of work, built on its connection when first used and then
+    kept in the instance (a non-data descriptor: later reads find the instance's value).
+
+    A request uses one or two of a tenant unit of work's fifteen repositories; building
+    all of them at `__enter__` cost more than the read of a page of wells.
+    """
+
+    def __init__(self, build: Callable[[Connection], R]) -> None:
+        self._build = build
+        self._name = ""
+
+    def __set_name__(self, owner: type[object], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type[object]) -> Self: ...
+
+    @overload
+    def __get__(self, instance: ConnectionUnitOfWork, owner: type[object]) -> R: ...
+
+    def __get__(self, instance: ConnectionUnitOfWork | None, owner: type[object]) -> Self | R:
+        if instance is None:
+            return self
+        value = self._build(instance._c)
+        instance.__dict__[self._name] = value
+        return value
+
+
 class SqlTenantUnitOfWork(ConnectionUnitOfWork):
+    wells = _Repository[WellRepository](SqlWellRepository)
+    fields = _Repository[CatalogRepository[OilField]](sql_fields)
+    leases = _Repository[CatalogRepository[Lease]](sql_leases)
+    facilities = _Repository[CatalogRepository[Facility]](sql_facilities)
+    equipment = _Repository[CatalogRepository[Equipment]](sql_equipment)
+    production = _Repository[ProductionRepository](SqlProductionRepository)
+    assignments = _Repository[AssignmentRepository](SqlAssignmentRepository)
+    audit = _Repository[AuditLog](SqlAuditLog)
+    sync_events = _Repository[SyncEventRepository](SqlSyncEventRepository)
+    field_records = _Repository[FieldRecordRepository](SqlFieldRecordRepository)
+    conflicts = _Repository[ConflictRepository](SqlConflictRepository)
+    changes = _Repository[ChangeLog](SqlChangeLog)
+    sync_jobs = _Repository[SyncJobRepository](SqlSyncJobRepository)
+    scada = _Repository[ScadaRepositories](SqlScadaRepositories)
+    readings = _Repository[ReadingRepository](SqlReadingRepository)
+
     def __enter__(self) -> Self:
-        connection = self._open()
-        self.wells: WellRepository = SqlWellRepository(connection)
-        self.fields: CatalogRepository[OilField] = sql_fields(connection)
-        self.leases: CatalogRepository[Lease] = sql_leases(connection)
-        self.facilities: CatalogRepository[Facility] = sql_facilities(connection)
-        self.equipment: CatalogRepository[Equipment] = sql_equipment(connection)
-        self.production: ProductionRepository = SqlProductionRepository(connection)
-        self.assignments: AssignmentRepository = SqlAssignmentRepository(connection)
-        self.audit: AuditLog = SqlAuditLog(connection)
-        self.sync_events: SyncEventRepository = SqlSyncEventRepository(connection)
-        self.field_records: FieldRecordRepository = SqlFieldRecordRepository(connection)
-        self.conflicts: ConflictRepository = SqlConflictRepository(connection)
-        self.changes: ChangeLog = SqlChangeLog(connection)
-        self.sync_jobs: SyncJobRepository = SqlSyncJobRepository(connection)
-        self.scada: ScadaRepositories = SqlScadaRepositories(connection)
-        self.readings: ReadingRepository = SqlReadingRepository(connection)
+        for name in _TENANT_REPOSITORIES:  # built on an earlier opening's connection
+            self.__dict__.pop(name, None)
+        self._open()
         return self
+
+
+_TENANT_REPOSITORIES = tuple(
+    name for name, value in vars(SqlTenantUnitOfWork).items() if isinstance(value, _Repository)
+)

@@ -66,6 +66,10 @@ class WellRepository(Protocol):
         """A well that is not soft-deleted, or None."""
         ...
 
+    def exists(self, well_id: str) -> bool:
+        """Whether `get` would find the well (without reading it)."""
+        ...
+
     def find_by_api_number(self, api_number: str) -> Well | None: ...
 
     def add(self, well: Well) -> Well:

@@ -20,6 +20,7 @@ from shared.adapters.rows import Record
 from shared.adapters.sql import tenant_tables as t
 from shared.adapters.sql.audit_query import audit_filters
 from shared.adapters.sql.bulk import upsert_rows
+from shared.adapters.sql.direct import fetch_one
 from shared.adapters.sql.identity_cache import IdentityCache
 from shared.adapters.sql.json_rows import read_json_objects, read_json_page, read_records
 from shared.adapters.sql.wells.well_json import WELL_COMPUTED, WELL_VALUES
@@ -232,6 +233,9 @@ class SqlWellRepository(_TableRepository[Well]):
         row = self._c.execute(_WELL_BY_ID, {"well_id": well_id}).first()
         return self._of(_record(row._mapping)) if row else None
 
+    def exists(self, well_id: str) -> bool:
+        return bool(fetch_one(self._c, _WELL_EXISTS, {"well_id": well_id})[0])
+
     def find_by_api_number(self, api_number: str) -> Well | None:
         return self.find_by_key(api_number)
 
@@ -267,6 +271,12 @@ _WELL_BY_ID = sa.select(t.wells).where(
 )
 """Statements of every request are built once (with their parameters bound at execution):
 building one and its cache key costs more than PostgreSQL's answer to it."""
+
+_WELL_EXISTS: sa.Select[Any] = sa.select(sa.literal_column("count(*)")).select_from(
+    sa.select(t.wells.c.id)
+    .where(t.wells.c.id == sa.bindparam("well_id"), t.wells.c.deleted_at.is_(None))
+    .subquery("r")
+)
 
 _DAYS_BETWEEN = (
     sa.select(t.production_daily)

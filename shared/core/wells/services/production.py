@@ -162,7 +162,7 @@ class ProductionService:
 
 def _existing_well(uow: WellsUnitOfWork, actor: Actor, well_id: str) -> None:
     ensure_well_visible(uow, actor, well_id)
-    if uow.wells.get(well_id) is None:
+    if not uow.wells.exists(well_id):
         raise NotFoundError("well", well_id)
 
 
