@@ -7,6 +7,7 @@ BEGIN waits for the first statement that is not a plain read.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -40,17 +41,29 @@ def well(name: str) -> dict[str, str]:
     return {"name": name, "well_type": "OIL"}
 
 
-def terminate_backends(admin: sa.Engine, database: str) -> int:
+def terminate_backends(admin: sa.Engine, database: str, within_s: float = 10.0) -> int:
+    """Ends every backend on `database` and waits until they have exited.
+
+    `pg_terminate_backend` only signals: a request sent before the backend has run its
+    exit (and written its FATAL to the client) finds the connection looking alive, which
+    is the "link cut without a word" case (a 503, try again), not this one.
+    """
     with admin.connect() as connection:
-        return len(
-            connection.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :d AND pid <> pg_backend_pid()"
-                ),
-                {"d": database},
-            ).all()
-        )
+        ended = connection.execute(
+            sa.text(
+                "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :d AND pid <> pg_backend_pid()"
+            ),
+            {"d": database},
+        ).all()
+        pids = [int(pid) for pid, _ in ended]
+        deadline = time.monotonic() + within_s
+        query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)")
+        while pids and time.monotonic() < deadline:
+            if connection.execute(query, {"pids": list(pids)}).scalar_one() == 0:
+                break
+            time.sleep(0.02)
+    return len(pids)
 
 
 def test_wells_answer_200_after_the_servers_backends_are_terminated(
