@@ -287,7 +287,7 @@ def _json_writing(
         text, check, kind = written
         separator = "{" if index == 0 else ","
         key = json.dumps(str(column.key)).replace("'", "''")
-        parts.append(f"'{separator}{key}:' || coalesce({text}, 'null')")
+        parts += [f"'{separator}{key}:'", f"coalesce({text}, 'null')"]
         kinds.append(kind)
         allowed = (known or {}).get(str(column.key))
         if allowed is not None:
@@ -296,9 +296,9 @@ def _json_writing(
         if check:
             safe.append(f"({x} IS NULL OR ({check}))")
     for value in added:
-        parts.append(f"{sql_text(',' + json.dumps(value.key) + ':')} || {value.sql}")
+        parts += [sql_text("," + json.dumps(value.key) + ":"), value.sql]
         kinds.append(value.kind)
-    row = " || ".join([*parts, "'}'"])
+    row = f"concat({', '.join([*parts, sql_text('}')])})"  # one text built, not one per ||
     return row, " AND ".join(safe) or "true", tuple(kinds)
 
 
@@ -307,24 +307,29 @@ def sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_UTC_YEAR_1000 = "TIMESTAMPTZ '1000-01-01 00:00:00+00'"
+_UTC_YEAR_10000 = "TIMESTAMPTZ '10000-01-01 00:00:00+00'"
+
+
 def _json_value(x: str, column_type: sa.types.TypeEngine[Any]) -> tuple[str, str, type] | None:
     """SQL writing value `x` as pydantic writes its Python value, SQL saying where that
     holds ("" always), the Python type; None for a type without such a writing."""
     if isinstance(column_type, sa.Boolean):
-        return f"to_json({x})::text", "", bool
+        return f"CASE WHEN {x} THEN 'true' WHEN NOT {x} THEN 'false' END", "", bool
     if isinstance(column_type, sa.Integer):
         return f"{x}::text", "", int
-    if isinstance(column_type, sa.String | sa.Uuid):
+    if isinstance(column_type, sa.Uuid):  # its text has nothing JSON escapes
+        return f"""'"' || {x}::text || '"'""", "", str
+    if isinstance(column_type, sa.String):
         return f"to_json({x})::text", "", str
     if isinstance(column_type, sa.DateTime):
         if not column_type.timezone:
             return None
-        utc = f"({x} AT TIME ZONE 'UTC')"
-        whole_second = f"mod(extract(microseconds FROM {x})::bigint, 1000000) = 0"
-        fraction = f"CASE WHEN {whole_second} THEN '' ELSE to_char({utc}, '.US') END"
-        seconds = f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS')"""
-        years = f"{utc} >= '1000-01-01' AND {utc} < '10000-01-01'"
-        return f"""'"' || {seconds} || {fraction} || 'Z"'""", years, datetime
+        # one to_char; a whole second's ".000000" goes (no other "." in the text)
+        written = f"""to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        text = f"""'"' || replace({written}, '.000000', '') || 'Z"'"""
+        years = f"{x} >= {_UTC_YEAR_1000} AND {x} < {_UTC_YEAR_10000}"
+        return text, years, datetime
     if isinstance(column_type, sa.Date):
         return f"to_json({x})::text", f"{x} >= '1000-01-01' AND {x} < '10000-01-01'", date
     if isinstance(column_type, sa.Double):  # float8: its shortest text is Python's digits
