@@ -11,10 +11,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PageOut, page_out
 from functions.api.schemas.operations import (
     ActualIn,
@@ -35,7 +34,7 @@ from shared.core.operations.model.afe import (
     PartnerInterest,
 )
 
-router = APIRouter(tags=["afes"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["afes"], route_class=DeferredRoute)
 BASE = "/api/v1/afes"
 ITEM = BASE + "/{afe_id}"
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.operations import AlarmRuleFields, AlarmRuleIn, AlarmRuleOut
 
-router = APIRouter(tags=["alarms"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["alarms"], route_class=DeferredRoute)
 RuleId = Annotated[PlainText, Path(max_length=64, description="The rule's id")]
 BASE = "/api/v1/alarm-rules"
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import Body
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.analytics import AlertOut, AlertSeverity, AlertStatus, ResolveIn
 from functions.api.schemas.common import PageOut, page_out
 from shared.core.analytics.model.alerts import Alert
 
-router = APIRouter(tags=["alerts"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["alerts"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/alerts", response_model=PageOut[AlertOut])

@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.analytics import (
     BenchmarkMetric,
     ChokeAdviceOut,
@@ -19,7 +20,7 @@ from functions.api.schemas.analytics import (
 )
 from functions.api.schemas.common import PageOut, page_out
 
-router = APIRouter(tags=["analytics"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["analytics"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/analytics/wells", response_model=PageOut[WellRankOut])

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.auth import ApiKeyCreatedOut, ApiKeyIn, ApiKeyOut
 from shared.core.registry.model.api_keys import ApiKey
 
-router = APIRouter(tags=["api keys"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["api keys"], route_class=DeferredRoute)
 
 
 def _view(key: ApiKey) -> dict[str, Any]:

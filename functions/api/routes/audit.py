@@ -6,16 +6,17 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import ApiModel, Moment, PageOut, PlainText, page_out
 from shared.core.common.pages import Page
 from shared.core.common.units_of_work import AuditQuery
 
-router = APIRouter(tags=["audit"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["audit"], route_class=DeferredRoute)
 
 Filter = Annotated[PlainText | None, Query(max_length=320)]
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from functions.api.addresses import client_address
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import EnrollingActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.auth import LoginIn, MeOut, RefreshIn, TokenOut
 from shared.core.common.roles import ROLE_PERMISSIONS
 from shared.core.registry.model.sessions import describe_device
 from shared.core.registry.services.users import public_view
 
-router = APIRouter(tags=["auth"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["auth"], route_class=DeferredRoute)
 
 
 @router.post("/api/v1/auth/login", response_model=TokenOut)

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import PlatformDep
+from functions.api.feature_router import FeatureRouter
 from shared.adapters.local.blob_tokens import BlobGrant
 from shared.core.ports.blobs import BlobInfo, BlobStore
 from shared.core.wells.model.photos import PHOTO_CONTENT_TYPES
 
-router = APIRouter(tags=["blobs"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["blobs"], route_class=DeferredRoute)
 PREFIX = "/api/v1/blobs/"
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 """The body limit of this route; each token's own limit is checked as the bytes come."""

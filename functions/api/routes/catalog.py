@@ -7,16 +7,17 @@ generated route from the closure at runtime.
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas import catalog as s
 from functions.api.schemas.common import PageOut, PlainText, page_out, to_values
 from shared.core.wells.services.catalog import EQUIPMENT, FACILITIES, FIELDS, LEASES, CatalogKind
 
-router = APIRouter(route_class=DeferredRoute)
+router = FeatureRouter(route_class=DeferredRoute)
 
 
 class QueryFilter(BaseModel):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.exports import download
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import Day
 from functions.api.schemas.compliance import (
     DispositionIn,
@@ -30,7 +31,7 @@ from functions.api.schemas.compliance import (
 from shared.core.compliance.model.period import Period
 from shared.core.compliance.services.records import NewDisposition, NewRunTicket, NewTank
 
-router = APIRouter(tags=["compliance"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["compliance"], route_class=DeferredRoute)
 BASE = "/api/v1/compliance"
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
 from functions.api.exports import download, pdf_download
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.compliance import (
     EmissionEntryIn,
@@ -39,7 +40,7 @@ from shared.core.compliance.services.emissions import NewEmissionEntry
 from shared.core.compliance.services.month_end import month_end_rows
 from shared.core.compliance.services.reports import NewInterest, NewOwner
 
-router = APIRouter(tags=["compliance"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["compliance"], route_class=DeferredRoute)
 BASE = "/api/v1/compliance"
 
 

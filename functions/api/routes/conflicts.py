@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PageOut, PlainText, page_out
 from functions.api.schemas.conflicts import (
     ConflictDetailOut,
@@ -22,7 +23,7 @@ from shared.core.sync.model.field_events import ConflictStatus
 from shared.core.sync.ports import ConflictQuery
 from shared.core.sync.services.review import Resolution
 
-router = APIRouter(tags=["conflicts"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["conflicts"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/conflicts", response_model=PageOut[ConflictOut])

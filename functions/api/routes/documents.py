@@ -7,14 +7,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.operations import DocumentIn, DocumentOut, DocumentUploadOut
 
-router = APIRouter(tags=["documents"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["documents"], route_class=DeferredRoute)
 BASE = "/api/v1/documents"
 
 

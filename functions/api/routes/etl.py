@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import Body, Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.etl import (
     ConnectionReportOut,
     PreviewOut,
@@ -30,7 +31,7 @@ from shared.core.etl.model.config import EtlConfig, EtlConfigInput
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.ports.runs import QuarantinedRow
 
-router = APIRouter(tags=["etl"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["etl"], route_class=DeferredRoute)
 BASE = "/api/v1/etl"
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.charts import forecast_png
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.well_activity import ForecastOut
 from shared.core.decline.model.streams import Product
 
-router = APIRouter(tags=["analytics"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["analytics"], route_class=DeferredRoute)
 
 Months = Annotated[int, Query(ge=1, le=600, description="Months to forecast")]
 EconomicLimit = Annotated[

@@ -10,17 +10,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.scada import GatewayCreate, GatewayOut, GatewayRegisteredOut
 from shared.core.scada.model.gateway_config import GatewayConfig, config_document
 from shared.core.scada.ports import Gateway
 
-router = APIRouter(tags=["gateways"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["gateways"], route_class=DeferredRoute)
 
 gateway_credential = APIKeyHeader(
     name="Authorization",

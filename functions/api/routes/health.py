@@ -6,13 +6,14 @@ or server key fails health at once, naming them, instead of on the first request
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from functions.api.deferred_routes import DeferredRoute
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import ApiModel
 from shared.settings import Settings
 
-router = APIRouter(tags=["health"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["health"], route_class=DeferredRoute)
 
 
 class HealthOut(ApiModel):

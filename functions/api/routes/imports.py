@@ -15,12 +15,13 @@ import tempfile
 import uuid
 from typing import Annotated, Any, BinaryIO
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.etl import (
     ImportDetailOut,
@@ -37,7 +38,7 @@ from shared.core.etl.model.config import ImportMapping
 from shared.core.etl.model.fields import Entity
 from shared.core.etl.ports.imports import RowStatus
 
-router = APIRouter(tags=["imports"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["imports"], route_class=DeferredRoute)
 BASE = "/api/v1/imports"
 SPOOL_BYTES = 1024 * 1024
 UPLOAD_BODY = {

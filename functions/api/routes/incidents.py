@@ -10,10 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PageOut, id_text, page_out
 from functions.api.schemas.operations import (
     ActionDoneIn,
@@ -25,7 +24,7 @@ from functions.api.schemas.operations import (
 from shared.core.common.pages import Page
 from shared.core.operations.model import incidents as model
 
-router = APIRouter(tags=["incidents"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["incidents"], route_class=DeferredRoute)
 BASE = "/api/v1/incidents"
 ITEM = BASE + "/{incident_id}"
 

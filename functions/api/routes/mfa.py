@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, EnrollingActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.routes.passwords import client_info
 from functions.api.schemas.auth import (
     MfaCodeIn,
@@ -20,7 +21,7 @@ from functions.api.schemas.auth import (
     TotpSetupOut,
 )
 
-router = APIRouter(tags=["auth"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["auth"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/auth/mfa", response_model=MfaStatusOut)

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter
 from pydantic import Field
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import ApiModel, StrictInput
 from shared.core.analytics.model.preferences import Preferences, parse_preferences
 
-router = APIRouter(tags=["notifications"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["notifications"], route_class=DeferredRoute)
 PATH = "/api/v1/me/notification-preferences"
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from functions.api.addresses import client_address
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.auth import (
     AcceptedOut,
     ForgotPasswordIn,
@@ -22,7 +23,7 @@ from functions.api.schemas.auth import (
 )
 from shared.core.registry.model.sessions import ClientInfo
 
-router = APIRouter(tags=["auth"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["auth"], route_class=DeferredRoute)
 
 RESET_ACCEPTED = "if the address belongs to an active user, a reset link is on its way"
 LINK_ACCEPTED = "if the address belongs to an active user, a sign-in link is on its way"

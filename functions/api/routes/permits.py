@@ -10,10 +10,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import CallerDep, PagingDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import Day, PageOut, id_text, page_out
 from functions.api.schemas.operations import (
     ConditionMetIn,
@@ -27,7 +26,7 @@ from shared.core.common.pages import Page
 from shared.core.operations.model.permits import Condition
 from shared.core.operations.services.permits import NewPermitInput
 
-router = APIRouter(tags=["permits"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["permits"], route_class=DeferredRoute)
 BASE = "/api/v1/permits"
 ITEM = BASE + "/{permit_id}"
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.photos import PhotosOut, PhotoUploadIn, PhotoUploadOut
 
-router = APIRouter(tags=["photos"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["photos"], route_class=DeferredRoute)
 
 
 @router.post("/api/v1/wells/{well_id}/photos", response_model=PhotoUploadOut, status_code=201)

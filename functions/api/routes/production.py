@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import pydantic_core
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import Day, json_fits, rows_fit, to_values
 from functions.api.schemas.production import (
     ProductionBatch,
@@ -21,7 +22,7 @@ from functions.api.schemas.production import (
 )
 from shared.core.wells.model.records import ProductionDay
 
-router = APIRouter(tags=["production"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["production"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/wells/{well_id}/production/{production_date}", response_model=ProductionOut)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import MAX_OFFSET, ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import Moment, PlainText
 from functions.api.schemas.scada import Bucket, LatestOut, ReadingsOut, readings_answer_json
 from shared.core.scada.services import ReadingRequest
 
-router = APIRouter(tags=["readings"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["readings"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/wells/{well_id}/readings", response_model=ReadingsOut)

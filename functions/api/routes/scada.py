@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PageOut, SerialId, page_out, to_values
 from functions.api.schemas.scada import (
     ConnectionCreate,
@@ -23,7 +24,7 @@ from functions.api.schemas.scada import (
 from shared.core.common.pages import Page
 from shared.core.scada.services.common import shown_connection, shown_tag
 
-router = APIRouter(tags=["scada"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["scada"], route_class=DeferredRoute)
 CONNECTIONS = "/api/v1/scada/connections"
 CONNECTION = CONNECTIONS + "/{connection_id}"
 TAGS = CONNECTION + "/tags"

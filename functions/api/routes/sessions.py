@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.auth import SessionOut, SessionsEndedOut
 
-router = APIRouter(tags=["auth"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["auth"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/auth/sessions", response_model=list[SessionOut])

@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.routes.passwords import client_info
 from functions.api.schemas.auth import (
     SignInOptionsOut,
@@ -33,7 +34,7 @@ from shared.core.registry.errors import SsoTokenInvalidError
 from shared.core.registry.model.sso import SsoConfig
 from shared.core.registry.services.sso import CALLBACK_PATH, SsoConfigInput, config_view
 
-router = APIRouter(tags=["auth"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["auth"], route_class=DeferredRoute)
 
 VERIFIER_COOKIE = "wellos_sso_pkce"
 COOKIE_MAX_AGE_S = 600

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import PlainText
 from functions.api.schemas.sync import (
     ChangesOut,
@@ -21,7 +22,7 @@ from functions.api.schemas.sync import (
     result_out,
 )
 
-router = APIRouter(tags=["sync"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["sync"], route_class=DeferredRoute)
 
 
 @router.post(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.sync_jobs import JobOut, job_out
 
-router = APIRouter(tags=["sync"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["sync"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/sync/jobs/{job_id}", response_model=JobOut)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.auth import UserCreatedOut, UserInvite, UserOut, UserPatch
 from functions.api.schemas.common import PageOut, page_out
 from shared.core.common.pages import Page
 from shared.core.registry.services.users import public_view
 
-router = APIRouter(tags=["users"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["users"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/users", response_model=PageOut[UserOut])

@@ -6,16 +6,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import Moment
 from functions.api.schemas.well_activity import TimelineOut, WellAssignmentsOut
 from shared.core.wells.ports import TimelineKind, TimelineQuery
 from shared.core.wells.services.activity import MAX_TIMELINE_ENTRIES
 
-router = APIRouter(tags=["wells"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["wells"], route_class=DeferredRoute)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -7,13 +7,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.operations import AllocationIn, AllocationOut, WellTestIn, WellTestOut
 
-router = APIRouter(tags=["well tests"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["well tests"], route_class=DeferredRoute)
 
 
 @router.post("/api/v1/wells/{well_id}/well-tests", response_model=WellTestOut, status_code=201)

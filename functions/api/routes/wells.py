@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import ActorDep, PagingDep, PlatformDep, TenantDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import (
     PageOut,
     PlainText,
@@ -27,7 +28,7 @@ from functions.api.schemas.wells import (
 from shared.core.wells.model.lifecycle import WellStatus
 from shared.core.wells.ports import Well, WellQuery
 
-router = APIRouter(tags=["wells"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["wells"], route_class=DeferredRoute)
 
 
 @router.get("/api/v1/wells", response_model=PageOut[WellOut])

@@ -11,10 +11,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-
 from functions.api.deferred_routes import DeferredRoute
 from functions.api.dependencies import CallerDep, PagingDep
+from functions.api.feature_router import FeatureRouter
 from functions.api.schemas.common import Moment, PageOut, page_out
 from functions.api.schemas.operations import (
     AssignIn,
@@ -36,7 +35,7 @@ from shared.core.operations.model.work_orders import (
 )
 from shared.core.operations.services.work_orders import NewWorkOrderInput
 
-router = APIRouter(tags=["work orders"], route_class=DeferredRoute)
+router = FeatureRouter(tags=["work orders"], route_class=DeferredRoute)
 BASE = "/api/v1/work-orders"
 ITEM = BASE + "/{work_order_id}"
 
