@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.etl.source import SqlSourceConnector
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import Platform, build_platform, build_source_policy
 from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
@@ -89,7 +89,7 @@ def mysql_database() -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
     try:
-        yield server.set(database=name).render_as_string(hide_password=False)
+        yield connectable(server, name)
     finally:
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
@@ -174,7 +174,7 @@ def platform_on_postgres(state: Path) -> Iterator[Platform]:
     )
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = normalize_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    url = connectable(normalize_url(POSTGRES), name)
     settings = Settings(
         database_url=url,
         state_dir=state,

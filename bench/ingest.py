@@ -44,7 +44,7 @@ from sqlalchemy.pool import NullPool
 
 from edge_gateway.envelope import EnvelopeHeader, encode_v2
 from shared.adapters.memory.queue import InMemoryQueue
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import Platform, build_platform
 from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
@@ -148,7 +148,7 @@ def _reset(urls: list[str]) -> None:
 
 
 def _libpq(url: str) -> str:
-    return normalize_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return connectable(normalize_url(url).set(drivername="postgresql"))
 
 
 def raw_copy(url: str, rows: list[RawRow], sort: bool) -> float:

@@ -22,7 +22,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +109,7 @@ def bench_master(server: str, **settings: Any) -> Iterator[Settings]:
         normalize_url(server), poolclass=NullPool, isolation_level="AUTOCOMMIT"
     )
     chosen = Settings(
-        database_url=normalize_url(server).set(database=master_name).render_as_string(False),
+        database_url=connectable(normalize_url(server), master_name),
         state_dir=state_dir,
         tenant_db_prefix=prefix,
         jwt_secret=secrets.token_urlsafe(48),

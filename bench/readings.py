@@ -36,7 +36,7 @@ from local_server import drop_databases, free_port, server_environment, start_se
 from sqlalchemy.pool import NullPool
 
 from shared.adapters.sql.scada.readings_copy import reading_writer_for
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import Platform, build_platform
 from shared.core.registry.services.tenants import CreateTenant
 from shared.core.scada.model.columns import ReadingColumns
@@ -164,7 +164,7 @@ def main() -> None:
         normalize_url(SERVER), poolclass=NullPool, isolation_level="AUTOCOMMIT"
     )
     settings = Settings(
-        database_url=normalize_url(SERVER).set(database=master_name).render_as_string(False),
+        database_url=connectable(normalize_url(SERVER), master_name),
         state_dir=state_dir,
         tenant_db_prefix=prefix,
         jwt_secret=secrets.token_urlsafe(48),

@@ -17,7 +17,7 @@ from shared.adapters.memory.tenant_data import MemoryTenantDatabases
 from shared.adapters.memory.wells import WellsData
 from shared.core.common.errors import InputError, NotFoundError
 from shared.core.common.roles import Role
-from shared.core.decline.services.fit_memo import FitMemo
+from shared.core.decline.services.fit_memo import FitMemo, history_digest
 from shared.core.decline.services.forecast import ForecastService
 from shared.core.registry.model.tenants import Tenant
 from tests.functional.people import START, Clock, actor, tenant
@@ -157,7 +157,25 @@ def test_the_fit_memo_forgets_the_least_recently_used_series() -> None:
     # 1, 2 fitted; 1 remembered; 3 pushes out 2; 2 again pushes out 1; 1 again
     assert made == [1.0, 2.0, 3.0, 2.0, 1.0]
     assert len(memo) == 2
-    # a missing value and a zero are different series
-    memo.fitted("t", days, [0.0, 0.0], [24.0, 24.0])
-    memo.fitted("t", days, [0.0, None], [24.0, 24.0])
-    assert made[-2:] == [0.0, 0.0]
+    # a missing value is none of the numbers a hostile import could store
+    for rates in ([0.0, 0.0], [0.0, None], [0.0, float("-inf")], [0.0, float("nan")]):
+        memo.fitted("t", days, rates, [24.0, 24.0])
+    assert made[-4:] == [0.0] * 4
+
+
+def test_the_history_digest_tells_every_series_apart() -> None:
+    days = [FIRST_DAY, FIRST_DAY + timedelta(days=1)]
+    series: list[tuple[str, list[date], list[float | None], list[float | None]]] = [
+        ("t", days, [1.0, None], [24.0, 24.0]),
+        ("t", days, [1.0, 0.0], [24.0, 24.0]),
+        ("t", days, [1.0, float("-inf")], [24.0, 24.0]),
+        ("t", days, [1.0, None], [24.0, None]),
+        ("t", days, [None, 1.0], [24.0, 24.0]),
+        ("t", days[:1], [1.0], [24.0]),
+        ("t", [days[1], days[0]], [1.0, None], [24.0, 24.0]),
+        ("u", days, [1.0, None], [24.0, 24.0]),
+        ("t", days, [1.0, 1e308], [24.0, 24.0]),
+    ]
+    digests = {history_digest(*one) for one in series}
+    assert len(digests) == len(series)
+    assert history_digest(*series[0]) == history_digest("t", list(days), [1.0, None], [24, 24])

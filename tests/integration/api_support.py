@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from functions.api.app import create_app
+from shared.adapters.sql.urls import connectable
 from shared.bootstrap import Platform, build_platform
 from shared.core.common.units_of_work import AuditRecord
 from shared.settings import Settings
@@ -45,7 +46,7 @@ def started_platform(server_url: str, state_dir: Path, **overrides: Any) -> Iter
     admin = _admin_engine(server_url)
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    url = connectable(sa.make_url(server_url), name)
     prefix = f"wt_{uuid.uuid4().hex[:8]}_t_"
     settings = Settings(
         database_url=url,

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import Platform
 from shared.core.common.actor import Actor
 from shared.core.common.roles import Role
@@ -102,7 +102,7 @@ def mysql_source(server_url: str) -> Iterator[Source]:
     url = server.set(database=name, query={"charset": "utf8mb4"})
     engine = sa.create_engine(url, poolclass=NullPool)
     try:
-        yield Source(url.render_as_string(hide_password=False), engine)
+        yield Source(connectable(url), engine)
     finally:
         engine.dispose()
         with admin.begin() as connection:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.sql.engines import PoolSettings, TenantEngineCache, tenant_connection_budget
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from tests.conftest import _admin_engine
 
@@ -63,7 +63,7 @@ def fleet(pg_server_url: str) -> Iterator[Fleet]:
     tenants = []
     for n, name in enumerate(names):
         ref = f"tenant-{n}-db"
-        secrets.set(ref, base.set(database=name).render_as_string(hide_password=False))
+        secrets.set(ref, connectable(base, name))
         tenants.append(tenant(n, ref))
 
     def run(statement: str) -> None:

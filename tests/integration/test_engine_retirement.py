@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.sql.engines import PoolSettings, TenantEngineCache
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.core.registry.model.tenants import DatabaseKind, Tenant, TenantStatus
 from tests.conftest import _admin_engine
 
@@ -37,7 +37,7 @@ def two_databases(pg_server_url: str) -> Iterator[tuple[InMemorySecrets, list[st
         for n, name in enumerate(names):
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
             url = normalize_url(pg_server_url).set(database=name)
-            secrets.set(f"db-{n}", url.render_as_string(hide_password=False))
+            secrets.set(f"db-{n}", connectable(url))
     yield secrets, names
     with admin.connect() as connection:
         for name in names:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from functions.local.etl_runner import run_etl_tick
 from shared.adapters.sql.registry.tables import audit_events, tenants
+from shared.adapters.sql.urls import connectable
 from tests.integration import api_support, etl_support
 from tests.integration.api_support import invite, problem_field
 from tests.integration.conftest import open_tenant
@@ -39,7 +40,7 @@ def source(mysql_server_url):
 
 
 def with_password(url: str, password: str) -> str:
-    return sa.make_url(url).set(password=password).render_as_string(hide_password=False)
+    return connectable(sa.make_url(url).set(password=password))
 
 
 def test_a_config_naming_a_missing_column_is_refused_with_its_path(session, source):

@@ -79,19 +79,22 @@ def check_out_all(engine: sa.Engine, n: int = RESTING + EXTRA) -> list[sa.Connec
     return [engine.connect() for _ in range(n)]
 
 
-def pids_of(held: list[sa.Connection]) -> set[int]:
-    return {int(c.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()) for c in held}
+def busy_spell(engine: sa.Engine) -> set[int]:
+    """As many requests at once as the pool allows, then all returned: their backends' pids."""
+    held = check_out_all(engine)
+    pids = {int(c.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()) for c in held}
+    for connection in held:
+        connection.close()
+    return pids
 
 
 def test_a_busy_pool_reuses_its_overflow_connections(engine: sa.Engine) -> None:
     opened = connects(engine)
     # WHEN four requests run at once, twice in a row
-    for _ in range(2):
-        held = check_out_all(engine)
-        for connection in held:
-            connection.close()
+    first, second = busy_spell(engine), busy_spell(engine)
     # THEN the second wave found all four connections still pooled (QueuePool: 4 + 3 connects)
     assert len(opened) == RESTING + EXTRA
+    assert second == first
     assert engine.pool.checkedin() == RESTING + EXTRA
 
 
@@ -108,10 +111,7 @@ def test_the_maximum_is_unchanged(engine: sa.Engine) -> None:
 def test_overflow_connections_close_after_lingering_idle(
     engine: sa.Engine, clock: Clock, pg_server_url: str
 ) -> None:
-    held = check_out_all(engine)
-    pids = pids_of(held)
-    for connection in held:
-        connection.close()
+    pids = busy_spell(engine)
     # WHEN less than the linger time passes, nothing is closed
     clock.now += 59
     assert engine.pool.trim() == 0  # type: ignore[attr-defined]
@@ -122,19 +122,15 @@ def test_overflow_connections_close_after_lingering_idle(
     assert engine.pool.trim() == EXTRA  # type: ignore[attr-defined]
     assert engine.pool.checkedin() == RESTING
     assert len(alive(pg_server_url, pids)) == RESTING
-    # AND the pool may grow again to its maximum
-    held = check_out_all(engine)
-    for connection in held:
-        connection.close()
+    # AND the pool may grow again to its maximum, new backends in place of the closed
+    assert len(busy_spell(engine) - pids) == EXTRA
+    assert engine.pool.checkedin() == RESTING + EXTRA
 
 
 def test_under_light_load_the_extra_connections_age_out_on_return(
     engine: sa.Engine, clock: Clock, pg_server_url: str
 ) -> None:
-    held = check_out_all(engine)
-    pids = pids_of(held)
-    for connection in held:
-        connection.close()
+    pids = busy_spell(engine)
     opened = connects(engine)
     # WHEN one request at a time keeps coming for two minutes (last in, first out)
     for _ in range(120):
@@ -173,10 +169,7 @@ def test_a_tenant_engine_cache_uses_it_and_its_sweeper_trims(pg_server_url: str)
     try:
         engine = cache.engine_for(tenant)
         assert isinstance(engine.pool, LingeringOverflowPool)
-        held = check_out_all(engine)
-        pids = pids_of(held)
-        for connection in held:
-            connection.close()
+        pids = busy_spell(engine)
         assert engine.pool.checkedin() == RESTING + EXTRA
         # WHEN nothing uses the tenant for longer than the linger time
         time.sleep(0.3)

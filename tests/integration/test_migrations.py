@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from shared.adapters.sql.engines import PoolSettings, create_engine
 from shared.adapters.sql.migrate import VERSION_TABLES, current_revision, head_revision, upgrade
 from shared.adapters.sql.provisioning import SqlTenantProvisioner
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.core.registry.services.tenants import CreateTenant
 from tests.conftest import _admin_engine
 
@@ -162,7 +162,7 @@ def test_the_registry_keeps_only_a_secret_reference_never_the_url(
         connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
     admin.dispose()
     with_password = own.set(password="s3cret-Pa55")
-    url = with_password.render_as_string(hide_password=False)
+    url = connectable(with_password)
     created = platform.tenants.create(
         CreateTenant(slug="ownsdb", name="Own DB", admin_email="a@own.test", database_url=url)
     )

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from shared.adapters.memory.secrets import InMemorySecrets
 from shared.adapters.sql.engines import PoolSettings, create_engine
+from shared.adapters.sql.urls import connectable
 from shared.bootstrap import Platform, build_platform
 from shared.core.common.errors import InfrastructureError
 from shared.core.registry.errors import DatabaseExistsError, UnknownTenantError
@@ -41,7 +42,7 @@ def other_registry(settings: Settings, pg_server_url: str, tmp_path: Path) -> It
     admin = _admin_engine(pg_server_url)
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    url = connectable(sa.make_url(pg_server_url), name)
     other = settings.model_copy(
         update={"database_url": SecretStr(url), "state_dir": tmp_path / "other"}
     )
@@ -111,7 +112,7 @@ def test_an_operator_database_that_holds_tables_is_refused_unless_adopted(
     name = f"{settings.tenant_db_prefix}legacy"
     with _admin_engine(pg_server_url).connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+    url = connectable(sa.make_url(pg_server_url), name)
     with _admin_engine(url).connect() as connection:
         connection.execute(sa.text("CREATE TABLE legacy_wells (id int)"))
     # WHEN a tenant is created on it, then again with adoption

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from tests.emulators import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +96,7 @@ def seeded_host(server_url: str, state_dir: Path) -> Iterator[Host]:
     admin = _admin(server_url)
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    master = normalize_url(server_url).set(database=name).render_as_string(hide_password=False)
+    master = connectable(normalize_url(server_url), name)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WELLOS_")}
     env.update(

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from shared.adapters.network import resolve_host
 from shared.adapters.sql.etl.platform_databases import SqlPlatformDatabases
 from shared.adapters.sql.etl.source import SqlSourceConnector
-from shared.adapters.sql.urls import normalize_url
+from shared.adapters.sql.urls import connectable, normalize_url
 from shared.bootstrap import build_source_policy
 from shared.core.etl.errors import SourceUnavailableError
 from shared.core.registry.services.tenants import CreateTenant
@@ -34,9 +34,7 @@ CONFIG = "/api/v1/etl/config"
 
 def pg_url(pg_server_url: str, database: str, host: str | None = None) -> str:
     server = sa.make_url(pg_server_url)
-    return server.set(database=database, host=host or server.host).render_as_string(
-        hide_password=False
-    )
+    return connectable(server.set(host=host or server.host), database)
 
 
 def database_of(url: str) -> str:
@@ -225,7 +223,7 @@ def test_a_postgres_source_on_an_allowed_address_connects_pinned_and_read_only(
         loopback_platform.secrets,
         resolve=lambda host, port: answer if host == "pg.operator.invalid" else [],
     )
-    renamed = server.set(host="pg.operator.invalid").render_as_string(hide_password=False)
+    renamed = connectable(server.set(host="pg.operator.invalid"))
     # THEN pg8000 connects to the checked address (the name exists in no DNS) and cannot write
     with SqlSourceConnector(policy).open(renamed) as session:
         assert session.info().read_only is True

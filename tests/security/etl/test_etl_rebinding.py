@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from shared.adapters.network import resolve_host
 from shared.adapters.sql.etl.source import SqlSourceConnector
+from shared.adapters.sql.urls import connectable
 from shared.bootstrap import build_source_policy
 from shared.core.common.clock import utc_now
 from shared.core.etl.errors import SourcePolicyError
@@ -62,7 +63,7 @@ def rebinding(mod_platform, mysql_server_url):
     ).tenant
     with mysql_source(mysql_server_url) as source:
         seed_operator(source, days=2)
-        url = sa.make_url(source.url).set(host=NAME).render_as_string(hide_password=False)
+        url = connectable(sa.make_url(source.url).set(host=NAME))
         yield service, resolver, tenant, url
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from functions.cli.main import app
+from shared.adapters.sql.urls import connectable
 from shared.bootstrap import build_platform
 from shared.core.common.clock import utc_now
 from shared.core.registry.services.tenants import CreateTenant
@@ -65,7 +66,7 @@ def test_configure_refuses_file_access_and_sockets_naming_the_option(wellos):
 
 def test_configure_refuses_wellos_databases_and_bad_settings(wellos, settings):
     master = sa.make_url(settings.database_url.get_secret_value())
-    url = master.set(password=PASSWORD).render_as_string(hide_password=False)
+    url = connectable(master.set(password=PASSWORD))
     assert_refused(wellos.configure(source_config(url)), "connection_url", "WellOS database")
     assert_refused(
         wellos.configure(source_config("sqlite:////tmp/x.db")), "connection_url", "'sqlite'"

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # the fit module loads scipy: only when a fit is made
 Fit = Callable[[Sequence[date], Sequence[float | None], Sequence[float | None]], "DeclineFit"]
 
 MEMO_ENTRIES = 512
-_NONE = float("-inf")  # no production value; no real rate or hours is -inf
 
 
 def history_digest(
@@ -36,8 +35,9 @@ def history_digest(
     digest = hashlib.blake2b(tenant_id.encode(), digest_size=20)
     digest.update(struct.pack(f"<{len(dates)}i", *(d.toordinal() for d in dates)))
     for values in (rates, hours_on):
-        packed = (_NONE if v is None else float(v) for v in values)
-        digest.update(struct.pack(f"<{len(values)}d", *packed))
+        missing = bytes(v is None for v in values)  # apart: no number stands for "none"
+        numbers = (0.0 if v is None else float(v) for v in values)
+        digest.update(struct.pack(f"<I{len(values)}d", len(values), *numbers) + missing)
     return digest.digest()
 
 
